@@ -1,0 +1,78 @@
+namespace TbScreen.Imaging;
+
+/// <summary>
+/// One radiograph as it came off the wire: the stored sample values of a single frame plus the
+/// transforms DICOM says to apply to them. Nothing here has been windowed or inverted yet; that is
+/// the job of <see cref="RadiographPipeline"/>, so that training and inference share one path.
+/// </summary>
+public sealed class Radiograph
+{
+    public Radiograph(PixelLayout layout, int[] storedPixels, RadiographMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(storedPixels);
+        ArgumentNullException.ThrowIfNull(metadata);
+        long expected = (long)layout.Rows * layout.Columns * layout.SamplesPerPixel;
+        if (storedPixels.Length != expected)
+        {
+            throw new ArgumentException(
+                $"Expected {expected} samples for {layout.Rows}x{layout.Columns}x{layout.SamplesPerPixel}, got {storedPixels.Length}.",
+                nameof(storedPixels));
+        }
+
+        Layout = layout;
+        StoredPixels = storedPixels;
+        Metadata = metadata;
+    }
+
+    public PixelLayout Layout { get; }
+
+    /// <summary>Stored values of frame 1, masked to Bits Stored and sign-extended, row-major, samples interleaved.</summary>
+    public int[] StoredPixels { get; }
+
+    public RadiographMetadata Metadata { get; }
+
+    /// <summary>Modality LUT (rescale or LUT sequence); identity when null.</summary>
+    public ModalityLut? ModalityLut { get; init; }
+
+    /// <summary>VOI transform (window or LUT); when null the pipeline uses its documented fallback.</summary>
+    public VoiTransform? Voi { get; init; }
+
+    /// <summary>Where the image came from (a path or an upload name), for error messages only.</summary>
+    public string Source { get; init; } = "(memory)";
+}
+
+/// <summary>How the stored samples are laid out.</summary>
+public sealed record PixelLayout(
+    int Rows,
+    int Columns,
+    int SamplesPerPixel,
+    int BitsStored,
+    bool IsSigned,
+    string PhotometricInterpretation)
+{
+    public bool IsMonochrome1 => PhotometricInterpretation == "MONOCHROME1";
+
+    public bool IsMonochrome => PhotometricInterpretation.StartsWith("MONOCHROME", StringComparison.Ordinal);
+}
+
+/// <summary>De-identified attributes the product needs; never names or patient IDs.</summary>
+public sealed record RadiographMetadata
+{
+    public string? PatientSex { get; init; }
+    public string? PatientAge { get; init; }
+    public string? PatientBirthDate { get; init; }
+    public string? StudyInstanceUid { get; init; }
+    public string? SeriesInstanceUid { get; init; }
+    public string? SopInstanceUid { get; init; }
+    public string? Modality { get; init; }
+    public string? BodyPartExamined { get; init; }
+    public string? ViewPosition { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? ManufacturerModelName { get; init; }
+    public string? InstitutionName { get; init; }
+    public int NumberOfFrames { get; init; } = 1;
+
+    /// <summary>Row and column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).</summary>
+    public (double Row, double Column)? PixelSpacingMm { get; init; }
+}
