@@ -1,0 +1,190 @@
+using System.IO.Compression;
+
+namespace TbScreen.Dicom;
+
+/// <summary>
+/// Our DICOM Part 10 reader. It reads the whole file into one buffer and slices element values out
+/// of it, so a length field can never cause an allocation: every length is checked against the
+/// bytes that remain before anything is sliced.
+/// </summary>
+public sealed class DicomReader : IDicomReader
+{
+    private const int PreambleLength = 128;
+
+    private readonly DicomReaderOptions _options;
+
+    public DicomReader(DicomReaderOptions? options = null) => _options = options ?? DicomReaderOptions.Default;
+
+    public DicomFile Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                throw new DicomException("file not found", path);
+            }
+
+            if (info.Length > _options.MaxFileBytes)
+            {
+                throw new DicomException($"file is {info.Length} bytes, above the {_options.MaxFileBytes}-byte limit", path);
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DicomException($"cannot read file: {e.Message}", path, inner: e);
+        }
+
+        return Parse(bytes, path);
+    }
+
+    public DicomFile Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > _options.MaxFileBytes)
+            {
+                throw new DicomException($"stream exceeds the {_options.MaxFileBytes}-byte limit", sourceName);
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return Parse(buffer.ToArray(), sourceName);
+    }
+
+    /// <summary>Parses a complete file held in memory.</summary>
+    public DicomFile Parse(byte[] bytes, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            return ParseCore(bytes, sourceName);
+        }
+        catch (DicomException e)
+        {
+            throw e.WithFile(sourceName);
+        }
+    }
+
+    private DicomFile ParseCore(byte[] bytes, string source)
+    {
+        bool hasPreamble = bytes.Length >= PreambleLength + 4
+            && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
+        int position = hasPreamble ? PreambleLength + 4 : 0;
+        var meta = new DicomDataset();
+
+        if (!hasPreamble && !LooksLikeBareDataset(bytes, out _))
+        {
+            throw new DicomException("not a DICOM file: no DICM prefix at byte 128 and no recognisable dataset at byte 0");
+        }
+
+        // File meta (group 0002) is always explicit VR little endian, with or without a preamble.
+        if (bytes.Length >= position + 4 && ReadUInt16Le(bytes, position) == 0x0002)
+        {
+            var metaParser = new DatasetParser(bytes, explicitVr: true, bigEndian: false, _options.MaxSequenceDepth);
+            position = metaParser.ParseFileMeta(meta, position);
+        }
+        else if (hasPreamble)
+        {
+            throw new DicomException("file meta information (group 0002) is missing after the DICM prefix");
+        }
+
+        string? tsUid = meta.GetString(DicomTag.TransferSyntaxUid);
+        TransferSyntax syntax;
+        if (string.IsNullOrEmpty(tsUid))
+        {
+            // Bare datasets (and files missing the UID) are implicit VR LE unless the bytes say otherwise.
+            syntax = LooksLikeBareDataset(bytes.AsSpan(position).ToArray(), out var detected) ? detected : TransferSyntax.ImplicitVrLittleEndian;
+        }
+        else
+        {
+            syntax = TransferSyntax.Lookup(tsUid);
+        }
+
+        byte[] body = bytes;
+        int bodyStart = position;
+        if (syntax.Deflated)
+        {
+            body = Inflate(bytes, position);
+            bodyStart = 0;
+        }
+
+        var dataset = new DicomDataset(syntax.BigEndian);
+        var parser = new DatasetParser(body, syntax.ExplicitVr, syntax.BigEndian, _options.MaxSequenceDepth);
+        parser.ParseDataset(dataset, bodyStart, body.Length, untilItemDelimiter: false, depth: 0);
+        return new DicomFile(source, meta, dataset, syntax, hasPreamble);
+    }
+
+    private byte[] Inflate(byte[] bytes, int start)
+    {
+        try
+        {
+            using var input = new MemoryStream(bytes, start, bytes.Length - start, writable: false);
+            using var inflater = new DeflateStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            var chunk = new byte[81920];
+            int n;
+            while ((n = inflater.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (output.Length + n > _options.MaxInflatedBytes)
+                {
+                    throw new DicomException($"deflated dataset inflates beyond the {_options.MaxInflatedBytes}-byte limit");
+                }
+
+                output.Write(chunk, 0, n);
+            }
+
+            return output.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DicomException($"deflated dataset is corrupt: {e.Message}", inner: e);
+        }
+    }
+
+    /// <summary>
+    /// Recognises a dataset without preamble: the first tag must be a plausible low even group
+    /// (file meta or identifying groups), and the bytes after it decide explicit or implicit VR.
+    /// </summary>
+    internal static bool LooksLikeBareDataset(byte[] bytes, out TransferSyntax syntax)
+    {
+        syntax = TransferSyntax.ImplicitVrLittleEndian;
+        if (bytes.Length < 8)
+        {
+            return false;
+        }
+
+        ushort groupLe = ReadUInt16Le(bytes, 0);
+        ushort groupBe = (ushort)((bytes[0] << 8) | bytes[1]);
+        bool vrLetters = char.IsAsciiLetterUpper((char)bytes[4]) && char.IsAsciiLetterUpper((char)bytes[5])
+                         && DicomVr.IsValid(((char)bytes[4]).ToString() + (char)bytes[5]);
+        if (IsPlausibleFirstGroup(groupLe))
+        {
+            syntax = vrLetters ? TransferSyntax.ExplicitVrLittleEndian : TransferSyntax.ImplicitVrLittleEndian;
+            return vrLetters || ReadUInt32Le(bytes, 4) <= (uint)bytes.Length;
+        }
+
+        if (IsPlausibleFirstGroup(groupBe) && vrLetters)
+        {
+            syntax = TransferSyntax.ExplicitVrBigEndian;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsPlausibleFirstGroup(ushort group) => group % 2 == 0 && group >= 0x0002 && group <= 0x0028;
+
+    private static ushort ReadUInt16Le(byte[] b, int i) => (ushort)(b[i] | (b[i + 1] << 8));
+
+    private static uint ReadUInt32Le(byte[] b, int i) => (uint)(b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
+}

@@ -1,0 +1,106 @@
+using TbScreen.Dicom.Codecs;
+using TbScreen.Dicom.Codecs.Rle;
+
+namespace TbScreen.Dicom.Pixels;
+
+/// <summary>One decoded frame: stored values (masked, sign-extended) in the order the file stores them.</summary>
+public sealed record StoredFrame(PixelDescription Pixels, int[] Values);
+
+/// <summary>Decodes stored pixel values of a frame, native or encapsulated, through the registered codecs.</summary>
+public sealed class PixelDataDecoder
+{
+    private readonly Dictionary<string, IFrameDecoder> _decoders = new(StringComparer.Ordinal);
+
+    public PixelDataDecoder(IEnumerable<IFrameDecoder> decoders)
+    {
+        foreach (var decoder in decoders)
+        {
+            foreach (var uid in decoder.TransferSyntaxUids)
+            {
+                _decoders[uid] = decoder;
+            }
+        }
+    }
+
+    /// <summary>All built-in codecs. JPEG 2000 and JPEG-LS need Debian's libopenjp2-7 and libcharls2 at decode time.</summary>
+    public static PixelDataDecoder Default { get; } = new(BuiltInCodecs.Decoders());
+
+    public bool CanDecode(string transferSyntaxUid) => _decoders.ContainsKey(transferSyntaxUid);
+
+    public StoredFrame DecodeStoredFrame(DicomFile file, int frameIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        try
+        {
+            return DecodeCore(file, frameIndex);
+        }
+        catch (DicomException e)
+        {
+            throw e.WithFile(file.Source);
+        }
+    }
+
+    private StoredFrame DecodeCore(DicomFile file, int frameIndex)
+    {
+        var dataset = file.Dataset;
+        var pixelData = dataset[DicomTag.PixelData] ?? throw new DicomException("no Pixel Data (7FE0,0010) element", tag: DicomTag.PixelData);
+        var pixels = PixelDescription.FromDataset(dataset);
+        if (frameIndex < 0 || frameIndex >= pixels.NumberOfFrames)
+        {
+            throw new DicomException($"frame {frameIndex + 1} requested but the file has {pixels.NumberOfFrames}");
+        }
+
+        var syntax = file.TransferSyntax;
+        int[] values;
+        if (!syntax.Encapsulated)
+        {
+            if (pixelData.IsEncapsulated)
+            {
+                throw new DicomException($"pixel data is encapsulated but the transfer syntax {syntax.Uid} is native", tag: DicomTag.PixelData);
+            }
+
+            bool wordSwapped = syntax.BigEndian && pixelData.Vr == "OW" && pixels.BitsAllocated == 8;
+            values = NativePixelReader.ReadFrame(pixelData.Value.Span, pixels, frameIndex, syntax.BigEndian, wordSwapped);
+            StoredValues.Normalise(values, pixels.BitsStored, pixels.HighBit - pixels.BitsStored + 1, pixels.IsSigned);
+            return new StoredFrame(pixels, values);
+        }
+
+        if (!pixelData.IsEncapsulated)
+        {
+            throw new DicomException($"transfer syntax {syntax.Uid} needs encapsulated pixel data, but the element has a defined length", tag: DicomTag.PixelData);
+        }
+
+        if (!_decoders.TryGetValue(syntax.Uid, out var decoder))
+        {
+            throw new UnsupportedTransferSyntaxException(syntax.Uid, detail: "no pixel decoder registered");
+        }
+
+        byte[] frame = FrameSplitter.GetFrame(dataset, pixelData, frameIndex, pixels.NumberOfFrames);
+        values = DecodeWithCodec(decoder, frame, pixels, syntax);
+        if (values.LongLength != pixels.SamplesPerFrame)
+        {
+            throw new DicomException($"{syntax.Name} decoder produced {values.Length} samples, expected {pixels.SamplesPerFrame}", tag: DicomTag.PixelData);
+        }
+
+        // Codecs return the sample value itself, so only masking and sign extension remain.
+        StoredValues.Normalise(values, pixels.BitsStored, shift: 0, pixels.IsSigned);
+        return new StoredFrame(pixels, values);
+    }
+
+    private static int[] DecodeWithCodec(IFrameDecoder decoder, byte[] frame, PixelDescription pixels, TransferSyntax syntax)
+    {
+        try
+        {
+            return decoder.Decode(frame, pixels.ToFrameInfo());
+        }
+        catch (DicomException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Third-party codecs signal corrupt streams with their own exception types.
+            throw new DicomException($"{syntax.Name} pixel data could not be decoded: {e.Message}", tag: DicomTag.PixelData, inner: e);
+        }
+    }
+}
