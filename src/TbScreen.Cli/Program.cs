@@ -1,1 +1,3 @@
-return 0;
+using TbScreen.Cli;
+
+return TbScreenCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,22 @@
+using TbScreen.Dicom;
+
+namespace TbScreen.Cli;
+
+internal static class InputFiles
+{
+    /// <summary>Fails with the documented one-line error when the input does not exist.</summary>
+    public static string Require(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new DicomException("is a directory, not a file", path);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new DicomException("file not found", path);
+        }
+
+        return path;
+    }
+}

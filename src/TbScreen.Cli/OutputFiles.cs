@@ -1,0 +1,34 @@
+namespace TbScreen.Cli;
+
+internal static class OutputFiles
+{
+    /// <summary>Writes atomically (temp file then move) so a failed run never leaves half a file.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(temp, bytes.ToArray());
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new OutputException($"{path}: cannot write output: {e.Message}", e);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the original error is the one worth reporting.
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using TbScreen.Cli.Commands;
+
+namespace TbScreen.Cli;
+
+/// <summary>The `tbscreen` command line; exit codes are documented in docs/cli.md.</summary>
+public static class TbScreenCli
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("TbScreen: chest X-ray TB screening. Research use only, not a medical device.");
+        root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ConvertCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SamplesCommand.Create(stdout, stderr));
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                stderr.WriteLine("tbscreen: " + error.Message);
+            }
+
+            stderr.WriteLine("Run 'tbscreen --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parseResult.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}
