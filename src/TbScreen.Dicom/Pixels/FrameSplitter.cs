@@ -123,7 +123,9 @@ internal static class FrameSplitter
         fragment.Length >= 4
         && ((fragment[0] == 0xFF && fragment[1] == 0xD8)                                                  // JPEG, JPEG-LS
             || (fragment[0] == 0xFF && fragment[1] == 0x4F && fragment[2] == 0xFF && fragment[3] == 0x51) // J2K codestream
-            || (fragment.Length >= 12 && fragment[4] == (byte)'j' && fragment[5] == (byte)'P'));          // JP2 signature box
+            || (fragment.Length >= 12 && fragment[4] == (byte)'j' && fragment[5] == (byte)'P')           // JP2 signature box
+            || (fragment.Length >= 64 && BinaryPrimitives.ReadUInt32LittleEndian(fragment) is >= 1 and <= 15
+                && BinaryPrimitives.ReadUInt32LittleEndian(fragment[4..]) == 64));                     // RLE header
 
     private static byte[] Concatenate(IReadOnlyList<ReadOnlyMemory<byte>> fragments, int first, int count)
     {

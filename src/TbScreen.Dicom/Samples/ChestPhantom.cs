@@ -10,8 +10,8 @@ public static class ChestPhantom
     /// <summary>Returns rows*columns values in [0, maxValue], MONOCHROME2 sense (dense = high).</summary>
     public static int[] Generate(int rows, int columns, int maxValue, int seed = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 8);
-        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxValue, 1);
         var random = new Random(seed);
         var values = new int[rows * columns];
