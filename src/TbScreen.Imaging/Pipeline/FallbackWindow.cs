@@ -28,7 +28,10 @@ internal static class FallbackWindow
         return new WindowVoi(((low + high) / 2) + 0.5, width, VoiLutFunction.Linear);
     }
 
-    /// <summary>Half-open row and column bounds after peeling uniform rows/columns off each edge.</summary>
+    /// <summary>
+    /// Half-open row and column bounds after peeling uniform rows/columns off each edge. Lines of a single pixel
+    /// are never peeled: they are trivially uniform, and peeling them would eat a one-pixel-high image.
+    /// </summary>
     internal static (int Top, int Bottom, int Left, int Right) InteriorBounds(int[] pixels, int rows, int columns)
     {
         int top = 0, bottom = rows, left = 0, right = columns;
@@ -57,6 +60,11 @@ internal static class FallbackWindow
 
     private static bool IsUniform(int[] pixels, int columns, int top, int bottom, int left, int right)
     {
+        if ((long)(bottom - top) * (right - left) < 2)
+        {
+            return false;
+        }
+
         int first = pixels[(top * columns) + left];
         for (int r = top; r < bottom; r++)
         {
