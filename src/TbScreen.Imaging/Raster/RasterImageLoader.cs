@@ -18,6 +18,8 @@ public sealed class RasterImageLoader
     /// <summary>Largest single buffer ImageSharp may allocate: fits 100 MP of Rgb48 (600 MB) with headroom.</summary>
     public const int AllocationLimitMegabytes = 1024;
 
+    private const int JpegTailBytes = 4096;
+
     // One process-wide configuration: ImageSharp's pooling allocators are expensive and meant to be shared.
     private static readonly Configuration SharedConfiguration = CreateConfiguration();
 
@@ -125,6 +127,13 @@ public sealed class RasterImageLoader
         }
 
         CheckDimensions(info.Width, info.Height, name);
+        if (format is JpegFormat && !HasJpegEndMarker(stream, start))
+        {
+            // ImageSharp fills a JPEG cut inside its scan data with gray and reports success; a half-received
+            // radiograph must not be scored as if it were whole.
+            throw new ImageDecodeException(name, "truncated JPEG: no end-of-image marker");
+        }
+
         stream.Position = start;
 
         (int[] pixels, int bitsStored) = format is PngFormat
@@ -137,6 +146,19 @@ public sealed class RasterImageLoader
             Voi = FullRangeWindow(bitsStored),
             Source = name,
         };
+    }
+
+    /// <summary>
+    /// True when an EOI marker (FF D9) occurs in the last <see cref="JpegTailBytes"/> bytes. Looking at a tail
+    /// rather than the final two bytes tolerates the padding or trailers some writers append after EOI.
+    /// </summary>
+    private static bool HasJpegEndMarker(Stream stream, long start)
+    {
+        long from = Math.Max(start, stream.Length - JpegTailBytes);
+        byte[] tail = new byte[stream.Length - from];
+        stream.Position = from;
+        stream.ReadExactly(tail);
+        return tail.AsSpan().IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
 
     private void CheckDimensions(int width, int height, string name)
