@@ -38,6 +38,12 @@ public sealed class Radiograph
     /// <summary>VOI transform (window or LUT); when null the pipeline uses its documented fallback.</summary>
     public VoiTransform? Voi { get; init; }
 
+    /// <summary>
+    /// Further windows or VOI LUTs the file offers (for a viewer to cycle through). The pipeline uses
+    /// <see cref="Voi"/> only, so the first one found is the one models are trained on.
+    /// </summary>
+    public IReadOnlyList<VoiTransform> AlternativeVois { get; init; } = [];
+
     /// <summary>Where the image came from (a path or an upload name), for error messages only.</summary>
     public string Source { get; init; } = "(memory)";
 }

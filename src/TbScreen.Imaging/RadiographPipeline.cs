@@ -1,0 +1,79 @@
+namespace TbScreen.Imaging;
+
+/// <summary>
+/// The one path from a <see cref="Radiograph"/> to pixels, shared by training export, inference and display.
+/// Stage order and formulas are specified in docs/input-contract.md.
+/// </summary>
+public static class RadiographPipeline
+{
+    /// <summary>Stages 1-4: gray in [0,1] (1 = white), Rows x Columns, row-major.</summary>
+    public static float[] ToUnitGray(Radiograph radiograph)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        return UnitGrayConverter.Convert(radiograph).Pixels;
+    }
+
+    /// <summary>The window used for a grayscale image whose VOI is absent or unusable.</summary>
+    public static WindowVoi EstimateFallbackWindow(Radiograph radiograph)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        return FallbackWindow.Estimate(radiograph);
+    }
+
+    /// <summary>
+    /// Stages 1-6 quantised to 8 bits (round half away from zero). Without <paramref name="size"/> the image keeps
+    /// its Rows x Columns; with it, it is letterboxed to size x size. Borders are never cropped for display.
+    /// </summary>
+    public static byte[] ToDisplay8Bit(Radiograph radiograph, int? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        if (size is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, "Size must be positive.");
+        }
+
+        GrayImage gray = UnitGrayConverter.Convert(radiograph);
+        if (size is int n)
+        {
+            gray = Resampler.ToSquare(gray, n, ResizeMode.Letterbox);
+        }
+
+        byte[] bytes = new byte[gray.Pixels.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)Math.Clamp(Math.Round(gray.Pixels[i] * 255.0, MidpointRounding.AwayFromZero), 0, 255);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>All stages: a Channels x Size x Size float tensor, (gray - Mean) / Std, the gray plane replicated per channel.</summary>
+    public static float[] ToTensor(Radiograph radiograph, InputContract contract)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        ArgumentNullException.ThrowIfNull(contract);
+        contract.Validate();
+
+        GrayImage gray = UnitGrayConverter.Convert(radiograph);
+        if (contract.CropBorders)
+        {
+            gray = BorderCrop.Crop(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction);
+        }
+
+        gray = Resampler.ToSquare(gray, contract.Size, contract.ResizeMode);
+
+        int plane = contract.Size * contract.Size;
+        float[] tensor = new float[(long)contract.Channels * plane];
+        for (int i = 0; i < plane; i++)
+        {
+            tensor[i] = (gray.Pixels[i] - contract.Mean) / contract.Std;
+        }
+
+        for (int c = 1; c < contract.Channels; c++)
+        {
+            Array.Copy(tensor, 0, tensor, c * plane, plane);
+        }
+
+        return tensor;
+    }
+}
