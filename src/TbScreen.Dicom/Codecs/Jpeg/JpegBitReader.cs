@@ -29,8 +29,6 @@ internal ref struct JpegBitReader
     /// <summary>True when more bits were consumed than the segment really had.</summary>
     public readonly bool Overrun => _bits < _padBits;
 
-    public readonly int BitsAvailable => _bits;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Ensure(int n)
     {

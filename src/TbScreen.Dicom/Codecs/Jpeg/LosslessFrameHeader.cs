@@ -63,6 +63,13 @@ internal sealed class LosslessFrameHeader
             }
         }
 
+        // Components with different sampling factors would have different sizes; DICOM never
+        // uses that for lossless, so reject it rather than guess an upsampling.
+        if (sampling.AsSpan().ContainsAnyExcept(sampling[0]))
+        {
+            throw new DicomException("JPEG lossless frames with subsampled components are not supported");
+        }
+
         return new LosslessFrameHeader(precision, rows, columns, ids, sampling);
     }
 }

@@ -6,7 +6,8 @@ image (smooth gradients + seeded noise + a few extreme jumps, odd size 37x23) in
 uncompressed DICOM, compresses it with `dcmcjpeg +el +sv N`, and keeps the JPEG codestream
 (`sv{N}_{bits}b.jpg`) and our pixels (`sv{N}_{bits}b.u16le`, little-endian uint16). The codestreams
 therefore come from an independent encoder (dcmtk 3.6.7, IJG-based). `rgb_sv4_8b.*` is a
-3-component interleaved case. Usage: python3 make_fixtures.py (needs dcmcjpeg on PATH).
+3-component interleaved case. It also writes ../jpeg-baseline/rgb_{422,444}.jpg (dcmcjpeg +eb,
+YBR_FULL_422 / YBR_FULL) with dcmtk's own RGB decode (.u16le) for the colour path. Usage: python3 make_fixtures.py (needs dcmcjpeg on PATH).
 """
 import os, random, struct, subprocess, sys, tempfile
 
@@ -85,6 +86,27 @@ def image(bits, samples, seed):
     return out
 
 
+def baseline_fixtures():
+    out_dir = os.path.join(HERE, "..", "jpeg-baseline")
+    os.makedirs(out_dir, exist_ok=True)
+    # smooth colours only: chroma upsampling filters legitimately differ at sharp edges
+    rnd = random.Random(42)
+    px = [min(255, max(0, 40 + (i % 3) * 60 + ((i // 3) % W) * 3 + ((i // 3) // W) * 2 + rnd.randint(-3, 3))) for i in range(W * H * 3)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, opt in (("rgb_422", "+s2"), ("rgb_444", "+s4")):
+            src, dst, back = (os.path.join(tmp, n) for n in ("in.dcm", "out.dcm", "back.dcm"))
+            make_dicom(src, px, 8, 3)
+            subprocess.run(["dcmcjpeg", "+eb", opt, src, dst], check=True)
+            subprocess.run(["dcmdjpeg", dst, back], check=True)
+            d = open(back, "rb").read()
+            raw = d[d.rindex(b"\xe0\x7f\x10\x00") + 12:][:len(px)]
+            with open(os.path.join(out_dir, name + ".jpg"), "wb") as f:
+                f.write(first_frame(dst))
+            with open(os.path.join(out_dir, name + ".u16le"), "wb") as f:
+                f.write(struct.pack("<%dH" % len(raw), *raw))
+            print(name, os.path.getsize(os.path.join(out_dir, name + ".jpg")))
+
+
 def main():
     cases = [(sv, bits, 1) for sv in range(1, 8) for bits in (8, 12, 16)] + [(4, 8, 3)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,3 +133,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    baseline_fixtures()
