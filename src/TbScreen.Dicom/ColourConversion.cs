@@ -1,3 +1,4 @@
+using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Pixels;
 
 namespace TbScreen.Dicom;
@@ -24,6 +25,11 @@ internal static class ColourConversion
                 rgb[3 * i + 1] = values[count + i];
                 rgb[3 * i + 2] = values[2 * count + i];
             }
+        }
+
+        if (BuiltInCodecs.DeliversRgb(syntax.Uid) && photometric is "YBR_FULL" or "YBR_FULL_422" or "YBR_RCT" or "YBR_ICT")
+        {
+            return rgb;
         }
 
         switch (photometric)

@@ -1,3 +1,4 @@
+using TbScreen.Dicom.Codecs.Jpeg;
 using TbScreen.Dicom.Codecs.Rle;
 
 namespace TbScreen.Dicom.Codecs;
@@ -8,5 +9,11 @@ public static class BuiltInCodecs
     public static IEnumerable<IFrameDecoder> Decoders()
     {
         yield return new RleDecoder();
+        yield return new JpegLosslessDecoder();
+        yield return new JpegBaselineDecoder();
     }
+
+    /// <summary>Codecs that hand back RGB for YBR photometric interpretations (the JPEG colour transform is part of the codec).</summary>
+    public static bool DeliversRgb(string transferSyntaxUid) => transferSyntaxUid is
+        TransferSyntax.JpegBaselineUid or TransferSyntax.JpegExtendedUid or TransferSyntax.Jpeg2000LosslessUid or TransferSyntax.Jpeg2000Uid;
 }

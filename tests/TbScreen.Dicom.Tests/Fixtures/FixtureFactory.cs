@@ -1,4 +1,5 @@
 using TbScreen.Dicom.Codecs;
+using TbScreen.Dicom.Codecs.Jpeg;
 using TbScreen.Dicom.Codecs.Rle;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Writing;
@@ -9,13 +10,14 @@ namespace TbScreen.Dicom.Tests.Fixtures;
 public static class FixtureFactory
 {
     /// <summary>Lossless transfer syntaxes and the encoder that writes each (null for native).</summary>
-    public static IReadOnlyList<(string Uid, Func<IFrameEncoder?> Encoder)> LosslessSyntaxes { get; } =
+    public static IReadOnlyList<(string Name, string Uid, Func<IFrameEncoder?> Encoder)> LosslessSyntaxes { get; } =
     [
-        (TransferSyntax.ImplicitVrLittleEndianUid, () => null),
-        (TransferSyntax.ExplicitVrLittleEndianUid, () => null),
-        (TransferSyntax.DeflatedExplicitVrLittleEndianUid, () => null),
-        (TransferSyntax.ExplicitVrBigEndianUid, () => null),
-        (TransferSyntax.RleLosslessUid, () => new RleEncoder()),
+        ("implicit-le", TransferSyntax.ImplicitVrLittleEndianUid, () => null),
+        ("explicit-le", TransferSyntax.ExplicitVrLittleEndianUid, () => null),
+        ("deflated", TransferSyntax.DeflatedExplicitVrLittleEndianUid, () => null),
+        ("explicit-be", TransferSyntax.ExplicitVrBigEndianUid, () => null),
+        ("rle", TransferSyntax.RleLosslessUid, () => new RleEncoder()),
+        .. Enumerable.Range(1, 7).Select(p => ($"jpeg-lossless-sv{p}", p == 1 ? TransferSyntax.JpegLosslessSv1Uid : TransferSyntax.JpegLosslessUid, (Func<IFrameEncoder?>)(() => new JpegLosslessEncoder(p)))),
     ];
 
     public static (byte[] File, int[] Stored) Write(string transferSyntaxUid, IFrameEncoder? encoder, SampleSpec spec, DicomWriterOptions? options = null)
