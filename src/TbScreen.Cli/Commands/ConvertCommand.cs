@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Pixels;
+using TbScreen.Imaging;
 
 namespace TbScreen.Cli.Commands;
 
@@ -71,6 +72,10 @@ public static class ConvertCommand
 
     private static void RenderPng(string input, string outPath, int? size)
     {
-        throw new DicomException("PNG rendering is not wired yet", input);
+        var radiograph = RadiographFiles.Load(input);
+        byte[] pixels = RadiographPipeline.ToDisplay8Bit(radiograph, size);
+        int width = size ?? radiograph.Layout.Columns;
+        int height = size ?? radiograph.Layout.Rows;
+        OutputFiles.Write(outPath, GrayPngWriter.Encode(pixels, width, height));
     }
 }
