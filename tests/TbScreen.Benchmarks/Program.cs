@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using TbScreen.Dicom;
+using TbScreen.Dicom.Pixels;
+
+// Decode throughput of our reader against dcmtk on the same files in the same run.
+// Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
+string data = ArgValue("--data") ?? Path.Combine(FindRepositoryRoot(), "..", "shared", "data", "dicom");
+int runs = int.Parse(ArgValue("--runs") ?? "7", CultureInfo.InvariantCulture);
+string tbscreenDll = Path.Combine(AppContext.BaseDirectory, "tbscreen.dll");
+string work = Directory.CreateTempSubdirectory("tbscreen-bench").FullName;
+
+Console.WriteLine($"# Decode benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, CPU: {CpuModel()}");
+Console.WriteLine($"dcmtk: {FirstLine("dcmdjpeg", "--version")}; runs per measurement: {runs} (median), alternating ours/dcmtk");
+Console.WriteLine();
+Console.WriteLine("| file | transfer syntax | MB decoded | ours in-process ms | ours CLI ms (`convert --stored`) | dcmtk ms (tool) | dcmtk / ours CLI |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+
+var reader = new DicomReader();
+double totalOurs = 0, totalDcmtk = 0;
+foreach (string path in Directory.GetFiles(data, "*.dcm").Order(StringComparer.Ordinal))
+{
+    var file = reader.Read(path);
+    var pixels = PixelDescription.FromDataset(file.Dataset);
+    double megabytes = pixels.SamplesPerFrame * pixels.NumberOfFrames * Math.Max(1, pixels.BitsAllocated / 8) / 1e6;
+
+    // In process: parse + decode every frame (dcmtk decompresses every frame too).
+    double inProcess = Median(runs, () =>
+    {
+        var f = reader.Read(path);
+        for (int i = 0; i < pixels.NumberOfFrames; i++)
+        {
+            PixelDataDecoder.Default.DecodeStoredFrame(f, i);
+        }
+    });
+
+    var dcmtk = DcmtkCommand(file.TransferSyntax, path, Path.Combine(work, "dcmtk.dcm"));
+    var oursCli = new List<double>();
+    var dcmtkTimes = new List<double>();
+    for (int r = 0; r < runs; r++)
+    {
+        oursCli.Add(TimeProcess("dotnet", [tbscreenDll, "convert", path, "--stored", "--out", Path.Combine(work, "ours.raw")]));
+        if (dcmtk is not null)
+        {
+            dcmtkTimes.Add(TimeProcess(dcmtk.Value.Tool, dcmtk.Value.Args));
+        }
+    }
+
+    double ours = MedianOf(oursCli);
+    string dcmtkCell = dcmtk is null ? "n/a (dcmtk 3.6.7 has no JPEG 2000)" : $"{MedianOf(dcmtkTimes):F0} (`{dcmtk.Value.Tool}`)";
+    string ratio = dcmtk is null ? "n/a" : (MedianOf(dcmtkTimes) / ours).ToString("F2", CultureInfo.InvariantCulture);
+    if (dcmtk is not null)
+    {
+        totalOurs += ours;
+        totalDcmtk += MedianOf(dcmtkTimes);
+    }
+
+    Console.WriteLine($"| {Path.GetFileName(path)} | {file.TransferSyntax.Name} | {megabytes:F1} | {inProcess:F1} | {ours:F0} | {dcmtkCell} | {ratio} |");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Sum over files dcmtk can decode: dcmtk {totalDcmtk:F0} ms, ours (CLI) {totalOurs:F0} ms, ratio dcmtk/ours = {totalDcmtk / totalOurs:F2} (above 1 means we are faster).");
+Directory.Delete(work, recursive: true);
+return 0;
+
+static (string Tool, string[] Args)? DcmtkCommand(TransferSyntax syntax, string input, string output) => syntax.Uid switch
+{
+    TransferSyntax.Jpeg2000LosslessUid or TransferSyntax.Jpeg2000Uid => null,
+    TransferSyntax.RleLosslessUid => ("dcmdrle", [input, output]),
+    TransferSyntax.JpegLsLosslessUid or TransferSyntax.JpegLsNearLosslessUid => ("dcmdjpls", [input, output]),
+    _ when syntax.Encapsulated => ("dcmdjpeg", [input, output]),
+    _ => ("dcmconv", ["+te", input, output]),
+};
+
+static double TimeProcess(string tool, string[] args)
+{
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })
+                        ?? throw new InvalidOperationException("cannot start " + tool);
+    process.StandardOutput.ReadToEnd();
+    string err = process.StandardError.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed: {err}");
+    }
+
+    return clock.Elapsed.TotalMilliseconds;
+}
+
+static double Median(int runs, Action action)
+{
+    action(); // warm-up: JIT and native library loading are not decode time
+    var times = new List<double>();
+    for (int i = 0; i < runs; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    return MedianOf(times);
+}
+
+static double MedianOf(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string FirstLine(string tool, string arg)
+{
+    try
+    {
+        using var p = Process.Start(new ProcessStartInfo(tool, arg) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "?";
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        throw new InvalidOperationException($"{tool} not found: apt-get install dcmtk");
+    }
+}
+
+static string CpuModel() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?"
+        : "?";
+
+string? ArgValue(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "TbScreen.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
