@@ -1,6 +1,8 @@
 using System.CommandLine;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Codecs;
+using TbScreen.Dicom.Codecs.Jpeg;
+using TbScreen.Dicom.Codecs.Rle;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Writing;
 
@@ -48,6 +50,9 @@ public static class SampleCatalogue
         new("phantom-implicit-le-mono1.dcm", "Implicit VR LE, MONOCHROME1, 12/16-bit", Base with { Photometric = "MONOCHROME1", Seed = 2, PatientSex = "M", PatientAge = "067Y" }, TransferSyntax.ImplicitVrLittleEndianUid),
         new("phantom-big-endian-signed.dcm", "Explicit VR BE, signed 16-bit", Base with { BitsStored = 16, Signed = true, Seed = 3 }, TransferSyntax.ExplicitVrBigEndianUid),
         new("phantom-deflated-8bit.dcm", "Deflated Explicit VR LE, 8-bit", Base with { BitsAllocated = 8, BitsStored = 8, Seed = 4, PatientAge = "009Y" }, TransferSyntax.DeflatedExplicitVrLittleEndianUid),
-        new("phantom-rle-mono1.dcm", "RLE Lossless, MONOCHROME1, 12/16-bit", Base with { Photometric = "MONOCHROME1", Seed = 5 }, TransferSyntax.RleLosslessUid, new TbScreen.Dicom.Codecs.Rle.RleEncoder()),
+        new("phantom-rle-mono1.dcm", "RLE Lossless, MONOCHROME1, 12/16-bit", Base with { Photometric = "MONOCHROME1", Seed = 5 }, TransferSyntax.RleLosslessUid, new RleEncoder()),
+        new("phantom-jpeg-lossless-sv1.dcm", "JPEG Lossless SV1, 12/16-bit", Base with { Seed = 6 }, TransferSyntax.JpegLosslessSv1Uid, new JpegLosslessEncoder(predictor: 1)),
+        new("phantom-jpeg-lossless-sv7.dcm", "JPEG Lossless predictor 7, 16/16-bit", Base with { BitsStored = 16, Seed = 7 }, TransferSyntax.JpegLosslessUid, new JpegLosslessEncoder(predictor: 7)),
+        new("phantom-jpeg-baseline.dcm", "JPEG Baseline, 8-bit (lossy)", Base with { BitsAllocated = 8, BitsStored = 8, Seed = 8 }, TransferSyntax.JpegBaselineUid, new JpegBaselineEncoder()),
     ];
 }
