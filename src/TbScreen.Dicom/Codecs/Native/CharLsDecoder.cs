@@ -27,6 +27,7 @@ public sealed unsafe class CharLsDecoder : IFrameDecoder
             throw new DicomException("JPEG-LS: frame is too short");
         }
 
+        frame = Terminated(frame);
         nint decoder = api.DecoderCreate();
         if (decoder == 0)
         {
@@ -68,6 +69,26 @@ public sealed unsafe class CharLsDecoder : IFrameDecoder
         {
             api.DecoderDestroy(decoder);
         }
+    }
+
+    /// <summary>
+    /// CharLS 2.4 spins forever when the entropy-coded data runs out without reaching a marker
+    /// (any truncated frame does). A trailing EOI makes its bit reader stop and report an error,
+    /// so a frame that does not already end in EOI (ignoring DICOM's even-length pad) gets one.
+    /// </summary>
+    private static ReadOnlySpan<byte> Terminated(ReadOnlySpan<byte> frame)
+    {
+        ReadOnlySpan<byte> eoi = [0xFF, 0xD9];
+        ReadOnlySpan<byte> trimmed = frame.Length > 2 && frame[^1] == 0 ? frame[..^1] : frame;
+        if (trimmed.EndsWith(eoi))
+        {
+            return frame;
+        }
+
+        var copy = new byte[frame.Length + 2];
+        frame.CopyTo(copy);
+        eoi.CopyTo(copy.AsSpan(frame.Length));
+        return copy;
     }
 
     private static void CheckHeader(CharLsFrameInfo header, int mode, FrameInfo info)
