@@ -73,6 +73,14 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void AbsurdDeclaredGeometry_IsRejectedBeforeAnyAllocation()
+    {
+        var huge = Info with { Rows = 40000, Columns = 40000 };
+        Assert.Throws<DicomException>(() => new OpenJpegDecoder().Decode([0xFF, 0x4F, 0xFF, 0x51], huge));
+        Assert.Throws<DicomException>(() => new CharLsDecoder().Decode([0xFF, 0xD8, 0xFF, 0xF7], huge));
+    }
+
     /// <summary>Real WG-04 codestreams, damaged mostly in their headers (where parsers are most fragile).</summary>
     [Theory]
     [InlineData("RG3_J2KR.dcm")]

@@ -3,8 +3,11 @@ namespace TbScreen.Dicom.Codecs.Native;
 /// <summary>Checks shared by the native codecs before they size any buffer from a FrameInfo.</summary>
 internal static class CodecGuards
 {
-    /// <summary>Largest frame we hand to a native codec (2^30 samples, well above any radiograph).</summary>
-    public const long MaxSamples = 1L << 30;
+    /// <summary>
+    /// Largest frame we hand to a native codec: 2^28 samples (16384 x 16384), far above any
+    /// radiograph, and small enough that the 16-bit staging buffer stays under the .NET array limit.
+    /// </summary>
+    public const long MaxSamples = 1L << 28;
 
     public static void CheckFrameInfo(FrameInfo info, string codec, int maxSamples)
     {
