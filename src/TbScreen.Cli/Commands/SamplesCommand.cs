@@ -2,6 +2,7 @@ using System.CommandLine;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Codecs.Jpeg;
+using TbScreen.Dicom.Codecs.Native;
 using TbScreen.Dicom.Codecs.Rle;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Writing;
@@ -53,6 +54,8 @@ public static class SampleCatalogue
         new("phantom-rle-mono1.dcm", "RLE Lossless, MONOCHROME1, 12/16-bit", Base with { Photometric = "MONOCHROME1", Seed = 5 }, TransferSyntax.RleLosslessUid, new RleEncoder()),
         new("phantom-jpeg-lossless-sv1.dcm", "JPEG Lossless SV1, 12/16-bit", Base with { Seed = 6 }, TransferSyntax.JpegLosslessSv1Uid, new JpegLosslessEncoder(predictor: 1)),
         new("phantom-jpeg-lossless-sv7.dcm", "JPEG Lossless predictor 7, 16/16-bit", Base with { BitsStored = 16, Seed = 7 }, TransferSyntax.JpegLosslessUid, new JpegLosslessEncoder(predictor: 7)),
+        new("phantom-jpeg2000-mono1.dcm", "JPEG 2000 lossless, MONOCHROME1, 12/16-bit", Base with { Photometric = "MONOCHROME1", Seed = 9, PatientSex = "M", PatientAge = "035Y" }, TransferSyntax.Jpeg2000LosslessUid, new OpenJpegEncoder(lossless: true)),
+        new("phantom-jpeg-ls.dcm", "JPEG-LS lossless, 12/16-bit", Base with { Seed = 10, PatientAge = "058Y" }, TransferSyntax.JpegLsLosslessUid, new CharLsEncoder(nearLossless: 0)),
         new("phantom-jpeg-baseline.dcm", "JPEG Baseline, 8-bit (lossy)", Base with { BitsAllocated = 8, BitsStored = 8, Seed = 8 }, TransferSyntax.JpegBaselineUid, new JpegBaselineEncoder()),
     ];
 }

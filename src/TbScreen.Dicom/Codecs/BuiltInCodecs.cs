@@ -1,4 +1,5 @@
 using TbScreen.Dicom.Codecs.Jpeg;
+using TbScreen.Dicom.Codecs.Native;
 using TbScreen.Dicom.Codecs.Rle;
 
 namespace TbScreen.Dicom.Codecs;
@@ -11,6 +12,8 @@ public static class BuiltInCodecs
         yield return new RleDecoder();
         yield return new JpegLosslessDecoder();
         yield return new JpegBaselineDecoder();
+        yield return new OpenJpegDecoder();
+        yield return new CharLsDecoder();
     }
 
     /// <summary>Codecs that hand back RGB for YBR photometric interpretations (the JPEG colour transform is part of the codec).</summary>

@@ -93,6 +93,11 @@ public sealed class PixelDataDecoder
         {
             return decoder.Decode(frame, pixels.ToFrameInfo());
         }
+        catch (UnsupportedTransferSyntaxException e) when (e.TransferSyntaxUid != syntax.Uid)
+        {
+            // Codecs serve several UIDs and do not know the file's; report the one the file declares.
+            throw new UnsupportedTransferSyntaxException(syntax.Uid, detail: e.Detail);
+        }
         catch (DicomException)
         {
             throw;

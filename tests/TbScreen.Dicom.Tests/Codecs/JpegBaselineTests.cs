@@ -40,8 +40,8 @@ public class JpegBaselineTests
     [InlineData("rgb_444", "YBR_FULL", 3)]
     public void ColourStreamsMatchDcmtkRgb(string name, string photometric, int tolerance)
     {
-        byte[] jpeg = File.ReadAllBytes(SharedData.Fixture("jpeg-baseline", name + ".jpg"));
-        int[] expected = SharedData.ReadU16(SharedData.Fixture("jpeg-baseline", name + ".u16le"));
+        byte[] jpeg = File.ReadAllBytes(CodecFixtures.PathOf("jpeg-baseline", name + ".jpg"));
+        int[] expected = CodecFixtures.ReadU16(CodecFixtures.PathOf("jpeg-baseline", name + ".u16le"));
         var info = new FrameInfo(23, 37, 3, 8, 8, false, 0, photometric);
 
         int[] decoded = new JpegBaselineDecoder().Decode(jpeg, info);
@@ -54,7 +54,7 @@ public class JpegBaselineTests
     [Fact]
     public void RgbPhotometricIsNotColourConverted()
     {
-        byte[] jpeg = File.ReadAllBytes(SharedData.Fixture("jpeg-baseline", "rgb_444.jpg"));
+        byte[] jpeg = File.ReadAllBytes(CodecFixtures.PathOf("jpeg-baseline", "rgb_444.jpg"));
         var ybr = new FrameInfo(23, 37, 3, 8, 8, false, 0, "YBR_FULL");
         var rgb = ybr with { PhotometricInterpretation = "RGB" };
 

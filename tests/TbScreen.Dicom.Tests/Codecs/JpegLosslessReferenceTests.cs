@@ -26,8 +26,8 @@ public class JpegLosslessReferenceTests
     [MemberData(nameof(DcmtkFixtures))]
     public void DecodesDcmtkStreamsForEveryPredictor(string name)
     {
-        byte[] jpeg = File.ReadAllBytes(SharedData.Fixture("jpeg-lossless", name + ".jpg"));
-        int[] expected = SharedData.ReadU16(SharedData.Fixture("jpeg-lossless", name + ".u16le"));
+        byte[] jpeg = File.ReadAllBytes(CodecFixtures.PathOf("jpeg-lossless", name + ".jpg"));
+        int[] expected = CodecFixtures.ReadU16(CodecFixtures.PathOf("jpeg-lossless", name + ".u16le"));
         int bits = int.Parse(name[(name.LastIndexOf('_') + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
         int samples = name.StartsWith("rgb", StringComparison.Ordinal) ? 3 : 1;
         FrameInfo info = SyntheticImage.Info(37, 23, bits, samples);

@@ -1,3 +1,4 @@
+using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Codecs.Native;
 using Xunit.Abstractions;
@@ -12,7 +13,7 @@ namespace TbScreen.Dicom.Tests.Codecs;
 public sealed class NativeCorruptionTests(ITestOutputHelper output)
 {
     private const int Mutations = 500;
-    private static readonly FrameInfo Info = Samples.Gray(80, 97, 12, signed: false);
+    private static readonly FrameInfo Info = CodecSamples.Gray(80, 97, 12, signed: false);
 
     public static TheoryData<string> Codecs => ["j2k-lossless", "j2k-lossy", "jls-lossless", "jls-near"];
 
@@ -21,7 +22,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
     public void MutatedCodestreams_OnlyEverThrowDicomException(string codec)
     {
         var (encoder, decoder) = Pick(codec);
-        byte[] valid = encoder.Encode(Samples.Synthetic(Info, seed: 1), Info);
+        byte[] valid = encoder.Encode(CodecSamples.Synthetic(Info, seed: 1), Info);
         Fuzz(decoder, valid, Info, Mutations, seed: codec.Sum(ch => ch), /* string.GetHashCode is randomised per process */ headerBias: 200);
     }
 
@@ -31,7 +32,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
     public void EveryTruncation_OnlyEverThrowsDicomException(string codec)
     {
         var (encoder, decoder) = Pick(codec);
-        byte[] valid = encoder.Encode(Samples.Synthetic(Info, seed: 2), Info);
+        byte[] valid = encoder.Encode(CodecSamples.Synthetic(Info, seed: 2), Info);
         int step = Math.Max(1, valid.Length / 400);
         int failures = 0;
         for (int length = 0; length < valid.Length; length += length < 300 ? 1 : step)
@@ -48,7 +49,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
     public void DeclaredGeometryMismatch_IsRejected(string codec)
     {
         var (encoder, decoder) = Pick(codec);
-        byte[] valid = encoder.Encode(Samples.Synthetic(Info, seed: 3), Info);
+        byte[] valid = encoder.Encode(CodecSamples.Synthetic(Info, seed: 3), Info);
         foreach (var wrong in new[] { Info with { Rows = 79 }, Info with { Columns = 98 }, Info with { SamplesPerPixel = 3 }, Info with { Rows = 0 } })
         {
             var ex = Assert.Throws<DicomException>(() => decoder.Decode(valid, wrong));
@@ -92,7 +93,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
             ? new FrameInfo(1955, 1841, 1, 16, 15, false, 0, "MONOCHROME1")
             : new FrameInfo(1760, 1760, 1, 16, 10, false, 0, "MONOCHROME1");
         IFrameDecoder decoder = file.Contains("JLS", StringComparison.Ordinal) ? new CharLsDecoder() : new OpenJpegDecoder();
-        byte[] valid = EncapsulatedFrame.Extract(SharedData.Read(file));
+        byte[] valid = SharedFrames.FirstFrame(file);
         Fuzz(decoder, valid, info, count: 40, seed: file.Length, headerBias: 400);
     }
 

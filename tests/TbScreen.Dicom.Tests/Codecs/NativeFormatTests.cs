@@ -16,36 +16,36 @@ public sealed class NativeFormatTests
     [Fact]
     public void Jp2BoxFormat_IsDetectedAndDecoded()
     {
-        var info = Samples.Gray(12, 16, 8, signed: false);
+        var info = CodecSamples.Gray(12, 16, 8, signed: false);
         int[] decoded = new OpenJpegDecoder().Decode(Convert.FromBase64String(Jp2Base64), info);
         int[] expected = Enumerable.Range(0, 12 * 16).Select(i => ((i % 16) * 7 + (i / 16) * 13) % 256).ToArray();
-        Samples.Equal(expected, decoded);
+        CodecSamples.Equal(expected, decoded);
     }
 
     [Fact]
     public void J2kWithDicomPadByte_Decodes()
     {
-        var info = Samples.Gray(9, 11, 12, signed: false);
-        int[] original = Samples.Synthetic(info, seed: 9);
+        var info = CodecSamples.Gray(9, 11, 12, signed: false);
+        int[] original = CodecSamples.Synthetic(info, seed: 9);
         byte[] j2k = [.. new OpenJpegEncoder().Encode(original, info), 0];
         byte[] jls = [.. new CharLsEncoder().Encode(original, info), 0];
-        Samples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
-        Samples.Equal(original, new CharLsDecoder().Decode(jls, info));
+        CodecSamples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
+        CodecSamples.Equal(original, new CharLsDecoder().Decode(jls, info));
     }
 
     [Fact]
     public void MultithreadedOpenJpeg_MatchesSingleThreaded()
     {
-        var info = Samples.Gray(300, 301, 16, signed: false);
-        byte[] encoded = new OpenJpegEncoder().Encode(Samples.Synthetic(info, seed: 4), info);
-        Samples.Equal(new OpenJpegDecoder().Decode(encoded, info), new OpenJpegDecoder(threads: 4).Decode(encoded, info));
+        var info = CodecSamples.Gray(300, 301, 16, signed: false);
+        byte[] encoded = new OpenJpegEncoder().Encode(CodecSamples.Synthetic(info, seed: 4), info);
+        CodecSamples.Equal(new OpenJpegDecoder().Decode(encoded, info), new OpenJpegDecoder(threads: 4).Decode(encoded, info));
     }
 
     [Fact]
     public void Decoders_AreSafeToShareAcrossThreads()
     {
-        var info = Samples.Gray(64, 65, 12, signed: false);
-        int[] original = Samples.Synthetic(info, seed: 8);
+        var info = CodecSamples.Gray(64, 65, 12, signed: false);
+        int[] original = CodecSamples.Synthetic(info, seed: 8);
         var cases = new (IFrameDecoder Decoder, byte[] Data)[]
         {
             (new OpenJpegDecoder(), new OpenJpegEncoder().Encode(original, info)),
@@ -54,7 +54,7 @@ public sealed class NativeFormatTests
         Parallel.For(0, 64, i =>
         {
             var (decoder, data) = cases[i % 2];
-            Samples.Equal(original, decoder.Decode(data, info));
+            CodecSamples.Equal(original, decoder.Decode(data, info));
         });
     }
 }

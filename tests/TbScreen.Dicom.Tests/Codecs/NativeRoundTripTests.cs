@@ -16,28 +16,28 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     [MemberData(nameof(Depths))]
     public void OpenJpeg_Lossless_IsBitExact(int bits, bool signed)
     {
-        var info = Samples.Gray(131, 257, bits, signed);
-        int[] original = Samples.Synthetic(info, seed: bits * 2 + (signed ? 1 : 0));
+        var info = CodecSamples.Gray(131, 257, bits, signed);
+        int[] original = CodecSamples.Synthetic(info, seed: bits * 2 + (signed ? 1 : 0));
         var encoder = new OpenJpegEncoder();
         byte[] encoded = encoder.Encode(original, info);
 
         Assert.Equal("1.2.840.10008.1.2.4.90", encoder.TransferSyntaxUid);
         Assert.Equal([0xFF, 0x4F, 0xFF, 0x51], encoded[..4]);
         Assert.Equal(1, CodingStyle(encoded).Transform); // 5/3 reversible wavelet
-        Samples.Equal(original, Samples.Stored(new OpenJpegDecoder().Decode(encoded, info), bits, signed));
+        CodecSamples.Equal(original, CodecSamples.Stored(new OpenJpegDecoder().Decode(encoded, info), bits, signed));
     }
 
     [Theory]
     [MemberData(nameof(Depths))]
     public void CharLs_Lossless_IsBitExact(int bits, bool signed)
     {
-        var info = Samples.Gray(131, 257, bits, signed);
-        int[] original = Samples.Synthetic(info, seed: 100 + bits);
+        var info = CodecSamples.Gray(131, 257, bits, signed);
+        int[] original = CodecSamples.Synthetic(info, seed: 100 + bits);
         var encoder = new CharLsEncoder();
         byte[] encoded = encoder.Encode(original, info);
 
         Assert.Equal("1.2.840.10008.1.2.4.80", encoder.TransferSyntaxUid);
-        Samples.Equal(original, Samples.Stored(new CharLsDecoder().Decode(encoded, info), bits, signed));
+        CodecSamples.Equal(original, CodecSamples.Stored(new CharLsDecoder().Decode(encoded, info), bits, signed));
     }
 
     [Theory]
@@ -46,11 +46,11 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     [InlineData(16)]
     public void CharLs_NearLossless2_StaysWithinTwo(int bits)
     {
-        var info = Samples.Gray(131, 257, bits, signed: false);
-        int[] original = Samples.Synthetic(info, seed: 200 + bits);
+        var info = CodecSamples.Gray(131, 257, bits, signed: false);
+        int[] original = CodecSamples.Synthetic(info, seed: 200 + bits);
         var encoder = new CharLsEncoder(nearLossless: 2);
         byte[] encoded = encoder.Encode(original, info);
-        int[] decoded = Samples.Stored(new CharLsDecoder().Decode(encoded, info), bits, false);
+        int[] decoded = CodecSamples.Stored(new CharLsDecoder().Decode(encoded, info), bits, false);
 
         Assert.Equal("1.2.840.10008.1.2.4.81", encoder.TransferSyntaxUid);
         int maxDiff = original.Zip(decoded, (a, b) => Math.Abs(a - b)).Max();
@@ -69,11 +69,11 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     [InlineData(16, true)]
     public void OpenJpeg_Lossy_HasBoundedRmse(int bits, bool signed)
     {
-        var info = Samples.Gray(131, 257, bits, signed);
-        int[] original = Samples.Synthetic(info, seed: 300 + bits);
+        var info = CodecSamples.Gray(131, 257, bits, signed);
+        int[] original = CodecSamples.Synthetic(info, seed: 300 + bits);
         var encoder = new OpenJpegEncoder(lossless: false, compressionRatio: 10);
         byte[] encoded = encoder.Encode(original, info);
-        int[] decoded = Samples.Stored(new OpenJpegDecoder().Decode(encoded, info), bits, signed);
+        int[] decoded = CodecSamples.Stored(new OpenJpegDecoder().Decode(encoded, info), bits, signed);
 
         double sum = 0;
         for (int i = 0; i < original.Length; i++)
@@ -98,11 +98,11 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     public void ThreeComponents_RoundTripInEitherPlanarConfiguration(int planar)
     {
         var info = new FrameInfo(33, 45, 3, 8, 8, false, planar, "RGB");
-        int[] original = Samples.Synthetic(info, seed: 7 + planar);
+        int[] original = CodecSamples.Synthetic(info, seed: 7 + planar);
         byte[] j2k = new OpenJpegEncoder().Encode(original, info);
         Assert.Equal(0, CodingStyle(j2k).Mct); // no colour transform, so RGB stays RGB
-        Samples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
-        Samples.Equal(original, new CharLsDecoder().Decode(new CharLsEncoder().Encode(original, info), info));
+        CodecSamples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
+        CodecSamples.Equal(original, new CharLsDecoder().Decode(new CharLsEncoder().Encode(original, info), info));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     {
         var planarInfo = new FrameInfo(20, 31, 3, 16, 12, false, 1, "RGB");
         var interleavedInfo = planarInfo with { PlanarConfiguration = 0 };
-        int[] planar = Samples.Synthetic(planarInfo, seed: 11);
+        int[] planar = CodecSamples.Synthetic(planarInfo, seed: 11);
         byte[] noneInterleaved = new CharLsEncoder().Encode(planar, planarInfo); // written with interleave mode none
         int[] asInterleaved = new CharLsDecoder().Decode(noneInterleaved, interleavedInfo);
 
@@ -130,18 +130,18 @@ public sealed class NativeRoundTripTests(ITestOutputHelper output)
     [InlineData(7, 3)]
     public void TinyFrames_RoundTrip(int rows, int cols)
     {
-        var info = Samples.Gray(rows, cols, 12, signed: false);
-        int[] original = Samples.Synthetic(info, seed: rows * 1000 + cols);
+        var info = CodecSamples.Gray(rows, cols, 12, signed: false);
+        int[] original = CodecSamples.Synthetic(info, seed: rows * 1000 + cols);
         byte[] j2k = new OpenJpegEncoder().Encode(original, info);
         Assert.Equal(0, CodingStyle(j2k).Mct); // no colour transform, so RGB stays RGB
-        Samples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
-        Samples.Equal(original, new CharLsDecoder().Decode(new CharLsEncoder().Encode(original, info), info));
+        CodecSamples.Equal(original, new OpenJpegDecoder().Decode(j2k, info));
+        CodecSamples.Equal(original, new CharLsDecoder().Decode(new CharLsEncoder().Encode(original, info), info));
     }
 
     [Fact]
     public void Encoders_RejectSamplesOutsideBitsStored()
     {
-        var info = Samples.Gray(4, 4, 10, signed: false);
+        var info = CodecSamples.Gray(4, 4, 10, signed: false);
         int[] samples = new int[16];
         samples[5] = 1024;
         Assert.Throws<ArgumentOutOfRangeException>(() => new OpenJpegEncoder().Encode(samples, info));

@@ -1,3 +1,4 @@
+using TbScreen.Dicom.Tests.TestData;
 using System.Diagnostics;
 using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Codecs.Native;
@@ -15,14 +16,14 @@ public sealed class NativeSharedFileTests(ITestOutputHelper output)
     public void Rg3J2kr_Lossless_MatchesUncompressedReference()
     {
         int[] decoded = Decode(new OpenJpegDecoder(), "RG3_J2KR.dcm", Rg3);
-        Samples.Equal(SharedData.ReadReference("refs/RG3_UNC.u16le.raw", signed: false), Samples.Stored(decoded, 10, false));
+        CodecSamples.Equal(SharedDicomData.ReadReference("refs/RG3_UNC.u16le.raw", signed: false), CodecSamples.Stored(decoded, 10, false));
     }
 
     [Fact]
     public void Rg3Jlsl_Lossless_MatchesUncompressedReference()
     {
         int[] decoded = Decode(new CharLsDecoder(), "RG3_JLSL.dcm", Rg3);
-        Samples.Equal(SharedData.ReadReference("refs/RG3_UNC.u16le.raw", signed: false), Samples.Stored(decoded, 10, false));
+        CodecSamples.Equal(SharedDicomData.ReadReference("refs/RG3_UNC.u16le.raw", signed: false), CodecSamples.Stored(decoded, 10, false));
     }
 
     /// <summary>
@@ -34,8 +35,8 @@ public sealed class NativeSharedFileTests(ITestOutputHelper output)
     public void Rg1J2ki_Lossy_MatchesReferenceWithinOneLevel()
     {
         const int tolerance = 1;
-        int[] decoded = Samples.Stored(Decode(new OpenJpegDecoder(), "RG1_J2KI.dcm", Rg1), 15, false);
-        int[] reference = SharedData.ReadReference("refs/RG1_J2KI.u16le.raw", signed: false);
+        int[] decoded = CodecSamples.Stored(Decode(new OpenJpegDecoder(), "RG1_J2KI.dcm", Rg1), 15, false);
+        int[] reference = SharedDicomData.ReadReference("refs/RG1_J2KI.u16le.raw", signed: false);
         Assert.Equal(reference.Length, decoded.Length);
         int maxDiff = 0, differing = 0;
         for (int i = 0; i < reference.Length; i++)
@@ -52,7 +53,7 @@ public sealed class NativeSharedFileTests(ITestOutputHelper output)
     [Fact]
     public void Rg3J2kr_WithWrongDicomGeometry_IsRejectedBeforeDecoding()
     {
-        byte[] frame = EncapsulatedFrame.Extract(SharedData.Read("RG3_J2KR.dcm"));
+        byte[] frame = SharedFrames.FirstFrame("RG3_J2KR.dcm");
         var ex = Assert.Throws<DicomException>(() => new OpenJpegDecoder().Decode(frame, Rg3 with { Rows = 1759 }));
         Assert.Null(ex.FilePath);
         Assert.Contains("1760", ex.Message);
@@ -60,7 +61,7 @@ public sealed class NativeSharedFileTests(ITestOutputHelper output)
 
     private int[] Decode(IFrameDecoder decoder, string file, FrameInfo info)
     {
-        byte[] frame = EncapsulatedFrame.Extract(SharedData.Read(file));
+        byte[] frame = SharedFrames.FirstFrame(file);
         decoder.Decode(frame, info); // warm-up: library load and JIT
         var clock = Stopwatch.StartNew();
         int[] decoded = decoder.Decode(frame, info);

@@ -1,5 +1,6 @@
 using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Codecs.Jpeg;
+using TbScreen.Dicom.Codecs.Native;
 using TbScreen.Dicom.Codecs.Rle;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Writing;
@@ -17,6 +18,8 @@ public static class FixtureFactory
         ("deflated", TransferSyntax.DeflatedExplicitVrLittleEndianUid, () => null),
         ("explicit-be", TransferSyntax.ExplicitVrBigEndianUid, () => null),
         ("rle", TransferSyntax.RleLosslessUid, () => new RleEncoder()),
+        ("jpeg2000-lossless", TransferSyntax.Jpeg2000LosslessUid, () => new OpenJpegEncoder(lossless: true)),
+        ("jpeg-ls-lossless", TransferSyntax.JpegLsLosslessUid, () => new CharLsEncoder(nearLossless: 0)),
         .. Enumerable.Range(1, 7).Select(p => ($"jpeg-lossless-sv{p}", p == 1 ? TransferSyntax.JpegLosslessSv1Uid : TransferSyntax.JpegLosslessUid, (Func<IFrameEncoder?>)(() => new JpegLosslessEncoder(p)))),
     ];
 
@@ -26,6 +29,14 @@ public static class FixtureFactory
         var bytes = DicomWriter.Write(dataset, transferSyntaxUid, (options ?? new DicomWriterOptions()) with { Encoder = encoder });
         return (bytes, stored);
     }
+
+    /// <summary>Lossy transfer syntaxes, their encoders, and the largest error allowed relative to full scale.</summary>
+    public static IReadOnlyList<(string Name, string Uid, Func<IFrameEncoder> Encoder, double MaxRmseFraction, int MaxAbsError)> LossySyntaxes { get; } =
+    [
+        ("jpeg-baseline", TransferSyntax.JpegBaselineUid, () => new JpegBaselineEncoder(quality: 90), 0.02, int.MaxValue),
+        ("jpeg2000-lossy", TransferSyntax.Jpeg2000Uid, () => new OpenJpegEncoder(lossless: false, compressionRatio: 8), 0.02, int.MaxValue),
+        ("jpeg-ls-near2", TransferSyntax.JpegLsNearLosslessUid, () => new CharLsEncoder(nearLossless: 2), 0.01, 2),
+    ];
 
     /// <summary>Small variants covering photometric, signedness and bit depth.</summary>
     public static IEnumerable<SampleSpec> PixelVariants(int rows = 37, int columns = 53)

@@ -64,3 +64,40 @@ public sealed class TransferSyntaxRoundTripTests
         Assert.Equal(expected, PixelDataDecoder.Default.DecodeStoredFrame(file).Values);
     }
 }
+
+/// <summary>Lossy syntaxes: decoded values stay within each codec's stated error.</summary>
+public sealed class LossyTransferSyntaxTests
+{
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (name, _, _, _, _) in FixtureFactory.LossySyntaxes)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void DecodedValuesStayWithinTheCodecsError(string name)
+    {
+        var (_, uid, encoder, maxRmseFraction, maxAbsError) = FixtureFactory.LossySyntaxes.Single(s => s.Name == name);
+        // Baseline JPEG is 8-bit only; the others are checked at 12 bits.
+        var spec = uid == TransferSyntax.JpegBaselineUid
+            ? new SampleSpec(96, 80, BitsAllocated: 8, BitsStored: 8, Seed: 41)
+            : new SampleSpec(96, 80, BitsStored: 12, Seed: 42, Photometric: "MONOCHROME1");
+        var (bytes, stored) = FixtureFactory.Write(uid, encoder(), spec);
+
+        var file = new DicomReader().Parse(bytes, "lossy.dcm");
+        var decoded = PixelDataDecoder.Default.DecodeStoredFrame(file).Values;
+
+        Assert.Equal(uid, file.TransferSyntax.Uid);
+        double fullScale = (1 << spec.BitsStored) - 1;
+        double rmse = Math.Sqrt(stored.Zip(decoded, (a, b) => (double)(a - b) * (a - b)).Average());
+        Assert.True(rmse <= maxRmseFraction * fullScale, $"{name}: RMSE {rmse:F2} above {maxRmseFraction:P0} of full scale");
+        Assert.True(stored.Zip(decoded, (a, b) => Math.Abs(a - b)).Max() <= maxAbsError);
+        Assert.NotEqual(0, rmse + (uid == TransferSyntax.JpegLsNearLosslessUid ? 1 : 0)); // lossy really is lossy
+    }
+}

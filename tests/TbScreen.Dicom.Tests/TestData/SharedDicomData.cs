@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace TbScreen.Dicom.Tests.TestData;
 
 /// <summary>
@@ -11,6 +13,19 @@ public static class SharedDicomData
     public static string Directory => Folder.Value;
 
     public static string PathOf(string name) => Path.Combine(Directory, name);
+
+    /// <summary>A refs/*.u16le.raw or *.i16le.raw reference as ints.</summary>
+    public static int[] ReadReference(string relativePath, bool signed)
+    {
+        byte[] raw = File.ReadAllBytes(PathOf(relativePath));
+        var values = new int[raw.Length / 2];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = signed ? BinaryPrimitives.ReadInt16LittleEndian(raw.AsSpan(i * 2)) : BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(i * 2));
+        }
+
+        return values;
+    }
 
     public static string RepositoryRoot
     {
