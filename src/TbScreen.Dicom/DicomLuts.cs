@@ -66,7 +66,7 @@ public static class DicomLuts
         int entries = item.GetInt(DicomTag.LutDescriptor, 0) ?? 0;
         int firstRaw = item.GetInt(DicomTag.LutDescriptor, 1) ?? 0;
         int bits = item.GetInt(DicomTag.LutDescriptor, 2) ?? 16;
-        entries = entries <= 0 ? 65536 : entries;               // 0 means 2^16 entries
+        entries = (ushort)entries == 0 ? 65536 : (ushort)entries; // 0 means 2^16; SS-encoded counts above 32767 read negative
         int first = signedInput ? (short)(ushort)firstRaw : (ushort)firstRaw; // US/SS is ambiguous in implicit VR
         if (bits is < 1 or > 16)
         {
