@@ -24,12 +24,7 @@ public static class ExitCodes
             stderr.WriteLine($"tbscreen: {e.Message}");
             return UnsupportedTransferSyntax;
         }
-        catch (DicomException e)
-        {
-            stderr.WriteLine($"tbscreen: {e.Message}");
-            return InvalidInput;
-        }
-        catch (ImageDecodeException e)
+        catch (Exception e) when (e is DicomException or ImageDecodeException)
         {
             stderr.WriteLine($"tbscreen: {e.Message}");
             return InvalidInput;

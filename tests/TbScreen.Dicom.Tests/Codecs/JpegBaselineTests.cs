@@ -15,7 +15,7 @@ public class JpegBaselineTests
         byte[] jpeg = encoder.Encode(pixels, info);
         int[] decoded = new JpegBaselineDecoder().Decode(jpeg, info);
 
-        Assert.Equal(JpegTransferSyntaxes.Baseline, encoder.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.JpegBaselineUid, encoder.TransferSyntaxUid);
         Assert.Equal(pixels.Length, decoded.Length);
         Assert.All(decoded, v => Assert.InRange(v, 0, 255));
         double meanAbs = pixels.Zip(decoded, (a, b) => Math.Abs(a - b)).Average();

@@ -38,7 +38,7 @@ public class JpegLosslessRoundTripTests
         int[] decoded = new JpegLosslessDecoder().Decode(jpeg, info);
 
         Assert.Equal(pixels, decoded);
-        Assert.Equal(predictor == 1 ? JpegTransferSyntaxes.LosslessSV1 : JpegTransferSyntaxes.Lossless, encoder.TransferSyntaxUid);
+        Assert.Equal(predictor == 1 ? TransferSyntax.JpegLosslessSv1Uid : TransferSyntax.JpegLosslessUid, encoder.TransferSyntaxUid);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ namespace TbScreen.Dicom.Codecs.Jpeg;
 public sealed class JpegBaselineDecoder : IFrameDecoder
 {
     public IReadOnlyCollection<string> TransferSyntaxUids { get; } =
-        [JpegTransferSyntaxes.Baseline, JpegTransferSyntaxes.Extended];
+        [TransferSyntax.JpegBaselineUid, TransferSyntax.JpegExtendedUid];
 
     public int[] Decode(ReadOnlySpan<byte> frame, FrameInfo info)
     {

@@ -20,7 +20,7 @@ public sealed class JpegBaselineEncoder : IFrameEncoder
 
     public int Quality { get; }
 
-    public string TransferSyntaxUid => JpegTransferSyntaxes.Baseline;
+    public string TransferSyntaxUid => TransferSyntax.JpegBaselineUid;
 
     public byte[] Encode(ReadOnlySpan<int> samples, FrameInfo info)
     {

@@ -9,7 +9,7 @@ namespace TbScreen.Dicom.Codecs.Jpeg;
 public sealed class JpegLosslessDecoder : IFrameDecoder
 {
     public IReadOnlyCollection<string> TransferSyntaxUids { get; } =
-        [JpegTransferSyntaxes.Lossless, JpegTransferSyntaxes.LosslessSV1];
+        [TransferSyntax.JpegLosslessUid, TransferSyntax.JpegLosslessSv1Uid];
 
     public int[] Decode(ReadOnlySpan<byte> frame, FrameInfo info)
     {

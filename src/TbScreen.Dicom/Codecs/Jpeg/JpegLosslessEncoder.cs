@@ -30,7 +30,7 @@ public sealed class JpegLosslessEncoder : IFrameEncoder
 
     public int RestartInterval { get; }
 
-    public string TransferSyntaxUid => Predictor == 1 ? JpegTransferSyntaxes.LosslessSV1 : JpegTransferSyntaxes.Lossless;
+    public string TransferSyntaxUid => Predictor == 1 ? TransferSyntax.JpegLosslessSv1Uid : TransferSyntax.JpegLosslessUid;
 
     public byte[] Encode(ReadOnlySpan<int> samples, FrameInfo info)
     {
