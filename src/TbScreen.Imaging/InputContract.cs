@@ -10,6 +10,18 @@ public enum ResizeMode
     Stretch,
 }
 
+/// <summary>Optional intensity standardisation after inversion and cropping, before resizing.</summary>
+public enum IntensityStandardisation
+{
+    None,
+
+    /// <summary>Global histogram equalisation (256 bins, mid-rank mapping).</summary>
+    HistogramEqualisation,
+
+    /// <summary>Contrast-limited adaptive histogram equalisation (tiles x tiles grid, clip limit).</summary>
+    Clahe,
+}
+
 /// <summary>
 /// Everything that decides how a radiograph becomes a model input tensor. Stored in a model bundle's
 /// metadata.json so inference reproduces exactly the preprocessing the model was trained with.
@@ -60,6 +72,15 @@ public sealed record InputContract
     /// <summary>At most this fraction of each dimension is removed (both sides together).</summary>
     public float CropMaxFraction { get; init; } = 0.25f;
 
+    /// <summary>Intensity standardisation (stage 5b); None keeps the windowed intensities.</summary>
+    public IntensityStandardisation Standardisation { get; init; } = IntensityStandardisation.None;
+
+    /// <summary>CLAHE clip limit as a multiple of the uniform bin height.</summary>
+    public float ClaheClipLimit { get; init; } = 2.0f;
+
+    /// <summary>CLAHE grid: tiles per side.</summary>
+    public int ClaheTiles { get; init; } = 8;
+
     public static InputContract Default { get; } = new();
 
     /// <summary>Throws when a contract asks for something this pipeline does not do, rather than silently ignoring it.</summary>
@@ -88,6 +109,11 @@ public sealed record InputContract
         if (!Enum.IsDefined(ResizeMode))
         {
             throw new ArgumentException($"Unknown resize mode {ResizeMode}.");
+        }
+
+        if (!Enum.IsDefined(Standardisation) || !(ClaheClipLimit >= 1) || ClaheTiles < 1)
+        {
+            throw new ArgumentException($"Invalid intensity standardisation {Standardisation} (clip limit {ClaheClipLimit}, tiles {ClaheTiles}).");
         }
 
         if (CropMaxFraction is < 0 or >= 1 || CropMinBlackFraction is <= 0 or > 1)

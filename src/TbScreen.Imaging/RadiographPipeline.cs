@@ -60,6 +60,7 @@ public static class RadiographPipeline
             gray = BorderCrop.Crop(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction);
         }
 
+        gray = IntensityStandardiser.Apply(gray, contract.Standardisation, contract.ClaheClipLimit, contract.ClaheTiles);
         gray = Resampler.ToSquare(gray, contract.Size, contract.ResizeMode);
 
         int plane = contract.Size * contract.Size;
