@@ -87,7 +87,7 @@ public sealed record TrainingOptions
         Require(Patience >= 1, "Patience must be at least 1.");
         Require(Threads >= 1, "Threads must be at least 1.");
         Require(MaxBatchesPerEpoch is null or >= 1, "MaxBatchesPerEpoch must be positive.");
-        Require(RewindEpochs.All(e => e >= 0 && e <= Epochs), "Rewind epochs must lie in [0, Epochs].");
+        Require(RewindEpochs.All(e => e >= 0), "Rewind epochs must be non-negative (those past the last epoch are never reached).");
         Require(Contract.Size >= ModelFactory.MinimumInputSize(Arch), $"{Arch} needs an input of at least {ModelFactory.MinimumInputSize(Arch)} px (got {Contract.Size}).");
     }
 
