@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using TbScreen.Training.Augmentation;
+using TbScreen.Training.Data;
+using TbScreen.Training.Models;
+using TbScreen.Training.Splits;
+using TbScreen.Training.Training;
+
+namespace TbScreen.Cli.Commands;
+
+/// <summary>
+/// `tbscreen train --data MANIFEST --arch alexnet|googlenet --out DIR [...]`: trains one net from scratch on the
+/// train split, early-stops on the val split, and writes checkpoints, training.json and split.csv into DIR.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var defaults = new TrainingOptions();
+        var data = new Option<string>("--data") { Description = "Manifest CSV, or an NLM Shenzhen/Montgomery, TBX11K or label-folder layout.", Required = true };
+        var arch = new Option<string>("--arch") { Description = "alexnet or googlenet.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder for checkpoints, training.json and split.csv.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => defaults.Epochs };
+        var size = new Option<int>("--size") { Description = "Input size in pixels (square).", DefaultValueFactory = _ => defaults.Contract.Size };
+        var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, order and augmentation.", DefaultValueFactory = _ => defaults.Seed };
+        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 0.01 for sgd, 3e-4 for adamw)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (momentum 0.9) or adamw.", DefaultValueFactory = _ => "sgd" };
+        var schedule = new Option<string>("--schedule") { Description = "cosine or step, after a one-epoch linear warm-up.", DefaultValueFactory = _ => "cosine" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without a better validation AUC.", DefaultValueFactory = _ => defaults.Patience };
+        var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
+        var splitFile = new Option<string?>("--split-file") { Description = "Reuse this split file (split,file,label,source) instead of splitting anew." };
+        var ratios = new Option<string>("--split") { Description = "Train/val/test ratios for a new split.", DefaultValueFactory = _ => "0.70,0.15,0.15" };
+        var rewind = new Option<string>("--rewind-epochs") { Description = "Epochs to keep as epoch-K.pt for weight rewinding (0 = initialisation).", DefaultValueFactory = _ => string.Join(",", defaults.RewindEpochs) };
+        var alexHidden = new Option<int>("--alexnet-hidden") { Description = "AlexNet classifier width (4096 = TorchVision; 512 keeps models/ small).", DefaultValueFactory = _ => ModelOptions.SlimAlexNetHidden };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off." };
+        var noCrop = new Option<bool>("--no-crop-borders") { Description = "Keep uniform black borders (cropped by default)." };
+        var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
+        var command = new Command("train", "Train AlexNet or GoogLeNet from scratch (no pretrained weights) with a patient-level split.")
+        {
+            data, arch, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
+            splitFile, ratios, rewind, alexHidden, noAugment, noCrop, maxBatches,
+        };
+        command.SetAction(result => ExitCodes.Guard(stderr, () =>
+        {
+            try
+            {
+                var options = defaults with
+                {
+                    Arch = ModelFactory.Normalise(result.GetValue(arch)!),
+                    Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden) },
+                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop) },
+                    Augmentation = result.GetValue(noAugment) ? AugmentationOptions.None : defaults.Augmentation,
+                    Epochs = result.GetValue(epochs),
+                    BatchSize = result.GetValue(batch),
+                    LearningRate = result.GetValue(lr),
+                    Optimizer = ParseEnum<OptimizerKind>(result.GetValue(optimizer)!, "--optimizer"),
+                    Schedule = ParseEnum<LrScheduleKind>(result.GetValue(schedule)!, "--schedule"),
+                    WeightDecay = result.GetValue(weightDecay),
+                    Patience = result.GetValue(patience),
+                    Threads = result.GetValue(threads),
+                    Seed = result.GetValue(seed),
+                    RewindEpochs = ParseInts(result.GetValue(rewind)!, "--rewind-epochs"),
+                    MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                };
+                options.Validate(); // before the slow dataset load
+                string outDir = result.GetValue(output)!;
+                Directory.CreateDirectory(outDir);
+                double[] r = ParseDoubles(result.GetValue(ratios)!, "--split", 3);
+                var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, result.GetValue(splitFile),
+                    new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName));
+                stdout.WriteLine($"{options.Arch}: train {split.Count(SplitName.Train)} ({split.Count(SplitName.Train, 1)} TB), " +
+                    $"val {split.Count(SplitName.Val)} ({split.Count(SplitName.Val, 1)} TB), test {split.Count(SplitName.Test)} held out; {options.Contract.Size}px, {options.Threads} threads");
+                bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+                var trained = interactive
+                    ? SpectreTrainingProgress.Run(p => Trainer.Run(split.Records, split.Assignment, options, outDir, p))
+                    : Trainer.Run(split.Records, split.Assignment, options, outDir, new PlainTrainingProgress(stdout));
+                stdout.WriteLine($"best val AUC {trained.BestValAuc?.ToString("F4", CultureInfo.InvariantCulture) ?? "n/a"} at epoch {trained.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}; wrote {Path.GetFullPath(outDir)}");
+                return ExitCodes.Success;
+            }
+            catch (DatasetException e)
+            {
+                stderr.WriteLine($"tbscreen: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+            catch (ArgumentException e)
+            {
+                stderr.WriteLine($"tbscreen: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }));
+        return command;
+    }
+
+    private static T ParseEnum<T>(string text, string option)
+        where T : struct, Enum =>
+        Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentException($"{option} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+
+    private static int[] ParseInts(string text, string option) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{option}: '{t}' is not an integer."))
+            .ToArray();
+
+    private static double[] ParseDoubles(string text, string option, int count)
+    {
+        var values = text.Split(',', StringSplitOptions.TrimEntries)
+            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new ArgumentException($"{option}: '{t}' is not a number."))
+            .ToArray();
+        return values.Length == count ? values : throw new ArgumentException($"{option} needs {count} comma-separated numbers.");
+    }
+}

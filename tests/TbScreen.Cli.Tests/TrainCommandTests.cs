@@ -1,0 +1,66 @@
+using TbScreen.Dicom.Samples;
+using TbScreen.Imaging;
+
+namespace TbScreen.Cli.Tests;
+
+public sealed class TrainCommandTests
+{
+    /// <summary>A 12-image manifest of phantom PNGs, alternating labels.</summary>
+    private static string TinyManifest()
+    {
+        string manifest = CliRunner.TempPath("manifest.csv");
+        string folder = Path.GetDirectoryName(manifest)!;
+        var lines = new List<string> { "file,label,source" };
+        for (int i = 0; i < 12; i++)
+        {
+            byte[] pixels = ChestPhantom.Generate(32, 32, 255, i + 1).Select(v => (byte)v).ToArray();
+            File.WriteAllBytes(Path.Combine(folder, $"i{i}.png"), GrayPngWriter.Encode(pixels, 32, 32));
+            lines.Add($"i{i}.png,{i % 2},synthetic");
+        }
+
+        File.WriteAllLines(manifest, lines);
+        return manifest;
+    }
+
+    [Fact]
+    public void WritesCheckpointsHistoryAndSplit()
+    {
+        string manifest = TinyManifest();
+        string outDir = Path.Combine(Path.GetDirectoryName(manifest)!, "run");
+        var (code, stdout, stderr) = CliRunner.Run("train", "--data", manifest, "--arch", "googlenet", "--out", outDir,
+            "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split", "0.5,0.5,0");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("best val AUC", stdout);
+        foreach (string file in new[] { "split.csv", "training.json", "last.pt", "best.pt", "epoch-0.pt", "epoch-1.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        }
+
+        // The written split is reusable.
+        (code, _, stderr) = CliRunner.Run("train", "--data", manifest, "--arch", "googlenet", "--out", outDir + "2",
+            "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split-file", Path.Combine(outDir, "split.csv"));
+        Assert.True(code == 0, stderr);
+        Assert.Equal(File.ReadAllText(Path.Combine(outDir, "split.csv")), File.ReadAllText(Path.Combine(outDir + "2", "split.csv")));
+    }
+
+    [Theory]
+    [InlineData("--arch", "resnet")]
+    [InlineData("--optimizer", "adam")]
+    [InlineData("--size", "32")] // too small for AlexNet
+    public void BadArgumentsAreUsageErrors(string option, string value)
+    {
+        var args = new Dictionary<string, string> { ["--data"] = "x.csv", ["--arch"] = "alexnet", ["--out"] = CliRunner.TempPath("o") };
+        args[option] = value;
+        var (code, _, stderr) = CliRunner.Run(["train", .. args.SelectMany(p => new[] { p.Key, p.Value })]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("tbscreen: ", stderr);
+    }
+
+    [Fact]
+    public void MissingManifestIsInvalidInput()
+    {
+        var (code, _, stderr) = CliRunner.Run("train", "--data", "/no/such/manifest.csv", "--arch", "googlenet", "--out", CliRunner.TempPath("o"), "--size", "32");
+        Assert.Equal(2, code);
+        Assert.Contains("no such manifest", stderr);
+    }
+}
