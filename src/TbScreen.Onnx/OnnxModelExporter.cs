@@ -67,17 +67,24 @@ public static class OnnxModelExporter
         if (options.IncludeFeatures) graph.Output(built.Features, FeaturesOutput);
         if (built.Cam is not null) graph.Output(built.Cam, CamOutput);
 
+        var model = CreateModel(graph.Graph, options.Opset);
+        model.DocString = options.DocString ?? "";
+        foreach (var (key, value) in Metadata(arch, built, options)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
+
+    /// <summary>Wraps a graph in a ModelProto with our producer fields and the default-domain opset.</summary>
+    internal static ModelProto CreateModel(GraphProto graph, int opset)
+    {
         var model = new ModelProto
         {
             IrVersion = IrVersion,
             ProducerName = ProducerName,
             ProducerVersion = typeof(OnnxModelExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
             Domain = "org.tbscreen",
-            DocString = options.DocString ?? "",
-            Graph = graph.Graph,
+            Graph = graph,
         };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        foreach (var (key, value) in Metadata(arch, built, options)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
         return model;
     }
 
