@@ -58,7 +58,7 @@ public static class OnnxModelExporter
         if (options.IncludeCam && arch != "googlenet") throw new OnnxExportException("The cam output needs GoogLeNet (global pooling before one fc layer).");
 
         var set = new WeightSet(weights);
-        var graph = new OnnxGraphBuilder(options.Float16Weights);
+        var graph = new OnnxGraphBuilder(options.Float16Weights, ProbabilityOutput, LogitsOutput, FeaturesOutput, CamOutput);
         var built = net.Build(graph, set, options);
         set.RequireAllUsed(key => key.EndsWith(".num_batches_tracked", StringComparison.Ordinal) || net.IsIgnored(key));
 

@@ -22,6 +22,8 @@ public class PoolTests
     public void MaxPool_ceil_mode_drops_a_window_that_would_start_in_the_padding_as_PyTorch_does()
     {
         // 5 + 2*1 padding, kernel 2, stride 2: ceil gives 4 windows, but the 4th starts at 6 >= 5 + 1, so PyTorch keeps 3.
+        // ONNX Runtime's kernel agrees; ONNX's static shape inference says 4 and logs a warning (GoogLeNet never pads a
+        // stride-2 pool, so exported nets never hit this case).
         var g = new OnnxGraphBuilder(false);
         var y = g.MaxPool(g.Input("input", 1, 5, 5), "pool", kernel: 2, stride: 2, pad: 1, ceilMode: true);
         Assert.Equal(3, y.Height);

@@ -7,12 +7,15 @@ namespace TbScreen.Onnx.Graph;
 /// Appends ONNX nodes and initializers for the layer types our nets use, tracking static C/H/W so that
 /// shape mistakes (a mis-pruned weight, a too-small input) fail at export, not in ONNX Runtime.
 /// </summary>
-internal sealed partial class OnnxGraphBuilder(bool float16Weights)
+internal sealed partial class OnnxGraphBuilder(bool float16Weights, params string[] outputNames)
 {
     public const string BatchDim = "batch";
 
     private readonly GraphProto _graph = new() { Name = "tbscreen" };
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    // Output names are kept free for Output(), so an internal value such as a layer called "cam" cannot take them.
+    private readonly HashSet<string> _outputNames = new(outputNames, StringComparer.Ordinal);
 
     public GraphProto Graph => _graph;
 
@@ -54,7 +57,7 @@ internal sealed partial class OnnxGraphBuilder(bool float16Weights)
     public string Unique(string name)
     {
         string candidate = name;
-        for (int i = 1; !_names.Add(candidate); i++) candidate = $"{name}_{i}";
+        for (int i = 1; _outputNames.Contains(candidate) || !_names.Add(candidate); i++) candidate = $"{name}_{i}";
         return candidate;
     }
 
