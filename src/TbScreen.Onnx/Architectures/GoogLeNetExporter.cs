@@ -7,7 +7,7 @@ namespace TbScreen.Onnx.Architectures;
 /// <summary>
 /// TorchVision's GoogLeNet without aux heads (TorchSharp 0.107 builds none): BasicConv2d = conv (no bias) + bn
 /// (eps 0.001) + ReLU; pools in ceil mode; inception branch 3 uses a 3x3 conv as TorchVision does. Channel counts
-/// and kernel sizes come from the weights. Supported inputs: any size from 32x32 up; at 224 the last map is 7x7.
+/// and kernel sizes come from the weights. Supported inputs: any size from 16x16 up; at 224 the last map is 7x7.
 /// </summary>
 internal sealed class GoogLeNetExporter : INetExporter
 {

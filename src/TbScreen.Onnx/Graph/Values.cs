@@ -15,9 +15,9 @@ internal readonly record struct Window(long Kernel, long Stride = 1, long Pad = 
     /// <summary>Output length along one axis, with PyTorch's rule: in ceil mode the last window must start inside the input or left pad.</summary>
     public long OutputSize(long input)
     {
-        long span = input + 2 * Pad - Dilation * (Kernel - 1) - 1;
-        if (span < 0) return 0;
-        long size = (CeilMode ? (span + Stride - 1) / Stride : span / Stride) + 1;
+        long span = input + 2 * Pad - Dilation * (Kernel - 1) - 1 + (CeilMode ? Stride - 1 : 0);
+        long size = (long)Math.Floor((double)span / Stride) + 1; // floor, not truncation: PyTorch's div_rtn
+        if (size < 1) return 0;
         if (CeilMode && (size - 1) * Stride >= input + Pad) size--;
         return size;
     }
