@@ -43,7 +43,19 @@ public class TorchParityTests(ITestOutputHelper output)
         AssertParity(model, "googlenet", 64, 2, new OnnxExportOptions { InputHeight = 64, InputWidth = 64, TransformInput = true });
     }
 
-    private void AssertParity(nn.Module<Tensor, Tensor> model, string arch, int size, int batch, OnnxExportOptions options)
+    /// <summary>Not a parity claim: measures what float16 storage costs against the float32 TorchSharp forward.</summary>
+    [Theory]
+    [InlineData("alexnet")]
+    [InlineData("googlenet")]
+    public void Float16_weights_stay_within_1e_2_of_TorchSharp(string arch)
+    {
+        random.manual_seed(14);
+        using var model = ModelFactory.Create(arch, new ModelOptions());
+        if (arch == "googlenet") RandomiseBatchNorm(model);
+        AssertParity(model, arch, 224, 2, new OnnxExportOptions { Float16Weights = true }, tolerance: 1e-2f);
+    }
+
+    private void AssertParity(nn.Module<Tensor, Tensor> model, string arch, int size, int batch, OnnxExportOptions options, float tolerance = Tolerance)
     {
         model.eval();
         using var scope = NewDisposeScope();
@@ -60,9 +72,9 @@ public class TorchParityTests(ITestOutputHelper output)
 
         float logitDiff = OrtRunner.MaxAbsDiff(expectedLogits, outputs["logits"].Data);
         float probDiff = OrtRunner.MaxAbsDiff(expectedProbability, outputs["probability"].Data);
-        output.WriteLine($"{arch} {size}x{size} batch {batch}: max |logit diff| {logitDiff:E2}, max |probability diff| {probDiff:E2}, logits up to {expectedLogits.Max(MathF.Abs):F3}");
-        Assert.True(logitDiff < Tolerance, $"logits differ by {logitDiff}");
-        Assert.True(probDiff < Tolerance, $"probabilities differ by {probDiff}");
+        output.WriteLine($"{arch} {size}x{size} batch {batch}{(options.Float16Weights ? " fp16" : "")}: max |logit diff| {logitDiff:E2}, max |probability diff| {probDiff:E2}, logits up to {expectedLogits.Max(MathF.Abs):F3}");
+        Assert.True(logitDiff < tolerance, $"logits differ by {logitDiff}");
+        Assert.True(probDiff < tolerance, $"probabilities differ by {probDiff}");
     }
 
     /// <summary>

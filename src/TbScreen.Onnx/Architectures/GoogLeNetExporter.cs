@@ -78,7 +78,7 @@ internal sealed class GoogLeNetExporter : INetExporter
         var weight = w.Get(name + ".conv.weight");
         weight.RequireRank(4);
         long pad = weight.Shape[2] / 2;
-        var y = g.ConvBatchNorm(x, name + ".conv", weight, w.BatchNorm(name + ".bn", BatchNormEpsilon), o.FoldBatchNorm, stride, pad);
+        var y = g.ConvBatchNorm(x, name + ".conv", weight, w.BatchNorm(name + ".bn", BatchNormEpsilon), o.FoldBatchNorm && !o.Float16Weights, stride, pad);
         return g.Relu(y);
     }
 
