@@ -1,0 +1,31 @@
+using TbScreen.Training.Data;
+
+namespace TbScreen.Training.Splits;
+
+/// <summary>A dataset with its split: either re-read from a split file or made from a seed and written out.</summary>
+public sealed record DatasetSplit(IReadOnlyList<CxrRecord> Records, IReadOnlyDictionary<CxrRecord, SplitName> Assignment, string DataRoot)
+{
+    public const string DefaultFileName = "split.csv";
+
+    /// <param name="dataPath">A manifest CSV or a layout folder (see <see cref="DatasetLoader"/>).</param>
+    /// <param name="splitFile">An existing split file to reuse, or null to split with <paramref name="options"/>.</param>
+    /// <param name="writeTo">Where to write the split used (may equal <paramref name="splitFile"/>), or null.</param>
+    public static DatasetSplit LoadOrCreate(string dataPath, string? splitFile, SplitOptions options, string? writeTo)
+    {
+        var records = DatasetLoader.Load(dataPath);
+        string root = SplitFile.DataRoot(dataPath);
+        var assignment = splitFile is null ? PatientSplitter.Split(records, options) : SplitFile.Read(splitFile, records, root);
+        if (writeTo is not null && !SamePath(writeTo, splitFile))
+        {
+            SplitFile.Write(writeTo, assignment, root);
+        }
+
+        return new DatasetSplit(records, assignment, root);
+    }
+
+    public int Count(SplitName split, int? label = null) =>
+        Assignment.Count(p => p.Value == split && (label is null || p.Key.Label == label));
+
+    private static bool SamePath(string a, string? b) =>
+        b is not null && string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
+}

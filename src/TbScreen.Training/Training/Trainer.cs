@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using TbScreen.Training.Augmentation;
+using TbScreen.Training.Data;
+using TbScreen.Training.Evaluation;
+using TbScreen.Training.Models;
+using TbScreen.Training.Splits;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace TbScreen.Training.Training;
+
+/// <summary>
+/// Trains one architecture on the train split, early-stops on validation AUC, and writes into the output folder:
+/// last.pt (every epoch), best.pt, epoch-{k}.pt (rewind points), a .json sidecar for each, and training.json.
+/// The test split is never read here.
+/// </summary>
+public static class Trainer
+{
+    public const string HistoryFile = "training.json";
+
+    public static TrainingResult Run(
+        IReadOnlyList<CxrRecord> records,
+        IReadOnlyDictionary<CxrRecord, SplitName> split,
+        TrainingOptions options,
+        string outputDirectory,
+        ITrainingProgress? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        options.Validate();
+        progress ??= SilentProgress.Instance;
+
+        var train = records.Where(r => split.TryGetValue(r, out var s) && s == SplitName.Train).ToList();
+        var val = options.SkipValidation ? [] : records.Where(r => split.TryGetValue(r, out var s) && s == SplitName.Val).ToList();
+        RequireBothClasses(train, "training");
+        if (!options.SkipValidation)
+        {
+            RequireBothClasses(val, "validation (AUC-based early stopping)");
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        torch.set_num_threads(options.Threads);
+        torch.manual_seed(options.Seed);
+        var random = new Random(options.Seed);
+
+        int total = train.Count + val.Count, done = 0;
+        var images = PreprocessedImages.Load([.. train, .. val], options.Contract, options.Threads,
+            () => progress.Preprocessing(Interlocked.Increment(ref done), total));
+        int[] trainIndices = Enumerable.Range(0, train.Count).ToArray();
+        int[] valIndices = Enumerable.Range(train.Count, val.Count).ToArray();
+        int[] labels = [.. train.Select(r => r.Label), .. val.Select(r => r.Label)];
+
+        using var model = ModelFactory.Create(options.Arch, options.Model);
+        using var classWeights = ClassWeights(train, options);
+        using var optimizer = CreateOptimizer(model, options);
+        var augmenter = new GrayAugmenter(options.Augmentation);
+        int batchesPerEpoch = Math.Min((trainIndices.Length + options.BatchSize - 1) / options.BatchSize, options.MaxBatchesPerEpoch ?? int.MaxValue);
+        var schedule = new LearningRateSchedule(options, batchesPerEpoch);
+        var checkpoints = new CheckpointWriter(outputDirectory, options);
+        if (options.RewindEpochs.Contains(0))
+        {
+            checkpoints.Save(model, "epoch-0", 0, 0, null);
+        }
+
+        var history = new List<EpochRecord>();
+        double? bestAuc = null;
+        int? bestEpoch = null;
+        int sinceBest = 0;
+        bool stoppedEarly = false;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            progress.EpochStarted(epoch, options.Epochs, batchesPerEpoch);
+            // One stream per epoch, derived from the seed only, so an epoch's order and augmentation reproduce.
+            var epochRandom = new Random(unchecked(options.Seed * 1_000_003 + epoch));
+            epochRandom.Shuffle(trainIndices);
+            model.train();
+            double lossSum = 0, lr = 0;
+            int seen = 0, batch = 0;
+            for (; batch < batchesPerEpoch; batch++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                int[] batchIndices = trainIndices.Skip(batch * options.BatchSize).Take(options.BatchSize).ToArray();
+                if (batchIndices.Length < 2)
+                {
+                    break; // a lone sample breaks batch norm; it is seen in another epoch's shuffle
+                }
+
+                lr = schedule.At(epoch - 1, batch);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = lr;
+                }
+
+                var input = images.ToModelInput(augmenter.Apply(images.Gray(batchIndices), epochRandom));
+                var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
+                var loss = F.cross_entropy(model.forward(input), target, classWeights);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                double value = loss.item<float>();
+                lossSum += value * batchIndices.Length;
+                seen += batchIndices.Length;
+                progress.BatchDone(epoch, batch + 1, batchesPerEpoch, value);
+            }
+
+            var (valLoss, valAuc) = options.SkipValidation ? (null, null) : Validate(model, images, valIndices, labels, options.BatchSize);
+            var record = new EpochRecord(epoch, seen == 0 ? double.NaN : lossSum / seen, valLoss, valAuc, lr, clock.Elapsed.TotalSeconds, batch);
+            history.Add(record);
+            checkpoints.Save(model, "last", epoch, lr, valAuc);
+            if (options.RewindEpochs.Contains(epoch))
+            {
+                checkpoints.Save(model, $"epoch-{epoch}", epoch, lr, valAuc);
+            }
+
+            bool isBest = valAuc is double auc && (bestAuc is null || auc > bestAuc);
+            if (isBest)
+            {
+                bestAuc = valAuc;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                checkpoints.Save(model, "best", epoch, lr, valAuc);
+            }
+            else
+            {
+                sinceBest++;
+            }
+
+            progress.EpochDone(record, isBest);
+            WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
+            if (!options.SkipValidation && sinceBest >= options.Patience)
+            {
+                stoppedEarly = true;
+                progress.Message($"early stop: no better validation AUC for {options.Patience} epochs (best {bestAuc:F4} at epoch {bestEpoch})");
+                break;
+            }
+        }
+
+        return WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
+    }
+
+    /// <summary>Validation loss (unweighted) and AUC of P(TB) in eval mode, without augmentation.</summary>
+    private static (double? Loss, double? Auc) Validate(nn.Module<Tensor, Tensor> model, PreprocessedImages images, int[] indices, int[] labels, int batchSize)
+    {
+        model.eval();
+        var scores = new List<double>(indices.Length);
+        double lossSum = 0;
+        using var noGrad = no_grad();
+        foreach (int[] chunk in indices.Chunk(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var logits = model.forward(images.ToModelInput(images.Gray(chunk)));
+            var target = tensor(chunk.Select(i => (long)labels[i]).ToArray());
+            lossSum += F.cross_entropy(logits, target).item<float>() * chunk.Length;
+            scores.AddRange(F.softmax(logits, 1)[.., 1].data<float>().Select(p => (double)p));
+        }
+
+        return (lossSum / indices.Length, RocAuc.Compute(scores, indices.Select(i => labels[i]).ToArray()));
+    }
+
+    private static Tensor? ClassWeights(List<CxrRecord> train, TrainingOptions options)
+    {
+        if (!options.ClassWeighting)
+        {
+            return null;
+        }
+
+        int n = train.Count, positives = train.Count(r => r.Label == CxrRecord.Tb);
+        return tensor(new[] { (float)n / (2 * (n - positives)), (float)n / (2 * positives) });
+    }
+
+    private static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, TrainingOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.PeakLearningRate, weight_decay: options.WeightDecay),
+        _ => optim.SGD(model.parameters(), options.PeakLearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+    };
+
+    private static void RequireBothClasses(List<CxrRecord> records, string what)
+    {
+        int positives = records.Count(r => r.Label == CxrRecord.Tb);
+        if (positives == 0 || positives == records.Count)
+        {
+            throw new DatasetException($"the {what} split needs both classes; it has {positives} TB and {records.Count - positives} non-TB images");
+        }
+    }
+
+    private static TrainingResult WriteHistory(string outputDirectory, TrainingOptions options, List<EpochRecord> history,
+        int? bestEpoch, double? bestAuc, bool stoppedEarly, int trainCount, int valCount)
+    {
+        var result = new TrainingResult(options, history.ToList(), bestEpoch, bestAuc, stoppedEarly, trainCount, valCount, Path.GetFullPath(outputDirectory));
+        TrainingJson.Write(Path.Combine(outputDirectory, HistoryFile), result);
+        return result;
+    }
+}

@@ -1,0 +1,101 @@
+using TbScreen.Imaging;
+using TbScreen.Training.Augmentation;
+using TbScreen.Training.Models;
+
+namespace TbScreen.Training.Training;
+
+public enum OptimizerKind
+{
+    Sgd,
+    AdamW,
+}
+
+public enum LrScheduleKind
+{
+    Cosine,
+    Step,
+}
+
+/// <summary>Everything that decides a training run; written into training.json and every checkpoint sidecar.</summary>
+public sealed record TrainingOptions
+{
+    public string Arch { get; init; } = ModelFactory.AlexNet;
+
+    public ModelOptions Model { get; init; } = new();
+
+    /// <summary>The preprocessing shared with inference. Border cropping is on: burned-in borders identify sites.</summary>
+    public InputContract Contract { get; init; } = InputContract.Default with { CropBorders = true };
+
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    public int Epochs { get; init; } = 30;
+
+    public int BatchSize { get; init; } = 16;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>Peak learning rate; null picks 0.01 for SGD and 3e-4 for AdamW.</summary>
+    public double? LearningRate { get; init; }
+
+    public double Momentum { get; init; } = 0.9;
+
+    public double WeightDecay { get; init; } = 5e-4;
+
+    public LrScheduleKind Schedule { get; init; } = LrScheduleKind.Cosine;
+
+    /// <summary>Linear warm-up from 0 over this many epochs (per batch).</summary>
+    public double WarmupEpochs { get; init; } = 1;
+
+    public int StepEpochs { get; init; } = 10;
+
+    public double StepGamma { get; init; } = 0.1;
+
+    /// <summary>Weight each class by N / (2 N_class) in the loss, so the rarer class counts as much.</summary>
+    public bool ClassWeighting { get; init; } = true;
+
+    /// <summary>Stop after this many epochs without a better validation AUC.</summary>
+    public int Patience { get; init; } = 8;
+
+    /// <summary>Epochs whose weights are kept as epoch-{k}.pt for later weight rewinding; 0 is the initialisation.</summary>
+    public IReadOnlyList<int> RewindEpochs { get; init; } = [0, 1, 2];
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>torch.set_num_threads; also the preprocessing parallelism.</summary>
+    public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Stop each epoch after this many batches (smoke runs and timing); null = the whole training split.</summary>
+    public int? MaxBatchesPerEpoch { get; init; }
+
+    /// <summary>Skip validation (timing runs only): no AUC, no early stopping, no best checkpoint.</summary>
+    public bool SkipValidation { get; init; }
+
+    public double PeakLearningRate => LearningRate ?? (Optimizer == OptimizerKind.Sgd ? 0.01 : 3e-4);
+
+    public void Validate()
+    {
+        ModelFactory.Normalise(Arch);
+        Model.Validate();
+        Contract.Validate();
+        Augmentation.Validate();
+        Require(Epochs >= 1, "Epochs must be at least 1.");
+        Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");
+        Require(PeakLearningRate > 0 && double.IsFinite(PeakLearningRate), "Learning rate must be positive.");
+        Require(Momentum is >= 0 and < 1, "Momentum must be in [0,1).");
+        Require(WeightDecay >= 0, "Weight decay must be non-negative.");
+        Require(WarmupEpochs >= 0 && StepEpochs >= 1 && StepGamma is > 0 and <= 1, "Warm-up >= 0, step epochs >= 1, step gamma in (0,1].");
+        Require(Patience >= 1, "Patience must be at least 1.");
+        Require(Threads >= 1, "Threads must be at least 1.");
+        Require(MaxBatchesPerEpoch is null or >= 1, "MaxBatchesPerEpoch must be positive.");
+        Require(RewindEpochs.All(e => e >= 0 && e <= Epochs), "Rewind epochs must lie in [0, Epochs].");
+        Require(Contract.Size >= ModelFactory.MinimumInputSize(Arch), $"{Arch} needs an input of at least {ModelFactory.MinimumInputSize(Arch)} px (got {Contract.Size}).");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}
