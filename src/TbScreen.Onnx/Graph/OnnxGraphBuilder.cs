@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Onnx;
 
 namespace TbScreen.Onnx.Graph;
@@ -43,13 +42,6 @@ internal sealed partial class OnnxGraphBuilder(bool float16Weights, params strin
         }
         string unique = Unique(name);
         _graph.Initializer.Add(TensorData.Float(unique, data, shape));
-        return unique;
-    }
-
-    public string Int64Constant(string name, long[] data)
-    {
-        string unique = Unique(name);
-        _graph.Initializer.Add(TensorData.Int64(unique, data));
         return unique;
     }
 

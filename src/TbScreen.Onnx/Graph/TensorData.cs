@@ -28,12 +28,6 @@ internal static class TensorData
         return Tensor(name, TensorProto.Types.DataType.Float16, shape, MemoryMarshal.AsBytes(halves.AsSpan()));
     }
 
-    public static TensorProto Int64(string name, long[] data)
-    {
-        RequireLittleEndian();
-        return Tensor(name, TensorProto.Types.DataType.Int64, [data.Length], MemoryMarshal.AsBytes(data.AsSpan()));
-    }
-
     private static TensorProto Tensor(string name, TensorProto.Types.DataType type, long[] shape, ReadOnlySpan<byte> raw)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
