@@ -1,0 +1,1 @@
+namespace TbScreen.Inference.Tests; internal static class Placeholder2 {}
