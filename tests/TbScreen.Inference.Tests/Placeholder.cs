@@ -1,1 +1,0 @@
-namespace TbScreen.Inference.Tests; internal static class Placeholder2 {}
