@@ -85,7 +85,7 @@ public sealed class OnnxClassifier : IDisposable
         return results;
     }
 
-    public ModelPrediction Predict(float[] tensor) => Predict([tensor])[0];
+    public ModelPrediction PredictOne(float[] tensor) => Predict([tensor])[0];
 
     public void Dispose() => session.Dispose();
 
