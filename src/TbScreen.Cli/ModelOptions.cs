@@ -18,9 +18,9 @@ internal sealed class ModelOptions
         command.Options.Add(Models);
         command.Options.Add(Threads);
         command.Options.Add(Cuda);
-        command.Validators.Add(result =>
+        Threads.Validators.Add(result =>
         {
-            if (result.GetValue(Threads) is < 0 or > 256)
+            if (result.GetValueOrDefault<int>() is < 0 or > 256)
             {
                 result.AddError("--threads must be between 0 and 256.");
             }

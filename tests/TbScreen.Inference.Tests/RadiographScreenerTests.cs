@@ -1,4 +1,3 @@
-using TbScreen.Dicom.Samples;
 using TbScreen.Imaging;
 using TbScreen.Inference.Tests.TestModels;
 
@@ -12,7 +11,7 @@ public class RadiographScreenerTests
         using var ensemble = TbEnsemble.Load(TestBundles.WriteEnsemble());
         var screener = new RadiographScreener(ensemble);
 
-        var result = screener.Screen(PhantomPng(brightness: 1.0));
+        var result = screener.Screen(PhantomImages.Radiograph(brightness: 1.0));
 
         Assert.Equal(["alexnet", "googlenet"], result.Decision.Members.Select(m => m.Name));
         Assert.Equal(result.Decision.Members.Average(m => m.Probability), result.Decision.Probability, 12);
@@ -30,7 +29,7 @@ public class RadiographScreenerTests
     {
         using var ensemble = TbEnsemble.Load(TestBundles.WriteEnsemble());
         var screener = new RadiographScreener(ensemble);
-        Radiograph[] images = [PhantomPng(0.6), PhantomPng(1.0), PhantomPng(0.8)];
+        Radiograph[] images = [PhantomImages.Radiograph(0.6), PhantomImages.Radiograph(1.0), PhantomImages.Radiograph(0.8)];
 
         var batch = screener.ScreenBatch(images, withHeatmap: false);
 
@@ -41,20 +40,5 @@ public class RadiographScreenerTests
         }
 
         Assert.True(batch[1].Decision.Probability > batch[0].Decision.Probability); // brighter scores higher
-    }
-
-    /// <summary>A synthetic phantom written as PNG and read back as any uploaded PNG would be.</summary>
-    internal static Radiograph PhantomPng(double brightness, int seed = 1)
-    {
-        string path = Path.Combine(TestBundles.TempDirectory(), "phantom.png");
-        File.WriteAllBytes(path, PhantomPngBytes(brightness, seed));
-        return RasterImageLoader.Default.Load(path);
-    }
-
-    internal static byte[] PhantomPngBytes(double brightness, int seed = 1)
-    {
-        int[] values = ChestPhantom.Generate(64, 64, 255, seed);
-        byte[] pixels = values.Select(v => (byte)Math.Clamp(v * brightness, 0, 255)).ToArray();
-        return GrayPngWriter.Encode(pixels, 64, 64);
     }
 }

@@ -27,16 +27,19 @@ public static class EvaluateCommand
             batch,
         };
         models.AddTo(command);
+        // On the option itself: a command validator sees 0, not the default, when --batch is absent.
+        batch.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 256)
+            {
+                result.AddError("--batch must be between 1 and 256.");
+            }
+        });
         command.Validators.Add(result =>
         {
             if (result.GetValue(splitFile) is not null && result.GetValue(split) is null)
             {
                 result.AddError("--split-file needs --split to say which split to evaluate.");
-            }
-
-            if (result.GetValue(batch) is < 1 or > 256)
-            {
-                result.AddError("--batch must be between 1 and 256.");
             }
         });
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
