@@ -1,5 +1,8 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
+using TbScreen.Training.Data;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Evaluation;
 
 namespace TbScreen.Cli;
 
@@ -11,6 +14,12 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     public const int Usage = 2;
     public const int UnsupportedTransferSyntax = 3;
+
+    /// <summary>`screen`/`evaluate`: the models loaded, but some input images could not be read (each named on stderr).</summary>
+    public const int SomeInputsFailed = 1;
+
+    /// <summary>A model bundle or models/ensemble.json is missing, invalid, or its model.onnx hash does not match.</summary>
+    public const int ModelError = 4;
 
     /// <summary>Runs a command body and maps bad input to one stderr line and an exit code, never a stack trace.</summary>
     public static int Guard(TextWriter stderr, Func<int> body)
@@ -24,7 +33,12 @@ public static class ExitCodes
             stderr.WriteLine($"tbscreen: {e.Message}");
             return UnsupportedTransferSyntax;
         }
-        catch (Exception e) when (e is DicomException or ImageDecodeException)
+        catch (ModelBundleException e)
+        {
+            stderr.WriteLine($"tbscreen: {e.Message}");
+            return ModelError;
+        }
+        catch (Exception e) when (e is DicomException or ImageDecodeException or ManifestException or DatasetException)
         {
             stderr.WriteLine($"tbscreen: {e.Message}");
             return InvalidInput;

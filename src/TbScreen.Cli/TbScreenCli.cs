@@ -13,6 +13,10 @@ public static class TbScreenCli
         root.Subcommands.Add(ConvertCommand.Create(stdout, stderr));
         root.Subcommands.Add(SamplesCommand.Create(stdout, stderr));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ExportOnnxCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

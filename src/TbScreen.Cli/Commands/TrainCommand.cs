@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TbScreen.Imaging;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Models;
@@ -36,11 +37,13 @@ public static class TrainCommand
         var alexHidden = new Option<int>("--alexnet-hidden") { Description = "AlexNet classifier width (4096 = TorchVision; 512 keeps models/ small).", DefaultValueFactory = _ => ModelOptions.SlimAlexNetHidden };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off." };
         var noCrop = new Option<bool>("--no-crop-borders") { Description = "Keep uniform black borders (cropped by default)." };
+        var standardise = new Option<string>("--standardise") { Description = "Intensity standardisation against site shortcuts: none, he (histogram equalisation) or clahe.", DefaultValueFactory = _ => "he" };
+        standardise.AcceptOnlyFromAmong("none", "he", "clahe");
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet or GoogLeNet from scratch (no pretrained weights) with a patient-level split.")
         {
             data, arch, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
-            splitFile, ratios, rewind, alexHidden, noAugment, noCrop, maxBatches,
+            splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -50,7 +53,7 @@ public static class TrainCommand
                 {
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
                     Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden) },
-                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop) },
+                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), Standardisation = ParseStandardisation(result.GetValue(standardise)!) },
                     Augmentation = result.GetValue(noAugment) ? AugmentationOptions.None : defaults.Augmentation,
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(batch),
@@ -111,4 +114,11 @@ public static class TrainCommand
             .ToArray();
         return values.Length == count ? values : throw new ArgumentException($"{option} needs {count} comma-separated numbers.");
     }
+
+    private static IntensityStandardisation ParseStandardisation(string value) => value switch
+    {
+        "he" => IntensityStandardisation.HistogramEqualisation,
+        "clahe" => IntensityStandardisation.Clahe,
+        _ => IntensityStandardisation.None,
+    };
 }

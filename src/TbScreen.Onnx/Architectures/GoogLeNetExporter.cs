@@ -49,10 +49,9 @@ internal sealed class GoogLeNetExporter : INetExporter
         var fcBias = w.Get("fc.bias");
         var logits = g.Linear(pooled, "fc", fcWeight, fcBias);
 
-        // CAM_k(y, x) = sum_c fc.weight[k, c] * features[c, y, x]; its spatial mean plus fc.bias[k] is logit k.
-        Map4? cam = o.IncludeCam
-            ? g.Conv(features, "cam", fcWeight with { Shape = [fcWeight.Shape[0], fcWeight.Shape[1], 1, 1] }, null)
-            : null;
+        // CAM(y, x) = sum_c (fc.weight[tb, c] - fc.weight[non-tb, c]) * features[c, y, x]: its spatial mean plus the
+        // bias difference is the TB logit margin, so the map shows where the evidence for TB (against non-TB) lies.
+        Map4? cam = o.IncludeCam ? g.Conv(features, "cam", CamWeight(fcWeight), null) : null;
 
         var metadata = new Dictionary<string, string>
         {
@@ -61,6 +60,23 @@ internal sealed class GoogLeNetExporter : INetExporter
             ["tbscreen.googlenet.transform_input"] = o.TransformInput ? "true" : "false",
         };
         return new ExportedNet(logits, features, "inception5b", cam, metadata);
+    }
+
+    private static Weight CamWeight(Weight fcWeight)
+    {
+        if (fcWeight.Shape[0] != 2)
+        {
+            throw new OnnxExportException($"The cam output needs a two-class fc layer (non-TB, TB); fc.weight has {fcWeight.Shape[0]} rows.");
+        }
+
+        long channels = fcWeight.Shape[1];
+        var difference = new float[channels];
+        for (long c = 0; c < channels; c++)
+        {
+            difference[c] = fcWeight.Data[channels + c] - fcWeight.Data[c];
+        }
+
+        return new Weight("cam.weight", difference, [1, channels, 1, 1]);
     }
 
     private static Map4 Inception(OnnxGraphBuilder g, WeightSet w, OnnxExportOptions o, Map4 x, string name)

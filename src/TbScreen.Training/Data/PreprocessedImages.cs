@@ -84,4 +84,23 @@ public sealed class PreprocessedImages
         var normalised = (gray - Contract.Mean) / Contract.Std;
         return normalised.expand(gray.shape[0], Contract.Channels, Size, Size).contiguous();
     }
+
+    /// <summary>One image as the flat model input [Channels,S,S] (the same values <see cref="ToModelInput"/> gives), for ONNX Runtime.</summary>
+    public float[] ToModelInputArray(int index)
+    {
+        int plane = Size * Size;
+        var input = new float[(long)Contract.Channels * plane];
+        long source = (long)index * plane;
+        for (int p = 0; p < plane; p++)
+        {
+            input[p] = ((float)pixels[source + p] - Contract.Mean) / Contract.Std;
+        }
+
+        for (int c = 1; c < Contract.Channels; c++)
+        {
+            Array.Copy(input, 0, input, c * plane, plane);
+        }
+
+        return input;
+    }
 }

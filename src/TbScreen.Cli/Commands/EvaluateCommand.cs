@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using TbScreen.Inference.Evaluation;
+
+namespace TbScreen.Cli.Commands;
+
+/// <summary>
+/// `tbscreen evaluate --data MANIFEST [--models DIR] --out DIR [--split NAME [--split-file FILE]]`: screens every
+/// labelled image and writes metrics.json, predictions.csv, roc.svg and reliability.svg (docs/cli.md).
+/// </summary>
+public static class EvaluateCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new Option<string>("--data") { Description = "Manifest CSV: file,label[,sex,age,source,split,...], paths relative to it.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for metrics.json, predictions.csv and the plots.", Required = true };
+        var split = new Option<string?>("--split") { Description = "Evaluate only this split (e.g. test)." };
+        var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split assigning manifest files to splits; without it the manifest's split column is used." };
+        var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch.", DefaultValueFactory = _ => 8 };
+        var models = new EnsembleCliOptions();
+        var command = new Command("evaluate", "Evaluate the ensemble on a labelled manifest: AUC with 95% CI, sensitivity/specificity at the shipped thresholds, disagreement analysis, per source.")
+        {
+            data,
+            output,
+            split,
+            splitFile,
+            batch,
+        };
+        models.AddTo(command);
+        // On the option itself: a command validator sees 0, not the default, when --batch is absent.
+        batch.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 256)
+            {
+                result.AddError("--batch must be between 1 and 256.");
+            }
+        });
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(splitFile) is not null && result.GetValue(split) is null)
+            {
+                result.AddError("--split-file needs --split to say which split to evaluate.");
+            }
+        });
+        command.SetAction(result => ExitCodes.Guard(stderr, () =>
+        {
+            string manifest = InputFiles.Require(result.GetValue(data)!);
+            var rows = ManifestReader.Read(manifest);
+            if (result.GetValue(split) is string name)
+            {
+                rows = ManifestReader.Filter(rows, name, result.GetValue(splitFile), manifest);
+            }
+
+            if (rows.Count == 0)
+            {
+                throw new ManifestException(manifest, "has no rows");
+            }
+
+            using var ensemble = models.Load(result, stderr);
+            var (cases, failures) = EvaluationRun.Screen(ensemble, rows, result.GetValue(batch), stderr);
+            if (cases.Count == 0)
+            {
+                throw new ManifestException(manifest, $"none of its {rows.Count} images could be read");
+            }
+
+            var report = EnsembleEvaluation.Compute(cases, failures);
+            string outDir = result.GetValue(output)!;
+            EvaluationRun.WriteOutputs(outDir, report, cases);
+            stdout.WriteLine(Summary(report, outDir));
+            return failures.Count == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+        }));
+        return command;
+    }
+
+    private static string Summary(EvaluationReport report, string outDir)
+    {
+        string auc = report.Ensemble.Auc is double a
+            ? string.Create(CultureInfo.InvariantCulture, $"{a:0.000} [{report.Ensemble.AucCi![0]:0.000}, {report.Ensemble.AucCi[1]:0.000}]")
+            : $"n/a ({report.Ensemble.AucNullReason})";
+        return $"evaluated {report.N} images ({report.Tb} TB, {report.NonTb} not TB, {report.Failures.Count} failed): ensemble AUC {auc}; wrote {Path.Combine(outDir, EvaluationRun.MetricsFileName)}";
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TbScreen.Dicom;
+using TbScreen.Imaging;
+using TbScreen.Inference;
+using TbScreen.Inference.Evaluation;
+using TbScreen.Inference.Metrics;
+
+namespace TbScreen.Cli.Commands;
+
+/// <summary>The I/O half of `evaluate`: load and screen images in batches, then write the report files.</summary>
+internal static class EvaluationRun
+{
+    public const string MetricsFileName = "metrics.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static (List<EvaluatedCase> Cases, List<CaseFailure> Failures) Screen(TbEnsemble ensemble, IReadOnlyList<ManifestRow> rows, int batchSize, TextWriter stderr)
+    {
+        var screener = new RadiographScreener(ensemble);
+        var cases = new List<EvaluatedCase>(rows.Count);
+        var failures = new List<CaseFailure>();
+        foreach (var chunk in rows.Chunk(batchSize))
+        {
+            var loaded = new List<(ManifestRow Row, Radiograph Radiograph)>();
+            foreach (var row in chunk)
+            {
+                try
+                {
+                    loaded.Add((row, RadiographFiles.Load(row.Path)));
+                }
+                catch (Exception e) when (e is DicomException or ImageDecodeException)
+                {
+                    stderr.WriteLine($"tbscreen: {e.Message}");
+                    failures.Add(new CaseFailure(row.File, e.Message));
+                }
+            }
+
+            var results = screener.ScreenBatch(loaded.Select(l => l.Radiograph).ToArray(), withHeatmap: false);
+            cases.AddRange(loaded.Select((l, i) => new EvaluatedCase(l.Row.File, l.Row.IsTb, l.Row.Source, results[i].Decision)));
+        }
+
+        return (cases, failures);
+    }
+
+    public static void WriteOutputs(string outDir, EvaluationReport report, IReadOnlyList<EvaluatedCase> cases)
+    {
+        OutputFiles.Write(Path.Combine(outDir, MetricsFileName), JsonSerializer.SerializeToUtf8Bytes(report, Json));
+        OutputFiles.Write(Path.Combine(outDir, "predictions.csv"), Encoding.UTF8.GetBytes(PredictionsCsv(cases)));
+        bool[] labels = cases.Select(c => c.IsTb).ToArray();
+        var series = new List<RocSeries>();
+        for (int m = 0; m < cases[0].Decision.Members.Count; m++)
+        {
+            var scored = new ScoredCases(cases.Select(c => c.Decision.Members[m].Probability).ToArray(), labels);
+            series.Add(new RocSeries(cases[0].Decision.Members[m].Name, RocCurve.Points(scored), DeLong.Auc(scored)));
+        }
+
+        var ensemble = new ScoredCases(cases.Select(c => c.Decision.Probability).ToArray(), labels);
+        series.Add(new RocSeries("ensemble", RocCurve.Points(ensemble), DeLong.Auc(ensemble)));
+        OutputFiles.Write(Path.Combine(outDir, "roc.svg"), Encoding.UTF8.GetBytes(SvgPlots.Roc(series, $"ROC, n = {cases.Count}")));
+        var calibration = Calibration.Compute(ensemble);
+        OutputFiles.Write(Path.Combine(outDir, "reliability.svg"), Encoding.UTF8.GetBytes(SvgPlots.Reliability(calibration.Bins, calibration.ExpectedCalibrationError, "Ensemble reliability")));
+    }
+
+    private static string PredictionsCsv(IReadOnlyList<EvaluatedCase> cases)
+    {
+        var csv = new StringBuilder();
+        csv.Append("file,label,source,");
+        csv.AppendJoin(',', cases[0].Decision.Members.Select(m => m.Name));
+        csv.Append(",ensemble,decision,flags\n");
+        foreach (var c in cases)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"\"{c.File.Replace("\"", "\"\"")}\",{(c.IsTb ? 1 : 0)},\"{c.Source.Replace("\"", "\"\"")}\",");
+            csv.AppendJoin(',', c.Decision.Members.Select(m => m.Probability.ToString("R", CultureInfo.InvariantCulture)));
+            csv.Append(CultureInfo.InvariantCulture, $",{c.Decision.Probability:R},{(c.Decision.IsTb ? 1 : 0)},{string.Join('+', c.Decision.FlagNames)}\n");
+        }
+
+        return csv.ToString();
+    }
+}

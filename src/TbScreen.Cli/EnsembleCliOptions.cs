@@ -1,0 +1,34 @@
+using System.CommandLine;
+using TbScreen.Inference;
+using TbScreen.Inference.Runtime;
+
+namespace TbScreen.Cli;
+
+/// <summary>The options every verb that runs the ensemble shares: where the models are and how sessions run.</summary>
+internal sealed class EnsembleCliOptions
+{
+    public Option<string> Models { get; } = new("--models") { Description = "Folder holding ensemble.json and the model bundles.", DefaultValueFactory = _ => "models" };
+
+    public Option<int> Threads { get; } = new("--threads") { Description = "Intra-op threads per ONNX Runtime session (0 = runtime default).", DefaultValueFactory = _ => 0 };
+
+    public Option<bool> Cuda { get; } = new("--cuda") { Description = "Try the CUDA execution provider (GPU build); falls back to CPU with a warning." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Models);
+        command.Options.Add(Threads);
+        command.Options.Add(Cuda);
+        Threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 256)
+            {
+                result.AddError("--threads must be between 0 and 256.");
+            }
+        });
+    }
+
+    public TbEnsemble Load(ParseResult result, TextWriter stderr) => TbEnsemble.Load(
+        result.GetValue(Models)!,
+        new InferenceOptions { IntraOpThreads = result.GetValue(Threads), UseCuda = result.GetValue(Cuda) },
+        new StderrLogger(stderr));
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace TbScreen.Inference.Bundles;
+
+/// <summary>Collects every problem in a metadata.json at once, so a broken bundle is fixed in one pass.</summary>
+internal static partial class MetadataValidator
+{
+    public static IReadOnlyList<string> Problems(ModelMetadata m)
+    {
+        var problems = new List<string>();
+        if (m.SchemaVersion != ModelMetadata.CurrentSchemaVersion)
+        {
+            problems.Add($"schemaVersion is {m.SchemaVersion}; this build reads version {ModelMetadata.CurrentSchemaVersion}");
+        }
+
+        Require(problems, m.Name, "name");
+        Require(problems, m.Version, "version");
+        Require(problems, m.Architecture, "architecture");
+        Require(problems, m.Onnx?.Input, "onnx.input");
+        Require(problems, m.Onnx?.Probability, "onnx.probability");
+        if (m.Input is null)
+        {
+            problems.Add("input (the input contract) is missing");
+        }
+        else
+        {
+            try
+            {
+                m.Input.Validate();
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                problems.Add("input: " + e.Message);
+            }
+        }
+
+        if (m.Labels is null || m.Labels.Count < 2 || m.Labels.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("labels must name at least two classes, e.g. [\"non-tb\", \"tb\"]");
+        }
+        else if (m.PositiveIndex < 0 || m.PositiveIndex >= m.Labels.Count)
+        {
+            problems.Add($"positiveIndex {m.PositiveIndex} is outside labels (0..{m.Labels.Count - 1})");
+        }
+
+        ThresholdProblems(problems, m.Thresholds);
+        if (m.Training is null)
+        {
+            problems.Add("training (the training data summary) is missing");
+        }
+
+        foreach (var metric in m.Metrics ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(metric.Name))
+            {
+                problems.Add("a metric has no name");
+            }
+            else if (metric.Ci is { } ci && (ci.Count != 2 || !(ci[0] <= ci[1])))
+            {
+                problems.Add($"metric '{metric.Name}': ci must be [low, high] with low <= high");
+            }
+        }
+
+        if (m.OnnxSha256 is null || !Sha256Hex().IsMatch(m.OnnxSha256))
+        {
+            problems.Add("onnxSha256 must be the 64-hex-digit SHA-256 of model.onnx");
+        }
+
+        return problems;
+    }
+
+    private static void ThresholdProblems(List<string> problems, ModelThresholds? t)
+    {
+        if (t is null)
+        {
+            problems.Add("thresholds are missing");
+            return;
+        }
+
+        if (!IsProbability(t.Youden))
+        {
+            problems.Add($"thresholds.youden ({t.Youden}) must be a probability in [0, 1]");
+        }
+
+        if (!IsProbability(t.Sensitivity90))
+        {
+            problems.Add($"thresholds.sensitivity90 ({t.Sensitivity90}) must be a probability in [0, 1]");
+        }
+
+        if (t.Operating is not (ModelThresholds.YoudenName or ModelThresholds.Sensitivity90Name))
+        {
+            problems.Add($"thresholds.operating is '{t.Operating}'; it must be '{ModelThresholds.YoudenName}' or '{ModelThresholds.Sensitivity90Name}'");
+        }
+    }
+
+    internal static bool IsProbability(double value) => value is >= 0 and <= 1;
+
+    private static void Require(List<string> problems, string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"{field} is missing or empty");
+        }
+    }
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    private static partial Regex Sha256Hex();
+}

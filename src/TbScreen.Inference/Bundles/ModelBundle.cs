@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace TbScreen.Inference.Bundles;
+
+/// <summary>
+/// A validated models/&lt;name&gt;/ folder: model.onnx, metadata.json and README.md (the model card).
+/// Loading checks the metadata and the SHA-256 of model.onnx, so a served model is always the one described.
+/// </summary>
+public sealed class ModelBundle
+{
+    public const string OnnxFileName = "model.onnx";
+    public const string MetadataFileName = "metadata.json";
+    public const string ModelCardFileName = "README.md";
+
+    private ModelBundle(string directory, ModelMetadata metadata)
+    {
+        Directory = directory;
+        Metadata = metadata;
+    }
+
+    public string Directory { get; }
+
+    public ModelMetadata Metadata { get; }
+
+    public string Name => Metadata.Name;
+
+    public string OnnxPath => Path.Combine(Directory, OnnxFileName);
+
+    /// <summary>The shipped operating threshold on the TB probability.</summary>
+    public double Threshold => Metadata.Thresholds!.OperatingValue;
+
+    /// <summary>Throws <see cref="ModelMetadataException"/> or <see cref="ModelHashMismatchException"/> (both <see cref="ModelBundleException"/>).</summary>
+    public static ModelBundle Load(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var metadata = ReadMetadata(directory);
+        string onnx = Path.Combine(directory, OnnxFileName);
+        if (!File.Exists(onnx))
+        {
+            throw new ModelBundleException(directory, $"{OnnxFileName} not found");
+        }
+
+        string actual = Sha256Of(onnx);
+        if (!string.Equals(actual, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelHashMismatchException(directory, metadata.OnnxSha256.ToLowerInvariant(), actual);
+        }
+
+        return new ModelBundle(directory, metadata);
+    }
+
+    /// <summary>Reads and validates metadata.json without touching model.onnx.</summary>
+    public static ModelMetadata ReadMetadata(string directory)
+    {
+        string path = Path.Combine(directory, MetadataFileName);
+        if (!File.Exists(path))
+        {
+            throw new ModelMetadataException(directory, [$"{MetadataFileName} not found"]);
+        }
+
+        ModelMetadata? metadata;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllText(path), BundleJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelMetadataException(directory, [$"not valid JSON for schema {ModelMetadata.CurrentSchemaVersion}: {e.Message}"], e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelMetadataException(directory, [$"cannot read: {e.Message}"], e);
+        }
+
+        if (metadata is null)
+        {
+            throw new ModelMetadataException(directory, ["is null"]);
+        }
+
+        var problems = MetadataValidator.Problems(metadata);
+        if (problems.Count > 0)
+        {
+            throw new ModelMetadataException(directory, problems);
+        }
+
+        return metadata;
+    }
+
+    /// <summary>
+    /// Writes metadata.json beside an existing model.onnx with <see cref="ModelMetadata.OnnxSha256"/> filled in
+    /// from that file: the one way the exporter should stamp a bundle. Validates before writing.
+    /// </summary>
+    public static ModelMetadata WriteMetadata(string directory, ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var stamped = metadata with { OnnxSha256 = Sha256Of(Path.Combine(directory, OnnxFileName)) };
+        var problems = MetadataValidator.Problems(stamped);
+        if (problems.Count > 0)
+        {
+            throw new ModelMetadataException(directory, problems);
+        }
+
+        File.WriteAllText(Path.Combine(directory, MetadataFileName), JsonSerializer.Serialize(stamped, BundleJson.Options) + "\n");
+        return stamped;
+    }
+
+    /// <summary>Lower-case hex SHA-256 of a file, streamed.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,111 @@
+using TbScreen.Imaging;
+
+namespace TbScreen.Inference.Bundles;
+
+/// <summary>
+/// models/&lt;name&gt;/metadata.json (schema version 1; docs/model-bundles.md). Written by the exporter, read and
+/// validated by <see cref="ModelBundle"/>. Property names serialise camelCase.
+/// </summary>
+public sealed record ModelMetadata
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public string Version { get; init; } = "";
+
+    /// <summary>e.g. "alexnet" or "googlenet".</summary>
+    public string Architecture { get; init; } = "";
+
+    /// <summary>The preprocessing the model was trained with; inference reproduces it exactly.</summary>
+    public InputContract? Input { get; init; }
+
+    public OnnxTensorNames Onnx { get; init; } = new();
+
+    /// <summary>Class names in the order of the probability output's second axis, e.g. ["non-tb", "tb"].</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Index into <see cref="Labels"/> of TB, the class whose probability is the score.</summary>
+    public int PositiveIndex { get; init; } = 1;
+
+    public ModelThresholds? Thresholds { get; init; }
+
+    public TrainingDataSummary? Training { get; init; }
+
+    public IReadOnlyList<ReportedMetric> Metrics { get; init; } = [];
+
+    /// <summary>Lower-case hex SHA-256 of model.onnx; a bundle whose file differs is refused.</summary>
+    public string OnnxSha256 { get; init; } = "";
+}
+
+/// <summary>Names of the graph's tensors (the exporter's contract).</summary>
+public sealed record OnnxTensorNames
+{
+    /// <summary>float32 [N, C, H, W] with a dynamic batch axis.</summary>
+    public string Input { get; init; } = "input";
+
+    /// <summary>float32 [N, classes], softmax probabilities.</summary>
+    public string Probability { get; init; } = "probability";
+
+    /// <summary>
+    /// Optional float32 [N, h, w] (or [N, 1, h, w]) class activation map for TB, before any normalisation:
+    /// cam = sum over c of (W[tb, c] - W[non-tb, c]) * features[c]. Null when the model has none (e.g. AlexNet).
+    /// </summary>
+    public string? Cam { get; init; }
+}
+
+/// <summary>Operating thresholds on the TB probability, chosen on validation data.</summary>
+public sealed record ModelThresholds
+{
+    public const string YoudenName = "youden";
+    public const string Sensitivity90Name = "sensitivity90";
+
+    public double Youden { get; init; } = double.NaN;
+
+    /// <summary>Highest threshold with validation sensitivity &gt;= 0.90 (WHO TPP).</summary>
+    public double Sensitivity90 { get; init; } = double.NaN;
+
+    /// <summary>Which of the above is the shipped operating threshold: "youden" or "sensitivity90".</summary>
+    public string Operating { get; init; } = "";
+
+    /// <summary>The value of the operating threshold; a case is TB when probability &gt;= this.</summary>
+    public double OperatingValue => Operating switch
+    {
+        YoudenName => Youden,
+        Sensitivity90Name => Sensitivity90,
+        _ => double.NaN,
+    };
+}
+
+/// <summary>What the model was trained and validated on; free-form notes carry the caveats.</summary>
+public sealed record TrainingDataSummary
+{
+    public string Dataset { get; init; } = "";
+
+    public int TrainCount { get; init; }
+
+    public int ValidationCount { get; init; }
+
+    public IReadOnlyDictionary<string, int> CasesBySource { get; init; } = new Dictionary<string, int>();
+
+    public string? Notes { get; init; }
+}
+
+/// <summary>A metric as reported in the model card, with its confidence interval and how it was computed.</summary>
+public sealed record ReportedMetric
+{
+    public string Name { get; init; } = "";
+
+    /// <summary>"validation" or "test".</summary>
+    public string Split { get; init; } = "";
+
+    public double? Value { get; init; }
+
+    /// <summary>[low, high], or null when not computed.</summary>
+    public IReadOnlyList<double>? Ci { get; init; }
+
+    /// <summary>e.g. "delong" or "bootstrap-2000".</summary>
+    public string? CiMethod { get; init; }
+}

@@ -1,0 +1,80 @@
+namespace TbScreen.Inference.Ensembles;
+
+/// <summary>
+/// Pure decision logic: combines member probabilities, decides (probability &gt;= threshold) and flags cases for a
+/// radiologist. No I/O, no ONNX: evaluate, screen and the web pipeline all call this one place.
+/// </summary>
+public sealed class EnsemblePolicy
+{
+    private readonly EnsembleDefinition definition;
+
+    public EnsemblePolicy(EnsembleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var problems = definition.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid ensemble definition: " + string.Join("; ", problems), nameof(definition));
+        }
+
+        this.definition = definition;
+    }
+
+    public EnsembleDefinition Definition => definition;
+
+    /// <summary>Members must be given in the definition's order, each with its own shipped threshold.</summary>
+    public EnsembleDecision Decide(IReadOnlyList<MemberScore> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count != definition.Members.Count)
+        {
+            throw new ArgumentException($"Expected {definition.Members.Count} member scores, got {members.Count}.", nameof(members));
+        }
+
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (members[i].Name != definition.Members[i].Bundle)
+            {
+                throw new ArgumentException($"Member {i} is '{members[i].Name}', expected '{definition.Members[i].Bundle}'.", nameof(members));
+            }
+
+            if (members[i].Probability is < 0 or > 1 || double.IsNaN(members[i].Probability))
+            {
+                throw new ArgumentException($"Member '{members[i].Name}' probability {members[i].Probability} is not in [0, 1].", nameof(members));
+            }
+        }
+
+        double probability = Combine(members);
+        var flags = FlagReasons.None;
+        if (members.Any(m => m.CalledTb) && members.Any(m => !m.CalledTb))
+        {
+            flags |= FlagReasons.Disagreement;
+        }
+
+        // Band 0 switches the rule off rather than flagging exact hits on the threshold.
+        if (definition.UncertaintyBand > 0 && Math.Abs(probability - definition.Threshold) <= definition.UncertaintyBand)
+        {
+            flags |= FlagReasons.Uncertain;
+        }
+
+        return new EnsembleDecision(probability, definition.Threshold, probability >= definition.Threshold, flags, members);
+    }
+
+    private double Combine(IReadOnlyList<MemberScore> members)
+    {
+        if (definition.Rule == EnsembleDefinition.MeanRule)
+        {
+            return members.Average(m => m.Probability);
+        }
+
+        double weighted = 0;
+        double total = 0;
+        for (int i = 0; i < members.Count; i++)
+        {
+            weighted += definition.Members[i].Weight * members[i].Probability;
+            total += definition.Members[i].Weight;
+        }
+
+        return weighted / total;
+    }
+}

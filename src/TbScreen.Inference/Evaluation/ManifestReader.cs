@@ -1,0 +1,142 @@
+using System.Globalization;
+
+namespace TbScreen.Inference.Evaluation;
+
+/// <summary>
+/// Reads the evaluation manifest: a CSV with header `file,label[,sex,age,source,split,...]`, label 1 = TB, 0 = not,
+/// paths relative to the manifest. Deliberately minimal: the training branch owns the richer dataset readers.
+/// </summary>
+public static class ManifestReader
+{
+    public static IReadOnlyList<ManifestRow> Read(string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(manifestPath);
+        string[] lines = ReadLines(manifestPath);
+        if (lines.Length == 0)
+        {
+            throw new ManifestException(manifestPath, "empty: expected a header line file,label,...");
+        }
+
+        var header = CsvLine.Split(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int file = Column(header, "file", manifestPath, required: true);
+        int label = Column(header, "label", manifestPath, required: true);
+        int source = Column(header, "source", manifestPath);
+        int sex = Column(header, "sex", manifestPath);
+        int age = Column(header, "age", manifestPath);
+        int split = Column(header, "split", manifestPath);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        var rows = new List<ManifestRow>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            var f = CsvLine.Split(lines[i]);
+            if (f.Count < header.Count)
+            {
+                throw new ManifestException(manifestPath, $"{f.Count} fields but the header has {header.Count}", i + 1);
+            }
+
+            string name = f[file].Trim();
+            if (name.Length == 0)
+            {
+                throw new ManifestException(manifestPath, "empty file name", i + 1);
+            }
+
+            bool isTb = f[label].Trim() switch
+            {
+                "1" => true,
+                "0" => false,
+                var other => throw new ManifestException(manifestPath, $"label '{other}' must be 1 (TB) or 0 (not TB)", i + 1),
+            };
+            string path = Path.GetFullPath(Path.Combine(folder, name.Replace('\\', '/')));
+            rows.Add(new ManifestRow(
+                i + 1,
+                name,
+                path,
+                isTb,
+                source >= 0 && f[source].Trim().Length > 0 ? f[source].Trim() : "unknown",
+                sex >= 0 && f[sex].Trim().Length > 0 ? f[sex].Trim() : null,
+                age >= 0 && double.TryParse(f[age], NumberStyles.Float, CultureInfo.InvariantCulture, out double a) ? a : null,
+                split >= 0 && f[split].Trim().Length > 0 ? f[split].Trim() : null));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Keeps the rows of one split. With a split file (CSV `file,split`, file as written in the manifest) that file
+    /// decides; without one, the manifest's own `split` column does. Rows the split file does not list are dropped.
+    /// </summary>
+    public static IReadOnlyList<ManifestRow> Filter(IReadOnlyList<ManifestRow> rows, string split, string? splitFile, string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(split);
+        Dictionary<string, string>? assignment = splitFile is null ? null : ReadSplitFile(splitFile);
+        if (assignment is null && rows.Count > 0 && rows.All(r => r.Split is null))
+        {
+            throw new ManifestException(manifestPath, "has no 'split' column; pass --split-file");
+        }
+
+        var kept = rows.Where(r => (assignment is null ? r.Split : assignment.GetValueOrDefault(Normalise(r.File))) == split).ToList();
+        if (kept.Count == 0)
+        {
+            throw new ManifestException(splitFile ?? manifestPath, $"no rows in split '{split}'");
+        }
+
+        return kept;
+    }
+
+    private static Dictionary<string, string> ReadSplitFile(string path)
+    {
+        string[] lines = ReadLines(path);
+        var header = lines.Length == 0 ? [] : CsvLine.Split(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int file = Column(header, "file", path, required: true);
+        int split = Column(header, "split", path, required: true);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            var f = CsvLine.Split(lines[i]);
+            if (f.Count <= Math.Max(file, split))
+            {
+                throw new ManifestException(path, "too few fields", i + 1);
+            }
+
+            map[Normalise(f[file])] = f[split].Trim();
+        }
+
+        return map;
+    }
+
+    private static string Normalise(string file) => file.Trim().Replace('\\', '/');
+
+    private static int Column(List<string> header, string name, string path, bool required = false)
+    {
+        int index = header.IndexOf(name);
+        if (index < 0 && required)
+        {
+            throw new ManifestException(path, $"header has no '{name}' column (found: {string.Join(",", header)})", 1);
+        }
+
+        return index;
+    }
+
+    private static string[] ReadLines(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(path, $"cannot read: {e.Message}");
+        }
+    }
+}

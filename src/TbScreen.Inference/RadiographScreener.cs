@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using TbScreen.Imaging;
+using TbScreen.Inference.Ensembles;
+using TbScreen.Inference.Heatmaps;
+
+namespace TbScreen.Inference;
+
+/// <summary>Wall-clock time per stage; for a batch, each case carries the batch's time divided by its size.</summary>
+public sealed record StageTimings(TimeSpan Preprocess, TimeSpan Inference, TimeSpan Ensemble, TimeSpan Heatmap)
+{
+    public TimeSpan Total => Preprocess + Inference + Ensemble + Heatmap;
+
+    internal StageTimings Per(int count) => new(Preprocess / count, Inference / count, Ensemble / count, Heatmap / count);
+}
+
+/// <summary>One case: member and ensemble scores, decision, flags, and the heatmap (null when not asked for or no CAM).</summary>
+public sealed record ScreeningResult(EnsembleDecision Decision, Heatmap? Heatmap, StageTimings Timings);
+
+/// <summary>
+/// The whole path for callers that hold a <see cref="Radiograph"/>: preprocessing with each bundle's own input
+/// contract (shared when equal), every member, the ensemble policy, and the CAM heatmap. Thread-safe.
+/// </summary>
+public sealed class RadiographScreener(TbEnsemble ensemble)
+{
+    public TbEnsemble Ensemble { get; } = ensemble ?? throw new ArgumentNullException(nameof(ensemble));
+
+    public ScreeningResult Screen(Radiograph radiograph, bool withHeatmap = true) => ScreenBatch([radiograph], withHeatmap)[0];
+
+    public IReadOnlyList<ScreeningResult> ScreenBatch(IReadOnlyList<Radiograph> radiographs, bool withHeatmap = true)
+    {
+        ArgumentNullException.ThrowIfNull(radiographs);
+        if (radiographs.Count == 0)
+        {
+            return [];
+        }
+
+        var clock = Stopwatch.StartNew();
+        // Members usually share one contract: preprocess once per distinct contract, not once per member.
+        var tensorsByContract = new Dictionary<InputContract, float[][]>();
+        foreach (var member in Ensemble.Members)
+        {
+            if (!tensorsByContract.ContainsKey(member.Contract))
+            {
+                tensorsByContract[member.Contract] = radiographs.Select(r => RadiographPipeline.ToTensor(r, member.Contract)).ToArray();
+            }
+        }
+
+        var preprocess = clock.Elapsed;
+        clock.Restart();
+        var predictions = Ensemble.Members.Select(m => m.Predict(tensorsByContract[m.Contract])).ToArray();
+        var inference = clock.Elapsed;
+        clock.Restart();
+        var decisions = new EnsembleDecision[radiographs.Count];
+        for (int i = 0; i < radiographs.Count; i++)
+        {
+            decisions[i] = Ensemble.Policy.Decide(Ensemble.Scores(predictions.Select(p => p[i].TbProbability).ToArray()));
+        }
+
+        var decide = clock.Elapsed;
+        clock.Restart();
+        var heatmaps = new Heatmap?[radiographs.Count];
+        if (withHeatmap && Ensemble.HeatmapIndex is int source)
+        {
+            for (int i = 0; i < radiographs.Count; i++)
+            {
+                heatmaps[i] = predictions[source][i].Cam is { } cam ? CamHeatmap.From(cam, Ensemble.Members[source].Contract.Size) : null;
+            }
+        }
+
+        var timings = new StageTimings(preprocess, inference, decide, clock.Elapsed).Per(radiographs.Count);
+        return decisions.Select((d, i) => new ScreeningResult(d, heatmaps[i], timings)).ToArray();
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Ensembles;
+using TbScreen.Inference.Runtime;
+
+namespace TbScreen.Inference;
+
+/// <summary>
+/// A loaded models/ folder: ensemble.json, one validated bundle and one shared session per member, and the
+/// policy. Load once per process and share; dispose at shutdown.
+/// </summary>
+public sealed class TbEnsemble : IDisposable
+{
+    private TbEnsemble(EnsemblePolicy policy, IReadOnlyList<OnnxClassifier> members)
+    {
+        Policy = policy;
+        Members = members;
+        int index = policy.Definition.Members.ToList().FindIndex(m => m.Bundle == policy.Definition.HeatmapMember);
+        HeatmapIndex = index >= 0 ? index : null;
+    }
+
+    public EnsemblePolicy Policy { get; }
+
+    /// <summary>In ensemble.json's order.</summary>
+    public IReadOnlyList<OnnxClassifier> Members { get; }
+
+    /// <summary>Index into <see cref="Members"/> of the member whose CAM becomes the heatmap, or null.</summary>
+    public int? HeatmapIndex { get; }
+
+    /// <summary>Throws <see cref="ModelBundleException"/> (naming the file) for any invalid part.</summary>
+    public static TbEnsemble Load(string modelsDirectory, InferenceOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelsDirectory);
+        var definition = EnsembleDefinition.Load(modelsDirectory);
+        var members = new List<OnnxClassifier>();
+        try
+        {
+            foreach (var member in definition.Members)
+            {
+                var bundle = ModelBundle.Load(Path.Combine(modelsDirectory, member.Bundle));
+                var classifier = new OnnxClassifier(bundle, options, logger);
+                members.Add(classifier);
+                if (member.Bundle == definition.HeatmapMember && !classifier.HasCam)
+                {
+                    throw new ModelBundleException(bundle.Directory, "is the ensemble's heatmapMember but its metadata names no onnx.cam output");
+                }
+            }
+
+            return new TbEnsemble(new EnsemblePolicy(definition), members);
+        }
+        catch
+        {
+            members.ForEach(m => m.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Member scores in ensemble order for one case, each against its bundle's shipped threshold.</summary>
+    public IReadOnlyList<MemberScore> Scores(IReadOnlyList<float> tbProbabilities) =>
+        Members.Select((m, i) => new MemberScore(Policy.Definition.Members[i].Bundle, tbProbabilities[i], m.Bundle.Threshold)).ToArray();
+
+    public void Dispose()
+    {
+        foreach (var member in Members)
+        {
+            member.Dispose();
+        }
+    }
+}

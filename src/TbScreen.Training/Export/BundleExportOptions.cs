@@ -1,0 +1,27 @@
+namespace TbScreen.Training.Export;
+
+/// <summary>What `tbscreen export-onnx` needs besides the checkpoint.</summary>
+public sealed record BundleExportOptions
+{
+    /// <summary>Bundle name (folder name under models/); defaults to the architecture.</summary>
+    public string? Name { get; init; }
+
+    public string Version { get; init; } = "1.0.0";
+
+    /// <summary>The dataset the checkpoint was trained on (manifest or layout), to score the validation split.</summary>
+    public required string DataPath { get; init; }
+
+    /// <summary>The split file written by training; defaults to split.csv beside the checkpoint.</summary>
+    public string? SplitFile { get; init; }
+
+    /// <summary>"sensitivity90" (WHO TPP, default) or "youden".</summary>
+    public string OperatingThreshold { get; init; } = "sensitivity90";
+
+    /// <summary>Store weights as float16 (halves the file; measured error is in docs/onnx-export.md).</summary>
+    public bool Float16 { get; init; }
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Largest |ONNX Runtime - TorchSharp| probability accepted on the validation images.</summary>
+    public double ParityTolerance { get; init; } = 1e-4;
+}

@@ -1,0 +1,122 @@
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Metrics;
+using TbScreen.Inference.Runtime;
+using TbScreen.Onnx;
+using TbScreen.Training.Data;
+using TbScreen.Training.Evaluation;
+using TbScreen.Training.Splits;
+using TbScreen.Training.Training;
+
+namespace TbScreen.Training.Export;
+
+/// <summary>What an export produced, for the CLI to report.</summary>
+public sealed record BundleExportResult(string Directory, ModelMetadata Metadata, long OnnxBytes, double ParityMaxAbsDiff, int ValidationCount);
+
+/// <summary>
+/// Turns a training checkpoint into a deployable bundle: model.onnx, metadata.json (input contract,
+/// thresholds chosen on the validation split, validation metrics with CIs, ONNX hash) and a model card.
+/// The bundle is proven to belong to the checkpoint: ONNX Runtime must reproduce TorchSharp's
+/// probabilities on the validation images.
+/// </summary>
+public static class BundleExporter
+{
+    public static BundleExportResult Export(string checkpointPath, string outputDirectory, BundleExportOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.OperatingThreshold is not (ModelThresholds.Sensitivity90Name or ModelThresholds.YoudenName))
+        {
+            throw new ArgumentException($"Operating threshold must be '{ModelThresholds.Sensitivity90Name}' or '{ModelThresholds.YoudenName}'.", nameof(options));
+        }
+
+        var (model, sidecar) = Checkpoints.Load(checkpointPath);
+        using var _ = model;
+        var contract = sidecar.Options.Contract;
+        string splitFile = options.SplitFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, DatasetSplit.DefaultFileName);
+        var split = DatasetSplit.LoadOrCreate(options.DataPath, splitFile, new SplitOptions(), writeTo: null);
+        var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
+        var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();
+        if (validation.Count == 0)
+        {
+            throw new DatasetException("the split has no validation records", splitFile);
+        }
+
+        var images = PreprocessedImages.Load(validation, contract, options.Threads);
+        var indices = Enumerable.Range(0, validation.Count).ToArray();
+        double[] torchScores = ModelScoring.TbProbabilities(model, images, indices);
+        var cases = new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray());
+
+        Directory.CreateDirectory(outputDirectory);
+        string onnxPath = Path.Combine(outputDirectory, ModelBundle.OnnxFileName);
+        string name = options.Name ?? sidecar.Arch;
+        long bytes = TorchOnnxExport.ExportToFile(model, sidecar.Arch, onnxPath, new OnnxExportOptions
+        {
+            InputHeight = contract.Size,
+            InputWidth = contract.Size,
+            Float16Weights = options.Float16,
+            IncludeFeatures = false,
+            IncludeCam = sidecar.Arch == "googlenet",
+            ModelVersion = options.Version,
+            DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
+        });
+
+        var metadata = BuildMetadata(name, options, sidecar, contract, cases, train, validation, splitFile);
+        metadata = ModelBundle.WriteMetadata(outputDirectory, metadata);
+        double parity = CheckParity(outputDirectory, images, torchScores, options.ParityTolerance);
+        File.WriteAllText(Path.Combine(outputDirectory, ModelBundle.ModelCardFileName), ModelCard.Render(metadata, sidecar, parity));
+        return new BundleExportResult(outputDirectory, metadata, bytes, parity, validation.Count);
+    }
+
+    private static ModelMetadata BuildMetadata(string name, BundleExportOptions options, CheckpointSidecar sidecar, TbScreen.Imaging.InputContract contract,
+        ScoredCases validationCases, List<CxrRecord> train, List<CxrRecord> validation, string splitFile)
+    {
+        var youden = ThresholdSelection.Youden(validationCases) ?? throw new DatasetException("the validation split needs both classes to choose thresholds", splitFile);
+        var sensitive = ThresholdSelection.ForSensitivity(validationCases) ?? youden;
+        var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sensitive.Threshold, Operating = options.OperatingThreshold };
+        var auc = DeLong.Estimate(validationCases);
+        var atOperating = ConfusionMatrix.At(validationCases, thresholds.OperatingValue);
+        return new ModelMetadata
+        {
+            SchemaVersion = ModelMetadata.CurrentSchemaVersion,
+            Name = name,
+            Version = options.Version,
+            Architecture = sidecar.Arch,
+            Input = contract,
+            Onnx = new OnnxTensorNames { Cam = sidecar.Arch == "googlenet" ? OnnxModelExporter.CamOutput : null },
+            Labels = ["non-tb", "tb"],
+            PositiveIndex = 1,
+            Thresholds = thresholds,
+            Training = new TrainingDataSummary
+            {
+                Dataset = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.DataPath))) + "/" + Path.GetFileName(options.DataPath),
+                TrainCount = train.Count,
+                ValidationCount = validation.Count,
+                CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
+                Notes = $"Trained from scratch (no ImageNet weights offline), epoch {sidecar.Epoch}, seed {sidecar.Seed}. " +
+                        "Positives and negatives come from different hospitals: validation AUC bounds source separation, not TB detection.",
+            },
+            Metrics =
+            [
+                new ReportedMetric { Name = "auc", Split = "validation", Value = auc.Auc, Ci = auc.CiLow is null ? null : [auc.CiLow.Value, auc.CiHigh!.Value], CiMethod = "delong" },
+                new ReportedMetric { Name = "sensitivity", Split = "validation", Value = atOperating.Sensitivity },
+                new ReportedMetric { Name = "specificity", Split = "validation", Value = atOperating.Specificity },
+            ],
+        };
+    }
+
+    private static double CheckParity(string bundleDirectory, PreprocessedImages images, double[] torchScores, double tolerance)
+    {
+        using var classifier = new OnnxClassifier(ModelBundle.Load(bundleDirectory));
+        int count = Math.Min(16, torchScores.Length);
+        var tensors = Enumerable.Range(0, count).Select(i => images.ToModelInputArray(i)).ToList();
+        var predictions = classifier.Predict(tensors);
+        double worst = predictions.Select((p, i) => Math.Abs(p.TbProbability - torchScores[i])).Max();
+        if (worst > tolerance)
+        {
+            throw new InvalidOperationException($"ONNX Runtime differs from TorchSharp by {worst:G3} (> {tolerance:G3}) on validation images: the export is wrong.");
+        }
+
+        return worst;
+    }
+}

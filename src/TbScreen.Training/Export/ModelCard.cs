@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using TbScreen.Inference.Bundles;
+using TbScreen.Training.Training;
+
+namespace TbScreen.Training.Export;
+
+/// <summary>Writes a bundle's README.md model card from its metadata; held-out test results are added by the release step.</summary>
+public static class ModelCard
+{
+    public static string Render(ModelMetadata metadata, CheckpointSidecar sidecar, double parityMaxAbsDiff)
+    {
+        var c = metadata.Input!;
+        var t = metadata.Thresholds!;
+        var card = new StringBuilder();
+        card.AppendLine(CultureInfo.InvariantCulture, $"# {metadata.Name} {metadata.Version} — TbScreen model card");
+        card.AppendLine();
+        card.AppendLine("**Research use only, not a medical device.** Not validated for clinical use.");
+        card.AppendLine();
+        card.AppendLine("## Intended use");
+        card.AppendLine("Flags frontal (PA/AP) adult and paediatric chest radiographs that may show pulmonary tuberculosis, as one member of the");
+        card.AppendLine("TbScreen AlexNet + GoogLeNet ensemble (after Lakhani & Sundaram, Radiology 2017). Disagreements and uncertain cases go to a");
+        card.AppendLine("radiologist. Not for lateral views, other modalities, or as the only basis of a diagnosis.");
+        card.AppendLine();
+        card.AppendLine("## Model");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Architecture: {metadata.Architecture} (TorchVision layout), 2 classes, trained **from scratch**: no ImageNet weights can be had offline.");
+        if (metadata.Architecture == "alexnet")
+        {
+            card.AppendLine("- Classifier slimmed from 4096 to 512 hidden units (57 M to 7.5 M parameters) so that models/ stays under 100 MB; the convolutional");
+            card.AppendLine("  features are TorchVision's. The 4096-wide head was sized for 1000 ImageNet classes, not 2 classes and ~650 training images.");
+        }
+        else
+        {
+            card.AppendLine("- ONNX output `cam`: the class activation map (TB minus non-TB fc weights over the last inception map) for heatmaps.");
+        }
+
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Training: epoch {sidecar.Epoch} (best validation AUC), seed {sidecar.Seed}, optimiser {sidecar.Options.Optimizer}, TorchSharp {sidecar.TorchSharpVersion}.");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- ONNX Runtime reproduces TorchSharp's probabilities on validation images within {parityMaxAbsDiff:G2} (checked at export).");
+        card.AppendLine();
+        card.AppendLine("## Input contract (stored in metadata.json)");
+        card.AppendLine(CultureInfo.InvariantCulture, $"{c.Size}x{c.Size}, {c.Channels} channels, pipeline `{c.PipelineVersion}`: modality LUT, VOI, MONOCHROME1 inversion, border crop {(c.CropBorders ? "on" : "off")},");
+        card.AppendLine(CultureInfo.InvariantCulture, $"intensity standardisation `{c.Standardisation}`, {c.ResizeMode} resize, (x - {c.Mean}) / {c.Std}. See docs/input-contract.md.");
+        card.AppendLine();
+        card.AppendLine("## Thresholds (chosen on the validation split)");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Youden: {t.Youden:F4}");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Sensitivity >= 0.90 (WHO target product profile): {t.Sensitivity90:F4}");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Operating threshold: `{t.Operating}` = {t.OperatingValue:F4}. Sites should calibrate locally (WHO).");
+        card.AppendLine();
+        card.AppendLine("## Data");
+        var training = metadata.Training!;
+        card.AppendLine(CultureInfo.InvariantCulture, $"{training.Dataset}: {training.TrainCount} training and {training.ValidationCount} validation images, patient-level split (split.csv), sources:");
+        foreach (var (source, count) in training.CasesBySource.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            card.AppendLine(CultureInfo.InvariantCulture, $"- {source}: {count}");
+        }
+
+        card.AppendLine();
+        card.AppendLine("## Validation metrics");
+        foreach (var metric in metadata.Metrics)
+        {
+            string ci = metric.Ci is { Count: 2 } ci2 ? string.Create(CultureInfo.InvariantCulture, $" (95% CI {ci2[0]:F3}-{ci2[1]:F3}, {metric.CiMethod})") : string.Empty;
+            card.AppendLine(CultureInfo.InvariantCulture, $"- {metric.Name} ({metric.Split}): {metric.Value:F3}{ci}");
+        }
+
+        card.AppendLine();
+        card.AppendLine("## What these numbers can and cannot mean");
+        card.AppendLine("Nearly all TB-positive images come from one source (TBX11K, Chinese hospitals) and nearly all negatives from another (NIH");
+        card.AppendLine("ChestX-ray14, a US hospital, where TB-negative is an assumption). A network can score well by recognising the hospital rather");
+        card.AppendLine("than TB. Any AUC on this data is an upper bound on source separation, not evidence of TB detection. Only the few images from");
+        card.AppendLine("the Rahman TB CXR database hold both classes from one source. Sex and age exist only for the NIH negatives. Never use this");
+        card.AppendLine("model to screen patients; it is a research baseline for the pipeline.");
+        return card.ToString();
+    }
+}

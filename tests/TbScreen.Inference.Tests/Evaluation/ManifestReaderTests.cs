@@ -1,0 +1,63 @@
+using TbScreen.Inference.Evaluation;
+using TbScreen.Inference.Tests.TestModels;
+
+namespace TbScreen.Inference.Tests.Evaluation;
+
+public class ManifestReaderTests
+{
+    [Fact]
+    public void Rows_resolve_paths_against_the_manifest_and_read_quoted_fields()
+    {
+        string dir = TestBundles.TempDirectory();
+        string manifest = Write(dir, "manifest.csv",
+            "file,label,sex,age,source,original_id,view,finding_labels\n" +
+            "img/a.png,1,,,tbx11k,tb0001,,\n" +
+            "b.png,0,F,42,nih_cxr14,x,PA,\"Effusion, Infiltration\"\n");
+
+        var rows = ManifestReader.Read(manifest);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(Path.Combine(dir, "img", "a.png"), rows[0].Path);
+        Assert.True(rows[0].IsTb);
+        Assert.Equal("tbx11k", rows[0].Source);
+        Assert.Null(rows[0].Sex);
+        Assert.Equal(("F", 42.0, "nih_cxr14"), (rows[1].Sex, rows[1].Age!.Value, rows[1].Source));
+    }
+
+    [Fact]
+    public void A_bad_label_names_the_file_and_line()
+    {
+        string manifest = Write(TestBundles.TempDirectory(), "m.csv", "file,label\na.png,1\nb.png,yes\n");
+
+        var e = Assert.Throws<ManifestException>(() => ManifestReader.Read(manifest));
+
+        Assert.Equal($"{manifest}:3: label 'yes' must be 1 (TB) or 0 (not TB)", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_label_column_is_named()
+    {
+        string manifest = Write(TestBundles.TempDirectory(), "m.csv", "file,source\na.png,x\n");
+        Assert.Contains("no 'label' column", Assert.Throws<ManifestException>(() => ManifestReader.Read(manifest)).Message);
+    }
+
+    [Fact]
+    public void Splits_come_from_a_split_file_or_the_manifest_column()
+    {
+        string dir = TestBundles.TempDirectory();
+        string manifest = Write(dir, "m.csv", "file,label,split\na.png,1,train\nb.png,0,test\nc.png,1,test\n");
+        string splits = Write(dir, "splits.csv", "file,split\na.png,test\nb.png,val\n");
+        var rows = ManifestReader.Read(manifest);
+
+        Assert.Equal(["b.png", "c.png"], ManifestReader.Filter(rows, "test", null, manifest).Select(r => r.File));
+        Assert.Equal(["a.png"], ManifestReader.Filter(rows, "test", splits, manifest).Select(r => r.File));
+        Assert.Contains("no rows in split 'holdout'", Assert.Throws<ManifestException>(() => ManifestReader.Filter(rows, "holdout", null, manifest)).Message);
+    }
+
+    private static string Write(string dir, string name, string text)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}

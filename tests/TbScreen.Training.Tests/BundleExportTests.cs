@@ -1,0 +1,50 @@
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Runtime;
+using TbScreen.Training.Export;
+using TbScreen.Training.Splits;
+using TbScreen.Training.Tests.Fixtures;
+using TbScreen.Training.Training;
+
+namespace TbScreen.Training.Tests;
+
+/// <summary>A checkpoint becomes a bundle that ONNX Runtime runs exactly like TorchSharp, with validation-chosen thresholds.</summary>
+public sealed class BundleExportTests
+{
+    [Fact]
+    public void ExportedBundleLoadsMatchesTheCheckpointAndRefusesTampering()
+    {
+        using var temp = new TempFolder();
+        string manifest = LayoutFixtures.Manifest(temp["data"], 40, 32);
+        var split = DatasetSplit.LoadOrCreate(manifest, null, new SplitOptions { Train = 0.5, Val = 0.5, Test = 0, Seed = 3 }, temp["split.csv"]);
+        var options = new TrainingOptions
+        {
+            Arch = "googlenet", Contract = new TrainingOptions().Contract with { Size = 32 }, Epochs = 3, WarmupEpochs = 0, BatchSize = 8,
+            Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3, Patience = 3, RewindEpochs = [0], Seed = 5, Threads = 2,
+        };
+        Trainer.Run(split.Records, split.Assignment, options, temp["out"]);
+
+        var result = BundleExporter.Export(Path.Combine(temp["out"], "best.pt"), temp["bundle"], new BundleExportOptions { DataPath = manifest, SplitFile = temp["split.csv"] });
+
+        var bundle = ModelBundle.Load(temp["bundle"]);
+        Assert.Equal("googlenet", bundle.Metadata.Architecture);
+        Assert.Equal(options.Contract, bundle.Metadata.Input);
+        Assert.Equal("cam", bundle.Metadata.Onnx.Cam);
+        Assert.InRange(bundle.Threshold, 0, 1);
+        Assert.Equal(bundle.Metadata.Thresholds!.Sensitivity90, bundle.Threshold);
+        Assert.Equal(split.Count(SplitName.Val), result.ValidationCount);
+        Assert.InRange(result.ParityMaxAbsDiff, 0, 1e-4);
+        Assert.Contains(bundle.Metadata.Metrics, m => m.Name == "auc" && m.Split == "validation");
+        string card = File.ReadAllText(Path.Combine(temp["bundle"], ModelBundle.ModelCardFileName));
+        Assert.Contains("Research use only", card);
+        Assert.Contains("source separation", card);
+        using (var classifier = new OnnxClassifier(bundle))
+        {
+            Assert.True(classifier.HasCam);
+        }
+
+        var onnx = File.ReadAllBytes(bundle.OnnxPath);
+        onnx[^1] ^= 0xFF;
+        File.WriteAllBytes(bundle.OnnxPath, onnx);
+        Assert.Throws<ModelHashMismatchException>(() => ModelBundle.Load(temp["bundle"]));
+    }
+}
