@@ -4,8 +4,18 @@ using System.Runtime.InteropServices;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Pixels;
 
-// Decode throughput of our reader against dcmtk on the same files in the same run.
+// Decode throughput of our reader against dcmtk on the same files in the same run, or (with `inference`) model speed.
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
+if (args.Length > 0 && args[0] == "inference")
+{
+    return InferenceBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        ArgValue("--sample") ?? Path.Combine(FindRepositoryRoot(), "samples", "phantom-jpeg2000-mono1.dcm"),
+        int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
+}
+
 string data = ArgValue("--data") ?? Path.Combine(FindRepositoryRoot(), "..", "shared", "data", "dicom");
 int runs = int.Parse(ArgValue("--runs") ?? "7", CultureInfo.InvariantCulture);
 string tbscreenDll = Path.Combine(AppContext.BaseDirectory, "tbscreen.dll");
