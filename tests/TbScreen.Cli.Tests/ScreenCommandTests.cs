@@ -19,7 +19,9 @@ public class ScreenCommandTests
         var (code, stdout, stderr) = CliRunner.Run("screen", good, bad, bright, "--models", models);
 
         Assert.Equal(1, code);
-        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] all = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("# TbScreen: research use only, not a medical device.", all[0]);
+        string[] lines = all[1..];
         Assert.Equal(2, lines.Length);
         Assert.StartsWith(good + ": alexnet=0.", lines[0]);
         Assert.StartsWith(bright + ": alexnet=0.", lines[1]);

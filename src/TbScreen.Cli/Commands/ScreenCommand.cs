@@ -26,6 +26,7 @@ public static class ScreenCommand
         {
             using var ensemble = models.Load(result, stderr);
             var screener = new RadiographScreener(ensemble);
+            stdout.WriteLine("# TbScreen: research use only, not a medical device.");
             int failed = 0;
             foreach (string file in result.GetValue(files)!)
             {
