@@ -1,0 +1,53 @@
+using TbScreen.Dicom.Tests.TestData;
+using TbScreen.Inference;
+using TbScreen.Inference.Bundles;
+
+namespace TbScreen.Cli.Tests;
+
+/// <summary>The committed bundles load (hashes, metadata), stay within the size budget, and screen the samples.</summary>
+public sealed class ShippedModelsTests
+{
+    private static string ModelsDirectory => Path.Combine(SharedDicomData.RepositoryRoot, "models");
+
+    [Fact]
+    public void BothBundlesAndTheEnsembleLoadWithValidHashesAndThresholds()
+    {
+        using var ensemble = TbEnsemble.Load(ModelsDirectory);
+
+        Assert.Equal(["alexnet", "googlenet"], ensemble.Members.Select(m => m.Name).ToArray());
+        Assert.All(ensemble.Members, m => Assert.InRange(m.Bundle.Threshold, 0.0, 1.0));
+        Assert.All(ensemble.Members, m => Assert.Contains(m.Bundle.Metadata.Metrics, x => x.Name == "auc" && x.Ci is { Count: 2 }));
+        Assert.True(ensemble.Members.Single(m => m.Name == "googlenet").HasCam);
+    }
+
+    [Fact]
+    public void ModelsFolderStaysUnderOneHundredMegabytes()
+    {
+        long bytes = Directory.EnumerateFiles(ModelsDirectory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.True(bytes < 100L * 1024 * 1024, $"models/ holds {bytes / 1e6:F1} MB");
+    }
+
+    [Fact]
+    public void ModelCardsSayResearchUseOnlyAndQuoteTestResults()
+    {
+        foreach (string name in new[] { "alexnet", "googlenet" })
+        {
+            string card = File.ReadAllText(Path.Combine(ModelsDirectory, name, ModelBundle.ModelCardFileName));
+            Assert.Contains("Research use only", card);
+            Assert.Contains("Held-out test results", card);
+            Assert.Contains("source separation", card);
+        }
+    }
+
+    [Fact]
+    public void TheReadmeMainCommandScreensEverySample()
+    {
+        var samples = Directory.GetFiles(Path.Combine(SharedDicomData.RepositoryRoot, "samples"), "*.dcm").Order().ToArray();
+        var (code, stdout, stderr) = CliRunner.Run(["screen", .. samples, "--models", ModelsDirectory]);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
+        Assert.Equal(samples.Length, lines.Length);
+        Assert.All(lines, l => Assert.Matches(@"alexnet=0\.\d{4} googlenet=0\.\d{4} ensemble=0\.\d{4} decision=(tb|not-tb)", l));
+    }
+}
