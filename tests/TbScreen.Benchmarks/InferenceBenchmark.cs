@@ -56,7 +56,13 @@ internal static class InferenceBenchmark
             ensemble.Policy.Decide(ensemble.Scores(probabilities));
         });
         var full = Time(iterations, () => screener.Screen(RadiographFiles.Load(dicomSample)));
+        var decode = Time(iterations, () => RadiographFiles.Load(dicomSample));
+        var preprocess = Time(iterations, () => RadiographPipeline.ToTensor(radiograph, ensemble.Members[0].Contract));
+        var noHeatmap = Time(iterations, () => screener.Screen(RadiographFiles.Load(dicomSample), withHeatmap: false));
         Report("ensemble (tensors in, decision out)", "ONNX Runtime", 1, bare);
+        Report($"decode {Path.GetFileName(dicomSample)} only", "-", 1, decode);
+        Report("preprocess (contract) only", "-", 1, preprocess);
+        Report("full path without heatmap", "ONNX Runtime", 1, noHeatmap);
         Report($"full path ({Path.GetFileName(dicomSample)} to decision + heatmap)", "ONNX Runtime", 1, full);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Full path / bare ensemble (p50): {full.P50 / bare.P50:F3}"));
