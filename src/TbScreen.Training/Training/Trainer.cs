@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TbScreen.Inference.Metrics;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
@@ -161,7 +162,7 @@ public static class Trainer
             scores.AddRange(F.softmax(logits, 1)[.., 1].data<float>().Select(p => (double)p));
         }
 
-        return (lossSum / indices.Length, RocAuc.Compute(scores, indices.Select(i => labels[i]).ToArray()));
+        return (lossSum / indices.Length, DeLong.Auc(new ScoredCases(scores, indices.Select(i => labels[i] == 1).ToArray())));
     }
 
     private static Tensor? ClassWeights(List<CxrRecord> train, TrainingOptions options)
