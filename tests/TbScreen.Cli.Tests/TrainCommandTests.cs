@@ -41,6 +41,13 @@ public sealed class TrainCommandTests
             "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split-file", Path.Combine(outDir, "split.csv"));
         Assert.True(code == 0, stderr);
         Assert.Equal(File.ReadAllText(Path.Combine(outDir, "split.csv")), File.ReadAllText(Path.Combine(outDir + "2", "split.csv")));
+
+        // export-onnx finds the dataset through dataset.json and writes a loadable bundle.
+        string bundle = Path.Combine(outDir, "bundle");
+        (code, stdout, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "best.pt"), "--out", bundle);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("ONNX parity", stdout);
+        Assert.Equal("googlenet", TbScreen.Inference.Bundles.ModelBundle.Load(bundle).Metadata.Architecture);
     }
 
     [Theory]

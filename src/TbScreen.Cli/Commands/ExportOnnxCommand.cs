@@ -7,7 +7,7 @@ using TbScreen.Training.Export;
 namespace TbScreen.Cli.Commands;
 
 /// <summary>
-/// `tbscreen export-onnx CHECKPOINT --out models/NAME --data MANIFEST [--split-file FILE]`: writes a bundle
+/// `tbscreen export-onnx CHECKPOINT --out models/NAME [--data MANIFEST] [--split-file FILE]`: writes a bundle
 /// (model.onnx, metadata.json with validation-chosen thresholds, README.md model card) and proves that ONNX
 /// Runtime reproduces the checkpoint's probabilities.
 /// </summary>
@@ -17,7 +17,7 @@ public static class ExportOnnxCommand
     {
         var checkpoint = new Argument<string>("CHECKPOINT") { Description = "A checkpoint written by `tbscreen train` (best.pt), with its .json sidecar beside it." };
         var output = new Option<string>("--out", "-o") { Description = "Bundle folder, e.g. models/googlenet.", Required = true };
-        var data = new Option<string>("--data") { Description = "The dataset the checkpoint was trained on (its validation split picks the thresholds).", Required = true };
+        var data = new Option<string?>("--data") { Description = "The dataset the checkpoint was trained on (its validation split picks the thresholds); default: the one `train` recorded in dataset.json." };
         var splitFile = new Option<string?>("--split-file") { Description = "Split file; default split.csv beside the checkpoint." };
         var name = new Option<string?>("--name") { Description = "Bundle name; default the architecture." };
         var version = new Option<string>("--version") { Description = "Bundle version.", DefaultValueFactory = _ => "1.0.0" };
@@ -36,7 +36,7 @@ public static class ExportOnnxCommand
             {
                 exported = BundleExporter.Export(path, result.GetValue(output)!, new BundleExportOptions
                 {
-                    DataPath = result.GetValue(data)!,
+                    DataPath = result.GetValue(data),
                     SplitFile = result.GetValue(splitFile),
                     Name = result.GetValue(name),
                     Version = result.GetValue(version)!,

@@ -70,6 +70,7 @@ public static class TrainCommand
                 options.Validate(); // before the slow dataset load
                 string outDir = result.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
+                DatasetPointer.Write(outDir, result.GetValue(data)!);
                 double[] r = ParseDoubles(result.GetValue(ratios)!, "--split", 3);
                 var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, result.GetValue(splitFile),
                     new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName));

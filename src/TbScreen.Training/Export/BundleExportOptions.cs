@@ -8,8 +8,8 @@ public sealed record BundleExportOptions
 
     public string Version { get; init; } = "1.0.0";
 
-    /// <summary>The dataset the checkpoint was trained on (manifest or layout), to score the validation split.</summary>
-    public required string DataPath { get; init; }
+    /// <summary>The dataset the checkpoint was trained on (manifest or layout); default: dataset.json beside the checkpoint.</summary>
+    public string? DataPath { get; init; }
 
     /// <summary>The split file written by training; defaults to split.csv beside the checkpoint.</summary>
     public string? SplitFile { get; init; }

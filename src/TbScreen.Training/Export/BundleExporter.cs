@@ -30,11 +30,12 @@ public static class BundleExporter
             throw new ArgumentException($"Operating threshold must be '{ModelThresholds.Sensitivity90Name}' or '{ModelThresholds.YoudenName}'.", nameof(options));
         }
 
+        string dataPath = options.DataPath ?? DatasetPointer.Read(checkpointPath);
         var (model, sidecar) = Checkpoints.Load(checkpointPath);
         using var _ = model;
         var contract = sidecar.Options.Contract;
         string splitFile = options.SplitFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, DatasetSplit.DefaultFileName);
-        var split = DatasetSplit.LoadOrCreate(options.DataPath, splitFile, new SplitOptions(), writeTo: null);
+        var split = DatasetSplit.LoadOrCreate(dataPath, splitFile, new SplitOptions(), writeTo: null);
         var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
         var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();
         if (validation.Count == 0)
@@ -61,7 +62,7 @@ public static class BundleExporter
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
         });
 
-        var metadata = BuildMetadata(name, options, sidecar, contract, cases, train, validation, splitFile);
+        var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, cases, train, validation, splitFile);
         metadata = ModelBundle.WriteMetadata(outputDirectory, metadata);
         double parity = CheckParity(outputDirectory, images, torchScores, options.ParityTolerance);
         File.WriteAllText(Path.Combine(outputDirectory, ModelBundle.ModelCardFileName), ModelCard.Render(metadata, sidecar, parity));
@@ -89,7 +90,7 @@ public static class BundleExporter
             Thresholds = thresholds,
             Training = new TrainingDataSummary
             {
-                Dataset = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.DataPath))) + "/" + Path.GetFileName(options.DataPath),
+                Dataset = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.DataPath!))) + "/" + Path.GetFileName(options.DataPath),
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
