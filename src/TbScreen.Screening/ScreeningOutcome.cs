@@ -1,0 +1,64 @@
+using TbScreen.Imaging;
+using TbScreen.Inference;
+using TbScreen.Inference.Heatmaps;
+
+namespace TbScreen.Screening;
+
+/// <summary>
+/// Everything the pipeline knows about one file: status and error, the scores, decision and flag, the
+/// heatmap, per-stage timings and the model versions. CLI rows, stored results and API responses are
+/// all made from this one record.
+/// </summary>
+public sealed record ScreeningOutcome
+{
+    public required string Source { get; init; }
+
+    public required ScreeningStatus Status { get; init; }
+
+    /// <summary>Why the file was not screened; null when <see cref="Status"/> is Ok.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>SHA-256 of the file's bytes (the content-addressed store key).</summary>
+    public string? ContentSha256 { get; init; }
+
+    public string? SopInstanceUid { get; init; }
+
+    public RadiographMetadata? Metadata { get; init; }
+
+    public double? AlexNetProbability { get; init; }
+
+    public double? GoogLeNetProbability { get; init; }
+
+    public double? EnsembleProbability { get; init; }
+
+    /// <summary>tb or not-tb.</summary>
+    public string? Decision { get; init; }
+
+    /// <summary>none, disagreement, uncertain or disagreement+uncertain.</summary>
+    public string? Flag { get; init; }
+
+    public string? FlagReason { get; init; }
+
+    /// <summary>e.g. "alexnet@1.0.0+googlenet@1.0.0"; a change means stored results are stale.</summary>
+    public string ModelVersion { get; init; } = "";
+
+    public Heatmap? Heatmap { get; init; }
+
+    public StageTimings? Timings { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>True when the result came from the store instead of being computed again.</summary>
+    public bool FromStore { get; init; }
+}
+
+/// <summary>The single entry point for the CLI and the web.</summary>
+public interface IScreeningPipeline
+{
+    string ModelVersion { get; }
+
+    /// <summary>Screens one file. Never throws for bad input: failures come back as a status and error.</summary>
+    ScreeningOutcome Screen(string path, CancellationToken cancellationToken = default);
+
+    ScreeningOutcome Screen(Stream content, string sourceName, CancellationToken cancellationToken = default);
+}
