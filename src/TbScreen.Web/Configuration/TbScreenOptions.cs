@@ -1,0 +1,47 @@
+namespace TbScreen.Web.Configuration;
+
+/// <summary>
+/// The host's configuration, bound from the "TbScreen" section (appsettings.json, environment variables such
+/// as TbScreen__Database__Provider, or the command line). Relative paths resolve against the content root.
+/// </summary>
+public sealed class TbScreenOptions
+{
+    public const string SectionName = "TbScreen";
+
+    /// <summary>The models/ folder holding ensemble.json and the bundles.</summary>
+    public string Models { get; set; } = "models";
+
+    /// <summary>The content-addressed store folder for uploaded and ingested files.</summary>
+    public string Store { get; set; } = "store";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public UploadOptions Uploads { get; set; } = new();
+
+    public JobOptions Jobs { get; set; } = new();
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>sqlite (embedded default) or postgresql.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    public string ConnectionString { get; set; } = "Data Source=tbscreen.db";
+}
+
+public sealed class UploadOptions
+{
+    public const long DefaultMaxBytes = 100L * 1024 * 1024;
+
+    /// <summary>Largest accepted upload (the whole multipart body); larger requests get 413.</summary>
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
+}
+
+public sealed class JobOptions
+{
+    /// <summary>
+    /// Server folders that batch jobs may read, with their subfolders. Empty by default, so every job is refused
+    /// (403) until an administrator names the archive roots: the API must not let a caller read arbitrary paths.
+    /// </summary>
+    public List<string> AllowedRoots { get; set; } = [];
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using TbScreen.Web.Api;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Hosting;
+
+/// <summary>The host's wiring, in the spirit of eShop's AddServiceDefaults: Program.cs only calls these.</summary>
+public static class TbScreenApiHostingExtensions
+{
+    public static WebApplicationBuilder AddTbScreenApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddTbScreenApi(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddTbScreenApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TbScreenOptions>()
+            .Bind(configuration.GetSection(TbScreenOptions.SectionName))
+            .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<TbScreenOptions>, ResolveRelativePaths>();
+
+        // Every error is ProblemDetails: thrown (exception handler), or a bare status code (status code pages).
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "TbScreen API";
+            document.Info.Version = "v1";
+            document.Info.Description =
+                "Chest X-ray screening for pulmonary tuberculosis: upload a radiograph, read results, screen server folders. "
+                + ResearchNotice.Text;
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static WebApplication UseTbScreenApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<UploadSizeGuardMiddleware>();
+        return app;
+    }
+
+    public static WebApplication MapTbScreenApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api");
+        api.MapScreeningEndpoints();
+        api.MapJobEndpoints();
+        return app;
+    }
+
+    /// <summary>Why: "models" in appsettings must mean the same folder however the process was started.</summary>
+    private sealed class ResolveRelativePaths(IHostEnvironment environment) : IPostConfigureOptions<TbScreenOptions>
+    {
+        public void PostConfigure(string? name, TbScreenOptions options)
+        {
+            options.Models = Path.GetFullPath(options.Models, environment.ContentRootPath);
+            options.Store = Path.GetFullPath(options.Store, environment.ContentRootPath);
+            options.Jobs.AllowedRoots = options.Jobs.AllowedRoots.Select(r => Path.GetFullPath(r, environment.ContentRootPath)).ToList();
+        }
+    }
+}
