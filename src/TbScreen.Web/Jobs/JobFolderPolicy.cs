@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Jobs;
+
+/// <summary>What a job request may name: a folder at or below one of TbScreen:Jobs:AllowedRoots.</summary>
+public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
+{
+    public enum Verdict
+    {
+        Allowed,
+        NoRootsConfigured,
+        OutsideAllowedRoots,
+        NotFound,
+    }
+
+    /// <summary>
+    /// Judges <paramref name="folder"/> after making it absolute and normalising "..", so "root/../etc" is judged
+    /// as "/etc". Why resolve symlinks too: a link inside the archive must not open the rest of the disk.
+    /// </summary>
+    public Verdict Judge(string folder, out string fullPath)
+    {
+        fullPath = Path.GetFullPath(folder);
+        var roots = options.Value.Jobs.AllowedRoots;
+        if (roots.Count == 0)
+        {
+            return Verdict.NoRootsConfigured;
+        }
+
+        string real = Resolve(fullPath);
+        if (!roots.Any(root => IsAtOrBelow(real, Resolve(root))))
+        {
+            return Verdict.OutsideAllowedRoots;
+        }
+
+        // Checked after the roots so that callers cannot probe which paths exist outside them.
+        return Directory.Exists(fullPath) ? Verdict.Allowed : Verdict.NotFound;
+    }
+
+    private static bool IsAtOrBelow(string path, string root)
+    {
+        string trimmedRoot = Path.TrimEndingDirectorySeparator(root);
+        string trimmedPath = Path.TrimEndingDirectorySeparator(path);
+        return trimmedPath.Equals(trimmedRoot, StringComparison.Ordinal)
+            || trimmedPath.StartsWith(trimmedRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    private static string Resolve(string path)
+    {
+        var info = new DirectoryInfo(path);
+        return info.Exists && info.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : info.FullName;
+    }
+}
