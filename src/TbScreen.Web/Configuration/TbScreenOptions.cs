@@ -44,4 +44,7 @@ public sealed class JobOptions
     /// (403) until an administrator names the archive roots: the API must not let a caller read arbitrary paths.
     /// </summary>
     public List<string> AllowedRoots { get; set; } = [];
+
+    /// <summary>Files screened at once within a job; each inference already uses several cores, so half of them.</summary>
+    public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 }

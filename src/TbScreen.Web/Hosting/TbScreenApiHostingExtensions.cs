@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TbScreen.Web.Api;
 using TbScreen.Web.Configuration;
+using TbScreen.Web.Jobs;
 
 namespace TbScreen.Web.Hosting;
 
@@ -25,6 +26,12 @@ public static class TbScreenApiHostingExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddScreeningLayers();
+        services.AddSingleton<JobFolderPolicy>();
+        services.AddSingleton<JobQueue>();
+        services.AddHostedService<FolderJobWorker>();
+        services.AddScoped<UploadScreening>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
