@@ -13,11 +13,12 @@ namespace TbScreen.Web.Jobs;
 /// </summary>
 internal sealed class FolderJobWorker(
     JobQueue queue,
-    IScreeningStore store,
-    IScreeningPipeline pipeline,
+    PersistentScreeningService screening,
     IOptions<TbScreenOptions> options,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
+    private IScreeningStore Store => screening.Store;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (long jobId in queue.ReadAllAsync(stoppingToken))
@@ -35,36 +36,35 @@ internal sealed class FolderJobWorker(
             {
                 // A job-level failure (folder gone, database down); per-file failures never get here.
                 logger.LogError(e, "Job {JobId} stopped", jobId);
-                await store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
-                await store.RecordAsync(ApiActors.System, "job.stopped", $"job/{jobId}", e.Message, CancellationToken.None);
+                await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
+                await Store.RecordAsync(ApiActors.System, "job.stopped", $"job/{jobId}", e.Message, CancellationToken.None);
             }
         }
     }
 
     private async Task RunAsync(long jobId, CancellationToken cancellationToken)
     {
-        var job = await store.GetJobAsync(jobId, cancellationToken);
+        var job = await Store.GetJobAsync(jobId, cancellationToken);
         if (job is null)
         {
             return;
         }
 
         var request = FolderJobRequest.FromJson(job.OptionsJson) ?? new FolderJobRequest(job.Inputs[0], Recursive: true);
-        await store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
-        int added = await store.AddItemsAsync(jobId, RadiographFolderScanner.Scan(request.Folder, request.Recursive), cancellationToken);
-        var pending = await store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
+        await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
+        int added = await Store.AddItemsAsync(jobId, RadiographFolderScanner.Scan(request.Folder, request.Recursive), cancellationToken);
+        var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
         logger.LogInformation("Job {JobId}: {Added} files found in {Folder}, {Pending} to screen", jobId, added, request.Folder, pending.Count);
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Jobs.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(pending, parallel, async (item, token) =>
         {
-            await store.BeginItemAsync(jobId, item.Path, token);
             // Never throws for bad files: they come back as a status code and are counted as failed items.
-            var outcome = pipeline.Screen(item.Path, token);
-            await store.CompleteItemAsync(jobId, item.Path, outcome, token);
+            // Files already screened by these models reuse the stored result.
+            await screening.ScreenItemAsync(jobId, item.Path, token);
         });
 
-        await store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
-        await store.RecordAsync(ApiActors.System, "job.completed", $"job/{jobId}", request.Folder, cancellationToken);
+        await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
+        await Store.RecordAsync(ApiActors.System, "job.completed", $"job/{jobId}", request.Folder, cancellationToken);
     }
 }
