@@ -19,6 +19,9 @@ public static class TbScreenApiHostingExtensions
         services.AddOptions<TbScreenOptions>()
             .Bind(configuration.GetSection(TbScreenOptions.SectionName))
             .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
+            .Validate(o => o.Jobs.Parallelism > 0, "TbScreen:Jobs:Parallelism must be positive.")
+            .Validate(o => o.Database.Provider.ToLowerInvariant() is "sqlite" or "postgresql" or "postgres" or "auto",
+                "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<TbScreenOptions>, ResolveRelativePaths>();
 
