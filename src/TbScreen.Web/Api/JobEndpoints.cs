@@ -50,7 +50,7 @@ internal static class JobEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Folder not found", detail: $"{folder} does not exist.");
         }
 
-        var job = await store.CreateJobAsync([folder], new FolderJobRequest(folder, request.Recursive).ToJson(), cancellationToken: cancellationToken);
+        var job = await store.CreateJobAsync([folder], new FolderJobRequest(folder, request.Recursive).ToJson(), FolderJobRequest.NewKey(), cancellationToken);
         await store.RecordAsync(ApiActors.Anonymous, AuditActions.JobCreated, $"job/{job.Id}", folder, cancellationToken);
         queue.Enqueue(job.Id);
         return TypedResults.Accepted(ResponseMapper.JobLocation(job.Id), JobResponseMapper.ToResponse(job, [], request.Recursive));

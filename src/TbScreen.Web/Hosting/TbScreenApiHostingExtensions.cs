@@ -33,6 +33,7 @@ public static class TbScreenApiHostingExtensions
         services.AddScreeningLayers();
         services.AddSingleton<JobFolderPolicy>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();
         services.AddScoped<UploadScreening>();
 

@@ -5,10 +5,33 @@ namespace TbScreen.Web.Jobs;
 /// <summary>What the worker needs to run a job, kept in the job's OptionsJson so it survives a restart.</summary>
 public sealed record FolderJobRequest(string Folder, bool Recursive)
 {
+    /// <summary>
+    /// Jobs the web host created carry a key with this prefix; the CLI's jobs share the database but are not ours to
+    /// resume (their options JSON has another shape, too).
+    /// </summary>
+    public const string KeyPrefix = "web:";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string NewKey() => KeyPrefix + Guid.NewGuid().ToString("N");
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static FolderJobRequest? FromJson(string? json) =>
-        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<FolderJobRequest>(json, Json);
+    /// <summary>Null for a job without options or with options of another shape (a CLI job).</summary>
+    public static FolderJobRequest? FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<FolderJobRequest>(json, Json) is { Folder.Length: > 0 } request ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

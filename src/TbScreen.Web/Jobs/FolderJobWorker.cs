@@ -14,6 +14,7 @@ namespace TbScreen.Web.Jobs;
 internal sealed class FolderJobWorker(
     JobQueue queue,
     PersistentScreeningService screening,
+    UnfinishedJobs unfinished,
     IOptions<TbScreenOptions> options,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
@@ -21,6 +22,13 @@ internal sealed class FolderJobWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Resume what the last run of the host left behind (finished items are not screened again).
+        foreach (long jobId in await unfinished.FindAsync(stoppingToken))
+        {
+            logger.LogInformation("Resuming job {JobId}", jobId);
+            queue.Enqueue(jobId);
+        }
+
         await foreach (long jobId in queue.ReadAllAsync(stoppingToken))
         {
             try

@@ -15,11 +15,20 @@ public sealed class TbScreenApiFactory : WebApplicationFactory<Program>
     public const long UploadLimitBytes = 2 * 1024 * 1024;
 
     public TbScreenApiFactory()
+        : this(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")))
     {
-        Root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>A host over an existing folder: how a test restarts the host on the same database and store.</summary>
+    internal TbScreenApiFactory(string root, bool deleteOnDispose = true)
+    {
+        Root = root;
+        _deleteOnDispose = deleteOnDispose;
         Directory.CreateDirectory(AllowedJobRoot);
         Directory.CreateDirectory(OutsideJobRoot);
     }
+
+    private readonly bool _deleteOnDispose;
 
     public string Root { get; }
 
@@ -53,7 +62,7 @@ public sealed class TbScreenApiFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _deleteOnDispose)
         {
             try
             {

@@ -4,8 +4,8 @@ namespace TbScreen.Web.Api.Contracts;
 public sealed record CreateJobRequest(string Folder, bool Recursive = true);
 
 /// <summary>
-/// GET /api/jobs/{id}. State: queued, running, completed, failed (the job itself broke, not its items) or
-/// interrupted (the host stopped first).
+/// GET /api/jobs/{id}. State: queued, running, completed, or cancelled (the job itself stopped, not just some
+/// of its items: its folder vanished, the database failed).
 /// </summary>
 public sealed record JobResponse
 {
@@ -17,7 +17,6 @@ public sealed record JobResponse
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
-    public string? Error { get; init; }
     public string Notice { get; init; } = ResearchNotice.Text;
 }
 
