@@ -23,10 +23,11 @@ public sealed class TbScreenOptions
 
 public sealed class DatabaseOptions
 {
-    /// <summary>sqlite (embedded default) or postgresql.</summary>
-    public string Provider { get; set; } = "sqlite";
+    /// <summary>sqlite or postgresql; unset, it follows the connection string (Persistence:Provider, Auto).</summary>
+    public string? Provider { get; set; }
 
-    public string ConnectionString { get; set; } = "Data Source=tbscreen.db";
+    /// <summary>Unset, Persistence:ConnectionString or ConnectionStrings:TbScreen is used, else SQLite's tbscreen.db.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 public sealed class UploadOptions

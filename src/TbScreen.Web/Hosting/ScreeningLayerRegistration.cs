@@ -6,14 +6,16 @@ using TbScreen.Web.Configuration;
 namespace TbScreen.Web.Hosting;
 
 /// <summary>
-/// Registers the Screening layer (pipeline, store, content store, persistent service) with its options taken
-/// from the host's TbScreen section, so an operator configures one section for the whole host.
+/// Registers the Screening layer (pipeline, store, content store, persistent service). The layer's own sections
+/// (Screening, Persistence, ConnectionStrings:TbScreen; docs/screening.md) are bound for the knobs the host does
+/// not name (threads, CUDA, heatmap, migrations); the host's TbScreen section then wins for the ones it does, so an
+/// operator configures the models, database and store in one place.
 /// </summary>
 internal static class ScreeningLayerRegistration
 {
-    public static IServiceCollection AddScreeningLayers(this IServiceCollection services)
+    public static IServiceCollection AddScreeningLayers(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScreening();
+        services.AddScreening(configuration);
         services.AddOptions<ScreeningOptions>().Configure<IOptions<TbScreenOptions>>((screening, host) =>
         {
             screening.ModelsDirectory = host.Value.Models;
@@ -21,11 +23,21 @@ internal static class ScreeningLayerRegistration
             screening.MaxFileBytes = Math.Max(screening.MaxFileBytes, host.Value.Uploads.MaxBytes);
         });
 
-        services.AddScreeningPersistence();
-        services.AddOptions<PersistenceOptions>().Configure<IOptions<TbScreenOptions>>((persistence, host) =>
+        services.AddScreeningPersistence(configuration);
+        // PostConfigure: after the layer's own fallback to ConnectionStrings:TbScreen, which TbScreen:Database overrides.
+        services.AddOptions<PersistenceOptions>().PostConfigure<IOptions<TbScreenOptions>>((persistence, host) =>
         {
-            persistence.Provider = ParseProvider(host.Value.Database.Provider);
-            persistence.ConnectionString = host.Value.Database.ConnectionString;
+            var database = host.Value.Database;
+            if (!string.IsNullOrWhiteSpace(database.Provider))
+            {
+                persistence.Provider = ParseProvider(database.Provider);
+            }
+
+            if (!string.IsNullOrWhiteSpace(database.ConnectionString))
+            {
+                persistence.ConnectionString = database.ConnectionString;
+            }
+
             persistence.ContentStoreDirectory = host.Value.Store;
         });
 
@@ -34,18 +46,22 @@ internal static class ScreeningLayerRegistration
         return services;
     }
 
-    private static DatabaseProvider ParseProvider(string? provider) => provider?.Trim().ToLowerInvariant() switch
+    internal static DatabaseProvider ParseProvider(string? provider) => provider?.Trim().ToLowerInvariant() switch
     {
         null or "" or "auto" => DatabaseProvider.Auto,
         "sqlite" => DatabaseProvider.Sqlite,
-        "postgresql" or "postgres" or "npgsql" => DatabaseProvider.PostgreSql,
+        "postgresql" or "postgres" => DatabaseProvider.PostgreSql,
         _ => throw new OptionsValidationException(nameof(TbScreenOptions), typeof(TbScreenOptions),
             [$"TbScreen:Database:Provider '{provider}' is not one of sqlite, postgresql."]),
     };
 
-    private sealed class DatabaseMigration(IServiceProvider services) : IHostedService
+    private sealed class DatabaseMigration(IServiceProvider services, IOptions<PersistenceOptions> persistence) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => services.MigrateScreeningDatabaseAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            SqliteFiles.EnsureFolder(persistence.Value);
+            return services.MigrateScreeningDatabaseAsync(cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

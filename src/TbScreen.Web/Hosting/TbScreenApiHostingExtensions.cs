@@ -20,7 +20,7 @@ public static class TbScreenApiHostingExtensions
             .Bind(configuration.GetSection(TbScreenOptions.SectionName))
             .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
             .Validate(o => o.Jobs.Parallelism > 0, "TbScreen:Jobs:Parallelism must be positive.")
-            .Validate(o => o.Database.Provider.ToLowerInvariant() is "sqlite" or "postgresql" or "postgres" or "auto",
+            .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
                 "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<TbScreenOptions>, ResolveRelativePaths>();
@@ -30,7 +30,7 @@ public static class TbScreenApiHostingExtensions
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<ApiExceptionHandler>();
 
-        services.AddScreeningLayers();
+        services.AddScreeningLayers(configuration);
         services.AddSingleton<JobFolderPolicy>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<UnfinishedJobs>();
@@ -75,6 +75,11 @@ public static class TbScreenApiHostingExtensions
             options.Models = Path.GetFullPath(options.Models, environment.ContentRootPath);
             options.Store = Path.GetFullPath(options.Store, environment.ContentRootPath);
             options.Jobs.AllowedRoots = options.Jobs.AllowedRoots.Select(r => Path.GetFullPath(r, environment.ContentRootPath)).ToList();
+            if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            {
+                options.Database.ConnectionString = SqliteFiles.AnchorDataSource(
+                    options.Database.ConnectionString, ScreeningLayerRegistration.ParseProvider(options.Database.Provider), environment.ContentRootPath);
+            }
         }
     }
 }
