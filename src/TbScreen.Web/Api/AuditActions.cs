@@ -7,4 +7,6 @@ internal static class AuditActions
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string JobCreated = "job.create";
+    public const string JobCompleted = "job.completed";
+    public const string JobStopped = "job.stopped";
 }

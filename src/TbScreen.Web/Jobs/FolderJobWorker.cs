@@ -15,6 +15,7 @@ internal sealed class FolderJobWorker(
     JobQueue queue,
     PersistentScreeningService screening,
     UnfinishedJobs unfinished,
+    JobFolderPolicy policy,
     IOptions<TbScreenOptions> options,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
@@ -44,9 +45,22 @@ internal sealed class FolderJobWorker(
             {
                 // A job-level failure (folder gone, database down); per-file failures never get here.
                 logger.LogError(e, "Job {JobId} stopped", jobId);
-                await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
-                await Store.RecordAsync(ApiActors.System, "job.stopped", $"job/{jobId}", e.Message, CancellationToken.None);
+                await StopAsync(jobId, e.Message);
             }
+        }
+    }
+
+    /// <summary>Marks the job cancelled; never throws, because an exception escaping the worker stops the host.</summary>
+    private async Task StopAsync(long jobId, string reason)
+    {
+        try
+        {
+            await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
+            await Store.RecordAsync(ApiActors.System, AuditActions.JobStopped, $"job/{jobId}", reason, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {JobId} could not be marked cancelled", jobId);
         }
     }
 
@@ -59,6 +73,13 @@ internal sealed class FolderJobWorker(
         }
 
         var request = FolderJobRequest.FromJson(job.OptionsJson) ?? new FolderJobRequest(job.Inputs[0], Recursive: true);
+        // Judged again at run time: a job resumed after the allow-list changed must obey the new one.
+        if (policy.Judge(request.Folder, out _) is var verdict and not JobFolderPolicy.Verdict.Allowed)
+        {
+            await StopAsync(jobId, $"{request.Folder}: {verdict}");
+            return;
+        }
+
         await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
         int added = await Store.AddItemsAsync(jobId, RadiographFolderScanner.Scan(request.Folder, request.Recursive), cancellationToken);
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
@@ -73,6 +94,6 @@ internal sealed class FolderJobWorker(
         });
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
-        await Store.RecordAsync(ApiActors.System, "job.completed", $"job/{jobId}", request.Folder, cancellationToken);
+        await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}", request.Folder, cancellationToken);
     }
 }
