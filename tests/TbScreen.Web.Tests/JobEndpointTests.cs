@@ -17,6 +17,15 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
         // Found by content, without the .dcm extension, one folder down.
         await File.WriteAllBytesAsync(Path.Combine(folder, "nested", "IM0001"), TestRadiographs.Phantom(TestRadiographs.NewSeed()));
         await File.WriteAllBytesAsync(Path.Combine(folder, "broken.dcm"), TestRadiographs.CorruptDicom());
+        // Not an image: an item all the same (the CLI's rule), reported as unreadable-image.
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "export notes");
+        // Skipped: hidden files, and links that lead out of the allowed roots.
+        await File.WriteAllBytesAsync(Path.Combine(folder, ".hidden.dcm"), TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        string outside = Path.Combine(factory.OutsideJobRoot, "job-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        await File.WriteAllBytesAsync(Path.Combine(outside, "secret.dcm"), TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        Directory.CreateSymbolicLink(Path.Combine(folder, "escape"), outside);
+        File.CreateSymbolicLink(Path.Combine(folder, "secret-link.dcm"), Path.Combine(outside, "secret.dcm"));
 
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/api/jobs", new { folder, recursive = true });
@@ -27,11 +36,12 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
         var job = await PollUntilFinishedAsync(client, id, TimeSpan.FromSeconds(60));
         Assert.Equal("completed", job.GetProperty("state").GetString());
         var counts = job.GetProperty("counts");
-        Assert.Equal(3, counts.GetProperty("total").GetInt32());
-        Assert.Equal(3, counts.GetProperty("done").GetInt32());
+        Assert.Equal(4, counts.GetProperty("total").GetInt32());
+        Assert.Equal(4, counts.GetProperty("done").GetInt32());
         Assert.Equal(2, counts.GetProperty("succeeded").GetInt32());
-        Assert.Equal(1, counts.GetProperty("failed").GetInt32());
+        Assert.Equal(2, counts.GetProperty("failed").GetInt32());
         Assert.Equal(1, counts.GetProperty("failedByCode").GetProperty("invalid-dicom").GetInt32());
+        Assert.Equal(1, counts.GetProperty("failedByCode").GetProperty("unreadable-image").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, job.GetProperty("startedAt").ValueKind);
         Assert.NotEqual(JsonValueKind.Null, job.GetProperty("finishedAt").ValueKind);
     }

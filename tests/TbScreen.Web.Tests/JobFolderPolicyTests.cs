@@ -40,6 +40,21 @@ public sealed class JobFolderPolicyTests : IDisposable
         Assert.Equal(JobFolderPolicy.Verdict.OutsideAllowedRoots, Policy().Judge(link, out _));
     }
 
+    [Fact]
+    public void A_path_through_a_linked_parent_folder_is_judged_by_where_it_leads()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "private", "inner"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "archive", "door"), Path.Combine(_root, "private"));
+        Assert.Equal(JobFolderPolicy.Verdict.OutsideAllowedRoots, Policy().Judge(Path.Combine(_root, "archive", "door", "inner"), out _));
+    }
+
+    [Fact]
+    public void A_link_that_stays_inside_the_root_is_allowed()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(_root, "archive", "latest"), "2026");
+        Assert.Equal(JobFolderPolicy.Verdict.Allowed, Policy().Judge(Path.Combine(_root, "archive", "latest"), out _));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private JobFolderPolicy Policy() => new(Options.Create(new TbScreenOptions

@@ -16,6 +16,7 @@ internal sealed class FolderJobWorker(
     PersistentScreeningService screening,
     UnfinishedJobs unfinished,
     JobFolderPolicy policy,
+    JobFolderWalker walker,
     IOptions<TbScreenOptions> options,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
@@ -81,7 +82,7 @@ internal sealed class FolderJobWorker(
         }
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
-        int added = await Store.AddItemsAsync(jobId, RadiographFolderScanner.Scan(request.Folder, request.Recursive), cancellationToken);
+        int added = await Store.AddItemsAsync(jobId, walker.Walk(request.Folder, request.Recursive), cancellationToken);
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
         logger.LogInformation("Job {JobId}: {Added} files found in {Folder}, {Pending} to screen", jobId, added, request.Folder, pending.Count);
 

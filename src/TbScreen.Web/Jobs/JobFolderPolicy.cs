@@ -16,7 +16,7 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
 
     /// <summary>
     /// Judges <paramref name="folder"/> after making it absolute and normalising "..", so "root/../etc" is judged
-    /// as "/etc". Why resolve symlinks too: a link inside the archive must not open the rest of the disk.
+    /// as "/etc". Why resolve every symlink along it too: a link inside the archive must not open the rest of the disk.
     /// </summary>
     public Verdict Judge(string folder, out string fullPath)
     {
@@ -27,8 +27,7 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
             return Verdict.NoRootsConfigured;
         }
 
-        string real = Resolve(fullPath);
-        if (!roots.Any(root => IsAtOrBelow(real, Resolve(root))))
+        if (!IsUnderAllowedRoot(Resolve(fullPath)))
         {
             return Verdict.OutsideAllowedRoots;
         }
@@ -36,6 +35,10 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
         // Checked after the roots so that callers cannot probe which paths exist outside them.
         return Directory.Exists(fullPath) ? Verdict.Allowed : Verdict.NotFound;
     }
+
+    /// <summary>True when the (already resolved) path is at or below one of the roots.</summary>
+    public bool IsUnderAllowedRoot(string realPath) =>
+        options.Value.Jobs.AllowedRoots.Any(root => IsAtOrBelow(realPath, Resolve(root)));
 
     private static bool IsAtOrBelow(string path, string root)
     {
@@ -47,7 +50,13 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
 
     private static string Resolve(string path)
     {
-        var info = new DirectoryInfo(path);
-        return info.Exists && info.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : info.FullName;
+        try
+        {
+            return RealPath.Of(path);
+        }
+        catch (IOException)
+        {
+            return path; // a link loop: judged under its own name, and the walk will not get through it either
+        }
     }
 }
