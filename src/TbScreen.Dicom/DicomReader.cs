@@ -61,6 +61,18 @@ public sealed class DicomReader : IDicomReader
         return Parse(buffer.ToArray(), sourceName);
     }
 
+    /// <summary>
+    /// True when the bytes look like DICOM (a DICM prefix at byte 128, or a recognisable bare dataset at byte 0), so a
+    /// caller can tell "not DICOM at all" from "DICOM, but broken" without parsing.
+    /// </summary>
+    public static bool LooksLikeDicom(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        bool hasPreamble = bytes.Length >= PreambleLength + 4
+            && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
+        return hasPreamble || LooksLikeBareDataset(bytes, out _);
+    }
+
     /// <summary>Parses a complete file held in memory.</summary>
     public DicomFile Parse(byte[] bytes, string sourceName)
     {

@@ -31,6 +31,9 @@ public sealed record ScreeningOutcome
 
     public double? EnsembleProbability { get; init; }
 
+    /// <summary>Every member's TB probability by bundle name (ensemble order), for ensembles beyond the two named above.</summary>
+    public IReadOnlyDictionary<string, double>? MemberProbabilities { get; init; }
+
     /// <summary>tb or not-tb.</summary>
     public string? Decision { get; init; }
 
@@ -45,6 +48,9 @@ public sealed record ScreeningOutcome
     public Heatmap? Heatmap { get; init; }
 
     public StageTimings? Timings { get; init; }
+
+    /// <summary>Reading, sniffing, parsing and pixel decoding: the stage before <see cref="Timings"/>' preprocessing.</summary>
+    public TimeSpan? IngestTime { get; init; }
 
     public TimeSpan Elapsed { get; init; }
 

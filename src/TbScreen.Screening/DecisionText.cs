@@ -1,0 +1,38 @@
+using System.Globalization;
+using TbScreen.Inference.Ensembles;
+
+namespace TbScreen.Screening;
+
+/// <summary>The stable strings an <see cref="EnsembleDecision"/> becomes in CSV, JSON, the store and the API.</summary>
+public static class DecisionText
+{
+    public const string Tb = "tb";
+    public const string NotTb = "not-tb";
+    public const string NoFlag = "none";
+
+    public static string Decision(EnsembleDecision decision) => decision.IsTb ? Tb : NotTb;
+
+    /// <summary>none, disagreement, uncertain or disagreement+uncertain.</summary>
+    public static string Flag(EnsembleDecision decision) => decision.Flagged ? string.Join('+', decision.FlagNames) : NoFlag;
+
+    /// <summary>A sentence a radiologist can read: which rule fired and on which numbers.</summary>
+    public static string Reason(EnsembleDecision decision)
+    {
+        var reasons = new List<string>();
+        if (decision.Flags.HasFlag(FlagReasons.Disagreement))
+        {
+            reasons.Add("members disagree: " + string.Join(", ", decision.Members.Select(m => $"{m.Name} {(m.CalledTb ? Tb : NotTb)} ({P(m.Probability)} vs {P(m.Threshold)})")));
+        }
+
+        if (decision.Flags.HasFlag(FlagReasons.Uncertain))
+        {
+            reasons.Add($"ensemble {P(decision.Probability)} is within the uncertainty band of threshold {P(decision.Threshold)}");
+        }
+
+        return reasons.Count > 0
+            ? string.Join("; ", reasons) + "; refer to a radiologist"
+            : $"members agree and ensemble {P(decision.Probability)} is {(decision.IsTb ? ">=" : "<")} threshold {P(decision.Threshold)}";
+    }
+
+    private static string P(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using TbScreen.Dicom;
+using TbScreen.Imaging;
+using TbScreen.Inference;
+using TbScreen.Inference.Runtime;
+
+namespace TbScreen.Screening;
+
+/// <summary>
+/// Ingest (DICOM or PNG/JPEG, sniffed by content) → chest radiograph rules → preprocessing, ensemble, decision,
+/// flag and heatmap. Holds no per-call state, so one instance serves every parallel worker and request; the
+/// ONNX sessions underneath are thread-safe. Dispose at shutdown when this instance loaded the models.
+/// </summary>
+public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
+{
+    private readonly RadiographScreener _screener;
+    private readonly ScreeningOptions _options;
+    private readonly bool _ownsEnsemble;
+
+    /// <summary>Wraps an ensemble the caller owns (and disposes).</summary>
+    public ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options = null)
+        : this(ensemble, options, ownsEnsemble: false)
+    {
+    }
+
+    private ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options, bool ownsEnsemble)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        _screener = new RadiographScreener(ensemble);
+        _options = options ?? new ScreeningOptions();
+        _ownsEnsemble = ownsEnsemble;
+        ModelVersion = VersionOf(ensemble);
+    }
+
+    /// <summary>"alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order.</summary>
+    public string ModelVersion { get; }
+
+    public TbEnsemble Ensemble => _screener.Ensemble;
+
+    /// <summary>Loads models/ (throws ModelBundleException naming the bad file); the pipeline owns the ensemble.</summary>
+    public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
+        new(TbEnsemble.Load(modelsDirectory, options), new ScreeningOptions { ModelsDirectory = modelsDirectory }, ownsEnsemble: true);
+
+    public static ScreeningPipeline Load(ScreeningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions()), options, ownsEnsemble: true);
+    }
+
+    public static string VersionOf(TbEnsemble ensemble) =>
+        string.Join('+', ensemble.Members.Select(m => $"{m.Bundle.Name}@{m.Bundle.Metadata.Version}"));
+
+    public ScreeningOutcome Screen(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var clock = Stopwatch.StartNew();
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > _options.MaxFileBytes)
+            {
+                return Failed(path, ScreeningStatus.UnreadableImage, $"file is {info.Length} bytes, above the {_options.MaxFileBytes}-byte limit", null, clock);
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(path, ScreeningStatus.UnreadableImage, $"cannot read file: {e.Message}", null, clock);
+        }
+
+        return ScreenBytes(bytes, path, clock, cancellationToken);
+    }
+
+    public ScreeningOutcome Screen(Stream content, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var clock = Stopwatch.StartNew();
+        byte[]? bytes;
+        try
+        {
+            bytes = ReadBounded(content, _options.MaxFileBytes);
+        }
+        catch (IOException e)
+        {
+            return Failed(sourceName, ScreeningStatus.UnreadableImage, $"cannot read upload: {e.Message}", null, clock);
+        }
+
+        return bytes is null
+            ? Failed(sourceName, ScreeningStatus.UnreadableImage, $"content exceeds the {_options.MaxFileBytes}-byte limit", null, clock)
+            : ScreenBytes(bytes, sourceName, clock, cancellationToken);
+    }
+
+    /// <summary>Screens a file already held in memory (the content store hands these out).</summary>
+    public ScreeningOutcome Screen(byte[] content, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        return ScreenBytes(content, sourceName, Stopwatch.StartNew(), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsEnsemble)
+        {
+            _screener.Ensemble.Dispose();
+        }
+    }
+
+    private ScreeningOutcome ScreenBytes(byte[] bytes, string source, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        RadiographMetadata? metadata = null;
+        try
+        {
+            var ingested = Ingest(bytes, source);
+            metadata = ingested.Metadata;
+            if (ingested.Rejection is { } rejection)
+            {
+                return Failed(source, ScreeningStatus.NotChestXray, rejection, sha, clock) with { Metadata = metadata, SopInstanceUid = metadata.SopInstanceUid };
+            }
+
+            var ingestTime = clock.Elapsed;
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = _screener.Screen(ingested.Radiograph!, _options.Heatmap);
+            var decision = result.Decision;
+            return new ScreeningOutcome
+            {
+                Source = source,
+                Status = ScreeningStatus.Ok,
+                ContentSha256 = sha,
+                SopInstanceUid = metadata.SopInstanceUid,
+                Metadata = metadata,
+                AlexNetProbability = MemberProbability(decision, "alexnet"),
+                GoogLeNetProbability = MemberProbability(decision, "googlenet"),
+                EnsembleProbability = decision.Probability,
+                MemberProbabilities = decision.Members.ToDictionary(m => m.Name, m => m.Probability),
+                Decision = DecisionText.Decision(decision),
+                Flag = DecisionText.Flag(decision),
+                FlagReason = DecisionText.Reason(decision),
+                ModelVersion = ModelVersion,
+                Heatmap = result.Heatmap,
+                Timings = result.Timings,
+                IngestTime = ingestTime,
+                Elapsed = clock.Elapsed,
+            };
+        }
+        catch (UnsupportedTransferSyntaxException e)
+        {
+            return Failed(source, ScreeningStatus.UnsupportedTransferSyntax, e.Message, sha, clock, metadata);
+        }
+        catch (DicomException e)
+        {
+            return Failed(source, ScreeningStatus.InvalidDicom, e.Message, sha, clock, metadata);
+        }
+        catch (ImageDecodeException e)
+        {
+            return Failed(source, ScreeningStatus.UnreadableImage, e.Message, sha, clock, metadata);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // The message only: a stack trace would leak into CSVs and API responses and helps no radiographer.
+            return Failed(source, ScreeningStatus.ProcessingFailed, $"{e.GetType().Name}: {e.Message}", sha, clock, metadata);
+        }
+    }
+
+    private Ingested Ingest(byte[] bytes, string source)
+    {
+        if (RadiographFiles.IsRaster(bytes.AsSpan(0, Math.Min(8, bytes.Length))))
+        {
+            // PNG/JPEG carry no modality, body part or view: accepted as chest films by the caller's word.
+            var raster = RasterImageLoader.Default.Load(new MemoryStream(bytes, writable: false), source);
+            return new Ingested(raster, Deidentified(raster.Metadata), null);
+        }
+
+        if (!DicomReader.LooksLikeDicom(bytes))
+        {
+            throw new ImageDecodeException(source, "not a DICOM, PNG or JPEG file");
+        }
+
+        var file = new DicomReader(new DicomReaderOptions { MaxFileBytes = _options.MaxFileBytes }).Parse(bytes, source);
+        // The rules run on the attributes before any pixel decoding: a CT volume is rejected without decoding it.
+        var metadata = Deidentified(DicomMetadata.Extract(file.Dataset, file.Dataset.GetInt(DicomTag.NumberOfFrames) ?? 1));
+        if (ChestXrayRules.Reject(metadata) is { } rejection)
+        {
+            return new Ingested(null, metadata, rejection);
+        }
+
+        var radiograph = new DicomRadiographReader().ToRadiograph(file);
+        return new Ingested(radiograph, metadata, null);
+    }
+
+    /// <summary>The birth date stays in the file: outcomes reach CSVs, the API and the store, which keep age only.</summary>
+    private static RadiographMetadata Deidentified(RadiographMetadata metadata) => metadata with { PatientBirthDate = null };
+
+    private static double? MemberProbability(Inference.Ensembles.EnsembleDecision decision, string name) =>
+        decision.Members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))?.Probability;
+
+    private ScreeningOutcome Failed(string source, ScreeningStatus status, string error, string? sha, Stopwatch clock, RadiographMetadata? metadata = null) => new()
+    {
+        Source = source,
+        Status = status,
+        Error = error,
+        ContentSha256 = sha,
+        Metadata = metadata,
+        SopInstanceUid = metadata?.SopInstanceUid,
+        ModelVersion = ModelVersion,
+        Elapsed = clock.Elapsed,
+    };
+
+    /// <summary>Null when the stream holds more than <paramref name="limit"/> bytes.</summary>
+    private static byte[]? ReadBounded(Stream stream, long limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed record Ingested(Radiograph? Radiograph, RadiographMetadata Metadata, string? Rejection);
+}
