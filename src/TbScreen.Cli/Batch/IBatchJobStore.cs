@@ -1,0 +1,48 @@
+using TbScreen.Screening;
+
+namespace TbScreen.Cli.Batch;
+
+/// <summary>
+/// Where a batch job and its items live so a killed run can resume. Calls come from several workers at once;
+/// implementations serialise them.
+/// </summary>
+public interface IBatchJobStore : IDisposable
+{
+    /// <summary>
+    /// Finds the job with <paramref name="key"/> or creates it with every input as a pending item (in one
+    /// transaction, so a kill during creation leaves no half-registered job). Returns the rows of items already
+    /// finished, by <see cref="BatchInput.FullPath"/>.
+    /// </summary>
+    IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<BatchInput> inputs, string optionsJson);
+
+    /// <summary>A worker starts the item (counts attempts: a file that crashes the process shows up there).</summary>
+    void ItemStarted(BatchInput input);
+
+    /// <summary>Stores the outcome and marks the item finished, atomically.</summary>
+    void ItemCompleted(BatchInput input, ScreeningOutcome outcome);
+
+    void JobFinished();
+}
+
+/// <summary>No persistence (console mode without --db): nothing is resumable, nothing is written.</summary>
+public sealed class NoJobStore : IBatchJobStore
+{
+    public IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<BatchInput> inputs, string optionsJson) =>
+        new Dictionary<string, BatchRow>();
+
+    public void ItemStarted(BatchInput input)
+    {
+    }
+
+    public void ItemCompleted(BatchInput input, ScreeningOutcome outcome)
+    {
+    }
+
+    public void JobFinished()
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
