@@ -47,7 +47,7 @@ public sealed record BatchRow
         Path = displayPath,
         SopInstanceUid = outcome.SopInstanceUid,
         Status = outcome.Status.ToCode(),
-        Error = WithoutPathPrefix(outcome.Error, displayPath),
+        Error = WithoutPathPrefix(WithoutPathPrefix(outcome.Error, outcome.Source), displayPath),
         AlexNetProb = outcome.AlexNetProbability,
         GoogLeNetProb = outcome.GoogLeNetProbability,
         EnsembleProb = outcome.EnsembleProbability,

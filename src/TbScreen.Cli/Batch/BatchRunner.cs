@@ -92,8 +92,8 @@ public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore stor
         {
             while (reader.TryRead(out var done))
             {
-                store.ItemCompleted(done.Input, done.Outcome);
-                var row = BatchRow.From(done.Outcome, done.Input.DisplayPath);
+                var stored = store.ItemCompleted(done.Input, done.Outcome);
+                var row = BatchRow.From(stored, done.Input.DisplayPath);
                 screened++;
                 progress.ItemDone(row.IsOk);
                 waiting[done.Input.Index] = row;

@@ -35,8 +35,8 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
         string key = settings.JobId ?? JobIdentity.Compute(inputs, pipeline.ModelVersion);
         string? database = DatabaseFor(settings);
-        using var store = database is null ? new NoJobStore() : BatchJobStores.Open(database);
-        var finished = store.OpenJob(key, inputs, OptionsJson(settings, pipeline.ModelVersion));
+        using var store = database is null ? new NoJobStore() : PersistentJobStore.Open(database);
+        var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         var runner = new BatchRunner(pipeline, store, settings.Jobs);
 
         if (settings.Output is not { } output)

@@ -13,13 +13,16 @@ public interface IBatchJobStore : IDisposable
     /// transaction, so a kill during creation leaves no half-registered job). Returns the rows of items already
     /// finished, by <see cref="BatchInput.FullPath"/>.
     /// </summary>
-    IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<BatchInput> inputs, string optionsJson);
+    IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<string> arguments, IReadOnlyList<BatchInput> inputs, string optionsJson);
 
     /// <summary>A worker starts the item (counts attempts: a file that crashes the process shows up there).</summary>
     void ItemStarted(BatchInput input);
 
-    /// <summary>Stores the outcome and marks the item finished, atomically.</summary>
-    void ItemCompleted(BatchInput input, ScreeningOutcome outcome);
+    /// <summary>
+    /// Stores the outcome and marks the item finished, atomically. Returns the outcome as stored (the store may
+    /// hand back an equal earlier result for the same image), so this run writes the row a resumed run would.
+    /// </summary>
+    ScreeningOutcome ItemCompleted(BatchInput input, ScreeningOutcome outcome);
 
     void JobFinished();
 }
@@ -27,16 +30,14 @@ public interface IBatchJobStore : IDisposable
 /// <summary>No persistence (console mode without --db): nothing is resumable, nothing is written.</summary>
 public sealed class NoJobStore : IBatchJobStore
 {
-    public IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<BatchInput> inputs, string optionsJson) =>
+    public IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<string> arguments, IReadOnlyList<BatchInput> inputs, string optionsJson) =>
         new Dictionary<string, BatchRow>();
 
     public void ItemStarted(BatchInput input)
     {
     }
 
-    public void ItemCompleted(BatchInput input, ScreeningOutcome outcome)
-    {
-    }
+    public ScreeningOutcome ItemCompleted(BatchInput input, ScreeningOutcome outcome) => outcome;
 
     public void JobFinished()
     {

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace TbScreen.Cli.Batch;
@@ -15,7 +16,12 @@ public sealed class JsonResultWriter : IResultWriter
     public JsonResultWriter(Stream stream)
     {
         _stream = stream;
-        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            // A results file, never embedded in HTML: keep <, > and + readable instead of \u003C escapes.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
         _writer.WriteStartArray();
         _writer.Flush();
     }
