@@ -1,0 +1,43 @@
+namespace TbScreen.Screening.Persistence.Entities;
+
+/// <summary>
+/// One radiograph. <see cref="ImageKey"/> identifies it across files: "sop:UID" when the file has a SOP Instance UID
+/// (so a re-export in another transfer syntax is the same image), else "sha256:HEX" of the bytes (PNG/JPEG).
+/// Only de-identified attributes: the subgroups fairness audits need, never names or patient IDs.
+/// </summary>
+public sealed class Image
+{
+    public long Id { get; set; }
+
+    public required string ImageKey { get; set; }
+
+    public string? SopInstanceUid { get; set; }
+
+    public string? SeriesInstanceUid { get; set; }
+
+    public long? StudyId { get; set; }
+
+    public Study? Study { get; set; }
+
+    /// <summary>SHA-256 of the first file seen for this image (its key in the content store).</summary>
+    public string? ContentSha256 { get; set; }
+
+    public string? PatientSex { get; set; }
+
+    /// <summary>DICOM age string, e.g. "042Y".</summary>
+    public string? PatientAge { get; set; }
+
+    public string? InstitutionName { get; set; }
+
+    public string? Manufacturer { get; set; }
+
+    public string? ManufacturerModelName { get; set; }
+
+    public string? Modality { get; set; }
+
+    public string? BodyPartExamined { get; set; }
+
+    public string? ViewPosition { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Persistence.Entities;
+
+namespace TbScreen.Screening.Persistence;
+
+/// <summary>
+/// The screening database. One model, two providers: <see cref="SqliteScreeningDbContext"/> and
+/// <see cref="PostgresScreeningDbContext"/> derive from it only so that each has its own migration set (EF Core's
+/// documented multi-provider pattern); code uses this base type.
+/// </summary>
+public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Study> Studies => Set<Study>();
+
+    public DbSet<Image> Images => Set<Image>();
+
+    public DbSet<ScreeningResult> Results => Set<ScreeningResult>();
+
+    public DbSet<Review> Reviews => Set<Review>();
+
+    public DbSet<BatchJob> Jobs => Set<BatchJob>();
+
+    public DbSet<BatchJobItem> JobItems => Set<BatchJobItem>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Study>(e =>
+        {
+            e.ToTable("Studies");
+            e.HasIndex(s => s.StudyInstanceUid).IsUnique();
+        });
+
+        modelBuilder.Entity<Image>(e =>
+        {
+            e.ToTable("Images");
+            e.HasIndex(i => i.ImageKey).IsUnique();
+            e.HasIndex(i => i.SopInstanceUid);
+            e.HasIndex(i => i.ContentSha256);
+            e.HasOne(i => i.Study).WithMany(s => s.Images).HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ScreeningResult>(e =>
+        {
+            e.ToTable("ScreeningResults");
+            // The dedupe guarantee: racing writers of the same image and models collide here, and the loser reads the winner.
+            e.HasIndex(r => new { r.DedupeKey, r.ModelVersion }).IsUnique();
+            e.HasIndex(r => r.ContentSha256);
+            e.HasIndex(r => r.CreatedAt);
+            e.HasOne(r => r.Image).WithMany().HasForeignKey(r => r.ImageId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Review>(e =>
+        {
+            e.ToTable("Reviews");
+            e.HasOne(r => r.Result).WithMany(r => r.Reviews).HasForeignKey(r => r.ResultId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<BatchJob>(e =>
+        {
+            e.ToTable("BatchJobs");
+            e.HasIndex(j => j.Key).IsUnique();
+        });
+
+        modelBuilder.Entity<BatchJobItem>(e =>
+        {
+            e.ToTable("BatchJobItems");
+            e.HasIndex(i => new { i.JobId, i.Path }).IsUnique();
+            e.HasIndex(i => new { i.JobId, i.Status });
+            e.HasOne(i => i.Job).WithMany(j => j.Items).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Result).WithMany().HasForeignKey(i => i.ResultId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("AuditEvents");
+            e.HasIndex(a => a.At);
+        });
+    }
+}
+
+/// <summary>The SQLite flavour (embedded default); migrations in Persistence/Migrations/Sqlite.</summary>
+public sealed class SqliteScreeningDbContext(DbContextOptions<SqliteScreeningDbContext> options) : ScreeningDbContext(options);
+
+/// <summary>The PostgreSQL flavour; migrations in Persistence/Migrations/Postgres.</summary>
+public sealed class PostgresScreeningDbContext(DbContextOptions<PostgresScreeningDbContext> options) : ScreeningDbContext(options);

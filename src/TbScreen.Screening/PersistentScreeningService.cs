@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Options;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Screening;
+
+/// <summary>
+/// The pipeline plus the store: screening an image again returns the stored result unless the model version
+/// changed, files go to the content store, and batch items complete transactionally. Thread-safe; share one.
+/// </summary>
+public sealed class PersistentScreeningService
+{
+    private readonly IScreeningPipeline _pipeline;
+    private readonly IScreeningStore _store;
+    private readonly ContentStore? _content;
+    private readonly long _maxFileBytes;
+
+    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore? content = null, long maxFileBytes = 512L * 1024 * 1024)
+    {
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _content = content;
+        _maxFileBytes = maxFileBytes;
+    }
+
+    /// <summary>The DI constructor: the content store is used when PersistenceOptions.StoreContent is on.</summary>
+    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore content, IOptions<ScreeningOptions> screening, IOptions<PersistenceOptions> persistence)
+        : this(pipeline, store, persistence.Value.StoreContent ? content : null, screening.Value.MaxFileBytes)
+    {
+    }
+
+    public IScreeningPipeline Pipeline => _pipeline;
+
+    public IScreeningStore Store => _store;
+
+    public string ModelVersion => _pipeline.ModelVersion;
+
+    /// <summary>Screens a file on disk, or returns the stored result for the same image and models.</summary>
+    public Task<StoredOutcome> ScreenAsync(string path, CancellationToken cancellationToken = default) =>
+        ScreenCore(path, ReadFile(path), save: o => _store.SaveOutcomeAsync(o, cancellationToken), cancellationToken);
+
+    /// <summary>Screens an upload; <paramref name="sourceName"/> is the name it is reported and stored under.</summary>
+    public async Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        byte[]? bytes = await ReadBoundedAsync(content, cancellationToken);
+        return await ScreenCore(sourceName, bytes, o => _store.SaveOutcomeAsync(o, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// One batch item: counts the attempt, screens (or reuses a stored result), and completes the item in one
+    /// transaction. Returns the item's stored result; an item already done returns its result without screening.
+    /// </summary>
+    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string path, CancellationToken cancellationToken = default)
+    {
+        await _store.BeginItemAsync(jobId, path, cancellationToken);
+        return await ScreenCore(path, ReadFile(path), o => _store.CompleteItemAsync(jobId, path, o, cancellationToken), cancellationToken);
+    }
+
+    private async Task<StoredOutcome> ScreenCore(string source, byte[]? bytes, Func<ScreeningOutcome, Task<StoredOutcome>> save, CancellationToken cancellationToken)
+    {
+        ScreeningOutcome outcome;
+        if (bytes is null)
+        {
+            // Unreadable or over the limit: the pipeline produces the right code and message from the path.
+            outcome = File.Exists(source)
+                ? _pipeline.Screen(source, cancellationToken)
+                : Unreadable(source, $"content exceeds the {_maxFileBytes}-byte limit or cannot be read");
+        }
+        else
+        {
+            string sha = ContentStore.Sha256Of(bytes);
+            string? sop = ImageIdentity.PeekSopInstanceUid(bytes);
+            if (await _store.FindCurrentResultAsync(sop, sha, _pipeline.ModelVersion, cancellationToken) is { } found)
+            {
+                // Still record a batch item (or no-op for an upload) so the job links to the reused result.
+                var reused = await save(found.Outcome with { Source = source });
+                return AsSource(reused, source);
+            }
+
+            _content?.Put(bytes);
+            outcome = _pipeline is ScreeningPipeline concrete
+                ? concrete.Screen(bytes, source, cancellationToken)
+                : _pipeline.Screen(new MemoryStream(bytes, writable: false), source, cancellationToken);
+        }
+
+        return AsSource(await save(outcome), source);
+    }
+
+    /// <summary>A stored result reused for another file or upload is reported under that caller's name.</summary>
+    private static StoredOutcome AsSource(StoredOutcome stored, string source) =>
+        stored with { Outcome = stored.Outcome with { Source = source } };
+
+    private ScreeningOutcome Unreadable(string source, string error) => new()
+    {
+        Source = source,
+        Status = ScreeningStatus.UnreadableImage,
+        Error = error,
+        ModelVersion = _pipeline.ModelVersion,
+    };
+
+    private byte[]? ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.Length <= _maxFileBytes ? File.ReadAllBytes(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + n > _maxFileBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+}
