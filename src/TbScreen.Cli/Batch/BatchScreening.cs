@@ -35,7 +35,7 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
         string key = settings.JobId ?? JobIdentity.Compute(inputs, pipeline.ModelVersion);
         string? database = DatabaseFor(settings);
-        using var store = database is null ? new NoJobStore() : PersistentJobStore.Open(database);
+        using IBatchJobStore store = database is null ? new NoJobStore() : PersistentJobStore.Open(database);
         var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         var runner = new BatchRunner(pipeline, store, settings.Jobs);
 

@@ -28,7 +28,8 @@ public static class ScreenCommand
         models.AddTo(command);
         jobs.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 256)
+            // Read the token: a non-number is the parser's error to report, and GetValueOrDefault would throw on it.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int n) && n is < 1 or > 256)
             {
                 result.AddError("--jobs must be between 1 and 256.");
             }
