@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using TbScreen.Inference;
 using TbScreen.Screening;
 
@@ -35,6 +37,26 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
         string key = settings.JobId ?? JobIdentity.Compute(inputs, pipeline.ModelVersion);
         string? database = DatabaseFor(settings);
+        try
+        {
+            return Run(pipeline, inputs, key, database, settings);
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException)
+        {
+            // A bad --db, or a database that stops accepting writes: the job is still resumable from what was committed.
+            stderr.WriteLine($"tbscreen: job database {database}: {e.GetBaseException().Message}");
+            return ExitCodes.Usage;
+        }
+    }
+
+    private int Run(ScreeningPipeline pipeline, IReadOnlyList<BatchInput> inputs, string key, string? database, BatchSettings settings)
+    {
+        if (database is not null && settings.Database is null)
+        {
+            // The default database sits beside --out, whose folder may not exist yet.
+            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        }
+
         using IBatchJobStore store = database is null ? new NoJobStore() : PersistentJobStore.Open(database);
         var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         var runner = new BatchRunner(pipeline, store, settings.Jobs);

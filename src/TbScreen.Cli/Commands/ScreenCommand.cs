@@ -45,7 +45,9 @@ public static class ScreenCommand
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             int workers = result.GetValue(jobs);
-            using var ensemble = models.Load(result, stderr, threadsWhenUnset: Math.Max(1, Environment.ProcessorCount / workers));
+            // One intra-op thread per worker unless --threads says otherwise: files in parallel beat threads inside one
+            // net here (measured: --jobs 1 with 2 ONNX threads ran 2.7x slower than with 1 on 2 cores; docs/benchmarks.md).
+            using var ensemble = models.Load(result, stderr, threadsWhenUnset: 1);
             var settings = new BatchSettings
             {
                 Paths = result.GetValue(paths)!,
