@@ -15,8 +15,11 @@ public interface IBatchJobStore : IDisposable
     /// </summary>
     IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<string> arguments, IReadOnlyList<BatchInput> inputs, string optionsJson);
 
-    /// <summary>A worker starts the item (counts attempts: a file that crashes the process shows up there).</summary>
-    void ItemStarted(BatchInput input);
+    /// <summary>
+    /// A worker starts the item; returns its attempt count, this one included (committed before screening, so a
+    /// file that crashes the whole process is counted and can be skipped on the next run).
+    /// </summary>
+    int ItemStarted(BatchInput input);
 
     /// <summary>
     /// Stores the outcome and marks the item finished, atomically. Returns the outcome as stored (the store may
@@ -33,9 +36,7 @@ public sealed class NoJobStore : IBatchJobStore
     public IReadOnlyDictionary<string, BatchRow> OpenJob(string key, IReadOnlyList<string> arguments, IReadOnlyList<BatchInput> inputs, string optionsJson) =>
         new Dictionary<string, BatchRow>();
 
-    public void ItemStarted(BatchInput input)
-    {
-    }
+    public int ItemStarted(BatchInput input) => 1;
 
     public ScreeningOutcome ItemCompleted(BatchInput input, ScreeningOutcome outcome) => outcome;
 

@@ -51,11 +51,11 @@ public sealed class PersistentJobStore(IScreeningStore store) : IBatchJobStore
         }
     }
 
-    public void ItemStarted(BatchInput input)
+    public int ItemStarted(BatchInput input)
     {
         lock (_gate)
         {
-            Wait(store.BeginItemAsync(_jobId, input.FullPath));
+            return Wait(store.BeginItemAsync(_jobId, input.FullPath));
         }
     }
 

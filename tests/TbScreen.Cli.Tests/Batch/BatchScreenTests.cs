@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using TbScreen.Inference.Tests.TestModels;
+using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Cli.Tests.Batch;
 
@@ -123,6 +124,34 @@ public sealed class BatchScreenTests
         var rows = CsvTable.Records(output);
         Assert.Equal(["ok", "unreadable-image"], rows.Select(r => r["status"]));
         Assert.Equal("file not found", rows[1]["error"]);
+    }
+
+    [Fact]
+    public async Task A_file_that_killed_the_process_three_times_is_reported_as_processing_failed_not_tried_again()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string folder = BatchFolder.Create();
+        BatchFolder.Write(folder, "a.dcm", BatchFolder.Dicom(41));
+        BatchFolder.Write(folder, "crasher.dcm", BatchFolder.Dicom(42));
+        string outDir = BatchFolder.Create();
+        string db = Path.Combine(outDir, "jobs.db");
+        // Three runs that died while screening crasher.dcm leave this behind: the item pending with three attempts.
+        var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = db }));
+        await store.MigrateAsync();
+        var job = await store.CreateJobAsync([folder], key: "crashes");
+        string crasher = Path.Combine(folder, "crasher.dcm");
+        await store.AddItemsAsync(job.Id, [crasher]);
+        for (int i = 0; i < 3; i++)
+        {
+            await store.BeginItemAsync(job.Id, crasher);
+        }
+
+        var (code, _, _) = CliRunner.Run("screen", folder, "--out", Path.Combine(outDir, "results.csv"), "--db", db, "--job", "crashes", "--models", models);
+
+        Assert.Equal(1, code);
+        var rows = CsvTable.Records(Path.Combine(outDir, "results.csv"));
+        Assert.Equal(["ok", "processing-failed"], rows.Select(r => r["status"]));
+        Assert.Equal("the process ended while screening this file 3 times; not tried again", rows[1]["error"]);
     }
 
     [Theory]
