@@ -309,7 +309,9 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         }
 
         ctx.ChangeTracker.Clear();
-        return (await GetResultCore(ctx, row.Id, cancellationToken))! with { Created = true };
+        // Freshly computed: FromStore stays false, so callers can tell new work from reuse.
+        var created = (await GetResultCore(ctx, row.Id, cancellationToken))!;
+        return created with { Created = true, Outcome = created.Outcome with { FromStore = false } };
     }
 
     /// <summary>Reads the row, or inserts it; when a racing writer inserted it first (unique index), reads theirs.</summary>

@@ -1,0 +1,160 @@
+using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Persistence;
+
+namespace TbScreen.Screening.Tests.Persistence;
+
+/// <summary>The repository's behaviour, run unchanged on SQLite and on PostgreSQL.</summary>
+public abstract class StoreContractTests
+{
+    /// <summary>Skips (with the reason) when the database is not available.</summary>
+    protected abstract ScreeningDbContextFactory Contexts { get; }
+
+    private IScreeningStore Store => new EfScreeningStore(Contexts);
+
+    [SkippableFact]
+    public async Task SavedResultIsFoundBySopForTheSameModelVersionOnly()
+    {
+        string sop = Outcomes.NewUid();
+        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(sop));
+        Assert.True(saved.Created);
+
+        var found = await Store.FindCurrentResultAsync(sop, null, Outcomes.V1);
+        Assert.NotNull(found);
+        Assert.Equal(saved.ResultId, found.ResultId);
+        Assert.True(found.Outcome.FromStore);
+        Assert.Equal(0.5, found.Outcome.EnsembleProbability);
+        Assert.Equal(0.75, found.Outcome.MemberProbabilities!["googlenet"]);
+        Assert.Equal([0f, 0.25f, 0.5f, 1f], found.Outcome.Heatmap!.Values);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), found.Outcome.Timings!.Inference);
+        Assert.Equal("042Y", found.Outcome.Metadata!.PatientAge);
+        Assert.NotNull(found.StudyId);
+        Assert.Equal(DateTimeKind.Utc, found.CreatedAt.Kind);
+
+        Assert.Null(await Store.FindCurrentResultAsync(sop, null, Outcomes.V2));
+    }
+
+    [SkippableFact]
+    public async Task ImagesWithoutSopAreFoundByContentHash()
+    {
+        string sha = Outcomes.NewSha();
+        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(sop: null, sha: sha));
+        var found = await Store.FindCurrentResultAsync(null, sha, Outcomes.V1);
+        Assert.Equal(saved.ResultId, found?.ResultId);
+    }
+
+    [SkippableFact]
+    public async Task SameImageAndModelsIsStoredOnce_NewModelsGetANewRow()
+    {
+        string sop = Outcomes.NewUid();
+        var first = await Store.SaveOutcomeAsync(Outcomes.Ok(sop));
+        var again = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha: Outcomes.NewSha())); // same SOP, re-exported bytes
+        var newModels = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, version: Outcomes.V2));
+
+        Assert.False(again.Created);
+        Assert.Equal(first.ResultId, again.ResultId);
+        Assert.True(newModels.Created);
+        Assert.NotEqual(first.ResultId, newModels.ResultId);
+        Assert.Equal(first.ImageId, newModels.ImageId);
+        Assert.Equal(2, await CountResults(sop));
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentSavesOfTheSameFileProduceOneRow()
+    {
+        string sop = Outcomes.NewUid();
+        string sha = Outcomes.NewSha();
+        string study = Outcomes.NewUid();
+        using var start = new Barrier(4);
+        var tasks = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            return await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha, studyUid: study));
+        })).ToArray();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.Single(results.Select(r => r.ResultId).Distinct());
+        Assert.Single(results, r => r.Created);
+        Assert.Equal(1, await CountResults(sop));
+        await using var ctx = Contexts.CreateDbContext();
+        Assert.Equal(1, await ctx.Images.CountAsync(i => i.SopInstanceUid == sop));
+        Assert.Equal(1, await ctx.Studies.CountAsync(s => s.StudyInstanceUid == study));
+    }
+
+    [SkippableFact]
+    public async Task ProcessingFailuresAreStoredButNeverReused()
+    {
+        string sop = Outcomes.NewUid();
+        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop));
+        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop));
+        Assert.Null(await Store.FindCurrentResultAsync(sop, null, Outcomes.V1));
+        Assert.Equal(2, await CountResults(sop));
+
+        var invalid = await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.InvalidDicom));
+        Assert.Equal(ScreeningStatus.InvalidDicom, (await Store.GetResultAsync(invalid.ResultId))!.Outcome.Status);
+        Assert.Equal("broken", invalid.Outcome.Error);
+    }
+
+    [SkippableFact]
+    public async Task JobItemsAreIdempotentAndCompletedOnce()
+    {
+        var job = await Store.CreateJobAsync(["/archive"], "{\"jobs\":2}", key: Guid.NewGuid().ToString());
+        Assert.Equal(BatchJobStates.Created, job.State);
+        Assert.Equal(3, await Store.AddItemsAsync(job.Id, ["/a.dcm", "/b.dcm", "/c.dcm"]));
+        Assert.Equal(1, await Store.AddItemsAsync(job.Id, ["/b.dcm", "/c.dcm", "/d.dcm", "/d.dcm"]));
+        Assert.Equal(4, (await Store.GetJobAsync(job.Id))!.Total);
+        Assert.Equal(job.Id, (await Store.FindJobByKeyAsync(job.Key!))!.Id);
+
+        Assert.Equal(1, await Store.BeginItemAsync(job.Id, "/a.dcm"));
+        Assert.Equal(2, await Store.BeginItemAsync(job.Id, "/a.dcm"));
+        var okResult = await Store.CompleteItemAsync(job.Id, "/a.dcm", Outcomes.Ok(Outcomes.NewUid()));
+        var again = await Store.CompleteItemAsync(job.Id, "/a.dcm", Outcomes.Ok(Outcomes.NewUid()));
+        Assert.Equal(okResult.ResultId, again.ResultId);
+        await Store.CompleteItemAsync(job.Id, "/b.dcm", Outcomes.Failed(ScreeningStatus.InvalidDicom));
+
+        var pending = await Store.PendingItemsAsync(job.Id);
+        Assert.Equal(["/c.dcm", "/d.dcm"], pending.Select(p => p.Path));
+        Assert.Single(await Store.PendingItemsAsync(job.Id, max: 1));
+
+        var state = (await Store.GetJobAsync(job.Id))!;
+        Assert.Equal((4, 1, 1, 2), (state.Total, state.Succeeded, state.Failed, state.Pending));
+        var items = await Store.ItemsAsync(job.Id);
+        Assert.Equal(["ok", "invalid-dicom", "pending", "pending"], items.Select(i => i.Status));
+        Assert.Equal(okResult.ResultId, items[0].ResultId);
+        Assert.Equal(2, items[0].Attempts);
+
+        await Store.SetJobStateAsync(job.Id, BatchJobStates.Completed);
+        Assert.Equal(BatchJobStates.Completed, (await Store.GetJobAsync(job.Id))!.State);
+    }
+
+    [SkippableFact]
+    public async Task CompletingItemsInParallelKeepsCountsExact()
+    {
+        var job = await Store.CreateJobAsync(["/p"]);
+        var paths = Enumerable.Range(0, 40).Select(i => $"/p/{i}.dcm").ToArray();
+        await Store.AddItemsAsync(job.Id, paths);
+        await Parallel.ForEachAsync(paths, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (p, ct) =>
+            await Store.CompleteItemAsync(job.Id, p, Outcomes.Ok(Outcomes.NewUid()), ct));
+        var state = (await Store.GetJobAsync(job.Id))!;
+        Assert.Equal((40, 40, 0), (state.Total, state.Succeeded, state.Pending));
+    }
+
+    [SkippableFact]
+    public async Task ReviewsAndAuditEventsRoundTrip()
+    {
+        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid()));
+        var review = await Store.AddReviewAsync(saved.ResultId, "dr.a", "tb", "tb", "apical cavity");
+        Assert.Equal("apical cavity", (await Store.ReviewsAsync(saved.ResultId)).Single().Note);
+        Assert.Equal("dr.a", review.Reviewer);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.AddReviewAsync(-1, "dr.a", "tb", null, null));
+
+        string target = "result/" + saved.ResultId;
+        await Store.RecordAsync("dr.a", "review", target, "tb");
+        Assert.Contains(await Store.AuditTrailAsync(50), e => e.Target == target && e.Action == "review");
+    }
+
+    private async Task<int> CountResults(string sop)
+    {
+        await using var ctx = Contexts.CreateDbContext();
+        return await ctx.Results.CountAsync(r => r.SopInstanceUid == sop);
+    }
+}

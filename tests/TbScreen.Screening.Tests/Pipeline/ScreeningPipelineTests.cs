@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using TbScreen.Dicom;
+using TbScreen.Dicom.Writing;
+using TbScreen.Screening.Tests.Support;
+
+namespace TbScreen.Screening.Tests.Pipeline;
+
+[Collection(PipelineCollection.Name)]
+public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private ScreeningPipeline Pipeline => fixture.Pipeline;
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void ModelVersionNamesEveryBundleAndItsVersion() =>
+        Assert.Equal("alexnet@1.0.0+googlenet@1.0.0", Pipeline.ModelVersion);
+
+    [Theory]
+    [InlineData(TransferSyntax.ExplicitVrLittleEndianUid)]
+    [InlineData(TransferSyntax.ImplicitVrLittleEndianUid)]
+    [InlineData(TransferSyntax.ExplicitVrBigEndianUid)]
+    [InlineData(TransferSyntax.DeflatedExplicitVrLittleEndianUid)]
+    [InlineData(TransferSyntax.RleLosslessUid)]
+    [InlineData(TransferSyntax.JpegLosslessSv1Uid)]
+    public void PhantomChestInEverySyntaxIsScreened(string syntax)
+    {
+        var bytes = RadiographFixtures.Dicom(syntax);
+        var outcome = Pipeline.Screen(Write("chest.dcm", bytes));
+
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+        Assert.Null(outcome.Error);
+        Assert.Equal(RadiographFixtures.SopOf(1), outcome.SopInstanceUid);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), outcome.ContentSha256);
+        Assert.InRange(outcome.EnsembleProbability!.Value, 0, 1);
+        Assert.NotNull(outcome.AlexNetProbability);
+        Assert.NotNull(outcome.GoogLeNetProbability);
+        Assert.Contains(outcome.Decision, new[] { "tb", "not-tb" });
+        Assert.Contains(outcome.Flag, new[] { "none", "disagreement", "uncertain", "disagreement+uncertain" });
+        Assert.False(string.IsNullOrEmpty(outcome.FlagReason));
+        Assert.Equal(Pipeline.ModelVersion, outcome.ModelVersion);
+        Assert.NotNull(outcome.Heatmap);
+        Assert.NotNull(outcome.Timings);
+        Assert.NotNull(outcome.IngestTime);
+        Assert.True(outcome.Elapsed > TimeSpan.Zero);
+        Assert.Equal("CR", outcome.Metadata!.Modality);
+        Assert.Null(outcome.Metadata.PatientBirthDate); // outcomes leave the birth date behind
+        Assert.False(outcome.FromStore);
+    }
+
+    [Fact]
+    public void LosslessSyntaxesGiveTheSameScores()
+    {
+        var a = Pipeline.Screen(Write("le.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
+        var b = Pipeline.Screen(Write("rle.dcm", RadiographFixtures.Dicom(TransferSyntax.RleLosslessUid)));
+        Assert.Equal(a.EnsembleProbability!.Value, b.EnsembleProbability!.Value, 6);
+    }
+
+    [Theory]
+    [InlineData("Modality", "CT")]
+    [InlineData("Modality", "MR")]
+    [InlineData("BodyPart", "KNEE")]
+    [InlineData("BodyPart", "SKULL")]
+    [InlineData("View", "LL")]
+    [InlineData("View", "RL")]
+    [InlineData("View", "LATERAL")]
+    [InlineData("View", "LAT")]
+    public void NonChestDicomIsNotChestXray(string attribute, string value)
+    {
+        var outcome = Pipeline.Screen(Write("other.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, ds => Edit(ds, attribute, value))));
+
+        Assert.Equal(ScreeningStatus.NotChestXray, outcome.Status);
+        Assert.Contains(value, outcome.Error);
+        Assert.Null(outcome.EnsembleProbability);
+        Assert.Equal(RadiographFixtures.SopOf(1), outcome.SopInstanceUid);
+    }
+
+    [Theory]
+    [InlineData("Modality", "DX")]
+    [InlineData("BodyPart", "chest")]
+    [InlineData("BodyPart", "THORAX")]
+    [InlineData("BodyPart", "LUNG")]
+    [InlineData("View", "AP")]
+    [InlineData("BodyPart", "")]
+    public void ChestVariantsAndAbsentTagsAreScreened(string attribute, string value)
+    {
+        var outcome = Pipeline.Screen(Write("dx.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, ds => Edit(ds, attribute, value))));
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+    }
+
+    [Fact]
+    public void UnknownTransferSyntaxIsUnsupported()
+    {
+        var outcome = Pipeline.Screen(Write("j2k-part2.dcm", RadiographFixtures.UnknownSyntax()));
+        Assert.Equal(ScreeningStatus.UnsupportedTransferSyntax, outcome.Status);
+        Assert.Contains("1.2.840.10008.1.2.9", outcome.Error);
+    }
+
+    [Fact]
+    public void TruncatedDicomIsInvalid()
+    {
+        var outcome = Pipeline.Screen(Write("cut.dcm", RadiographFixtures.Truncated()));
+        Assert.Equal(ScreeningStatus.InvalidDicom, outcome.Status);
+        Assert.NotNull(outcome.ContentSha256);
+    }
+
+    [Fact]
+    public void PngIsScreenedWithoutDicomRules()
+    {
+        var outcome = Pipeline.Screen(Write("chest.png", RadiographFixtures.Png()));
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+        Assert.Null(outcome.SopInstanceUid);
+        Assert.NotNull(outcome.Heatmap);
+    }
+
+    [Fact]
+    public void DicomWithoutExtensionIsFoundByContent()
+    {
+        var outcome = Pipeline.Screen(Write("IM000001", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+    }
+
+    [Theory]
+    [InlineData("notes.txt")]
+    [InlineData("bad.png")]
+    [InlineData("empty.dcm")]
+    public void NonImagesAreUnreadable(string name)
+    {
+        byte[] bytes = name switch
+        {
+            "notes.txt" => RadiographFixtures.Text(),
+            "bad.png" => RadiographFixtures.CorruptPng(),
+            _ => [],
+        };
+        var outcome = Pipeline.Screen(Write(name, bytes));
+        Assert.Equal(ScreeningStatus.UnreadableImage, outcome.Status);
+        Assert.DoesNotContain("   at ", outcome.Error); // a message, never a stack trace
+    }
+
+    [Fact]
+    public void MissingFileIsUnreadable() =>
+        Assert.Equal(ScreeningStatus.UnreadableImage, Pipeline.Screen(_dir.File("nope.dcm")).Status);
+
+    [Fact]
+    public void OversizedInputIsRefusedBeforeParsing()
+    {
+        using var small = new ScreeningPipeline(Pipeline.Ensemble, new ScreeningOptions { MaxFileBytes = 1000 });
+        var outcome = small.Screen(Write("big.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
+        Assert.Equal(ScreeningStatus.UnreadableImage, outcome.Status);
+        Assert.Contains("limit", outcome.Error);
+    }
+
+    [Fact]
+    public void StreamAndPathAgree()
+    {
+        var bytes = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid);
+        var fromPath = Pipeline.Screen(Write("a.dcm", bytes));
+        using var stream = new MemoryStream(bytes);
+        var fromStream = Pipeline.Screen(stream, "upload.dcm");
+        Assert.Equal("upload.dcm", fromStream.Source);
+        Assert.Equal(fromPath.EnsembleProbability, fromStream.EnsembleProbability);
+        Assert.Equal(fromPath.ContentSha256, fromStream.ContentSha256);
+    }
+
+    [Fact]
+    public void OneInstanceServesParallelWorkers()
+    {
+        string path = Write("shared.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid));
+        var outcomes = new ScreeningOutcome[8];
+        Parallel.For(0, outcomes.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => outcomes[i] = Pipeline.Screen(path));
+        Assert.All(outcomes, o => Assert.Equal(outcomes[0].EnsembleProbability, o.EnsembleProbability));
+    }
+
+    [Fact]
+    public void CancellationIsNotReportedAsAFailure()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Pipeline.Screen(Write("c.dcm", RadiographFixtures.Text()), cts.Token));
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = _dir.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static void Edit(DicomDataset ds, string attribute, string value)
+    {
+        uint tag = attribute switch
+        {
+            "Modality" => DicomTag.Modality,
+            "BodyPart" => DicomTag.BodyPartExamined,
+            _ => DicomTag.ViewPosition,
+        };
+        ds.AddString(tag, "CS", value);
+    }
+}
