@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using TbScreen.Inference;
 using TbScreen.Screening;
@@ -44,7 +45,7 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         catch (Exception e) when (e is DbException or DbUpdateException)
         {
             // A bad --db, or a database that stops accepting writes: the job is still resumable from what was committed.
-            stderr.WriteLine($"tbscreen: job database {database}: {e.GetBaseException().Message}");
+            stderr.WriteLine($"tbscreen: job database {Redacted(database)}: {e.GetBaseException().Message}");
             return ExitCodes.Usage;
         }
     }
@@ -77,9 +78,16 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         }
 
         stderr.WriteLine($"tbscreen: {output}: {summary.Rows} rows, {summary.Failed} not ok; {summary.Screened} screened now, " +
-                         $"{summary.FromStore} from job {key} in {database}");
+                         $"{summary.FromStore} from job {key} in {Redacted(database)}");
         return ExitCode(summary);
     }
+
+    /// <summary>The connection string as it may be printed: passwords (keyword or URI form) replaced by ***.</summary>
+    public static string? Redacted(string? database) => database is null
+        ? null
+        : Regex.Replace(
+            Regex.Replace(database, @"(?i)\b(password|pwd)\s*=[^;]*", "$1=***"),
+            @"(?i)^(postgres(?:ql)?://[^:/@]+):[^@]*@", "$1:***@");
 
     private bool Interactive => ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
 

@@ -155,6 +155,13 @@ public sealed class BatchScreenTests
     }
 
     [Theory]
+    [InlineData("Host=db;Username=u;Password=secret;Database=t", "Host=db;Username=u;Password=***;Database=t")]
+    [InlineData("postgres://u:secret@db/t", "postgres://u:***@db/t")]
+    [InlineData("/data/jobs.db", "/data/jobs.db")]
+    public void Printed_connection_strings_hide_passwords(string database, string printed) =>
+        Assert.Equal(printed, TbScreen.Cli.Batch.BatchScreening.Redacted(database));
+
+    [Theory]
     [InlineData("--out", "results.txt")]
     [InlineData("--jobs", "0")]
     [InlineData("--jobs", "x")]
