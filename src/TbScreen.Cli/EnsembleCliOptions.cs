@@ -27,8 +27,14 @@ internal sealed class EnsembleCliOptions
         });
     }
 
-    public TbEnsemble Load(ParseResult result, TextWriter stderr) => TbEnsemble.Load(
-        result.GetValue(Models)!,
-        new InferenceOptions { IntraOpThreads = result.GetValue(Threads), UseCuda = result.GetValue(Cuda) },
-        new StderrLogger(stderr));
+    /// <param name="threadsWhenUnset">Intra-op threads when --threads is 0: parallel workers each get a share of the
+    /// cores instead of every session claiming all of them.</param>
+    public TbEnsemble Load(ParseResult result, TextWriter stderr, int threadsWhenUnset = 0)
+    {
+        int threads = result.GetValue(Threads);
+        return TbEnsemble.Load(
+            result.GetValue(Models)!,
+            new InferenceOptions { IntraOpThreads = threads > 0 ? threads : threadsWhenUnset, UseCuda = result.GetValue(Cuda) },
+            new StderrLogger(stderr));
+    }
 }

@@ -163,40 +163,9 @@ public sealed class DicomReader : IDicomReader
         }
     }
 
-    /// <summary>
-    /// Recognises a dataset without preamble: the first tag must be a plausible low even group
-    /// (file meta or identifying groups), and the bytes after it decide explicit or implicit VR.
-    /// </summary>
-    internal static bool LooksLikeBareDataset(byte[] bytes, out TransferSyntax syntax)
-    {
-        syntax = TransferSyntax.ImplicitVrLittleEndian;
-        if (bytes.Length < 8)
-        {
-            return false;
-        }
-
-        ushort groupLe = ReadUInt16Le(bytes, 0);
-        ushort groupBe = (ushort)((bytes[0] << 8) | bytes[1]);
-        bool vrLetters = char.IsAsciiLetterUpper((char)bytes[4]) && char.IsAsciiLetterUpper((char)bytes[5])
-                         && DicomVr.IsValid(((char)bytes[4]).ToString() + (char)bytes[5]);
-        if (IsPlausibleFirstGroup(groupLe))
-        {
-            syntax = vrLetters ? TransferSyntax.ExplicitVrLittleEndian : TransferSyntax.ImplicitVrLittleEndian;
-            return vrLetters || ReadUInt32Le(bytes, 4) <= (uint)bytes.Length;
-        }
-
-        if (IsPlausibleFirstGroup(groupBe) && vrLetters)
-        {
-            syntax = TransferSyntax.ExplicitVrBigEndian;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool IsPlausibleFirstGroup(ushort group) => group % 2 == 0 && group >= 0x0002 && group <= 0x0028;
+    /// <summary>See <see cref="DicomSniffer.LooksLikeBareDataset"/>.</summary>
+    internal static bool LooksLikeBareDataset(byte[] bytes, out TransferSyntax syntax) =>
+        DicomSniffer.LooksLikeBareDataset(bytes, bytes.Length, out syntax);
 
     private static ushort ReadUInt16Le(byte[] b, int i) => (ushort)(b[i] | (b[i + 1] << 8));
-
-    private static uint ReadUInt32Le(byte[] b, int i) => (uint)(b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
 }

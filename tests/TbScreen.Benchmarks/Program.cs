@@ -7,6 +7,16 @@ using TbScreen.Dicom.Pixels;
 // Decode throughput of our reader against dcmtk on the same files in the same run, or (with `inference`) model speed.
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
+if (args.Length > 0 && args[0] == "batch")
+{
+    return BatchBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        Path.Combine(FindRepositoryRoot(), "samples"),
+        int.Parse(ArgValue("--count") ?? "200", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "inference")
 {
     return InferenceBenchmark.Run(

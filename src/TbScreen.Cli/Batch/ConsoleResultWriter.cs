@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace TbScreen.Cli.Batch;
+
+/// <summary>
+/// Without --out: the original `screen` lines on stdout, one per screened file
+/// (`FILE: alexnet=… googlenet=… ensemble=… decision=… flag=… reason="…"`), and one stderr line per failed file.
+/// </summary>
+public sealed class ConsoleResultWriter(TextWriter stdout, TextWriter stderr) : IResultWriter
+{
+    public const string Banner = "# TbScreen: research use only, not a medical device.";
+
+    public void Write(BatchRow row)
+    {
+        if (row.IsOk)
+        {
+            stdout.WriteLine(FormatLine(row));
+        }
+        else
+        {
+            stderr.WriteLine($"tbscreen: {row.Path}: {row.Status}: {row.Error}");
+        }
+    }
+
+    public void Complete() => stdout.Flush();
+
+    public void Dispose()
+    {
+    }
+
+    public static string FormatLine(BatchRow row) =>
+        $"{row.Path}: alexnet={P(row.AlexNetProb)} googlenet={P(row.GoogLeNetProb)} ensemble={P(row.EnsembleProb)} " +
+        $"decision={row.Decision} flag={row.Flag} reason=\"{row.FlagReason}\"";
+
+    private static string P(double? value) => value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-";
+}

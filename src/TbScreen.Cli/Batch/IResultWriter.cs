@@ -1,0 +1,9 @@
+namespace TbScreen.Cli.Batch;
+
+/// <summary>Receives rows in input order as they become available; <see cref="Complete"/> closes the document.</summary>
+public interface IResultWriter : IDisposable
+{
+    void Write(BatchRow row);
+
+    void Complete();
+}
