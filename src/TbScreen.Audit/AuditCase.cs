@@ -1,0 +1,15 @@
+namespace TbScreen.Audit;
+
+/// <summary>
+/// One labelled, scored case with its subgroup attributes. <see cref="Called"/> is the ensemble's decision at its
+/// operating threshold; <see cref="Score"/> is the ensemble probability. Missing attributes are null.
+/// </summary>
+public sealed record AuditCase(
+    string File,
+    bool IsTb,
+    double Score,
+    bool Called,
+    string? Source = null,
+    string? Sex = null,
+    double? Age = null,
+    string? Manufacturer = null);

@@ -1,0 +1,32 @@
+namespace TbScreen.Audit;
+
+/// <summary>Settings of one audit run; recorded in fairness.json so a run can be repeated exactly.</summary>
+public sealed record AuditOptions(
+    IReadOnlyList<SubgroupAttribute> Attributes,
+    string AgeBands = TbScreen.Audit.AgeBands.Default,
+    int MinimumGroupSize = 30,
+    int BootstrapReplicates = 1000,
+    int Seed = 1,
+    double TargetSensitivity = 0.90);
+
+/// <summary>Everything fairness.json holds.</summary>
+public sealed record FairnessReport(
+    string Notice,
+    IReadOnlyList<string> DataCaveats,
+    string OperatingPoint,
+    int N,
+    int Positives,
+    IReadOnlyList<string> Attributes,
+    string AgeBands,
+    int MinimumGroupSize,
+    int BootstrapReplicates,
+    int Seed,
+    IReadOnlyList<GroupMetrics> Groups,
+    IReadOnlyList<GapMetrics> Gaps,
+    IReadOnlyList<GroupThreshold> Thresholds,
+    IReadOnlyList<SkippedIntersection> SkippedIntersections);
+
+/// <summary>n and prevalence per group, for a demographics file without images (--demographics-only).</summary>
+public sealed record GroupComposition(string Attribute, string Value, int N, int Positives, double Prevalence, bool SmallGroup);
+
+public sealed record CompositionReport(string Notice, int N, IReadOnlyList<GroupComposition> Groups, IReadOnlyList<SkippedIntersection> SkippedIntersections);
