@@ -17,6 +17,8 @@ public static class TbScreenCli
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
         root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SiteCalibrateCommand.Create(stdout, stderr));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

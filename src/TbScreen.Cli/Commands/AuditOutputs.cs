@@ -1,0 +1,28 @@
+using System.Text;
+using System.Text.Json;
+using TbScreen.Audit;
+
+namespace TbScreen.Cli.Commands;
+
+/// <summary>Writes the audit's files: fairness.json, groups.csv, gaps.csv, thresholds.csv and report.html.</summary>
+internal static class AuditOutputs
+{
+    public const string JsonFileName = "fairness.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static void Write(string outDir, FairnessReport report)
+    {
+        OutputFiles.Write(Path.Combine(outDir, JsonFileName), JsonSerializer.SerializeToUtf8Bytes(report, Json));
+        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Encoding.UTF8.GetBytes(AuditCsv.Groups(report.Groups)));
+        OutputFiles.Write(Path.Combine(outDir, "gaps.csv"), Encoding.UTF8.GetBytes(AuditCsv.Gaps(report.Gaps)));
+        OutputFiles.Write(Path.Combine(outDir, "thresholds.csv"), Encoding.UTF8.GetBytes(AuditCsv.Thresholds(report.Thresholds)));
+        OutputFiles.Write(Path.Combine(outDir, "report.html"), Encoding.UTF8.GetBytes(AuditHtml.Render(report)));
+    }
+
+    public static void WriteComposition(string outDir, CompositionReport report)
+    {
+        OutputFiles.Write(Path.Combine(outDir, JsonFileName), JsonSerializer.SerializeToUtf8Bytes(report, Json));
+        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Encoding.UTF8.GetBytes(AuditCsv.Composition(report.Groups)));
+    }
+}
