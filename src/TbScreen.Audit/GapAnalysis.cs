@@ -3,7 +3,8 @@ using TbScreen.Inference.Metrics;
 namespace TbScreen.Audit;
 
 /// <summary>
-/// Gaps of every group against its attribute's reference (the largest group; ties go to the first by name).
+/// Gaps of every group against its attribute's reference: the largest group whose value is known (not "unknown"),
+/// ties to the first by name.
 /// CIs: percentile bootstrap that resamples the group's and the reference's positives and negatives separately
 /// (stratified, as <see cref="BootstrapCi"/> does), seeded so the same seed gives the same interval.
 /// </summary>
@@ -19,7 +20,11 @@ public static class GapAnalysis
         foreach (var attribute in groups.Select(g => g.Attribute).Distinct())
         {
             var members = groups.Select((g, i) => (Group: g, Metrics: metrics[i])).Where(x => x.Group.Attribute == attribute).ToList();
-            var reference = members.OrderByDescending(x => x.Group.Cases.Count).ThenBy(x => x.Group.Value, StringComparer.Ordinal).First();
+            var reference = members
+                .OrderBy(x => IsUnknown(x.Group.Value))
+                .ThenByDescending(x => x.Group.Cases.Count)
+                .ThenBy(x => x.Group.Value, StringComparer.Ordinal)
+                .First();
             foreach (var member in members.Where(x => x.Group != reference.Group))
             {
                 gaps.AddRange(Between(member.Group, member.Metrics, reference.Group, reference.Metrics, minimumN, replicates, seed));
@@ -28,6 +33,10 @@ public static class GapAnalysis
 
         return gaps;
     }
+
+    /// <summary>"unknown" (or an intersection cell with an unknown part) is a reference only when nothing else is.</summary>
+    private static bool IsUnknown(string value) =>
+        value.Split(SubgroupBuilder.IntersectionSeparator).Contains(SubgroupAttributes.Unknown, StringComparer.Ordinal);
 
     /// <summary>The three gaps of <paramref name="group"/> against <paramref name="reference"/>.</summary>
     public static IReadOnlyList<GapMetrics> Between(Subgroup group, GroupMetrics g, Subgroup reference, GroupMetrics r, int minimumN, int replicates, int seed)

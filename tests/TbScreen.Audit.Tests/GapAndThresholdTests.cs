@@ -25,6 +25,17 @@ public sealed class GapAndThresholdTests
     }
 
     [Fact]
+    public void An_unknown_group_is_not_the_reference_even_when_largest()
+    {
+        var unknown = Fixtures.GroupA("?").Concat(Fixtures.GroupA("?")).ToList();
+        var groups = new List<Subgroup> { Fixtures.Group("F", Fixtures.GroupA()), Fixtures.Group("M", Fixtures.GroupB()), Fixtures.Group("unknown", unknown) };
+        var metrics = groups.Select(g => GroupMetrics.Compute(g, 1, 50, 1)).ToList();
+        var gaps = GapAnalysis.Compute(groups, metrics, 1, 50, 1);
+        Assert.All(gaps, g => Assert.Equal("M", g.Reference));
+        Assert.Equal(["F", "unknown"], gaps.Select(g => g.Group).Distinct());
+    }
+
+    [Fact]
     public void Equalised_odds_takes_the_fpr_gap_when_it_is_larger()
     {
         var a = Fixtures.Group("F", [Fixtures.Case(true, 0.9), Fixtures.Case(false, 0.9), Fixtures.Case(false, 0.9)]);
