@@ -80,7 +80,7 @@ public static class CaseTables
             throw new ManifestException(path, "empty: expected a header line");
         }
 
-        var header = CsvLine.Split(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var header = CsvReader.SplitLine(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
         var rows = new List<(int, List<string>)>();
         for (int i = 1; i < lines.Length; i++)
         {
@@ -89,7 +89,7 @@ public static class CaseTables
                 continue;
             }
 
-            var fields = CsvLine.Split(lines[i]);
+            var fields = CsvReader.SplitLine(lines[i]);
             if (fields.Count < header.Count)
             {
                 throw new ManifestException(path, $"{fields.Count} fields but the header has {header.Count}", i + 1);

@@ -1,3 +1,4 @@
+using CsvReader = TbScreen.Inference.Evaluation.CsvReader;
 using TbScreen.Training.Data;
 using TbScreen.Training.Tests.Fixtures;
 

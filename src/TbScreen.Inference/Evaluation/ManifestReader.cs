@@ -17,7 +17,7 @@ public static class ManifestReader
             throw new ManifestException(manifestPath, "empty: expected a header line file,label,...");
         }
 
-        var header = CsvLine.Split(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var header = CsvReader.SplitLine(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
         int file = Column(header, "file", manifestPath, required: true);
         int label = Column(header, "label", manifestPath, required: true);
         int source = Column(header, "source", manifestPath);
@@ -33,7 +33,7 @@ public static class ManifestReader
                 continue;
             }
 
-            var f = CsvLine.Split(lines[i]);
+            var f = CsvReader.SplitLine(lines[i]);
             if (f.Count < header.Count)
             {
                 throw new ManifestException(manifestPath, $"{f.Count} fields but the header has {header.Count}", i + 1);
@@ -92,7 +92,7 @@ public static class ManifestReader
     private static Dictionary<string, string> ReadSplitFile(string path)
     {
         string[] lines = ReadLines(path);
-        var header = lines.Length == 0 ? [] : CsvLine.Split(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var header = lines.Length == 0 ? [] : CsvReader.SplitLine(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
         int file = Column(header, "file", path, required: true);
         int split = Column(header, "split", path, required: true);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -103,7 +103,7 @@ public static class ManifestReader
                 continue;
             }
 
-            var f = CsvLine.Split(lines[i]);
+            var f = CsvReader.SplitLine(lines[i]);
             if (f.Count <= Math.Max(file, split))
             {
                 throw new ManifestException(path, "too few fields", i + 1);

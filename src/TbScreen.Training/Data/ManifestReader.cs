@@ -1,3 +1,4 @@
+using TbScreen.Inference.Evaluation;
 namespace TbScreen.Training.Data;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using TbScreen.Inference.Evaluation;
 using System.Globalization;
 using TbScreen.Training.Data;
 

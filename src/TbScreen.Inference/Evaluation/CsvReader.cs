@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Evaluation;
 
 /// <summary>RFC 4180 CSV: quoted fields, doubled quotes, commas and line breaks inside quotes, CRLF or LF.</summary>
 public static class CsvReader
@@ -78,4 +78,7 @@ public static class CsvReader
     /// <summary>Quotes a field when it holds a comma, quote or line break.</summary>
     public static string Escape(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>The fields of one line (a record without embedded line breaks).</summary>
+    public static List<string> SplitLine(string line) => ReadRows(new StringReader(line)).FirstOrDefault()?.ToList() ?? [string.Empty];
 }
