@@ -38,7 +38,7 @@ internal static class EvaluationRun
             }
 
             var results = screener.ScreenBatch(loaded.Select(l => l.Radiograph).ToArray(), withHeatmap: false);
-            cases.AddRange(loaded.Select((l, i) => new EvaluatedCase(l.Row.File, l.Row.IsTb, l.Row.Source, results[i].Decision)));
+            cases.AddRange(loaded.Select((l, i) => new EvaluatedCase(l.Row.File, l.Row.IsTb, l.Row.Source, results[i].Decision, l.Row.Findings)));
         }
 
         return (cases, failures);

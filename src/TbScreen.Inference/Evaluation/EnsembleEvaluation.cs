@@ -6,6 +6,9 @@ namespace TbScreen.Inference.Evaluation;
 /// <summary>Turns screened, labelled cases into <see cref="EvaluationReport"/>; pure, so it is tested without ONNX.</summary>
 public static class EnsembleEvaluation
 {
+    /// <summary>NIH ChestX-ray14's label for a film with none of its fourteen findings.</summary>
+    public const string NoFindingLabel = "No Finding";
+
     public static EvaluationReport Compute(IReadOnlyList<EvaluatedCase> cases, IReadOnlyList<CaseFailure>? failures = null)
     {
         ArgumentNullException.ThrowIfNull(cases);
@@ -18,7 +21,26 @@ public static class EnsembleEvaluation
             BothClassSourceNames = mixed,
             BothClassSources = mixed.Length == 0 ? null : Group(cases.Where(c => mixed.Contains(c.Source)).ToList()),
             Failures = failures ?? [],
+            NegativesByFinding = NegativesByFinding(cases),
         };
+    }
+
+    /// <summary>
+    /// Non-TB cases split by the manifest's finding_labels: "No Finding" against any other finding, so that
+    /// false positives on other lung disease are seen apart from those on normal films. Null without labels.
+    /// </summary>
+    private static IReadOnlyDictionary<string, GroupMetrics>? NegativesByFinding(IReadOnlyList<EvaluatedCase> cases)
+    {
+        var labelled = cases.Where(c => !c.IsTb && c.Findings is not null).ToList();
+        if (labelled.Count == 0)
+        {
+            return null;
+        }
+
+        return labelled
+            .GroupBy(c => string.Equals(c.Findings, NoFindingLabel, StringComparison.OrdinalIgnoreCase) ? "noFinding" : "otherFindings")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Group(g.ToList()));
     }
 
     public static GroupMetrics Group(IReadOnlyList<EvaluatedCase> cases)

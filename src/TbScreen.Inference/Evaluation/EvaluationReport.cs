@@ -87,6 +87,9 @@ public sealed record EvaluationReport : GroupMetrics
 
     public IReadOnlyList<string> BothClassSourceNames { get; init; } = [];
 
+    /// <summary>Non-TB cases by finding: "noFinding" and "otherFindings" (specificity on each); null when the manifest has no finding_labels.</summary>
+    public IReadOnlyDictionary<string, GroupMetrics>? NegativesByFinding { get; init; }
+
     public IReadOnlyList<CaseFailure> Failures { get; init; } = [];
 }
 

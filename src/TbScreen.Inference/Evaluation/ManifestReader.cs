@@ -24,6 +24,7 @@ public static class ManifestReader
         int sex = Column(header, "sex", manifestPath);
         int age = Column(header, "age", manifestPath);
         int split = Column(header, "split", manifestPath);
+        int findings = Column(header, "finding_labels", manifestPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var rows = new List<ManifestRow>();
         for (int i = 1; i < lines.Length; i++)
@@ -60,7 +61,8 @@ public static class ManifestReader
                 source >= 0 && f[source].Trim().Length > 0 ? f[source].Trim() : "unknown",
                 sex >= 0 && f[sex].Trim().Length > 0 ? f[sex].Trim() : null,
                 age >= 0 && double.TryParse(f[age], NumberStyles.Float, CultureInfo.InvariantCulture, out double a) ? a : null,
-                split >= 0 && f[split].Trim().Length > 0 ? f[split].Trim() : null));
+                split >= 0 && f[split].Trim().Length > 0 ? f[split].Trim() : null,
+                findings >= 0 && f[findings].Trim().Length > 0 ? f[findings].Trim() : null));
         }
 
         return rows;

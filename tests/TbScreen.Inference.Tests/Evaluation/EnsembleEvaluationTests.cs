@@ -81,4 +81,26 @@ public class EnsembleEvaluationTests
         Assert.Equal(1.0, report.Ensemble.Specificity);
         Assert.Null(report.BothClassSources);
     }
+
+    [Fact]
+    public void Negatives_are_split_by_finding_so_specificity_on_other_disease_shows()
+    {
+        EvaluatedCase[] cases =
+        [
+            Case("nih", false, 0.125, 0.25) with { Findings = "No Finding" },    // correct
+            Case("nih", false, 0.25, 0.125) with { Findings = "no finding" },    // correct (case-insensitive)
+            Case("nih", false, 0.875, 0.75) with { Findings = "Infiltration" },  // false positive
+            Case("nih", false, 0.125, 0.125) with { Findings = "Effusion|Mass" }, // correct
+            Case("tbx", true, 0.875, 0.875) with { Findings = "Tuberculosis" },  // positives are not split
+        ];
+
+        var byFinding = EnsembleEvaluation.Compute(cases).NegativesByFinding!;
+
+        Assert.Equal(["noFinding", "otherFindings"], byFinding.Keys.ToArray());
+        Assert.Equal((2, 0), (byFinding["noFinding"].N, byFinding["noFinding"].Tb));
+        Assert.Equal(1.0, byFinding["noFinding"].Ensemble.Specificity);
+        Assert.Equal(2, byFinding["otherFindings"].N);
+        Assert.Equal(0.5, byFinding["otherFindings"].Ensemble.Specificity);
+        Assert.Null(EnsembleEvaluation.Compute([Case("x", false, 0.1, 0.1)]).NegativesByFinding);
+    }
 }
