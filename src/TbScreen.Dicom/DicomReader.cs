@@ -61,18 +61,6 @@ public sealed class DicomReader : IDicomReader
         return Parse(buffer.ToArray(), sourceName);
     }
 
-    /// <summary>
-    /// True when the bytes look like DICOM (a DICM prefix at byte 128, or a recognisable bare dataset at byte 0), so a
-    /// caller can tell "not DICOM at all" from "DICOM, but broken" without parsing.
-    /// </summary>
-    public static bool LooksLikeDicom(byte[] bytes)
-    {
-        ArgumentNullException.ThrowIfNull(bytes);
-        bool hasPreamble = bytes.Length >= PreambleLength + 4
-            && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
-        return hasPreamble || LooksLikeBareDataset(bytes, out _);
-    }
-
     /// <summary>Parses a complete file held in memory.</summary>
     public DicomFile Parse(byte[] bytes, string sourceName)
     {
@@ -89,12 +77,11 @@ public sealed class DicomReader : IDicomReader
 
     private DicomFile ParseCore(byte[] bytes, string source)
     {
-        bool hasPreamble = bytes.Length >= PreambleLength + 4
-            && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
+        bool hasPreamble = DicomSniffer.HasPart10Prefix(bytes);
         int position = hasPreamble ? PreambleLength + 4 : 0;
         var meta = new DicomDataset();
 
-        if (!hasPreamble && !LooksLikeBareDataset(bytes, out _))
+        if (!hasPreamble && !DicomSniffer.LooksLikeBareDataset(bytes, bytes.Length, out _))
         {
             throw new DicomException("not a DICOM file: no DICM prefix at byte 128 and no recognisable dataset at byte 0");
         }
@@ -115,7 +102,7 @@ public sealed class DicomReader : IDicomReader
         if (string.IsNullOrEmpty(tsUid))
         {
             // Bare datasets (and files missing the UID) are implicit VR LE unless the bytes say otherwise.
-            syntax = LooksLikeBareDataset(bytes.AsSpan(position).ToArray(), out var detected) ? detected : TransferSyntax.ImplicitVrLittleEndian;
+            syntax = DicomSniffer.LooksLikeBareDataset(bytes.AsSpan(position), bytes.Length - position, out var detected) ? detected : TransferSyntax.ImplicitVrLittleEndian;
         }
         else
         {
@@ -162,10 +149,6 @@ public sealed class DicomReader : IDicomReader
             throw new DicomException($"deflated dataset is corrupt: {e.Message}", inner: e);
         }
     }
-
-    /// <summary>See <see cref="DicomSniffer.LooksLikeBareDataset"/>.</summary>
-    internal static bool LooksLikeBareDataset(byte[] bytes, out TransferSyntax syntax) =>
-        DicomSniffer.LooksLikeBareDataset(bytes, bytes.Length, out syntax);
 
     private static ushort ReadUInt16Le(byte[] b, int i) => (ushort)(b[i] | (b[i + 1] << 8));
 }

@@ -9,7 +9,7 @@ public static class ImageIdentity
     public static string? PeekSopInstanceUid(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (RadiographFiles.IsRaster(bytes.AsSpan(0, Math.Min(8, bytes.Length))) || !DicomReader.LooksLikeDicom(bytes))
+        if (RadiographFiles.IsRaster(bytes.AsSpan(0, Math.Min(8, bytes.Length))) || !DicomSniffer.IsDicom(bytes, bytes.Length))
         {
             return null;
         }

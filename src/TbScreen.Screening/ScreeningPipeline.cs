@@ -181,7 +181,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
             return new Ingested(raster, Deidentified(raster.Metadata), null);
         }
 
-        if (!DicomReader.LooksLikeDicom(bytes))
+        if (!DicomSniffer.IsDicom(bytes, bytes.Length))
         {
             throw new ImageDecodeException(source, "not a DICOM, PNG or JPEG file");
         }

@@ -98,6 +98,9 @@ public sealed class LossyTransferSyntaxTests
         double rmse = Math.Sqrt(stored.Zip(decoded, (a, b) => (double)(a - b) * (a - b)).Average());
         Assert.True(rmse <= maxRmseFraction * fullScale, $"{name}: RMSE {rmse:F2} above {maxRmseFraction:P0} of full scale");
         Assert.True(stored.Zip(decoded, (a, b) => Math.Abs(a - b)).Max() <= maxAbsError);
-        Assert.NotEqual(0, rmse + (uid == TransferSyntax.JpegLsNearLosslessUid ? 1 : 0)); // lossy really is lossy
+        if (uid != TransferSyntax.JpegLsNearLosslessUid)
+        {
+            Assert.NotEqual(0, rmse); // lossy really is lossy (NEAR=2 may legitimately reproduce smooth data exactly)
+        }
     }
 }
