@@ -1,13 +1,16 @@
 using TbScreen.Web.Hosting;
 
-// The TbScreen web host: the REST API today, the Blazor dashboard next. Everything is wired in
-// Hosting/ so this file stays a table of contents.
+// The TbScreen web host: the REST API and the Blazor dashboard. Everything is wired in Hosting/ so this file
+// stays a table of contents.
 var builder = WebApplication.CreateBuilder(args);
-builder.AddTbScreenApi();
+builder.AddTbScreenApi();       // options, ProblemDetails, screening layers, jobs, reports, OpenAPI
+builder.AddTbScreenSecurity();  // Identity with cookies, roles and policies, lockout, first-run admin
+builder.AddTbScreenDashboard(); // Blazor Web App, interactive server rendering
 
 var app = builder.Build();
-app.UseTbScreenApi();
+app.UseTbScreen();
 app.MapTbScreenApi();
+app.MapTbScreenDashboard();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

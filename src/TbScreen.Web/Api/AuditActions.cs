@@ -1,12 +1,21 @@
 namespace TbScreen.Web.Api;
 
-/// <summary>The audit log's action names for the API; stable strings, since reports filter on them.</summary>
+/// <summary>The audit log's action names; stable strings, since reports filter on them.</summary>
 internal static class AuditActions
 {
     public const string ScreeningUploaded = "screening.upload";
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
+    public const string ImageViewed = "screening.image.view";
+    public const string ReviewRecorded = "screening.review";
     public const string JobCreated = "job.create";
     public const string JobCompleted = "job.completed";
     public const string JobStopped = "job.stopped";
+    public const string SignedIn = "auth.signin";
+    public const string SignInFailed = "auth.signin.failed";
+    public const string SignInLockedOut = "auth.signin.lockedout";
+    public const string SignedOut = "auth.signout";
+    public const string UserCreated = "user.create";
+    public const string UserRolesChanged = "user.roles";
+    public const string UserPasswordSet = "user.password";
 }

@@ -1,26 +1,30 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using TbScreen.Imaging;
 using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Api.Contracts;
 using TbScreen.Web.Configuration;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Viewing;
 
 namespace TbScreen.Web.Api;
 
-/// <summary>POST /api/screenings (upload), GET /api/screenings/{id}, GET /api/screenings/{id}/heatmap.</summary>
+/// <summary>Upload and read screening results, their heatmap and the radiograph at a chosen window.</summary>
 internal static class ScreeningEndpoints
 {
     public static RouteGroupBuilder MapScreeningEndpoints(this RouteGroupBuilder api)
     {
-        var screenings = api.MapGroup("/screenings").WithTags("Screenings");
+        var screenings = api.MapGroup("/screenings").WithTags("Screenings").RequireAuthorization(Policies.Screen);
         long maxBytes = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<TbScreenOptions>>().Value.Uploads.MaxBytes;
 
         screenings.MapPost("/", UploadAsync)
             .WithName("CreateScreening")
-            .WithSummary("Upload one radiograph (DICOM, PNG or JPEG) and screen it")
+            .WithSummary("Upload one radiograph (DICOM, PNG or JPEG, judged by content) and screen it")
             .WithDescription("Same SOP Instance UID and model version as a stored result: that result is returned, not recomputed. " + ResearchNotice.Text)
-            // Why no antiforgery: this is a JSON API called with explicit requests, not a cookie-authenticated
-            // browser form. The dashboard's forms (next issue, cookie auth) must keep antiforgery on.
+            // Why no antiforgery token: scripts call this with the cookie from POST /api/auth/login. The cookie is
+            // SameSite=Strict, so a cross-site page cannot make a browser send it (docs/dashboard.md, Security).
             .DisableAntiforgery()
             // Kestrel enforces this while reading (chunked bodies); UploadSizeGuardMiddleware answers 413 up front.
             .WithMetadata(new RequestSizeLimitAttribute(maxBytes))
@@ -32,7 +36,7 @@ internal static class ScreeningEndpoints
 
         screenings.MapGet("/{id:long}", GetAsync)
             .WithName("GetScreening")
-            .WithSummary("A stored screening result")
+            .WithSummary("A stored screening result (the view is audited)")
             .Produces<ScreeningResultResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -41,10 +45,25 @@ internal static class ScreeningEndpoints
             .WithSummary("The result's CAM heatmap over the model input, as base64 float32 values in [0, 1]")
             .Produces<HeatmapResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        screenings.MapGet("/{id:long}/heatmap.png", GetHeatmapPngAsync)
+            .WithName("GetScreeningHeatmapPng")
+            .WithSummary("The heatmap as a colour PNG with alpha, for overlaying on the model's letterboxed square input")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        screenings.MapGet("/{id:long}/image", GetImageAsync)
+            .WithName("GetScreeningImage")
+            .WithSummary("The stored radiograph as an 8-bit grey PNG at a window centre/width (modality units)")
+            .WithDescription("Without center and width: the file's VOI window, else its min..max. maxSize (default 1024) bounds the "
+                + "longer side; larger images are subsampled. The window used is echoed in X-Window-Center and X-Window-Width.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return screenings;
     }
 
-    private static async Task<IResult> UploadAsync(IFormFile? file, UploadScreening uploads, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(IFormFile? file, UploadScreening uploads, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
@@ -52,7 +71,14 @@ internal static class ScreeningEndpoints
         }
 
         string fileName = Path.GetFileName(file.FileName);
-        var stored = await uploads.ScreenAsync(file, fileName, cancellationToken);
+        await using var content = file.OpenReadStream();
+        var upload = await uploads.ScreenAsync(content, fileName, ApiActors.Of(user), cancellationToken);
+        if (upload.Refusal is { } refusal)
+        {
+            return ScreeningProblems.UnsupportedType(fileName, refusal);
+        }
+
+        var stored = upload.Stored!;
         if (stored.Outcome.Status != ScreeningStatus.Ok)
         {
             return ScreeningProblems.NotScreenable(stored.Outcome, fileName, stored.ResultId);
@@ -61,7 +87,7 @@ internal static class ScreeningEndpoints
         return TypedResults.Created(ResponseMapper.ResultLocation(stored.ResultId), ResponseMapper.ToResponse(stored, fileName));
     }
 
-    private static async Task<IResult> GetAsync(long id, IScreeningStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(long id, IScreeningStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var stored = await store.GetResultAsync(id, cancellationToken);
         if (stored is null)
@@ -69,11 +95,11 @@ internal static class ScreeningEndpoints
             return ScreeningProblems.ResultNotFound(id);
         }
 
-        await store.RecordAsync(ApiActors.Anonymous, AuditActions.ResultViewed, $"result/{id}", cancellationToken: cancellationToken);
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.ResultViewed, $"result/{id}", "api", cancellationToken);
         return TypedResults.Ok(ResponseMapper.ToResponse(stored, fromStore: true));
     }
 
-    private static async Task<IResult> GetHeatmapAsync(long id, IScreeningStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetHeatmapAsync(long id, IScreeningStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var stored = await store.GetResultAsync(id, cancellationToken);
         if (stored?.Outcome.Heatmap is not { } heatmap)
@@ -81,7 +107,64 @@ internal static class ScreeningEndpoints
             return stored is null ? ScreeningProblems.ResultNotFound(id) : ScreeningProblems.HeatmapNotFound(id);
         }
 
-        await store.RecordAsync(ApiActors.Anonymous, AuditActions.HeatmapViewed, $"result/{id}", cancellationToken: cancellationToken);
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.HeatmapViewed, $"result/{id}", cancellationToken: cancellationToken);
         return TypedResults.Ok(ResponseMapper.ToResponse(heatmap));
     }
+
+    // The PNG renderings are not audited one by one: the viewer fetches them on every window change, and the page or
+    // GET /api/screenings/{id} that shows them records the view.
+    private static async Task<IResult> GetHeatmapPngAsync(long id, IScreeningStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetResultAsync(id, cancellationToken);
+        if (stored?.Outcome.Heatmap is not { } heatmap)
+        {
+            return stored is null ? ScreeningProblems.ResultNotFound(id) : ScreeningProblems.HeatmapNotFound(id);
+        }
+
+        NoStore(http);
+        return TypedResults.File(HeatmapPng.Encode(heatmap), "image/png");
+    }
+
+    private static async Task<IResult> GetImageAsync(
+        long id, double? center, double? width, int? maxSize, StoredImages images, HttpContext http, CancellationToken cancellationToken)
+    {
+        if ((center is null) != (width is null))
+        {
+            return Bad("Give both center and width, or neither.");
+        }
+
+        if (width is < 1 || center is double c && !double.IsFinite(c) || width is double w && !double.IsFinite(w))
+        {
+            return Bad("The window width must be at least 1 and both values finite.");
+        }
+
+        if (maxSize is < 16 or > 8192)
+        {
+            return Bad("maxSize must be between 16 and 8192.");
+        }
+
+        var (radiograph, problem, detail) = await images.LoadAsync(id, cancellationToken);
+        switch (problem)
+        {
+            case StoredImages.Problem.ResultNotFound:
+                return ScreeningProblems.ResultNotFound(id);
+            case StoredImages.Problem.ContentMissing:
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not stored", detail: $"Result {id}: {detail}.");
+            case StoredImages.Problem.Undecodable:
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image cannot be displayed", detail: $"Result {id}: {detail}");
+        }
+
+        DisplayWindow? window = center is double wc && width is double ww ? new DisplayWindow(wc, ww) : null;
+        var rendered = WindowLevelRenderer.Render(radiograph!, window, maxSize ?? WindowLevelRenderer.DefaultMaxSize);
+        http.Response.Headers["X-Window-Center"] = rendered.Window.Center.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Window-Width"] = rendered.Window.Width.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        NoStore(http);
+        return TypedResults.File(GrayPngWriter.Encode(rendered.Pixels, rendered.Width, rendered.Height), "image/png");
+    }
+
+    private static IResult Bad(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid window", detail: detail);
+
+    /// <summary>Patient images must not linger in shared caches or the browser's disk cache.</summary>
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store, private";
 }

@@ -9,21 +9,39 @@ internal static class ScreeningProblems
     public static string TypeFor(string code) => "urn:tbscreen:problem:" + code;
 
     /// <summary>
-    /// 422: the upload arrived but is not something we can screen. The screening status code is both the end of the
-    /// type URI and the "screeningStatus" extension ("status" is taken: RFC 9457 reserves it for the HTTP status).
+    /// The upload could not be screened. A malformed file (invalid DICOM, unreadable image) is the client's error: 400.
+    /// A well-formed file we cannot screen (not a chest X-ray, an unsupported transfer syntax) is 422, and a failure
+    /// in our own processing 500. The status code is both the end of the type URI and the "screeningStatus" extension
+    /// ("status" is taken: RFC 9457 reserves it for the HTTP status).
     /// </summary>
     public static IResult NotScreenable(ScreeningOutcome outcome, string fileName, long? resultId) => TypedResults.Problem(
-        statusCode: StatusCodes.Status422UnprocessableEntity,
-        title: "The file could not be screened",
-        detail: outcome.Error,
+        statusCode: HttpStatusFor(outcome.Status),
+        title: $"{fileName} could not be screened",
+        detail: $"{fileName}: {outcome.Error}",
         type: TypeFor(outcome.Status.ToCode()),
         extensions: new Dictionary<string, object?>
         {
             ["screeningStatus"] = outcome.Status.ToCode(),
             ["fileName"] = fileName,
+            ["reason"] = outcome.Error,
             ["resultId"] = resultId,
             ["notice"] = ResearchNotice.Text,
         });
+
+    public static int HttpStatusFor(ScreeningStatus status) => status switch
+    {
+        ScreeningStatus.InvalidDicom or ScreeningStatus.UnreadableImage => StatusCodes.Status400BadRequest,
+        ScreeningStatus.ProcessingFailed => StatusCodes.Status500InternalServerError,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    /// <summary>400: the content is not DICOM, PNG or JPEG (sniffed), so it was neither screened nor stored.</summary>
+    public static IResult UnsupportedType(string fileName, string reason) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: $"{fileName} is not a supported image",
+        detail: $"{fileName}: {reason}",
+        type: TypeFor("unsupported-file-type"),
+        extensions: new Dictionary<string, object?> { ["fileName"] = fileName, ["reason"] = reason });
 
     public static IResult MissingFile() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,

@@ -3,16 +3,33 @@ using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Web.Api;
 
-/// <summary>One upload: screen it (or find it stored) through the persistent service, and write the audit event.</summary>
-internal sealed class UploadScreening(PersistentScreeningService screening)
+/// <summary>What became of one upload: refused by type (nothing stored), or screened (successfully or not).</summary>
+public sealed record UploadOutcome(string FileName, StoredOutcome? Stored, string? Refusal)
 {
-    public async Task<StoredOutcome> ScreenAsync(IFormFile file, string fileName, CancellationToken cancellationToken)
+    public bool Screened => Stored is { Outcome.Status: ScreeningStatus.Ok };
+}
+
+/// <summary>
+/// One upload, from the API or the dashboard: sniff the type, screen it (or find it stored) through the persistent
+/// service, and write the audit event in the uploader's name.
+/// </summary>
+public sealed class UploadScreening(PersistentScreeningService screening)
+{
+    /// <param name="content">A seekable stream (the form reader and the dashboard both buffer uploads).</param>
+    public async Task<UploadOutcome> ScreenAsync(Stream content, string fileName, string actor, CancellationToken cancellationToken)
     {
-        await using var content = file.OpenReadStream();
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        if (UploadSniffer.Detect(content) == UploadSniffer.Kind.Unknown)
+        {
+            return new UploadOutcome(fileName, null, "not a DICOM, PNG or JPEG file (judged by its content, not its name)");
+        }
+
         // The service keeps the bytes in the content store and dedupes by SOP Instance UID (else SHA-256) and model
         // version; racing uploads of one image may each screen it, but the store keeps one row and returns it to all.
         var stored = await screening.ScreenAsync(content, fileName, cancellationToken);
-        await screening.Store.RecordAsync(ApiActors.Anonymous, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}", fileName, cancellationToken);
-        return stored;
+        await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}", fileName, cancellationToken);
+        return new UploadOutcome(fileName, stored, null);
     }
 }

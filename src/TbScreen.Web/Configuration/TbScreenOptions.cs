@@ -19,6 +19,8 @@ public sealed class TbScreenOptions
     public UploadOptions Uploads { get; set; } = new();
 
     public JobOptions Jobs { get; set; } = new();
+
+    public SecurityOptions Security { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -46,6 +48,37 @@ public sealed class JobOptions
     /// </summary>
     public List<string> AllowedRoots { get; set; } = [];
 
+    /// <summary>
+    /// Where files uploaded as a job are kept (one subfolder per job). Jobs may always read here: the host wrote
+    /// every file in it, after checking its type.
+    /// </summary>
+    public string UploadFolder { get; set; } = "data/uploads";
+
+    /// <summary>Most files one upload job may carry.</summary>
+    public int MaxFilesPerUpload { get; set; } = 500;
+
     /// <summary>Files screened at once within a job; each inference already uses several cores, so half of them.</summary>
     public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+}
+
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// The first admin's password when the database has no users yet. Unset, a random strong one is generated and
+    /// printed once. Set it (TbScreen__Security__InitialAdminPassword) for scripted setups and tests.
+    /// </summary>
+    public string? InitialAdminPassword { get; set; }
+
+    /// <summary>The first admin's user name.</summary>
+    public string InitialAdminUserName { get; set; } = "admin";
+
+    public LockoutSettings Lockout { get; set; } = new();
+}
+
+public sealed class LockoutSettings
+{
+    /// <summary>Failed sign-ins in a row before the account is locked.</summary>
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    public int Minutes { get; set; } = 15;
 }

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Options;
 using TbScreen.Web.Api;
 using TbScreen.Web.Configuration;
+using TbScreen.Web.Identity;
 using TbScreen.Web.Jobs;
+using TbScreen.Web.Reports;
+using TbScreen.Web.Reviews;
+using TbScreen.Web.Viewing;
 
 namespace TbScreen.Web.Hosting;
 
@@ -37,6 +41,13 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();
         services.AddScoped<UploadScreening>();
+        services.AddScoped<UploadJobs>();
+        services.AddSingleton<JobResults>();
+        services.AddSingleton<Worklist>();
+        services.AddScoped<ReviewService>();
+        services.AddScoped<StoredImages>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddScoped<UserAdministration>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -50,21 +61,37 @@ public static class TbScreenApiHostingExtensions
         return services;
     }
 
-    public static WebApplication UseTbScreenApi(this WebApplication app)
+    /// <summary>Identity, cookies, role policies and the first-run admin (Identity/IdentityRegistration.cs).</summary>
+    public static WebApplicationBuilder AddTbScreenSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddTbScreenIdentity(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The middleware, in order: errors as ProblemDetails, routing, who is calling, may they, antiforgery, size.</summary>
+    public static WebApplication UseTbScreen(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        // After authorization, so that an anonymous caller learns nothing but 401.
         app.UseMiddleware<UploadSizeGuardMiddleware>();
         return app;
     }
 
     public static WebApplication MapTbScreenApi(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().RequireAuthorization(Policies.AnyRole);
         var api = app.MapGroup("/api");
+        api.MapAuthEndpoints();
         api.MapScreeningEndpoints();
+        api.MapReviewEndpoints();
         api.MapJobEndpoints();
+        api.MapReportEndpoints();
+        api.MapAdminEndpoints();
         return app;
     }
 
@@ -75,6 +102,7 @@ public static class TbScreenApiHostingExtensions
         {
             options.Models = Path.GetFullPath(options.Models, environment.ContentRootPath);
             options.Store = Path.GetFullPath(options.Store, environment.ContentRootPath);
+            options.Jobs.UploadFolder = Path.GetFullPath(options.Jobs.UploadFolder, environment.ContentRootPath);
             options.Jobs.AllowedRoots = options.Jobs.AllowedRoots.Select(r => Path.GetFullPath(r, environment.ContentRootPath)).ToList();
             if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))
             {

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace TbScreen.Web.Jobs;
 
 /// <summary>What the worker needs to run a job, kept in the job's OptionsJson so it survives a restart.</summary>
-public sealed record FolderJobRequest(string Folder, bool Recursive)
+/// <param name="UploadedFiles">For an upload job: how many files were uploaded (its folder is the host's own); null for a server folder.</param>
+public sealed record FolderJobRequest(string Folder, bool Recursive, int? UploadedFiles = null)
 {
     /// <summary>
     /// Jobs the web host created carry a key with this prefix; the CLI's jobs share the database but are not ours to

@@ -3,7 +3,10 @@ using TbScreen.Web.Configuration;
 
 namespace TbScreen.Web.Jobs;
 
-/// <summary>What a job request may name: a folder at or below one of TbScreen:Jobs:AllowedRoots.</summary>
+/// <summary>
+/// What a job may read: a folder at or below one of TbScreen:Jobs:AllowedRoots, or the host's own upload folder
+/// (TbScreen:Jobs:UploadFolder), where upload jobs keep their files.
+/// </summary>
 public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
 {
     public enum Verdict
@@ -21,6 +24,11 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
     public Verdict Judge(string folder, out string fullPath)
     {
         fullPath = Path.GetFullPath(folder);
+        if (IsAtOrBelow(Resolve(fullPath), Resolve(options.Value.Jobs.UploadFolder)))
+        {
+            return Directory.Exists(fullPath) ? Verdict.Allowed : Verdict.NotFound;
+        }
+
         var roots = options.Value.Jobs.AllowedRoots;
         if (roots.Count == 0)
         {
@@ -38,7 +46,8 @@ public sealed class JobFolderPolicy(IOptions<TbScreenOptions> options)
 
     /// <summary>True when the (already resolved) path is at or below one of the roots.</summary>
     public bool IsUnderAllowedRoot(string realPath) =>
-        options.Value.Jobs.AllowedRoots.Any(root => IsAtOrBelow(realPath, Resolve(root)));
+        IsAtOrBelow(realPath, Resolve(options.Value.Jobs.UploadFolder))
+        || options.Value.Jobs.AllowedRoots.Any(root => IsAtOrBelow(realPath, Resolve(root)));
 
     private static bool IsAtOrBelow(string path, string root)
     {

@@ -12,6 +12,9 @@ public sealed record JobResponse
     public required string Id { get; init; }
     public required string Folder { get; init; }
     public bool Recursive { get; init; }
+
+    /// <summary>folder (a server folder an admin named) or upload (files a user uploaded as a job).</summary>
+    public string Kind { get; init; } = "folder";
     public required string State { get; init; }
     public required JobCounts Counts { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -22,3 +25,15 @@ public sealed record JobResponse
 
 /// <summary>done = succeeded + failed; failedByCode counts failures per status code (invalid-dicom, ...).</summary>
 public sealed record JobCounts(int Total, int Done, int Succeeded, int Failed, IReadOnlyDictionary<string, int> FailedByCode);
+
+/// <summary>One file of a job with its result: the job page's table and the CSV export.</summary>
+public sealed record JobResultRow(
+    long ItemId,
+    string File,
+    string Status,
+    string? Error,
+    long? ResultId,
+    string? Decision,
+    double? Ensemble,
+    string? Flag,
+    string? FlagReason);

@@ -1,4 +1,5 @@
 using TbScreen.Screening.Persistence;
+using TbScreen.Web.Jobs;
 
 namespace TbScreen.Web.Api.Contracts;
 
@@ -8,7 +9,7 @@ internal static class JobResponseMapper
     /// The store keeps created/updated times only, so: started = created once the job left the queue (jobs start
     /// within moments of being queued unless another job is running), finished = the last update of a job that ended.
     /// </summary>
-    public static JobResponse ToResponse(BatchJobInfo job, IReadOnlyList<BatchJobItemInfo> items, bool recursive)
+    public static JobResponse ToResponse(BatchJobInfo job, IReadOnlyList<BatchJobItemInfo> items, FolderJobRequest? request)
     {
         var failedByCode = items
             .Where(i => !i.IsPending && i.Status != "ok")
@@ -20,7 +21,8 @@ internal static class JobResponseMapper
         {
             Id = job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Folder = job.Inputs.FirstOrDefault() ?? "",
-            Recursive = recursive,
+            Recursive = request?.Recursive ?? true,
+            Kind = request?.UploadedFiles is null ? "folder" : "upload",
             State = job.State == BatchJobStates.Created ? "queued" : job.State,
             Counts = new JobCounts(job.Total, job.Succeeded + job.Failed, job.Succeeded, job.Failed, failedByCode),
             CreatedAt = Utc(job.CreatedAt),

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Identity;
+
+/// <summary>
+/// At start: migrates the accounts schema, makes sure the four roles exist, and when there is no user at all creates
+/// the admin and prints how to sign in (once: the next start finds a user and prints nothing).
+/// </summary>
+internal sealed class AccountsBootstrap(
+    IServiceProvider services,
+    IOptions<PersistenceOptions> persistence,
+    IOptions<TbScreenOptions> options,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    IConfiguration configuration,
+    FirstRunConsole console,
+    ILogger<AccountsBootstrap> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (persistence.Value.MigrateOnStartup)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Database.MigrateAsync(cancellationToken);
+        }
+
+        await using var seeding = services.CreateAsyncScope();
+        var roles = seeding.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (string role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"create role {role}");
+            }
+        }
+
+        var users = seeding.ServiceProvider.GetRequiredService<UserManager<TbScreenUser>>();
+        if (await users.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var security = options.Value.Security;
+        bool generated = string.IsNullOrEmpty(security.InitialAdminPassword);
+        string password = generated ? GeneratePassword() : security.InitialAdminPassword!;
+        var admin = new TbScreenUser(security.InitialAdminUserName);
+        Check(await users.CreateAsync(admin, password), "create the initial admin (TbScreen:Security:InitialAdminPassword must satisfy the password rules)");
+        Check(await users.AddToRoleAsync(admin, Roles.Admin), "give the initial admin its role");
+        logger.LogWarning("Created the initial admin account {User}", admin.UserName);
+
+        // Printed once the server listens, so the address is the real one.
+        lifetime.ApplicationStarted.Register(() => Announce(admin.UserName!, generated ? password : null));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>24 characters from all four classes Identity asks for, from a CSPRNG.</summary>
+    internal static string GeneratePassword()
+    {
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower = "abcdefghijkmnopqrstuvwxyz", digits = "23456789", symbols = "-_.!@#%+=";
+        string all = upper + lower + digits + symbols;
+        var chars = new char[24];
+        chars[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
+        chars[1] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
+        chars[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
+        chars[3] = symbols[RandomNumberGenerator.GetInt32(symbols.Length)];
+        for (int i = 4; i < chars.Length; i++)
+        {
+            chars[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
+        }
+
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
+
+    private void Announce(string userName, string? password)
+    {
+        string url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? configuration["urls"] ?? "http://127.0.0.1:5080";
+        var w = console.Writer;
+        w.WriteLine();
+        w.WriteLine("==================================================================");
+        w.WriteLine(" TbScreen: first run, an admin account was created.");
+        w.WriteLine($"   Sign in at  {url.TrimEnd('/')}{IdentityRegistration.SignInPath}");
+        w.WriteLine($"   User name   {userName}");
+        w.WriteLine(password is null
+            ? "   Password    the one set in TbScreen:Security:InitialAdminPassword"
+            : $"   Password    {password}");
+        w.WriteLine("   Change it on the Users page (Admin > Users > your account > Set password).");
+        w.WriteLine("   This is shown once; it is not stored anywhere in clear text.");
+        w.WriteLine("==================================================================");
+        w.WriteLine();
+        w.Flush();
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: " + string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

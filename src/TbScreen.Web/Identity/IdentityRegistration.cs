@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Identity;
+
+/// <summary>Identity with cookies, the role policies, lockout and the first-run admin.</summary>
+internal static class IdentityRegistration
+{
+    public const string SignInPath = "/signin";
+
+    public static IServiceCollection AddTbScreenIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var security = configuration.GetSection(TbScreenOptions.SectionName).GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddScoped<AccountsDbContext>(sp => AccountsDbContextFactory.Create(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddIdentityCore<TbScreenUser>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                options.User.RequireUniqueEmail = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = security.Lockout.MaxFailedAttempts;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Lockout.Minutes);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = SignInPath;
+            cookie.AccessDeniedPath = "/access-denied";
+            cookie.Cookie.Name = "tbscreen.auth";
+            cookie.Cookie.HttpOnly = true;
+            // Strict: a cross-site page cannot make the browser send it, which is what protects the cookie-authenticated
+            // JSON API (scripts send no antiforgery token) from cross-site request forgery.
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            // Scripts and fetch calls want a status code, not a redirect to an HTML sign-in page.
+            cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Screen, p => p.RequireRole(Policies.ScreenRoles))
+            .AddPolicy(Policies.Review, p => p.RequireRole(Roles.Radiologist))
+            .AddPolicy(Policies.Audit, p => p.RequireRole(Policies.AuditRoles))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AnyRole, p => p.RequireRole(Roles.All));
+        services.AddCascadingAuthenticationState();
+
+        services.AddSingleton<FirstRunConsole>();
+        services.AddScoped<SignInService>();
+        services.AddHostedService<AccountsBootstrap>();
+        return services;
+    }
+
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (IsApi(context.Request))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    internal static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
+}

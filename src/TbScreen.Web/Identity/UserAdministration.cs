@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Api;
+
+namespace TbScreen.Web.Identity;
+
+public sealed record UserSummary(string Id, string UserName, IReadOnlyList<string> Roles, bool LockedOut);
+
+/// <summary>The admin's user management (page and API): create users, set roles and passwords; every change audited.</summary>
+public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeningStore store)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await users.Users.OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+        var list = new List<UserSummary>();
+        foreach (var user in all)
+        {
+            var roles = await users.GetRolesAsync(user);
+            list.Add(new UserSummary(user.Id, user.UserName!, roles.Order(StringComparer.Ordinal).ToList(), await users.IsLockedOutAsync(user)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Null on success, else the reasons (Identity's password rules, unknown roles, a taken name).</summary>
+    public async Task<string?> CreateAsync(string userName, string password, IReadOnlyCollection<string> roles, string actor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(userName))
+        {
+            return "Give a user name.";
+        }
+
+        if (roles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
+        {
+            return $"Unknown role '{unknown}'; roles are {string.Join(", ", Roles.All)}.";
+        }
+
+        var user = new TbScreenUser(userName.Trim());
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return Describe(created);
+        }
+
+        if (roles.Count > 0)
+        {
+            var added = await users.AddToRolesAsync(user, roles);
+            if (!added.Succeeded)
+            {
+                return Describe(added);
+            }
+        }
+
+        await store.RecordAsync(actor, AuditActions.UserCreated, $"user/{user.UserName}", string.Join(",", roles), cancellationToken);
+        return null;
+    }
+
+    public async Task<string?> SetRolesAsync(string userName, IReadOnlyCollection<string> roles, string actor, CancellationToken cancellationToken = default)
+    {
+        if (roles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
+        {
+            return $"Unknown role '{unknown}'.";
+        }
+
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return $"There is no user {userName}.";
+        }
+
+        var current = await users.GetRolesAsync(user);
+        if (string.Equals(userName, actor, StringComparison.Ordinal) && current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin))
+        {
+            return "You cannot remove your own admin role (someone must be able to manage users).";
+        }
+
+        var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
+        var added = removed.Succeeded ? await users.AddToRolesAsync(user, roles.Except(current)) : removed;
+        if (!added.Succeeded)
+        {
+            return Describe(added);
+        }
+
+        await store.RecordAsync(actor, AuditActions.UserRolesChanged, $"user/{userName}", string.Join(",", roles), cancellationToken);
+        return null;
+    }
+
+    public async Task<string?> SetPasswordAsync(string userName, string password, string actor, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return $"There is no user {userName}.";
+        }
+
+        string token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, password);
+        if (!reset.Succeeded)
+        {
+            return Describe(reset);
+        }
+
+        await users.SetLockoutEndDateAsync(user, null);
+        await store.RecordAsync(actor, AuditActions.UserPasswordSet, $"user/{userName}", cancellationToken: cancellationToken);
+        return null;
+    }
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

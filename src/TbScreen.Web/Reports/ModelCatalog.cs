@@ -1,0 +1,273 @@
+using System.Text.Json;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+using Microsoft.Extensions.Options;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Reports;
+
+/// <summary>
+/// What the models folder holds for people to read: bundles (folders with metadata.json) with their model card, the
+/// ensemble and evaluation files, and the pruning, robustness and fairness reports. Read from disk on every call
+/// (a few small files) so a report written while the host runs shows up. Only files this catalog lists may be
+/// downloaded (<see cref="IsKnownFile"/>): never model weights, split lists or anything outside the folder.
+/// </summary>
+public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
+{
+    public const string EvaluationFolder = "evaluation";
+    public const string FairnessFolder = "fairness";
+
+    private static readonly string[] ReportExtensions = [".json", ".svg", ".csv", ".html", ".md"];
+
+    // Raw HTML off: a model card is text, never markup or script.
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UsePipeTables().DisableHtml().Build();
+
+    public string Root => options.Value.Models;
+
+    public IReadOnlyList<BundleCard> Bundles()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(Root)
+            .Where(d => File.Exists(Path.Combine(d, "metadata.json")))
+            .OrderBy(d => d, StringComparer.Ordinal)
+            .Select(ReadBundle)
+            .ToList();
+    }
+
+    /// <summary>The site's operating threshold on the ensemble probability (models/ensemble.json), if readable.</summary>
+    public double? EnsembleThreshold()
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "ensemble.json")));
+            return doc.RootElement.TryGetProperty("threshold", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Each bundle's operating threshold (metadata.json thresholds.operatingValue).</summary>
+    public IReadOnlyDictionary<string, double> MemberThresholds() => Bundles()
+        .Where(b => b.Metadata is { } m && m.TryGetProperty("thresholds", out var t) && t.TryGetProperty("operatingValue", out var v) && v.ValueKind == JsonValueKind.Number)
+        .ToDictionary(b => b.Name, b => b.Metadata!.Value.GetProperty("thresholds").GetProperty("operatingValue").GetDouble(), StringComparer.Ordinal);
+
+    /// <summary>Pretty JSON of a file relative to the models folder, or null when absent.</summary>
+    public string? JsonFile(string relative)
+    {
+        string path = Path.Combine(Root, relative);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true });
+        }
+        catch (JsonException e)
+        {
+            return $"{relative}: not valid JSON ({e.Message})";
+        }
+    }
+
+    /// <summary>SVG plots of a folder relative to the models folder ("" for the root).</summary>
+    public IReadOnlyList<string> Plots(string folder) => FilesIn(folder, ".svg");
+
+    /// <summary>Every report that exists: per bundle pruning.json and robustness.json, and fairness/fairness.json.</summary>
+    public IReadOnlyList<ReportDocument> Reports()
+    {
+        var reports = new List<ReportDocument>();
+        if (!Directory.Exists(Root))
+        {
+            return reports;
+        }
+
+        foreach (string bundle in Directory.EnumerateDirectories(Root).Where(d => File.Exists(Path.Combine(d, "metadata.json"))).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(bundle);
+            foreach (string kind in new[] { ReportKinds.Pruning, ReportKinds.Robustness })
+            {
+                if (File.Exists(Path.Combine(bundle, kind + ".json")))
+                {
+                    reports.Add(ReadReport(kind, name, $"{name}/{kind}.json", [$"{name}/{kind}.json"]));
+                }
+            }
+        }
+
+        if (File.Exists(Path.Combine(Root, FairnessFolder, "fairness.json")))
+        {
+            var downloads = FilesIn(FairnessFolder, ".json", ".html", ".csv");
+            reports.Add(ReadReport(ReportKinds.Fairness, FairnessFolder, $"{FairnessFolder}/fairness.json", downloads));
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// True only for report files the catalog shows: .json/.svg/.csv/.html/.md directly inside a bundle folder, the
+    /// evaluation or fairness folder, or ensemble.json. The check is on the listing, not on string tricks with the path.
+    /// </summary>
+    public bool IsKnownFile(string relative, out string fullPath)
+    {
+        fullPath = "";
+        if (string.IsNullOrWhiteSpace(relative) || relative.Contains('\\', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var known = KnownFiles();
+        if (!known.Contains(relative))
+        {
+            return false;
+        }
+
+        fullPath = Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+        return true;
+    }
+
+    public HashSet<string> KnownFiles()
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(Root))
+        {
+            return known;
+        }
+
+        if (File.Exists(Path.Combine(Root, "ensemble.json")))
+        {
+            known.Add("ensemble.json");
+        }
+
+        var folders = Directory.EnumerateDirectories(Root)
+            .Where(d => File.Exists(Path.Combine(d, "metadata.json")))
+            .Select(Path.GetFileName)
+            .Append(EvaluationFolder)
+            .Append(FairnessFolder);
+        foreach (string? folder in folders)
+        {
+            foreach (string file in FilesIn(folder!, ReportExtensions))
+            {
+                known.Add(file);
+            }
+        }
+
+        return known;
+    }
+
+    public static string ContentType(string relative) => Path.GetExtension(relative).ToLowerInvariant() switch
+    {
+        ".svg" => "image/svg+xml",
+        ".json" => "application/json",
+        ".csv" => "text/csv; charset=utf-8",
+        ".html" => "text/html; charset=utf-8",
+        ".md" => "text/markdown; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+
+    internal static string RenderMarkdown(string markdown)
+    {
+        var document = Markdig.Markdown.Parse(markdown, Markdown);
+        // Links keep http(s), mailto and relative targets; javascript: and data: become inert.
+        foreach (var link in document.Descendants<LinkInline>())
+        {
+            string url = (link.Url ?? "").Trim();
+            if (url.Contains(':', StringComparison.Ordinal) && !(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+                || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)))
+            {
+                link.Url = "#";
+            }
+        }
+
+        return document.ToHtml(Markdown);
+    }
+
+    private BundleCard ReadBundle(string folder)
+    {
+        string name = Path.GetFileName(folder);
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metadata.json")));
+            var metadata = doc.RootElement.Clone();
+            string? version = metadata.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            string readme = Path.Combine(folder, "README.md");
+            string? card = File.Exists(readme) ? RenderMarkdown(File.ReadAllText(readme)) : null;
+            return new BundleCard(name, version, card, metadata, FilesIn(name, ".svg"), null);
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return new BundleCard(name, null, null, null, [], $"{name}/metadata.json: {e.Message}");
+        }
+    }
+
+    private ReportDocument ReadReport(string kind, string owner, string relative, IReadOnlyList<string> downloads)
+    {
+        string folder = Path.GetDirectoryName(relative)!.Replace('\\', '/');
+        var plots = FilesIn(folder, ".svg");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, relative)));
+            var root = doc.RootElement;
+            string? summary = Str(root, "summary");
+            string? version = Str(root, "modelVersion");
+            var tables = new List<ReportTable>();
+            if (root.TryGetProperty("tables", out var t) && t.ValueKind == JsonValueKind.Array)
+            {
+                tables.AddRange(t.EnumerateArray().Select(ReadTable));
+            }
+
+            return new ReportDocument(kind, owner, relative, summary, version, tables, plots, downloads, null);
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+        {
+            return new ReportDocument(kind, owner, relative, null, null, [], plots, downloads, $"{relative}: not a readable report ({e.Message})");
+        }
+    }
+
+    private static ReportTable ReadTable(JsonElement table)
+    {
+        string title = Str(table, "title") ?? "";
+        var columns = table.TryGetProperty("columns", out var c) && c.ValueKind == JsonValueKind.Array
+            ? c.EnumerateArray().Select(Cell).ToList()
+            : [];
+        var rows = table.TryGetProperty("rows", out var r) && r.ValueKind == JsonValueKind.Array
+            ? r.EnumerateArray().Where(row => row.ValueKind == JsonValueKind.Array).Select(row => (IReadOnlyList<string>)row.EnumerateArray().Select(Cell).ToList()).ToList()
+            : [];
+        return new ReportTable(title, columns, rows);
+    }
+
+    /// <summary>Cells are strings by contract; numbers and others are shown as their JSON text rather than dropped.</summary>
+    private static string Cell(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString() ?? "",
+        JsonValueKind.Null => "",
+        _ => e.GetRawText(),
+    };
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+
+    private IReadOnlyList<string> FilesIn(string folder, params string[] extensions)
+    {
+        string path = Path.Combine(Root, folder);
+        if (!Directory.Exists(path))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(path)
+            .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
+            // A link could point anywhere on disk: only regular files are offered.
+            .Where(f => new FileInfo(f).LinkTarget is null)
+            .Select(f => (folder.Length == 0 ? "" : folder + "/") + Path.GetFileName(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}

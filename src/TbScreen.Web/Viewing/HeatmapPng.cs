@@ -1,0 +1,41 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using TbScreen.Inference.Heatmaps;
+
+namespace TbScreen.Web.Viewing;
+
+/// <summary>
+/// The CAM heatmap as an RGBA PNG for overlaying: a jet-like colour ramp with alpha rising with the value, so cold
+/// regions leave the radiograph visible. It covers the model's letterboxed square input, so the viewer lays it
+/// over a square box in which the radiograph is centred (object-fit: contain) and the two line up.
+/// </summary>
+public static class HeatmapPng
+{
+    public static byte[] Encode(Heatmap heatmap)
+    {
+        ArgumentNullException.ThrowIfNull(heatmap);
+        using var image = new Image<Rgba32>(heatmap.Width, heatmap.Height);
+        for (int y = 0; y < heatmap.Height; y++)
+        {
+            for (int x = 0; x < heatmap.Width; x++)
+            {
+                image[x, y] = Colour(heatmap.Values[(y * heatmap.Width) + x]);
+            }
+        }
+
+        using var output = new MemoryStream();
+        image.Save(output, new PngEncoder { ColorType = PngColorType.RgbWithAlpha });
+        return output.ToArray();
+    }
+
+    /// <summary>Blue → cyan → yellow → red for v in [0, 1]; alpha = 0.85 v.</summary>
+    internal static Rgba32 Colour(float value)
+    {
+        float v = float.IsFinite(value) ? Math.Clamp(value, 0f, 1f) : 0f;
+        float r = Math.Clamp((4 * v) - 1.5f, 0, 1);
+        float g = Math.Clamp(1.5f - Math.Abs((4 * v) - 2), 0, 1);
+        float b = Math.Clamp(1.5f - (4 * v), 0, 1);
+        return new Rgba32(r, g, b, 0.85f * v);
+    }
+}
