@@ -8,6 +8,26 @@ using TbScreen.Dicom.Pixels;
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--url http://127.0.0.1:5080] [--user admin]
+//            [--password P | env TBSCREEN_LOAD_PASSWORD] [--concurrency 4] [--requests 40] [--warmup 2]
+if (args.Length > 0 && args[0] == "load")
+{
+    string? password = ArgValue("--password") ?? Environment.GetEnvironmentVariable("TBSCREEN_LOAD_PASSWORD");
+    if (string.IsNullOrEmpty(password))
+    {
+        Console.Error.WriteLine("load: give the user's password with --password or TBSCREEN_LOAD_PASSWORD");
+        return 2;
+    }
+
+    return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(
+        new Uri(ArgValue("--url") ?? "http://127.0.0.1:5080"),
+        ArgValue("--user") ?? "admin",
+        password,
+        int.Parse(ArgValue("--concurrency") ?? "4", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--requests") ?? "40", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--warmup") ?? "2", CultureInfo.InvariantCulture)));
+}
+
 if (args.Length > 0 && args[0] == "batch")
 {
     return BatchBenchmark.Run(

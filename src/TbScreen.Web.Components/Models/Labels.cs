@@ -1,0 +1,42 @@
+namespace TbScreen.Web.Components.Models;
+
+/// <summary>Display text for the stable strings of the API (decisions, labels, flag reasons).</summary>
+public static class Labels
+{
+    public const string Tb = "tb";
+    public const string NotTb = "not-tb";
+    public const string Indeterminate = "indeterminate";
+
+    public static string Decision(string? decision) => decision switch
+    {
+        Tb => "TB suspected",
+        NotTb => "No TB detected",
+        Indeterminate => "Indeterminate",
+        null or "" => "Not screened",
+        _ => decision,
+    };
+
+    /// <summary>Short name of a flag reason for tables and badges.</summary>
+    public static string FlagReason(string reason) => reason switch
+    {
+        "disagreement" => "Networks disagree",
+        "uncertain" => "Uncertain score",
+        "unstable" => "Unstable under perturbation",
+        _ => reason,
+    };
+
+    /// <summary>What a flag reason means for the clinician, in one sentence.</summary>
+    public static string FlagExplanation(string reason) => reason switch
+    {
+        "disagreement" => "AlexNet and GoogLeNet reach different decisions at their own thresholds, so neither call can be trusted alone.",
+        "uncertain" => "The ensemble score lies in the uncertainty band around the site threshold, where the models are least reliable.",
+        "unstable" => "The decision changes under small perturbations of the image, so it is not robust.",
+        _ => "The pipeline flagged this case for review.",
+    };
+
+    public static string Percent(double? probability) =>
+        probability is double p ? p.ToString("0.0%", System.Globalization.CultureInfo.InvariantCulture) : "–";
+
+    public static string Score(double? probability) =>
+        probability is double p ? p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,98 @@
+using TbScreen.Web.Components;
+
+namespace TbScreen.Web.Components.Tests;
+
+public sealed class ResultCardTests : BunitContext
+{
+    private static ResultView FlaggedPositive() => new()
+    {
+        Id = "42",
+        FileName = "chest-001.dcm",
+        Status = "ok",
+        AlexNet = 0.8123,
+        GoogLeNet = 0.3456,
+        Ensemble = 0.5789,
+        Threshold = 0.52,
+        Decision = "tb",
+        FlagReasons = ResultView.ParseFlag("disagreement+uncertain"),
+        FlagDetail = "members disagree: alexnet tb (0.8123 vs 0.5000), googlenet not-tb (0.3456 vs 0.5000); refer to a radiologist",
+        Metadata = [new("Sex", "F"), new("View", "PA")],
+        ModelVersion = "ensemble-2026.11",
+        ScreenedAt = new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public void Renders_every_score_the_decision_and_each_flag_reason_in_words()
+    {
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, FlaggedPositive()));
+
+        Assert.Equal("0.812", cut.Find("[data-score=alexnet] .scores__value").TextContent);
+        Assert.Equal("0.346", cut.Find("[data-score=googlenet] .scores__value").TextContent);
+        Assert.Equal("0.579", cut.Find("[data-score=ensemble] .scores__value").TextContent);
+
+        var decision = cut.Find("[data-decision]");
+        Assert.Equal("tb", decision.GetAttribute("data-decision"));
+        Assert.Contains("decision--tb", decision.ClassList);
+        Assert.Contains("TB suspected", decision.TextContent);
+        Assert.Contains("0.579 ≥ threshold 0.520", decision.TextContent);
+
+        Assert.Equal("true", cut.Find("[data-flagged]").GetAttribute("data-flagged"));
+        Assert.Contains("Flagged for radiologist review", cut.Markup);
+        var reasons = cut.FindAll(".flag-reasons li");
+        Assert.Equal(["disagreement", "uncertain"], reasons.Select(r => r.GetAttribute("data-reason")));
+        Assert.Contains("AlexNet and GoogLeNet reach different decisions", reasons[0].TextContent);
+        Assert.Contains("members disagree", cut.Find(".flag-detail").TextContent);
+
+        Assert.Equal(["Sex", "View"], cut.FindAll(".metadata dt").Select(d => d.TextContent));
+        Assert.Contains("ensemble-2026.11", cut.Find(".result-card__footer").TextContent);
+        Assert.Contains("2026-11-26 09:30 UTC", cut.Find(".result-card__footer").TextContent);
+    }
+
+    [Fact]
+    public void An_unflagged_negative_says_so_with_its_own_style()
+    {
+        var result = FlaggedPositive() with { Decision = "not-tb", Ensemble = 0.1, FlagReasons = [], FlagDetail = null };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        Assert.Contains("decision--not-tb", cut.Find("[data-decision]").ClassList);
+        Assert.Contains("No TB detected", cut.Find("[data-decision]").TextContent);
+        Assert.Contains("0.100 < threshold 0.520", cut.Find("[data-decision]").TextContent);
+        Assert.Equal("false", cut.Find("[data-flagged]").GetAttribute("data-flagged"));
+        Assert.Empty(cut.FindAll(".flag-reasons"));
+    }
+
+    [Fact]
+    public void Unstable_flag_from_the_robustness_check_is_explained()
+    {
+        var result = FlaggedPositive() with { FlagReasons = ["unstable"] };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        var reason = cut.Find(".flag-reasons li");
+        Assert.Equal("unstable", reason.GetAttribute("data-reason"));
+        Assert.Contains("changes under small perturbations", reason.TextContent);
+    }
+
+    [Fact]
+    public void Error_state_shows_the_status_and_reason_and_no_scores()
+    {
+        var result = new ResultView { Id = "7", FileName = "scan.dcm", Status = "invalid-dicom", Error = "scan.dcm: the preamble is not followed by DICM", ModelVersion = "v1" };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        var alert = cut.Find("[role=alert]");
+        Assert.Contains("invalid-dicom", alert.TextContent);
+        Assert.Contains("not followed by DICM", alert.TextContent);
+        Assert.Empty(cut.FindAll(".scores"));
+        Assert.Empty(cut.FindAll("[data-decision]"));
+    }
+
+    [Theory]
+    [InlineData("none", new string[0])]
+    [InlineData(null, new string[0])]
+    [InlineData("disagreement", new[] { "disagreement" })]
+    [InlineData("disagreement+uncertain", new[] { "disagreement", "uncertain" })]
+    public void ParseFlag_reads_the_api_flag_field(string? flag, string[] expected) =>
+        Assert.Equal(expected, ResultView.ParseFlag(flag));
+}
