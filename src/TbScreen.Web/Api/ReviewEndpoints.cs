@@ -30,7 +30,7 @@ internal static class ReviewEndpoints
             // Same reasoning as uploads: cookie is SameSite=Strict; scripts send JSON without a token.
             .DisableAntiforgery()
             .WithName("CreateReview")
-            .WithSummary("Record a radiologist's read: label tb | not-tb (confirm or override), optional finalLabel and note")
+            .WithSummary("Record a radiologist's final read: finalLabel tb | not-tb | indeterminate and a note (required when it overrides the model)")
             .Produces<ReviewInfo>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -68,15 +68,14 @@ internal static class ReviewEndpoints
 
     private static async Task<IResult> AddAsync(long id, ReviewRequest request, ReviewService reviews, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = ReviewService.Validate(request);
-        if (errors.Count > 0)
+        var result = await reviews.AddAsync(id, ApiActors.Of(user), request, cancellationToken);
+        if (result.Review is { } review)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.Created($"/api/screenings/{id}/reviews", review);
         }
 
-        var result = await reviews.AddAsync(id, ApiActors.Of(user), request, cancellationToken);
-        return result.Review is { } review
-            ? TypedResults.Created($"/api/screenings/{id}/reviews", review)
+        return result.Errors is { } errors
+            ? TypedResults.ValidationProblem(errors, detail: result.ErrorDetail, title: result.ErrorTitle)
             : TypedResults.Problem(statusCode: result.ErrorStatus, title: result.ErrorTitle, detail: result.ErrorDetail);
     }
 }

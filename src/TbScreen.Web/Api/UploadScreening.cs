@@ -4,7 +4,7 @@ using TbScreen.Screening.Persistence;
 namespace TbScreen.Web.Api;
 
 /// <summary>What became of one upload: refused by type (nothing stored), or screened (successfully or not).</summary>
-public sealed record UploadOutcome(string FileName, StoredOutcome? Stored, string? Refusal)
+public sealed record ScreenedUpload(string FileName, StoredOutcome? Stored, string? Refusal)
 {
     public bool Screened => Stored is { Outcome.Status: ScreeningStatus.Ok };
 }
@@ -16,20 +16,20 @@ public sealed record UploadOutcome(string FileName, StoredOutcome? Stored, strin
 public sealed class UploadScreening(PersistentScreeningService screening)
 {
     /// <param name="content">A seekable stream (the form reader and the dashboard both buffer uploads).</param>
-    public async Task<UploadOutcome> ScreenAsync(Stream content, string fileName, string actor, CancellationToken cancellationToken)
+    public async Task<ScreenedUpload> ScreenAsync(Stream content, string fileName, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         ArgumentException.ThrowIfNullOrEmpty(actor);
         if (UploadSniffer.Detect(content) == UploadSniffer.Kind.Unknown)
         {
-            return new UploadOutcome(fileName, null, "not a DICOM, PNG or JPEG file (judged by its content, not its name)");
+            return new ScreenedUpload(fileName, null, "not a DICOM, PNG or JPEG file (judged by its content, not its name)");
         }
 
         // The service keeps the bytes in the content store and dedupes by SOP Instance UID (else SHA-256) and model
         // version; racing uploads of one image may each screen it, but the store keeps one row and returns it to all.
         var stored = await screening.ScreenAsync(content, fileName, cancellationToken);
         await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}", fileName, cancellationToken);
-        return new UploadOutcome(fileName, stored, null);
+        return new ScreenedUpload(fileName, stored, null);
     }
 }

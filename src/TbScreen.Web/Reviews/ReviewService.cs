@@ -1,53 +1,27 @@
+using System.ComponentModel.DataAnnotations;
 using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Api;
+using TbScreen.Web.Components.Models;
 
 namespace TbScreen.Web.Reviews;
 
-/// <summary>A review a radiologist submits: their read (tb or not-tb), the final label if it differs (culture, consensus), a note.</summary>
-public sealed record ReviewRequest(string Label, string? FinalLabel = null, string? Note = null);
+/// <summary>
+/// A radiologist's review: the final label (tb, not-tb or indeterminate) confirming or overriding the model, and a
+/// note, required when it overrides. The same rules as the dashboard's review form (ReviewInput).
+/// </summary>
+public sealed record ReviewRequest(string? FinalLabel, string? Note = null);
 
-/// <summary>Why a review was refused; null members mean it was accepted.</summary>
-public sealed record ReviewResult(ReviewInfo? Review, int? ErrorStatus, string? ErrorTitle, string? ErrorDetail);
+/// <summary>The recorded review, or why it was refused (status, title, per-field errors).</summary>
+public sealed record ReviewResult(ReviewInfo? Review, int? ErrorStatus, string? ErrorTitle, string? ErrorDetail, IDictionary<string, string[]>? Errors = null);
 
 /// <summary>Validates and records reviews (confirm or override), each one audited with the reviewer's name.</summary>
 public sealed class ReviewService(IScreeningStore store)
 {
-    public const int MaxNoteLength = 2000;
-
-    public static readonly string[] Labels = [DecisionText.Tb, DecisionText.NotTb];
-
-    /// <summary>Field name → message for every problem with the request; empty when it is valid.</summary>
-    public static Dictionary<string, string[]> Validate(ReviewRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!Labels.Contains(request.Label))
-        {
-            errors["label"] = [$"The label must be one of {string.Join(", ", Labels)}."];
-        }
-
-        if (request.FinalLabel is not null && !Labels.Contains(request.FinalLabel))
-        {
-            errors["finalLabel"] = [$"The final label, when given, must be one of {string.Join(", ", Labels)}."];
-        }
-
-        if (request.Note is { Length: > MaxNoteLength })
-        {
-            errors["note"] = [$"The note may be at most {MaxNoteLength} characters."];
-        }
-
-        return errors;
-    }
-
     public async Task<ReviewResult> AddAsync(long resultId, string reviewer, ReviewRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(reviewer);
-        if (Validate(request).Count > 0)
-        {
-            return new ReviewResult(null, StatusCodes.Status400BadRequest, "Invalid review", "See the errors.");
-        }
-
         var stored = await store.GetResultAsync(resultId, cancellationToken);
         if (stored is null)
         {
@@ -60,11 +34,29 @@ public sealed class ReviewService(IScreeningStore store)
                 $"Result {resultId} is {stored.Outcome.Status.ToCode()}; only screened images can be reviewed.");
         }
 
-        string note = string.IsNullOrWhiteSpace(request.Note) ? "" : request.Note.Trim();
-        var review = await store.AddReviewAsync(resultId, reviewer, request.Label, request.FinalLabel ?? request.Label, note.Length == 0 ? null : note, cancellationToken);
-        string verb = request.Label == stored.Outcome.Decision ? "confirm" : "override";
+        var input = new ReviewInput { ModelDecision = stored.Outcome.Decision, FinalLabel = request.FinalLabel, Note = request.Note };
+        if (Validate(input) is { Count: > 0 } errors)
+        {
+            return new ReviewResult(null, StatusCodes.Status400BadRequest, "Invalid review", string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+        }
+
+        string? note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        // Read and FinalLabel carry the same value: the dashboard records the radiologist's final read in one step.
+        var review = await store.AddReviewAsync(resultId, reviewer, input.FinalLabel!, input.FinalLabel, note, cancellationToken);
+        string verb = input.OverridesModel ? "override" : "confirm";
         await store.RecordAsync(reviewer, AuditActions.ReviewRecorded, $"result/{resultId}",
-            $"{verb}: model {stored.Outcome.Decision}, read {request.Label}, final {request.FinalLabel ?? request.Label}", cancellationToken);
+            $"{verb}: model {stored.Outcome.Decision}, final {input.FinalLabel}", cancellationToken);
         return new ReviewResult(review, null, null, null);
+    }
+
+    /// <summary>Field (camelCase) → messages, from the form's DataAnnotations rules.</summary>
+    public static Dictionary<string, string[]> Validate(ReviewInput input)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
+        return results
+            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : [""]).Select(m => (Member: m, r.ErrorMessage)))
+            .GroupBy(x => x.Member.Length == 0 ? "" : char.ToLowerInvariant(x.Member[0]) + x.Member[1..])
+            .ToDictionary(g => g.Key, g => g.Select(x => x.ErrorMessage ?? "invalid").ToArray());
     }
 }

@@ -53,8 +53,13 @@ public sealed class Worklist(IDbContextFactory<ScreeningDbContext> contexts)
         {
             var review = latest[r.Id];
             string final = review.FinalLabel ?? review.Read;
+            if (final is not (DecisionText.Tb or DecisionText.NotTb))
+            {
+                continue; // indeterminate: no ground truth to score against
+            }
+
             bool isFlagged = r.Flag != DecisionText.NoFlag;
-            string augmented = isFlagged ? review.Read : r.Decision ?? "";
+            string augmented = isFlagged ? final : r.Decision ?? "";
             n++;
             flaggedN += isFlagged ? 1 : 0;
             modelRight += r.Decision == final ? 1 : 0;

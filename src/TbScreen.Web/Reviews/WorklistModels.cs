@@ -54,9 +54,10 @@ public sealed record WorklistPage(int Total, IReadOnlyList<WorklistItem> Items);
 
 /// <summary>
 /// Flagged = the ensemble flagged the case for a radiologist; resolved = flagged and reviewed. Accuracy is measured
-/// on cases with a final read (the latest review's final label, else its read) against that final read:
-/// model-only uses the model's decision everywhere; radiologist-augmented replaces it with the radiologist's read on
-/// flagged cases. Null when no case has a final read.
+/// on cases whose latest review gives a final label of tb or not-tb (indeterminate reads are left out), against that
+/// label: model-only uses the model's decision everywhere; radiologist-augmented replaces it with the radiologist's
+/// final label on flagged cases (what a site gets when every flagged case goes to a radiologist). Null when no case
+/// has a final read.
 /// </summary>
 public sealed record ReviewStatistics(
     int Screened,

@@ -36,6 +36,15 @@ public static class WindowLevelRenderer
             return new DisplayWindow(voi.Center, voi.Width);
         }
 
+        var (min, max) = ValueRange(radiograph);
+        // A LINEAR window whose edges land exactly on min and max: c - 0.5 -/+ (w - 1) / 2 = min / max.
+        return new DisplayWindow(((min + max) / 2) + 0.5, Math.Max(1, max - min + 1));
+    }
+
+    /// <summary>The smallest and largest modality value (the viewer's slider range).</summary>
+    public static (double Min, double Max) ValueRange(Radiograph radiograph)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
         double min = double.MaxValue, max = double.MinValue;
         int samples = radiograph.Layout.SamplesPerPixel;
         for (int i = 0; i < radiograph.StoredPixels.Length / samples; i++)
@@ -45,8 +54,7 @@ public static class WindowLevelRenderer
             max = Math.Max(max, v);
         }
 
-        // A LINEAR window whose edges land exactly on min and max: c - 0.5 -/+ (w - 1) / 2 = min / max.
-        return new DisplayWindow(((min + max) / 2) + 0.5, Math.Max(1, max - min + 1));
+        return (min, max);
     }
 
     /// <param name="window">Null for <see cref="DefaultWindow"/>.</param>

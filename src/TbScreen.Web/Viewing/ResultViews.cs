@@ -1,0 +1,60 @@
+using System.Globalization;
+using TbScreen.Imaging;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Components.Models;
+
+namespace TbScreen.Web.Viewing;
+
+/// <summary>Stored results → the component library's view models (de-identified attributes only).</summary>
+public static class ResultViews
+{
+    public static ResultView ToView(StoredOutcome stored, double? threshold)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var o = stored.Outcome;
+        double? member(string name) => o.MemberProbabilities?.GetValueOrDefault(name) is double p && o.MemberProbabilities.ContainsKey(name)
+            ? p
+            : name == "alexnet" ? o.AlexNetProbability : o.GoogLeNetProbability;
+        return new ResultView
+        {
+            Id = stored.ResultId.ToString(CultureInfo.InvariantCulture),
+            FileName = Path.GetFileName(o.Source),
+            Status = o.Status.ToCode(),
+            Error = o.Error,
+            AlexNet = member("alexnet"),
+            GoogLeNet = member("googlenet"),
+            Ensemble = o.EnsembleProbability,
+            Threshold = threshold,
+            Decision = o.Decision,
+            FlagReasons = ResultView.ParseFlag(o.Flag),
+            FlagDetail = o.FlagReason,
+            Metadata = o.Metadata is { } m ? Metadata(m) : [],
+            ModelVersion = o.ModelVersion,
+            ScreenedAt = new DateTimeOffset(DateTime.SpecifyKind(stored.CreatedAt, DateTimeKind.Utc)),
+        };
+    }
+
+    /// <summary>Never the patient's name, ID or birth date (the pipeline drops the birth date before storing).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Metadata(RadiographMetadata m)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        void add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                list.Add(new(name, value));
+            }
+        }
+
+        add("Sex", m.PatientSex);
+        add("Age", m.PatientAge);
+        add("Modality", m.Modality);
+        add("Body part", m.BodyPartExamined);
+        add("View", m.ViewPosition);
+        add("Manufacturer", m.Manufacturer);
+        add("Model", m.ManufacturerModelName);
+        add("Institution", m.InstitutionName);
+        return list;
+    }
+}
