@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 
 namespace TbScreen.Web.Tests;
@@ -27,7 +28,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
         Directory.CreateSymbolicLink(Path.Combine(folder, "escape"), outside);
         File.CreateSymbolicLink(Path.Combine(folder, "secret-link.dcm"), Path.Combine(outside, "secret.dcm"));
 
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Admin);
         var response = await client.PostAsJsonAsync("/api/jobs", new { folder, recursive = true });
         var accepted = await response.JsonAsync(HttpStatusCode.Accepted);
         string id = accepted.GetProperty("id").ToString();
@@ -49,7 +50,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task A_folder_outside_the_allowed_roots_is_403_problem_details()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Admin);
         var response = await client.PostAsJsonAsync("/api/jobs", new { folder = factory.OutsideJobRoot, recursive = true });
         await response.ProblemAsync(HttpStatusCode.Forbidden);
     }
@@ -57,7 +58,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task A_path_that_climbs_out_of_an_allowed_root_is_403()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Admin);
         string sneaky = Path.Combine(factory.AllowedJobRoot, "..", "elsewhere");
         var response = await client.PostAsJsonAsync("/api/jobs", new { folder = sneaky, recursive = true });
         await response.ProblemAsync(HttpStatusCode.Forbidden);
@@ -66,7 +67,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task A_missing_folder_is_400_problem_details()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Admin);
         string missing = Path.Combine(factory.AllowedJobRoot, "no-such-folder");
         var response = await client.PostAsJsonAsync("/api/jobs", new { folder = missing, recursive = false });
         await response.ProblemAsync(HttpStatusCode.BadRequest);
@@ -75,7 +76,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task An_unknown_job_is_404_problem_details()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Admin);
         await (await client.GetAsync("/api/jobs/999999999")).ProblemAsync(HttpStatusCode.NotFound);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Jobs;
+using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 
 namespace TbScreen.Web.Tests;
@@ -35,7 +36,7 @@ public sealed class JobResumeTests
         }
 
         using var second = new TbScreenApiFactory(root);
-        using var client = second.CreateClient();
+        using var client = await second.ClientAsAsync(Roles.Admin);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement state;
         do

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
 
@@ -11,7 +12,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task Upload_of_a_phantom_dicom_returns_201_with_the_result_and_its_location()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         var response = await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()), "chest.dcm"));
         var result = await response.JsonAsync(HttpStatusCode.Created);
 
@@ -37,7 +38,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task Get_by_id_returns_the_stored_result_and_its_heatmap()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         var created = await (await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))))
             .JsonAsync(HttpStatusCode.Created);
         string id = created.GetProperty("id").ToString();
@@ -57,7 +58,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task Uploading_the_same_file_twice_returns_the_same_result()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         byte[] file = TestRadiographs.Phantom(TestRadiographs.NewSeed());
         var first = await (await client.PostAsync("/api/screenings", Upload(file))).JsonAsync(HttpStatusCode.Created);
         var second = await (await client.PostAsync("/api/screenings", Upload(file))).JsonAsync(HttpStatusCode.Created);
@@ -72,7 +73,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
         byte[] file = TestRadiographs.Phantom(TestRadiographs.NewSeed());
         var uploads = Enumerable.Range(0, 4).Select(async _ =>
         {
-            using var client = factory.CreateClient();
+            using var client = await factory.ClientAsAsync(Roles.Clinician);
             return await (await client.PostAsync("/api/screenings", Upload(file))).JsonAsync(HttpStatusCode.Created);
         });
         var results = await Task.WhenAll(uploads);
@@ -83,11 +84,11 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     }
 
     [Fact]
-    public async Task A_corrupt_dicom_is_422_problem_details_with_the_status_code_and_file_name()
+    public async Task A_corrupt_dicom_is_400_problem_details_with_the_status_code_and_file_name()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         var response = await client.PostAsync("/api/screenings", Upload(TestRadiographs.CorruptDicom(), "broken.dcm"));
-        var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal("invalid-dicom", problem.GetProperty("screeningStatus").GetString());
         Assert.EndsWith("invalid-dicom", problem.GetProperty("type").GetString());
@@ -98,7 +99,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task An_upload_over_the_limit_is_413_problem_details()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         var response = await client.PostAsync("/api/screenings", Upload(new byte[TbScreenApiFactory.UploadLimitBytes + 1]));
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
@@ -106,7 +107,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [Fact]
     public async Task A_form_without_a_file_field_is_400_problem_details()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         var response = await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(1), field: "image"));
         await response.ProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -116,7 +117,7 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
     [InlineData("/api/screenings/999999999/heatmap")]
     public async Task An_unknown_result_is_404_problem_details(string path)
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
         await (await client.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
     }
 }

@@ -24,6 +24,8 @@ public static class TbScreenApiHostingExtensions
             .Bind(configuration.GetSection(TbScreenOptions.SectionName))
             .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
             .Validate(o => o.Jobs.Parallelism > 0, "TbScreen:Jobs:Parallelism must be positive.")
+            .Validate(o => o.Security.Lockout.MaxFailedAttempts > 0 && o.Security.Lockout.Minutes > 0,
+                "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
                 "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();

@@ -13,7 +13,6 @@ internal static class IdentityRegistration
 
     public static IServiceCollection AddTbScreenIdentity(this IServiceCollection services, IConfiguration configuration)
     {
-        var security = configuration.GetSection(TbScreenOptions.SectionName).GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddScoped<AccountsDbContext>(sp => AccountsDbContextFactory.Create(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -22,13 +21,18 @@ internal static class IdentityRegistration
                 options.Password.RequiredLength = 12;
                 options.User.RequireUniqueEmail = false;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = security.Lockout.MaxFailedAttempts;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Lockout.Minutes);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+
+        // Deferred to options time: read at registration, a test host's configuration would not be seen yet.
+        services.AddOptions<IdentityOptions>().Configure<IOptions<TbScreenOptions>>((identity, host) =>
+        {
+            identity.Lockout.MaxFailedAccessAttempts = host.Value.Security.Lockout.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(host.Value.Security.Lockout.Minutes);
+        });
 
         services.ConfigureApplicationCookie(cookie =>
         {

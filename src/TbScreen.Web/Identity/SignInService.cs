@@ -15,7 +15,7 @@ public enum SignInOutcome
 /// Password sign-in for the sign-in page and POST /api/auth/login alike: counts failures towards lockout and writes
 /// every attempt to the audit log (the user name as typed, since a failed attempt has no signed-in user).
 /// </summary>
-public sealed class SignInService(SignInManager<TbScreenUser> signIn, IScreeningStore store)
+public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManager<TbScreenUser> users, IScreeningStore store)
 {
     public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
     {
@@ -23,6 +23,12 @@ public sealed class SignInService(SignInManager<TbScreenUser> signIn, IScreening
         ArgumentNullException.ThrowIfNull(password);
         var result = await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
         var outcome = result.Succeeded ? SignInOutcome.SignedIn : result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+        // The failure that reaches the limit locks the account but is reported as a plain failure; say so now.
+        if (outcome == SignInOutcome.Failed && await users.FindByNameAsync(userName.Trim()) is { } user && await users.IsLockedOutAsync(user))
+        {
+            outcome = SignInOutcome.LockedOut;
+        }
+
         string action = outcome switch
         {
             SignInOutcome.SignedIn => AuditActions.SignedIn,

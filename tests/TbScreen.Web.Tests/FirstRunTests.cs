@@ -1,0 +1,34 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>First run without a configured password: the admin is created and its credentials printed, once.</summary>
+public sealed partial class FirstRunTests
+{
+    [Fact]
+    public async Task The_first_start_prints_working_admin_credentials_and_the_next_start_prints_nothing()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+        string output;
+        using (var first = new TbScreenApiFactory(root, deleteOnDispose: false, initialAdminPassword: null))
+        {
+            using var client = first.AnonymousClient(); // starts the host
+            output = first.FirstRunOutput.ToString();
+            Assert.Contains("/signin", output);
+            Assert.Matches(@"User name\s+admin", output);
+            string password = PasswordLine().Match(output).Groups[1].Value;
+            Assert.True(password.Length >= 20, output);
+            using var admin = await first.SignedInClientAsync("admin", password);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users")).StatusCode);
+        }
+
+        using var second = new TbScreenApiFactory(root, initialAdminPassword: null);
+        using var again = second.AnonymousClient();
+        Assert.Equal("", second.FirstRunOutput.ToString());
+    }
+
+    [GeneratedRegex(@"Password\s+(\S+)")]
+    private static partial Regex PasswordLine();
+}

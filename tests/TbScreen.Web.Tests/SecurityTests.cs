@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
+
+namespace TbScreen.Web.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed partial class SecurityTests(TbScreenApiFactory factory)
+{
+    /// <summary>The only routes anyone may reach signed out: the sign-in page and the login call (plus static files).</summary>
+    private static readonly HashSet<string> Anonymous = ["/signin", "/api/auth/login"];
+
+    [Fact]
+    public async Task Every_endpoint_refuses_anonymous_callers_api_with_401_and_pages_with_a_redirect_to_sign_in()
+    {
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        using var client = factory.AnonymousClient();
+        var checkedRoutes = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            string pattern = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            bool allowsAnonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            if (IsStaticAsset(endpoint))
+            {
+                continue; // css and blazor.web.js: the sign-in page needs them
+            }
+
+            if (allowsAnonymous)
+            {
+                Assert.True(Anonymous.Contains(pattern), $"{pattern} allows anonymous access but is not on the list of public routes");
+                continue;
+            }
+
+            string path = Concrete(pattern);
+            foreach (string method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                // No body: an endpoint that only accepts forms would answer a JSON body with 415 before authorization.
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+                var response = await client.SendAsync(request);
+                bool api = path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/openapi/", StringComparison.Ordinal);
+                if (api)
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: expected 401, got {(int)response.StatusCode}");
+                }
+                else
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{method} {path}: expected a redirect, got {(int)response.StatusCode}");
+                    Assert.StartsWith("http://localhost/signin?ReturnUrl=", response.Headers.Location?.ToString());
+                }
+
+                checkedRoutes.Add($"{method} {path}");
+            }
+        }
+
+        // The enumeration really saw the API and the pages (a broken data source must not pass vacuously).
+        Assert.Contains("POST /api/screenings", checkedRoutes);
+        Assert.Contains("POST /api/screenings/1/reviews", checkedRoutes);
+        Assert.Contains("GET /results/1", checkedRoutes);
+        Assert.Contains("GET /worklist", checkedRoutes);
+        Assert.Contains("GET /admin/users", checkedRoutes);
+        Assert.Contains("GET /openapi/x.json", checkedRoutes);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_is_public()
+    {
+        using var client = factory.AnonymousClient();
+        var response = await client.GetAsync("/signin");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Research use only, not a medical device", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_clinician_cannot_review_and_a_radiologist_can()
+    {
+        using var clinician = await factory.ClientAsAsync(Roles.Clinician);
+        var created = await (await clinician.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))))
+            .JsonAsync(HttpStatusCode.Created);
+        string id = created.GetProperty("id").ToString();
+        string model = created.GetProperty("decision").GetString()!;
+
+        var refused = await clinician.PostAsJsonAsync($"/api/screenings/{id}/reviews", new { finalLabel = model });
+        await refused.ProblemAsync(HttpStatusCode.Forbidden);
+
+        string radiologistName = await factory.CreateUserAsync(Roles.Radiologist);
+        using var radiologist = await factory.SignedInClientAsync(radiologistName, TbScreenApiFactory.UserPassword);
+        var review = await (await radiologist.PostAsJsonAsync($"/api/screenings/{id}/reviews", new { finalLabel = model, note = "agree" }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(radiologistName, review.GetProperty("reviewer").GetString());
+        Assert.Equal(model, review.GetProperty("finalLabel").GetString());
+
+        var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Contains(trail, e => e.Action == "screening.review" && e.Actor == radiologistName && e.Target == $"result/{id}" && e.Detail!.StartsWith("confirm", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_override_without_a_note_is_a_400_validation_problem()
+    {
+        using var clinician = await factory.ClientAsAsync(Roles.Clinician);
+        var created = await (await clinician.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))))
+            .JsonAsync(HttpStatusCode.Created);
+        string other = created.GetProperty("decision").GetString() == "tb" ? "not-tb" : "tb";
+        using var radiologist = await factory.ClientAsAsync(Roles.Radiologist);
+
+        var problem = await (await radiologist.PostAsJsonAsync($"/api/screenings/{created.GetProperty("id")}/reviews", new { finalLabel = other }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("note", out _));
+    }
+
+    [Theory]
+    [InlineData(Roles.Auditor, "POST", "/api/screenings")]
+    [InlineData(Roles.Clinician, "POST", "/api/jobs")]
+    [InlineData(Roles.Radiologist, "GET", "/api/users")]
+    [InlineData(Roles.Clinician, "GET", "/api/reports")]
+    [InlineData(Roles.Clinician, "GET", "/api/audit")]
+    [InlineData(Roles.Auditor, "GET", "/api/worklist")]
+    public async Task A_role_without_the_feature_gets_403(string role, string method, string path)
+    {
+        using var client = await factory.ClientAsAsync(role);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = path == "/api/screenings"
+                ? Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))
+                : JsonContent.Create(new { folder = factory.AllowedJobRoot });
+        }
+
+        await (await client.SendAsync(request)).ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_page_for_another_role_says_access_denied()
+    {
+        using var clinician = await factory.ClientAsAsync(Roles.Clinician);
+        var response = await clinician.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("http://localhost/access-denied", response.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task An_account_locks_after_the_configured_number_of_failed_sign_ins()
+    {
+        string user = await factory.CreateUserAsync(Roles.Clinician);
+        using var client = factory.AnonymousClient();
+        for (int i = 1; i < TbScreenApiFactory.LockoutAttempts; i++)
+        {
+            await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "wrong" })).ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        // The attempt that reaches the limit locks the account, and then even the right password is refused.
+        await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "wrong" })).ProblemAsync((HttpStatusCode)423);
+        await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).ProblemAsync((HttpStatusCode)423);
+
+        var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Equal(TbScreenApiFactory.LockoutAttempts - 1, trail.Count(e => e.Actor == user && e.Action == "auth.signin.failed"));
+        Assert.Equal(2, trail.Count(e => e.Actor == user && e.Action == "auth.signin.lockedout"));
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        await (await client.GetAsync("/api/auth/me")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/logout", null)).StatusCode);
+        await (await client.GetAsync("/api/auth/me")).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    private static bool IsStaticAsset(RouteEndpoint endpoint) =>
+        endpoint.Metadata.Any(m => m.GetType().FullName?.StartsWith("Microsoft.AspNetCore.StaticAssets.", StringComparison.Ordinal) == true);
+
+    /// <summary>A request path for a route pattern: every parameter becomes 1 (ids) or x.</summary>
+    private static string Concrete(string pattern) =>
+        RouteParameter().Replace(pattern, m => m.Value.Contains(":long", StringComparison.Ordinal) || m.Value.Contains(":int", StringComparison.Ordinal) ? "1" : "x");
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+}
