@@ -80,7 +80,7 @@ public sealed class JobEndpointTests(TbScreenApiFactory factory)
         await (await client.GetAsync("/api/jobs/999999999")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
-    private static async Task<JsonElement> PollUntilFinishedAsync(HttpClient client, string id, TimeSpan timeout)
+    internal static async Task<JsonElement> PollUntilFinishedAsync(HttpClient client, string id, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>
+/// Models and Reports pages, and the report file endpoint, over a models folder of our own: the shipped bundles'
+/// metadata and a hostile model card, plus report fixtures written here by the report contract
+/// ({ tables: [ { title, columns, rows } ], summary?, modelVersion? } and SVG plots next to them).
+/// </summary>
+public sealed class ReportTests : IClassFixture<ReportTests.Host>
+{
+    private readonly Host _host;
+
+    public ReportTests(Host host) => _host = host;
+
+    [Fact]
+    public async Task The_reports_api_lists_every_report_with_its_tables_plots_and_downloads()
+    {
+        using var auditor = await _host.ClientAsAsync(Roles.Auditor);
+        var reports = JsonDocument.Parse(await auditor.GetStringAsync("/api/reports")).RootElement;
+
+        var paths = reports.EnumerateArray().Select(r => r.GetProperty("path").GetString()).Order().ToList();
+        Assert.Equal(["alexnet/pruning.json", "alexnet/robustness.json", "fairness/fairness.json", "googlenet/pruning.json"], paths);
+        var fairness = reports.EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "fairness");
+        Assert.Equal("Sensitivity gap 0.04 (F vs M)", fairness.GetProperty("summary").GetString());
+        Assert.Equal("0.91", fairness.GetProperty("tables")[0].GetProperty("rows")[0][1].GetString());
+        Assert.Equal(["fairness/gap.svg"], fairness.GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("fairness/report.html", fairness.GetProperty("downloads").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("fairness/groups.csv", fairness.GetProperty("downloads").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task The_reports_page_renders_tables_plots_downloads_and_a_comparison_across_versions()
+    {
+        using var auditor = await _host.ClientAsAsync(Roles.Auditor);
+        string html = await auditor.GetStringAsync("/reports");
+
+        Assert.Contains("Sensitivity gap 0.04 (F vs M)", html);
+        Assert.Contains(">0.91<", html);
+        Assert.Contains("src=\"api/reports/files/fairness/gap.svg\"", html);
+        Assert.Contains("href=\"api/reports/files/fairness/report.html\"", html);
+        Assert.Contains("Compare pruning reports", html);
+        Assert.Contains("alexnet@1.0.0-pruned", html);
+        Assert.Contains("googlenet@1.0.0-pruned", html);
+        Assert.DoesNotContain("Compare robustness", html); // one robustness report: nothing to compare
+    }
+
+    [Fact]
+    public async Task The_models_page_renders_the_card_as_text_never_as_markup()
+    {
+        using var clinician = await _host.ClientAsAsync(Roles.Clinician);
+        string html = await clinician.GetStringAsync("/models");
+
+        Assert.Contains("Model card of the fixture", html);
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.Contains("&lt;script&gt;alert", html);
+        Assert.DoesNotContain("javascript:", html);
+        Assert.Contains("0.8821", html); // alexnet's operating threshold from metadata.json
+    }
+
+    [Theory]
+    [InlineData("fairness/gap.svg", HttpStatusCode.OK)]
+    [InlineData("alexnet/pruning.json", HttpStatusCode.OK)]
+    [InlineData("alexnet/model.onnx", HttpStatusCode.NotFound)]
+    [InlineData("split.csv", HttpStatusCode.NotFound)]
+    [InlineData("fairness/../split.csv", HttpStatusCode.NotFound)]
+    [InlineData("fairness/linked.svg", HttpStatusCode.NotFound)]
+    [InlineData("fairness/.hidden.svg", HttpStatusCode.NotFound)]
+    public async Task The_file_endpoint_serves_only_listed_report_files(string path, HttpStatusCode expected)
+    {
+        using var clinician = await _host.ClientAsAsync(Roles.Clinician);
+        var response = await clinician.GetAsync("/api/reports/files/" + path);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Contains("sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+    }
+
+    [Fact]
+    public async Task Html_reports_download_as_attachments_and_svg_is_served_as_an_image()
+    {
+        using var auditor = await _host.ClientAsAsync(Roles.Auditor);
+        var html = await auditor.GetAsync("/api/reports/files/fairness/report.html");
+        Assert.Equal("attachment", html.Content.Headers.ContentDisposition?.DispositionType);
+        var svg = await auditor.GetAsync("/api/reports/files/fairness/gap.svg");
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+    }
+
+    public sealed class Host() : TbScreenApiFactory(
+        Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")), deleteOnDispose: true, models: BuildModels())
+    {
+        private static string BuildModels()
+        {
+            string models = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", "models-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(models);
+            File.Copy(Path.Combine(RepositoryPaths.Models, "ensemble.json"), Path.Combine(models, "ensemble.json"));
+            File.WriteAllText(Path.Combine(models, "split.csv"), "patient,split\n");
+            foreach (string bundle in new[] { "alexnet", "googlenet" })
+            {
+                string folder = Directory.CreateDirectory(Path.Combine(models, bundle)).FullName;
+                File.Copy(Path.Combine(RepositoryPaths.Models, bundle, "metadata.json"), Path.Combine(folder, "metadata.json"));
+                // The weights by link: the host loads them, the catalog must never offer them.
+                File.CreateSymbolicLink(Path.Combine(folder, "model.onnx"), Path.Combine(RepositoryPaths.Models, bundle, "model.onnx"));
+                File.WriteAllText(Path.Combine(folder, "pruning.json"), Report($"{bundle}@1.0.0-pruned", "Sparsity", ["sparsity", "auc"], [["0.5", "0.97"]]));
+            }
+
+            File.WriteAllText(Path.Combine(models, "alexnet", "README.md"),
+                "# Model card of the fixture\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2))\n");
+            File.WriteAllText(Path.Combine(models, "alexnet", "robustness.json"), Report("alexnet@1.0.0", "Noise", ["sigma", "flip rate"], [["0.1", "2%"]]));
+            string fairness = Directory.CreateDirectory(Path.Combine(models, "fairness")).FullName;
+            File.WriteAllText(Path.Combine(fairness, "fairness.json"),
+                Report("alexnet@1.0.0+googlenet@1.0.0", "Sensitivity by sex", ["group", "sensitivity"], [["F", "0.91"], ["M", "0.95"]], "Sensitivity gap 0.04 (F vs M)"));
+            File.WriteAllText(Path.Combine(fairness, "report.html"), "<html><body>report</body></html>");
+            File.WriteAllText(Path.Combine(fairness, "groups.csv"), "group,sensitivity\nF,0.91\n");
+            File.WriteAllText(Path.Combine(fairness, "gap.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>");
+            File.WriteAllText(Path.Combine(fairness, ".hidden.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+            File.CreateSymbolicLink(Path.Combine(fairness, "linked.svg"), Path.Combine(models, "split.csv"));
+            return models;
+        }
+
+        private static string Report(string version, string title, string[] columns, string[][] rows, string? summary = null) =>
+            JsonSerializer.Serialize(new { modelVersion = version, summary, tables = new[] { new { title, columns, rows } } });
+    }
+}

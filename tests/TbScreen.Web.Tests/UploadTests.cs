@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>Uploads judged by content: bad files get 400 naming the file and the reason; many files become a job.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class UploadTests(TbScreenApiFactory factory)
+{
+    [Fact]
+    public async Task A_text_file_named_dcm_is_400_naming_the_file_and_the_reason()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        var response = await client.PostAsync("/api/screenings", Upload(Encoding.UTF8.GetBytes("patient list, not an image"), "scan.dcm"));
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal("scan.dcm", problem.GetProperty("fileName").GetString());
+        Assert.Contains("not a DICOM, PNG or JPEG", problem.GetProperty("reason").GetString());
+        Assert.StartsWith("scan.dcm:", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_truncated_dicom_is_400_invalid_dicom_naming_the_file()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        byte[] whole = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        var response = await client.PostAsync("/api/screenings", Upload(whole[..(whole.Length / 2)], "cut-short.dcm"));
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal("cut-short.dcm", problem.GetProperty("fileName").GetString());
+        Assert.Equal("invalid-dicom", problem.GetProperty("screeningStatus").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Many_files_uploaded_as_a_job_are_screened_in_the_background_and_exported_as_csv()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "first.dcm" },
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "second" },
+        };
+        var accepted = await (await client.PostAsync("/api/jobs/uploads", form)).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal("upload", accepted.GetProperty("kind").GetString());
+        string id = accepted.GetProperty("id").ToString();
+
+        var job = await JobEndpointTests.PollUntilFinishedAsync(client, id, TimeSpan.FromSeconds(60));
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+        Assert.Equal(2, job.GetProperty("counts").GetProperty("succeeded").GetInt32());
+
+        var csv = await client.GetAsync($"/api/jobs/{id}/results.csv");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        string[] lines = (await csv.Content.ReadAsStringAsync()).TrimEnd().Split("\r\n");
+        Assert.StartsWith("file,status,error,result_id,decision", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("0001-first.dcm,ok,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("0002-second,ok,", StringComparison.Ordinal));
+
+        var failedOnly = await (await client.GetAsync($"/api/jobs/{id}/results?status=failed")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, failedOnly.GetArrayLength());
+        var listed = await (await client.GetAsync("/api/jobs")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(listed.EnumerateArray(), j => j.GetProperty("id").ToString() == id);
+    }
+
+    [Fact]
+    public async Task An_upload_job_with_a_non_image_is_refused_whole_naming_the_file()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "good.dcm" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("<html>")), "files", "page.png" },
+        };
+        var problem = await (await client.PostAsync("/api/jobs/uploads", form)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("page.png", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("good.dcm", problem.GetProperty("detail").GetString());
+    }
+}
