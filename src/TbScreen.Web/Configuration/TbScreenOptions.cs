@@ -73,6 +73,12 @@ public sealed class SecurityOptions
     public string InitialAdminUserName { get; set; } = "admin";
 
     public LockoutSettings Lockout { get; set; } = new();
+
+    /// <summary>
+    /// Where the keys that sign the sign-in cookie and antiforgery tokens are kept, so sessions survive a restart.
+    /// Protect this folder like the database: whoever reads it can forge sessions.
+    /// </summary>
+    public string KeysFolder { get; set; } = "data/keys";
 }
 
 public sealed class LockoutSettings

@@ -104,6 +104,7 @@ public static class TbScreenApiHostingExtensions
         {
             options.Models = Path.GetFullPath(options.Models, environment.ContentRootPath);
             options.Store = Path.GetFullPath(options.Store, environment.ContentRootPath);
+            options.Security.KeysFolder = Path.GetFullPath(options.Security.KeysFolder, environment.ContentRootPath);
             options.Jobs.UploadFolder = Path.GetFullPath(options.Jobs.UploadFolder, environment.ContentRootPath);
             options.Jobs.AllowedRoots = options.Jobs.AllowedRoots.Select(r => Path.GetFullPath(r, environment.ContentRootPath)).ToList();
             if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString))

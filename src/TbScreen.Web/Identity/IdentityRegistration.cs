@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using TbScreen.Screening.Persistence;
@@ -33,6 +36,10 @@ internal static class IdentityRegistration
             identity.Lockout.MaxFailedAccessAttempts = host.Value.Security.Lockout.MaxFailedAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(host.Value.Security.Lockout.Minutes);
         });
+
+        services.AddDataProtection().SetApplicationName("TbScreen");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<TbScreenOptions>, ILoggerFactory>((keys, host, logging) =>
+            keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(host.Value.Security.KeysFolder), logging));
 
         services.ConfigureApplicationCookie(cookie =>
         {

@@ -111,6 +111,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             ["TbScreen:Uploads:MaxBytes"] = UploadLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["TbScreen:Jobs:AllowedRoots:0"] = AllowedJobRoot,
             ["TbScreen:Jobs:UploadFolder"] = Path.Combine(Root, "uploads"),
+            ["TbScreen:Security:KeysFolder"] = Path.Combine(Root, "keys"),
             ["TbScreen:Security:InitialAdminPassword"] = InitialAdminPassword ?? "",
             ["TbScreen:Security:Lockout:MaxFailedAttempts"] = LockoutAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
