@@ -35,8 +35,9 @@ public sealed class ReviewFormTests : BunitContext
         cut.Find("form").Submit();
 
         Assert.Empty(_submitted);
-        Assert.Contains("A note is required when the final label (not-tb) overrides the model's decision (tb)", cut.Markup);
-        Assert.Contains("required: you are overriding the model", cut.Find(".review-form__note label").TextContent);
+        var message = Assert.Single(cut.FindAll(".validation-message"));
+        Assert.Equal("A note is required when the final label (not-tb) overrides the model's decision (tb).", message.TextContent);
+        Assert.Contains("required: you are overriding the model", cut.Find(".tb-review-form__note label").TextContent);
     }
 
     [Fact]
