@@ -91,6 +91,16 @@ public sealed class ReviewFormTests : BunitContext
     }
 
     [Fact]
+    public void The_counter_follows_typing()
+    {
+        var cut = RenderForm();
+
+        cut.Find("textarea").Input("twelve chars");
+
+        Assert.Equal("12 / 2000", cut.Find(".tb-review-form__counter").TextContent);
+    }
+
+    [Fact]
     public void The_same_rules_validate_outside_the_form()
     {
         var input = new ReviewInput { ModelDecision = "tb", FinalLabel = "maybe" };

@@ -33,7 +33,7 @@ internal static class Screenshots
                 var page = await NewPageAsync(browser, shipped);
                 await SignInAsync(page, WebAppProcess.AdminUser, WebAppProcess.AdminPassword);
                 await GotoInteractiveAsync(page, "models");
-                await SaveAsync(page, folder, "models", log);
+                await SaveAsync(page, folder, "models", log, fullPage: false); // the model cards run to many screens
             }
 
             return 0;
@@ -61,18 +61,20 @@ internal static class Screenshots
         var links = await UploadAsync(page, Sample("phantom-explicit-le-mono2.dcm"), Sample("phantom-jpeg2000-mono1.dcm"), Sample("phantom-rle-mono1.dcm"));
         await SaveAsync(page, folder, "upload", log);
 
-        await links.First.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/results/", StringComparison.Ordinal));
+        await links.Last.ClickAsync();
+        // Enhanced navigation changes the URL before the new page renders: wait for the viewer itself.
+        await Expect(page.GetByTestId("heatmap")).ToBeVisibleAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=radiograph],[data-testid=heatmap]')].every(i => i.complete && i.naturalWidth > 0)");
         await SaveAsync(page, folder, "result", log);
 
-        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = RepositoryPaths.Samples, recursive = false } });
+        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = app.CreateArchive(), recursive = false } });
         Check(job, "start a folder job");
         using var jobJson = JsonDocument.Parse(await job.TextAsync());
         string jobId = jobJson.RootElement.GetProperty("id").GetString()!;
         await GotoInteractiveAsync(page, $"jobs/{jobId}");
         await Expect(page.GetByText("Completed").First).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await page.WaitForTimeoutAsync(500); // the progress bar's width transition
         await SaveAsync(page, folder, "jobs", log);
         await page.Context.CloseAsync();
 
@@ -109,10 +111,10 @@ internal static class Screenshots
         return await context.NewPageAsync();
     }
 
-    private static async Task SaveAsync(IPage page, string folder, string name, TextWriter log)
+    private static async Task SaveAsync(IPage page, string folder, string name, TextWriter log, bool fullPage = true)
     {
         string path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
         log.WriteLine($"{path} ({page.Url})");
     }
 

@@ -34,6 +34,26 @@ public sealed class WebAppProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    private const string ArchiveFolder = "archive";
+
+    /// <summary>
+    /// A server folder for batch jobs (an allowed root): the sample DICOM files plus one truncated file, so a job
+    /// shows an error row too. Returns its path.
+    /// </summary>
+    public string CreateArchive()
+    {
+        string archive = Path.Combine(_dataDirectory, ArchiveFolder, "2026-11");
+        Directory.CreateDirectory(archive);
+        foreach (string sample in Directory.GetFiles(RepositoryPaths.Samples, "*.dcm"))
+        {
+            File.Copy(sample, Path.Combine(archive, Path.GetFileName(sample)), overwrite: true);
+        }
+
+        byte[] whole = File.ReadAllBytes(Path.Combine(RepositoryPaths.Samples, "phantom-explicit-le-mono2.dcm"));
+        File.WriteAllBytes(Path.Combine(archive, "IM000099"), whole[..(whole.Length / 3)]);
+        return archive;
+    }
+
     /// <summary>What the app wrote to stdout/stderr so far; quoted in failures.</summary>
     public string Log
     {
@@ -74,6 +94,7 @@ public sealed class WebAppProcess : IAsyncDisposable
         start.Environment["TbScreen__Database__ConnectionString"] = $"Data Source={Path.Combine(data, "tbscreen.db")}";
         start.Environment["TbScreen__Jobs__UploadFolder"] = Path.Combine(data, "uploads");
         start.Environment["TbScreen__Jobs__AllowedRoots__0"] = RepositoryPaths.Samples;
+        start.Environment["TbScreen__Jobs__AllowedRoots__1"] = Path.Combine(data, ArchiveFolder);
         start.Environment["TbScreen__Security__InitialAdminUserName"] = AdminUser;
         start.Environment["TbScreen__Security__InitialAdminPassword"] = AdminPassword;
 
