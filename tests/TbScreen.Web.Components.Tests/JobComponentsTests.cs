@@ -19,11 +19,11 @@ public sealed class JobComponentsTests : BunitContext
     {
         var cut = Render<JobProgress>(p => p.Add(c => c.Job, new JobProgressView("running", 30, 120, 2, new Dictionary<string, int> { ["invalid-dicom"] = 2 })));
 
-        Assert.Contains("Running", cut.Find(".job-progress__state").TextContent);
-        Assert.Contains("30 of 120 files, 2 failed", cut.Find(".job-progress__counts").TextContent);
-        Assert.Equal("width:25%", cut.Find(".job-progress__fill").GetAttribute("style"));
+        Assert.Contains("Running", cut.Find(".tb-job-progress__state").TextContent);
+        Assert.Contains("30 of 120 files, 2 failed", cut.Find(".tb-job-progress__counts").TextContent);
+        Assert.Equal("width:25%", cut.Find(".tb-job-progress__fill").GetAttribute("style"));
         Assert.Equal("30", cut.Find("[role=progressbar]").GetAttribute("aria-valuenow"));
-        Assert.Contains("invalid-dicom: 2", cut.Find(".job-progress__failures").TextContent);
+        Assert.Contains("invalid-dicom: 2", cut.Find(".tb-job-progress__failures").TextContent);
     }
 
     [Fact]
@@ -53,10 +53,10 @@ public sealed class JobComponentsTests : BunitContext
             .Add(c => c.Rows, Rows)
             .Add(c => c.CsvUrl, "/api/jobs/3/results.csv")
             .Add(c => c.OnExportCsv, rows => exported = rows));
-        Assert.Equal("/api/jobs/3/results.csv", cut.Find("a.job-results__export").GetAttribute("href"));
+        Assert.Equal("/api/jobs/3/results.csv", cut.Find("a.tb-job-results__export").GetAttribute("href"));
 
         cut.Find("select[data-filter=outcome]").Change(nameof(OutcomeFilter.Ok));
-        cut.Find("button.job-results__export").Click();
+        cut.Find("button.tb-job-results__export").Click();
 
         Assert.Equal(["a.dcm", "b.dcm"], exported!.Select(r => r.FileName));
         Assert.Equal(

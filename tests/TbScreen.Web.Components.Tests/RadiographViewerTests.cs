@@ -19,15 +19,15 @@ public sealed class RadiographViewerTests : BunitContext
     public void Heatmap_is_shown_by_default_and_the_toggle_hides_it()
     {
         var cut = RenderViewer();
-        Assert.Single(cut.FindAll("img.viewer__heatmap"));
+        Assert.Single(cut.FindAll("img.tb-viewer__heatmap"));
 
         cut.Find("input[type=checkbox]").Change(false);
 
-        Assert.Empty(cut.FindAll("img.viewer__heatmap"));
+        Assert.Empty(cut.FindAll("img.tb-viewer__heatmap"));
         Assert.True(cut.Find("input[type=range][max='100']").HasAttribute("disabled"));
 
         cut.Find("input[type=checkbox]").Change(true);
-        Assert.Single(cut.FindAll("img.viewer__heatmap"));
+        Assert.Single(cut.FindAll("img.tb-viewer__heatmap"));
     }
 
     [Fact]
@@ -43,18 +43,18 @@ public sealed class RadiographViewerTests : BunitContext
     public void Opacity_slider_changes_the_overlay_style()
     {
         var cut = RenderViewer();
-        Assert.Equal("opacity:0.45", cut.Find("img.viewer__heatmap").GetAttribute("style"));
+        Assert.Equal("opacity:0.45", cut.Find("img.tb-viewer__heatmap").GetAttribute("style"));
 
         cut.Find("input[type=range][max='100']").Change("80");
 
-        Assert.Equal("opacity:0.80", cut.Find("img.viewer__heatmap").GetAttribute("style"));
+        Assert.Equal("opacity:0.80", cut.Find("img.tb-viewer__heatmap").GetAttribute("style"));
     }
 
     [Fact]
     public void Without_a_heatmap_there_is_no_overlay_and_no_toggle()
     {
         var cut = RenderViewer(heatmap: null);
-        Assert.Empty(cut.FindAll("img.viewer__heatmap"));
+        Assert.Empty(cut.FindAll("img.tb-viewer__heatmap"));
         Assert.Empty(cut.FindAll("input[type=checkbox]"));
         Assert.Contains("No heatmap for this result", cut.Markup);
     }
@@ -68,19 +68,19 @@ public sealed class RadiographViewerTests : BunitContext
             .Add(c => c.RangeMin, 0)
             .Add(c => c.RangeMax, 4000)
             .Add(c => c.OnWindowChanged, w => reported = w));
-        Assert.Equal("/img/1.png", cut.Find("img.viewer__image").GetAttribute("src"));
+        Assert.Equal("/img/1.png", cut.Find("img.tb-viewer__image").GetAttribute("src"));
         Assert.Equal("true", cut.Find("[data-preset=Default]").GetAttribute("aria-pressed"));
 
         cut.Find("[data-preset=Lung]").Click();
-        Assert.Equal("/img/1.png?wc=1600&ww=2000", cut.Find("img.viewer__image").GetAttribute("src"));
+        Assert.Equal("/img/1.png?wc=1600&ww=2000", cut.Find("img.tb-viewer__image").GetAttribute("src"));
         Assert.Equal((1600d, 2000d), (reported.Center, reported.Width));
         Assert.Equal("true", cut.Find("[data-preset=Lung]").GetAttribute("aria-pressed"));
 
         cut.Find("[data-preset=Full]").Click();
-        Assert.Equal("/img/1.png?wc=2000&ww=4000", cut.Find("img.viewer__image").GetAttribute("src"));
+        Assert.Equal("/img/1.png?wc=2000&ww=4000", cut.Find("img.tb-viewer__image").GetAttribute("src"));
 
         cut.Find("[data-preset=Default]").Click();
-        Assert.Equal("/img/1.png", cut.Find("img.viewer__image").GetAttribute("src"));
+        Assert.Equal("/img/1.png", cut.Find("img.tb-viewer__image").GetAttribute("src"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class RadiographViewerTests : BunitContext
 
         cut.Find("input[id$='-width']").Change("900");
 
-        Assert.Equal("/img/1.png?wc=1000&ww=900", cut.Find("img.viewer__image").GetAttribute("src"));
+        Assert.Equal("/img/1.png?wc=1000&ww=900", cut.Find("img.tb-viewer__image").GetAttribute("src"));
         Assert.All(cut.FindAll("[data-preset]"), b => Assert.Equal("false", b.GetAttribute("aria-pressed")));
     }
 

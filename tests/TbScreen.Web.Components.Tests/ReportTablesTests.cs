@@ -22,7 +22,7 @@ public sealed class ReportTablesTests : BunitContext
         using var doc = JsonDocument.Parse(Report);
         var cut = Render<ReportTables>(p => p.Add(c => c.Json, doc.RootElement.Clone()).Add(c => c.Title, "evaluation.json"));
 
-        Assert.Equal("Test split, 412 images.", cut.Find(".report__summary").TextContent);
+        Assert.Equal("Test split, 412 images.", cut.Find(".tb-report__summary").TextContent);
         var tables = cut.FindAll("table");
         Assert.Equal(2, tables.Count);
         Assert.Equal("Discrimination", tables[0].QuerySelector("caption")!.TextContent);
@@ -39,8 +39,8 @@ public sealed class ReportTablesTests : BunitContext
         var model = ReportDocument.Parse("""{ "summary": { "images": 10, "site": "A" }, "tables": [] }""");
         var cut = Render<ReportTables>(p => p.Add(c => c.Report, model));
 
-        Assert.Equal(["images", "site"], cut.FindAll(".report__fields dt").Select(d => d.TextContent));
-        Assert.Equal(["10", "A"], cut.FindAll(".report__fields dd").Select(d => d.TextContent));
+        Assert.Equal(["images", "site"], cut.FindAll(".tb-report__fields dt").Select(d => d.TextContent));
+        Assert.Equal(["10", "A"], cut.FindAll(".tb-report__fields dd").Select(d => d.TextContent));
     }
 
     [Fact]

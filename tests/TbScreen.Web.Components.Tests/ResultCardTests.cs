@@ -26,26 +26,26 @@ public sealed class ResultCardTests : BunitContext
     {
         var cut = Render<ResultCard>(p => p.Add(c => c.Result, FlaggedPositive()));
 
-        Assert.Equal("0.812", cut.Find("[data-score=alexnet] .scores__value").TextContent);
-        Assert.Equal("0.346", cut.Find("[data-score=googlenet] .scores__value").TextContent);
-        Assert.Equal("0.579", cut.Find("[data-score=ensemble] .scores__value").TextContent);
+        Assert.Equal("0.812", cut.Find("[data-score=alexnet] .tb-scores__value").TextContent);
+        Assert.Equal("0.346", cut.Find("[data-score=googlenet] .tb-scores__value").TextContent);
+        Assert.Equal("0.579", cut.Find("[data-score=ensemble] .tb-scores__value").TextContent);
 
         var decision = cut.Find("[data-decision]");
         Assert.Equal("tb", decision.GetAttribute("data-decision"));
-        Assert.Contains("decision--tb", decision.ClassList);
+        Assert.Contains("tb-decision--tb", decision.ClassList);
         Assert.Contains("TB suspected", decision.TextContent);
         Assert.Contains("0.579 ≥ threshold 0.520", decision.TextContent);
 
         Assert.Equal("true", cut.Find("[data-flagged]").GetAttribute("data-flagged"));
         Assert.Contains("Flagged for radiologist review", cut.Markup);
-        var reasons = cut.FindAll(".flag-reasons li");
+        var reasons = cut.FindAll(".tb-flag-reasons li");
         Assert.Equal(["disagreement", "uncertain"], reasons.Select(r => r.GetAttribute("data-reason")));
         Assert.Contains("AlexNet and GoogLeNet reach different decisions", reasons[0].TextContent);
-        Assert.Contains("members disagree", cut.Find(".flag-detail").TextContent);
+        Assert.Contains("members disagree", cut.Find(".tb-flag-detail").TextContent);
 
-        Assert.Equal(["Sex", "View"], cut.FindAll(".metadata dt").Select(d => d.TextContent));
-        Assert.Contains("ensemble-2026.11", cut.Find(".result-card__footer").TextContent);
-        Assert.Contains("2026-11-26 09:30 UTC", cut.Find(".result-card__footer").TextContent);
+        Assert.Equal(["Sex", "View"], cut.FindAll(".tb-metadata dt").Select(d => d.TextContent));
+        Assert.Contains("ensemble-2026.11", cut.Find(".tb-result-card__footer").TextContent);
+        Assert.Contains("2026-11-26 09:30 UTC", cut.Find(".tb-result-card__footer").TextContent);
     }
 
     [Fact]
@@ -55,11 +55,11 @@ public sealed class ResultCardTests : BunitContext
 
         var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
 
-        Assert.Contains("decision--not-tb", cut.Find("[data-decision]").ClassList);
+        Assert.Contains("tb-decision--not-tb", cut.Find("[data-decision]").ClassList);
         Assert.Contains("No TB detected", cut.Find("[data-decision]").TextContent);
         Assert.Contains("0.100 < threshold 0.520", cut.Find("[data-decision]").TextContent);
         Assert.Equal("false", cut.Find("[data-flagged]").GetAttribute("data-flagged"));
-        Assert.Empty(cut.FindAll(".flag-reasons"));
+        Assert.Empty(cut.FindAll(".tb-flag-reasons"));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ResultCardTests : BunitContext
 
         var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
 
-        var reason = cut.Find(".flag-reasons li");
+        var reason = cut.Find(".tb-flag-reasons li");
         Assert.Equal("unstable", reason.GetAttribute("data-reason"));
         Assert.Contains("changes under small perturbations", reason.TextContent);
     }
@@ -84,7 +84,7 @@ public sealed class ResultCardTests : BunitContext
         var alert = cut.Find("[role=alert]");
         Assert.Contains("invalid-dicom", alert.TextContent);
         Assert.Contains("not followed by DICM", alert.TextContent);
-        Assert.Empty(cut.FindAll(".scores"));
+        Assert.Empty(cut.FindAll(".tb-scores"));
         Assert.Empty(cut.FindAll("[data-decision]"));
     }
 

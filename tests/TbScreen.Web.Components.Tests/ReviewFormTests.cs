@@ -35,8 +35,9 @@ public sealed class ReviewFormTests : BunitContext
         cut.Find("form").Submit();
 
         Assert.Empty(_submitted);
-        Assert.Contains("A note is required when the final label (not-tb) overrides the model's decision (tb)", cut.Markup);
-        Assert.Contains("required: you are overriding the model", cut.Find(".review-form__note label").TextContent);
+        var message = Assert.Single(cut.FindAll(".validation-message"));
+        Assert.Equal("A note is required when the final label (not-tb) overrides the model's decision (tb).", message.TextContent);
+        Assert.Contains("required: you are overriding the model", cut.Find(".tb-review-form__note label").TextContent);
     }
 
     [Fact]
@@ -87,6 +88,16 @@ public sealed class ReviewFormTests : BunitContext
 
         Assert.Empty(_submitted);
         Assert.Contains("at most 2000 characters", cut.Find(".validation-message").TextContent);
+    }
+
+    [Fact]
+    public void The_counter_follows_typing()
+    {
+        var cut = RenderForm();
+
+        cut.Find("textarea").Input("twelve chars");
+
+        Assert.Equal("12 / 2000", cut.Find(".tb-review-form__counter").TextContent);
     }
 
     [Fact]

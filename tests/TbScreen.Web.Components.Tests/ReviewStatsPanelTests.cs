@@ -12,8 +12,8 @@ public sealed class ReviewStatsPanelTests : BunitContext
         var accuracy = cut.Find("[data-stat=accuracy]");
         Assert.Contains("No final reads yet", accuracy.TextContent);
         Assert.DoesNotContain("%", accuracy.TextContent);
-        Assert.Equal("5", cut.Find("[data-stat=flagged] .stat__value").TextContent);
-        Assert.Equal("3", cut.Find("[data-stat=positives] .stat__value").TextContent);
+        Assert.Equal("5", cut.Find("[data-stat=flagged] .tb-stat__value").TextContent);
+        Assert.Equal("3", cut.Find("[data-stat=positives] .tb-stat__value").TextContent);
     }
 
     [Fact]

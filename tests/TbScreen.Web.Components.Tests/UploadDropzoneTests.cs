@@ -30,7 +30,7 @@ public sealed class UploadDropzoneTests : BunitContext
         cut.FindComponent<InputFile>().UploadFiles(File("notes.txt", 10));
 
         Assert.Empty(_sent);
-        var error = cut.Find("li[data-file='notes.txt'] .upload__error");
+        var error = cut.Find("li[data-file='notes.txt'] .tb-upload__error");
         Assert.Contains("notes.txt: type .txt is not accepted", error.TextContent);
     }
 
@@ -42,7 +42,7 @@ public sealed class UploadDropzoneTests : BunitContext
         cut.FindComponent<InputFile>().UploadFiles(File("big.dcm", 2 * 1024 * 1024));
 
         Assert.Empty(_sent);
-        Assert.Contains("big.dcm: 2 MB exceeds the 1 MB limit per file", cut.Find("li[data-file='big.dcm'] .upload__error").TextContent);
+        Assert.Contains("big.dcm: 2 MB exceeds the 1 MB limit per file", cut.Find("li[data-file='big.dcm'] .tb-upload__error").TextContent);
     }
 
     [Fact]
@@ -54,9 +54,9 @@ public sealed class UploadDropzoneTests : BunitContext
 
         Assert.Equal(["IM000001", "chest.PNG", "bad.dcm"], _sent);
         Assert.Equal("/results/1", cut.Find("li[data-file='IM000001'] a").GetAttribute("href"));
-        Assert.Contains("TB suspected", cut.Find("li[data-file='chest.PNG'] .upload__outcome").TextContent);
-        Assert.Contains("bad.dcm: not a chest X-ray", cut.Find("li[data-file='bad.dcm'] .upload__error").TextContent);
-        Assert.Contains("type .gif is not accepted", cut.Find("li[data-file='x.gif'] .upload__error").TextContent);
+        Assert.Contains("TB suspected", cut.Find("li[data-file='chest.PNG'] .tb-upload__outcome").TextContent);
+        Assert.Contains("bad.dcm: not a chest X-ray", cut.Find("li[data-file='bad.dcm'] .tb-upload__error").TextContent);
+        Assert.Contains("type .gif is not accepted", cut.Find("li[data-file='x.gif'] .tb-upload__error").TextContent);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class UploadDropzoneTests : BunitContext
         cut.FindComponent<InputFile>().UploadFiles(File("a.dcm", 1), File("b.dcm", 1), File("c.dcm", 1));
 
         Assert.Empty(_sent);
-        Assert.Contains("3 files chosen; at most 2", cut.Find(".dropzone__message").TextContent);
+        Assert.Contains("3 files chosen; at most 2", cut.Find(".tb-dropzone__message").TextContent);
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public sealed class WorklistTableTests : BunitContext
 
         cut.Find("select[data-filter=scope]").Change(nameof(WorklistScope.Positive));
         Assert.Equal(["2", "1"], Ids(cut));
-        Assert.Contains("2 of 4 cases", cut.Find(".worklist__count").TextContent);
+        Assert.Contains("2 of 4 cases", cut.Find(".tb-worklist__count").TextContent);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class WorklistTableTests : BunitContext
         WorklistRow? opened = null;
         var cut = RenderTable(r => opened = r);
 
-        cut.Find("tr[data-row-id='3'] button.worklist__open").Click();
+        cut.Find("tr[data-row-id='3'] button.tb-worklist__open").Click();
 
         Assert.Equal("3", opened?.Id);
     }

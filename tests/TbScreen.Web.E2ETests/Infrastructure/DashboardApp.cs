@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+
+namespace TbScreen.Web.E2ETests.Infrastructure;
+
+/// <summary>
+/// One web app process and one browser for all browser tests (starting either takes seconds). Started on first
+/// use, after the chromium check, so a missing browser fails (or skips) each test with the install hint.
+/// </summary>
+public sealed class DashboardApp : IAsyncLifetime
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private WebAppProcess? _app;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task<(WebAppProcess App, IBrowser Browser)> StartAsync()
+    {
+        ChromiumBrowser.Require();
+        await _gate.WaitAsync();
+        try
+        {
+            _app ??= await WebAppProcess.StartAsync();
+            if (_browser is null)
+            {
+                (_playwright, _browser) = await ChromiumBrowser.LaunchAsync();
+            }
+
+            return (_app, _browser);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A fresh browser context (its own cookies) whose relative URLs resolve against the app.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var (app, browser) = await StartAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _gate.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardApp>
+{
+    public const string Name = "dashboard";
+}

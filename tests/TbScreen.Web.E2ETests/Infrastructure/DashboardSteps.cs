@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace TbScreen.Web.E2ETests.Infrastructure;
+
+/// <summary>What a user does on the dashboard, as the tests and the screenshot walk share it.</summary>
+internal static class DashboardSteps
+{
+    public static async Task SignInAsync(IPage page, string user, string password)
+    {
+        await page.GotoAsync("signin");
+        await page.Locator("#username").FillAsync(user);
+        await page.Locator("#password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    /// <summary>Opens an interactive page and waits until its circuit is up (SignalR negotiated, socket open).</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
+    /// <summary>Uploads files through the drop zone's file input and returns the result links it shows.</summary>
+    public static async Task<ILocator> UploadAsync(IPage page, params string[] files)
+    {
+        await GotoInteractiveAsync(page, "upload");
+        var input = page.GetByTestId("upload-input");
+        // Blazor's InputFile listens for changes only once its JS has initialised the element (interactive render).
+        await input.EvaluateAsync("el => new Promise(resolve => { const check = () => el._blazorInputFileNextFileId !== undefined ? resolve() : setTimeout(check, 50); check(); })");
+        await input.SetInputFilesAsync(files);
+        var links = page.GetByTestId("result-link");
+        await Expect(links).ToHaveCountAsync(files.Length, new() { Timeout = 90_000 });
+        return links;
+    }
+
+    /// <summary>
+    /// Repeats an idempotent interaction until its effect shows: a click that lands before the circuit is up is lost
+    /// (the prerendered page has no handlers yet), and the first interactive render resets the element.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task> act, Func<Task<bool>> done, string what, int attempts = 20)
+    {
+        for (int i = 0; i < attempts; i++)
+        {
+            await act();
+            for (int poll = 0; poll < 10; poll++)
+            {
+                if (await done())
+                {
+                    return;
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"{what}: no effect after {attempts} attempts");
+    }
+
+    public static Task<bool> IsImageLoadedAsync(ILocator image) =>
+        image.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0");
+
+    public static string Sample(string name) => Path.Combine(RepositoryPaths.Samples, name);
+}
