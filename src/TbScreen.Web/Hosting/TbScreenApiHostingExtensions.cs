@@ -66,7 +66,7 @@ public static class TbScreenApiHostingExtensions
     /// <summary>Identity, cookies, role policies and the first-run admin (Identity/IdentityRegistration.cs).</summary>
     public static WebApplicationBuilder AddTbScreenSecurity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddTbScreenIdentity(builder.Configuration);
+        builder.Services.AddTbScreenIdentity();
         return builder;
     }
 
