@@ -15,7 +15,7 @@ using TbScreen.Dicom;
 /// </summary>
 internal static class LoadBenchmark
 {
-    public sealed record Options(Uri BaseUrl, string User, string Password, int Concurrency, int Requests, int Warmup);
+    public sealed record Options(Uri BaseUrl, string User, string Password, int Concurrency, int Requests, int Warmup, string Server);
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -104,7 +104,7 @@ internal static class LoadBenchmark
         Console.WriteLine($"# Load test, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, CPU: {CpuModel()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"target: {options.BaseUrl} (POST /api/screenings, {fileBytes / 1024.0:F0} KiB DICOM each, distinct SOP Instance UIDs), {options.Warmup} warm-up request(s) not counted"));
+            $"target: {options.BaseUrl}, {options.Server}; POST /api/screenings, {fileBytes / 1024.0:F0} KiB DICOM each, distinct SOP Instance UIDs; {options.Warmup} warm-up request(s) not counted; load average before: {LoadAverage()}"));
         Console.WriteLine();
         Console.WriteLine("| concurrency | requests | errors | p50 ms | p95 ms | max ms | throughput req/s | wall s |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -124,6 +124,18 @@ internal static class LoadBenchmark
     }
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static string CpuModel()
     {

@@ -8,24 +8,29 @@ using TbScreen.Dicom.Pixels;
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
-//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--url http://127.0.0.1:5080] [--user admin]
-//            [--password P | env TBSCREEN_LOAD_PASSWORD] [--concurrency 4] [--requests 40] [--warmup 2]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--concurrency 4] [--requests 40] [--warmup 2] [--threads 0]
+//            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
 if (args.Length > 0 && args[0] == "load")
 {
-    string? password = ArgValue("--password") ?? Environment.GetEnvironmentVariable("TBSCREEN_LOAD_PASSWORD");
-    if (string.IsNullOrEmpty(password))
+    int concurrency = int.Parse(ArgValue("--concurrency") ?? "4", CultureInfo.InvariantCulture);
+    int requests = int.Parse(ArgValue("--requests") ?? "40", CultureInfo.InvariantCulture);
+    int warmup = int.Parse(ArgValue("--warmup") ?? "2", CultureInfo.InvariantCulture);
+    if (ArgValue("--url") is { } url)
     {
-        Console.Error.WriteLine("load: give the user's password with --password or TBSCREEN_LOAD_PASSWORD");
-        return 2;
+        string? password = ArgValue("--password") ?? Environment.GetEnvironmentVariable("TBSCREEN_LOAD_PASSWORD");
+        if (string.IsNullOrEmpty(password))
+        {
+            Console.Error.WriteLine("load: with --url, give the user's password with --password or TBSCREEN_LOAD_PASSWORD");
+            return 2;
+        }
+
+        return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(new Uri(url), ArgValue("--user") ?? "admin", password, concurrency, requests, warmup, "an already running server"));
     }
 
-    return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(
-        new Uri(ArgValue("--url") ?? "http://127.0.0.1:5080"),
-        ArgValue("--user") ?? "admin",
-        password,
-        int.Parse(ArgValue("--concurrency") ?? "4", CultureInfo.InvariantCulture),
-        int.Parse(ArgValue("--requests") ?? "40", CultureInfo.InvariantCulture),
-        int.Parse(ArgValue("--warmup") ?? "2", CultureInfo.InvariantCulture)));
+    int threads = int.Parse(ArgValue("--threads") ?? "0", CultureInfo.InvariantCulture);
+    await using var target = await LoadTarget.StartAsync(FindRepositoryRoot(), threads);
+    return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(target.BaseUrl, LoadTarget.AdminUser, LoadTarget.AdminPassword, concurrency, requests, warmup,
+        $"TbScreen.Web started by the tool (Production, SQLite, shipped models, Screening:Threads={threads}{(threads == 0 ? " = ONNX Runtime's choice" : "")})"));
 }
 
 if (args.Length > 0 && args[0] == "batch")

@@ -91,7 +91,7 @@ public sealed class DashboardFlowTests(DashboardApp dashboard)
             {
                 await roles.GetByLabel("radiologist").SetCheckedAsync(true);
                 await roles.GetByLabel("clinician").SetCheckedAsync(false);
-                await admin.GetByTestId("create-user").ClickAsync();
+                await ClickIfVisibleAsync(admin.GetByTestId("create-user"));
             },
             async () => await admin.Locator($"tr[data-user='{radiologist}']").CountAsync() == 1,
             "create the radiologist");
@@ -117,7 +117,7 @@ public sealed class DashboardFlowTests(DashboardApp dashboard)
         var row = page.Locator($"tr[data-row-id='{id}']");
         await Expect(row).ToContainTextAsync(file);
         await Expect(row).ToContainTextAsync("Unresolved");
-        await UntilAsync(() => row.GetByRole(AriaRole.Button, new() { Name = $"Open {file}" }).ClickAsync(),
+        await UntilAsync(() => ClickIfVisibleAsync(row.GetByRole(AriaRole.Button, new() { Name = $"Open {file}" })),
             () => Task.FromResult(page.Url.EndsWith($"/results/{id}", StringComparison.Ordinal)), "open the case");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 

@@ -13,6 +13,12 @@ public sealed class DashboardApp : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
+    static DashboardApp()
+    {
+        // CI machines are slower than a workstation and run other test assemblies beside this one.
+        Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
     public async Task<(WebAppProcess App, IBrowser Browser)> StartAsync()
     {
         ChromiumBrowser.Require();

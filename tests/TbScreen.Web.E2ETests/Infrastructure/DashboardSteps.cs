@@ -37,14 +37,20 @@ internal static class DashboardSteps
 
     /// <summary>
     /// Repeats an idempotent interaction until its effect shows: a click that lands before the circuit is up is lost
-    /// (the prerendered page has no handlers yet), and the first interactive render resets the element.
+    /// (the prerendered page has no handlers yet), and the first interactive render resets the element. Each try
+    /// waits up to 3 s for the effect; an act must tolerate its effect having happened meanwhile.
     /// </summary>
-    public static async Task UntilAsync(Func<Task> act, Func<Task<bool>> done, string what, int attempts = 20)
+    public static async Task UntilAsync(Func<Task> act, Func<Task<bool>> done, string what, int attempts = 10)
     {
         for (int i = 0; i < attempts; i++)
         {
+            if (await done())
+            {
+                return;
+            }
+
             await act();
-            for (int poll = 0; poll < 10; poll++)
+            for (int poll = 0; poll < 30; poll++)
             {
                 if (await done())
                 {
@@ -56,6 +62,15 @@ internal static class DashboardSteps
         }
 
         throw new TimeoutException($"{what}: no effect after {attempts} attempts");
+    }
+
+    /// <summary>Clicks when the element is still there (a repeated click after the effect must not wait for it).</summary>
+    public static async Task ClickIfVisibleAsync(ILocator locator)
+    {
+        if (await locator.IsVisibleAsync())
+        {
+            await locator.ClickAsync(new() { Timeout = 5_000 });
+        }
     }
 
     public static Task<bool> IsImageLoadedAsync(ILocator image) =>
