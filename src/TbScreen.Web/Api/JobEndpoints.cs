@@ -70,34 +70,23 @@ internal static class JobEndpoints
         return jobs;
     }
 
-    private static async Task<IResult> CreateAsync(CreateJobRequest request, JobFolderPolicy policy, IScreeningStore store, JobQueue queue, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(CreateJobRequest request, FolderJobs folders, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Folder))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No folder", detail: "Give the server folder to screen in \"folder\".");
         }
 
-        switch (policy.Judge(request.Folder, out string folder))
+        var (job, jobRequest, verdict, folder) = await folders.StartAsync(request.Folder, request.Recursive, ApiActors.Of(user), cancellationToken);
+        return verdict switch
         {
-            case JobFolderPolicy.Verdict.NoRootsConfigured:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status403Forbidden,
-                    title: "Folder jobs are not enabled",
-                    detail: "No folder may be screened until an administrator sets TbScreen:Jobs:AllowedRoots.");
-            case JobFolderPolicy.Verdict.OutsideAllowedRoots:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status403Forbidden,
-                    title: "Folder not allowed",
-                    detail: $"{folder} is not under any of TbScreen:Jobs:AllowedRoots.");
-            case JobFolderPolicy.Verdict.NotFound:
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Folder not found", detail: $"{folder} does not exist.");
-        }
-
-        var jobRequest = new FolderJobRequest(folder, request.Recursive);
-        var job = await store.CreateJobAsync([folder], jobRequest.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
-        await store.RecordAsync(ApiActors.Of(user), AuditActions.JobCreated, $"job/{job.Id}", folder, cancellationToken);
-        queue.Enqueue(job.Id);
-        return TypedResults.Accepted(ResponseMapper.JobLocation(job.Id), JobResponseMapper.ToResponse(job, [], jobRequest));
+            JobFolderPolicy.Verdict.Allowed => TypedResults.Accepted(ResponseMapper.JobLocation(job!.Id), JobResponseMapper.ToResponse(job, [], jobRequest)),
+            JobFolderPolicy.Verdict.NoRootsConfigured => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+                title: "Folder jobs are not enabled", detail: FolderJobs.Explain(verdict, folder)),
+            JobFolderPolicy.Verdict.OutsideAllowedRoots => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+                title: "Folder not allowed", detail: FolderJobs.Explain(verdict, folder)),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Folder not found", detail: FolderJobs.Explain(verdict, folder)),
+        };
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest http, UploadJobs uploads, ClaimsPrincipal user, CancellationToken cancellationToken)

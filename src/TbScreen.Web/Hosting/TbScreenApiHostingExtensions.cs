@@ -44,6 +44,7 @@ public static class TbScreenApiHostingExtensions
         services.AddHostedService<FolderJobWorker>();
         services.AddScoped<UploadScreening>();
         services.AddScoped<UploadJobs>();
+        services.AddScoped<FolderJobs>();
         services.AddSingleton<JobResults>();
         services.AddSingleton<Worklist>();
         services.AddScoped<ReviewService>();

@@ -13,7 +13,8 @@ public static class ResultViews
     {
         ArgumentNullException.ThrowIfNull(stored);
         var o = stored.Outcome;
-        double? member(string name) => o.MemberProbabilities?.GetValueOrDefault(name) is double p && o.MemberProbabilities.ContainsKey(name)
+        // Rows written before member maps existed carry the two named columns only.
+        double? member(string name) => o.MemberProbabilities is { } members && members.TryGetValue(name, out double p)
             ? p
             : name == "alexnet" ? o.AlexNetProbability : o.GoogLeNetProbability;
         return new ResultView

@@ -1,0 +1,36 @@
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Api;
+
+namespace TbScreen.Web.Jobs;
+
+/// <summary>Starting a job on a server folder (admin): judged by the allow-list, created, audited and queued.</summary>
+public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, JobQueue queue)
+{
+    /// <summary>The job, or null with the verdict and the folder as judged (absolute, normalised).</summary>
+    public async Task<(BatchJobInfo? Job, FolderJobRequest? Request, JobFolderPolicy.Verdict Verdict, string Folder)> StartAsync(
+        string folder, bool recursive, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var verdict = policy.Judge(folder, out string full);
+        if (verdict != JobFolderPolicy.Verdict.Allowed)
+        {
+            return (null, null, verdict, full);
+        }
+
+        var request = new FolderJobRequest(full, recursive);
+        var job = await store.CreateJobAsync([full], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
+        await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", full, cancellationToken);
+        queue.Enqueue(job.Id);
+        return (job, request, verdict, full);
+    }
+
+    /// <summary>What to tell the admin when a folder is refused.</summary>
+    public static string Explain(JobFolderPolicy.Verdict verdict, string folder) => verdict switch
+    {
+        JobFolderPolicy.Verdict.NoRootsConfigured => "No folder may be screened until an administrator sets TbScreen:Jobs:AllowedRoots.",
+        JobFolderPolicy.Verdict.OutsideAllowedRoots => $"{folder} is not under any of TbScreen:Jobs:AllowedRoots.",
+        JobFolderPolicy.Verdict.NotFound => $"{folder} does not exist.",
+        _ => "",
+    };
+}
