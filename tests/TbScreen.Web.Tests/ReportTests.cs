@@ -59,6 +59,8 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.Contains("&lt;script&gt;alert", html);
         Assert.DoesNotContain("javascript:", html);
         Assert.Contains("0.8821", html); // alexnet's operating threshold from metadata.json
+        Assert.Contains("0.9000 (0.8000, 1.0000)", html); // evaluation/metrics.json: AUC with its CI
+        Assert.Contains(">0.1250<", html); // flaggedRate
     }
 
     [Theory]
@@ -112,6 +114,14 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
             File.WriteAllText(Path.Combine(models, "alexnet", "README.md"),
                 "# Model card of the fixture\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2))\n");
             File.WriteAllText(Path.Combine(models, "alexnet", "robustness.json"), Report("alexnet@1.0.0", "Noise", ["sigma", "flip rate"], [["0.1", "2%"]]));
+            string evaluation = Directory.CreateDirectory(Path.Combine(models, "evaluation")).FullName;
+            File.WriteAllText(Path.Combine(evaluation, "metrics.json"), JsonSerializer.Serialize(new
+            {
+                n = 40,
+                flaggedRate = 0.125,
+                models = new { alexnet = new { auc = 0.9, aucCi = new[] { 0.8, 1.0 }, sensitivity = 0.75 } },
+                ensemble = new { auc = 0.95, threshold = 0.5 },
+            }));
             string fairness = Directory.CreateDirectory(Path.Combine(models, "fairness")).FullName;
             File.WriteAllText(Path.Combine(fairness, "fairness.json"),
                 Report("alexnet@1.0.0+googlenet@1.0.0", "Sensitivity by sex", ["group", "sensitivity"], [["F", "0.91"], ["M", "0.95"]], "Sensitivity gap 0.04 (F vs M)"));
