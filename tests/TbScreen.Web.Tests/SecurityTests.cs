@@ -174,6 +174,50 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
         await (await client.GetAsync("/api/auth/me")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Browser_form_posts_without_an_antiforgery_token_are_refused()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        var signOut = await client.PostAsync("/account/signout", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+        // Still signed in: the forged sign-out did nothing.
+        await (await client.GetAsync("/api/auth/me")).JsonAsync(HttpStatusCode.OK);
+
+        using var anonymous = factory.AnonymousClient();
+        var signIn = await anonymous.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["Input.UserName"] = "admin",
+            ["Input.Password"] = TbScreenApiFactory.AdminPassword,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.False(signIn.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("tbscreen.auth=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_sign_in_form_with_its_token_signs_in_and_redirects_only_to_local_paths()
+    {
+        using var client = factory.AnonymousClient();
+        string page = await client.GetStringAsync("/signin");
+        string token = AntiforgeryField().Match(page).Groups[1].Value;
+        Assert.NotEmpty(token);
+        string user = await factory.CreateUserAsync(Roles.Clinician);
+
+        var response = await client.PostAsync("/signin?returnUrl=https%3A%2F%2Fevil.example%2F", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["Input.UserName"] = user,
+            ["Input.Password"] = TbScreenApiFactory.UserPassword,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("http://localhost/", response.Headers.Location?.ToString()); // home, not the foreign returnUrl
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("tbscreen.auth=", StringComparison.Ordinal) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
     private static bool IsStaticAsset(RouteEndpoint endpoint) =>
         endpoint.Metadata.Any(m => m.GetType().FullName?.StartsWith("Microsoft.AspNetCore.StaticAssets.", StringComparison.Ordinal) == true);
 

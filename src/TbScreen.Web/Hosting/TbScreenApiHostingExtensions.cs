@@ -66,7 +66,7 @@ public static class TbScreenApiHostingExtensions
     /// <summary>Identity, cookies, role policies and the first-run admin (Identity/IdentityRegistration.cs).</summary>
     public static WebApplicationBuilder AddTbScreenSecurity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddTbScreenIdentity(builder.Configuration);
+        builder.Services.AddTbScreenIdentity();
         return builder;
     }
 
@@ -74,7 +74,10 @@ public static class TbScreenApiHostingExtensions
     public static WebApplication UseTbScreen(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Scripts get ProblemDetails for every error; people get a page for an address that does not exist.
+        // (Only page GETs are re-executed: a refused form POST re-executed against a page would fail again.)
+        app.UseWhen(c => !IsPageRead(c), other => other.UseStatusCodePages());
+        app.UseWhen(IsPageRead, pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -96,6 +99,9 @@ public static class TbScreenApiHostingExtensions
         api.MapAdminEndpoints();
         return app;
     }
+
+    private static bool IsPageRead(HttpContext context) =>
+        !IdentityRegistration.IsApi(context.Request) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
 
     /// <summary>Why: "models" in appsettings must mean the same folder however the process was started.</summary>
     private sealed class ResolveRelativePaths(IHostEnvironment environment) : IPostConfigureOptions<TbScreenOptions>

@@ -14,7 +14,7 @@ internal static class IdentityRegistration
 {
     public const string SignInPath = "/signin";
 
-    public static IServiceCollection AddTbScreenIdentity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTbScreenIdentity(this IServiceCollection services)
     {
         services.AddScoped<AccountsDbContext>(sp => AccountsDbContextFactory.Create(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
 

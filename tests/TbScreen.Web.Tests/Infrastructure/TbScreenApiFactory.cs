@@ -24,6 +24,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     public const int LockoutAttempts = 3;
 
     private readonly bool _deleteOnDispose;
+    private readonly string? _postgres;
     private int _users;
 
     public TbScreenApiFactory()
@@ -32,8 +33,9 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host over an existing folder: how a test restarts the host on the same database and store.</summary>
-    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null)
+    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null, string? postgres = null)
     {
+        _postgres = postgres;
         Root = root;
         _deleteOnDispose = deleteOnDispose;
         InitialAdminPassword = initialAdminPassword;
@@ -106,8 +108,8 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
         {
             ["TbScreen:Models"] = Models,
             ["TbScreen:Store"] = Path.Combine(Root, "store"),
-            ["TbScreen:Database:Provider"] = "sqlite",
-            ["TbScreen:Database:ConnectionString"] = $"Data Source={Path.Combine(Root, "tbscreen.db")}",
+            ["TbScreen:Database:Provider"] = _postgres is null ? "sqlite" : "postgresql",
+            ["TbScreen:Database:ConnectionString"] = _postgres ?? $"Data Source={Path.Combine(Root, "tbscreen.db")}",
             ["TbScreen:Uploads:MaxBytes"] = UploadLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["TbScreen:Jobs:AllowedRoots:0"] = AllowedJobRoot,
             ["TbScreen:Jobs:UploadFolder"] = Path.Combine(Root, "uploads"),
