@@ -114,6 +114,8 @@ internal static class Screenshots
     private static async Task SaveAsync(IPage page, string folder, string name, TextWriter log, bool fullPage = true)
     {
         string path = Path.Combine(folder, name + ".png");
+        // Blazor focuses the page's h1 after navigation (for screen readers); its focus ring is noise in a picture.
+        await page.EvaluateAsync("() => document.activeElement instanceof HTMLElement && document.activeElement.blur()");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
         log.WriteLine($"{path} ({page.Url})");
     }
