@@ -31,6 +31,7 @@ public static class AuditCommand
             data, scores, output, by, ageBands, minGroup, bootstrap, seed, target, demographicsOnly, split, splitFile, batch,
         };
         models.AddTo(command);
+        command.Subcommands.Add(BiasExperimentCommand.Create(stdout, stderr));
         command.Validators.Add(result =>
         {
             if (result.GetValue(data) is null && result.GetValue(scores) is null)
