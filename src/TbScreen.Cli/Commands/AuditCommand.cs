@@ -32,6 +32,8 @@ public static class AuditCommand
         };
         models.AddTo(command);
         command.Subcommands.Add(BiasExperimentCommand.Create(stdout, stderr));
+        command.Subcommands.Add(ProbeCommand.Create(stdout, stderr));
+        command.Subcommands.Add(SiteFinetuneCommand.Create(stdout, stderr));
         command.Validators.Add(result =>
         {
             if (result.GetValue(data) is null && result.GetValue(scores) is null)

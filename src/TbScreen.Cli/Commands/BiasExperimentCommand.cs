@@ -29,6 +29,7 @@ public static class BiasExperimentCommand
         var selectionBias = new Option<string>("--selection-bias") { Description = "Fractions of the group's positives dropped, one model each (0 = none).", DefaultValueFactory = _ => "0.5" };
         var arch = new Option<string>("--arch") { Description = "alexnet or googlenet.", DefaultValueFactory = _ => ModelFactory.AlexNet };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per model (same schedule for all).", DefaultValueFactory = _ => 8 };
+        var size = new Option<int>("--size") { Description = "Input size in pixels (smaller is cheaper; the bias effect is relative).", DefaultValueFactory = _ => 224 };
         var seed = new Option<int>("--seed") { Description = "Seed for training, bias selection, synthetic group and bootstrap.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var threshold = new Option<double>("--threshold") { Description = "Decision threshold on P(TB) for accuracy and the gaps.", DefaultValueFactory = _ => 0.5 };
@@ -37,7 +38,7 @@ public static class BiasExperimentCommand
         var output = new Option<string>("--out", "-o") { Description = "Folder for the models (one subfolder each) and bias-experiment.json/.csv/.svg.", Required = true };
         var command = new Command("bias-experiment", "Wick et al. label-bias experiment: train one model per injected label/selection bias, evaluate against biased and clean labels. Research use only.")
         {
-            data, splitFile, group, labelBias, selectionBias, arch, epochs, seed, threads, threshold, bootstrap, maxBatches, output,
+            data, splitFile, group, labelBias, selectionBias, arch, epochs, size, seed, threads, threshold, bootstrap, maxBatches, output,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -47,7 +48,7 @@ public static class BiasExperimentCommand
                 var training = new TrainingOptions
                 {
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
-                    Contract = new TrainingOptions().Contract with { Standardisation = IntensityStandardisation.HistogramEqualisation },
+                    Contract = new TrainingOptions().Contract with { Size = result.GetValue(size), Standardisation = IntensityStandardisation.HistogramEqualisation },
                     Epochs = result.GetValue(epochs),
                     Seed = result.GetValue(seed),
                     Threads = result.GetValue(threads),
