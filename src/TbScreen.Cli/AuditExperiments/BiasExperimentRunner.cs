@@ -98,7 +98,7 @@ public static class BiasExperimentRunner
     }
 
     /// <summary>Selection bias first (drop group positives), then label bias among the group positives that remain.</summary>
-    internal static (bool[] Keep, bool[] Labels) Bias(bool[] labels, bool[] inGroup, double labelBias, double selectionBias, int seed)
+    public static (bool[] Keep, bool[] Labels) Bias(bool[] labels, bool[] inGroup, double labelBias, double selectionBias, int seed)
     {
         bool[] keep = BiasInjection.DropPositives(labels, inGroup, selectionBias, seed);
         int[] kept = Enumerable.Range(0, labels.Length).Where(i => keep[i]).ToArray();

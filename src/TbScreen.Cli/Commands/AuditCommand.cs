@@ -74,6 +74,7 @@ public static class AuditCommand
 
             IReadOnlyList<AuditCase> cases;
             int failed = 0;
+            string? modelVersion = null;
             if (result.GetValue(scores) is string scoreFile)
             {
                 cases = CaseTables.ReadPredictions(InputFiles.Require(scoreFile));
@@ -87,14 +88,31 @@ public static class AuditCommand
                 }
 
                 using var ensemble = models.Load(result, stderr);
+                modelVersion = "ensemble of " + string.Join(" + ", ensemble.Members.Select(m => $"{m.Name} {m.Bundle.Metadata.Version}"));
                 var (screened, failures) = EvaluationRun.Screen(ensemble, rows, Math.Clamp(result.GetValue(batch), 1, 256), stderr);
                 failed = failures.Count;
                 cases = screened.Select(c => new AuditCase(c.File, c.IsTb, c.Decision.Probability, c.Decision.IsTb, c.Source)).ToList();
             }
 
+            var notes = new List<string>();
             if (manifest is not null)
             {
                 cases = CaseTables.Join(cases, CaseTables.ReadAttributes(manifest));
+                var (enriched, dicomFiles) = DicomAttributes.Enrich(cases, Path.GetDirectoryName(Path.GetFullPath(manifest))!);
+                cases = enriched;
+                if (dicomFiles > 0)
+                {
+                    notes.Add($"Attributes missing from the manifest were read from the DICOM headers of {dicomFiles} of {cases.Count} images (manifest columns win).");
+                }
+            }
+
+            foreach (var attribute in options.Attributes.Where(a => a is SubgroupAttribute.Manufacturer or SubgroupAttribute.ScannerModel))
+            {
+                int unknown = cases.Count(c => attribute.ValueOf(c, AgeBands.Parse(options.AgeBands)) == SubgroupAttributes.Unknown);
+                if (unknown > 0)
+                {
+                    notes.Add($"{attribute.Name()} is unknown for {unknown} of {cases.Count} cases (no manifest column and no DICOM tag, e.g. PNG images); they form the 'unknown' group.");
+                }
             }
 
             if (cases.Count == 0)
@@ -102,7 +120,7 @@ public static class AuditCommand
                 throw new ManifestException(result.GetValue(scores) ?? manifest!, "no cases to audit");
             }
 
-            var report = FairnessAudit.Run(cases, options, AuditCaveats.For(cases));
+            var report = FairnessAudit.Run(cases, options, [.. AuditCaveats.For(cases), .. notes]) with { ModelVersion = modelVersion };
             AuditOutputs.Write(outDir, report);
             stdout.WriteLine($"audited {report.N} cases ({report.Positives} TB) in {report.Groups.Count} groups, {report.Gaps.Count} gaps, {report.SkippedIntersections.Count} intersections skipped; wrote {Path.Combine(outDir, AuditOutputs.JsonFileName)}");
             return failed == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
