@@ -27,8 +27,9 @@ public static class ProbeRunner
 {
     public const double ParityTolerance = 1e-3;
 
-    public static ProbeReport Run(IReadOnlyList<CxrRecord> records, IReadOnlyList<ProbeModel> models, ProbeOptions options, int parityImages, int replicates, TextWriter log)
+    public static ProbeReport Run(IReadOnlyList<CxrRecord> records, IReadOnlyList<ProbeModel> models, ProbeOptions options, int parityImages, int replicates, TextWriter log, int threads = 1)
     {
+        TorchSharp.torch.set_num_threads(Math.Max(1, threads));
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(models);
         var parity = new List<ParityCheck>();
@@ -46,7 +47,7 @@ public static class ProbeRunner
                 if (!cache.TryGetValue(sidecar.Options.Contract, out images!))
                 {
                     log.WriteLine($"preprocessing {records.Count} images");
-                    images = PreprocessedImages.Load(records, sidecar.Options.Contract, Math.Max(1, Environment.ProcessorCount));
+                    images = PreprocessedImages.Load(records, sidecar.Options.Contract, Math.Max(1, threads));
                     cache[sidecar.Options.Contract] = images;
                 }
 

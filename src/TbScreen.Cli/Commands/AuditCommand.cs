@@ -81,6 +81,7 @@ public static class AuditCommand
             }
             else
             {
+                RequireImageColumn(manifest!);
                 var rows = ManifestReader.Read(manifest!);
                 if (result.GetValue(split) is string name)
                 {
@@ -126,6 +127,18 @@ public static class AuditCommand
             return failed == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
         }));
         return command;
+    }
+
+    /// <summary>A demographics file (keyed by original_id, no images) cannot be screened: say what to do instead.</summary>
+    private static void RequireImageColumn(string manifest)
+    {
+        string header = File.ReadLines(manifest).FirstOrDefault() ?? "";
+        var columns = CsvReader.SplitLine(header.TrimStart('\uFEFF')).Select(c => c.Trim().ToLowerInvariant()).ToList();
+        if (!columns.Contains("file"))
+        {
+            throw new ManifestException(manifest, $"has no 'file' column (found: {string.Join(",", columns)}), so it names no images to screen; " +
+                "for a demographics file without images use --demographics-only (group composition), or pass --scores predictions.csv", 1);
+        }
     }
 
     private static int Positive(int value, string name) => value >= 1 ? value : throw new FormatException($"{name} must be at least 1");

@@ -30,15 +30,17 @@ public static class BiasExperimentCommand
         var arch = new Option<string>("--arch") { Description = "alexnet or googlenet.", DefaultValueFactory = _ => ModelFactory.AlexNet };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per model (same schedule for all).", DefaultValueFactory = _ => 8 };
         var size = new Option<int>("--size") { Description = "Input size in pixels (smaller is cheaper; the bias effect is relative).", DefaultValueFactory = _ => 224 };
+        var optimizer = new Option<string>("--optimizer") { Description = "adamw (as the shipped AlexNet was trained; learns in few epochs) or sgd.", DefaultValueFactory = _ => "adamw" };
+        optimizer.AcceptOnlyFromAmong("adamw", "sgd");
         var seed = new Option<int>("--seed") { Description = "Seed for training, bias selection, synthetic group and bootstrap.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads (1 is much faster on a shared, busy machine).", DefaultValueFactory = _ => 1 };
         var threshold = new Option<double>("--threshold") { Description = "Decision threshold on P(TB) for accuracy and the gaps.", DefaultValueFactory = _ => 0.5 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates for the gap CIs.", DefaultValueFactory = _ => 1000 };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs only)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the models (one subfolder each) and bias-experiment.json/.csv/.svg.", Required = true };
         var command = new Command("bias-experiment", "Wick et al. label-bias experiment: train one model per injected label/selection bias, evaluate against biased and clean labels. Research use only.")
         {
-            data, splitFile, group, labelBias, selectionBias, arch, epochs, size, seed, threads, threshold, bootstrap, maxBatches, output,
+            data, splitFile, group, labelBias, selectionBias, arch, epochs, size, optimizer, seed, threads, threshold, bootstrap, maxBatches, output,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -50,6 +52,7 @@ public static class BiasExperimentCommand
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
                     Contract = new TrainingOptions().Contract with { Size = result.GetValue(size), Standardisation = IntensityStandardisation.HistogramEqualisation },
                     Epochs = result.GetValue(epochs),
+                    Optimizer = result.GetValue(optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.AdamW,
                     Seed = result.GetValue(seed),
                     Threads = result.GetValue(threads),
                     RewindEpochs = [],

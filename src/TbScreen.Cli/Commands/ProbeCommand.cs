@@ -22,10 +22,11 @@ public static class ProbeCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the folds and the bootstrap.", DefaultValueFactory = _ => 1 };
         var parity = new Option<int>("--parity-images") { Description = "Images checked for checkpoint/ONNX parity.", DefaultValueFactory = _ => 8 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates for the balanced-accuracy CI.", DefaultValueFactory = _ => 1000 };
+        var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads (1 is fastest on a busy machine).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out", "-o") { Description = "Folder for probe.json.", Required = true };
         var command = new Command("probe", "Shortcut audit: a logistic-regression probe on the models' penultimate features predicts site and sex; high accuracy warns of shortcuts. Research use only.")
         {
-            data, checkpoints, bundles, folds, seed, parity, bootstrap, output,
+            data, checkpoints, bundles, folds, seed, parity, bootstrap, threads, output,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -47,7 +48,7 @@ public static class ProbeCommand
                 options.Validate();
                 var records = DatasetLoader.Load(result.GetValue(data)!);
                 var models = points.Select((p, i) => new ProbeModel(p, shipped.Length == 0 ? null : shipped[i])).ToList();
-                var report = ProbeRunner.Run(records, models, options, Math.Max(1, result.GetValue(parity)), Math.Max(10, result.GetValue(bootstrap)), stdout);
+                var report = ProbeRunner.Run(records, models, options, Math.Max(1, result.GetValue(parity)), Math.Max(10, result.GetValue(bootstrap)), stdout, result.GetValue(threads));
                 string path = Path.Combine(result.GetValue(output)!, FileName);
                 AuditDocuments.Write(path, ProbeTables.For(report), ProbeTables.Summary(report), null, report);
                 foreach (string warning in report.Probes.SelectMany(p => p.Warnings))
