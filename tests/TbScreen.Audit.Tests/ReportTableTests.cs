@@ -50,6 +50,8 @@ public sealed class ReportTableTests
         Assert.Equal(0, TbScreenCli.Run(["audit", "--demographics-only", "--data", Path.Combine(dir, "m.csv"), "--by", "sex",
             "--out", Path.Combine(dir, "composition")], new StringWriter(), stderr));
 
+        Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(dir, "full", "rates-sex.svg")));
+        Assert.True(File.Exists(Path.Combine(dir, "full", "rates-age.svg")));
         using var full = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "full", "fairness.json")));
         var tables = full.RootElement.GetProperty("tables").EnumerateArray().ToList();
         Assert.Equal(3, tables.Count);
