@@ -50,7 +50,9 @@ public static class ProbeCommand
                 var models = points.Select((p, i) => new ProbeModel(p, shipped.Length == 0 ? null : shipped[i])).ToList();
                 var report = ProbeRunner.Run(records, models, options, Math.Max(1, result.GetValue(parity)), Math.Max(10, result.GetValue(bootstrap)), stdout, result.GetValue(threads));
                 string path = Path.Combine(result.GetValue(output)!, FileName);
-                AuditDocuments.Write(path, ProbeTables.For(report), ProbeTables.Summary(report), null, report);
+                string? version = shipped.Length == 0 ? null
+                    : string.Join(" + ", shipped.Select(b => TbScreen.Inference.Bundles.ModelBundle.ReadMetadata(b)).Select(m => $"{m.Name} {m.Version}"));
+                AuditDocuments.Write(path, ProbeTables.For(report), ProbeTables.Summary(report), version, report);
                 foreach (string warning in report.Probes.SelectMany(p => p.Warnings))
                 {
                     stderr.WriteLine($"tbscreen: warning: {warning}");

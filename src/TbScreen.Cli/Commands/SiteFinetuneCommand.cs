@@ -39,7 +39,8 @@ public static class SiteFinetuneCommand
                 var report = SiteFinetuneRunner.Run(split, options, outDir, stdout);
                 string path = Path.Combine(outDir, FileName);
                 var tables = SiteFinetuneRunner.Tables(report);
-                AuditDocuments.Write(path, tables, string.Join(" ", report.Warnings), null, report);
+                string population = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.Checkpoint))) + "/" + Path.GetFileName(options.Checkpoint);
+                AuditDocuments.Write(path, tables, string.Join(" ", report.Warnings), $"population checkpoint {population}", report);
                 foreach (string warning in report.Warnings)
                 {
                     stderr.WriteLine($"tbscreen: warning: {warning}");
