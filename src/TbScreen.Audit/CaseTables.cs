@@ -11,7 +11,7 @@ namespace TbScreen.Audit;
 public static class CaseTables
 {
     /// <summary>Attributes of one row of an attribute table; Label is null where the table has no label column.</summary>
-    public sealed record AttributeRow(string Key, bool? Label, string? Sex, double? Age, string? Source, string? Manufacturer);
+    public sealed record AttributeRow(string Key, bool? Label, string? Sex, double? Age, string? Source, string? Manufacturer, string? Model = null);
 
     public static IReadOnlyList<AuditCase> ReadPredictions(string path)
     {
@@ -39,13 +39,15 @@ public static class CaseTables
         int age = header.IndexOf("age");
         int source = header.IndexOf("source");
         int manufacturer = header.IndexOf("manufacturer");
+        int model = header.IndexOf("model");
         return rows.Select(r => new AttributeRow(
             Normalise(r.Fields[key]),
             label >= 0 ? Label(r.Fields[label], path, r.Line) : null,
             sex >= 0 ? Text(r.Fields[sex]) : null,
             age >= 0 && double.TryParse(r.Fields[age], NumberStyles.Float, CultureInfo.InvariantCulture, out double a) ? a : null,
             source >= 0 ? Text(r.Fields[source]) : null,
-            manufacturer >= 0 ? Text(r.Fields[manufacturer]) : null)).ToList();
+            manufacturer >= 0 ? Text(r.Fields[manufacturer]) : null,
+            model >= 0 ? Text(r.Fields[model]) : null)).ToList();
     }
 
     /// <summary>Adds sex, age, manufacturer (and source where the scores lack it) from the table, matched by file.</summary>
@@ -55,13 +57,13 @@ public static class CaseTables
         ArgumentNullException.ThrowIfNull(attributes);
         var byKey = attributes.GroupBy(a => a.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         return cases.Select(c => byKey.TryGetValue(Normalise(c.File), out var a)
-            ? c with { Sex = a.Sex, Age = a.Age, Manufacturer = a.Manufacturer, Source = c.Source ?? a.Source }
+            ? c with { Sex = a.Sex, Age = a.Age, Manufacturer = a.Manufacturer, ScannerModel = a.Model, Source = c.Source ?? a.Source }
             : c).ToList();
     }
 
     /// <summary>Labelled rows without scores, for --demographics-only; rows without a label are an error.</summary>
     public static IReadOnlyList<AuditCase> Unscored(IReadOnlyList<AttributeRow> rows, string path) =>
-        rows.Select(r => new AuditCase(r.Key, r.Label ?? throw new ManifestException(path, $"'{r.Key}' has no label (needs a label column)"), 0, false, r.Source, r.Sex, r.Age, r.Manufacturer)).ToList();
+        rows.Select(r => new AuditCase(r.Key, r.Label ?? throw new ManifestException(path, $"'{r.Key}' has no label (needs a label column)"), 0, false, r.Source, r.Sex, r.Age, r.Manufacturer, r.Model)).ToList();
 
     private static (List<string> Header, List<(int Line, List<string> Fields)> Rows) Read(string path)
     {

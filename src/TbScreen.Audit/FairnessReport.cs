@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TbScreen.Audit;
 
 /// <summary>Settings of one audit run; recorded in fairness.json so a run can be repeated exactly.</summary>
@@ -24,9 +26,28 @@ public sealed record FairnessReport(
     IReadOnlyList<GroupMetrics> Groups,
     IReadOnlyList<GapMetrics> Gaps,
     IReadOnlyList<GroupThreshold> Thresholds,
-    IReadOnlyList<SkippedIntersection> SkippedIntersections);
+    IReadOnlyList<SkippedIntersection> SkippedIntersections)
+{
+    /// <summary>The dashboard contract (<see cref="ReportTable"/>), serialised at the top level of fairness.json.</summary>
+    [JsonPropertyOrder(-3)]
+    public IReadOnlyList<ReportTable> Tables => FairnessTables.For(this);
+
+    [JsonPropertyOrder(-2)]
+    public string Summary => FairnessTables.Summary(this);
+
+    /// <summary>Version of the audited model or ensemble, when known.</summary>
+    [JsonPropertyOrder(-1)]
+    public string? ModelVersion { get; init; }
+}
 
 /// <summary>n and prevalence per group, for a demographics file without images (--demographics-only).</summary>
 public sealed record GroupComposition(string Attribute, string Value, int N, int Positives, double Prevalence, bool SmallGroup);
 
-public sealed record CompositionReport(string Notice, int N, IReadOnlyList<GroupComposition> Groups, IReadOnlyList<SkippedIntersection> SkippedIntersections);
+public sealed record CompositionReport(string Notice, int N, IReadOnlyList<GroupComposition> Groups, IReadOnlyList<SkippedIntersection> SkippedIntersections)
+{
+    [JsonPropertyOrder(-2)]
+    public IReadOnlyList<ReportTable> Tables => FairnessTables.For(this);
+
+    [JsonPropertyOrder(-1)]
+    public string Summary => $"{N} labelled cases in {Groups.Count} groups (composition only: no images, no scores).";
+}

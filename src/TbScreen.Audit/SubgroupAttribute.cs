@@ -7,13 +7,16 @@ public enum SubgroupAttribute
     Age,
     Site,
     Manufacturer,
+
+    /// <summary>Scanner model: "manufacturer model" from (0008,0070) and (0008,1090).</summary>
+    ScannerModel,
 }
 
 public static class SubgroupAttributes
 {
     public const string Unknown = "unknown";
 
-    /// <summary>Parses "sex,age,site,manufacturer" (any subset, any order).</summary>
+    /// <summary>Parses "sex,age,site,manufacturer,model" (any subset, any order).</summary>
     public static IReadOnlyList<SubgroupAttribute> Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -26,7 +29,8 @@ public static class SubgroupAttributes
                 "age" => SubgroupAttribute.Age,
                 "site" or "source" => SubgroupAttribute.Site,
                 "manufacturer" or "scanner" => SubgroupAttribute.Manufacturer,
-                _ => throw new FormatException($"unknown subgroup attribute '{name}' (use sex, age, site, manufacturer)"),
+                "model" or "scanner-model" => SubgroupAttribute.ScannerModel,
+                _ => throw new FormatException($"unknown subgroup attribute '{name}' (use sex, age, site, manufacturer, model)"),
             };
             if (!result.Contains(attribute))
             {
@@ -37,7 +41,8 @@ public static class SubgroupAttributes
         return result.Count > 0 ? result : throw new FormatException("no subgroup attributes given");
     }
 
-    public static string Name(this SubgroupAttribute attribute) => attribute.ToString().ToLowerInvariant();
+    public static string Name(this SubgroupAttribute attribute) =>
+        attribute == SubgroupAttribute.ScannerModel ? "model" : attribute.ToString().ToLowerInvariant();
 
     /// <summary>The case's value: sex M/F (M, male, F, female in any case), else "unknown"; age band; site; manufacturer.</summary>
     public static string ValueOf(this SubgroupAttribute attribute, AuditCase c, AgeBands bands)
@@ -50,6 +55,7 @@ public static class SubgroupAttributes
             SubgroupAttribute.Age => bands.Label(c.Age),
             SubgroupAttribute.Site => Text(c.Source),
             SubgroupAttribute.Manufacturer => Text(c.Manufacturer),
+            SubgroupAttribute.ScannerModel => c.ScannerModel is null ? Unknown : $"{Text(c.Manufacturer)} {c.ScannerModel.Trim()}",
             _ => throw new ArgumentOutOfRangeException(nameof(attribute)),
         };
     }

@@ -31,6 +31,9 @@ public static class AuditCommand
             data, scores, output, by, ageBands, minGroup, bootstrap, seed, target, demographicsOnly, split, splitFile, batch,
         };
         models.AddTo(command);
+        command.Subcommands.Add(BiasExperimentCommand.Create(stdout, stderr));
+        command.Subcommands.Add(ProbeCommand.Create(stdout, stderr));
+        command.Subcommands.Add(SiteFinetuneCommand.Create(stdout, stderr));
         command.Validators.Add(result =>
         {
             if (result.GetValue(data) is null && result.GetValue(scores) is null)
@@ -71,12 +74,14 @@ public static class AuditCommand
 
             IReadOnlyList<AuditCase> cases;
             int failed = 0;
+            string? modelVersion = null;
             if (result.GetValue(scores) is string scoreFile)
             {
                 cases = CaseTables.ReadPredictions(InputFiles.Require(scoreFile));
             }
             else
             {
+                RequireImageColumn(manifest!);
                 var rows = ManifestReader.Read(manifest!);
                 if (result.GetValue(split) is string name)
                 {
@@ -84,14 +89,31 @@ public static class AuditCommand
                 }
 
                 using var ensemble = models.Load(result, stderr);
+                modelVersion = "ensemble of " + string.Join(" + ", ensemble.Members.Select(m => $"{m.Name} {m.Bundle.Metadata.Version}"));
                 var (screened, failures) = EvaluationRun.Screen(ensemble, rows, Math.Clamp(result.GetValue(batch), 1, 256), stderr);
                 failed = failures.Count;
                 cases = screened.Select(c => new AuditCase(c.File, c.IsTb, c.Decision.Probability, c.Decision.IsTb, c.Source)).ToList();
             }
 
+            var notes = new List<string>();
             if (manifest is not null)
             {
                 cases = CaseTables.Join(cases, CaseTables.ReadAttributes(manifest));
+                var (enriched, dicomFiles) = DicomAttributes.Enrich(cases, Path.GetDirectoryName(Path.GetFullPath(manifest))!);
+                cases = enriched;
+                if (dicomFiles > 0)
+                {
+                    notes.Add($"Attributes missing from the manifest were read from the DICOM headers of {dicomFiles} of {cases.Count} images (manifest columns win).");
+                }
+            }
+
+            foreach (var attribute in options.Attributes.Where(a => a is SubgroupAttribute.Manufacturer or SubgroupAttribute.ScannerModel))
+            {
+                int unknown = cases.Count(c => attribute.ValueOf(c, AgeBands.Parse(options.AgeBands)) == SubgroupAttributes.Unknown);
+                if (unknown > 0)
+                {
+                    notes.Add($"{attribute.Name()} is unknown for {unknown} of {cases.Count} cases (no manifest column and no DICOM tag, e.g. PNG images); they form the 'unknown' group.");
+                }
             }
 
             if (cases.Count == 0)
@@ -99,12 +121,24 @@ public static class AuditCommand
                 throw new ManifestException(result.GetValue(scores) ?? manifest!, "no cases to audit");
             }
 
-            var report = FairnessAudit.Run(cases, options, AuditCaveats.For(cases));
+            var report = FairnessAudit.Run(cases, options, [.. AuditCaveats.For(cases), .. notes]) with { ModelVersion = modelVersion };
             AuditOutputs.Write(outDir, report);
             stdout.WriteLine($"audited {report.N} cases ({report.Positives} TB) in {report.Groups.Count} groups, {report.Gaps.Count} gaps, {report.SkippedIntersections.Count} intersections skipped; wrote {Path.Combine(outDir, AuditOutputs.JsonFileName)}");
             return failed == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
         }));
         return command;
+    }
+
+    /// <summary>A demographics file (keyed by original_id, no images) cannot be screened: say what to do instead.</summary>
+    private static void RequireImageColumn(string manifest)
+    {
+        string header = File.ReadLines(manifest).FirstOrDefault() ?? "";
+        var columns = CsvReader.SplitLine(header.TrimStart('\uFEFF')).Select(c => c.Trim().ToLowerInvariant()).ToList();
+        if (!columns.Contains("file"))
+        {
+            throw new ManifestException(manifest, $"has no 'file' column (found: {string.Join(",", columns)}), so it names no images to screen; " +
+                "for a demographics file without images use --demographics-only (group composition), or pass --scores predictions.csv", 1);
+        }
     }
 
     private static int Positive(int value, string name) => value >= 1 ? value : throw new FormatException($"{name} must be at least 1");

@@ -4,7 +4,7 @@ using TbScreen.Audit;
 
 namespace TbScreen.Cli.Commands;
 
-/// <summary>Writes the audit's files: fairness.json, groups.csv, gaps.csv, thresholds.csv and report.html.</summary>
+/// <summary>Writes the audit's files: fairness.json, groups.csv, gaps.csv, thresholds.csv, report.html and rates-ATTRIBUTE.svg.</summary>
 internal static class AuditOutputs
 {
     public const string JsonFileName = "fairness.json";
@@ -18,6 +18,12 @@ internal static class AuditOutputs
         OutputFiles.Write(Path.Combine(outDir, "gaps.csv"), Encoding.UTF8.GetBytes(AuditCsv.Gaps(report.Gaps)));
         OutputFiles.Write(Path.Combine(outDir, "thresholds.csv"), Encoding.UTF8.GetBytes(AuditCsv.Thresholds(report.Thresholds)));
         OutputFiles.Write(Path.Combine(outDir, "report.html"), Encoding.UTF8.GetBytes(AuditHtml.Render(report)));
+        foreach (string attribute in report.Groups.Select(g => g.Attribute).Distinct().Where(a => !a.Contains(SubgroupBuilder.IntersectionSeparator, StringComparison.Ordinal)))
+        {
+            // The same plots as report.html, as files the dashboard can show and offer for download.
+            OutputFiles.Write(Path.Combine(outDir, $"rates-{attribute}.svg"), Encoding.UTF8.GetBytes(
+                RatePlot.TprFpr(report.Groups.Where(g => g.Attribute == attribute).ToList(), $"TPR and FPR by {attribute} (95% Wilson CI)")));
+        }
     }
 
     public static void WriteComposition(string outDir, CompositionReport report)

@@ -27,24 +27,38 @@ public static class SplitFile
         }
     }
 
-    /// <summary>Re-applies a written split to freshly read records; every record must be listed with the same label.</summary>
+    /// <summary>The short form shipped as models/split.csv: no label or source to cross-check.</summary>
+    public const string ShortHeader = "file,split";
+
+    /// <summary>
+    /// Re-applies a written split to freshly read records; every record must be listed (with the same label, where the
+    /// file has the full split,file,label,source header; the shipped file,split form carries no label).
+    /// </summary>
     public static IReadOnlyDictionary<CxrRecord, SplitName> Read(string path, IReadOnlyList<CxrRecord> records, string dataRoot)
     {
         var byFile = records.ToDictionary(r => Relative(r, dataRoot), StringComparer.Ordinal);
         var assignment = new Dictionary<CxrRecord, SplitName>(ReferenceEqualityComparer.Instance);
         using var reader = new StreamReader(path);
         int line = 0;
-        foreach (string[] row in CsvReader.ReadRows(reader))
+        bool shortForm = false;
+        foreach (string[] fields in CsvReader.ReadRows(reader))
         {
+            string[] row = fields;
             line++;
             if (line == 1)
             {
-                if (string.Join(",", row) != Header)
+                shortForm = string.Join(",", row) == ShortHeader;
+                if (!shortForm && string.Join(",", row) != Header)
                 {
-                    throw new DatasetException($"split file header must be '{Header}'", path, line);
+                    throw new DatasetException($"split file header must be '{Header}' or '{ShortHeader}'", path, line);
                 }
 
                 continue;
+            }
+
+            if (shortForm)
+            {
+                row = row.Length == 2 ? [row[1], row[0], ""] : throw new DatasetException("expected file,split", path, line);
             }
 
             if (row.Length < 3)
@@ -57,7 +71,7 @@ public static class SplitFile
                 throw new DatasetException($"'{row[1]}' is not in the dataset", path, line);
             }
 
-            if (row[2] != record.Label.ToString(CultureInfo.InvariantCulture))
+            if (!shortForm && row[2] != record.Label.ToString(CultureInfo.InvariantCulture))
             {
                 throw new DatasetException($"'{row[1]}' has label {row[2]} here but {record.Label} in the dataset", path, line);
             }

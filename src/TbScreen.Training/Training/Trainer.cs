@@ -56,6 +56,11 @@ public static class Trainer
         int[] labels = [.. train.Select(r => r.Label), .. val.Select(r => r.Label)];
 
         using var model = ModelFactory.Create(options.Arch, options.Model);
+        if (options.InitialCheckpoint is string initial)
+        {
+            model.load(initial);
+        }
+
         using var classWeights = ClassWeights(train, options);
         using var optimizer = CreateOptimizer(model, options);
         var augmenter = new GrayAugmenter(options.Augmentation);

@@ -70,6 +70,9 @@ public sealed record TrainingOptions
     /// <summary>Skip validation (timing runs only): no AUC, no early stopping, no best checkpoint.</summary>
     public bool SkipValidation { get; init; }
 
+    /// <summary>Start from these weights (a checkpoint of the same architecture and shape) instead of a fresh initialisation: fine-tuning.</summary>
+    public string? InitialCheckpoint { get; init; }
+
     public double PeakLearningRate => LearningRate ?? (Optimizer == OptimizerKind.Sgd ? 0.01 : 3e-4);
 
     public void Validate()
@@ -88,6 +91,7 @@ public sealed record TrainingOptions
         Require(Threads >= 1, "Threads must be at least 1.");
         Require(MaxBatchesPerEpoch is null or >= 1, "MaxBatchesPerEpoch must be positive.");
         Require(RewindEpochs.All(e => e >= 0), "Rewind epochs must be non-negative (those past the last epoch are never reached).");
+        Require(InitialCheckpoint is null || File.Exists(InitialCheckpoint), $"Initial checkpoint '{InitialCheckpoint}' does not exist.");
         Require(Contract.Size >= ModelFactory.MinimumInputSize(Arch), $"{Arch} needs an input of at least {ModelFactory.MinimumInputSize(Arch)} px (got {Contract.Size}).");
     }
 
