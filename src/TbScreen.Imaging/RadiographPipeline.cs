@@ -55,11 +55,7 @@ public static class RadiographPipeline
         contract.Validate();
 
         GrayImage gray = UnitGrayConverter.Convert(radiograph);
-        if (contract.CropBorders)
-        {
-            gray = BorderCrop.Crop(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction);
-        }
-
+        gray = BorderCrop.Apply(gray, CropOf(gray, contract));
         gray = IntensityStandardiser.Apply(gray, contract.Standardisation, contract.ClaheClipLimit, contract.ClaheTiles);
         gray = Resampler.ToSquare(gray, contract.Size, contract.ResizeMode);
 
@@ -77,4 +73,25 @@ public static class RadiographPipeline
 
         return tensor;
     }
+
+    /// <summary>
+    /// The geometry of <see cref="ToTensor"/>'s output for this image: the border crop and the placement in the
+    /// square, computed by the same code, so a heatmap over the model input can be mapped back onto the radiograph.
+    /// </summary>
+    public static InputGeometry InputGeometry(Radiograph radiograph, InputContract contract)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        ArgumentNullException.ThrowIfNull(contract);
+        contract.Validate();
+
+        PixelRect crop = contract.CropBorders
+            ? CropOf(UnitGrayConverter.Convert(radiograph), contract)
+            : new PixelRect(0, 0, radiograph.Layout.Rows, radiograph.Layout.Columns);
+        PixelRect content = Resampler.Placement(crop.Rows, crop.Columns, contract.Size, contract.ResizeMode);
+        return new InputGeometry(radiograph.Layout.Rows, radiograph.Layout.Columns, crop, contract.Size, content);
+    }
+
+    private static PixelRect CropOf(GrayImage gray, InputContract contract) => contract.CropBorders
+        ? BorderCrop.Find(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction)
+        : new PixelRect(0, 0, gray.Rows, gray.Columns);
 }

@@ -7,21 +7,28 @@ namespace TbScreen.Imaging;
 /// </summary>
 internal static class BorderCrop
 {
-    public static GrayImage Crop(GrayImage image, float blackThreshold, float minBlackFraction, float maxFraction)
+    public static GrayImage Crop(GrayImage image, float blackThreshold, float minBlackFraction, float maxFraction) =>
+        Apply(image, Find(image, blackThreshold, minBlackFraction, maxFraction));
+
+    /// <summary>The rectangle kept, in the image's pixel coordinates (the whole image when nothing is trimmed).</summary>
+    public static PixelRect Find(GrayImage image, float blackThreshold, float minBlackFraction, float maxFraction)
     {
         (int top, int bottom) = Trim(image.Rows, maxFraction, r => BlackFraction(image, r, r + 1, 0, image.Columns, blackThreshold) >= minBlackFraction);
         (int left, int right) = Trim(image.Columns, maxFraction, c => BlackFraction(image, top, image.Rows - bottom, c, c + 1, blackThreshold) >= minBlackFraction);
-        if (top + bottom + left + right == 0)
+        return new PixelRect(top, left, image.Rows - top - bottom, image.Columns - left - right);
+    }
+
+    public static GrayImage Apply(GrayImage image, PixelRect keep)
+    {
+        if (keep.Top == 0 && keep.Left == 0 && keep.Rows == image.Rows && keep.Columns == image.Columns)
         {
             return image;
         }
 
-        int rows = image.Rows - top - bottom;
-        int columns = image.Columns - left - right;
-        var output = GrayImage.Blank(rows, columns);
-        for (int r = 0; r < rows; r++)
+        var output = GrayImage.Blank(keep.Rows, keep.Columns);
+        for (int r = 0; r < keep.Rows; r++)
         {
-            Array.Copy(image.Pixels, ((r + top) * image.Columns) + left, output.Pixels, r * columns, columns);
+            Array.Copy(image.Pixels, ((r + keep.Top) * image.Columns) + keep.Left, output.Pixels, r * keep.Columns, keep.Columns);
         }
 
         return output;

@@ -10,26 +10,37 @@ internal static class Resampler
 {
     public static GrayImage ToSquare(GrayImage image, int size, ResizeMode mode)
     {
-        if (mode == ResizeMode.Stretch)
+        PixelRect place = Placement(image.Rows, image.Columns, size, mode);
+        GrayImage scaled = Resize(image, place.Rows, place.Columns);
+        if (place.Rows == size && place.Columns == size)
         {
-            return Resize(image, size, size);
+            return scaled;
         }
 
-        // Letterbox: the longer side becomes `size`, the shorter keeps the aspect ratio, centred on black.
-        int longer = Math.Max(image.Rows, image.Columns);
-        int rows = Math.Max(1, (int)Math.Round((double)image.Rows * size / longer, MidpointRounding.AwayFromZero));
-        int columns = Math.Max(1, (int)Math.Round((double)image.Columns * size / longer, MidpointRounding.AwayFromZero));
-        GrayImage scaled = Resize(image, rows, columns);
-
         var canvas = GrayImage.Blank(size, size);
-        int top = (size - rows) / 2;
-        int left = (size - columns) / 2;
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < place.Rows; r++)
         {
-            Array.Copy(scaled.Pixels, r * columns, canvas.Pixels, ((r + top) * size) + left, columns);
+            Array.Copy(scaled.Pixels, r * place.Columns, canvas.Pixels, ((r + place.Top) * size) + place.Left, place.Columns);
         }
 
         return canvas;
+    }
+
+    /// <summary>
+    /// Where a rows x columns image lands inside the size x size square. Stretch fills it; Letterbox makes the longer
+    /// side `size`, the shorter keeps the aspect ratio, centred on black.
+    /// </summary>
+    public static PixelRect Placement(int rows, int columns, int size, ResizeMode mode)
+    {
+        if (mode == ResizeMode.Stretch)
+        {
+            return new PixelRect(0, 0, size, size);
+        }
+
+        int longer = Math.Max(rows, columns);
+        int scaledRows = Math.Max(1, (int)Math.Round((double)rows * size / longer, MidpointRounding.AwayFromZero));
+        int scaledColumns = Math.Max(1, (int)Math.Round((double)columns * size / longer, MidpointRounding.AwayFromZero));
+        return new PixelRect((size - scaledRows) / 2, (size - scaledColumns) / 2, scaledRows, scaledColumns);
     }
 
     public static GrayImage Resize(GrayImage image, int rows, int columns)

@@ -1,7 +1,7 @@
 namespace TbScreen.Inference.Heatmaps;
 
 /// <summary>
-/// Per-pixel TB evidence in [0, 1] over the model input (Width x Height, row-major), i.e. the letterboxed
-/// Size x Size image the model saw; the dashboard overlays it on that same square rendering.
+/// Per-pixel TB evidence in [0, 1], Width x Height, row-major. As computed and stored: over the model input (the
+/// cropped, letterboxed Size x Size square); <see cref="HeatmapProjection"/> maps it onto the original radiograph.
 /// </summary>
 public sealed record Heatmap(int Width, int Height, float[] Values);

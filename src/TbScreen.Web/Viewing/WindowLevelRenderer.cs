@@ -70,9 +70,7 @@ public static class WindowLevelRenderer
         }
 
         var layout = radiograph.Layout;
-        int step = (int)Math.Ceiling(Math.Max(layout.Rows, layout.Columns) / (double)maxSize);
-        step = Math.Max(1, step);
-        int rows = (layout.Rows + step - 1) / step, columns = (layout.Columns + step - 1) / step;
+        var (step, rows, columns) = DisplayGrid.For(layout.Rows, layout.Columns, maxSize);
         var pixels = new byte[rows * columns];
         for (int r = 0; r < rows; r++)
         {
