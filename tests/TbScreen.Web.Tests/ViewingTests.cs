@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TbScreen.Imaging;
+using TbScreen.Screening.Storage;
 using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
@@ -54,19 +56,49 @@ public sealed class ViewingTests(TbScreenApiFactory factory)
         await (await client.GetAsync($"/api/screenings/{id}/image{query}")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?maxSize=64")]
+    public async Task The_heatmap_png_is_the_size_of_the_image_at_the_same_max_size(string query)
+    {
+        // Regression: the PNG used to be the model's 224 x 224 square, stretched over the 112 x 128 radiograph.
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        var created = await (await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))))
+            .JsonAsync(HttpStatusCode.Created);
+        string id = created.GetProperty("id").ToString();
+
+        var response = await client.GetAsync($"/api/screenings/{id}/heatmap.png{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        using var heatmap = Image.Load<Rgba32>(await response.Content.ReadAsByteArrayAsync());
+        using var radiograph = Image.Load<L8>(await (await client.GetAsync($"/api/screenings/{id}/image{query}")).Content.ReadAsByteArrayAsync());
+        Assert.Equal((radiograph.Width, radiograph.Height), (heatmap.Width, heatmap.Height));
+        Assert.Equal(query == "" ? (112, 128) : (56, 64), (heatmap.Width, heatmap.Height));
+        Assert.Equal(0, Viewing.HeatmapPng.Colour(0f).A);
+        Assert.Equal(217, Viewing.HeatmapPng.Colour(1f).A); // 0.85 * 255 = 216.75
+    }
+
     [Fact]
-    public async Task The_heatmap_png_has_the_heatmaps_size_and_a_transparent_cold_end()
+    public async Task The_heatmap_png_refuses_a_bad_max_size()
     {
         using var client = await factory.ClientAsAsync(Roles.Clinician);
         var created = await (await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()))))
             .JsonAsync(HttpStatusCode.Created);
-        var response = await client.GetAsync($"/api/screenings/{created.GetProperty("id")}/heatmap.png");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        using var image = Image.Load<Rgba32>(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(created.GetProperty("heatmap").GetProperty("width").GetInt32(), image.Width);
-        Assert.Equal(0, Viewing.HeatmapPng.Colour(0f).A);
-        Assert.Equal(217, Viewing.HeatmapPng.Colour(1f).A); // 0.85 * 255 = 216.75
+        await (await client.GetAsync($"/api/screenings/{created.GetProperty("id")}/heatmap.png?maxSize=4")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Without_the_stored_image_the_heatmap_png_is_a_404_saying_why()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        byte[] file = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        var created = await (await client.PostAsync("/api/screenings", Upload(file))).JsonAsync(HttpStatusCode.Created);
+        var content = factory.Services.GetRequiredService<ContentStore>();
+        File.Delete(content.PathFor(ContentStore.Sha256Of(file)));
+
+        var problem = await (await client.GetAsync($"/api/screenings/{created.GetProperty("id")}/heatmap.png")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Contains("cannot be aligned", problem.GetProperty("detail").GetString());
     }
 
     /// <summary>A 256 x 16 8-bit grey PNG whose column x has value x (made by our own PNG writer).</summary>

@@ -48,9 +48,13 @@ internal static class ScreeningEndpoints
 
         screenings.MapGet("/{id:long}/heatmap.png", GetHeatmapPngAsync)
             .WithName("GetScreeningHeatmapPng")
-            .WithSummary("The heatmap as a colour PNG with alpha, for overlaying on the model's letterboxed square input")
+            .WithSummary("The heatmap re-projected onto the radiograph as a colour PNG with alpha, the size of /image at the same maxSize")
+            .WithDescription("Border crop and letterbox are undone, so the PNG overlays GET /image?maxSize= pixel for pixel; zero (transparent) "
+                + "where the model saw no image. 404 without a heatmap or a stored image; 409 when the loaded models are not the ones that screened it.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         screenings.MapGet("/{id:long}/image", GetImageAsync)
             .WithName("GetScreeningImage")
@@ -113,16 +117,21 @@ internal static class ScreeningEndpoints
 
     // The PNG renderings are not audited one by one: the viewer fetches them on every window change, and the page or
     // GET /api/screenings/{id} that shows them records the view.
-    private static async Task<IResult> GetHeatmapPngAsync(long id, IScreeningStore store, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> GetHeatmapPngAsync(long id, int? maxSize, HeatmapOverlays overlays, HttpContext http, CancellationToken cancellationToken)
     {
-        var stored = await store.GetResultAsync(id, cancellationToken);
-        if (stored?.Outcome.Heatmap is not { } heatmap)
+        if (MaxSizeProblem(maxSize) is { } bad)
         {
-            return stored is null ? ScreeningProblems.ResultNotFound(id) : ScreeningProblems.HeatmapNotFound(id);
+            return bad;
+        }
+
+        var (heatmap, problem) = await overlays.ProjectAsync(id, maxSize ?? WindowLevelRenderer.DefaultMaxSize, cancellationToken);
+        if (problem is not null)
+        {
+            return TypedResults.Problem(statusCode: problem.StatusCode, title: problem.Title, detail: problem.Detail);
         }
 
         NoStore(http);
-        return TypedResults.File(HeatmapPng.Encode(heatmap), "image/png");
+        return TypedResults.File(HeatmapPng.Encode(heatmap!), "image/png");
     }
 
     private static async Task<IResult> GetImageAsync(
@@ -138,9 +147,9 @@ internal static class ScreeningEndpoints
             return Bad("The window width must be at least 1 and both values finite.");
         }
 
-        if (maxSize is < 16 or > 8192)
+        if (MaxSizeProblem(maxSize) is { } bad)
         {
-            return Bad("maxSize must be between 16 and 8192.");
+            return bad;
         }
 
         var (radiograph, problem, detail) = await images.LoadAsync(id, cancellationToken);
@@ -161,6 +170,11 @@ internal static class ScreeningEndpoints
         NoStore(http);
         return TypedResults.File(GrayPngWriter.Encode(rendered.Pixels, rendered.Width, rendered.Height), "image/png");
     }
+
+    /// <summary>One bound for /image and /heatmap.png, so a page asking both for the same size gets matching grids.</summary>
+    private static IResult? MaxSizeProblem(int? maxSize) => maxSize is < 16 or > 8192
+        ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid size", detail: "maxSize must be between 16 and 8192.")
+        : null;
 
     private static IResult Bad(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid window", detail: detail);

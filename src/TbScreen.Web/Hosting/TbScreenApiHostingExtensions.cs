@@ -49,6 +49,7 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<Worklist>();
         services.AddScoped<ReviewService>();
         services.AddScoped<StoredImages>();
+        services.AddScoped<HeatmapOverlays>();
         services.AddSingleton<ModelCatalog>();
         services.AddScoped<UserAdministration>();
 

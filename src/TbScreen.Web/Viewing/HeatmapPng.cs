@@ -7,8 +7,8 @@ namespace TbScreen.Web.Viewing;
 
 /// <summary>
 /// The CAM heatmap as an RGBA PNG for overlaying: a jet-like colour ramp with alpha rising with the value, so cold
-/// regions leave the radiograph visible. It covers the model's letterboxed square input, so the viewer lays it
-/// over a square box in which the radiograph is centred (object-fit: contain) and the two line up.
+/// regions leave the radiograph visible. The endpoint encodes the heatmap re-projected onto the radiograph's display
+/// grid (<see cref="HeatmapOverlays"/>), so the viewer stretches it over the image and the two line up.
 /// </summary>
 public static class HeatmapPng
 {

@@ -18,11 +18,13 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content)
     public async Task<(Radiograph? Radiograph, Problem Problem, string? Detail)> LoadAsync(long resultId, CancellationToken cancellationToken)
     {
         var stored = await store.GetResultAsync(resultId, cancellationToken);
-        if (stored is null)
-        {
-            return (null, Problem.ResultNotFound, null);
-        }
+        return stored is null ? (null, Problem.ResultNotFound, null) : Decode(stored);
+    }
 
+    /// <summary>The radiograph of a result already read from the store.</summary>
+    public (Radiograph? Radiograph, Problem Problem, string? Detail) Decode(StoredOutcome stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
         if (stored.Outcome.ContentSha256 is not { } sha || content.Get(sha) is not { } bytes)
         {
             return (null, Problem.ContentMissing, "the uploaded file is not in the content store (Persistence:StoreContent off, or the store was cleared)");

@@ -1,0 +1,59 @@
+using TbScreen.Imaging;
+using TbScreen.Inference.Heatmaps;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+
+namespace TbScreen.Web.Viewing;
+
+/// <summary>Why a result's heatmap cannot be laid over its radiograph, with the HTTP status that says so.</summary>
+public sealed record OverlayProblem(int StatusCode, string Title, string Detail);
+
+/// <summary>
+/// A stored heatmap re-projected onto its radiograph, on the same grid as the /image rendering at the same maxSize.
+/// The geometry is recomputed from the stored image and the input contract of the ensemble member whose CAM it
+/// is; that needs the image and the very models that screened it, else the overlay would be placed by guesswork.
+/// </summary>
+public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, ScreeningPipeline pipeline)
+{
+    public async Task<(Heatmap? Heatmap, OverlayProblem? Problem)> ProjectAsync(long resultId, int maxSize, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetResultAsync(resultId, cancellationToken);
+        if (stored is null)
+        {
+            return Fail(StatusCodes.Status404NotFound, "Screening result not found", $"There is no screening result {resultId}.");
+        }
+
+        if (stored.Outcome.Heatmap is not { } square)
+        {
+            return Fail(StatusCodes.Status404NotFound, "Heatmap not found",
+                $"Screening result {resultId} has no heatmap (it was not screened, or its ensemble produces none).");
+        }
+
+        if (stored.Outcome.ModelVersion != pipeline.ModelVersion || pipeline.Ensemble.HeatmapIndex is not int member)
+        {
+            return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned",
+                $"Result {resultId} was screened by {stored.Outcome.ModelVersion}, the loaded models are {pipeline.ModelVersion}: "
+                + "the model input geometry of that heatmap is unknown.");
+        }
+
+        var (radiograph, problem, detail) = images.Decode(stored);
+        if (radiograph is null)
+        {
+            return problem == StoredImages.Problem.ContentMissing
+                ? Fail(StatusCodes.Status404NotFound, "Image not stored", $"Result {resultId}: {detail}; the heatmap cannot be aligned without it.")
+                : Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: the stored image cannot be decoded: {detail}");
+        }
+
+        var geometry = RadiographPipeline.InputGeometry(radiograph, pipeline.Ensemble.Members[member].Contract);
+        if (square.Width != geometry.Size || square.Height != geometry.Size)
+        {
+            return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned",
+                $"Result {resultId}: the heatmap is {square.Width}x{square.Height}, the model input {geometry.Size}x{geometry.Size}.");
+        }
+
+        var grid = DisplayGrid.For(radiograph.Layout.Rows, radiograph.Layout.Columns, maxSize);
+        return (HeatmapProjection.ToSource(square, geometry, grid), null);
+    }
+
+    private static (Heatmap?, OverlayProblem?) Fail(int status, string title, string detail) => (null, new OverlayProblem(status, title, detail));
+}
