@@ -53,6 +53,11 @@ public sealed class DashboardFlowTests(DashboardApp dashboard)
         Assert.True(await IsImageLoadedAsync(radiograph));
         Assert.True(await IsImageLoadedAsync(heatmap));
 
+        // Both are rendered on one pixel grid (the same maxSize), so the overlay lines up pixel for pixel.
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => { const [r, h] = ['radiograph', 'heatmap'].map(t => document.querySelector(`[data-testid=${t}]`));"
+            + " return r.naturalWidth === h.naturalWidth && r.naturalHeight === h.naturalHeight; }"));
+
         // Toggle the overlay off and on; change its opacity.
         var toggle = page.GetByLabel("Show heatmap overlay");
         await UntilAsync(() => toggle.SetCheckedAsync(false), async () => await heatmap.CountAsync() == 0, "hide the heatmap");
