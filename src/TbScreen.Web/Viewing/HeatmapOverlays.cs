@@ -1,4 +1,5 @@
 using TbScreen.Imaging;
+using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Heatmaps;
 using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
@@ -12,8 +13,9 @@ public sealed record OverlayProblem(int StatusCode, string Title, string Detail)
 /// A stored heatmap re-projected onto its radiograph, on the same grid as the /image rendering at the same maxSize.
 /// The geometry is recomputed from the stored image and the input contract of the ensemble member whose CAM it
 /// is; that needs the image and the very models that screened it, else the overlay would be placed by guesswork.
+/// The models are resolved only when a heatmap is asked for, so result pages still open when they cannot load.
 /// </summary>
-public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, ScreeningPipeline pipeline)
+public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, IServiceProvider services)
 {
     public async Task<(Heatmap? Heatmap, OverlayProblem? Problem)> ProjectAsync(long resultId, int maxSize, CancellationToken cancellationToken)
     {
@@ -27,6 +29,16 @@ public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, 
         {
             return Fail(StatusCodes.Status404NotFound, "Heatmap not found",
                 $"Screening result {resultId} has no heatmap (it was not screened, or its ensemble produces none).");
+        }
+
+        ScreeningPipeline pipeline;
+        try
+        {
+            pipeline = services.GetRequiredService<ScreeningPipeline>();
+        }
+        catch (ModelBundleException e)
+        {
+            return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: the models cannot be loaded: {e.Message}");
         }
 
         if (stored.Outcome.ModelVersion != pipeline.ModelVersion || pipeline.Ensemble.HeatmapIndex is not int member)
