@@ -55,7 +55,11 @@ public static class RadiographPipeline
         contract.Validate();
 
         GrayImage gray = UnitGrayConverter.Convert(radiograph);
-        gray = BorderCrop.Apply(gray, CropOf(gray, contract));
+        if (contract.CropBorders)
+        {
+            gray = BorderCrop.Apply(gray, CropOf(gray, contract));
+        }
+
         gray = IntensityStandardiser.Apply(gray, contract.Standardisation, contract.ClaheClipLimit, contract.ClaheTiles);
         gray = Resampler.ToSquare(gray, contract.Size, contract.ResizeMode);
 
@@ -91,7 +95,6 @@ public static class RadiographPipeline
         return new InputGeometry(radiograph.Layout.Rows, radiograph.Layout.Columns, crop, contract.Size, content);
     }
 
-    private static PixelRect CropOf(GrayImage gray, InputContract contract) => contract.CropBorders
-        ? BorderCrop.Find(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction)
-        : new PixelRect(0, 0, gray.Rows, gray.Columns);
+    private static PixelRect CropOf(GrayImage gray, InputContract contract) =>
+        BorderCrop.Find(gray, contract.CropBlackThreshold, contract.CropMinBlackFraction, contract.CropMaxFraction);
 }
