@@ -68,6 +68,11 @@ public static class PruneCommand
                     throw new DatasetException("split file not found; pass --split-file (the split the checkpoint was trained with)", split);
                 }
 
+                foreach (var m in methods)
+                {
+                    PruningRun.Preflight(checkpoint, options with { Method = m }); // fail before the slow data load
+                }
+
                 var sidecar = Checkpoints.ReadSidecar(checkpoint);
                 stdout.WriteLine($"{sidecar.Arch}: pruning {checkpoint} (epoch {sidecar.Epoch}, T = {sidecar.Options.Epochs}), {(options.Structured ? "structured" : "unstructured")}, " +
                     $"methods {string.Join(", ", methods.Select(m => m.Name()))}, rate {options.Rate}, {options.Rounds} rounds");

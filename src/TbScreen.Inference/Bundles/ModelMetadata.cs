@@ -40,6 +40,7 @@ public sealed record ModelMetadata
     public string OnnxSha256 { get; init; } = "";
 
     /// <summary>Optional: where a derived model (e.g. a pruned one) came from. Absent for directly trained bundles.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public ModelLineage? Lineage { get; init; }
 }
 

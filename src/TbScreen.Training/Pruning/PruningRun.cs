@@ -43,6 +43,26 @@ public sealed class PruningRun
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceCheckpoint);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
+        var plan = Preflight(sourceCheckpoint, options);
+        _source = Path.GetFullPath(sourceCheckpoint);
+        _sidecar = plan.Sidecar;
+        _training = _sidecar.Options;
+        _options = options;
+        _data = data;
+        _directory = runDirectory;
+        _log = log ?? (_ => { });
+        (_k, _t, _rewindCheckpoint) = (plan.RewindEpoch, plan.RetrainEpochs, plan.RewindCheckpoint);
+        _batchesPerEpoch = EpochLoop.BatchesPerEpoch(data.Train.Length, _training);
+        _schedule = new LearningRateSchedule(_training, _batchesPerEpoch);
+    }
+
+    /// <summary>
+    /// Checks everything a run needs before the slow data load: the checkpoint and its sidecar, k and t against the
+    /// original schedule, and for weight rewinding the epoch-k checkpoint (with how to produce it when missing).
+    /// </summary>
+    public static (CheckpointSidecar Sidecar, int RewindEpoch, int RetrainEpochs, string? RewindCheckpoint) Preflight(string sourceCheckpoint, PruningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (!File.Exists(sourceCheckpoint))
         {
@@ -55,26 +75,21 @@ public sealed class PruningRun
             throw new PruningException(sidecarPath, "the checkpoint's sidecar is missing (written by `tbscreen train` beside each .pt)");
         }
 
-        _source = Path.GetFullPath(sourceCheckpoint);
-        _sidecar = Checkpoints.ReadSidecar(sourceCheckpoint);
-        _training = _sidecar.Options;
-        _options = options;
-        _data = data;
-        _directory = runDirectory;
-        _log = log ?? (_ => { });
-        (_k, _t) = options.Resolve(_training.Epochs);
-        _batchesPerEpoch = EpochLoop.BatchesPerEpoch(data.Train.Length, _training);
-        _schedule = new LearningRateSchedule(_training, _batchesPerEpoch);
+        var sidecar = Checkpoints.ReadSidecar(sourceCheckpoint);
+        var (k, t) = options.Resolve(sidecar.Options.Epochs);
+        string? rewind = null;
         if (options.Method == PruningMethod.WeightRewind)
         {
-            _rewindCheckpoint = Path.Combine(Path.GetDirectoryName(_source)!, $"epoch-{_k}.pt");
-            if (!File.Exists(_rewindCheckpoint))
+            rewind = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourceCheckpoint))!, $"epoch-{k}.pt");
+            if (!File.Exists(rewind))
             {
-                throw new PruningException(_rewindCheckpoint,
-                    $"weight rewinding to epoch {_k} needs the weights saved at that epoch of the original training; " +
-                    $"produce them with `tbscreen train ... --epochs {_training.Epochs} --rewind-epochs {_k}` (or `--rewind-epochs all`), or pick a --rewind-epoch that was saved");
+                throw new PruningException(rewind,
+                    $"weight rewinding to epoch {k} needs the weights saved at that epoch of the original training; " +
+                    $"produce them with `tbscreen train ... --epochs {sidecar.Options.Epochs} --rewind-epochs {k}` (or `--rewind-epochs all`), or pick a --rewind-epoch that was saved");
             }
         }
+
+        return (sidecar, k, t, rewind);
     }
 
     private string Arch => _sidecar.Arch;
