@@ -21,11 +21,13 @@ internal static class SparseInitializers
             var values = MemoryMarshal.Cast<byte, float>(initializer.RawData.Span);
             int nonZero = 0;
             foreach (float v in values) if (v != 0f) nonZero++;
-            if (values.Length == 0 || 1 - (double)nonZero / values.Length < minimumZeroFraction || nonZero == 0) continue;
+            if (values.Length == 0 || 1 - (double)nonZero / values.Length < minimumZeroFraction) continue;
 
-            var kept = new float[nonZero];
-            var indices = new long[nonZero];
-            for (int i = 0, k = 0; i < values.Length; i++)
+            // A fully pruned weight keeps one explicit zero: an empty values tensor is legal ONNX, but a risk for readers.
+            int stored = Math.Max(1, nonZero);
+            var kept = new float[stored];
+            var indices = new long[stored];
+            for (int i = 0, k = 0; i < values.Length && k < nonZero; i++)
             {
                 if (values[i] == 0f) continue;
                 kept[k] = values[i];
@@ -33,9 +35,9 @@ internal static class SparseInitializers
             }
 
             var valueTensor = new TensorProto { Name = initializer.Name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(kept.AsSpan())) };
-            valueTensor.Dims.Add(nonZero);
+            valueTensor.Dims.Add(stored);
             var indexTensor = new TensorProto { Name = initializer.Name + "_indices", DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(indices.AsSpan())) };
-            indexTensor.Dims.Add(nonZero);
+            indexTensor.Dims.Add(stored);
             var sparse = new SparseTensorProto { Values = valueTensor, Indices = indexTensor };
             sparse.Dims.AddRange(initializer.Dims);
             graph.Initializer.Remove(initializer);
