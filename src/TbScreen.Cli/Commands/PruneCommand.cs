@@ -114,62 +114,62 @@ public static class PruneCommand
     private static void RunMethods(TextWriter stdout, IReadOnlyList<PruningMethod> methods, PruningOptions options, string checkpoint, string manifest, string split,
         string outDir, CheckpointSidecar sidecar, List<PruningRunRecord> runs)
     {
-                var datasetSplit = DatasetSplit.LoadOrCreate(manifest, split, new SplitOptions(), writeTo: null);
-                var prepared = PruningData.Load(datasetSplit, sidecar.Options.Contract, options.Threads, (done, total) =>
-                {
-                    if (done % 200 == 0 || done == total)
-                    {
-                        stdout.WriteLine($"preprocessing {done}/{total}");
-                    }
-                });
-                foreach (var m in methods)
-                {
-                    string runDir = Path.Combine(outDir, m.Name());
-                    Directory.CreateDirectory(runDir);
-                    DatasetPointer.Write(runDir, manifest);
-                    File.Copy(split, Path.Combine(runDir, DatasetSplit.DefaultFileName), overwrite: true);
-                    runs.Add(new PruningRun(checkpoint, options with { Method = m }, prepared, runDir, stdout.WriteLine).Run());
-                    PruningReport.Write(outDir, runs, options.AccuracyTolerance, null);
-                }
+        var datasetSplit = DatasetSplit.LoadOrCreate(manifest, split, new SplitOptions(), writeTo: null);
+        var prepared = PruningData.Load(datasetSplit, sidecar.Options.Contract, options.Threads, (done, total) =>
+        {
+            if (done % 200 == 0 || done == total)
+            {
+                stdout.WriteLine($"preprocessing {done}/{total}");
+            }
+        });
+        foreach (var m in methods)
+        {
+            string runDir = Path.Combine(outDir, m.Name());
+            Directory.CreateDirectory(runDir);
+            DatasetPointer.Write(runDir, manifest);
+            File.Copy(split, Path.Combine(runDir, DatasetSplit.DefaultFileName), overwrite: true);
+            runs.Add(new PruningRun(checkpoint, options with { Method = m }, prepared, runDir, stdout.WriteLine).Run());
+            PruningReport.Write(outDir, runs, options.AccuracyTolerance, null);
+        }
     }
 
     private static int Report(TextWriter stdout, List<PruningRunRecord> runs, PruningOptions options, string outDir, string manifest, string split, string arch,
         bool noExport, string? bundleName)
     {
-                var choice = PruningSelection.Select(runs, options.AccuracyTolerance);
-                PruningReport.Write(outDir, runs, options.AccuracyTolerance, choice);
-                foreach (var table in PruningReport.Tables(runs, options.AccuracyTolerance).Take(1))
-                {
-                    stdout.WriteLine(table.Title);
-                    foreach (var row in table.Rows)
-                    {
-                        stdout.WriteLine("  " + string.Join(" | ", row));
-                    }
-                }
+        var choice = PruningSelection.Select(runs, options.AccuracyTolerance);
+        PruningReport.Write(outDir, runs, options.AccuracyTolerance, choice);
+        foreach (var table in PruningReport.Tables(runs, options.AccuracyTolerance).Take(1))
+        {
+            stdout.WriteLine(table.Title);
+            foreach (var row in table.Rows)
+            {
+                stdout.WriteLine("  " + string.Join(" | ", row));
+            }
+        }
 
-                if (choice is null)
-                {
-                    stdout.WriteLine($"no pruned round kept validation AUC within {options.AccuracyTolerance} of the dense model; no bundle exported");
-                    return ExitCodes.Success;
-                }
+        if (choice is null)
+        {
+            stdout.WriteLine($"no pruned round kept validation AUC within {options.AccuracyTolerance} of the dense model; no bundle exported");
+            return ExitCodes.Success;
+        }
 
-                stdout.WriteLine("selected: " + PruningReport.Label(choice));
-                if (noExport)
-                {
-                    return ExitCodes.Success;
-                }
+        stdout.WriteLine("selected: " + PruningReport.Label(choice));
+        if (noExport)
+        {
+            return ExitCodes.Success;
+        }
 
-                string bundle = Path.Combine(outDir, "bundle");
-                var exported = PrunedBundle.Export(choice, Path.Combine(outDir, choice.Run.Method), bundle, new BundleExportOptions
-                {
-                    Name = bundleName ?? arch + "-pruned",
-                    DataPath = manifest,
-                    SplitFile = split,
-                    Threads = options.Threads,
-                }, outDir);
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {exported.Directory}: {exported.OnnxBytes / 1e6:F1} MB model.onnx, ONNX parity {exported.ParityMaxAbsDiff:G2}; pruning.json and pruning.svg beside it"));
-                return ExitCodes.Success;
+        string bundle = Path.Combine(outDir, "bundle");
+        var exported = PrunedBundle.Export(choice, Path.Combine(outDir, choice.Run.Method), bundle, new BundleExportOptions
+        {
+            Name = bundleName ?? arch + "-pruned",
+            DataPath = manifest,
+            SplitFile = split,
+            Threads = options.Threads,
+        }, outDir);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {exported.Directory}: {exported.OnnxBytes / 1e6:F1} MB model.onnx, ONNX parity {exported.ParityMaxAbsDiff:G2}; pruning.json and pruning.svg beside it"));
+        return ExitCodes.Success;
     }
 
     private static IReadOnlyList<PruningMethod> ParseMethods(string text) =>
