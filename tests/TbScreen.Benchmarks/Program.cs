@@ -10,6 +10,7 @@ using TbScreen.Dicom.Pixels;
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--concurrency 4] [--requests 40] [--warmup 2] [--threads 0]
 //            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
 if (args.Length > 0 && args[0] == "load")
 {
     int concurrency = int.Parse(ArgValue("--concurrency") ?? "4", CultureInfo.InvariantCulture);
@@ -31,6 +32,14 @@ if (args.Length > 0 && args[0] == "load")
     await using var target = await LoadTarget.StartAsync(FindRepositoryRoot(), threads);
     return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(target.BaseUrl, LoadTarget.AdminUser, LoadTarget.AdminPassword, concurrency, requests, warmup,
         $"TbScreen.Web started by the tool (Production, SQLite, shipped models, Screening:Threads={threads}{(threads == 0 ? " = ONNX Runtime's choice" : "")})"));
+}
+
+if (args.Length > 0 && args[0] == "pruning")
+{
+    string root = FindRepositoryRoot();
+    var bundles = ArgValue("--bundles")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        ?? new[] { "alexnet", "alexnet-pruned", "googlenet", "googlenet-pruned" }.Select(n => Path.Combine(root, "models", n)).Where(Directory.Exists).ToArray();
+    return PruningBenchmark.Run(bundles, int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture), int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "batch")
