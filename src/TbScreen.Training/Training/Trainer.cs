@@ -67,6 +67,8 @@ public static class Trainer
             checkpoints.Save(model, "epoch-0", 0, 0, null);
         }
 
+        // The defence's random starts: its own seeded stream, so turning it on leaves order and augmentation unchanged.
+        using var defenceGenerator = new Generator((ulong)options.Seed + 7919);
         var history = new List<EpochRecord>();
         double? bestAuc = null;
         int? bestEpoch = null;
@@ -99,9 +101,9 @@ public static class Trainer
                     group.LearningRate = lr;
                 }
 
-                var input = images.ToModelInput(augmenter.Apply(images.Gray(batchIndices), epochRandom));
+                var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
                 var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
-                var loss = F.cross_entropy(model.forward(input), target, classWeights);
+                var loss = DefenceLoss.Compute(model, gray, target, classWeights, options.Defence, images.ToModelInput, defenceGenerator);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
