@@ -34,7 +34,8 @@ public static class RobustnessCommand
         var lipStep = new Option<string>("--lip-step-size") { Description = "Lipschitz search step (Yang et al.: 0.003, fixed for every eps).", DefaultValueFactory = _ => "0.003" };
         var lipOutputs = new Option<string>("--lip-outputs") { Description = "f for single nets: logits, probabilities or both (the ensemble always uses probabilities).", DefaultValueFactory = _ => "both" };
         lipOutputs.AcceptOnlyFromAmong("logits", "probabilities", "both");
-        var noCorruptions = new Option<bool>("--no-corruptions") { Description = "Skip the natural corruptions." };
+        var noCorruptions = new Option<bool>("--no-corruptions") { Description = "Skip the natural corruptions (an existing report's are kept)." };
+        var noAttacks = new Option<bool>("--no-attacks") { Description = "Skip FGSM, PGD and the Lipschitz estimate (an existing report's are kept)." };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts and corruptions.", DefaultValueFactory = _ => defaults.Seed };
         var limit = new Option<int?>("--limit") { Description = "Only the first N images (smoke runs)." };
         var attackLimit = new Option<int?>("--attack-limit") { Description = "Attack only a class-balanced subset of N images (clean metrics and corruptions use all)." };
@@ -43,7 +44,7 @@ public static class RobustnessCommand
         var command = new Command("robustness", "Adversarial robustness (FGSM, PGD), empirical local Lipschitz constant and natural corruptions of every bundle and ensemble.")
         {
             models, data, output, eps, split, splitFile, checkpoint, bundles, ensembles, only, baseline, pgdSteps, pgdStep, restarts, noRandomStart,
-            lipSteps, lipStep, lipOutputs, noCorruptions, seed, limit, attackLimit, threads, batch,
+            lipSteps, lipStep, lipOutputs, noCorruptions, noAttacks, seed, limit, attackLimit, threads, batch,
         };
         command.Validators.Add(result =>
         {
@@ -74,6 +75,7 @@ public static class RobustnessCommand
                         _ => [LipschitzOutputKind.Logits, LipschitzOutputKind.Probabilities],
                     },
                     Corruptions = !result.GetValue(noCorruptions),
+                    Attacks = !result.GetValue(noAttacks),
                     Seed = result.GetValue(seed),
                     Limit = result.GetValue(limit),
                     AttackLimit = result.GetValue(attackLimit),
@@ -154,7 +156,7 @@ public static class RobustnessCommand
 
     private static string Summary(RobustnessReport report, string outDir)
     {
-        var pgd = string.Join(", ", report.Attacks.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.GreyLevels:0.##}/255: {a.PgdAccuracy:0.000}")));
+        var pgd = report.Attacks.Count == 0 ? "not run" : string.Join(", ", report.Attacks.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.GreyLevels:0.##}/255: {a.PgdAccuracy:0.000}")));
         return string.Create(CultureInfo.InvariantCulture, $"{report.Target}: clean AUC {report.Clean.Auc:0.000}, accuracy {report.Clean.Accuracy:0.000}; PGD accuracy {pgd}; wrote {Path.Combine(outDir, report.Target, RobustnessSuite.ReportFileName)}");
     }
 }

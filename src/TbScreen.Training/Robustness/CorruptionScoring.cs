@@ -14,6 +14,18 @@ public sealed class CorruptionScoring(RobustnessData data, int seed, Action<stri
     public static IEnumerable<(CorruptionKind Kind, int Severity)> Grid() =>
         Enum.GetValues<CorruptionKind>().SelectMany(k => Enumerable.Range(1, Corruptions.Severities).Select(s => (k, s)));
 
+    /// <summary>P(TB) of the clean images through ONNX Runtime (the shipped path).</summary>
+    public double[] Clean(LoadedBundle bundle) => Scores(bundle, CorruptionKind.GaussianNoise, 0);
+
+    public double[] Clean(EnsembleDefinition definition, IReadOnlyList<LoadedBundle> members)
+    {
+        var policy = new EnsemblePolicy(definition);
+        var memberScores = members.Select(Clean).ToArray();
+        return Enumerable.Range(0, data.Count)
+            .Select(i => policy.Decide(members.Select((m, j) => new MemberScore(m.Name, memberScores[j][i], m.Bundle.Threshold)).ToArray()).Probability)
+            .ToArray();
+    }
+
     public IReadOnlyList<CorruptionResult> ForBundle(LoadedBundle bundle) =>
         Results(Grid().Select(g => (g.Kind, g.Severity, Scores(bundle, g.Kind, g.Severity))).Prepend((CorruptionKind.GaussianNoise, 0, Scores(bundle, CorruptionKind.GaussianNoise, 0))), bundle.Target.Threshold);
 
@@ -34,7 +46,7 @@ public sealed class CorruptionScoring(RobustnessData data, int seed, Action<stri
     private IReadOnlyList<CorruptionResult> Results(IEnumerable<(CorruptionKind Kind, int Severity, double[] Scores)> grid, double threshold) =>
         grid.Select(g =>
         {
-            var metrics = RobustnessEvaluator.Clean(g.Scores, data.Labels, threshold);
+            var metrics = RobustnessEvaluator.Clean(g.Scores, data.Labels, threshold, "onnxruntime");
             return g.Severity == 0
                 ? new CorruptionResult("none", 0, 0, "clean image (ONNX Runtime)", metrics.Auc, metrics.Accuracy)
                 : new CorruptionResult(Name(g.Kind), g.Severity, Corruptions.Parameter(g.Kind, g.Severity), Corruptions.Describe(g.Kind), metrics.Auc, metrics.Accuracy);

@@ -23,7 +23,7 @@ public enum CorruptionKind
 /// </summary>
 public static class Corruptions
 {
-    public const int Severities = 4;
+    public const int Severities = 3;
 
     /// <summary>The parameter at each severity, in the units <see cref="Describe"/> names.</summary>
     public static double Parameter(CorruptionKind kind, int severity)
@@ -35,13 +35,13 @@ public static class Corruptions
 
         double[] values = kind switch
         {
-            CorruptionKind.GaussianNoise => [0.01, 0.02, 0.04, 0.08], // sigma, [0,1] units
-            CorruptionKind.Blur => [0.5, 1.0, 1.5, 2.5], // Gaussian sigma, pixels of the 224 px input
-            CorruptionKind.Contrast => [0.85, 0.7, 0.55, 0.4], // factor around the image mean
-            CorruptionKind.Gamma => [1.15, 1.35, 1.6, 2.0], // x^gamma
-            CorruptionKind.Jpeg => [75, 50, 30, 15], // quality
-            CorruptionKind.Downsample => [1.5, 2, 3, 4], // factor down, then back up
-            CorruptionKind.Rotation => [2.5, 5, 7.5, 10], // degrees, direction from the seed
+            CorruptionKind.GaussianNoise => [0.02, 0.04, 0.08], // sigma, [0,1] units
+            CorruptionKind.Blur => [0.75, 1.5, 2.5], // Gaussian sigma, pixels of the 224 px input
+            CorruptionKind.Contrast => [0.8, 0.6, 0.4], // factor around the image mean
+            CorruptionKind.Gamma => [1.25, 1.6, 2.0], // x^gamma
+            CorruptionKind.Jpeg => [50, 25, 10], // quality
+            CorruptionKind.Downsample => [2, 3, 4], // factor down, then back up
+            CorruptionKind.Rotation => [3, 6, 10], // degrees, direction from the seed
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown corruption."),
         };
         return values[severity - 1];

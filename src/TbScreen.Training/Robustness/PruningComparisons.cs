@@ -7,10 +7,21 @@ public static class PruningComparisons
     {
         ArgumentNullException.ThrowIfNull(dense);
         ArgumentNullException.ThrowIfNull(pruned);
-        if (!dense.PerImage.Files.SequenceEqual(pruned.PerImage.Files))
+        if (dense.PerImage is null || pruned.PerImage is null)
         {
-            return null; // different images: no pairing possible
+            return null;
         }
+
+        // Pair on the images both attacked (a run may attack a shorter prefix of the same balanced subset).
+        var denseIndex = dense.PerImage.Files.Select((f, i) => (f, i)).ToDictionary(t => t.f, t => t.i);
+        var pairs = pruned.PerImage.Files.Select((f, i) => (Pruned: i, Dense: denseIndex.GetValueOrDefault(f, -1))).Where(p => p.Dense >= 0).ToArray();
+        if (pairs.Length < 2)
+        {
+            return null;
+        }
+
+        IReadOnlyList<T> Dense<T>(IReadOnlyList<T> values) => pairs.Select(p => values[p.Dense]).ToArray();
+        IReadOnlyList<T> Pruned<T>(IReadOnlyList<T> values) => pairs.Select(p => values[p.Pruned]).ToArray();
 
         var lipschitz = new List<PairedDifference>();
         var robust = new List<PairedDifference>();
@@ -26,14 +37,14 @@ public static class PruningComparisons
             {
                 if (d.Lipschitz.TryGetValue(output, out var denseValues))
                 {
-                    lipschitz.Add(Paired(p.Epsilon, $"lipschitz-{output}", denseValues, prunedValues, replicates, seed));
+                    lipschitz.Add(Paired(p.Epsilon, $"lipschitz-{output}", Dense(denseValues), Pruned(prunedValues), replicates, seed));
                 }
             }
 
-            robust.Add(Paired(p.Epsilon, "pgd-robust-accuracy", d.PgdRobust.Select(b => b ? 1.0 : 0.0).ToArray(), p.PgdRobust.Select(b => b ? 1.0 : 0.0).ToArray(), replicates, seed));
+            robust.Add(Paired(p.Epsilon, "pgd-robust-accuracy", Dense(d.PgdRobust).Select(b => b ? 1.0 : 0.0).ToArray(), Pruned(p.PgdRobust).Select(b => b ? 1.0 : 0.0).ToArray(), replicates, seed));
         }
 
-        return new PruningComparison(dense.Target, lipschitz, robust);
+        return new PruningComparison(dense.Target, pairs.Length, lipschitz, robust);
     }
 
     private static PairedDifference Paired(double epsilon, string measure, IReadOnlyList<double> dense, IReadOnlyList<double> pruned, int replicates, int seed)

@@ -5,27 +5,24 @@ using static TorchSharp.torch;
 namespace TbScreen.Training.Robustness;
 
 /// <summary>What one target's attack run produced: everything in the report except corruptions, the proof and the tables.</summary>
-public sealed record AttackResults(CleanMetrics Clean, IReadOnlyList<EpsilonResult> Attacks, IReadOnlyList<LipschitzResult> Lipschitz, PerImageValues PerImage, RunSettings Settings);
+public sealed record AttackResults(CleanMetrics AttackedClean, IReadOnlyList<EpsilonResult> Attacks, IReadOnlyList<LipschitzResult> Lipschitz, PerImageValues PerImage, RunSettings Settings);
 
 /// <summary>Clean metrics, FGSM and PGD robust accuracy and the Lipschitz estimate of one target on the data, batch by batch.</summary>
 public static class RobustnessEvaluator
 {
-    /// <param name="all">Clean metrics use every image.</param>
     /// <param name="data">The images attacked (all, or a balanced subset).</param>
-    public static AttackResults Run(IAttackTarget target, RobustnessData all, RobustnessData data, RobustnessOptions options, Action<string>? progress = null)
+    public static AttackResults Run(IAttackTarget target, RobustnessData data, RobustnessOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(all);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         progress ??= _ => { };
         var batches = Enumerable.Range(0, data.Count).Chunk(options.BatchSize).ToArray();
         var outputs = target is EnsembleTarget ? [LipschitzOutputKind.Probabilities] : options.NetLipschitzOutputs;
-
-        var cleanMetrics = Clean(CleanScores(target, all, options.BatchSize), all.Labels, target.Threshold);
-        progress($"{target.Name}: clean AUC {cleanMetrics.Auc:F4}, accuracy {cleanMetrics.Accuracy:F4} at threshold {target.Threshold:F4} on {all.Count} images; attacking {data.Count}");
-        var clean = ReferenceEquals(all, data) ? CleanScores(target, all, options.BatchSize) : CleanScores(target, data, options.BatchSize);
+        var clean = CleanScores(target, data, options.BatchSize);
+        var cleanMetrics = Clean(clean, data.Labels, target.Threshold, "torchsharp, attacked images");
+        progress($"{target.Name}: attacking {data.Count} images (clean accuracy {cleanMetrics.Accuracy:F3} on them)");
 
         var attacks = new List<EpsilonResult>();
         var lipschitz = new List<LipschitzResult>();
@@ -98,13 +95,13 @@ public static class RobustnessEvaluator
 
     public static bool IsCorrect(double tbProbability, bool isTb, double threshold) => (tbProbability >= threshold) == isTb;
 
-    public static CleanMetrics Clean(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, double threshold)
+    public static CleanMetrics Clean(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, double threshold, string source)
     {
         var estimate = DeLong.Estimate(new ScoredCases(scores, labels));
         int tb = labels.Count(l => l), nonTb = labels.Count - tb;
         int truePositives = Enumerable.Range(0, scores.Count).Count(i => labels[i] && scores[i] >= threshold);
         int trueNegatives = Enumerable.Range(0, scores.Count).Count(i => !labels[i] && scores[i] < threshold);
-        return new CleanMetrics(estimate.Auc, estimate.CiLow is double low && estimate.CiHigh is double high ? [low, high] : null, "delong",
+        return new CleanMetrics(estimate.Auc, estimate.CiLow is double low && estimate.CiHigh is double high ? [low, high] : null, "delong", source, scores.Count,
             (truePositives + trueNegatives) / (double)scores.Count,
             tb > 0 ? truePositives / (double)tb : double.NaN,
             nonTb > 0 ? trueNegatives / (double)nonTb : double.NaN);

@@ -12,21 +12,26 @@ public static class RobustnessFiles
     public const string CorruptionPlot = "robustness-corruptions.svg";
 
     public static IReadOnlyList<string> PlotNames(RobustnessReport report) =>
-        report.Corruptions.Count > 0 ? [AccuracyPlot, LipschitzPlot, CorruptionPlot] : [AccuracyPlot, LipschitzPlot];
+        [.. report.Attacks.Count > 0 ? new[] { AccuracyPlot, LipschitzPlot } : [], .. report.Corruptions.Count > 0 ? new[] { CorruptionPlot } : []];
 
     public static void Write(RobustnessReport report, string directory)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, RobustnessSuite.ReportFileName), JsonSerializer.Serialize(report, BundleJson.Options) + "\n");
-        var accuracy = new List<PlotSeries>
+        if (report.Attacks.Count > 0)
         {
-            new("PGD", report.Attacks.Select(a => (a.GreyLevels, a.PgdAccuracy)).Prepend((0.0, report.Clean.Accuracy)).ToArray()),
-            new("FGSM", report.Attacks.Select(a => (a.GreyLevels, a.FgsmAccuracy)).Prepend((0.0, report.Clean.Accuracy)).ToArray()),
-        };
-        Save(directory, AccuracyPlot, RobustnessPlots.LineChart($"{report.Target}: accuracy under attack", "eps (grey levels of 255)", "accuracy at the operating threshold", accuracy, 0, 1));
-        var lipschitz = report.Lipschitz.GroupBy(l => l.Output)
-            .Select(g => new PlotSeries($"f = {g.Key}", g.Select(l => (l.GreyLevels, l.Mean)).ToArray())).ToArray();
-        Save(directory, LipschitzPlot, RobustnessPlots.LineChart($"{report.Target}: empirical local Lipschitz constant", "eps (grey levels of 255)", "mean over test images", lipschitz, logY: true));
+            double clean = report.AttackedClean?.Accuracy ?? report.Clean.Accuracy;
+            var accuracy = new List<PlotSeries>
+            {
+                new("PGD", report.Attacks.Select(a => (a.GreyLevels, a.PgdAccuracy)).Prepend((0.0, clean)).ToArray()),
+                new("FGSM", report.Attacks.Select(a => (a.GreyLevels, a.FgsmAccuracy)).Prepend((0.0, clean)).ToArray()),
+            };
+            Save(directory, AccuracyPlot, RobustnessPlots.LineChart($"{report.Target}: accuracy under attack", "eps (grey levels of 255)", "accuracy at the operating threshold", accuracy, 0, 1));
+            var lipschitz = report.Lipschitz.GroupBy(l => l.Output)
+                .Select(g => new PlotSeries($"f = {g.Key}", g.Select(l => (l.GreyLevels, l.Mean)).ToArray())).ToArray();
+            Save(directory, LipschitzPlot, RobustnessPlots.LineChart($"{report.Target}: empirical local Lipschitz constant", "eps (grey levels of 255)", "mean over attacked images", lipschitz, logY: true));
+        }
+
         if (report.Corruptions.Count > 0)
         {
             double clean = report.Corruptions.FirstOrDefault(c => c.Severity == 0)?.Auc ?? double.NaN;

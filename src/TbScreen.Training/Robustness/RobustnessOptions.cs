@@ -17,6 +17,9 @@ public sealed record RobustnessOptions
 
     public bool Corruptions { get; init; } = true;
 
+    /// <summary>FGSM, PGD and the Lipschitz estimate; off for a corruption-only run (merged into an existing report).</summary>
+    public bool Attacks { get; init; } = true;
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Use only the first N images of the split (smoke runs); null = all.</summary>

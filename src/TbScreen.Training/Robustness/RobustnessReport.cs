@@ -21,13 +21,17 @@ public sealed record RobustnessReport
 
     public required DataSummary Data { get; init; }
 
-    public required RunSettings Settings { get; init; }
+    public RunSettings? Settings { get; init; }
 
+    /// <summary>Every image, through ONNX Runtime.</summary>
     public required CleanMetrics Clean { get; init; }
 
-    public required IReadOnlyList<EpsilonResult> Attacks { get; init; }
+    /// <summary>The attacked images, through the TorchSharp checkpoint: the baseline of the robust accuracies. Null when no attack ran.</summary>
+    public CleanMetrics? AttackedClean { get; init; }
 
-    public required IReadOnlyList<LipschitzResult> Lipschitz { get; init; }
+    public IReadOnlyList<EpsilonResult> Attacks { get; init; } = [];
+
+    public IReadOnlyList<LipschitzResult> Lipschitz { get; init; } = [];
 
     public IReadOnlyList<CorruptionResult> Corruptions { get; init; } = [];
 
@@ -39,7 +43,7 @@ public sealed record RobustnessReport
     /// <summary>SVG files next to this report.</summary>
     public IReadOnlyList<string> Plots { get; init; } = [];
 
-    public required PerImageValues PerImage { get; init; }
+    public PerImageValues? PerImage { get; init; }
 
     public double ElapsedSeconds { get; init; }
 
@@ -68,7 +72,8 @@ public sealed record RunSettings(
     int Threads,
     string Attack);
 
-public sealed record CleanMetrics(double? Auc, IReadOnlyList<double>? AucCi, string CiMethod, double Accuracy, double Sensitivity, double Specificity);
+/// <summary>Source: "onnxruntime" (every image, the shipped path) or "torchsharp, attacked images".</summary>
+public sealed record CleanMetrics(double? Auc, IReadOnlyList<double>? AucCi, string CiMethod, string Source, int Images, double Accuracy, double Sensitivity, double Specificity);
 
 /// <summary>Accuracy at the operating threshold under attack, at one eps.</summary>
 public sealed record EpsilonResult(double Epsilon, double GreyLevels, double FgsmAccuracy, double PgdAccuracy, double PgdStepSize, int Flipped);
@@ -88,7 +93,7 @@ public sealed record LipschitzResult(
 
 public sealed record CorruptionResult(string Corruption, int Severity, double Parameter, string Description, double? Auc, double Accuracy);
 
-public sealed record PruningComparison(string Dense, IReadOnlyList<PairedDifference> Lipschitz, IReadOnlyList<PairedDifference> RobustAccuracy);
+public sealed record PruningComparison(string Dense, int PairedImages, IReadOnlyList<PairedDifference> Lipschitz, IReadOnlyList<PairedDifference> RobustAccuracy);
 
 /// <summary>Pruned minus dense, paired on images; CI by a percentile bootstrap of the images.</summary>
 public sealed record PairedDifference(double Epsilon, string Measure, double Dense, double Pruned, double Difference, IReadOnlyList<double> DifferenceCi);

@@ -89,16 +89,19 @@ public static class RobustnessSuite
 
             var corruptions = new CorruptionScoring(data, options.Seed, progress);
             var attacked = options.AttackLimit is int attackLimit && attackLimit < data.Count ? data.BalancedSubset(attackLimit) : data;
+
             var summary = new DataSummary(Path.GetFullPath(request.Manifest), request.Split, request.SplitFile, data.Count, data.Labels.Count(l => l), data.Labels.Count(l => !l),
                 attacked.Count, attacked.Labels.Count(l => l), data.Failures);
             bool Wanted(string name) => request.Only.Count == 0 || request.Only.Contains(name);
             foreach (var bundle in loaded.Where(b => Wanted(b.Name)))
             {
                 var clock = Stopwatch.StartNew();
-                var results = RobustnessEvaluator.Run(bundle.Target, data, attacked, options, progress);
+                var clean = RobustnessEvaluator.Clean(corruptions.Clean(bundle), data.Labels, bundle.Target.Threshold, "onnxruntime");
+                progress($"{bundle.Name}: clean AUC {clean.Auc:F4}, accuracy {clean.Accuracy:F3} on {data.Count} images (ONNX Runtime)");
+                var results = options.Attacks ? RobustnessEvaluator.Run(bundle.Target, attacked, options, progress) : null;
                 var corrupted = options.Corruptions ? corruptions.ForBundle(bundle) : [];
-                var report = Assemble(bundle.Name, "net", [bundle.Proof], bundle.Target.Threshold, summary, results, corrupted, clock.Elapsed);
-                reports.Add(Write(Finish(report, reports, request.Baseline), request.OutputDirectory));
+                var report = Assemble(bundle.Name, "net", [bundle.Proof], bundle.Target.Threshold, summary, clean, results, corrupted, clock.Elapsed);
+                reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline), request.OutputDirectory));
                 progress($"{bundle.Name}: done in {clock.Elapsed.TotalMinutes:F1} min");
             }
 
@@ -108,10 +111,12 @@ public static class RobustnessSuite
                 double[] weights = definition.Rule == EnsembleDefinition.WeightedRule ? definition.Members.Select(m => m.Weight).ToArray() : members.Select(_ => 1.0).ToArray();
                 var target = new EnsembleTarget(name, members.Select(m => m.Target).ToArray(), weights, definition.Threshold);
                 var clock = Stopwatch.StartNew();
-                var results = RobustnessEvaluator.Run(target, data, attacked, options, progress);
+                var clean = RobustnessEvaluator.Clean(corruptions.Clean(definition, members), data.Labels, definition.Threshold, "onnxruntime");
+                progress($"{name}: clean AUC {clean.Auc:F4}, accuracy {clean.Accuracy:F3} on {data.Count} images (ONNX Runtime)");
+                var results = options.Attacks ? RobustnessEvaluator.Run(target, attacked, options, progress) : null;
                 var corrupted = options.Corruptions ? corruptions.ForEnsemble(definition, members) : [];
-                var report = Assemble(name, "ensemble", members.Select(m => m.Proof).ToArray(), definition.Threshold, summary, results, corrupted, clock.Elapsed);
-                reports.Add(Write(Finish(report, reports, request.Baseline), request.OutputDirectory));
+                var report = Assemble(name, "ensemble", members.Select(m => m.Proof).ToArray(), definition.Threshold, summary, clean, results, corrupted, clock.Elapsed);
+                reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline), request.OutputDirectory));
                 progress($"{name}: done in {clock.Elapsed.TotalMinutes:F1} min");
             }
         }
@@ -184,21 +189,53 @@ public static class RobustnessSuite
         }
     }
 
-    private static RobustnessReport Assemble(string name, string kind, IReadOnlyList<CheckpointProof> proofs, double threshold, DataSummary data, AttackResults results, IReadOnlyList<CorruptionResult> corruptions, TimeSpan elapsed) => new()
+    private static RobustnessReport Assemble(string name, string kind, IReadOnlyList<CheckpointProof> proofs, double threshold, DataSummary data, CleanMetrics clean, AttackResults? results, IReadOnlyList<CorruptionResult> corruptions, TimeSpan elapsed) => new()
     {
         Target = name,
         Kind = kind,
         Checkpoints = proofs,
         Threshold = threshold,
-        Data = data,
-        Settings = results.Settings,
-        Clean = results.Clean,
-        Attacks = results.Attacks,
-        Lipschitz = results.Lipschitz,
+        Data = results is null ? data with { AttackedImages = 0, AttackedTb = 0 } : data,
+        Settings = results?.Settings,
+        Clean = clean,
+        AttackedClean = results?.AttackedClean,
+        Attacks = results?.Attacks ?? [],
+        Lipschitz = results?.Lipschitz ?? [],
         Corruptions = corruptions,
-        PerImage = results.PerImage,
+        PerImage = results?.PerImage,
         ElapsedSeconds = elapsed.TotalSeconds,
     };
+
+    /// <summary>
+    /// A run without attacks (or without corruptions) keeps those parts of the report already in the output folder, so
+    /// the slow attacks and the corruptions can run as separate processes into one report.
+    /// </summary>
+    private static RobustnessReport Merge(RobustnessReport report, string outputDirectory, RobustnessOptions options)
+    {
+        string path = Path.Combine(outputDirectory, report.Target, ReportFileName);
+        if ((options.Attacks && options.Corruptions) || !File.Exists(path))
+        {
+            return report;
+        }
+
+        var existing = Read(path);
+        if (!options.Attacks && existing.Attacks.Count > 0)
+        {
+            report = report with
+            {
+                Settings = existing.Settings, AttackedClean = existing.AttackedClean, Attacks = existing.Attacks, Lipschitz = existing.Lipschitz, PerImage = existing.PerImage,
+                Data = report.Data with { AttackedImages = existing.Data.AttackedImages, AttackedTb = existing.Data.AttackedTb },
+                ElapsedSeconds = report.ElapsedSeconds + existing.ElapsedSeconds,
+            };
+        }
+
+        if (!options.Corruptions && existing.Corruptions.Count > 0)
+        {
+            report = report with { Corruptions = existing.Corruptions, ElapsedSeconds = report.ElapsedSeconds + existing.ElapsedSeconds };
+        }
+
+        return report;
+    }
 
     /// <summary>Adds the pruned-vs-dense comparison when a dense counterpart is known, then the tables.</summary>
     private static RobustnessReport Finish(RobustnessReport report, IReadOnlyList<RobustnessReport> earlier, string? baseline)

@@ -9,18 +9,23 @@ public static class RobustnessTables
     {
         var tables = new List<ReportTable>
         {
-            new("Clean performance (test split, TorchSharp checkpoint)",
+            new("Clean performance (test split, ONNX Runtime)",
                 ["Target", "Images (TB)", "AUC (95% CI, DeLong)", "Threshold", "Accuracy", "Sensitivity", "Specificity"],
                 [[report.Target, $"{report.Data.Images} ({report.Data.Tb})", AucText(report.Clean.Auc, report.Clean.AucCi), F(report.Threshold, 4),
                     F(report.Clean.Accuracy, 3), F(report.Clean.Sensitivity, 3), F(report.Clean.Specificity, 3)]]),
-            new($"Robust accuracy at the operating threshold (Linf attacks on the true label; {report.Data.AttackedImages} images attacked, {report.Data.AttackedTb} TB)",
-                ["eps ([0,1])", "eps (grey levels /255)", "FGSM accuracy", $"PGD-{report.Settings.PgdSteps} accuracy", "PGD step", "Flipped by PGD"],
-                report.Attacks.Select(a => (IReadOnlyList<string>)[F(a.Epsilon, 5), F(a.GreyLevels, 2), F(a.FgsmAccuracy, 3), F(a.PgdAccuracy, 3), F(a.PgdStepSize, 5), a.Flipped.ToString(CultureInfo.InvariantCulture)]).ToArray()),
-            new("Empirical local Lipschitz constant (Yang et al. 2020): mean over images of max ||f(x)-f(x')||_1 / ||x-x'||_inf",
+        };
+
+        if (report.Attacks.Count > 0 && report.Settings is { } settings)
+        {
+            var baseline = report.AttackedClean;
+            tables.Add(new ReportTable($"Robust accuracy at the operating threshold (Linf attacks on the true label; {report.Data.AttackedImages} images attacked, {report.Data.AttackedTb} TB; clean accuracy on them {F(baseline?.Accuracy ?? double.NaN, 3)})",
+                ["eps ([0,1])", "eps (grey levels /255)", "FGSM accuracy", $"PGD-{settings.PgdSteps} accuracy", "PGD step", "Flipped by PGD"],
+                report.Attacks.Select(a => (IReadOnlyList<string>)[F(a.Epsilon, 5), F(a.GreyLevels, 2), F(a.FgsmAccuracy, 3), F(a.PgdAccuracy, 3), F(a.PgdStepSize, 5), a.Flipped.ToString(CultureInfo.InvariantCulture)]).ToArray()));
+            tables.Add(new ReportTable("Empirical local Lipschitz constant (Yang et al. 2020): mean over images of max ||f(x)-f(x')||_1 / ||x-x'||_inf",
                 ["eps (/255)", "f", "Search", "Mean (95% bootstrap CI)", "Median", "Max", "Mean where robust", "Mean where flipped"],
                 report.Lipschitz.Select(l => (IReadOnlyList<string>)[F(l.GreyLevels, 2), l.Output, $"{l.Steps} x {F(l.StepSize, 4)}", $"{G(l.Mean)} [{G(l.MeanCi[0])}, {G(l.MeanCi[1])}]",
-                    G(l.Median), G(l.Max), l.MeanWhereRobust is double r ? G(r) : "-", l.MeanWhereFlipped is double f ? G(f) : "-"]).ToArray()),
-        };
+                    G(l.Median), G(l.Max), l.MeanWhereRobust is double r ? G(r) : "-", l.MeanWhereFlipped is double f ? G(f) : "-"]).ToArray()));
+        }
 
         if (report.Corruptions.Count > 0)
         {
@@ -32,7 +37,7 @@ public static class RobustnessTables
 
         if (report.PruningComparison is { } comparison)
         {
-            tables.Add(new ReportTable($"Pruned vs dense ({comparison.Dense}), paired on the same images: pruned minus dense",
+            tables.Add(new ReportTable($"Pruned vs dense ({comparison.Dense}), paired on the same {comparison.PairedImages} images: pruned minus dense",
                 ["eps (/255)", "Measure", "Dense", "Pruned", "Difference (95% CI)"],
                 comparison.Lipschitz.Concat(comparison.RobustAccuracy).Select(d => (IReadOnlyList<string>)[F(d.Epsilon * 255, 2), d.Measure, G(d.Dense), G(d.Pruned),
                     $"{G(d.Difference)} [{G(d.DifferenceCi[0])}, {G(d.DifferenceCi[1])}]"]).ToArray()));
