@@ -172,6 +172,47 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void AdversarialTrainingLossOnALinearModelIsTheLossAtTheWorstCorner()
+    {
+        var target = Linear();
+        var model = nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear(4, 2, hasBias: false)));
+        using (no_grad())
+        {
+            model.parameters().First().copy_(tensor(new[] { Weights[0, 0], Weights[0, 1], Weights[0, 2], Weights[0, 3], Weights[1, 0], Weights[1, 1], Weights[1, 2], Weights[1, 3] }, new long[] { 2, 4 }));
+        }
+
+        var x = Image(0.5f, 0.4f, 0.6f, 0.5f);
+        var y = tensor(new long[] { 1 });
+        var defence = new Training.DefenceOptions { Kind = Training.DefenceKind.Adversarial, Epsilon = 0.02, Steps = 3 };
+        double loss = Training.DefenceLoss.Compute(model, x, y, null, defence, g => g, new Generator(5)).item<float>();
+
+        // Three steps of 2.5 eps / 3 reach the corner x - eps sign(w_tb - w_non) from any start in the ball.
+        var corner = Attacks.Fgsm(target, x, y, 0.02);
+        double expected = nn.functional.cross_entropy(model.forward(corner), y).item<float>();
+        double clean = nn.functional.cross_entropy(model.forward(x), y).item<float>();
+        Assert.Equal(expected, loss, 5);
+        Assert.True(loss > clean);
+    }
+
+    [Fact]
+    public void TradesAddsANonNegativeTermThatVanishesWithBetaZero()
+    {
+        var model = nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear(4, 2)));
+        var x = Image(0.5f, 0.4f, 0.6f, 0.5f, 0.1f, 0.9f, 0.3f, 0.7f);
+        var y = tensor(new long[] { 1, 0 });
+        double clean = nn.functional.cross_entropy(model.forward(x), y).item<float>();
+        var trades = new Training.DefenceOptions { Kind = Training.DefenceKind.Trades, Epsilon = 0.05, Steps = 2, Beta = 6 };
+
+        double withTerm = Training.DefenceLoss.Compute(model, x, y, null, trades, g => g, new Generator(1)).item<float>();
+        double withoutTerm = Training.DefenceLoss.Compute(model, x, y, null, trades with { Beta = 0 }, g => g, new Generator(1)).item<float>();
+        double lipschitz = Training.DefenceLoss.Compute(model, x, y, null, trades with { Kind = Training.DefenceKind.Lipschitz, Beta = 0.01 }, g => g, new Generator(1)).item<float>();
+
+        Assert.Equal(clean, withoutTerm, 5);
+        Assert.True(withTerm > clean);
+        Assert.True(lipschitz > clean);
+    }
+
+    [Fact]
     public void EpsilonsParseAsFractions()
     {
         Assert.Equal([0.5 / 255, 2 / 255.0, 0.01], RobustnessOptions.ParseEpsilons("0.5/255, 2/255,0.01"));

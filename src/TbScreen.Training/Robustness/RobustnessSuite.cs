@@ -101,7 +101,7 @@ public static class RobustnessSuite
                 var results = options.Attacks ? RobustnessEvaluator.Run(bundle.Target, attacked, options, progress) : null;
                 var corrupted = options.Corruptions ? corruptions.ForBundle(bundle) : [];
                 var report = Assemble(bundle.Name, "net", [bundle.Proof], bundle.Target.Threshold, summary, clean, results, corrupted, clock.Elapsed);
-                reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline), request.OutputDirectory));
+                reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline, LineageSourceSha256(bundle.Bundle.Directory)), request.OutputDirectory));
                 progress($"{bundle.Name}: done in {clock.Elapsed.TotalMinutes:F1} min");
             }
 
@@ -221,9 +221,13 @@ public static class RobustnessSuite
         var existing = Read(path);
         if (!options.Attacks && existing.Attacks.Count > 0)
         {
+            // Reports written before AttackedClean existed: rebuild it from the per-image clean scores.
+            var attackedClean = existing.AttackedClean ?? (existing.PerImage is { } perImage
+                ? RobustnessEvaluator.Clean(perImage.CleanTbProbability, perImage.Labels, existing.Threshold, "torchsharp, attacked images")
+                : null);
             report = report with
             {
-                Settings = existing.Settings, AttackedClean = existing.AttackedClean, Attacks = existing.Attacks, Lipschitz = existing.Lipschitz, PerImage = existing.PerImage,
+                Settings = existing.Settings, AttackedClean = attackedClean, Attacks = existing.Attacks, Lipschitz = existing.Lipschitz, PerImage = existing.PerImage,
                 Data = report.Data with { AttackedImages = existing.Data.AttackedImages, AttackedTb = existing.Data.AttackedTb },
                 ElapsedSeconds = report.ElapsedSeconds + existing.ElapsedSeconds,
             };
@@ -237,26 +241,38 @@ public static class RobustnessSuite
         return report;
     }
 
-    /// <summary>Adds the pruned-vs-dense comparison when a dense counterpart is known, then the tables.</summary>
-    private static RobustnessReport Finish(RobustnessReport report, IReadOnlyList<RobustnessReport> earlier, string? baseline)
+    /// <summary>
+    /// Adds the pruned-vs-dense comparison when the dense source is known (a report of this run or of --baseline whose
+    /// checkpoint hash is the bundle's lineage.sourceSha256, else the name without "-pruned"), then the tables.
+    /// </summary>
+    private static RobustnessReport Finish(RobustnessReport report, IReadOnlyList<RobustnessReport> earlier, string? baseline, string? sourceSha256 = null)
     {
-        if (report.Target.EndsWith(PrunedSuffix, StringComparison.Ordinal))
+        if (report.Target.EndsWith(PrunedSuffix, StringComparison.Ordinal) || sourceSha256 is not null)
         {
-            string denseName = report.Target[..^PrunedSuffix.Length];
-            var dense = earlier.FirstOrDefault(r => r.Target == denseName) ?? ReadBaseline(baseline, denseName);
-            if (dense is not null)
+            string denseName = report.Target.EndsWith(PrunedSuffix, StringComparison.Ordinal) ? report.Target[..^PrunedSuffix.Length] : report.Target;
+            var candidates = earlier.Concat(BaselineReports(baseline)).Where(r => r.PerImage is not null && !r.Target.EndsWith(PrunedSuffix, StringComparison.Ordinal)).ToArray();
+            var dense = (sourceSha256 is null ? null : candidates.FirstOrDefault(r => r.Kind == "net" && r.Checkpoints.Any(c => string.Equals(c.CheckpointSha256, sourceSha256, StringComparison.OrdinalIgnoreCase))))
+                ?? candidates.FirstOrDefault(r => r.Target == denseName);
+            if (dense is not null && PruningComparisons.Compare(dense, report) is { } comparison)
             {
-                report = report with { PruningComparison = PruningComparisons.Compare(dense, report) };
+                report = report with { PruningComparison = comparison };
             }
         }
 
         return report with { Tables = RobustnessTables.Build(report), Plots = RobustnessFiles.PlotNames(report) };
     }
 
-    private static RobustnessReport? ReadBaseline(string? baseline, string target)
+    private static IEnumerable<RobustnessReport> BaselineReports(string? baseline) =>
+        baseline is null || !Directory.Exists(baseline)
+            ? []
+            : Directory.EnumerateDirectories(baseline).Select(d => Path.Combine(d, ReportFileName)).Where(File.Exists).Select(Read);
+
+    /// <summary>lineage.sourceSha256 of a derived (e.g. pruned) bundle, read without depending on the metadata schema's optional fields.</summary>
+    private static string? LineageSourceSha256(string bundleDirectory)
     {
-        string? path = baseline is null ? null : Path.Combine(baseline, target, ReportFileName);
-        return path is not null && File.Exists(path) ? Read(path) : null;
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundleDirectory, ModelBundle.MetadataFileName)));
+        return document.RootElement.TryGetProperty("lineage", out var lineage) && lineage.ValueKind == JsonValueKind.Object
+            && lineage.TryGetProperty("sourceSha256", out var sha) && sha.ValueKind == JsonValueKind.String ? sha.GetString() : null;
     }
 
     public static RobustnessReport Read(string path)
