@@ -13,9 +13,12 @@ internal sealed class EnsembleCliOptions
 
     public Option<bool> Cuda { get; } = new("--cuda") { Description = "Try the CUDA execution provider (GPU build); falls back to CPU with a warning." };
 
+    public Option<string?> Ensemble { get; } = new("--ensemble") { Description = "Ensemble definition file name in the models folder (default ensemble.json); ensemble-pruned.json runs the pruned bundles." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Models);
+        command.Options.Add(Ensemble);
         command.Options.Add(Threads);
         command.Options.Add(Cuda);
         Threads.Validators.Add(result =>
@@ -35,6 +38,7 @@ internal sealed class EnsembleCliOptions
         return TbEnsemble.Load(
             result.GetValue(Models)!,
             new InferenceOptions { IntraOpThreads = threads > 0 ? threads : threadsWhenUnset, UseCuda = result.GetValue(Cuda) },
-            new StderrLogger(stderr));
+            new StderrLogger(stderr),
+            result.GetValue(Ensemble));
     }
 }

@@ -14,6 +14,7 @@ public static class TbScreenCli
         root.Subcommands.Add(SamplesCommand.Create(stdout, stderr));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportOnnxCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PruneCommand.Create(stdout, stderr));
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
         root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));

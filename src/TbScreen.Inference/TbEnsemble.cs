@@ -28,10 +28,11 @@ public sealed class TbEnsemble : IDisposable
     public int? HeatmapIndex { get; }
 
     /// <summary>Throws <see cref="ModelBundleException"/> (naming the file) for any invalid part.</summary>
-    public static TbEnsemble Load(string modelsDirectory, InferenceOptions? options = null, ILogger? logger = null)
+    /// <param name="ensembleFile">The definition's file name in <paramref name="modelsDirectory"/> (default ensemble.json).</param>
+    public static TbEnsemble Load(string modelsDirectory, InferenceOptions? options = null, ILogger? logger = null, string? ensembleFile = null)
     {
         ArgumentNullException.ThrowIfNull(modelsDirectory);
-        var definition = EnsembleDefinition.Load(modelsDirectory);
+        var definition = EnsembleDefinition.Load(modelsDirectory, ensembleFile);
         var members = new List<OnnxClassifier>();
         try
         {

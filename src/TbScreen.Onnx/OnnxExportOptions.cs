@@ -45,4 +45,14 @@ public sealed record OnnxExportOptions
 
     /// <summary>Extra metadata_props, e.g. the input contract as JSON. Keys may not start with "tbscreen.".</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Store float32 weights (rank 2 or more) that are at least <see cref="SparseMinimumZeroFraction"/> zeros as ONNX
+    /// sparse_initializers (non-zero values plus int64 flat indices): an unstructured-pruned model's file shrinks;
+    /// ONNX Runtime densifies them at load, so inference speed is unchanged. Off by default.
+    /// </summary>
+    public bool SparseWeights { get; init; }
+
+    /// <summary>Zero fraction from which a weight is stored sparse (values + int64 indices cost 12 bytes per non-zero, dense 4 per value).</summary>
+    public double SparseMinimumZeroFraction { get; init; } = 0.7;
 }

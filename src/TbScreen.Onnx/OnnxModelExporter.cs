@@ -67,6 +67,7 @@ public static class OnnxModelExporter
         if (options.IncludeFeatures) graph.Output(built.Features, FeaturesOutput);
         if (built.Cam is not null) graph.Output(built.Cam, CamOutput);
 
+        if (options.SparseWeights && !options.Float16Weights) SparseInitializers.Convert(graph.Graph, options.SparseMinimumZeroFraction);
         var model = CreateModel(graph.Graph, options.Opset);
         model.DocString = options.DocString ?? "";
         foreach (var (key, value) in Metadata(arch, built, options)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

@@ -11,6 +11,9 @@ public sealed class ScreeningOptions
     /// <summary>The models/ folder holding ensemble.json and one bundle per member.</summary>
     public string ModelsDirectory { get; set; } = "models";
 
+    /// <summary>The ensemble definition's file name in <see cref="ModelsDirectory"/>; null = ensemble.json. "ensemble-pruned.json" selects the pruned bundles.</summary>
+    public string? EnsembleFile { get; set; }
+
     /// <summary>ONNX Runtime intra-op threads per inference call; 0 lets ONNX Runtime choose.</summary>
     public int Threads { get; set; }
 

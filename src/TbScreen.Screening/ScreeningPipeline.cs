@@ -45,7 +45,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     public static ScreeningPipeline Load(ScreeningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions()), options, ownsEnsemble: true);
+        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), ensembleFile: options.EnsembleFile), options, ownsEnsemble: true);
     }
 
     public static string VersionOf(TbEnsemble ensemble) =>

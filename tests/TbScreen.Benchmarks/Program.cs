@@ -8,6 +8,15 @@ using TbScreen.Dicom.Pixels;
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
+if (args.Length > 0 && args[0] == "pruning")
+{
+    string root = FindRepositoryRoot();
+    var bundles = ArgValue("--bundles")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        ?? new[] { "alexnet", "alexnet-pruned", "googlenet", "googlenet-pruned" }.Select(n => Path.Combine(root, "models", n)).Where(Directory.Exists).ToArray();
+    return PruningBenchmark.Run(bundles, int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture), int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "batch")
 {
     return BatchBenchmark.Run(

@@ -25,9 +25,10 @@ public static class CalibrateEnsembleCommand
         var splitFile = new Option<string>("--split-file") { Description = "Split file (file,split columns) used in training.", Required = true };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
+        var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, band, heatmap,
+            models, members, data, splitFile, band, heatmap, ensembleFile,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -55,7 +56,7 @@ public static class CalibrateEnsembleCommand
                     UncertaintyBand = result.GetValue(band),
                     HeatmapMember = result.GetValue(heatmap),
                 };
-                string path = Path.Combine(folder, EnsembleDefinition.FileName);
+                string path = Path.Combine(folder, result.GetValue(ensembleFile)!);
                 File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={rows.Count}), band ±{result.GetValue(band)}"));

@@ -34,7 +34,7 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
         var splitFile = new Option<string?>("--split-file") { Description = "Reuse this split file (split,file,label,source) instead of splitting anew." };
         var ratios = new Option<string>("--split") { Description = "Train/val/test ratios for a new split.", DefaultValueFactory = _ => "0.70,0.15,0.15" };
-        var rewind = new Option<string>("--rewind-epochs") { Description = "Epochs to keep as epoch-K.pt for weight rewinding (0 = initialisation).", DefaultValueFactory = _ => string.Join(",", defaults.RewindEpochs) };
+        var rewind = new Option<string>("--rewind-epochs") { Description = "Epochs to keep as epoch-K.pt for weight rewinding (0 = initialisation), comma-separated, or all (every epoch 0..T).", DefaultValueFactory = _ => string.Join(",", defaults.RewindEpochs) };
         var alexHidden = new Option<int>("--alexnet-hidden") { Description = "AlexNet classifier width (4096 = TorchVision; 512 keeps models/ small).", DefaultValueFactory = _ => ModelOptions.SlimAlexNetHidden };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off." };
         var noCrop = new Option<bool>("--no-crop-borders") { Description = "Keep uniform black borders (cropped by default)." };
@@ -71,7 +71,7 @@ public static class TrainCommand
                     Patience = result.GetValue(patience),
                     Threads = result.GetValue(threads),
                     Seed = result.GetValue(seed),
-                    RewindEpochs = ParseInts(result.GetValue(rewind)!, "--rewind-epochs"),
+                    RewindEpochs = ParseRewindEpochs(result.GetValue(rewind)!, result.GetValue(epochs)),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
                     Defence = new DefenceOptions
                     {
@@ -117,6 +117,9 @@ public static class TrainCommand
         Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value)
             ? value
             : throw new ArgumentException($"{option} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+
+    private static int[] ParseRewindEpochs(string text, int epochs) =>
+        text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) ? Enumerable.Range(0, epochs + 1).ToArray() : ParseInts(text, "--rewind-epochs");
 
     private static int[] ParseInts(string text, string option) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -66,6 +66,8 @@ internal static partial class MetadataValidator
             problems.Add("onnxSha256 must be the 64-hex-digit SHA-256 of model.onnx");
         }
 
+        LineageProblems(problems, m.Lineage);
+
         return problems;
     }
 
@@ -90,6 +92,37 @@ internal static partial class MetadataValidator
         if (t.Operating is not (ModelThresholds.YoudenName or ModelThresholds.Sensitivity90Name))
         {
             problems.Add($"thresholds.operating is '{t.Operating}'; it must be '{ModelThresholds.YoudenName}' or '{ModelThresholds.Sensitivity90Name}'");
+        }
+    }
+
+    private static void LineageProblems(List<string> problems, ModelLineage? lineage)
+    {
+        if (lineage is null)
+        {
+            return;
+        }
+
+        Require(problems, lineage.Kind, "lineage.kind");
+        Require(problems, lineage.SourceCheckpoint, "lineage.sourceCheckpoint");
+        Require(problems, lineage.Method, "lineage.method");
+        if (lineage.SourceSha256 is null || !Sha256Hex().IsMatch(lineage.SourceSha256))
+        {
+            problems.Add("lineage.sourceSha256 must be the 64-hex-digit SHA-256 of the source checkpoint");
+        }
+
+        if (lineage.Sparsity is < 0 or >= 1 || double.IsNaN(lineage.Sparsity))
+        {
+            problems.Add($"lineage.sparsity ({lineage.Sparsity}) must be in [0, 1)");
+        }
+
+        if (!(lineage.Compression >= 1))
+        {
+            problems.Add($"lineage.compression ({lineage.Compression}) must be at least 1");
+        }
+
+        if (lineage.Rounds < 0 || lineage.Rate is < 0 or >= 1)
+        {
+            problems.Add("lineage.rounds must be non-negative and lineage.rate in [0, 1)");
         }
     }
 

@@ -38,6 +38,43 @@ public sealed record ModelMetadata
 
     /// <summary>Lower-case hex SHA-256 of model.onnx; a bundle whose file differs is refused.</summary>
     public string OnnxSha256 { get; init; } = "";
+
+    /// <summary>Optional: where a derived model (e.g. a pruned one) came from. Absent for directly trained bundles.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ModelLineage? Lineage { get; init; }
+}
+
+/// <summary>How a bundle was derived from a trained checkpoint (docs/pruning.md).</summary>
+public sealed record ModelLineage
+{
+    /// <summary>e.g. "pruning".</summary>
+    public string Kind { get; init; } = "";
+
+    public string SourceCheckpoint { get; init; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the source checkpoint file.</summary>
+    public string SourceSha256 { get; init; } = "";
+
+    /// <summary>finetune, weight-rewind or lr-rewind.</summary>
+    public string Method { get; init; } = "";
+
+    public double Rate { get; init; }
+
+    /// <summary>Pruning rounds applied to reach this model.</summary>
+    public int Rounds { get; init; }
+
+    public int? RewindEpoch { get; init; }
+
+    public int? RetrainEpochs { get; init; }
+
+    /// <summary>Fraction of the dense conv + linear weights removed.</summary>
+    public double Sparsity { get; init; }
+
+    /// <summary>Dense conv + linear weights / remaining.</summary>
+    public double Compression { get; init; }
+
+    /// <summary>True when whole channels were removed and the layers rebuilt smaller.</summary>
+    public bool Structured { get; init; }
 }
 
 /// <summary>Names of the graph's tensors (the exporter's contract).</summary>

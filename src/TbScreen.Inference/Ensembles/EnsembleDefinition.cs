@@ -35,9 +35,11 @@ public sealed record EnsembleDefinition
     /// <summary>The member whose CAM output becomes the heatmap (GoogLeNet); null for none.</summary>
     public string? HeatmapMember { get; init; }
 
-    public static EnsembleDefinition Load(string modelsDirectory)
+    /// <param name="fileName">The definition's file name in <paramref name="modelsDirectory"/>; default ensemble.json
+    /// (models/ensemble-pruned.json selects the pruned bundles, docs/pruning.md).</param>
+    public static EnsembleDefinition Load(string modelsDirectory, string? fileName = null)
     {
-        string path = Path.Combine(modelsDirectory, FileName);
+        string path = Path.Combine(modelsDirectory, fileName ?? FileName);
         if (!File.Exists(path))
         {
             throw new ModelBundleException(path, "not found");

@@ -24,4 +24,10 @@ public sealed record BundleExportOptions
 
     /// <summary>Largest |ONNX Runtime - TorchSharp| probability accepted on the validation images.</summary>
     public double ParityTolerance { get; init; } = 1e-4;
+
+    /// <summary>Store mostly-zero weights as ONNX sparse_initializers (unstructured-pruned models; see docs/pruning.md).</summary>
+    public bool SparseWeights { get; init; }
+
+    /// <summary>Where the checkpoint came from when it was derived (pruning); written into metadata.json.</summary>
+    public TbScreen.Inference.Bundles.ModelLineage? Lineage { get; init; }
 }

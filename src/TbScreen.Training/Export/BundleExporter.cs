@@ -56,6 +56,7 @@ public static class BundleExporter
             InputHeight = contract.Size,
             InputWidth = contract.Size,
             Float16Weights = options.Float16,
+            SparseWeights = options.SparseWeights,
             IncludeFeatures = false,
             IncludeCam = sidecar.Arch == "googlenet",
             ModelVersion = options.Version,
@@ -79,6 +80,7 @@ public static class BundleExporter
         var atOperating = ConfusionMatrix.At(validationCases, thresholds.OperatingValue);
         return new ModelMetadata
         {
+            Lineage = options.Lineage,
             SchemaVersion = ModelMetadata.CurrentSchemaVersion,
             Name = name,
             Version = options.Version,

@@ -34,6 +34,12 @@ public static class ModelCard
             card.AppendLine("- ONNX output `cam`: the class activation map (TB minus non-TB fc weights over the last inception map) for heatmaps.");
         }
 
+        if (metadata.Lineage is { } lineage)
+        {
+            card.AppendLine(CultureInfo.InvariantCulture, $"- **Pruned** ({(lineage.Structured ? "structured: whole channels removed, layers rebuilt smaller" : "unstructured: single weights zeroed")}) by `tbscreen prune`: {lineage.Method}, rate {lineage.Rate}, {lineage.Rounds} round(s), {lineage.Sparsity:P1} of the conv + linear weights removed ({lineage.Compression:F2}x),");
+            card.AppendLine(CultureInfo.InvariantCulture, $"  from `{lineage.SourceCheckpoint}` (SHA-256 {lineage.SourceSha256[..12]}...). Curves and every round: pruning.json, pruning.svg beside this card; docs/pruning.md.");
+        }
+
         card.AppendLine(CultureInfo.InvariantCulture, $"- Training: epoch {sidecar.Epoch} (best validation AUC), seed {sidecar.Seed}, optimiser {sidecar.Options.Optimizer}, TorchSharp {sidecar.TorchSharpVersion}.");
         card.AppendLine(CultureInfo.InvariantCulture, $"- ONNX Runtime reproduces TorchSharp's probabilities on validation images within {parityMaxAbsDiff:G2} (checked at export).");
         card.AppendLine();

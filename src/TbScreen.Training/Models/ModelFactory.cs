@@ -21,6 +21,8 @@ public static class ModelFactory
         options.Validate();
         return Normalise(arch) switch
         {
+            AlexNet when options.Widths is not null => new SlimAlexNet(options, options.Dropout ?? 0.5f),
+            GoogLeNet when options.Widths is not null => new PrunableGoogLeNet(options, options.Dropout ?? 0.2f),
             AlexNet when options.AlexNetHidden == ModelOptions.TorchVisionAlexNetHidden =>
                 torchvision.models.alexnet(num_classes: options.NumClasses, dropout: options.Dropout ?? 0.5f),
             AlexNet => new SlimAlexNet(options.NumClasses, options.AlexNetHidden, options.Dropout ?? 0.5f),

@@ -21,6 +21,12 @@ public sealed record ModelOptions
 
     public int AlexNetHidden { get; init; } = SlimAlexNetHidden;
 
+    /// <summary>
+    /// Output widths of structurally pruned layers by TorchVision name (e.g. "features.3", "inception4a.branch2.0");
+    /// null for the unpruned nets. See <see cref="ChannelTopology"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? Widths { get; init; }
+
     public void Validate()
     {
         if (NumClasses < 2)
@@ -31,6 +37,11 @@ public sealed record ModelOptions
         if (AlexNetHidden < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(AlexNetHidden), AlexNetHidden, "Hidden width must be positive.");
+        }
+
+        if (Widths?.FirstOrDefault(w => w.Value < 1) is { Key: not null } bad)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Widths), bad.Value, $"Layer '{bad.Key}' needs at least one channel.");
         }
 
         if (Dropout is < 0 or >= 1)

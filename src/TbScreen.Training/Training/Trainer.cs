@@ -56,10 +56,10 @@ public static class Trainer
         int[] labels = [.. train.Select(r => r.Label), .. val.Select(r => r.Label)];
 
         using var model = ModelFactory.Create(options.Arch, options.Model);
-        using var classWeights = ClassWeights(train, options);
-        using var optimizer = CreateOptimizer(model, options);
+        using var classWeights = EpochLoop.ClassWeights(train, options);
+        using var optimizer = EpochLoop.CreateOptimizer(model, options);
         var augmenter = new GrayAugmenter(options.Augmentation);
-        int batchesPerEpoch = Math.Min((trainIndices.Length + options.BatchSize - 1) / options.BatchSize, options.MaxBatchesPerEpoch ?? int.MaxValue);
+        int batchesPerEpoch = EpochLoop.BatchesPerEpoch(trainIndices.Length, options);
         var schedule = new LearningRateSchedule(options, batchesPerEpoch);
         var checkpoints = new CheckpointWriter(outputDirectory, options);
         if (options.RewindEpochs.Contains(0))
@@ -81,37 +81,13 @@ public static class Trainer
             progress.EpochStarted(epoch, options.Epochs, batchesPerEpoch);
             // One stream per epoch, derived from the seed only, so an epoch's order and augmentation reproduce.
             var epochRandom = new Random(unchecked(options.Seed * 1_000_003 + epoch));
-            epochRandom.Shuffle(trainIndices);
-            model.train();
-            double lossSum = 0, lr = 0;
-            int seen = 0, batch = 0;
-            for (; batch < batchesPerEpoch; batch++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                int[] batchIndices = trainIndices.Skip(batch * options.BatchSize).Take(options.BatchSize).ToArray();
-                if (batchIndices.Length < 2)
-                {
-                    break; // a lone sample breaks batch norm; it is seen in another epoch's shuffle
-                }
-
-                lr = schedule.At(epoch - 1, batch);
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
-
-                var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
-                var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
-                var loss = DefenceLoss.Compute(model, gray, target, classWeights, options.Defence, images.ToModelInput, defenceGenerator);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                double value = loss.item<float>();
-                lossSum += value * batchIndices.Length;
-                seen += batchIndices.Length;
-                progress.BatchDone(epoch, batch + 1, batchesPerEpoch, value);
-            }
+            int scheduleEpoch = epoch - 1;
+            var pass = EpochLoop.Run(model, optimizer, images, trainIndices, labels, classWeights, augmenter, epochRandom,
+                options.BatchSize, batchesPerEpoch, b => schedule.At(scheduleEpoch, b), null,
+                (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation, options.Defence, defenceGenerator);
+            double lr = pass.LastLearningRate;
+            int seen = pass.Seen, batch = pass.Batches;
+            double lossSum = pass.LossSum;
 
             var (valLoss, valAuc) = options.SkipValidation ? (null, null) : Validate(model, images, valIndices, labels, options.BatchSize);
             var record = new EpochRecord(epoch, seen == 0 ? double.NaN : lossSum / seen, valLoss, valAuc, lr, clock.Elapsed.TotalSeconds, batch);
@@ -166,23 +142,6 @@ public static class Trainer
 
         return (lossSum / indices.Length, DeLong.Auc(new ScoredCases(scores, indices.Select(i => labels[i] == 1).ToArray())));
     }
-
-    private static Tensor? ClassWeights(List<CxrRecord> train, TrainingOptions options)
-    {
-        if (!options.ClassWeighting)
-        {
-            return null;
-        }
-
-        int n = train.Count, positives = train.Count(r => r.Label == CxrRecord.Tb);
-        return tensor(new[] { (float)n / (2 * (n - positives)), (float)n / (2 * positives) });
-    }
-
-    private static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, TrainingOptions options) => options.Optimizer switch
-    {
-        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.PeakLearningRate, weight_decay: options.WeightDecay),
-        _ => optim.SGD(model.parameters(), options.PeakLearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
-    };
 
     private static void RequireBothClasses(List<CxrRecord> records, string what)
     {

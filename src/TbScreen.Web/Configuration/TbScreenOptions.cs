@@ -11,6 +11,9 @@ public sealed class TbScreenOptions
     /// <summary>The models/ folder holding ensemble.json and the bundles.</summary>
     public string Models { get; set; } = "models";
 
+    /// <summary>The ensemble definition's file name in <see cref="Models"/>; unset = ensemble.json. "ensemble-pruned.json" serves the pruned bundles (docs/pruning.md).</summary>
+    public string? Ensemble { get; set; }
+
     /// <summary>The content-addressed store folder for uploaded and ingested files.</summary>
     public string Store { get; set; } = "store";
 

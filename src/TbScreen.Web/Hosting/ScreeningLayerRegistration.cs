@@ -19,6 +19,7 @@ internal static class ScreeningLayerRegistration
         services.AddOptions<ScreeningOptions>().Configure<IOptions<TbScreenOptions>>((screening, host) =>
         {
             screening.ModelsDirectory = host.Value.Models;
+            screening.EnsembleFile = host.Value.Ensemble ?? screening.EnsembleFile;
             // Why: an upload over the HTTP limit never reaches the pipeline, so its own cap may not be lower.
             screening.MaxFileBytes = Math.Max(screening.MaxFileBytes, host.Value.Uploads.MaxBytes);
         });

@@ -1,0 +1,109 @@
+using TbScreen.Training.Augmentation;
+using TbScreen.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace TbScreen.Training.Training;
+
+/// <summary>What one pass over the training split did.</summary>
+public sealed record EpochPass(double LossSum, int Seen, int Batches, double LastLearningRate)
+{
+    public double MeanLoss => Seen == 0 ? double.NaN : LossSum / Seen;
+}
+
+/// <summary>Hooks around the optimiser step: pruning zeroes masked gradients and re-applies masks here.</summary>
+public interface IStepHooks
+{
+    void AfterBackward();
+
+    void AfterStep();
+}
+
+/// <summary>
+/// One training epoch, shared by <see cref="Trainer"/> and pruning's retraining so both shuffle, augment, weight
+/// classes and follow the learning-rate function identically.
+/// </summary>
+public static class EpochLoop
+{
+    /// <param name="learningRate">(batch index) → learning rate for that batch.</param>
+    public static EpochPass Run(
+        nn.Module<Tensor, Tensor> model,
+        optim.Optimizer optimizer,
+        PreprocessedImages images,
+        int[] trainIndices,
+        int[] labels,
+        Tensor? classWeights,
+        GrayAugmenter augmenter,
+        Random epochRandom,
+        int batchSize,
+        int batchesPerEpoch,
+        Func<int, double> learningRate,
+        IStepHooks? hooks = null,
+        Action<int, double>? batchDone = null,
+        CancellationToken cancellation = default,
+        DefenceOptions? defence = null,
+        Generator? defenceGenerator = null)
+    {
+        epochRandom.Shuffle(trainIndices);
+        model.train();
+        double lossSum = 0, lr = 0;
+        int seen = 0, batch = 0;
+        for (; batch < batchesPerEpoch; batch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int[] batchIndices = trainIndices.Skip(batch * batchSize).Take(batchSize).ToArray();
+            if (batchIndices.Length < 2)
+            {
+                break; // a lone sample breaks batch norm; it is seen in another epoch's shuffle
+            }
+
+            lr = learningRate(batch);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
+
+            var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
+            var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
+            // Without a defence this is cross-entropy on the augmented batch (DefenceLoss's None case).
+            var loss = defence is { Kind: not DefenceKind.None } && defenceGenerator is not null
+                ? DefenceLoss.Compute(model, gray, target, classWeights, defence, images.ToModelInput, defenceGenerator)
+                : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
+            optimizer.zero_grad();
+            loss.backward();
+            hooks?.AfterBackward();
+            optimizer.step();
+            hooks?.AfterStep();
+            double value = loss.item<float>();
+            lossSum += value * batchIndices.Length;
+            seen += batchIndices.Length;
+            batchDone?.Invoke(batch + 1, value);
+        }
+
+        return new EpochPass(lossSum, seen, batch, lr);
+    }
+
+    /// <summary>Batches per epoch as <see cref="Trainer"/> counts them (the schedule's unit).</summary>
+    public static int BatchesPerEpoch(int trainCount, TrainingOptions options) =>
+        Math.Min((trainCount + options.BatchSize - 1) / options.BatchSize, options.MaxBatchesPerEpoch ?? int.MaxValue);
+
+    /// <summary>N / (2 N_class) per class, or null when class weighting is off.</summary>
+    public static Tensor? ClassWeights(IReadOnlyList<CxrRecord> train, TrainingOptions options)
+    {
+        if (!options.ClassWeighting)
+        {
+            return null;
+        }
+
+        int n = train.Count, positives = train.Count(r => r.Label == CxrRecord.Tb);
+        return tensor(new[] { (float)n / (2 * (n - positives)), (float)n / (2 * positives) });
+    }
+
+    public static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, TrainingOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.PeakLearningRate, weight_decay: options.WeightDecay),
+        _ => optim.SGD(model.parameters(), options.PeakLearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+    };
+}

@@ -1,0 +1,53 @@
+using TbScreen.Training.Pruning;
+
+namespace TbScreen.Training.Tests.Pruning;
+
+public class SelectionTests
+{
+    private static PruningRound Round(int round, double compression, double valAuc, double testAuc = 0.5) => new()
+    {
+        Round = round,
+        Compression = compression,
+        Validation = new AucWithCi(valAuc, valAuc - 0.02, Math.Min(1, valAuc + 0.02)),
+        Test = new AucWithCi(testAuc, null, null),
+    };
+
+    private static PruningRunRecord Run(string method, params PruningRound[] rounds) => new() { Method = method, Arch = "alexnet", Rounds = rounds };
+
+    [Fact]
+    public void Picks_the_highest_compression_within_tolerance_across_methods()
+    {
+        var finetune = Run("finetune", Round(0, 1, 0.960), Round(1, 1.25, 0.955), Round(2, 1.56, 0.940));
+        var lrRewind = Run("lr-rewind", Round(0, 1, 0.960), Round(1, 1.25, 0.962), Round(2, 1.56, 0.951), Round(3, 1.95, 0.949), Round(4, 2.44, 0.952, testAuc: 0.99));
+        var choice = PruningSelection.Select([finetune, lrRewind], 0.01);
+        Assert.NotNull(choice);
+        Assert.Equal("lr-rewind", choice.Run.Method);
+        // Round 3 (0.949) is outside 0.960 - 0.01, but round 4 is back inside: the rule looks at every round.
+        Assert.Equal(4, choice.Round.Round);
+        Assert.Equal(0.960, choice.DenseValidationAuc);
+    }
+
+    [Fact]
+    public void The_tolerance_is_configurable_and_test_AUC_never_decides()
+    {
+        var run = Run("lr-rewind", Round(0, 1, 0.960), Round(1, 1.25, 0.958, testAuc: 0.5), Round(2, 1.56, 0.930, testAuc: 0.999));
+        Assert.Equal(1, PruningSelection.Select([run], 0.01)!.Round.Round);
+        Assert.Equal(2, PruningSelection.Select([run], 0.05)!.Round.Round);
+        Assert.Null(PruningSelection.Select([run], 0.001));
+    }
+
+    [Fact]
+    public void Report_tables_and_plot_cover_every_run()
+    {
+        var a = Run("finetune", Round(0, 1, 0.96), Round(1, 1.25, 0.945));
+        var b = Run("lr-rewind", Round(0, 1, 0.96), Round(1, 1.25, 0.962));
+        var tables = PruningReport.Tables([a, b], 0.01);
+        Assert.Equal(3, tables.Count);
+        Assert.Equal("none", tables[0].Rows[0][5]);
+        Assert.Equal("1.25x (round 1)", tables[0].Rows[1][5]);
+        Assert.All(tables.Skip(1), t => Assert.Equal(2, t.Rows.Count));
+        string svg = PruningReport.Svg([a, b], 0.01);
+        Assert.Equal(2, svg.Split("<polyline").Length - 1);
+        Assert.Contains("lr-rewind", svg);
+    }
+}
