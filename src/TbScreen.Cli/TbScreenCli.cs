@@ -20,6 +20,7 @@ public static class TbScreenCli
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
         root.Subcommands.Add(SiteCalibrateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(RobustnessCommand.Create(stdout, stderr));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

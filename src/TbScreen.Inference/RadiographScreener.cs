@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TbScreen.Imaging;
 using TbScreen.Inference.Ensembles;
 using TbScreen.Inference.Heatmaps;
+using TbScreen.Inference.Stability;
 
 namespace TbScreen.Inference;
 
@@ -20,9 +21,18 @@ public sealed record ScreeningResult(EnsembleDecision Decision, Heatmap? Heatmap
 /// The whole path for callers that hold a <see cref="Radiograph"/>: preprocessing with each bundle's own input
 /// contract (shared when equal), every member, the ensemble policy, and the CAM heatmap. Thread-safe.
 /// </summary>
-public sealed class RadiographScreener(TbEnsemble ensemble)
+/// <remarks>With <see cref="StabilityOptions.Enabled"/>, each decision also runs the stability check (its time counts in the Ensemble stage).</remarks>
+public sealed class RadiographScreener
 {
-    public TbEnsemble Ensemble { get; } = ensemble ?? throw new ArgumentNullException(nameof(ensemble));
+    private readonly StabilityCheck? stability;
+
+    public RadiographScreener(TbEnsemble ensemble, StabilityOptions? stabilityOptions = null)
+    {
+        Ensemble = ensemble ?? throw new ArgumentNullException(nameof(ensemble));
+        stability = stabilityOptions is { Enabled: true } ? new StabilityCheck(ensemble.Members, ensemble.Policy, stabilityOptions) : null;
+    }
+
+    public TbEnsemble Ensemble { get; }
 
     public ScreeningResult Screen(Radiograph radiograph, bool withHeatmap = true) => ScreenBatch([radiograph], withHeatmap)[0];
 
@@ -54,6 +64,10 @@ public sealed class RadiographScreener(TbEnsemble ensemble)
         for (int i = 0; i < radiographs.Count; i++)
         {
             decisions[i] = Ensemble.Policy.Decide(Ensemble.Scores(predictions.Select(p => p[i].TbProbability).ToArray()));
+            if (stability is not null)
+            {
+                decisions[i] = EnsemblePolicy.WithStability(decisions[i], stability.Check(tensorsByContract[Ensemble.Members[0].Contract][i], decisions[i]));
+            }
         }
 
         var decide = clock.Elapsed;

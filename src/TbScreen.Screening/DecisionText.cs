@@ -12,7 +12,7 @@ public static class DecisionText
 
     public static string Decision(EnsembleDecision decision) => decision.IsTb ? Tb : NotTb;
 
-    /// <summary>none, disagreement, uncertain or disagreement+uncertain.</summary>
+    /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable.</summary>
     public static string Flag(EnsembleDecision decision) => decision.Flagged ? string.Join('+', decision.FlagNames) : NoFlag;
 
     /// <summary>A sentence a radiologist can read: which rule fired and on which numbers.</summary>
@@ -27,6 +27,11 @@ public static class DecisionText
         if (decision.Flags.HasFlag(FlagReasons.Uncertain))
         {
             reasons.Add($"ensemble {P(decision.Probability)} is within the uncertainty band of threshold {P(decision.Threshold)}");
+        }
+
+        if (decision.Flags.HasFlag(FlagReasons.Unstable) && decision.Stability is { } stability)
+        {
+            reasons.Add($"unstable: a change of at most {stability.Epsilon * 255:0.#} grey levels per pixel (invisible) moves the ensemble to {P(stability.WorstProbability)}, across threshold {P(decision.Threshold)}");
         }
 
         return reasons.Count > 0

@@ -1,4 +1,5 @@
 using TbScreen.Inference.Runtime;
+using TbScreen.Inference.Stability;
 
 namespace TbScreen.Screening;
 
@@ -27,6 +28,31 @@ public sealed class ScreeningOptions
 
     /// <summary>Compute the CAM heatmap (the dashboard's overlay); batch runs that only need scores may turn it off.</summary>
     public bool Heatmap { get; set; } = true;
+
+    /// <summary>
+    /// Run the per-result stability check (key Screening:StabilityCheck): flag "unstable" when a perturbation of at most
+    /// <see cref="StabilityEpsilon"/> per pixel flips the call. Off by default: it costs ~22 extra ONNX queries per
+    /// member per image (docs/robustness.md has the measured cost).
+    /// </summary>
+    public bool StabilityCheck { get; set; }
+
+    /// <summary>The check's radius in [0,1] image units (default 2/255: two grey levels).</summary>
+    public double StabilityEpsilon { get; set; } = 2 / 255.0;
+
+    public int StabilityRandomSamples { get; set; } = new StabilityOptions().RandomSamples;
+
+    public int StabilitySearchSteps { get; set; } = new StabilityOptions().SearchSteps;
+
+    public int StabilitySeed { get; set; } = 1;
+
+    public StabilityOptions ToStabilityOptions() => new()
+    {
+        Enabled = StabilityCheck,
+        Epsilon = StabilityEpsilon,
+        RandomSamples = StabilityRandomSamples,
+        SearchSteps = StabilitySearchSteps,
+        Seed = StabilitySeed,
+    };
 
     public InferenceOptions ToInferenceOptions() => new() { IntraOpThreads = Threads, UseCuda = UseCuda };
 }

@@ -27,8 +27,8 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     private ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options, bool ownsEnsemble)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
-        _screener = new RadiographScreener(ensemble);
         _options = options ?? new ScreeningOptions();
+        _screener = new RadiographScreener(ensemble, _options.ToStabilityOptions());
         _ownsEnsemble = ownsEnsemble;
         ModelVersion = VersionOf(ensemble);
     }

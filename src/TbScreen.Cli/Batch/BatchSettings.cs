@@ -17,6 +17,11 @@ public sealed record BatchSettings
 
     public string? JobId { get; init; }
 
+    /// <summary>Run the per-result stability check (flag "unstable").</summary>
+    public bool StabilityCheck { get; init; }
+
+    public double StabilityEpsilon { get; init; } = 2 / 255.0;
+
     /// <summary>Seconds between plain progress lines.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

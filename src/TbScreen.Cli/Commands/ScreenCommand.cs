@@ -20,10 +20,12 @@ public static class ScreenCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel workers (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var db = new Option<string?>("--db") { Description = $"Job database: a SQLite path or connection string, or PostgreSQL (Host=...). Default with --out: {BatchScreening.DefaultDatabaseName} beside the output." };
         var job = new Option<string?>("--job") { Description = "Explicit job ID (default: a hash of the input files and the model version)." };
+        var stability = new Option<bool>("--stability-check") { Description = "Flag 'unstable' when a perturbation of at most --stability-eps per pixel flips the call (slower; docs/robustness.md)." };
+        var stabilityEps = new Option<string>("--stability-eps") { Description = "Stability check radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "2/255" };
         var models = new EnsembleCliOptions();
         var command = new Command("screen", "Screen radiographs and folders with the model ensemble: scores, decision and disagreement flag. Research use only.")
         {
-            paths, recursive, output, jobs, db, job,
+            paths, recursive, output, jobs, db, job, stability, stabilityEps,
         };
         models.AddTo(command);
         jobs.Validators.Add(result =>
@@ -32,6 +34,17 @@ public static class ScreenCommand
             if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int n) && n is < 1 or > 256)
             {
                 result.AddError("--jobs must be between 1 and 256.");
+            }
+        });
+        stabilityEps.Validators.Add(result =>
+        {
+            try
+            {
+                ParseFraction(result.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
             }
         });
         output.Validators.Add(result =>
@@ -56,9 +69,28 @@ public static class ScreenCommand
                 Jobs = workers,
                 Database = result.GetValue(db),
                 JobId = result.GetValue(job),
+                StabilityCheck = result.GetValue(stability),
+                StabilityEpsilon = ParseFraction(result.GetValue(stabilityEps)!),
             };
             return new BatchScreening(stdout, stderr).Run(ensemble, settings);
         }));
         return command;
+    }
+
+    /// <summary>"2/255" or "0.008".</summary>
+    internal static double ParseFraction(string text)
+    {
+        string[] parts = text.Split('/');
+        if (parts.Length is 1 or 2 && parts.All(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            double value = double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            value = parts.Length == 1 ? value : value / double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (value is > 0 and < 1)
+            {
+                return value;
+            }
+        }
+
+        throw new ArgumentException($"--stability-eps '{text}' must be a number in (0,1) or a fraction like 2/255.");
     }
 }

@@ -5,6 +5,7 @@ using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Models;
 using TbScreen.Training.Splits;
+using TbScreen.Training.Robustness;
 using TbScreen.Training.Training;
 
 namespace TbScreen.Cli.Commands;
@@ -39,11 +40,17 @@ public static class TrainCommand
         var noCrop = new Option<bool>("--no-crop-borders") { Description = "Keep uniform black borders (cropped by default)." };
         var standardise = new Option<string>("--standardise") { Description = "Intensity standardisation against site shortcuts: none, he (histogram equalisation) or clahe.", DefaultValueFactory = _ => "he" };
         standardise.AcceptOnlyFromAmong("none", "he", "clahe");
+        var defence = new Option<string>("--defence") { Description = "Robust training: none, adversarial (FGSM/PGD with random start), trades or lipschitz (docs/robustness.md).", DefaultValueFactory = _ => "none" };
+        defence.AcceptOnlyFromAmong("none", "adversarial", "trades", "lipschitz");
+        var defenceEps = new Option<string>("--defence-eps") { Description = "Defence Linf radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "2/255" };
+        var defenceSteps = new Option<int>("--defence-steps") { Description = "Inner-maximisation steps (each one more forward+backward per batch).", DefaultValueFactory = _ => 1 };
+        var defenceStep = new Option<string?>("--defence-step-size") { Description = "Inner step in [0,1] units (default: 1.25 eps for one adversarial step, else 2.5 eps / steps)." };
+        var defenceBeta = new Option<double>("--defence-beta") { Description = "Strength of the TRADES or Lipschitz term.", DefaultValueFactory = _ => 6 };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet or GoogLeNet from scratch (no pretrained weights) with a patient-level split.")
         {
             data, arch, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
-            splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches,
+            splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -66,6 +73,14 @@ public static class TrainCommand
                     Seed = result.GetValue(seed),
                     RewindEpochs = ParseRewindEpochs(result.GetValue(rewind)!, result.GetValue(epochs)),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                    Defence = new DefenceOptions
+                    {
+                        Kind = ParseEnum<DefenceKind>(result.GetValue(defence)!, "--defence"),
+                        Epsilon = RobustnessOptions.ParseNumber(result.GetValue(defenceEps)!),
+                        Steps = result.GetValue(defenceSteps),
+                        StepSize = result.GetValue(defenceStep) is string step ? RobustnessOptions.ParseNumber(step) : null,
+                        Beta = result.GetValue(defenceBeta),
+                    },
                 };
                 options.Validate(); // before the slow dataset load
                 string outDir = result.GetValue(output)!;

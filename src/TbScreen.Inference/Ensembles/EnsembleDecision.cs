@@ -11,6 +11,9 @@ public enum FlagReasons
 
     /// <summary>The ensemble probability lies within the uncertainty band around the ensemble threshold.</summary>
     Uncertain = 2,
+
+    /// <summary>The stability check found a perturbation of at most eps per pixel that flips the call (docs/robustness.md).</summary>
+    Unstable = 4,
 }
 
 /// <summary>One member's TB probability against its own shipped threshold.</summary>
@@ -22,12 +25,16 @@ public sealed record MemberScore(string Name, double Probability, double Thresho
 /// <summary>The ensemble's call on one case, and which flag rules fired.</summary>
 public sealed record EnsembleDecision(double Probability, double Threshold, bool IsTb, FlagReasons Flags, IReadOnlyList<MemberScore> Members)
 {
+    /// <summary>The stability check's finding; null when the check is off.</summary>
+    public Stability.StabilityFinding? Stability { get; init; }
+
     public bool Flagged => Flags != FlagReasons.None;
 
-    /// <summary>"disagreement", "uncertain", both, or empty: stable names for JSON and the CLI.</summary>
+    /// <summary>"disagreement", "uncertain", "unstable" (in that order, any combination), or empty: stable names for JSON and the CLI.</summary>
     public IReadOnlyList<string> FlagNames =>
     [
         .. Flags.HasFlag(FlagReasons.Disagreement) ? ["disagreement"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Uncertain) ? ["uncertain"] : Array.Empty<string>(),
+        .. Flags.HasFlag(FlagReasons.Unstable) ? ["unstable"] : Array.Empty<string>(),
     ];
 }

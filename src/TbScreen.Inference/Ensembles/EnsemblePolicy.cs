@@ -60,6 +60,14 @@ public sealed class EnsemblePolicy
         return new EnsembleDecision(probability, definition.Threshold, probability >= definition.Threshold, flags, members);
     }
 
+    /// <summary>Adds the stability check's finding, and the "unstable" flag when it flipped the call.</summary>
+    public static EnsembleDecision WithStability(EnsembleDecision decision, Stability.StabilityFinding finding)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(finding);
+        return decision with { Flags = finding.Flipped ? decision.Flags | FlagReasons.Unstable : decision.Flags, Stability = finding };
+    }
+
     private double Combine(IReadOnlyList<MemberScore> members)
     {
         if (definition.Rule == EnsembleDefinition.MeanRule)

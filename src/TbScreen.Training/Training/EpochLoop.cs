@@ -41,7 +41,9 @@ public static class EpochLoop
         Func<int, double> learningRate,
         IStepHooks? hooks = null,
         Action<int, double>? batchDone = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        DefenceOptions? defence = null,
+        Generator? defenceGenerator = null)
     {
         epochRandom.Shuffle(trainIndices);
         model.train();
@@ -63,9 +65,12 @@ public static class EpochLoop
                 group.LearningRate = lr;
             }
 
-            var input = images.ToModelInput(augmenter.Apply(images.Gray(batchIndices), epochRandom));
+            var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
             var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
-            var loss = F.cross_entropy(model.forward(input), target, classWeights);
+            // Without a defence this is cross-entropy on the augmented batch (DefenceLoss's None case).
+            var loss = defence is { Kind: not DefenceKind.None } && defenceGenerator is not null
+                ? DefenceLoss.Compute(model, gray, target, classWeights, defence, images.ToModelInput, defenceGenerator)
+                : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
             optimizer.zero_grad();
             loss.backward();
             hooks?.AfterBackward();

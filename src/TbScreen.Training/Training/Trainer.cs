@@ -72,6 +72,8 @@ public static class Trainer
             checkpoints.Save(model, "epoch-0", 0, 0, null);
         }
 
+        // The defence's random starts: its own seeded stream, so turning it on leaves order and augmentation unchanged.
+        using var defenceGenerator = new Generator((ulong)options.Seed + 7919);
         var history = new List<EpochRecord>();
         double? bestAuc = null;
         int? bestEpoch = null;
@@ -87,7 +89,7 @@ public static class Trainer
             int scheduleEpoch = epoch - 1;
             var pass = EpochLoop.Run(model, optimizer, images, trainIndices, labels, classWeights, augmenter, epochRandom,
                 options.BatchSize, batchesPerEpoch, b => schedule.At(scheduleEpoch, b), null,
-                (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation);
+                (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation, options.Defence, defenceGenerator);
             double lr = pass.LastLearningRate;
             int seen = pass.Seen, batch = pass.Batches;
             double lossSum = pass.LossSum;

@@ -28,6 +28,9 @@ public sealed record TrainingOptions
 
     public AugmentationOptions Augmentation { get; init; } = new();
 
+    /// <summary>Robust training (adversarial, TRADES, Lipschitz regulariser); none by default.</summary>
+    public DefenceOptions Defence { get; init; } = new();
+
     public int Epochs { get; init; } = 30;
 
     public int BatchSize { get; init; } = 16;
@@ -81,6 +84,7 @@ public sealed record TrainingOptions
         Model.Validate();
         Contract.Validate();
         Augmentation.Validate();
+        Defence.Validate();
         Require(Epochs >= 1, "Epochs must be at least 1.");
         Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");
         Require(PeakLearningRate > 0 && double.IsFinite(PeakLearningRate), "Learning rate must be positive.");
