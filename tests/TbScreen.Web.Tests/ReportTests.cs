@@ -23,13 +23,42 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         var reports = JsonDocument.Parse(await auditor.GetStringAsync("/api/reports")).RootElement;
 
         var paths = reports.EnumerateArray().Select(r => r.GetProperty("path").GetString()).Order().ToList();
-        Assert.Equal(["alexnet/pruning.json", "alexnet/robustness.json", "fairness/fairness.json", "googlenet/pruning.json"], paths);
+        Assert.Equal(
+            ["alexnet/pruning.json", "alexnet/robustness.json", "evaluation/ensemble-pruned/robustness.json", "evaluation/robustness.json",
+             "fairness/bias-experiment-seed2.json", "fairness/bias-experiment.json", "fairness/fairness.json", "googlenet/pruning.json"],
+            paths);
         var fairness = reports.EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "fairness");
         Assert.Equal("Sensitivity gap 0.04 (F vs M)", fairness.GetProperty("summary").GetString());
         Assert.Equal("0.91", fairness.GetProperty("tables")[0].GetProperty("rows")[0][1].GetString());
         Assert.Equal(["fairness/gap.svg"], fairness.GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains("fairness/report.html", fairness.GetProperty("downloads").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains("fairness/groups.csv", fairness.GetProperty("downloads").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    /// <summary>Regression: every report showed every SVG of its folder, so pruning showed robustness plots and back.</summary>
+    [Fact]
+    public async Task Each_report_shows_only_its_own_plots_and_the_ensembles_reports_are_listed()
+    {
+        using var auditor = await _host.ClientAsAsync(Roles.Auditor);
+        var reports = JsonDocument.Parse(await auditor.GetStringAsync("/api/reports")).RootElement.EnumerateArray().ToList();
+        string[] Plots(string path) => reports.Single(r => r.GetProperty("path").GetString() == path)
+            .GetProperty("plots").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        string Owner(string path) => reports.Single(r => r.GetProperty("path").GetString() == path).GetProperty("owner").GetString()!;
+        string Kind(string path) => reports.Single(r => r.GetProperty("path").GetString() == path).GetProperty("kind").GetString()!;
+
+        Assert.Equal(["alexnet/pruning.svg"], Plots("alexnet/pruning.json"));
+        Assert.Equal(["alexnet/robustness-accuracy.svg"], Plots("alexnet/robustness.json"));
+        Assert.Equal(["evaluation/robustness-accuracy.svg"], Plots("evaluation/robustness.json"));
+        Assert.Equal("ensemble", Owner("evaluation/robustness.json"));
+        Assert.Equal("ensemble-pruned", Owner("evaluation/ensemble-pruned/robustness.json"));
+        Assert.Equal(["fairness/bias-accuracy.svg"], Plots("fairness/bias-experiment.json"));
+        Assert.Empty(Plots("fairness/bias-experiment-seed2.json"));
+        Assert.Equal(["fairness/gap.svg"], Plots("fairness/fairness.json"));
+        Assert.Equal("bias-experiment", Kind("fairness/bias-experiment-seed2.json"));
+        Assert.Equal("bias-experiment", Kind("fairness/bias-experiment.json"));
+
+        using var file = await auditor.GetAsync("/api/reports/files/evaluation/ensemble-pruned/robustness.json");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
     }
 
     [Fact]
@@ -45,7 +74,7 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.Contains("Compare pruning reports", html);
         Assert.Contains("alexnet@1.0.0-pruned", html);
         Assert.Contains("googlenet@1.0.0-pruned", html);
-        Assert.DoesNotContain("Compare robustness", html); // one robustness report: nothing to compare
+        Assert.Contains("Compare bias-experiment reports", html); // two seeds of the same experiment
     }
 
     [Fact]
@@ -114,7 +143,13 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
             File.WriteAllText(Path.Combine(models, "alexnet", "README.md"),
                 "# Model card of the fixture\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2))\n");
             File.WriteAllText(Path.Combine(models, "alexnet", "robustness.json"), Report("alexnet@1.0.0", "Noise", ["sigma", "flip rate"], [["0.1", "2%"]]));
+            File.WriteAllText(Path.Combine(models, "alexnet", "pruning.svg"), Svg);
+            File.WriteAllText(Path.Combine(models, "alexnet", "robustness-accuracy.svg"), Svg);
             string evaluation = Directory.CreateDirectory(Path.Combine(models, "evaluation")).FullName;
+            File.WriteAllText(Path.Combine(evaluation, "robustness.json"), Report("alexnet@1.0.0+googlenet@1.0.0", "PGD", ["eps", "accuracy"], [["1/255", "0.5"]]));
+            File.WriteAllText(Path.Combine(evaluation, "robustness-accuracy.svg"), Svg);
+            string pruned = Directory.CreateDirectory(Path.Combine(evaluation, "ensemble-pruned")).FullName;
+            File.WriteAllText(Path.Combine(pruned, "robustness.json"), Report("alexnet-pruned@1.0.0+googlenet@1.0.0", "PGD", ["eps", "accuracy"], [["1/255", "0.4"]]));
             File.WriteAllText(Path.Combine(evaluation, "metrics.json"), JsonSerializer.Serialize(new
             {
                 n = 40,
@@ -128,10 +163,15 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
             File.WriteAllText(Path.Combine(fairness, "report.html"), "<html><body>report</body></html>");
             File.WriteAllText(Path.Combine(fairness, "groups.csv"), "group,sensitivity\nF,0.91\n");
             File.WriteAllText(Path.Combine(fairness, "gap.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>");
+            File.WriteAllText(Path.Combine(fairness, "bias-experiment.json"), Report("alexnet@bias", "Label bias", ["q", "accuracy"], [["0.2", "0.85"]]));
+            File.WriteAllText(Path.Combine(fairness, "bias-experiment-seed2.json"), Report("alexnet@bias-seed2", "Label bias", ["q", "accuracy"], [["0.2", "0.86"]]));
+            File.WriteAllText(Path.Combine(fairness, "bias-accuracy.svg"), Svg);
             File.WriteAllText(Path.Combine(fairness, ".hidden.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
             File.CreateSymbolicLink(Path.Combine(fairness, "linked.svg"), Path.Combine(models, "split.csv"));
             return models;
         }
+
+        private const string Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
 
         private static string Report(string version, string title, string[] columns, string[][] rows, string? summary = null) =>
             JsonSerializer.Serialize(new { modelVersion = version, summary, tables = new[] { new { title, columns, rows } } });

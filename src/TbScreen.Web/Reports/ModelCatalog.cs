@@ -81,7 +81,11 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     /// <summary>SVG plots of a folder relative to the models folder ("" for the root).</summary>
     public IReadOnlyList<string> Plots(string folder) => FilesIn(folder, ".svg");
 
-    /// <summary>Every report that exists: per bundle pruning.json and robustness.json, and fairness/fairness.json.</summary>
+    /// <summary>
+    /// Every report that exists: per bundle pruning.json and robustness.json; the ensembles' robustness.json in
+    /// evaluation/ and its subfolders (one per ensemble definition); and every report JSON of fairness/ (the audit,
+    /// the bias experiment, the shortcut probe, site fine-tuning).
+    /// </summary>
     public IReadOnlyList<ReportDocument> Reports()
     {
         var reports = new List<ReportDocument>();
@@ -90,25 +94,79 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             return reports;
         }
 
-        foreach (string bundle in Directory.EnumerateDirectories(Root).Where(d => File.Exists(Path.Combine(d, "metadata.json"))).Order(StringComparer.Ordinal))
+        foreach (string bundle in BundleFolders())
         {
-            string name = Path.GetFileName(bundle);
             foreach (string kind in new[] { ReportKinds.Pruning, ReportKinds.Robustness })
             {
-                if (File.Exists(Path.Combine(bundle, kind + ".json")))
+                if (File.Exists(Path.Combine(Root, bundle, kind + ".json")))
                 {
-                    reports.Add(ReadReport(kind, name, $"{name}/{kind}.json", [$"{name}/{kind}.json"]));
+                    reports.Add(ReadReport(kind, bundle, $"{bundle}/{kind}.json", [$"{bundle}/{kind}.json"]));
                 }
+            }
+        }
+
+        foreach (string folder in EvaluationFolders())
+        {
+            if (File.Exists(Path.Combine(Root, folder, "robustness.json")))
+            {
+                string owner = folder == EvaluationFolder ? "ensemble" : Path.GetFileName(folder);
+                reports.Add(ReadReport(ReportKinds.Robustness, owner, $"{folder}/robustness.json", [$"{folder}/robustness.json"]));
             }
         }
 
         if (File.Exists(Path.Combine(Root, FairnessFolder, "fairness.json")))
         {
             var downloads = FilesIn(FairnessFolder, ".json", ".html", ".csv");
-            reports.Add(ReadReport(ReportKinds.Fairness, FairnessFolder, $"{FairnessFolder}/fairness.json", downloads));
+            var files = FilesIn(FairnessFolder, ".json");
+            // The audit first; its plots are the ones no other report of the folder claims.
+            // Shorter names first, so bias-experiment.json claims its plots before bias-experiment-seed2.json.
+            var others = files.Where(f => f != $"{FairnessFolder}/fairness.json")
+                .OrderBy(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).ToList();
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            var extra = new List<ReportDocument>();
+            foreach (string file in others)
+            {
+                string stem = Path.GetFileNameWithoutExtension(file);
+                var report = ReadReport(FairnessKind(stem), stem, file, downloads, claimed);
+                if (report.Tables.Count > 0 || report.Error is not null)
+                {
+                    extra.Add(report);
+                }
+            }
+
+            reports.Add(ReadReport(ReportKinds.Fairness, FairnessFolder, $"{FairnessFolder}/fairness.json", downloads, claimed, leftovers: true));
+            reports.AddRange(extra);
         }
 
         return reports;
+    }
+
+    /// <summary>"bias-experiment-seed2" and "bias-experiment" are the same kind of report, so the page compares them.</summary>
+    private static string FairnessKind(string stem)
+    {
+        int seed = stem.LastIndexOf("-seed", StringComparison.Ordinal);
+        return seed > 0 && stem[(seed + 5)..].All(char.IsAsciiDigit) ? stem[..seed] : stem;
+    }
+
+    private IEnumerable<string> BundleFolders() => Directory.EnumerateDirectories(Root)
+        .Where(d => File.Exists(Path.Combine(d, "metadata.json")))
+        .Select(d => Path.GetFileName(d)!)
+        .Order(StringComparer.Ordinal);
+
+    /// <summary>evaluation/ and its direct subfolders (e.g. evaluation/ensemble-pruned), relative to the models folder.</summary>
+    private IEnumerable<string> EvaluationFolders()
+    {
+        string path = Path.Combine(Root, EvaluationFolder);
+        if (!Directory.Exists(path))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(path)
+            .Where(d => new DirectoryInfo(d).LinkTarget is null)
+            .Select(d => $"{EvaluationFolder}/{Path.GetFileName(d)}")
+            .Order(StringComparer.Ordinal)
+            .Prepend(EvaluationFolder);
     }
 
     /// <summary>
@@ -146,14 +204,10 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             known.Add("ensemble.json");
         }
 
-        var folders = Directory.EnumerateDirectories(Root)
-            .Where(d => File.Exists(Path.Combine(d, "metadata.json")))
-            .Select(Path.GetFileName)
-            .Append(EvaluationFolder)
-            .Append(FairnessFolder);
-        foreach (string? folder in folders)
+        var folders = BundleFolders().Concat(EvaluationFolders()).Append(FairnessFolder);
+        foreach (string folder in folders)
         {
-            foreach (string file in FilesIn(folder!, ReportExtensions))
+            foreach (string file in FilesIn(folder, ReportExtensions))
             {
                 known.Add(file);
             }
@@ -207,10 +261,20 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
         }
     }
 
-    private ReportDocument ReadReport(string kind, string owner, string relative, IReadOnlyList<string> downloads)
+    /// <summary>
+    /// Reads a report. Its plots are the SVGs of its folder named after it ("robustness-*.svg" for robustness.json,
+    /// "bias-*.svg" for bias-experiment.json), so reports sharing a folder do not show each other's plots; with
+    /// <paramref name="leftovers"/> it takes every plot of the folder that no other report claimed.
+    /// </summary>
+    private ReportDocument ReadReport(string kind, string owner, string relative, IReadOnlyList<string> downloads, HashSet<string>? claimed = null, bool leftovers = false)
     {
         string folder = Path.GetDirectoryName(relative)!.Replace('\\', '/');
-        var plots = FilesIn(folder, ".svg");
+        string prefix = Path.GetFileNameWithoutExtension(relative).Split('-')[0];
+        var plots = FilesIn(folder, ".svg")
+            .Where(p => leftovers
+                ? claimed is null || !claimed.Contains(p)
+                : Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal) && (claimed is null || claimed.Add(p)))
+            .ToList();
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, relative)));
