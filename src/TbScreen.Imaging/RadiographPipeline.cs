@@ -63,11 +63,27 @@ public static class RadiographPipeline
         gray = IntensityStandardiser.Apply(gray, contract.Standardisation, contract.ClaheClipLimit, contract.ClaheTiles);
         gray = Resampler.ToSquare(gray, contract.Size, contract.ResizeMode);
 
+        return ToModelInput(gray.Pixels, contract);
+    }
+
+    /// <summary>
+    /// The last stage alone: a preprocessed [0,1] Size x Size plane as the model input, (x - Mean) / Std replicated
+    /// per channel. Shared by everything that perturbs the [0,1] image (attacks, corruptions, the stability check).
+    /// </summary>
+    public static float[] ToModelInput(float[] unitPlane, InputContract contract)
+    {
+        ArgumentNullException.ThrowIfNull(unitPlane);
+        ArgumentNullException.ThrowIfNull(contract);
         int plane = contract.Size * contract.Size;
+        if (unitPlane.Length != plane)
+        {
+            throw new ArgumentException($"The plane has {unitPlane.Length} values, the contract's {contract.Size}x{contract.Size} input {plane}.", nameof(unitPlane));
+        }
+
         float[] tensor = new float[(long)contract.Channels * plane];
         for (int i = 0; i < plane; i++)
         {
-            tensor[i] = (gray.Pixels[i] - contract.Mean) / contract.Std;
+            tensor[i] = (unitPlane[i] - contract.Mean) / contract.Std;
         }
 
         for (int c = 1; c < contract.Channels; c++)

@@ -125,7 +125,7 @@ public sealed class StabilityCheck
     private double[] Probabilities(float[][] planes, ref int queries)
     {
         queries += planes.Length;
-        var predictions = members.Select(m => m.Predict(planes.Select(p => ToInput(p, m.Contract)).ToArray())).ToArray();
+        var predictions = members.Select(m => m.Predict(planes.Select(p => RadiographPipeline.ToModelInput(p, m.Contract)).ToArray())).ToArray();
         return Enumerable.Range(0, planes.Length)
             .Select(i => policy.Decide(members.Select((m, j) => new MemberScore(policy.Definition.Members[j].Bundle, predictions[j][i].TbProbability, m.Bundle.Threshold)).ToArray()).Probability)
             .ToArray();
@@ -158,21 +158,5 @@ public sealed class StabilityCheck
         }
 
         return result;
-    }
-
-    private static float[] ToInput(float[] plane, InputContract contract)
-    {
-        var input = new float[contract.Channels * plane.Length];
-        for (int p = 0; p < plane.Length; p++)
-        {
-            input[p] = (plane[p] - contract.Mean) / contract.Std;
-        }
-
-        for (int c = 1; c < contract.Channels; c++)
-        {
-            Array.Copy(input, 0, input, c * plane.Length, plane.Length);
-        }
-
-        return input;
     }
 }

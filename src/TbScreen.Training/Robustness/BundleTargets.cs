@@ -74,7 +74,7 @@ public static class BundleTargets
                 }
 
                 var contract = bundle.Metadata.Input!;
-                var inputs = parityPlanes.Select(p => RobustnessData.ToModelInput(p, contract)).ToArray();
+                var inputs = parityPlanes.Select(p => RadiographPipeline.ToModelInput(p, contract)).ToArray();
                 double difference = CheckpointParity.Verify(model, checkpoint, onnx, inputs, tolerance);
                 var proof = new CheckpointProof(bundle.Name, Path.GetFullPath(checkpoint), ModelBundle.Sha256Of(checkpoint), Path.GetFullPath(bundle.OnnxPath),
                     bundle.Metadata.OnnxSha256, inputs.Length, difference, tolerance);

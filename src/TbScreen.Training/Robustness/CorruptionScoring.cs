@@ -1,3 +1,4 @@
+using TbScreen.Imaging;
 using TbScreen.Inference.Ensembles;
 
 namespace TbScreen.Training.Robustness;
@@ -65,7 +66,7 @@ public sealed class CorruptionScoring(RobustnessData data, int seed, Action<stri
         if (!cache.TryGetValue(key, out var scores))
         {
             var planes = Planes(kind, severity);
-            var inputs = planes.Select(p => RobustnessData.ToModelInput(p, bundle.Contract)).ToArray();
+            var inputs = planes.Select(p => RadiographPipeline.ToModelInput(p, bundle.Contract)).ToArray();
             scores = bundle.Onnx.Predict(inputs).Select(p => (double)p.TbProbability).ToArray();
             cache[key] = scores;
             progress?.Invoke($"{bundle.Name}: corruption {(severity == 0 ? "none" : Name(kind))} severity {severity} done");

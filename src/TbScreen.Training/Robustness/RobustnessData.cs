@@ -90,23 +90,6 @@ public sealed class RobustnessData
 
     public Tensor LabelTensor(IReadOnlyList<int> indices) => tensor(indices.Select(i => Labels[i] ? 1L : 0L).ToArray());
 
-    /// <summary>A [0,1] plane as the ONNX model input [Channels,S,S]: (x - Mean) / Std, replicated.</summary>
-    public static float[] ToModelInput(float[] plane, InputContract contract)
-    {
-        var input = new float[contract.Channels * plane.Length];
-        for (int p = 0; p < plane.Length; p++)
-        {
-            input[p] = (plane[p] - contract.Mean) / contract.Std;
-        }
-
-        for (int c = 1; c < contract.Channels; c++)
-        {
-            Array.Copy(input, 0, input, c * plane.Length, plane.Length);
-        }
-
-        return input;
-    }
-
     public static Tensor Stack(IReadOnlyList<float[]> planes, int size)
     {
         var batch = new float[(long)planes.Count * size * size];
