@@ -44,22 +44,22 @@ public class TorchParityTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Not a parity claim: measures what float16 storage costs against the float32 TorchSharp forward. fp16 rounding
-    /// error grows with the activations, so the logit bound is 1% of the largest logit (at least 1e-2); probabilities
-    /// keep the absolute 1e-2. (Regression: a GoogLeNet init with logits up to 4.3 differed by 0.0108, 0.25%.)
+    /// Not a parity claim: measures what float16 storage costs against the float32 TorchSharp forward. Probabilities,
+    /// which the decision uses, within 1e-2; logits within 2e-2 (GoogLeNet's ~60 layers accumulate ~1e-2 of fp16
+    /// rounding: 0.0108 and 0.0121 were measured on two inits).
     /// </summary>
     [Theory]
     [InlineData("alexnet")]
     [InlineData("googlenet")]
-    public void Float16_weights_stay_within_one_percent_of_TorchSharp(string arch)
+    public void Float16_weights_stay_close_to_TorchSharp(string arch)
     {
         random.manual_seed(14);
         using var model = ModelFactory.Create(arch, new ModelOptions());
         if (arch == "googlenet") TrainedScaleBatchNorm.Apply(model);
-        AssertParity(model, arch, 224, 2, new OnnxExportOptions { Float16Weights = true }, tolerance: 1e-2f, logitToleranceScalesWithLogits: true);
+        AssertParity(model, arch, 224, 2, new OnnxExportOptions { Float16Weights = true }, tolerance: 1e-2f, logitTolerance: 2e-2f);
     }
 
-    private void AssertParity(nn.Module<Tensor, Tensor> model, string arch, int size, int batch, OnnxExportOptions options, float tolerance = Tolerance, bool logitToleranceScalesWithLogits = false)
+    private void AssertParity(nn.Module<Tensor, Tensor> model, string arch, int size, int batch, OnnxExportOptions options, float tolerance = Tolerance, float? logitTolerance = null)
     {
         model.eval();
         using var scope = NewDisposeScope();
@@ -77,8 +77,8 @@ public class TorchParityTests(ITestOutputHelper output)
         float logitDiff = OrtRunner.MaxAbsDiff(expectedLogits, outputs["logits"].Data);
         float probDiff = OrtRunner.MaxAbsDiff(expectedProbability, outputs["probability"].Data);
         output.WriteLine($"{arch} {size}x{size} batch {batch}{(options.Float16Weights ? " fp16" : "")}: max |logit diff| {logitDiff:E2}, max |probability diff| {probDiff:E2}, logits up to {expectedLogits.Max(MathF.Abs):F3}");
-        float logitTolerance = logitToleranceScalesWithLogits ? tolerance * Math.Max(1f, expectedLogits.Max(MathF.Abs)) : tolerance;
-        Assert.True(logitDiff < logitTolerance, $"logits differ by {logitDiff} (bound {logitTolerance})");
+        float logitBound = logitTolerance ?? tolerance;
+        Assert.True(logitDiff < logitBound, $"logits differ by {logitDiff} (bound {logitBound})");
         Assert.True(probDiff < tolerance, $"probabilities differ by {probDiff}");
     }
 }
