@@ -37,9 +37,10 @@ public static class PruneCommand
         var noExport = new Option<bool>("--no-export") { Description = "Only prune and report; export no bundle." };
         var bundleName = new Option<string?>("--bundle-name") { Description = "Name of the exported bundle (default ARCH-pruned)." };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rebuild pruning.json, pruning.svg and the bundle from the rounds the method folders already hold." };
+        var pruneOutput = new Option<bool>("--prune-output-layer") { Description = "Unstructured: prune the classifier's weights too (by default they are kept, as in Renda et al.'s code: one global threshold can empty a small output layer)." };
         var command = new Command("prune", "Iterative magnitude pruning with fine-tuning, weight rewinding or learning-rate rewinding (Renda et al. 2020).")
         {
-            model, data, output, method, rate, rounds, rewindEpoch, retrainEpochs, structured, splitFile, seed, threads, tolerance, latencyRuns, noExport, bundleName, reportOnly,
+            model, data, output, method, rate, rounds, rewindEpoch, retrainEpochs, structured, splitFile, seed, threads, tolerance, latencyRuns, noExport, bundleName, reportOnly, pruneOutput,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -53,6 +54,7 @@ public static class PruneCommand
                     RewindEpoch = result.GetValue(rewindEpoch),
                     RetrainEpochs = result.GetValue(retrainEpochs),
                     Structured = result.GetValue(structured),
+                    PruneOutputLayer = result.GetValue(pruneOutput),
                     Seed = result.GetValue(seed),
                     Threads = result.GetValue(threads),
                     AccuracyTolerance = result.GetValue(tolerance),

@@ -19,6 +19,13 @@ public sealed record PruningOptions
     /// <summary>Remove whole channels and neurons and rebuild smaller layers instead of masking single weights.</summary>
     public bool Structured { get; init; }
 
+    /// <summary>
+    /// Unstructured only: whether the output layer is pruned with the rest. Renda et al.'s framework (open_lth) leaves it
+    /// out, and so does `tbscreen prune` unless --prune-output-layer; the default here is true because records written
+    /// before this option existed pruned it.
+    /// </summary>
+    public bool PruneOutputLayer { get; init; } = true;
+
     public int Seed { get; init; } = 1;
 
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);

@@ -130,7 +130,7 @@ public sealed class PruningRun
                 }
                 else
                 {
-                    masks!.PruneGlobalMagnitude(_options.Rate);
+                    masks!.PruneGlobalMagnitude(_options.Rate, _options.PruneOutputLayer ? null : [masks.OutputLayer]);
                     modelOptions = _training.Model;
                 }
 
@@ -309,7 +309,7 @@ public sealed class PruningRun
         if (File.Exists(path))
         {
             var existing = TrainingJson.Read<PruningRunRecord>(path);
-            if (existing.SourceSha256 != sha || existing.Options with { Rounds = 0, Threads = 0, LatencyRuns = 0, AccuracyTolerance = 0 } != _options with { Rounds = 0, Threads = 0, LatencyRuns = 0, AccuracyTolerance = 0 })
+            if (existing.SourceSha256 != sha || Decisive(existing.Options) != Decisive(_options))
             {
                 throw new PruningException(path, "belongs to a run with another source checkpoint or other options; choose another --out or delete that folder");
             }
@@ -334,6 +334,10 @@ public sealed class PruningRun
         masks = _options.Structured ? null : WeightMasks.Dense(model);
         return File.Exists(path) ? TrainingJson.Read<PruningRunRecord>(path) with { Options = _options, Finished = false } : fresh;
     }
+
+    /// <summary>The options that decide the rounds' results (the output-layer switch means nothing to structured pruning).</summary>
+    private static PruningOptions Decisive(PruningOptions options) =>
+        options with { Rounds = 0, Threads = 0, LatencyRuns = 0, AccuracyTolerance = 0, PruneOutputLayer = options.PruneOutputLayer || options.Structured };
 
     /// <summary>The source model; for structured pruning rebuilt as the width-configurable module (same weights).</summary>
     private nn.Module<Tensor, Tensor> LoadSource()

@@ -65,22 +65,37 @@ public sealed class WeightMasks : Training.IStepHooks, IDisposable
         return bound;
     }
 
+    /// <summary>The classifier's weight: the last prunable weight in parameter order (fc.weight for GoogLeNet).</summary>
+    public string OutputLayer => _entries[^1].Name;
+
     /// <summary>
     /// Global magnitude pruning: removes ceil(<paramref name="rate"/> × remaining) of the still-unpruned weights, those
     /// of smallest |w| across all layers together (ties broken by position, so exactly that many go). Returns the count.
+    /// Weights named in <paramref name="excluded"/> are neither pruned nor counted in "remaining" (Renda et al.'s
+    /// framework leaves the output layer out: without BatchNorm behind it, its small weights would go first and one
+    /// global threshold can empty it, which makes the output constant).
     /// </summary>
-    public long PruneGlobalMagnitude(double rate)
+    public long PruneGlobalMagnitude(double rate, IReadOnlyCollection<string>? excluded = null)
     {
         if (rate is <= 0 or >= 1)
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "The pruning rate must be in (0, 1).");
         }
 
+        excluded ??= [];
+        var unknown = excluded.Where(name => _entries.All(e => e.Name != name)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"Not prunable weights of this model: {string.Join(", ", unknown)}.", nameof(excluded));
+        }
+
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // Pruned weights score +inf so they are never picked again; the smallest scores are the weights to prune.
-        var scores = cat(_entries.Select(e => where(e.Mask > 0, e.Weight.detach().abs(), float.PositiveInfinity).flatten()).ToArray());
-        long remaining = Remaining;
+        // Pruned and excluded weights score +inf so they are never picked; the smallest scores are the weights to prune.
+        var scores = cat(_entries.Select(e => excluded.Contains(e.Name)
+            ? full_like(e.Weight, float.PositiveInfinity).flatten()
+            : where(e.Mask > 0, e.Weight.detach().abs(), float.PositiveInfinity).flatten()).ToArray());
+        long remaining = _entries.Where(e => !excluded.Contains(e.Name)).Sum(e => (long)e.Mask.sum().item<float>());
         long count = (long)Math.Ceiling(rate * remaining);
         count = Math.Min(count, remaining - 1);
         if (count <= 0)

@@ -115,6 +115,9 @@ public sealed class EnsembleTarget : IAttackTarget
 
     public IReadOnlyList<NetTarget> Members => members;
 
+    /// <summary>log(w_i / sum w): the member weights as the ensemble applies them.</summary>
+    public IReadOnlyList<double> LogWeights => logWeights;
+
     public Tensor LogProbabilities(Tensor gray)
     {
         var stacked = stack(members.Select((m, i) => m.LogProbabilities(gray) + logWeights[i]).ToArray(), 0);

@@ -60,6 +60,17 @@ public sealed class RobustnessData
             kept.Select(i => planes[i]).ToArray(), errors.Where(e => e is not null).Select(e => e!).ToArray());
     }
 
+    /// <summary>Data already in the [0,1] space (tests, and callers that preprocessed elsewhere).</summary>
+    internal static RobustnessData FromPlanes(InputContract contract, IReadOnlyList<string> files, bool[] labels, float[][] planes)
+    {
+        if (files.Count != planes.Length || labels.Length != planes.Length || planes.Any(p => p.Length != contract.Size * contract.Size))
+        {
+            throw new ArgumentException($"one file name, one label and one {contract.Size}x{contract.Size} plane per image");
+        }
+
+        return new RobustnessData(contract, files, labels, planes, []);
+    }
+
     /// <summary>
     /// At most <paramref name="count"/> images taken alternately from each class in the data's order: the attack subset
     /// when attacking every image is too slow (the attacks cost ~20 gradient evaluations per image per eps).

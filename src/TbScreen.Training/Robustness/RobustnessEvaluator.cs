@@ -11,7 +11,8 @@ public sealed record AttackResults(CleanMetrics AttackedClean, IReadOnlyList<Eps
 public static class RobustnessEvaluator
 {
     /// <param name="data">The images attacked (all, or a balanced subset).</param>
-    public static AttackResults Run(IAttackTarget target, RobustnessData data, RobustnessOptions options, Action<string>? progress = null)
+    /// <param name="journal">Finished batches to reuse and to record into (resume); null attacks every batch and keeps nothing.</param>
+    public static AttackResults Run(IAttackTarget target, RobustnessData data, RobustnessOptions options, Action<string>? progress = null, AttackJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(data);
@@ -19,7 +20,13 @@ public static class RobustnessEvaluator
         options.Validate();
         progress ??= _ => { };
         var batches = Enumerable.Range(0, data.Count).Chunk(options.BatchSize).ToArray();
-        var outputs = target is EnsembleTarget ? [LipschitzOutputKind.Probabilities] : options.NetLipschitzOutputs;
+        var outputs = OutputsFor(target, options);
+        journal ??= AttackJournal.None(AttackJournal.FingerprintOf(target.Name, data.Files, options, outputs.Select(Name)));
+        if (journal.ResumedBatches > 0)
+        {
+            progress($"{target.Name}: resuming: {journal.ResumedBatches} finished batch(es) read from {journal.Path}");
+        }
+
         var clean = CleanScores(target, data, options.BatchSize);
         var cleanMetrics = Clean(clean, data.Labels, target.Threshold, "torchsharp, attacked images");
         progress($"{target.Name}: attacking {data.Count} images (clean accuracy {cleanMetrics.Accuracy:F3} on them)");
@@ -35,24 +42,24 @@ public static class RobustnessEvaluator
             var pgd = new List<bool>();
             var worst = new List<double>();
             var ratios = outputs.ToDictionary(o => o, _ => new List<double>());
-            // One generator per (eps, method): results do not depend on which targets ran before.
-            using var pgdGenerator = new Generator((ulong)(options.Seed * 1000 + e));
-            using var lipGenerator = new Generator((ulong)(options.Seed * 1000 + 500 + e));
             for (int b = 0; b < batches.Length; b++)
             {
-                using var scope = NewDisposeScope();
-                var gray = data.Gray(batches[b]);
-                var labels = data.LabelTensor(batches[b]);
-                fgsm.AddRange(Attacks.FgsmOutcome(target, gray, labels, epsilon).RobustCorrect);
-                var outcome = Attacks.Pgd(target, gray, labels, epsilon, options.Pgd, pgdGenerator);
-                pgd.AddRange(outcome.RobustCorrect);
-                worst.AddRange(outcome.WorstTbProbability);
-                foreach (var output in outputs)
+                bool resumed = journal.TryGet(e, b, out var record);
+                if (!resumed)
                 {
-                    ratios[output].AddRange(LipschitzEstimator.Estimate(target, gray, epsilon, output, options.Lipschitz, lipGenerator));
+                    record = AttackBatch(target, data, batches[b], epsilon, e, b, outputs, options, journal.Fingerprint);
+                    journal.Add(record);
                 }
 
-                progress($"{target.Name}: eps {epsilon * 255:0.##}/255 batch {b + 1}/{batches.Length} ({clock.Elapsed.TotalSeconds:F0} s)");
+                fgsm.AddRange(record.FgsmRobust);
+                pgd.AddRange(record.PgdRobust);
+                worst.AddRange(record.PgdWorstTbProbability);
+                foreach (var output in outputs)
+                {
+                    ratios[output].AddRange(record.Lipschitz[Name(output)]);
+                }
+
+                progress($"{target.Name}: eps {epsilon * 255:0.##}/255 batch {b + 1}/{batches.Length}{(resumed ? " (resumed)" : "")} ({clock.Elapsed.TotalSeconds:F0} s)");
             }
 
             double pgdAccuracy = pgd.Count(c => c) / (double)pgd.Count;
@@ -77,6 +84,28 @@ public static class RobustnessEvaluator
             options.Pgd.Restarts, options.Lipschitz.Steps, options.Lipschitz.StepSize, options.Lipschitz.InitialNoise, options.Seed, options.Threads,
             "untargeted Linf on the true label: maximise -log P(true class); robust = the call at the operating threshold is right at the clean image and at every iterate");
         return new AttackResults(cleanMetrics, attacks, lipschitz, new PerImageValues(data.Files, data.Labels, clean, perEpsilon), settings);
+    }
+
+    public static IReadOnlyList<LipschitzOutputKind> OutputsFor(IAttackTarget target, RobustnessOptions options) =>
+        target is EnsembleTarget ? [LipschitzOutputKind.Probabilities] : options.NetLipschitzOutputs;
+
+    /// <summary>
+    /// FGSM, PGD and the Lipschitz search on one batch. The random generators are seeded per (eps, batch), so a batch's
+    /// result does not depend on which batches or targets ran before it: a resumed run equals an uninterrupted one.
+    /// </summary>
+    private static AttackBatchRecord AttackBatch(IAttackTarget target, RobustnessData data, int[] batch, double epsilon, int e, int b,
+        IReadOnlyList<LipschitzOutputKind> outputs, RobustnessOptions options, string fingerprint)
+    {
+        using var scope = NewDisposeScope();
+        ulong seed = (ulong)options.Seed * 1_000_003UL + (ulong)e * 65_537UL + (ulong)b * 2UL;
+        using var pgdGenerator = new Generator(seed);
+        using var lipGenerator = new Generator(seed + 1);
+        var gray = data.Gray(batch);
+        var labels = data.LabelTensor(batch);
+        var fgsm = Attacks.FgsmOutcome(target, gray, labels, epsilon).RobustCorrect;
+        var pgd = Attacks.Pgd(target, gray, labels, epsilon, options.Pgd, pgdGenerator);
+        var lipschitz = outputs.ToDictionary(Name, o => (IReadOnlyList<double>)LipschitzEstimator.Estimate(target, gray, epsilon, o, options.Lipschitz, lipGenerator).ToArray());
+        return new AttackBatchRecord(fingerprint, e, b, fgsm, pgd.RobustCorrect, pgd.WorstTbProbability, lipschitz);
     }
 
     private static List<double> CleanScores(IAttackTarget target, RobustnessData data, int batchSize)

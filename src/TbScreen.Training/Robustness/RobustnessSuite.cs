@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Ensembles;
@@ -98,10 +99,12 @@ public static class RobustnessSuite
                 var clock = Stopwatch.StartNew();
                 var clean = RobustnessEvaluator.Clean(corruptions.Clean(bundle), data.Labels, bundle.Target.Threshold, "onnxruntime");
                 progress($"{bundle.Name}: clean AUC {clean.Auc:F4}, accuracy {clean.Accuracy:F3} on {data.Count} images (ONNX Runtime)");
-                var results = options.Attacks ? RobustnessEvaluator.Run(bundle.Target, attacked, options, progress) : null;
+                var journal = options.Attacks ? OpenJournal(request.OutputDirectory, bundle.Target, [bundle.Proof], attacked, options) : null;
+                var results = journal is null ? null : RobustnessEvaluator.Run(bundle.Target, attacked, options, progress, journal);
                 var corrupted = options.Corruptions ? corruptions.ForBundle(bundle) : [];
                 var report = Assemble(bundle.Name, "net", [bundle.Proof], bundle.Target.Threshold, summary, clean, results, corrupted, clock.Elapsed);
                 reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline, LineageSourceSha256(bundle.Bundle.Directory)), request.OutputDirectory));
+                journal?.Complete();
                 progress($"{bundle.Name}: done in {clock.Elapsed.TotalMinutes:F1} min");
             }
 
@@ -113,10 +116,13 @@ public static class RobustnessSuite
                 var clock = Stopwatch.StartNew();
                 var clean = RobustnessEvaluator.Clean(corruptions.Clean(definition, members), data.Labels, definition.Threshold, "onnxruntime");
                 progress($"{name}: clean AUC {clean.Auc:F4}, accuracy {clean.Accuracy:F3} on {data.Count} images (ONNX Runtime)");
-                var results = options.Attacks ? RobustnessEvaluator.Run(target, attacked, options, progress) : null;
+                var proofs = members.Select(m => m.Proof).ToArray();
+                var journal = options.Attacks ? OpenJournal(request.OutputDirectory, target, proofs, attacked, options) : null;
+                var results = journal is null ? null : RobustnessEvaluator.Run(target, attacked, options, progress, journal);
                 var corrupted = options.Corruptions ? corruptions.ForEnsemble(definition, members) : [];
-                var report = Assemble(name, "ensemble", members.Select(m => m.Proof).ToArray(), definition.Threshold, summary, clean, results, corrupted, clock.Elapsed);
+                var report = Assemble(name, "ensemble", proofs, definition.Threshold, summary, clean, results, corrupted, clock.Elapsed);
                 reports.Add(Write(Finish(Merge(report, request.OutputDirectory, options), reports, request.Baseline), request.OutputDirectory));
+                journal?.Complete();
                 progress($"{name}: done in {clock.Elapsed.TotalMinutes:F1} min");
             }
         }
@@ -126,6 +132,19 @@ public static class RobustnessSuite
         }
 
         return reports;
+    }
+
+    /// <summary>
+    /// &lt;out&gt;/&lt;target&gt;/attacks.journal.jsonl, keyed by the target, its checkpoints (and weights, for an ensemble),
+    /// the attacked images and every attack setting, so a rerun of the same command resumes where it stopped.
+    /// </summary>
+    private static AttackJournal OpenJournal(string outputDirectory, IAttackTarget target, IReadOnlyList<CheckpointProof> proofs, RobustnessData attacked, RobustnessOptions options)
+    {
+        string identity = target.Name + ":" + string.Join(",", proofs.Select(p => p.CheckpointSha256 + "/" + p.OnnxSha256))
+            + (target is EnsembleTarget ensemble ? ":" + string.Join(",", ensemble.LogWeights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))) : "")
+            + ":" + target.Threshold.ToString("R", CultureInfo.InvariantCulture);
+        var outputs = RobustnessEvaluator.OutputsFor(target, options).Select(RobustnessEvaluator.Name);
+        return AttackJournal.Open(Path.Combine(outputDirectory, target.Name, AttackJournal.FileName), AttackJournal.FingerprintOf(identity, attacked.Files, options, outputs));
     }
 
     /// <summary>The first N rows taken alternately from each class, so a smoke run still has both (manifests are often sorted by label).</summary>

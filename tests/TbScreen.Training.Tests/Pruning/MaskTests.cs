@@ -105,6 +105,50 @@ public class MaskTests
         Assert.True(masks["a.weight"].sum().item<float>() < 100 && masks["b.weight"].sum().item<float>() < 50, "pruning is global: several layers lose weights");
     }
 
+    [Fact]
+    public void An_excluded_output_layer_keeps_every_weight_even_when_it_holds_the_smallest()
+    {
+        // Regression (GoogLeNet study run, round 4): the 1024x2 classifier had the smallest |w| of the net, one global
+        // threshold emptied it and the output became constant (AUC 0.5). Renda et al.'s framework leaves it out.
+        static nn.Module ThreeLayers()
+        {
+            var net = nn.Sequential(("a", nn.Linear(10, 10)), ("b", nn.Linear(10, 5)), ("c", nn.Linear(5, 2)));
+            var weights = net.state_dict();
+            using (no_grad())
+            {
+                weights["c.weight"].copy_(full(2, 5, 1e-4f)); // smallest magnitudes of all
+                weights["a.weight"].copy_(arange(1, 101, dtype: ScalarType.Float32).view(10, 10));
+                weights["b.weight"].copy_(arange(101, 151, dtype: ScalarType.Float32).view(5, 10));
+            }
+
+            return net;
+        }
+
+        using var model = ThreeLayers();
+        var state = model.state_dict();
+        using var masks = WeightMasks.Dense(model);
+        Assert.Equal("c.weight", masks.OutputLayer);
+        for (int round = 0; round < 12; round++)
+        {
+            long before = masks.Remaining - 10;
+            long removed = masks.PruneGlobalMagnitude(0.2, [masks.OutputLayer]);
+            Assert.Equal(Math.Min((long)Math.Ceiling(0.2 * before), before - 1), removed); // the rate counts only prunable weights
+            Assert.Equal(10f, masks["c.weight"].sum().item<float>());
+        }
+
+        // Everything left in a and b is larger than everything removed there.
+        float largestRemoved = cat([state["a.weight"].masked_select(masks["a.weight"] == 0), state["b.weight"].masked_select(masks["b.weight"] == 0)]).max().item<float>();
+        float smallestKept = cat([state["a.weight"].masked_select(masks["a.weight"] > 0), state["b.weight"].masked_select(masks["b.weight"] > 0)]).min().item<float>();
+        Assert.True(largestRemoved < smallestKept);
+
+        // Without the exclusion the same first round takes the classifier first.
+        using var control = ThreeLayers();
+        using var controlMasks = WeightMasks.Dense(control);
+        controlMasks.PruneGlobalMagnitude(0.2);
+        Assert.Equal(0f, controlMasks["c.weight"].sum().item<float>());
+        Assert.Throws<ArgumentException>(() => controlMasks.PruneGlobalMagnitude(0.2, ["no.such.weight"]));
+    }
+
     private static void AssertSmallestGone(nn.Module model, WeightMasks masks, int count)
     {
         var state = model.state_dict();
