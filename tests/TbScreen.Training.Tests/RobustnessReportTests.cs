@@ -60,4 +60,32 @@ public sealed class RobustnessReportTests
             Directory.Delete(folder, recursive: true);
         }
     }
+    [Fact]
+    public void RelationToRobustnessIsTheAucOfTheConstantForNotRobustImages()
+    {
+        static RobustnessReport With(bool[] robust, double[] constants) => new()
+        {
+            Target = "net",
+            Kind = "net",
+            Checkpoints = [],
+            Threshold = 0.5,
+            Data = new DataSummary("m.csv", null, null, robust.Length, 0, robust.Length, robust.Length, 0, []),
+            Clean = new CleanMetrics(null, null, "delong", "onnxruntime", robust.Length, 1, double.NaN, 1),
+            Settings = new RunSettings([2 / 255.0], 5, [0.004], true, 1, 10, 0.003, 0.001, 1, 1, "test"),
+            Attacks = [new EpsilonResult(2 / 255.0, 2, 0.5, 0.5, 0.004, 1)],
+            Lipschitz = [new LipschitzResult(2 / 255.0, 2, "logits", 0.003, 10, constants.Average(), [0, 0], 0, 0, null, null)],
+            PerImage = new PerImageValues(robust.Select((_, i) => $"{i}.png").ToArray(), robust.Select(_ => false).ToArray(), robust.Select(_ => 0.1).ToArray(),
+                [new PerEpsilonValues(2 / 255.0, robust, robust.Select(_ => 0.1).ToArray(), new Dictionary<string, IReadOnlyList<double>> { ["logits"] = constants })]),
+        };
+
+        // Not-robust images (false) carry constants 5 and 9; robust ones 1, 6 and 7: of the 6 (not robust, robust) pairs
+        // the not-robust constant is larger in 1 (5 > 1) + 3 (9 > 1, 6, 7) = 4, so the AUC is 4/6.
+        var rows = RobustnessSuite.WithRelationToRobustness(With([true, false, true, false, true], [1, 5, 6, 9, 7]));
+        Assert.Equal(4 / 6.0, rows[0].NotRobustAuc!.Value, 9);
+        Assert.NotNull(rows[0].NotRobustAucCi);
+        Assert.Contains(RobustnessTables.Build(With([true, false], [1, 2]) with { Lipschitz = rows }), t => t.Rows.Any(r => r.Any(c => c.StartsWith("0.667 [", StringComparison.Ordinal))));
+
+        // One group empty: no relation to report.
+        Assert.Null(RobustnessSuite.WithRelationToRobustness(With([true, true, true], [1, 2, 3]))[0].NotRobustAuc);
+    }
 }

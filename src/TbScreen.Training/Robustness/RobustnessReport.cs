@@ -89,7 +89,17 @@ public sealed record LipschitzResult(
     double Median,
     double Max,
     double? MeanWhereRobust,
-    double? MeanWhereFlipped);
+    double? MeanWhereFlipped)
+{
+    /// <summary>
+    /// How well L(x) separates the images PGD did not hold (flipped or wrong) from those it held at this eps: the
+    /// probability that a random not-robust image has the larger constant (0.5 = no relation), with a DeLong 95% CI.
+    /// Null when either group is empty.
+    /// </summary>
+    public double? NotRobustAuc { get; init; }
+
+    public IReadOnlyList<double>? NotRobustAucCi { get; init; }
+}
 
 public sealed record CorruptionResult(string Corruption, int Severity, double Parameter, string Description, double? Auc, double Accuracy);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Ensembles;
 using TbScreen.Inference.Evaluation;
+using TbScreen.Inference.Metrics;
 using TbScreen.Inference.Runtime;
 
 namespace TbScreen.Training.Robustness;
@@ -278,7 +279,42 @@ public static class RobustnessSuite
             }
         }
 
+        report = report with { Lipschitz = WithRelationToRobustness(report) };
         return report with { Tables = RobustnessTables.Build(report), Plots = RobustnessFiles.PlotNames(report) };
+    }
+
+    /// <summary>
+    /// Adds to each Lipschitz row how well the per-image constant separates not-robust from robust images (computed from
+    /// the per-image values, so reports written before this existed gain it on a --no-attacks --no-corruptions pass).
+    /// </summary>
+    internal static IReadOnlyList<LipschitzResult> WithRelationToRobustness(RobustnessReport report)
+    {
+        if (report.PerImage is not { } perImage)
+        {
+            return report.Lipschitz;
+        }
+
+        return report.Lipschitz.Select(row =>
+        {
+            var atEps = perImage.ByEpsilon.FirstOrDefault(p => p.Epsilon == row.Epsilon);
+            if (atEps is null || !atEps.Lipschitz.TryGetValue(row.Output, out var values) || values.Count != atEps.PgdRobust.Count)
+            {
+                return row;
+            }
+
+            var notRobust = atEps.PgdRobust.Select(r => !r).ToArray();
+            if (notRobust.All(n => n) || notRobust.All(n => !n))
+            {
+                return row with { NotRobustAuc = null, NotRobustAucCi = null };
+            }
+
+            var estimate = DeLong.Estimate(new ScoredCases(values, notRobust));
+            return row with
+            {
+                NotRobustAuc = estimate.Auc,
+                NotRobustAucCi = estimate.CiLow is double low && estimate.CiHigh is double high ? [low, high] : null,
+            };
+        }).ToArray();
     }
 
     private static IEnumerable<RobustnessReport> BaselineReports(string? baseline) =>

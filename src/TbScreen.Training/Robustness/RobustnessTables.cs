@@ -22,9 +22,10 @@ public static class RobustnessTables
                 ["eps ([0,1])", "eps (grey levels /255)", "FGSM accuracy", $"PGD-{settings.PgdSteps} accuracy", "PGD step", "Flipped by PGD"],
                 report.Attacks.Select(a => (IReadOnlyList<string>)[F(a.Epsilon, 5), F(a.GreyLevels, 2), F(a.FgsmAccuracy, 3), F(a.PgdAccuracy, 3), F(a.PgdStepSize, 5), a.Flipped.ToString(CultureInfo.InvariantCulture)]).ToArray()));
             tables.Add(new ReportTable("Empirical local Lipschitz constant (Yang et al. 2020): mean over images of max ||f(x)-f(x')||_1 / ||x-x'||_inf",
-                ["eps (/255)", "f", "Search", "Mean (95% bootstrap CI)", "Median", "Max", "Mean where robust", "Mean where flipped"],
+                ["eps (/255)", "f", "Search", "Mean (95% bootstrap CI)", "Median", "Max", "Mean where robust", "Mean where not robust", "AUC of L for not robust (95% CI)"],
                 report.Lipschitz.Select(l => (IReadOnlyList<string>)[F(l.GreyLevels, 2), l.Output, $"{l.Steps} x {F(l.StepSize, 4)}", $"{G(l.Mean)} [{G(l.MeanCi[0])}, {G(l.MeanCi[1])}]",
-                    G(l.Median), G(l.Max), l.MeanWhereRobust is double r ? G(r) : "-", l.MeanWhereFlipped is double f ? G(f) : "-"]).ToArray()));
+                    G(l.Median), G(l.Max), l.MeanWhereRobust is double r ? G(r) : "-", l.MeanWhereFlipped is double f ? G(f) : "-",
+                    l.NotRobustAuc is double auc ? AucText(auc, l.NotRobustAucCi) : "-"]).ToArray()));
         }
 
         if (report.Corruptions.Count > 0)
