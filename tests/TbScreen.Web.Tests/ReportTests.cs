@@ -92,6 +92,31 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.Contains(">0.1250<", html); // flaggedRate
     }
 
+    [Fact]
+    public async Task The_models_page_shows_each_bundles_pruning_and_robustness_tables_with_it()
+    {
+        using var clinician = await _host.ClientAsAsync(Roles.Clinician);
+        string html = await clinician.GetStringAsync("/models");
+
+        // alexnet's section holds its own two reports; googlenet's only its pruning report.
+        string alexnet = Section(html, "alexnet");
+        Assert.Contains("data-report=\"alexnet/pruning.json\"", alexnet);
+        Assert.Contains("data-report=\"alexnet/robustness.json\"", alexnet);
+        Assert.Contains(">Noise<", alexnet); // the robustness fixture's table title
+        Assert.Contains(">2%<", alexnet);
+        string googlenet = Section(html, "googlenet");
+        Assert.Contains("data-report=\"googlenet/pruning.json\"", googlenet);
+        Assert.DoesNotContain("robustness.json", googlenet);
+    }
+
+    private static string Section(string html, string bundle)
+    {
+        int start = html.IndexOf($"data-bundle=\"{bundle}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section for {bundle}");
+        int end = html.IndexOf("</section>", start, StringComparison.Ordinal);
+        return html[start..end];
+    }
+
     [Theory]
     [InlineData("fairness/gap.svg", HttpStatusCode.OK)]
     [InlineData("alexnet/pruning.json", HttpStatusCode.OK)]
