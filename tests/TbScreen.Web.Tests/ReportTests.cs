@@ -113,8 +113,9 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
     {
         int start = html.IndexOf($"data-bundle=\"{bundle}\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no section for {bundle}");
-        int end = html.IndexOf("</section>", start, StringComparison.Ordinal);
-        return html[start..end];
+        // Up to the next bundle's section (report tables nest sections of their own).
+        int next = html.IndexOf("data-bundle=\"", start + 1, StringComparison.Ordinal);
+        return html[start..(next < 0 ? html.Length : next)];
     }
 
     [Theory]
