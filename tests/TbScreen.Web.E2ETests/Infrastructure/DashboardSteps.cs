@@ -64,10 +64,13 @@ internal static class DashboardSteps
         throw new TimeoutException($"{what}: no effect after {attempts} attempts");
     }
 
-    /// <summary>Clicks when the element is still there (a repeated click after the effect must not wait for it).</summary>
+    /// <summary>
+    /// Clicks when the element is still there and enabled (a repeated click after the effect, or while a submit is in
+    /// flight and its button disabled, must not wait for it).
+    /// </summary>
     public static async Task ClickIfVisibleAsync(ILocator locator)
     {
-        if (await locator.IsVisibleAsync())
+        if (await locator.IsVisibleAsync() && await locator.IsEnabledAsync())
         {
             await locator.ClickAsync(new() { Timeout = 5_000 });
         }
