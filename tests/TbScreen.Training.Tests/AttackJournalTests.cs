@@ -34,10 +34,21 @@ public sealed class AttackJournalTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The same linear net every call, with weights from a private System.Random: torch's global generator is shared
+    /// with tests running in parallel, so seeding it here would not fix the weights (it failed that way in CI).
+    /// </summary>
     private static NetTarget SeededLinear()
     {
-        using var _ = torch.manual_seed(7);
-        var model = nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear(16, 2)));
+        var random = new Random(7);
+        var linear = nn.Linear(16, 2);
+        using (no_grad())
+        {
+            linear.weight!.copy_(tensor(Enumerable.Range(0, 32).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), new long[] { 2, 16 }));
+            linear.bias!.copy_(tensor(new[] { 0.1f, -0.1f }));
+        }
+
+        var model = nn.Sequential(("flatten", nn.Flatten()), ("linear", linear));
         return new NetTarget("linear", model, 0.5f, 0.25f, 1, 0.5);
     }
 
