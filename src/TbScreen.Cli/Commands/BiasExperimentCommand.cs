@@ -73,11 +73,6 @@ public static class BiasExperimentCommand
                 stdout.WriteLine($"wrote {Path.Combine(Path.GetFullPath(outDir), BiasExperimentOutputs.JsonFileName)}");
                 return ExitCodes.Success;
             }
-            catch (DatasetException e)
-            {
-                stderr.WriteLine($"tbscreen: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
                 stderr.WriteLine($"tbscreen: {e.Message}");

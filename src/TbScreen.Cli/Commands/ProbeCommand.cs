@@ -62,11 +62,6 @@ public static class ProbeCommand
                 stdout.WriteLine($"wrote {path}");
                 return report.Parity.All(p => p.Matches) ? ExitCodes.Success : ExitCodes.ModelError;
             }
-            catch (DatasetException e)
-            {
-                stderr.WriteLine($"tbscreen: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
             catch (ArgumentException e)
             {
                 stderr.WriteLine($"tbscreen: {e.Message}");

@@ -54,11 +54,6 @@ public static class SiteFinetuneCommand
                 stdout.WriteLine($"wrote {path}");
                 return ExitCodes.Success;
             }
-            catch (DatasetException e)
-            {
-                stderr.WriteLine($"tbscreen: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
             catch (ArgumentException e)
             {
                 stderr.WriteLine($"tbscreen: {e.Message}");

@@ -98,11 +98,6 @@ public static class TrainCommand
                 stdout.WriteLine($"best val AUC {trained.BestValAuc?.ToString("F4", CultureInfo.InvariantCulture) ?? "n/a"} at epoch {trained.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}; wrote {Path.GetFullPath(outDir)}");
                 return ExitCodes.Success;
             }
-            catch (DatasetException e)
-            {
-                stderr.WriteLine($"tbscreen: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
             catch (ArgumentException e)
             {
                 stderr.WriteLine($"tbscreen: {e.Message}");

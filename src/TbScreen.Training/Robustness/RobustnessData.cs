@@ -60,7 +60,7 @@ public sealed class RobustnessData
             kept.Select(i => planes[i]).ToArray(), errors.Where(e => e is not null).Select(e => e!).ToArray());
     }
 
-    /// <summary>Data already in the [0,1] space (tests, and callers that preprocessed elsewhere).</summary>
+    /// <summary>Data already in the [0,1] space, without reading files (tests).</summary>
     internal static RobustnessData FromPlanes(InputContract contract, IReadOnlyList<string> files, bool[] labels, float[][] planes)
     {
         if (files.Count != planes.Length || labels.Length != planes.Length || planes.Any(p => p.Length != contract.Size * contract.Size))
