@@ -1,4 +1,5 @@
 using TbScreen.Dicom;
+using TbScreen.Inference.Evaluation;
 
 namespace TbScreen.Cli;
 
@@ -18,5 +19,16 @@ internal static class InputFiles
         }
 
         return path;
+    }
+
+    /// <summary><see cref="Require"/> for each manifest of a comma-separated list (<see cref="ManifestSet"/>); returns the list.</summary>
+    public static string RequireManifests(string data)
+    {
+        foreach (string part in ManifestSet.Parts(data))
+        {
+            Require(part);
+        }
+
+        return data;
     }
 }

@@ -24,6 +24,39 @@ public sealed class SplitTests
     }
 
     [Fact]
+    public void LeavingASourceOutDropsItFromEverySplit()
+    {
+        var records = Synthetic();
+        var split = new DatasetSplit(records, PatientSplitter.Split(records, new SplitOptions { Seed = 3 }), "/data");
+        var loso = split.WithoutSources(["b"]);
+        Assert.DoesNotContain(loso.Records, r => r.Source == "b");
+        Assert.Equal(records.Count(r => r.Source != "b"), loso.Records.Count);
+        Assert.All(loso.Records, r => Assert.Equal(split.Assignment[r], loso.Assignment[r]));
+        Assert.Same(split, split.WithoutSources([]));
+        Assert.Contains("no source named shenzen", Assert.Throws<ArgumentException>(() => split.WithoutSources(["shenzen"])).Message);
+    }
+
+    [Fact]
+    public void TwoManifestsSplitTogetherWithNamesFromTheirCommonFolder()
+    {
+        using var temp = new TempFolder();
+        string root = temp.Path;
+        foreach (var (folder, rows) in new[] { ("cxr", "x.png,1,tbx11k\nw.png,0,nih\n"), ("shenzhen", "y.png,0,shenzhen\nz.png,1,shenzhen\n") })
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(root, folder));
+            File.WriteAllText(System.IO.Path.Combine(root, folder, "manifest.csv"), "file,label,source\n" + rows);
+        }
+
+        string data = $"{System.IO.Path.Combine(root, "cxr", "manifest.csv")},{System.IO.Path.Combine(root, "shenzhen", "manifest.csv")}";
+        string splitPath = System.IO.Path.Combine(root, "split.csv");
+        File.WriteAllText(splitPath, "split,file,label,source\ntrain,cxr/x.png,1,tbx11k\ntrain,cxr/w.png,0,nih\nval,shenzhen/y.png,0,shenzhen\ntest,shenzhen/z.png,1,shenzhen\n");
+        var split = DatasetSplit.LoadOrCreate(data, splitPath, new SplitOptions(), writeTo: null);
+        Assert.Equal(4, split.Records.Count);
+        Assert.Equal(SplitName.Test, split.Assignment[split.Records.Single(r => r.Path.EndsWith("z.png", StringComparison.Ordinal))]);
+        Assert.Equal(System.IO.Path.GetFullPath(root), split.DataRoot);
+    }
+
+    [Fact]
     public void PatientsNeverCrossSplits()
     {
         var split = PatientSplitter.Split(Synthetic(), new SplitOptions { Seed = 3 });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using TbScreen.Inference.Evaluation;
 
 namespace TbScreen.Cli.Commands;
@@ -12,7 +11,7 @@ public static class EvaluateCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Option<string>("--data") { Description = "Manifest CSV: file,label[,sex,age,source,split,...], paths relative to it.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV: file,label[,sex,age,source,split,...], paths relative to it; several separated by commas are read as one set.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Folder for metrics.json, predictions.csv and the plots.", Required = true };
         var split = new Option<string?>("--split") { Description = "Evaluate only this split (e.g. test)." };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split assigning manifest files to splits; without it the manifest's split column is used." };
@@ -44,7 +43,7 @@ public static class EvaluateCommand
         });
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
-            string manifest = InputFiles.Require(result.GetValue(data)!);
+            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
             var rows = ManifestReader.Read(manifest);
             if (result.GetValue(split) is string name)
             {
@@ -66,17 +65,10 @@ public static class EvaluateCommand
             var report = EnsembleEvaluation.Compute(cases, failures);
             string outDir = result.GetValue(output)!;
             EvaluationRun.WriteOutputs(outDir, report, cases);
-            stdout.WriteLine(Summary(report, outDir));
+            stdout.WriteLine(EvaluationSummary.Format(report));
+            stdout.WriteLine($"wrote {Path.Combine(outDir, EvaluationRun.MetricsFileName)}");
             return failures.Count == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
         }));
         return command;
-    }
-
-    private static string Summary(EvaluationReport report, string outDir)
-    {
-        string auc = report.Ensemble.Auc is double a
-            ? string.Create(CultureInfo.InvariantCulture, $"{a:0.000} [{report.Ensemble.AucCi![0]:0.000}, {report.Ensemble.AucCi[1]:0.000}]")
-            : $"n/a ({report.Ensemble.AucNullReason})";
-        return $"evaluated {report.N} images ({report.Tb} TB, {report.NonTb} not TB, {report.Failures.Count} failed): ensemble AUC {auc}; wrote {Path.Combine(outDir, EvaluationRun.MetricsFileName)}";
     }
 }

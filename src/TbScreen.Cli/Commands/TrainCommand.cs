@@ -6,6 +6,7 @@ using TbScreen.Training.Data;
 using TbScreen.Training.Models;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Robustness;
+using TbScreen.Training.Sampling;
 using TbScreen.Training.Training;
 
 namespace TbScreen.Cli.Commands;
@@ -19,7 +20,7 @@ public static class TrainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var defaults = new TrainingOptions();
-        var data = new Option<string>("--data") { Description = "Manifest CSV, or an NLM Shenzhen/Montgomery, TBX11K or label-folder layout.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV, or an NLM Shenzhen/Montgomery, TBX11K or label-folder layout; several separated by commas train on every source.", Required = true };
         var arch = new Option<string>("--arch") { Description = "alexnet or googlenet.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for checkpoints, training.json and split.csv.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => defaults.Epochs };
@@ -46,11 +47,18 @@ public static class TrainCommand
         var defenceSteps = new Option<int>("--defence-steps") { Description = "Inner-maximisation steps (each one more forward+backward per batch).", DefaultValueFactory = _ => 1 };
         var defenceStep = new Option<string?>("--defence-step-size") { Description = "Inner step in [0,1] units (default: 1.25 eps for one adversarial step, else 2.5 eps / steps)." };
         var defenceBeta = new Option<double>("--defence-beta") { Description = "Strength of the TRADES or Lipschitz term.", DefaultValueFactory = _ => 6 };
+        var sampling = new Option<string>("--sampling") { Description = "shuffle, balanced ((source, label) groups equally often) or groupdro (balanced + group DRO, Sagawa et al. 2020).", DefaultValueFactory = _ => "shuffle" };
+        sampling.AcceptOnlyFromAmong("shuffle", "balanced", "groupdro");
+        var selection = new Option<string>("--selection") { Description = "Best-epoch AUC: within-source (sources holding both classes) or pooled.", DefaultValueFactory = _ => "within-source" };
+        selection.AcceptOnlyFromAmong("within-source", "pooled");
+        var acquisition = new Option<bool>("--acquisition-augment") { Description = "Acquisition-style augmentation: window, blur/sharpen, noise, JPEG, resolution, borders, burned-in text, histogram matching across sources." };
+        var excludeSource = new Option<string[]>("--exclude-source") { Description = "Leave these sources out of training and validation (leave-one-source-out runs).", AllowMultipleArgumentsPerToken = true };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet or GoogLeNet from scratch (no pretrained weights) with a patient-level split.")
         {
             data, arch, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
+            sampling, selection, acquisition, excludeSource,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -73,6 +81,12 @@ public static class TrainCommand
                     Seed = result.GetValue(seed),
                     RewindEpochs = ParseRewindEpochs(result.GetValue(rewind)!, result.GetValue(epochs)),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                    Acquisition = result.GetValue(acquisition) ? AcquisitionOptions.On : AcquisitionOptions.Off,
+                    Sampling = new SamplingOptions
+                    {
+                        Kind = ParseEnum<SamplingKind>(result.GetValue(sampling)!, "--sampling"),
+                        Selection = result.GetValue(selection) == "pooled" ? SelectionKind.Pooled : SelectionKind.WithinSource,
+                    },
                     Defence = new DefenceOptions
                     {
                         Kind = ParseEnum<DefenceKind>(result.GetValue(defence)!, "--defence"),
@@ -88,7 +102,8 @@ public static class TrainCommand
                 DatasetPointer.Write(outDir, result.GetValue(data)!);
                 double[] r = ParseDoubles(result.GetValue(ratios)!, "--split", 3);
                 var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, result.GetValue(splitFile),
-                    new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName));
+                    new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName))
+                    .WithoutSources(result.GetValue(excludeSource) ?? []);
                 stdout.WriteLine($"{options.Arch}: train {split.Count(SplitName.Train)} ({split.Count(SplitName.Train, 1)} TB), " +
                     $"val {split.Count(SplitName.Val)} ({split.Count(SplitName.Val, 1)} TB), test {split.Count(SplitName.Test)} held out; {options.Contract.Size}px, {options.Threads} threads");
                 bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;

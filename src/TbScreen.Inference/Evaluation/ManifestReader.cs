@@ -8,9 +8,26 @@ namespace TbScreen.Inference.Evaluation;
 /// </summary>
 public static class ManifestReader
 {
+    /// <param name="manifestPath">One manifest, or several separated by commas (<see cref="ManifestSet"/>): then each
+    /// row's <see cref="ManifestRow.File"/> is relative to the manifests' common folder.</param>
     public static IReadOnlyList<ManifestRow> Read(string manifestPath)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
+        var parts = ManifestSet.Parts(manifestPath);
+        if (parts.Count > 1)
+        {
+            string root = ManifestSet.DataRoot(manifestPath);
+            return parts.SelectMany(part => ReadOne(part).Select(row => row with
+            {
+                File = System.IO.Path.GetRelativePath(root, row.Path).Replace('\\', '/'),
+            })).ToList();
+        }
+
+        return ReadOne(manifestPath);
+    }
+
+    private static IReadOnlyList<ManifestRow> ReadOne(string manifestPath)
+    {
         string[] lines = ReadLines(manifestPath);
         if (lines.Length == 0)
         {

@@ -1,11 +1,29 @@
+using TbScreen.Inference.Evaluation;
+
 namespace TbScreen.Training.Data;
 
-/// <summary>Picks the reader for a path: a .csv file is a manifest; a folder is NLM, TBX11K or label folders.</summary>
+/// <summary>
+/// Picks the reader for a path: a .csv file is a manifest; a folder is NLM, TBX11K or label folders. Several paths
+/// separated by commas are read as one dataset (<see cref="ManifestSet"/>): training on every source at once.
+/// </summary>
 public static class DatasetLoader
 {
     public static IReadOnlyList<CxrRecord> Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var parts = ManifestSet.Parts(path);
+        if (parts.Count > 1)
+        {
+            var records = parts.SelectMany(LoadOne).ToList();
+            var clash = records.GroupBy(r => r.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            return clash is null ? records : throw new DatasetException("is listed by more than one of the manifests", clash.Key);
+        }
+
+        return LoadOne(path);
+    }
+
+    private static IReadOnlyList<CxrRecord> LoadOne(string path)
+    {
         if (File.Exists(path))
         {
             return ManifestReader.Read(path);

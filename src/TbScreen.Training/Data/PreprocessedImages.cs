@@ -86,6 +86,20 @@ public sealed class PreprocessedImages
     }
 
     /// <summary>One image as the flat model input [Channels,S,S] (the same values <see cref="ToModelInput"/> gives), for ONNX Runtime.</summary>
+    /// <summary>The cached [0,1] plane of one image, Size x Size, row-major.</summary>
+    public float[] Plane(int index)
+    {
+        int plane = Size * Size;
+        var values = new float[plane];
+        long source = (long)index * plane;
+        for (int p = 0; p < plane; p++)
+        {
+            values[p] = (float)pixels[source + p];
+        }
+
+        return values;
+    }
+
     public float[] ToModelInputArray(int index)
     {
         int plane = Size * Size;

@@ -23,6 +23,31 @@ public sealed record DatasetSplit(IReadOnlyList<CxrRecord> Records, IReadOnlyDic
         return new DatasetSplit(records, assignment, root);
     }
 
+    /// <summary>
+    /// The same split without these sources (leave-one-source-out): their images are neither trained nor validated on,
+    /// so the left-out source shows what a hospital the model never saw gets. Unknown names fail: a typo would
+    /// otherwise silently leave nothing out.
+    /// </summary>
+    public DatasetSplit WithoutSources(IReadOnlyCollection<string> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            return this;
+        }
+
+        var known = Records.Select(r => r.Source ?? "").ToHashSet(StringComparer.Ordinal);
+        var unknown = sources.Where(s => !known.Contains(s)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"--exclude-source: no source named {string.Join(", ", unknown)} (sources: {string.Join(", ", known.Order(StringComparer.Ordinal))}).");
+        }
+
+        var kept = Records.Where(r => !sources.Contains(r.Source ?? "")).ToList();
+        var assignment = kept.Where(Assignment.ContainsKey).ToDictionary(r => r, r => Assignment[r], (IEqualityComparer<CxrRecord>)ReferenceEqualityComparer.Instance);
+        return new DatasetSplit(kept, assignment, DataRoot);
+    }
+
     public int Count(SplitName split, int? label = null) =>
         Assignment.Count(p => p.Value == split && (label is null || p.Key.Label == label));
 

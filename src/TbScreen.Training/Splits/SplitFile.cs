@@ -96,8 +96,7 @@ public static class SplitFile
     }
 
     /// <summary>The folder file paths are written relative to: the manifest's folder, or the layout folder itself.</summary>
-    public static string DataRoot(string dataPath) =>
-        File.Exists(dataPath) ? Path.GetDirectoryName(Path.GetFullPath(dataPath))! : Path.GetFullPath(dataPath);
+    public static string DataRoot(string dataPath) => ManifestSet.DataRoot(dataPath);
 
     private static string Relative(CxrRecord record, string dataRoot) =>
         Path.GetRelativePath(dataRoot, record.Path).Replace('\\', '/');

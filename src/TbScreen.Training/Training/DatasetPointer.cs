@@ -1,3 +1,4 @@
+using TbScreen.Inference.Evaluation;
 using TbScreen.Training.Data;
 
 namespace TbScreen.Training.Training;
@@ -13,7 +14,7 @@ public static class DatasetPointer
     private sealed record Pointer(string Data);
 
     public static void Write(string outputDirectory, string dataPath) =>
-        TrainingJson.Write(Path.Combine(outputDirectory, FileName), new Pointer(Path.GetFullPath(dataPath)));
+        TrainingJson.Write(Path.Combine(outputDirectory, FileName), new Pointer(string.Join(",", ManifestSet.Parts(dataPath).Select(Path.GetFullPath))));
 
     /// <summary>The dataset path recorded beside <paramref name="checkpointPath"/>; fails naming the file when there is none.</summary>
     public static string Read(string checkpointPath)

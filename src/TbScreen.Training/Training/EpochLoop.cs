@@ -1,5 +1,6 @@
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
+using TbScreen.Training.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -11,6 +12,12 @@ public sealed record EpochPass(double LossSum, int Seen, int Batches, double Las
 {
     public double MeanLoss => Seen == 0 ? double.NaN : LossSum / Seen;
 }
+
+/// <summary>
+/// What an epoch does beyond shuffling: a drawn (group-balanced) order of image indices, group DRO over the images'
+/// groups (<paramref name="GroupOfImage"/> is indexed by image index), and acquisition-style augmentation.
+/// </summary>
+public sealed record EpochPlan(int[]? Order = null, GroupDro? GroupDro = null, int[]? GroupOfImage = null, AcquisitionAugmenter? Acquisition = null);
 
 /// <summary>Hooks around the optimiser step: pruning zeroes masked gradients and re-applies masks here.</summary>
 public interface IStepHooks
@@ -43,9 +50,18 @@ public static class EpochLoop
         Action<int, double>? batchDone = null,
         CancellationToken cancellation = default,
         DefenceOptions? defence = null,
-        Generator? defenceGenerator = null)
+        Generator? defenceGenerator = null,
+        EpochPlan? plan = null)
     {
-        epochRandom.Shuffle(trainIndices);
+        if (plan?.Order is int[] drawn)
+        {
+            trainIndices = drawn; // a balanced draw is already in random order
+        }
+        else
+        {
+            epochRandom.Shuffle(trainIndices);
+        }
+
         model.train();
         double lossSum = 0, lr = 0;
         int seen = 0, batch = 0;
@@ -66,11 +82,19 @@ public static class EpochLoop
             }
 
             var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
+            if (plan?.Acquisition is AcquisitionAugmenter acquisition)
+            {
+                gray = acquisition.Apply(gray, batchIndices, epochRandom);
+            }
+
             var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
             // Without a defence this is cross-entropy on the augmented batch (DefenceLoss's None case).
             var loss = defence is { Kind: not DefenceKind.None } && defenceGenerator is not null
                 ? DefenceLoss.Compute(model, gray, target, classWeights, defence, images.ToModelInput, defenceGenerator)
-                : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
+                : plan?.GroupDro is { } dro
+                    ? dro.Loss(F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights, reduction: nn.Reduction.None),
+                        batchIndices.Select(i => plan.GroupOfImage![i]).ToArray())
+                    : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
             optimizer.zero_grad();
             loss.backward();
             hooks?.AfterBackward();

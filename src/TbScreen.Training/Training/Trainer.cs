@@ -4,6 +4,7 @@ using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Models;
+using TbScreen.Training.Sampling;
 using TbScreen.Training.Splits;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,6 +73,12 @@ public static class Trainer
             checkpoints.Save(model, "epoch-0", 0, 0, null);
         }
 
+        var groups = new TrainingGroups(train, options.Sampling.MinGroupSize);
+        var dro = options.Sampling.Kind == SamplingKind.GroupDro ? new GroupDro(groups.Count, options.Sampling.DroStepSize) : null;
+        string[] sourceOfImage = [.. train.Select(r => r.Source ?? "unknown"), .. val.Select(r => r.Source ?? "unknown")];
+        var acquisition = options.Acquisition.Enabled ? new AcquisitionAugmenter(options.Acquisition, sourceOfImage, trainIndices, images.Plane) : null;
+        var valGroups = val.Select(r => r.Source ?? "unknown").ToArray();
+
         // The defence's random starts: its own seeded stream, so turning it on leaves order and augmentation unchanged.
         using var defenceGenerator = new Generator((ulong)options.Seed + 7919);
         var history = new List<EpochRecord>();
@@ -87,14 +94,19 @@ public static class Trainer
             // One stream per epoch, derived from the seed only, so an epoch's order and augmentation reproduce.
             var epochRandom = new Random(unchecked(options.Seed * 1_000_003 + epoch));
             int scheduleEpoch = epoch - 1;
+            var plan = new EpochPlan(
+                options.Sampling.Kind == SamplingKind.Shuffle ? null : groups.DrawEpoch(epochRandom, trainIndices.Length),
+                dro,
+                groups.GroupOf,
+                acquisition);
             var pass = EpochLoop.Run(model, optimizer, images, trainIndices, labels, classWeights, augmenter, epochRandom,
                 options.BatchSize, batchesPerEpoch, b => schedule.At(scheduleEpoch, b), null,
-                (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation, options.Defence, defenceGenerator);
+                (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation, options.Defence, defenceGenerator, plan);
             double lr = pass.LastLearningRate;
             int seen = pass.Seen, batch = pass.Batches;
             double lossSum = pass.LossSum;
 
-            var (valLoss, valAuc) = options.SkipValidation ? (null, null) : Validate(model, images, valIndices, labels, options.BatchSize);
+            var (valLoss, valAuc) = options.SkipValidation ? (null, null) : Validate(model, images, valIndices, labels, options.BatchSize, valGroups, options.Sampling.Selection);
             var record = new EpochRecord(epoch, seen == 0 ? double.NaN : lossSum / seen, valLoss, valAuc, lr, clock.Elapsed.TotalSeconds, batch);
             history.Add(record);
             checkpoints.Save(model, "last", epoch, lr, valAuc);
@@ -129,8 +141,12 @@ public static class Trainer
         return WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
     }
 
-    /// <summary>Validation loss (unweighted) and AUC of P(TB) in eval mode, without augmentation.</summary>
-    private static (double? Loss, double? Auc) Validate(nn.Module<Tensor, Tensor> model, PreprocessedImages images, int[] indices, int[] labels, int batchSize)
+    /// <summary>
+    /// Validation loss (unweighted) and the selection AUC of P(TB) in eval mode, without augmentation: pooled, or
+    /// (<see cref="SelectionKind.WithinSource"/>) the mean AUC over the sources that hold both classes.
+    /// </summary>
+    private static (double? Loss, double? Auc) Validate(nn.Module<Tensor, Tensor> model, PreprocessedImages images, int[] indices, int[] labels, int batchSize,
+        string[] sourceOfValImage, SelectionKind selection)
     {
         model.eval();
         var scores = new List<double>(indices.Length);
@@ -145,7 +161,8 @@ public static class Trainer
             scores.AddRange(F.softmax(logits, 1)[.., 1].data<float>().Select(p => (double)p));
         }
 
-        return (lossSum / indices.Length, DeLong.Auc(new ScoredCases(scores, indices.Select(i => labels[i] == 1).ToArray())));
+        bool[] isTb = indices.Select(i => labels[i] == 1).ToArray();
+        return (lossSum / indices.Length, SelectionAuc.Compute(scores, isTb, sourceOfValImage, selection));
     }
 
     private static void RequireBothClasses(List<CxrRecord> records, string what)

@@ -1,6 +1,7 @@
 using TbScreen.Imaging;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Models;
+using TbScreen.Training.Sampling;
 
 namespace TbScreen.Training.Training;
 
@@ -27,6 +28,12 @@ public sealed record TrainingOptions
     public InputContract Contract { get; init; } = InputContract.Default with { CropBorders = true };
 
     public AugmentationOptions Augmentation { get; init; } = new();
+
+    /// <summary>Acquisition-style augmentation (blur, noise, JPEG, borders, burned-in text, histogram matching); off by default.</summary>
+    public AcquisitionOptions Acquisition { get; init; } = AcquisitionOptions.Off;
+
+    /// <summary>Batch sampling over (source, label) groups, group DRO, and how the best epoch is selected.</summary>
+    public SamplingOptions Sampling { get; init; } = new();
 
     /// <summary>Robust training (adversarial, TRADES, Lipschitz regulariser); none by default.</summary>
     public DefenceOptions Defence { get; init; } = new();
@@ -84,6 +91,9 @@ public sealed record TrainingOptions
         Model.Validate();
         Contract.Validate();
         Augmentation.Validate();
+        Acquisition.Validate();
+        Sampling.Validate();
+        Require(Sampling.Kind != SamplingKind.GroupDro || Defence.Kind == DefenceKind.None, "Group DRO and a robustness defence cannot be combined (each defines the loss).");
         Defence.Validate();
         Require(Epochs >= 1, "Epochs must be at least 1.");
         Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");

@@ -25,6 +25,30 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void Several_manifests_read_as_one_set_named_from_their_common_folder()
+    {
+        string root = TestBundles.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(root, "cxr"));
+        Directory.CreateDirectory(Path.Combine(root, "shenzhen"));
+        string a = Write(Path.Combine(root, "cxr"), "manifest.csv", "file,label,source\nx.png,1,tbx11k\n");
+        string b = Write(Path.Combine(root, "shenzhen"), "manifest.csv", "file,label,source\ny.png,0,shenzhen\nz.png,1,shenzhen\n");
+
+        var rows = ManifestReader.Read($"{a},{b}");
+
+        Assert.Equal(new[] { "cxr/x.png", "shenzhen/y.png", "shenzhen/z.png" }, rows.Select(r => r.File));
+        Assert.Equal(Path.Combine(root, "shenzhen", "z.png"), rows[2].Path);
+        Assert.Equal(Path.GetFullPath(root), ManifestSet.DataRoot($"{a},{b}"));
+        // A split file written with those names selects across both manifests.
+        string split = Write(root, "split.csv", "file,split\ncxr/x.png,test\nshenzhen/y.png,train\nshenzhen/z.png,test\n");
+        Assert.Equal(new[] { "cxr/x.png", "shenzhen/z.png" }, ManifestReader.Filter(rows, "test", split, a).Select(r => r.File));
+        Assert.Throws<ManifestException>(() => ManifestSet.Parts($"{a},{a}"));
+    }
+
+    [Fact]
+    public void Common_ancestor_of_sibling_and_nested_folders() =>
+        Assert.Equal(Path.GetFullPath("/data"), ManifestSet.CommonAncestor(["/data/cxr", "/data/shenzhen/png", "/data"]));
+
+    [Fact]
     public void A_bad_label_names_the_file_and_line()
     {
         string manifest = Write(TestBundles.TempDirectory(), "m.csv", "file,label\na.png,1\nb.png,yes\n");
