@@ -50,6 +50,3 @@ public static class ExitCodes
         }
     }
 }
-
-/// <summary>The output could not be written (the input was fine).</summary>
-public sealed class OutputException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,5 +1,5 @@
 using TbScreen.Audit.Bias;
-using TbScreen.Cli.AuditExperiments;
+using TbScreen.Training.Experiments;
 
 namespace TbScreen.Audit.Tests;
 

@@ -1,4 +1,4 @@
-using TbScreen.Cli.AuditExperiments;
+using TbScreen.Training.Experiments;
 using TbScreen.Training.Data;
 using TbScreen.Training.Splits;
 

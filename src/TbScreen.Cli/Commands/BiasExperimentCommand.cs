@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TbScreen.Audit.Bias;
-using TbScreen.Cli.AuditExperiments;
+using TbScreen.Training.Experiments;
 using TbScreen.Imaging;
 using TbScreen.Training.Data;
 using TbScreen.Training.Models;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using TbScreen.Audit.Probe;
-using TbScreen.Cli.AuditExperiments;
+using TbScreen.Training.Experiments;
 using TbScreen.Training.Data;
 
 namespace TbScreen.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TbScreen.Cli.AuditExperiments;
+using TbScreen.Training.Experiments;
 using TbScreen.Training.Data;
 using TbScreen.Training.Splits;
 

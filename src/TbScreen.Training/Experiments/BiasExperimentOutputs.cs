@@ -1,10 +1,10 @@
+using TbScreen.Inference;
 using System.Text;
 using System.Text.Json;
 using TbScreen.Audit;
 using TbScreen.Audit.Bias;
-using TbScreen.Cli.Commands;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>The dashboard envelope: `tables` and `summary` first, then the full experiment.</summary>
 public sealed record BiasExperimentDocument(IReadOnlyList<ReportTable> Tables, string Summary, string? ModelVersion, BiasExperimentReport Experiment);

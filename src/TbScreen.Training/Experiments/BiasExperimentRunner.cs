@@ -5,7 +5,7 @@ using TbScreen.Training.Evaluation;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Training;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>What the bias experiment trains and how it scores.</summary>
 public sealed record BiasExperimentOptions(
@@ -135,7 +135,7 @@ public static class BiasExperimentRunner
         }
 
         log.WriteLine($"{name}: training {training.Arch} on {records.Count} images ({records.Count(r => r.Label == CxrRecord.Tb)} labelled TB), {training.Epochs} epochs");
-        var result = Trainer.Run(records, assignment, training, dir, new Commands.PlainTrainingProgress(log));
+        var result = Trainer.Run(records, assignment, training, dir, new PlainTrainingProgress(log));
         TrainingJson.Write(marker, result);
         return result;
     }

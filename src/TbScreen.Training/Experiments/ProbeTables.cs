@@ -1,7 +1,7 @@
 using TbScreen.Audit;
 using TbScreen.Audit.Probe;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>probe.json's dashboard tables.</summary>
 public static class ProbeTables

@@ -6,7 +6,7 @@ using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Training;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>A checkpoint to probe, and optionally the shipped ONNX bundle it must match.</summary>
 public sealed record ProbeModel(string Checkpoint, string? Bundle);

@@ -1,6 +1,7 @@
-namespace TbScreen.Cli;
+namespace TbScreen.Inference;
 
-internal static class OutputFiles
+/// <summary>Report and export files of every host and experiment runner.</summary>
+public static class OutputFiles
 {
     /// <summary>Writes atomically (temp file then move) so a failed run never leaves half a file.</summary>
     public static void Write(string path, ReadOnlySpan<byte> bytes)
@@ -32,3 +33,6 @@ internal static class OutputFiles
         }
     }
 }
+
+/// <summary>The output could not be written (the input was fine).</summary>
+public sealed class OutputException(string message, Exception? inner = null) : Exception(message, inner);

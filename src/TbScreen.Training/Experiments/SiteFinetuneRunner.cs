@@ -5,7 +5,7 @@ using TbScreen.Training.Evaluation;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Training;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>How to fine-tune the population model on one site.</summary>
 public sealed record SiteFinetuneOptions(string Site, string Checkpoint, int Epochs = 5, double LearningRate = 1e-3, double Threshold = 0.5, int Seed = 1, int? Threads = null);
@@ -62,7 +62,7 @@ public static class SiteFinetuneRunner
             Threads = options.Threads ?? population.Options.Threads,
         };
         log.WriteLine($"fine-tuning {population.Arch} on {train.Count} {options.Site} training images ({trainPositives} TB) for {options.Epochs} epochs; held out: {held.Count}");
-        Trainer.Run(train, train.ToDictionary(r => r, _ => SplitName.Train), training, outDir, new Commands.PlainTrainingProgress(log));
+        Trainer.Run(train, train.ToDictionary(r => r, _ => SplitName.Train), training, outDir, new PlainTrainingProgress(log));
 
         var images = PreprocessedImages.Load(held, training.Contract, training.Threads);
         int[] all = Enumerable.Range(0, held.Count).ToArray();

@@ -1,8 +1,8 @@
+using TbScreen.Inference;
 using System.Text.Json;
 using TbScreen.Audit;
-using TbScreen.Cli.Commands;
 
-namespace TbScreen.Cli.AuditExperiments;
+namespace TbScreen.Training.Experiments;
 
 /// <summary>The dashboard envelope every audit JSON shares: `tables`, `summary`, `modelVersion`, then the report itself.</summary>
 public sealed record AuditDocument<T>(IReadOnlyList<ReportTable> Tables, string? Summary, string? ModelVersion, T Report);
