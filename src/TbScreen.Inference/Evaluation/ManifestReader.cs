@@ -99,13 +99,35 @@ public static class ManifestReader
             throw new ManifestException(manifestPath, "has no 'split' column; pass --split-file");
         }
 
-        var kept = rows.Where(r => (assignment is null ? r.Split : assignment.GetValueOrDefault(Normalise(r.File))) == split).ToList();
+        var kept = rows.Where(r => (assignment is null ? r.Split : SplitOf(r, assignment)) == split).ToList();
         if (kept.Count == 0)
         {
             throw new ManifestException(splitFile ?? manifestPath, $"no rows in split '{split}'");
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// The row's split: by its name in the manifest, or else by its path relative to a folder above the manifest's, so a
+    /// split file written for several manifests at once (<see cref="ManifestSet"/>) also serves one of them alone.
+    /// </summary>
+    private static string? SplitOf(ManifestRow row, Dictionary<string, string> assignment)
+    {
+        if (assignment.TryGetValue(Normalise(row.File), out var split))
+        {
+            return split;
+        }
+
+        for (var folder = Directory.GetParent(row.Path)?.Parent; folder is not null; folder = folder.Parent)
+        {
+            if (assignment.TryGetValue(Normalise(System.IO.Path.GetRelativePath(folder.FullName, row.Path)), out split))
+            {
+                return split;
+            }
+        }
+
+        return null;
     }
 
     private static Dictionary<string, string> ReadSplitFile(string path)

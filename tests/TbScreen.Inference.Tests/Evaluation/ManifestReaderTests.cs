@@ -42,6 +42,8 @@ public class ManifestReaderTests
         string split = Write(root, "split.csv", "file,split\ncxr/x.png,test\nshenzhen/y.png,train\nshenzhen/z.png,test\n");
         Assert.Equal(new[] { "cxr/x.png", "shenzhen/z.png" }, ManifestReader.Filter(rows, "test", split, a).Select(r => r.File));
         Assert.Throws<ManifestException>(() => ManifestSet.Parts($"{a},{a}"));
+        // The same split file also serves one of the manifests read alone.
+        Assert.Equal(new[] { "z.png" }, ManifestReader.Filter(ManifestReader.Read(b), "test", split, b).Select(r => r.File));
     }
 
     [Fact]
