@@ -1,4 +1,5 @@
 using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
 using TbScreen.Inference.Runtime;
 using TbScreen.Onnx;
@@ -73,11 +74,28 @@ public static class BundleExporter
     private static ModelMetadata BuildMetadata(string name, BundleExportOptions options, CheckpointSidecar sidecar, TbScreen.Imaging.InputContract contract,
         ScoredCases validationCases, List<CxrRecord> train, List<CxrRecord> validation, string splitFile)
     {
-        var youden = ThresholdSelection.Youden(validationCases) ?? throw new DatasetException("the validation split needs both classes to choose thresholds", splitFile);
-        var sensitive = ThresholdSelection.ForSensitivity(validationCases) ?? youden;
+        // Thresholds come from the sources that hold both classes when they are large enough: on the others a threshold
+        // only separates two hospitals. Pooled validation otherwise (a single-source or older dataset).
+        var withinSource = WithinSourceCases(validationCases, validation);
+        var thresholdCases = withinSource is { } w && w.Labels.Count(l => l) >= MinPerClassForThresholds && w.Labels.Count(l => !l) >= MinPerClassForThresholds
+            ? w
+            : validationCases;
+        var youden = ThresholdSelection.Youden(thresholdCases) ?? throw new DatasetException("the validation split needs both classes to choose thresholds", splitFile);
+        var sensitive = ThresholdSelection.ForSensitivity(thresholdCases) ?? youden;
         var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sensitive.Threshold, Operating = options.OperatingThreshold };
-        var auc = DeLong.Estimate(validationCases);
-        var atOperating = ConfusionMatrix.At(validationCases, thresholds.OperatingValue);
+        var metrics = new List<ReportedMetric>();
+        foreach (var source in validation.Select(r => r.Source ?? "unknown").Distinct().Order(StringComparer.Ordinal))
+        {
+            var idx = Enumerable.Range(0, validation.Count).Where(i => (validation[i].Source ?? "unknown") == source).ToArray();
+            var cases = new ScoredCases(idx.Select(i => validationCases.Scores[i]).ToArray(), idx.Select(i => validationCases.Labels[i]).ToArray());
+            if (cases.Labels.Contains(true) && cases.Labels.Contains(false))
+            {
+                metrics.AddRange(Metrics(cases, thresholds.OperatingValue, $"validation/{source}"));
+            }
+        }
+
+        metrics.AddRange(Metrics(validationCases, thresholds.OperatingValue, "validation"));
+        bool confounded = validation.GroupBy(r => r.Source).Any(g => g.All(r => r.Label == 1) || g.All(r => r.Label == 0)) && validation.Select(r => r.Source).Distinct().Count() > 1;
         return new ModelMetadata
         {
             Lineage = options.Lineage,
@@ -92,20 +110,37 @@ public static class BundleExporter
             Thresholds = thresholds,
             Training = new TrainingDataSummary
             {
-                Dataset = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(options.DataPath!))) + "/" + Path.GetFileName(options.DataPath),
+                Dataset = string.Join(",", ManifestSet.Parts(options.DataPath!).Select(p => Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(p))) + "/" + Path.GetFileName(p))),
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-                Notes = $"Trained from scratch (no ImageNet weights offline), epoch {sidecar.Epoch}, seed {sidecar.Seed}. " +
-                        "Positives and negatives come from different hospitals: validation AUC bounds source separation, not TB detection.",
+                Notes = $"Epoch {sidecar.Epoch}, seed {sidecar.Seed}; thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? "the pooled validation split" : "the validation images of sources that hold both classes")}." +
+                        (confounded ? " Some sources hold one class only: the pooled validation AUC bounds source separation, not TB detection; read the per-source (validation/<source>) metrics first." : ""),
             },
-            Metrics =
-            [
-                new ReportedMetric { Name = "auc", Split = "validation", Value = auc.Auc, Ci = auc.CiLow is null ? null : [auc.CiLow.Value, auc.CiHigh!.Value], CiMethod = "delong" },
-                new ReportedMetric { Name = "sensitivity", Split = "validation", Value = atOperating.Sensitivity },
-                new ReportedMetric { Name = "specificity", Split = "validation", Value = atOperating.Specificity },
-            ],
+            Metrics = metrics,
         };
+    }
+
+    /// <summary>Both classes from one source, at least this many each, before thresholds are chosen on those sources alone.</summary>
+    public const int MinPerClassForThresholds = 20;
+
+    private static ScoredCases? WithinSourceCases(ScoredCases all, List<CxrRecord> validation)
+    {
+        var mixed = validation.GroupBy(r => r.Source ?? "unknown").Where(g => g.Any(r => r.Label == 1) && g.Any(r => r.Label == 0)).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var idx = Enumerable.Range(0, validation.Count).Where(i => mixed.Contains(validation[i].Source ?? "unknown")).ToArray();
+        return idx.Length == 0 ? null : new ScoredCases(idx.Select(i => all.Scores[i]).ToArray(), idx.Select(i => all.Labels[i]).ToArray());
+    }
+
+    private static ReportedMetric[] Metrics(ScoredCases cases, double threshold, string split)
+    {
+        var auc = DeLong.Estimate(cases);
+        var at = ConfusionMatrix.At(cases, threshold);
+        return
+        [
+            new ReportedMetric { Name = "auc", Split = split, Value = auc.Auc, Ci = auc.CiLow is null ? null : [auc.CiLow.Value, auc.CiHigh!.Value], CiMethod = "delong" },
+            new ReportedMetric { Name = "sensitivity", Split = split, Value = at.Sensitivity },
+            new ReportedMetric { Name = "specificity", Split = split, Value = at.Specificity },
+        ];
     }
 
     private static double CheckParity(string bundleDirectory, PreprocessedImages images, double[] torchScores, double tolerance)

@@ -8,6 +8,12 @@ namespace TbScreen.Training.Export;
 /// <summary>Writes a bundle's README.md model card from its metadata; held-out test results are added by the release step.</summary>
 public static class ModelCard
 {
+    private static string MetricLine(ReportedMetric metric)
+    {
+        string ci = metric.Ci is { Count: 2 } ci2 ? string.Create(CultureInfo.InvariantCulture, $" (95% CI {ci2[0]:F3}-{ci2[1]:F3}, {metric.CiMethod})") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"- {metric.Name} ({metric.Split}): {metric.Value:F3}{ci}");
+    }
+
     public static string Render(ModelMetadata metadata, CheckpointSidecar sidecar, double parityMaxAbsDiff)
     {
         var c = metadata.Input!;
@@ -61,20 +67,35 @@ public static class ModelCard
         }
 
         card.AppendLine();
-        card.AppendLine("## Validation metrics");
-        foreach (var metric in metadata.Metrics)
+        // Within-source numbers (one hospital's TB and normal films) lead: they measure TB detection.
+        var withinSource = metadata.Metrics.Where(m => m.Split.StartsWith("validation/", StringComparison.Ordinal)).ToList();
+        if (withinSource.Count > 0)
         {
-            string ci = metric.Ci is { Count: 2 } ci2 ? string.Create(CultureInfo.InvariantCulture, $" (95% CI {ci2[0]:F3}-{ci2[1]:F3}, {metric.CiMethod})") : string.Empty;
-            card.AppendLine(CultureInfo.InvariantCulture, $"- {metric.Name} ({metric.Split}): {metric.Value:F3}{ci}");
+            card.AppendLine("## Validation metrics within source (TB and normal from one hospital)");
+            foreach (var metric in withinSource)
+            {
+                card.AppendLine(MetricLine(metric));
+            }
+
+            card.AppendLine();
+        }
+
+        card.AppendLine(withinSource.Count > 0 && metadata.Training?.Notes?.Contains("bounds source separation", StringComparison.Ordinal) == true
+            ? "## Pooled validation metrics (caveat: some sources hold one class, so this AUC measures the hospital as much as TB)"
+            : "## Validation metrics");
+        foreach (var metric in metadata.Metrics.Where(m => !m.Split.StartsWith("validation/", StringComparison.Ordinal)))
+        {
+            card.AppendLine(MetricLine(metric));
         }
 
         card.AppendLine();
         card.AppendLine("## What these numbers can and cannot mean");
-        card.AppendLine("Nearly all TB-positive images come from one source (TBX11K, Chinese hospitals) and nearly all negatives from another (NIH");
-        card.AppendLine("ChestX-ray14, a US hospital, where TB-negative is an assumption). A network can score well by recognising the hospital rather");
-        card.AppendLine("than TB. Any AUC on this data is an upper bound on source separation, not evidence of TB detection. Only the few images from");
-        card.AppendLine("the Rahman TB CXR database hold both classes from one source. Sex and age exist only for the NIH negatives. Never use this");
-        card.AppendLine("model to screen patients; it is a research baseline for the pipeline.");
+        card.AppendLine("In ../shared/data/cxr nearly all TB-positive images come from one source (TBX11K, Chinese hospitals) and nearly all negatives");
+        card.AppendLine("from another (NIH ChestX-ray14, a US hospital, where TB-negative is an assumption). A network can score well there by recognising");
+        card.AppendLine("the hospital rather than TB, so a pooled AUC over such sources is an upper bound on source separation, not evidence of TB");
+        card.AppendLine("detection. Only sources that hold both classes (Shenzhen: one hospital's TB and normal films; the few Rahman images) measure");
+        card.AppendLine("TB detection, and a hospital the model never saw is the real test: docs/generalisation.md. Calibrate the threshold locally");
+        card.AppendLine("(a site profile) before use. Never use this model to screen patients without local validation.");
         return card.ToString();
     }
 }
