@@ -58,7 +58,7 @@ public static class BundleExporter
             Float16Weights = options.Float16,
             SparseWeights = options.SparseWeights,
             IncludeFeatures = false,
-            IncludeCam = sidecar.Arch == "googlenet",
+            IncludeCam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch),
             ModelVersion = options.Version,
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
         });
@@ -86,7 +86,7 @@ public static class BundleExporter
             Version = options.Version,
             Architecture = sidecar.Arch,
             Input = contract,
-            Onnx = new OnnxTensorNames { Cam = sidecar.Arch == "googlenet" ? OnnxModelExporter.CamOutput : null },
+            Onnx = new OnnxTensorNames { Cam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch) ? OnnxModelExporter.CamOutput : null },
             Labels = ["non-tb", "tb"],
             PositiveIndex = 1,
             Thresholds = thresholds,
@@ -96,7 +96,7 @@ public static class BundleExporter
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-                Notes = $"Trained from scratch (no ImageNet weights offline), epoch {sidecar.Epoch}, seed {sidecar.Seed}. " +
+                Notes = $"{Origin(sidecar)}, epoch {sidecar.Epoch}, seed {sidecar.Seed}. " +
                         "Positives and negatives come from different hospitals: validation AUC bounds source separation, not TB detection.",
             },
             Metrics =
@@ -107,6 +107,10 @@ public static class BundleExporter
             ],
         };
     }
+
+    private static string Origin(CheckpointSidecar sidecar) => sidecar.Options.Model.Pretrained
+        ? $"Fine-tuned from the ImageNet ResNet-18 of {Pretrained.ResNet18OnnxFile.PackageId} {Pretrained.ResNet18OnnxFile.PackageVersion} (docs/pretrained.md)"
+        : "Trained from scratch (no ImageNet weights offline)";
 
     private static double CheckParity(string bundleDirectory, PreprocessedImages images, double[] torchScores, double tolerance)
     {
