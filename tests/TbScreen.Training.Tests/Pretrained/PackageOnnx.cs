@@ -17,6 +17,16 @@ internal static class PackageOnnx
         return results.Single().AsTensor<float>().ToArray();
     }
 
+    /// <summary>The package's own preprocessing graph: RGB 0..255 [1,3,224,224] to BGR minus the per-pixel mean image.</summary>
+    public static float[] Preprocess(float[] rgb)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(ResNet18OnnxFile.ResolvePreprocess(), options);
+        var input = new DenseTensor<float>(rgb, [1, 3, ResNet18OnnxGraph.InputSize, ResNet18OnnxGraph.InputSize]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), input)]);
+        return results.Single().AsTensor<float>().ToArray();
+    }
+
     /// <summary>Our model input x (one image, [3, H, W]) through the fixed affine into the net's space, in float as the model does it.</summary>
     public static float[] ToNetSpace(float[] modelInput)
     {
