@@ -18,8 +18,6 @@ public static class ResNet18OnnxGraph
     /// <summary>CNTK's BatchNormalization epsilon in this file; TorchSharp's BatchNorm2d default is the same 1e-5.</summary>
     public const float BatchNormEpsilon = 1e-5f;
 
-    public const int FeatureWidth = 512;
-
     public const int InputSize = 224;
 
     /// <summary>The pooled 512-d features before TorchVision's fc, keyed by TorchVision names, plus the graph's I/O names.</summary>
@@ -46,6 +44,7 @@ public static class ResNet18OnnxGraph
         private readonly Dictionary<string, TensorProto> _initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         private readonly Dictionary<string, NodeProto> _producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
         private readonly Dictionary<string, (float[] Data, long[] Shape)> _weights = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
         public Contents Walk()
         {
@@ -87,8 +86,6 @@ public static class ResNet18OnnxGraph
             if (unused.Count > 0) throw Fail($"{unused.Count} initializer(s) are not part of ResNet-18: {string.Join(", ", unused.Take(5))}.");
             return new Contents(_weights, input, output, blocks);
         }
-
-        private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
         private bool IsIdentity(NodeProto add, string blockInput) => add.Input.Contains(blockInput);
 

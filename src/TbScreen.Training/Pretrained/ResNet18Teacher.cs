@@ -20,7 +20,7 @@ public sealed class ResNet18Teacher : IDisposable
         foreach (var p in _net.parameters()) p.requires_grad = false;
     }
 
-    public int FeatureWidth => ResNet18OnnxGraph.FeatureWidth;
+    public int FeatureWidth => ResNet18Classifier.FeatureWidth;
 
     /// <summary>Pooled features, detached; the caller disposes the result.</summary>
     public Tensor Features(Tensor batch)
