@@ -19,7 +19,7 @@ public sealed record OnnxExportOptions
     public bool IncludeFeatures { get; init; } = true;
 
     /// <summary>
-    /// GoogLeNet only: add a <c>cam</c> output [N, 1, h, w], the TB-minus-non-TB fc weights applied to
+    /// GoogLeNet and ResNet-18 only: add a <c>cam</c> output [N, 1, h, w], the TB-minus-non-TB fc weights applied to
     /// <c>features</c> at each position (Zhou et al. 2016), so inference needs no weights of its own.
     /// </summary>
     public bool IncludeCam { get; init; }

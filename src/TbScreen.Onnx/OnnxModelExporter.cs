@@ -7,9 +7,9 @@ using TbScreen.Onnx.Graph;
 namespace TbScreen.Onnx;
 
 /// <summary>
-/// Exports TorchVision AlexNet / GoogLeNet weights (state_dict names) to an ONNX model. Input <c>input</c> [batch, C, H, W]
+/// Exports TorchVision AlexNet / GoogLeNet / ResNet-18 weights (state_dict names) to an ONNX model. Input <c>input</c> [batch, C, H, W]
 /// float32 NCHW; outputs <c>probability</c> [batch, classes] (softmax) first, then optionally <c>logits</c>,
-/// <c>features</c> (last conv map) and, for GoogLeNet, <c>cam</c>.
+/// <c>features</c> (last conv map) and, for GoogLeNet and ResNet-18, <c>cam</c>.
 /// </summary>
 public static class OnnxModelExporter
 {
@@ -24,10 +24,13 @@ public static class OnnxModelExporter
     private const long IrVersion = 8;
 
     /// <summary>The architectures this exporter knows, by the names the CLI and bundles use.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = ["alexnet", "googlenet"];
+    public static IReadOnlyList<string> Architectures { get; } = ["alexnet", "googlenet", "resnet18"];
+
+    /// <summary>Architectures that pool globally before one fc layer, so a CAM output exists.</summary>
+    public static IReadOnlyList<string> CamArchitectures { get; } = ["googlenet", "resnet18"];
 
     /// <summary>Builds the model and returns its serialized ModelProto.</summary>
-    /// <param name="architecture">"alexnet" or "googlenet" (case-insensitive).</param>
+    /// <param name="architecture">"alexnet", "googlenet" or "resnet18" (case-insensitive).</param>
     /// <param name="weights">TorchVision state_dict names to row-major data and shape; num_batches_tracked may be left in or out.</param>
     public static byte[] Export(string architecture, IReadOnlyDictionary<string, (float[] Data, long[] Shape)> weights, OnnxExportOptions options) =>
         BuildModel(architecture, weights, options).ToByteArray();
@@ -53,9 +56,11 @@ public static class OnnxModelExporter
         {
             "alexnet" => new AlexNetExporter(),
             "googlenet" => new GoogLeNetExporter(),
+            "resnet18" => new ResNet18Exporter(),
             _ => throw new OnnxExportException($"Unknown architecture '{architecture}'; known: {string.Join(", ", Architectures)}."),
         };
-        if (options.IncludeCam && arch != "googlenet") throw new OnnxExportException("The cam output needs GoogLeNet (global pooling before one fc layer).");
+        if (options.IncludeCam && !CamArchitectures.Contains(arch))
+            throw new OnnxExportException($"The cam output needs {string.Join(" or ", CamArchitectures)} (global pooling before one fc layer).");
 
         var set = new WeightSet(weights);
         var graph = new OnnxGraphBuilder(options.Float16Weights, ProbabilityOutput, LogitsOutput, FeaturesOutput, CamOutput);

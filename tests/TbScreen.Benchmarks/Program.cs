@@ -11,6 +11,7 @@ using TbScreen.Dicom.Pixels;
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--concurrency 4] [--requests 40] [--warmup 2] [--threads 0]
 //            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- train-step [--archs resnet18+pretrained,googlenet,alexnet] [--batch 16] [--size 224] [--threads 1] [--steps 6]
 if (args.Length > 0 && args[0] == "load")
 {
     int concurrency = int.Parse(ArgValue("--concurrency") ?? "4", CultureInfo.InvariantCulture);
@@ -32,6 +33,16 @@ if (args.Length > 0 && args[0] == "load")
     await using var target = await LoadTarget.StartAsync(FindRepositoryRoot(), threads);
     return await LoadBenchmark.RunAsync(new LoadBenchmark.Options(target.BaseUrl, LoadTarget.AdminUser, LoadTarget.AdminPassword, concurrency, requests, warmup,
         $"TbScreen.Web started by the tool (Production, SQLite, shipped models, Screening:Threads={threads}{(threads == 0 ? " = ONNX Runtime's choice" : "")})"));
+}
+
+if (args.Length > 0 && args[0] == "train-step")
+{
+    return TrainStepBenchmark.Run(
+        (ArgValue("--archs") ?? "resnet18+pretrained,googlenet,alexnet").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        int.Parse(ArgValue("--batch") ?? "16", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--size") ?? "224", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--steps") ?? "6", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "pruning")

@@ -12,7 +12,8 @@ using TbScreen.Training.Training;
 namespace TbScreen.Cli.Commands;
 
 /// <summary>
-/// `tbscreen train --data MANIFEST --arch alexnet|googlenet --out DIR [...]`: trains one net from scratch on the
+/// `tbscreen train --data MANIFEST --arch alexnet|googlenet|resnet18 [--pretrained] --out DIR [...]`: trains one net (from scratch, or
+/// ResNet-18 from the ImageNet weights with --pretrained) on the
 /// train split, early-stops on the val split, and writes checkpoints, training.json and split.csv into DIR.
 /// </summary>
 public static class TrainCommand
@@ -21,7 +22,8 @@ public static class TrainCommand
     {
         var defaults = new TrainingOptions();
         var data = new Option<string>("--data") { Description = "Manifest CSV, or an NLM Shenzhen/Montgomery, TBX11K or label-folder layout; several separated by commas train on every source.", Required = true };
-        var arch = new Option<string>("--arch") { Description = "alexnet or googlenet.", Required = true };
+        var arch = new Option<string>("--arch") { Description = "alexnet, googlenet or resnet18.", Required = true };
+        var pretrained = new Option<bool>("--pretrained") { Description = "resnet18 only: start from the ImageNet weights of the restored Microsoft.ML.DnnImageFeaturizer.ResNet18 package, with a fresh 2-class head (docs/pretrained.md)." };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for checkpoints, training.json and split.csv.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => defaults.Epochs };
         var size = new Option<int>("--size") { Description = "Input size in pixels (square).", DefaultValueFactory = _ => defaults.Contract.Size };
@@ -54,9 +56,9 @@ public static class TrainCommand
         var acquisition = new Option<bool>("--acquisition-augment") { Description = "Acquisition-style augmentation: window, blur/sharpen, noise, JPEG, resolution, borders, burned-in text, histogram matching across sources." };
         var excludeSource = new Option<string[]>("--exclude-source") { Description = "Leave these sources out of training and validation (leave-one-source-out runs).", AllowMultipleArgumentsPerToken = true };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
-        var command = new Command("train", "Train AlexNet or GoogLeNet from scratch (no pretrained weights) with a patient-level split.")
+        var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
-            data, arch, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
+            data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
             sampling, selection, acquisition, excludeSource,
         };
@@ -67,7 +69,7 @@ public static class TrainCommand
                 var options = defaults with
                 {
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
-                    Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden) },
+                    Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden), Pretrained = result.GetValue(pretrained) },
                     Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), Standardisation = ParseStandardisation(result.GetValue(standardise)!) },
                     Augmentation = result.GetValue(noAugment) ? AugmentationOptions.None : defaults.Augmentation,
                     Epochs = result.GetValue(epochs),

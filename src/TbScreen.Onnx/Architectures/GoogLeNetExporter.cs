@@ -51,32 +51,15 @@ internal sealed class GoogLeNetExporter : INetExporter
 
         // CAM(y, x) = sum_c (fc.weight[tb, c] - fc.weight[non-tb, c]) * features[c, y, x]: its spatial mean plus the
         // bias difference is the TB logit margin, so the map shows where the evidence for TB (against non-TB) lies.
-        Map4? cam = o.IncludeCam ? g.Conv(features, "cam", CamWeight(fcWeight), null) : null;
+        Map4? cam = o.IncludeCam ? g.Conv(features, "cam", ClassActivation.CamWeight(fcWeight), null) : null;
 
         var metadata = new Dictionary<string, string>
         {
-            ["tbscreen.cam.fc_weight"] = JsonSerializer.Serialize(Rows(fcWeight)),
+            ["tbscreen.cam.fc_weight"] = JsonSerializer.Serialize(ClassActivation.Rows(fcWeight)),
             ["tbscreen.cam.fc_bias"] = JsonSerializer.Serialize(fcBias.Data),
             ["tbscreen.googlenet.transform_input"] = o.TransformInput ? "true" : "false",
         };
         return new ExportedNet(logits, features, "inception5b", cam, metadata);
-    }
-
-    private static Weight CamWeight(Weight fcWeight)
-    {
-        if (fcWeight.Shape[0] != 2)
-        {
-            throw new OnnxExportException($"The cam output needs a two-class fc layer (non-TB, TB); fc.weight has {fcWeight.Shape[0]} rows.");
-        }
-
-        long channels = fcWeight.Shape[1];
-        var difference = new float[channels];
-        for (long c = 0; c < channels; c++)
-        {
-            difference[c] = fcWeight.Data[channels + c] - fcWeight.Data[c];
-        }
-
-        return new Weight("cam.weight", difference, [1, channels, 1, 1]);
     }
 
     private static Map4 Inception(OnnxGraphBuilder g, WeightSet w, OnnxExportOptions o, Map4 x, string name)
@@ -96,11 +79,5 @@ internal sealed class GoogLeNetExporter : INetExporter
         long pad = weight.Shape[2] / 2;
         var y = g.ConvBatchNorm(x, name + ".conv", weight, w.BatchNorm(name + ".bn", BatchNormEpsilon), o.FoldBatchNorm && !o.Float16Weights, stride, pad);
         return g.Relu(y);
-    }
-
-    private static float[][] Rows(Weight weight)
-    {
-        int cols = (int)weight.Shape[1];
-        return [.. Enumerable.Range(0, (int)weight.Shape[0]).Select(r => weight.Data.AsSpan(r * cols, cols).ToArray())];
     }
 }

@@ -10,7 +10,7 @@ public sealed record ImageFeatures(float[][] Features, double[] TbProbabilities)
 
 /// <summary>
 /// Reads a model's penultimate features through a forward pre-hook on its final linear layer: AlexNet's hidden FC
-/// output (classifier.6 input) and GoogLeNet's pooled features (fc input). The hook copies the values out while the
+/// output (classifier.6 input) and GoogLeNet's and ResNet-18's pooled features (fc input). The hook copies the values out while the
 /// batch's tensors are alive, so the dispose scope per batch still frees everything.
 /// </summary>
 public static class PenultimateFeatures

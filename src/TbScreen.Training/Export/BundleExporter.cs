@@ -59,7 +59,7 @@ public static class BundleExporter
             Float16Weights = options.Float16,
             SparseWeights = options.SparseWeights,
             IncludeFeatures = false,
-            IncludeCam = sidecar.Arch == "googlenet",
+            IncludeCam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch),
             ModelVersion = options.Version,
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
         });
@@ -104,7 +104,7 @@ public static class BundleExporter
             Version = options.Version,
             Architecture = sidecar.Arch,
             Input = contract,
-            Onnx = new OnnxTensorNames { Cam = sidecar.Arch == "googlenet" ? OnnxModelExporter.CamOutput : null },
+            Onnx = new OnnxTensorNames { Cam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch) ? OnnxModelExporter.CamOutput : null },
             Labels = ["non-tb", "tb"],
             PositiveIndex = 1,
             Thresholds = thresholds,
@@ -114,7 +114,7 @@ public static class BundleExporter
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-                Notes = $"Epoch {sidecar.Epoch}, seed {sidecar.Seed}; thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? "the pooled validation split" : "the validation images of sources that hold both classes")}." +
+                Notes = $"{Origin(sidecar)}, epoch {sidecar.Epoch}, seed {sidecar.Seed}; thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? "the pooled validation split" : "the validation images of sources that hold both classes")}." +
                         (confounded ? " Some sources hold one class only: the pooled validation AUC bounds source separation, not TB detection; read the per-source (validation/<source>) metrics first." : ""),
             },
             Metrics = metrics,
@@ -142,6 +142,10 @@ public static class BundleExporter
             new ReportedMetric { Name = "specificity", Split = split, Value = at.Specificity },
         ];
     }
+
+    private static string Origin(CheckpointSidecar sidecar) => sidecar.Options.Model.Pretrained
+        ? $"Fine-tuned from the ImageNet ResNet-18 of {Pretrained.ResNet18OnnxFile.PackageId} {Pretrained.ResNet18OnnxFile.PackageVersion} (docs/pretrained.md)"
+        : "Trained from scratch (no ImageNet weights offline)";
 
     private static double CheckParity(string bundleDirectory, PreprocessedImages images, double[] torchScores, double tolerance)
     {

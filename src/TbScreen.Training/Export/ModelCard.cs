@@ -29,7 +29,9 @@ public static class ModelCard
         card.AppendLine("radiologist. Not for lateral views, other modalities, or as the only basis of a diagnosis.");
         card.AppendLine();
         card.AppendLine("## Model");
-        card.AppendLine(CultureInfo.InvariantCulture, $"- Architecture: {metadata.Architecture} (TorchVision layout), 2 classes, trained **from scratch**: no ImageNet weights can be had offline.");
+        card.AppendLine(sidecar.Options.Model.Pretrained
+            ? $"- Architecture: {metadata.Architecture} (TorchVision layout, 2, 2, 2, 3 basic blocks), 2 classes, **fine-tuned from ImageNet weights** (CNTK's ResNet-18 in the MIT-licensed NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0; docs/pretrained.md)."
+            : $"- Architecture: {metadata.Architecture} (TorchVision layout), 2 classes, trained **from scratch**: no ImageNet weights can be had offline for it.");
         if (metadata.Architecture == "alexnet")
         {
             card.AppendLine("- Classifier slimmed from 4096 to 512 hidden units (57 M to 7.5 M parameters) so that models/ stays under 100 MB; the convolutional");
@@ -37,7 +39,7 @@ public static class ModelCard
         }
         else
         {
-            card.AppendLine("- ONNX output `cam`: the class activation map (TB minus non-TB fc weights over the last inception map) for heatmaps.");
+            card.AppendLine(CultureInfo.InvariantCulture, $"- ONNX output `cam`: the class activation map (TB minus non-TB fc weights over the last {(metadata.Architecture == "resnet18" ? "layer4" : "inception")} map) for heatmaps.");
         }
 
         if (metadata.Lineage is { } lineage)

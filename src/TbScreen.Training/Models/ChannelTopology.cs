@@ -36,7 +36,12 @@ public static class ChannelTopology
     public static IReadOnlyList<LayerSpec> For(string arch, ModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var layers = ModelFactory.Normalise(arch) == ModelFactory.AlexNet ? AlexNet(options) : GoogLeNet(options);
+        var layers = ModelFactory.Normalise(arch) switch
+        {
+            ModelFactory.AlexNet => AlexNet(options),
+            ModelFactory.GoogLeNet => GoogLeNet(options),
+            _ => throw new ArgumentException($"Structured pruning knows the channel graph of alexnet and googlenet, not {arch} (its residual Adds tie widths across blocks)."),
+        };
         var names = layers.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         if (options.Widths?.Keys.FirstOrDefault(k => !names.Contains(k)) is { } unknown)
         {

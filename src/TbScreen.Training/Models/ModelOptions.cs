@@ -22,6 +22,12 @@ public sealed record ModelOptions
     public int AlexNetHidden { get; init; } = SlimAlexNetHidden;
 
     /// <summary>
+    /// ResNet-18 only: start from the ImageNet weights (docs/pretrained.md) with a fresh head. Recorded in sidecars;
+    /// loading a checkpoint builds the net without it, since the checkpoint holds every weight.
+    /// </summary>
+    public bool Pretrained { get; init; }
+
+    /// <summary>
     /// Output widths of structurally pruned layers by TorchVision name (e.g. "features.3", "inception4a.branch2.0");
     /// null for the unpruned nets. See <see cref="ChannelTopology"/>.
     /// </summary>

@@ -12,7 +12,8 @@ public static class Checkpoints
     public static (nn.Module<Tensor, Tensor> Model, CheckpointSidecar Sidecar) Load(string checkpointPath)
     {
         var sidecar = ReadSidecar(checkpointPath);
-        var model = ModelFactory.Create(sidecar.Arch, sidecar.Options.Model);
+        // The checkpoint holds every weight: do not read the ImageNet file first.
+        var model = ModelFactory.Create(sidecar.Arch, sidecar.Options.Model with { Pretrained = false });
         model.load(checkpointPath);
         model.eval();
         return (model, sidecar);

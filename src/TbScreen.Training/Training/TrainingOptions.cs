@@ -106,6 +106,10 @@ public sealed record TrainingOptions
         Require(MaxBatchesPerEpoch is null or >= 1, "MaxBatchesPerEpoch must be positive.");
         Require(RewindEpochs.All(e => e >= 0), "Rewind epochs must be non-negative (those past the last epoch are never reached).");
         Require(InitialCheckpoint is null || File.Exists(InitialCheckpoint), $"Initial checkpoint '{InitialCheckpoint}' does not exist.");
+        Require(!Model.Pretrained || ModelFactory.Normalise(Arch) == ModelFactory.ResNet18, $"Pretrained weights exist only for {ModelFactory.ResNet18}.");
+        // ResNet-18's fixed input affine (ImageNetInput) is computed for the default normalisation.
+        Require(ModelFactory.Normalise(Arch) != ModelFactory.ResNet18 || (Contract.Mean == InputContract.Default.Mean && Contract.Std == InputContract.Default.Std),
+            $"{ModelFactory.ResNet18} expects the default normalisation (mean {InputContract.Default.Mean}, std {InputContract.Default.Std}).");
         Require(Contract.Size >= ModelFactory.MinimumInputSize(Arch), $"{Arch} needs an input of at least {ModelFactory.MinimumInputSize(Arch)} px (got {Contract.Size}).");
     }
 
