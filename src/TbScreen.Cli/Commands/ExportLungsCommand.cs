@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using TbScreen.Dicom;
+using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Lungs;
 using TbScreen.Training.Data;
@@ -48,9 +50,11 @@ public static class ExportLungsCommand
                 $"Shenzhen (NLM; {data.Records.Count} images, {split.Train + split.Validation + split.Test} with lung masks), patient-level split");
             File.Copy(splitPath, Path.Combine(outDir, DatasetSplit.DefaultFileName), overwrite: true);
             using var segmenter = new LungSegmenter(SegmentationBundle.Load(outDir));
+            double parity = CheckParity(source, segmenter, Masked(SplitName.Val).Take(8).ToList());
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parity: ONNX Runtime vs TorchSharp max |probability diff| {parity:E2} on 8 validation images"));
             var val = LungEvaluation.Run(segmenter, Masked(SplitName.Val), "validation");
             var test = LungEvaluation.Run(segmenter, Masked(SplitName.Test), "test");
-            LungBundleExporter.WithEvaluation(outDir, val, test);
+            LungBundleExporter.WithEvaluation(outDir, val, test, parity);
             foreach (var e in new[] { val, test })
             {
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -61,5 +65,16 @@ public static class ExportLungsCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static double CheckParity(string checkpoint, LungSegmenter segmenter, IReadOnlyList<CxrRecord> images)
+    {
+        var (model, sidecar) = SegmentationTrainer.Load(checkpoint);
+        using (model)
+        {
+            var contract = sidecar.Options.Contract;
+            var inputs = images.Select(r => RadiographPipeline.ToTensor(RadiographFiles.Load(r.Path), contract)).ToList();
+            return LungParity.Verify(model, checkpoint, segmenter, inputs);
+        }
     }
 }

@@ -48,6 +48,9 @@ public sealed record SegmentationMetadata
     /// <summary>Per-image Dice on the held-out test masks at the original resolution, after post-processing.</summary>
     public DiceDistribution? TestDice { get; init; }
 
+    /// <summary>Max |probability difference| between ONNX Runtime and the TorchSharp checkpoint on validation images, checked at export.</summary>
+    public double? ParityMaxAbsDiff { get; init; }
+
     public string OnnxSha256 { get; init; } = "";
 }
 

@@ -41,8 +41,9 @@ public static class LungFieldCrop
             return null;
         }
 
-        int marginY = (int)Math.Ceiling((bottom - top + 1) * marginFraction);
-        int marginX = (int)Math.Ceiling((right - left + 1) * marginFraction);
+        // The epsilon keeps float noise (e.g. 60 * 0.1) from rounding a whole-pixel margin up by one.
+        int marginY = (int)Math.Ceiling(((bottom - top + 1) * marginFraction) - 1e-9);
+        int marginX = (int)Math.Ceiling(((right - left + 1) * marginFraction) - 1e-9);
         top = Math.Max(0, top - marginY);
         left = Math.Max(0, left - marginX);
         bottom = Math.Min(mask.Height - 1, bottom + marginY);

@@ -53,7 +53,7 @@ public static class LungBundleExporter
     }
 
     /// <summary>Adds the measured validation and test Dice to the bundle's metadata (the model file, and so its hash, unchanged).</summary>
-    public static SegmentationMetadata WithEvaluation(string bundleDirectory, LungEvaluationResult validation, LungEvaluationResult test)
+    public static SegmentationMetadata WithEvaluation(string bundleDirectory, LungEvaluationResult validation, LungEvaluationResult test, double parityMaxAbsDiff)
     {
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(test);
@@ -68,6 +68,7 @@ public static class LungBundleExporter
         {
             Metrics = [Mean("validation", validation.Dice), Min("validation", validation.Dice), Mean("test", test.Dice), Min("test", test.Dice)],
             TestDice = test.Dice,
+            ParityMaxAbsDiff = parityMaxAbsDiff,
         });
     }
 }
