@@ -72,6 +72,11 @@ public static class TrainLungsCommand
                 stderr.WriteLine($"tbscreen: {e.Message}");
                 return ExitCodes.Usage;
             }
+            catch (SegmentationTrainingException e)
+            {
+                stderr.WriteLine($"tbscreen: {e.Message}");
+                return ExitCodes.OutputError;
+            }
         }));
         return command;
     }

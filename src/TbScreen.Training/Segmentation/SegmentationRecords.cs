@@ -16,3 +16,10 @@ public sealed record SegmentationTrainingResult(
 
 /// <summary>The sidecar beside best.pt / last.pt: enough to rebuild the net before loading the weights.</summary>
 public sealed record SegmentationCheckpoint(string Checkpoint, int Epoch, double ValDice, SegmentationOptions Options, DateTimeOffset SavedAt);
+
+/// <summary>Training produced a non-finite loss; the message names the run folder, the epoch and the batch.</summary>
+public sealed class SegmentationTrainingException(string outputDirectory, int epoch, int batch)
+    : Exception($"{outputDirectory}: the loss became non-finite at epoch {epoch}, batch {batch}; stopped instead of writing NaN weights (try another --width, --lr or --seed)")
+{
+    public string OutputDirectory { get; } = outputDirectory;
+}
