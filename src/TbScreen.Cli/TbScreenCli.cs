@@ -13,6 +13,9 @@ public static class TbScreenCli
         root.Subcommands.Add(ConvertCommand.Create(stdout, stderr));
         root.Subcommands.Add(SamplesCommand.Create(stdout, stderr));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(TrainLungsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ExportLungsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SegmentCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportOnnxCommand.Create(stdout, stderr));
         root.Subcommands.Add(PruneCommand.Create(stdout, stderr));
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));

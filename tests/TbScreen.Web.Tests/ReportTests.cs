@@ -109,6 +109,21 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.DoesNotContain("robustness.json", googlenet);
     }
 
+    [Fact]
+    public async Task The_models_page_lists_the_lung_bundle_as_a_segmentation_bundle_with_its_terms()
+    {
+        using var clinician = await _host.ClientAsAsync(Roles.Clinician);
+        string html = await clinician.GetStringAsync("/models");
+        var api = JsonDocument.Parse(await clinician.GetStringAsync("/api/models")).RootElement;
+
+        string lungs = Section(html, "lungs");
+        Assert.Contains("data-task=\"segmentation\"", lungs);
+        Assert.Contains("dice-mean", lungs);
+        Assert.Contains("CC BY-NC-SA 4.0", lungs);
+        Assert.Contains(api.EnumerateArray(), b => b.GetProperty("name").GetString() == "lungs" && b.GetProperty("error").ValueKind == JsonValueKind.Null);
+        Assert.DoesNotContain("data-task", Section(html, "alexnet"));
+    }
+
     private static string Section(string html, string bundle)
     {
         int start = html.IndexOf($"data-bundle=\"{bundle}\"", StringComparison.Ordinal);
@@ -164,6 +179,13 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
                 // The weights by link: the host loads them, the catalog must never offer them.
                 File.CreateSymbolicLink(Path.Combine(folder, "model.onnx"), Path.Combine(RepositoryPaths.Models, bundle, "model.onnx"));
                 File.WriteAllText(Path.Combine(folder, "pruning.json"), Report($"{bundle}@1.0.0-pruned", "Sparsity", ["sparsity", "auc"], [["0.5", "0.97"]]));
+            }
+
+            // The segmentation bundle (models/lungs) beside the classifiers: listed, never loaded as an ensemble member.
+            string lungs = Directory.CreateDirectory(Path.Combine(models, "lungs")).FullName;
+            foreach (string file in new[] { "metadata.json", "README.md" })
+            {
+                File.Copy(Path.Combine(RepositoryPaths.Models, "lungs", file), Path.Combine(lungs, file));
             }
 
             File.WriteAllText(Path.Combine(models, "alexnet", "README.md"),

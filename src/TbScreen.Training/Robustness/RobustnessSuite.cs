@@ -176,6 +176,7 @@ public static class RobustnessSuite
             ? request.Bundles
             : Directory.EnumerateDirectories(request.ModelsDirectory)
                 .Where(d => File.Exists(Path.Combine(d, ModelBundle.MetadataFileName)))
+                .Where(d => !BundleTasks.IsSegmentation(d)) // models/lungs is not a classifier to attack
                 .Select(Path.GetFileName).Select(n => n!).Order(StringComparer.Ordinal).ToArray();
         if (names.Count == 0)
         {

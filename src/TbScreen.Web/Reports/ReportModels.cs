@@ -27,7 +27,15 @@ public sealed record BundleCard(
     string? CardHtml,
     JsonElement? Metadata,
     IReadOnlyList<string> Plots,
-    string? Error);
+    string? Error)
+{
+    public const string Classification = "classification";
+    public const string Segmentation = "segmentation";
+
+    /// <summary>metadata.json's "task" ("segmentation" for models/lungs); classifier bundles have none.</summary>
+    public string Task => Metadata is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("task", out var t)
+        && t.ValueKind == JsonValueKind.String && t.GetString() is { Length: > 0 } task ? task : Classification;
+}
 
 public static class ReportKinds
 {

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using TbScreen.Imaging;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Runtime;
+
+namespace TbScreen.Inference.Lungs;
+
+/// <summary>A radiograph's lung mask at its original size, and whether it looks like two lungs.</summary>
+public sealed record LungSegmentation(BinaryMask Mask, LungCheck Check)
+{
+    public bool LungsFound => Check.Found;
+}
+
+/// <summary>
+/// Runs a segmentation bundle (models/lungs) with ONNX Runtime: the bundle's input contract makes the tensor, the
+/// probability map is resampled onto the original pixels and thresholded, the largest components are kept and their
+/// holes filled, then <see cref="LungPlausibility"/> decides whether lungs were found. One session, shareable across
+/// threads (InferenceSession.Run is thread-safe; nothing here keeps per-call state).
+/// </summary>
+public sealed class LungSegmenter : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly SegmentationMetadata metadata;
+    private readonly InputContract contract;
+
+    public LungSegmenter(SegmentationBundle bundle, InferenceOptions? options = null, LungPlausibility? plausibility = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        Bundle = bundle;
+        metadata = bundle.Metadata;
+        contract = metadata.Input!;
+        Plausibility = plausibility ?? LungPlausibility.Default;
+        try
+        {
+            (session, _) = SessionFactory.Create(bundle.OnnxPath, options ?? InferenceOptions.Default, logger ?? NullLogger.Instance);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelBundleException(bundle.Directory, $"ONNX Runtime cannot load {ModelBundle.OnnxFileName}: {e.Message}", e);
+        }
+
+        if (!session.InputMetadata.ContainsKey(metadata.Onnx.Input) || !session.OutputMetadata.ContainsKey(metadata.Onnx.Probability))
+        {
+            session.Dispose();
+            throw new ModelBundleException(bundle.Directory,
+                $"graph lacks input '{metadata.Onnx.Input}' or output '{metadata.Onnx.Probability}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}; outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
+        }
+    }
+
+    public SegmentationBundle Bundle { get; }
+
+    public LungPlausibility Plausibility { get; }
+
+    /// <summary>Loads models/&lt;bundle&gt; (default "lungs") from a models folder.</summary>
+    public static LungSegmenter FromModels(string modelsDirectory, string bundle = "lungs", InferenceOptions? options = null) =>
+        new(SegmentationBundle.Load(Path.Combine(modelsDirectory, bundle)), options);
+
+    public LungSegmentation Segment(Radiograph radiograph)
+    {
+        ArgumentNullException.ThrowIfNull(radiograph);
+        float[] probability = Probability(RadiographPipeline.ToTensor(radiograph, contract));
+        var geometry = RadiographPipeline.InputGeometry(radiograph, contract);
+        var mask = MaskResampler.ToSource(probability, geometry, metadata.Threshold);
+        mask = MaskComponents.KeepLargest(mask, metadata.KeepComponents);
+        if (metadata.FillHoles)
+        {
+            mask = MaskComponents.FillHoles(mask);
+        }
+
+        return new LungSegmentation(mask, Plausibility.Check(mask));
+    }
+
+    /// <summary>The per-pixel lung probability, Size x Size, for one model input tensor.</summary>
+    public float[] Probability(float[] tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        int size = contract.Size;
+        if (tensor.Length != size * size)
+        {
+            throw new ArgumentException($"Model '{Bundle.Name}' expects 1x{size}x{size} = {size * size} values, got {tensor.Length}.", nameof(tensor));
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(tensor, [1, 1, size, size]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [metadata.Onnx.Input], [input], [metadata.Onnx.Probability]);
+        long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
+        if (shape.Aggregate(1L, (a, d) => a * d) != (long)size * size)
+        {
+            throw new ModelBundleException(Bundle.Directory, $"output '{metadata.Onnx.Probability}' has shape [{string.Join(",", shape)}]; expected [1, 1, {size}, {size}]");
+        }
+
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    public void Dispose() => session.Dispose();
+}
