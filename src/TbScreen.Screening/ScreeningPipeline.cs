@@ -4,6 +4,7 @@ using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference;
 using TbScreen.Inference.Runtime;
+using TbScreen.Screening.Sites;
 
 namespace TbScreen.Screening;
 
@@ -37,6 +38,9 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     public string ModelVersion { get; }
 
     public TbEnsemble Ensemble => _screener.Ensemble;
+
+    /// <summary>The site profiles decisions are taken under when a call brings none (the CLI's --site-profile); none by default.</summary>
+    public SiteProfiles Sites { get; init; } = SiteProfiles.None;
 
     /// <summary>Loads models/ (throws ModelBundleException naming the bad file); the pipeline owns the ensemble.</summary>
     public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
@@ -102,6 +106,15 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         return ScreenBytes(content, sourceName, Stopwatch.StartNew(), cancellationToken);
     }
 
+    /// <summary>Screens a file held in memory, deciding under <paramref name="scope"/>'s site profiles (the web: a fresh snapshot per call).</summary>
+    public ScreeningOutcome Screen(byte[] content, string sourceName, SiteScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(scope);
+        return ScreenBytes(content, sourceName, Stopwatch.StartNew(), cancellationToken, scope);
+    }
+
     public void Dispose()
     {
         if (_ownsEnsemble)
@@ -110,7 +123,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         }
     }
 
-    private ScreeningOutcome ScreenBytes(byte[] bytes, string source, Stopwatch clock, CancellationToken cancellationToken)
+    private ScreeningOutcome ScreenBytes(byte[] bytes, string source, Stopwatch clock, CancellationToken cancellationToken, SiteScope? scope = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -127,7 +140,11 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
             var ingestTime = clock.Elapsed;
             cancellationToken.ThrowIfCancellationRequested();
             var result = _screener.Screen(ingested.Radiograph!, _options.Heatmap);
-            var decision = result.Decision;
+            var policy = _screener.Ensemble.Policy;
+            var deciding = (scope?.Profiles ?? Sites).Resolve(
+                new SiteContext(metadata.InstitutionName, metadata.StationName, scope?.CallingAeTitle, scope?.ChosenSite), policy.Definition.Threshold);
+            var decision = SiteDecision.Apply(result.Decision, policy, deciding.Threshold);
+            var layout = ingested.Radiograph!.Layout;
             return new ScreeningOutcome
             {
                 Source = source,
@@ -142,6 +159,8 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
                 Decision = DecisionText.Decision(decision),
                 Flag = DecisionText.Flag(decision),
                 FlagReason = DecisionText.Reason(decision),
+                DecidedBy = deciding,
+                Input = new InputProperties(layout.Rows, layout.Columns, layout.BitsStored, layout.PhotometricInterpretation),
                 ModelVersion = ModelVersion,
                 Heatmap = result.Heatmap,
                 Timings = result.Timings,
