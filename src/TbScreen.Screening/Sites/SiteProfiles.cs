@@ -6,10 +6,12 @@ namespace TbScreen.Screening.Sites;
 /// </summary>
 public sealed record DecidingProfile(string? Site, int? Version, double Threshold, string? MatchedBy)
 {
+    public const string ShippedLabel = "shipped threshold";
+
     public bool IsShipped => Version is null;
 
     /// <summary>"Site A v2", or "shipped threshold" (with the site when one matched but has no approved profile).</summary>
-    public string Label => Version is int v ? $"{Site} v{v}" : Site is null ? "shipped threshold" : $"shipped threshold (site {Site} has no approved profile)";
+    public string Label => Version is int v ? $"{Site} v{v}" : Site is null ? ShippedLabel : $"{ShippedLabel} (site {Site} has no approved profile)";
 }
 
 /// <summary>
