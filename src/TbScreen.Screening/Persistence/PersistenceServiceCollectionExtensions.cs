@@ -18,6 +18,7 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(PersistenceOptions.SectionName);
         services.AddOptions<Sites.SiteCalibrationOptions>().Bind(configuration.GetSection(Sites.SiteCalibrationOptions.SectionName));
+        services.AddOptions<Monitoring.MonitoringOptions>().Bind(configuration.GetSection(Monitoring.MonitoringOptions.SectionName));
         services.AddOptions<PersistenceOptions>()
             .Bind(section)
             .PostConfigure(o =>
@@ -60,6 +61,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<ISiteProfileStore, EfSiteProfileStore>();
         services.AddOptions<Sites.SiteCalibrationOptions>();
         services.TryAddSingleton<Sites.SiteCalibrationService>();
+        services.AddOptions<Monitoring.MonitoringOptions>();
+        services.TryAddSingleton<Monitoring.MonitoringService>();
         services.TryAddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value.ContentStoreDirectory));
         services.TryAddSingleton(sp => new PersistentScreeningService(
             sp.GetRequiredService<IScreeningPipeline>(),
