@@ -101,6 +101,7 @@ public static class TbScreenApiHostingExtensions
         api.MapReportEndpoints();
         api.MapAdminEndpoints();
         api.MapSiteEndpoints();
+        api.MapMonitoringEndpoints();
         return app;
     }
 
