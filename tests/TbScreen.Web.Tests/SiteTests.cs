@@ -81,6 +81,42 @@ public sealed class SiteTests(TbScreenApiFactory factory)
     }
 
     [Fact]
+    public async Task An_upload_job_for_a_site_decides_every_file_with_its_profile()
+    {
+        using var admin = await factory.ClientAsAsync(Roles.Admin);
+        string site = NewSite();
+        await (await admin.PostAsJsonAsync("/api/sites", new { name = site, rules = Array.Empty<string>() })).JsonAsync(HttpStatusCode.Created);
+        await (await admin.PostAsync($"/api/sites/{site}/calibrations/upload", Csv(LowThresholdSample, "low.csv", "1"))).JsonAsync(HttpStatusCode.Created);
+        await (await admin.PostAsync($"/api/sites/{site}/profiles/1/approve", null)).JsonAsync(HttpStatusCode.OK);
+
+        using var clinician = await factory.ClientAsAsync(Roles.Clinician);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "one.dcm" },
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "two.dcm" },
+            { new StringContent(site), "site" },
+        };
+        string id = (await (await clinician.PostAsync("/api/jobs/uploads", form)).JsonAsync(HttpStatusCode.Accepted)).GetProperty("id").ToString();
+        Assert.Equal("completed", (await JobEndpointTests.PollUntilFinishedAsync(clinician, id, TimeSpan.FromSeconds(60))).GetProperty("state").GetString());
+
+        var rows = await (await clinician.GetAsync($"/api/jobs/{id}/results")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(2, rows.GetArrayLength());
+        foreach (var row in rows.EnumerateArray())
+        {
+            var result = await (await clinician.GetAsync($"/api/screenings/{row.GetProperty("resultId").GetInt64()}")).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(($"{site} v1", 0.001, "tb"), (result.GetProperty("decidedBy").GetProperty("label").GetString(),
+                result.GetProperty("decidedBy").GetProperty("threshold").GetDouble(), result.GetProperty("decision").GetString()));
+        }
+
+        using var unknown = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())), "files", "three.dcm" },
+            { new StringContent("no-such-site"), "site" },
+        };
+        Assert.Equal("site 'no-such-site' does not exist", (await (await clinician.PostAsync("/api/jobs/uploads", unknown)).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Bad_rules_conflicts_and_bad_samples_are_refused_with_the_reason()
     {
         using var admin = await factory.ClientAsAsync(Roles.Admin);
