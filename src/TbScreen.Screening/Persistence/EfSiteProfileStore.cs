@@ -9,22 +9,36 @@ namespace TbScreen.Screening.Persistence;
 /// <summary><see cref="ISiteProfileStore"/> over EF Core; each change and its audit event commit together.</summary>
 public sealed class EfSiteProfileStore(IDbContextFactory<ScreeningDbContext> contexts) : ISiteProfileStore
 {
-    public async Task<SiteProfiles> ActiveAsync(CancellationToken cancellationToken = default) =>
-        new((await SitesAsync(cancellationToken)).Select(s => s.Site).ToArray());
+    /// <summary>Runs before every screening (web): the sites and only their active versions, without the samples.</summary>
+    public async Task<SiteProfiles> ActiveAsync(CancellationToken cancellationToken = default)
+    {
+        await using var ctx = contexts.CreateDbContext();
+        var sites = await ctx.Sites.AsNoTracking().ToListAsync(cancellationToken);
+        var active = await WithoutSamples(ctx.SiteProfiles.Where(p => ctx.Sites.Any(s => s.Id == p.SiteId && s.ActiveVersion == p.Version)))
+            .ToListAsync(cancellationToken);
+        foreach (var site in sites)
+        {
+            site.Profiles = active.Where(p => p.SiteId == site.Id).ToList();
+        }
+
+        return new(sites.Select(s => SiteRows.Details(s).Site).ToArray());
+    }
 
     public async Task<IReadOnlyList<SiteDetails>> SitesAsync(CancellationToken cancellationToken = default)
     {
         await using var ctx = contexts.CreateDbContext();
-        var sites = await ctx.Sites.AsNoTracking().Include(s => s.Profiles).OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var sites = await ctx.Sites.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var profiles = await WithoutSamples(ctx.SiteProfiles).ToListAsync(cancellationToken);
+        foreach (var site in sites)
+        {
+            site.Profiles = profiles.Where(p => p.SiteId == site.Id).ToList();
+        }
+
         return sites.Select(SiteRows.Details).ToArray();
     }
 
-    public async Task<SiteDetails?> GetSiteAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var ctx = contexts.CreateDbContext();
-        var site = await FindAsync(ctx, name, cancellationToken);
-        return site is null ? null : SiteRows.Details(site);
-    }
+    public async Task<SiteDetails?> GetSiteAsync(string name, CancellationToken cancellationToken = default) =>
+        (await SitesAsync(cancellationToken)).FirstOrDefault(s => string.Equals(s.Site.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
     public async Task<SiteDetails> CreateSiteAsync(string name, IReadOnlyList<SiteRule> rules, string actor, CancellationToken cancellationToken = default)
     {
@@ -121,7 +135,9 @@ public sealed class EfSiteProfileStore(IDbContextFactory<ScreeningDbContext> con
     public async Task<SiteSample> ReviewedSampleAsync(string site, CancellationToken cancellationToken = default)
     {
         await using var ctx = contexts.CreateDbContext();
-        var row = await FindAsync(ctx, site, cancellationToken) ?? throw new UnknownSiteException(site, "does not exist");
+        var row = (await ctx.Sites.AsNoTracking().ToListAsync(cancellationToken))
+            .FirstOrDefault(s => string.Equals(s.Name, site.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new UnknownSiteException(site, "does not exist");
         var results = await ctx.Results.AsNoTracking()
             .Where(r => r.SiteName == row.Name && r.EnsembleProbability != null && r.Reviews.Any())
             .Select(r => new { Score = r.EnsembleProbability!.Value, Label = r.Reviews.OrderByDescending(v => v.Id).Select(v => v.FinalLabel ?? v.Read).First() })
@@ -153,6 +169,35 @@ public sealed class EfSiteProfileStore(IDbContextFactory<ScreeningDbContext> con
         var all = await sites.ToListAsync(cancellationToken);
         return all.FirstOrDefault(s => string.Equals(s.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Versions without their samples (scores of every calibration case): lists and decisions never need them.</summary>
+    private static IQueryable<SiteProfileVersion> WithoutSamples(IQueryable<SiteProfileVersion> profiles) =>
+        profiles.AsNoTracking().Select(p => new SiteProfileVersion
+        {
+            Id = p.Id,
+            SiteId = p.SiteId,
+            Version = p.Version,
+            Threshold = p.Threshold,
+            TargetSensitivity = p.TargetSensitivity,
+            Sensitivity = p.Sensitivity,
+            SensitivityLow = p.SensitivityLow,
+            SensitivityHigh = p.SensitivityHigh,
+            Specificity = p.Specificity,
+            SpecificityLow = p.SpecificityLow,
+            SpecificityHigh = p.SpecificityHigh,
+            Positives = p.Positives,
+            Negatives = p.Negatives,
+            SampleSha256 = p.SampleSha256,
+            SampleSource = p.SampleSource,
+            SampleJson = "",
+            Replicates = p.Replicates,
+            Seed = p.Seed,
+            WarningsJson = p.WarningsJson,
+            CreatedBy = p.CreatedBy,
+            CreatedAt = p.CreatedAt,
+            ApprovedBy = p.ApprovedBy,
+            ApprovedAt = p.ApprovedAt,
+        });
 
     private static void Audit(ScreeningDbContext ctx, string actor, string action, string target, string detail, DateTime at) =>
         ctx.AuditEvents.Add(new AuditEvent { At = at, Actor = actor, Action = action, Target = target, Detail = detail });
