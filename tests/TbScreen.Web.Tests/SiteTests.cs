@@ -75,6 +75,10 @@ public sealed class SiteTests(TbScreenApiFactory factory)
         Assert.Equal((site, 1, 0.001, $"{site} v1"), (decidedAfter.GetProperty("site").GetString(), decidedAfter.GetProperty("version").GetInt32(),
             decidedAfter.GetProperty("threshold").GetDouble(), decidedAfter.GetProperty("label").GetString()));
         Assert.Equal("tb", after.GetProperty("decision").GetString());
+        var page = await clinician.GetAsync($"/results/{after.GetProperty("id").GetString()}");
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Decided by", html);
+        Assert.Contains($"{site} v1, matched by chosen for the upload or job", html);
 
         var unknown = await clinician.PostAsync("/api/screenings", WithSite(TestRadiographs.Phantom(TestRadiographs.NewSeed()), "no-such-site"));
         Assert.Equal("site 'no-such-site' does not exist", (await unknown.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
