@@ -18,6 +18,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     private readonly RadiographScreener _screener;
     private readonly ScreeningOptions _options;
     private readonly bool _ownsEnsemble;
+    private readonly string _modelVersion;
 
     /// <summary>Wraps an ensemble the caller owns (and disposes).</summary>
     public ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options = null)
@@ -31,11 +32,17 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         _options = options ?? new ScreeningOptions();
         _screener = new RadiographScreener(ensemble, _options.ToStabilityOptions());
         _ownsEnsemble = ownsEnsemble;
-        ModelVersion = VersionOf(ensemble);
+        _modelVersion = VersionOf(ensemble);
     }
 
-    /// <summary>"alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order.</summary>
-    public string ModelVersion { get; }
+    /// <summary>
+    /// "alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order. Under a fixed site
+    /// profile (the CLI's --site-profile) it ends in "+site@NAME vN:THRESHOLD": stored results are reused per image and
+    /// model version, and a result decided at another threshold must not be reused as if it were this one.
+    /// </summary>
+    public string ModelVersion => Sites.FixedProfile is { } p
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_modelVersion}+site@{p.Label}:{p.Threshold:R}")
+        : _modelVersion;
 
     public TbEnsemble Ensemble => _screener.Ensemble;
 

@@ -63,6 +63,33 @@ public class SiteProfileOptionTests
     }
 
     [Fact]
+    public void A_database_that_holds_shipped_decisions_does_not_answer_for_a_profile()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string folder = TestBundles.TempDirectory();
+        for (int i = 0; i < Brightness.Length; i++)
+        {
+            File.WriteAllBytes(Path.Combine(folder, $"img{i}.png"), PhantomImages.PngBytes(Brightness[i], seed: i + 1));
+        }
+
+        // Both runs share tbscreen.db beside the outputs: the first stores every image decided at the shipped 0.5.
+        string outDir = TestBundles.TempDirectory();
+        string shipped = Path.Combine(outDir, "shipped.csv"), sited = Path.Combine(outDir, "sited.csv");
+        Assert.Equal(0, CliRunner.Run("screen", folder, "--models", models, "--out", shipped).ExitCode);
+        var (code, _, stderr) = CliRunner.Run("screen", folder, "--models", models, "--out", sited, "--site-profile", WriteSiteJson(0.2, "", "clinic.json"));
+
+        Assert.True(code == 0, stderr);
+        var rows = File.ReadAllLines(sited).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(("clinic v1", "0.2"), (r[12], r[13]));
+            Assert.EndsWith("+site@clinic v1:0.2", r[10], StringComparison.Ordinal);
+            Assert.Equal(double.Parse(r[6], CultureInfo.InvariantCulture) >= 0.2 ? "tb" : "not-tb", r[7]);
+        });
+        Assert.All(File.ReadAllLines(shipped).Skip(1).Select(l => l.Split(',')), r => Assert.Equal(("shipped threshold", "0.5"), (r[12], r[13])));
+    }
+
+    [Fact]
     public void Site_calibrate_writes_the_site_version_and_sample_hash_beside_the_old_fields()
     {
         // Positives 0.9, 0.8, 0.6, 0.4, negatives 0.7, 0.3, 0.2, 0.1: for sensitivity 0.75 the threshold is 0.6.

@@ -41,8 +41,6 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
         // The stability check changes the rows (flags), so it is part of the job's identity.
         string version = settings.StabilityCheck ? FormattableString.Invariant($"{pipeline.ModelVersion}+stability@{settings.StabilityEpsilon:R}") : pipeline.ModelVersion;
-        // So does a site profile (decisions): a run with another threshold is another job.
-        version += settings.SiteProfile is { } site ? FormattableString.Invariant($"+site@{site.Label}:{site.Threshold:R}") : "";
         string key = settings.JobId ?? JobIdentity.Compute(inputs, version);
         string? database = DatabaseFor(settings);
         try

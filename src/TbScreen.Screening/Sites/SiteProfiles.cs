@@ -42,6 +42,9 @@ public sealed class SiteProfiles
 
     public SiteRuleEngine Engine => _engine;
 
+    /// <summary>The profile that decides everything (<see cref="Fixed"/>), else null.</summary>
+    public SiteProfile? FixedProfile => _fixed;
+
     /// <summary>The deciding profile for an image from <paramref name="context"/>; <paramref name="shippedThreshold"/> without one.</summary>
     public DecidingProfile Resolve(SiteContext context, double shippedThreshold)
     {
