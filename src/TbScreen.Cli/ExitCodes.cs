@@ -38,7 +38,7 @@ public static class ExitCodes
             stderr.WriteLine($"tbscreen: {e.Message}");
             return ModelError;
         }
-        catch (Exception e) when (e is DicomException or ImageDecodeException or ManifestException or DatasetException)
+        catch (Exception e) when (e is DicomException or ImageDecodeException or ManifestException or DatasetException or Screening.Sites.SiteProfileFileException)
         {
             stderr.WriteLine($"tbscreen: {e.Message}");
             return InvalidInput;

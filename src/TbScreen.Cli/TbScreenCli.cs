@@ -24,6 +24,7 @@ public static class TbScreenCli
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
         root.Subcommands.Add(SiteCalibrateCommand.Create(stdout, stderr));
         root.Subcommands.Add(RobustnessCommand.Create(stdout, stderr));
+        root.Subcommands.Add(MonitorCommand.Create(stdout, stderr));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -26,6 +26,7 @@ internal static class DicomDictionary
         [0x00080090] = "PN",
         [0x00081030] = "LO",
         [0x0008103E] = "LO",
+        [DicomTag.StationName] = "SH",
         [DicomTag.ManufacturerModelName] = "LO",
         [DicomTag.PatientName] = "PN",
         [DicomTag.PatientId] = "LO",

@@ -81,6 +81,7 @@ public static class DicomMetadata
         Manufacturer = ds.GetString(DicomTag.Manufacturer),
         ManufacturerModelName = ds.GetString(DicomTag.ManufacturerModelName),
         InstitutionName = ds.GetString(DicomTag.InstitutionName),
+        StationName = ds.GetString(DicomTag.StationName),
         NumberOfFrames = numberOfFrames,
         PixelSpacingMm = Spacing(ds, DicomTag.PixelSpacing) ?? Spacing(ds, DicomTag.ImagerPixelSpacing),
     };

@@ -15,6 +15,7 @@ public static class DicomTag
     public const uint Modality = 0x00080060;
     public const uint Manufacturer = 0x00080070;
     public const uint InstitutionName = 0x00080080;
+    public const uint StationName = 0x00081010;
     public const uint ManufacturerModelName = 0x00081090;
 
     public const uint PatientName = 0x00100010;

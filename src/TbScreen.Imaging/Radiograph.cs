@@ -77,6 +77,9 @@ public sealed record RadiographMetadata
     public string? Manufacturer { get; init; }
     public string? ManufacturerModelName { get; init; }
     public string? InstitutionName { get; init; }
+
+    /// <summary>DICOM Station Name (0008,1010): which device or room; site rules match on it.</summary>
+    public string? StationName { get; init; }
     public int NumberOfFrames { get; init; } = 1;
 
     /// <summary>Row and column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 
 namespace TbScreen.Screening;
@@ -14,9 +15,11 @@ public sealed class PersistentScreeningService
     private readonly IScreeningStore _store;
     private readonly ContentStore? _content;
     private readonly long _maxFileBytes;
+    private readonly ISiteProfileStore? _sites;
 
-    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore? content = null, long maxFileBytes = 512L * 1024 * 1024)
+    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore? content = null, long maxFileBytes = 512L * 1024 * 1024, ISiteProfileStore? sites = null)
     {
+        _sites = sites;
         _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _content = content;
@@ -24,8 +27,8 @@ public sealed class PersistentScreeningService
     }
 
     /// <summary>The DI constructor: the content store is used when PersistenceOptions.StoreContent is on.</summary>
-    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore content, IOptions<ScreeningOptions> screening, IOptions<PersistenceOptions> persistence)
-        : this(pipeline, store, persistence.Value.StoreContent ? content : null, screening.Value.MaxFileBytes)
+    public PersistentScreeningService(IScreeningPipeline pipeline, IScreeningStore store, ContentStore content, IOptions<ScreeningOptions> screening, IOptions<PersistenceOptions> persistence, ISiteProfileStore sites)
+        : this(pipeline, store, persistence.Value.StoreContent ? content : null, screening.Value.MaxFileBytes, sites)
     {
     }
 
@@ -37,28 +40,50 @@ public sealed class PersistentScreeningService
 
     /// <summary>Screens a file on disk, or returns the stored result for the same image and models.</summary>
     public Task<StoredOutcome> ScreenAsync(string path, CancellationToken cancellationToken = default) =>
-        ScreenCore(path, ReadFile(path), save: o => _store.SaveOutcomeAsync(o, cancellationToken), cancellationToken);
+        ScreenCore(path, ReadFile(path), save: o => _store.SaveOutcomeAsync(o, cancellationToken), null, cancellationToken);
 
     /// <summary>Screens an upload; <paramref name="sourceName"/> is the name it is reported and stored under.</summary>
-    public async Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, CancellationToken cancellationToken = default)
+    public Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, CancellationToken cancellationToken = default) =>
+        ScreenAsync(content, sourceName, chosenSite: null, cancellationToken);
+
+    /// <summary>Screens an upload for the site the user chose (null: the site rules decide). Throws <see cref="UnknownSiteException"/>.</summary>
+    public async Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, string? chosenSite, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         byte[]? bytes = await ReadBoundedAsync(content, cancellationToken);
-        return await ScreenCore(sourceName, bytes, o => _store.SaveOutcomeAsync(o, cancellationToken), cancellationToken);
+        return await ScreenCore(sourceName, bytes, o => _store.SaveOutcomeAsync(o, cancellationToken), chosenSite, cancellationToken);
     }
 
     /// <summary>
     /// One batch item: counts the attempt, screens (or reuses a stored result), and completes the item in one
     /// transaction. Returns the item's stored result; an item already done returns its result without screening.
     /// </summary>
-    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string path, CancellationToken cancellationToken = default)
+    public Task<StoredOutcome> ScreenItemAsync(long jobId, string path, CancellationToken cancellationToken = default) =>
+        ScreenItemAsync(jobId, path, chosenSite: null, cancellationToken);
+
+    /// <summary>A batch item of a job whose creator chose a site (null: the site rules decide).</summary>
+    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string path, string? chosenSite, CancellationToken cancellationToken = default)
     {
         await _store.BeginItemAsync(jobId, path, cancellationToken);
-        return await ScreenCore(path, ReadFile(path), o => _store.CompleteItemAsync(jobId, path, o, cancellationToken), cancellationToken);
+        return await ScreenCore(path, ReadFile(path), o => _store.CompleteItemAsync(jobId, path, o, cancellationToken), chosenSite, cancellationToken);
     }
 
-    private async Task<StoredOutcome> ScreenCore(string source, byte[]? bytes, Func<ScreeningOutcome, Task<StoredOutcome>> save, CancellationToken cancellationToken)
+    /// <summary>Today's active profiles, and the chosen site checked against them before any work is done.</summary>
+    public async Task<SiteScope> SiteScopeAsync(string? chosenSite, CancellationToken cancellationToken = default)
     {
+        var profiles = _sites is null ? SiteProfiles.None : await _sites.ActiveAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(chosenSite) && profiles.Engine.Find(chosenSite) is null)
+        {
+            throw new UnknownSiteException(chosenSite, "does not exist");
+        }
+
+        return new SiteScope(profiles, string.IsNullOrWhiteSpace(chosenSite) ? null : chosenSite.Trim());
+    }
+
+    private async Task<StoredOutcome> ScreenCore(string source, byte[]? bytes, Func<ScreeningOutcome, Task<StoredOutcome>> save, string? chosenSite, CancellationToken cancellationToken)
+    {
+        // Without a site store the pipeline's own profiles apply (a fixed --site-profile, or none).
+        var scope = _sites is null && chosenSite is null ? null : await SiteScopeAsync(chosenSite, cancellationToken);
         ScreeningOutcome outcome;
         if (bytes is null)
         {
@@ -80,7 +105,7 @@ public sealed class PersistentScreeningService
 
             _content?.Put(bytes);
             outcome = _pipeline is ScreeningPipeline concrete
-                ? concrete.Screen(bytes, source, cancellationToken)
+                ? scope is null ? concrete.Screen(bytes, source, cancellationToken) : concrete.Screen(bytes, source, scope, cancellationToken)
                 : _pipeline.Screen(new MemoryStream(bytes, writable: false), source, cancellationToken);
         }
 

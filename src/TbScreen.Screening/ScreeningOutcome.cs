@@ -42,6 +42,12 @@ public sealed record ScreeningOutcome
 
     public string? FlagReason { get; init; }
 
+    /// <summary>Which site profile decided (site, version, threshold), or the shipped threshold; null for failures.</summary>
+    public Sites.DecidingProfile? DecidedBy { get; init; }
+
+    /// <summary>Pixel rows, columns, bits stored and photometric interpretation of the screened image (drift monitoring).</summary>
+    public InputProperties? Input { get; init; }
+
     /// <summary>e.g. "alexnet@1.0.0+googlenet@1.0.0"; a change means stored results are stale.</summary>
     public string ModelVersion { get; init; } = "";
 
@@ -57,6 +63,9 @@ public sealed record ScreeningOutcome
     /// <summary>True when the result came from the store instead of being computed again.</summary>
     public bool FromStore { get; init; }
 }
+
+/// <summary>What the image looked like at the input: monitoring compares these over time per site.</summary>
+public sealed record InputProperties(int Rows, int Columns, int BitsStored, string PhotometricInterpretation);
 
 /// <summary>The single entry point for the CLI and the web.</summary>
 public interface IScreeningPipeline

@@ -4,6 +4,7 @@ using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference;
 using TbScreen.Inference.Runtime;
+using TbScreen.Screening.Sites;
 
 namespace TbScreen.Screening;
 
@@ -17,6 +18,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     private readonly RadiographScreener _screener;
     private readonly ScreeningOptions _options;
     private readonly bool _ownsEnsemble;
+    private readonly string _modelVersion;
 
     /// <summary>Wraps an ensemble the caller owns (and disposes).</summary>
     public ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options = null)
@@ -30,13 +32,22 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         _options = options ?? new ScreeningOptions();
         _screener = new RadiographScreener(ensemble, _options.ToStabilityOptions());
         _ownsEnsemble = ownsEnsemble;
-        ModelVersion = VersionOf(ensemble);
+        _modelVersion = VersionOf(ensemble);
     }
 
-    /// <summary>"alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order.</summary>
-    public string ModelVersion { get; }
+    /// <summary>
+    /// "alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order. Under a fixed site
+    /// profile (the CLI's --site-profile) it ends in "+site@NAME vN:THRESHOLD": stored results are reused per image and
+    /// model version, and a result decided at another threshold must not be reused as if it were this one.
+    /// </summary>
+    public string ModelVersion => Sites.FixedProfile is { } p
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_modelVersion}+site@{p.Label}:{p.Threshold:R}")
+        : _modelVersion;
 
     public TbEnsemble Ensemble => _screener.Ensemble;
+
+    /// <summary>The site profiles decisions are taken under when a call brings none (the CLI's --site-profile); none by default.</summary>
+    public SiteProfiles Sites { get; init; } = SiteProfiles.None;
 
     /// <summary>Loads models/ (throws ModelBundleException naming the bad file); the pipeline owns the ensemble.</summary>
     public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
@@ -102,6 +113,15 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         return ScreenBytes(content, sourceName, Stopwatch.StartNew(), cancellationToken);
     }
 
+    /// <summary>Screens a file held in memory, deciding under <paramref name="scope"/>'s site profiles (the web: a fresh snapshot per call).</summary>
+    public ScreeningOutcome Screen(byte[] content, string sourceName, SiteScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(scope);
+        return ScreenBytes(content, sourceName, Stopwatch.StartNew(), cancellationToken, scope);
+    }
+
     public void Dispose()
     {
         if (_ownsEnsemble)
@@ -110,7 +130,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         }
     }
 
-    private ScreeningOutcome ScreenBytes(byte[] bytes, string source, Stopwatch clock, CancellationToken cancellationToken)
+    private ScreeningOutcome ScreenBytes(byte[] bytes, string source, Stopwatch clock, CancellationToken cancellationToken, SiteScope? scope = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -127,7 +147,11 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
             var ingestTime = clock.Elapsed;
             cancellationToken.ThrowIfCancellationRequested();
             var result = _screener.Screen(ingested.Radiograph!, _options.Heatmap);
-            var decision = result.Decision;
+            var policy = _screener.Ensemble.Policy;
+            var deciding = (scope?.Profiles ?? Sites).Resolve(
+                new SiteContext(metadata.InstitutionName, metadata.StationName, scope?.CallingAeTitle, scope?.ChosenSite), policy.Definition.Threshold);
+            var decision = SiteDecision.Apply(result.Decision, policy, deciding.Threshold);
+            var layout = ingested.Radiograph!.Layout;
             return new ScreeningOutcome
             {
                 Source = source,
@@ -142,6 +166,8 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
                 Decision = DecisionText.Decision(decision),
                 Flag = DecisionText.Flag(decision),
                 FlagReason = DecisionText.Reason(decision),
+                DecidedBy = deciding,
+                Input = new InputProperties(layout.Rows, layout.Columns, layout.BitsStored, layout.PhotometricInterpretation),
                 ModelVersion = ModelVersion,
                 Heatmap = result.Heatmap,
                 Timings = result.Timings,

@@ -12,7 +12,7 @@ public sealed record BatchRow
     public static readonly IReadOnlyList<string> Columns =
     [
         "path", "sopInstanceUid", "status", "error", "alexnetProb", "googlenetProb", "ensembleProb",
-        "decision", "flag", "flagReason", "modelVersion", "seconds",
+        "decision", "flag", "flagReason", "modelVersion", "seconds", "decidedBy", "threshold",
     ];
 
     public required string Path { get; init; }
@@ -40,6 +40,12 @@ public sealed record BatchRow
 
     public double Seconds { get; init; }
 
+    /// <summary>"shipped threshold" or the site profile that decided ("North v2"); null for failures.</summary>
+    public string? DecidedBy { get; init; }
+
+    /// <summary>The ensemble threshold the decision was taken at.</summary>
+    public double? Threshold { get; init; }
+
     public bool IsOk => Status == ScreeningStatus.Ok.ToCode();
 
     public static BatchRow From(ScreeningOutcome outcome, string displayPath) => new()
@@ -56,6 +62,8 @@ public sealed record BatchRow
         FlagReason = outcome.FlagReason,
         ModelVersion = outcome.ModelVersion,
         Seconds = outcome.Elapsed.TotalSeconds,
+        DecidedBy = outcome.DecidedBy?.Label,
+        Threshold = outcome.DecidedBy?.Threshold,
     };
 
     /// <summary>Reader errors start with "PATH: "; the path has its own column, so the error says only why.</summary>

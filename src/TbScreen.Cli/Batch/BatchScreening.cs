@@ -34,7 +34,10 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
     public int Run(TbEnsemble ensemble, BatchSettings settings)
     {
         // Batch rows carry no heatmap, so the CAM work is skipped.
-        var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false, StabilityCheck = settings.StabilityCheck, StabilityEpsilon = settings.StabilityEpsilon });
+        var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false, StabilityCheck = settings.StabilityCheck, StabilityEpsilon = settings.StabilityEpsilon })
+        {
+            Sites = settings.SiteProfile is { } profile ? Screening.Sites.SiteProfiles.Fixed(profile) : Screening.Sites.SiteProfiles.None,
+        };
         var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
         // The stability check changes the rows (flags), so it is part of the job's identity.
         string version = settings.StabilityCheck ? FormattableString.Invariant($"{pipeline.ModelVersion}+stability@{settings.StabilityEpsilon:R}") : pipeline.ModelVersion;

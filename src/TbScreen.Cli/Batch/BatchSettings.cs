@@ -22,6 +22,9 @@ public sealed record BatchSettings
 
     public double StabilityEpsilon { get; init; } = 2 / 255.0;
 
+    /// <summary>--site-profile: its threshold decides every input; null for the shipped threshold.</summary>
+    public Screening.Sites.SiteProfile? SiteProfile { get; init; }
+
     /// <summary>Seconds between plain progress lines.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

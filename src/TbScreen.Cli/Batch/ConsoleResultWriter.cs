@@ -30,7 +30,8 @@ public sealed class ConsoleResultWriter(TextWriter stdout, TextWriter stderr) : 
 
     public static string FormatLine(BatchRow row) =>
         $"{row.Path}: alexnet={P(row.AlexNetProb)} googlenet={P(row.GoogLeNetProb)} ensemble={P(row.EnsembleProb)} " +
-        $"decision={row.Decision} flag={row.Flag} reason=\"{row.FlagReason}\"";
+        $"decision={row.Decision} flag={row.Flag} reason=\"{row.FlagReason}\"" +
+        (row.DecidedBy is { } by && row.DecidedBy != Screening.Sites.DecidingProfile.ShippedLabel ? $" decided-by=\"{by}\" threshold={P(row.Threshold)}" : "");
 
     private static string P(double? value) => value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-";
 }

@@ -35,6 +35,7 @@ public sealed class CsvResultWriter : IResultWriter
         Number(row.AlexNetProb), Number(row.GoogLeNetProb), Number(row.EnsembleProb),
         row.Decision ?? "", row.Flag ?? "", row.FlagReason ?? "", row.ModelVersion,
         Number(OutputNumbers.Seconds(row.Seconds)),
+        row.DecidedBy ?? "", Number(row.Threshold),
     ];
 
     public static string Quote(string field) =>

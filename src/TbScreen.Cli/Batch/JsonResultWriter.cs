@@ -41,6 +41,8 @@ public sealed class JsonResultWriter : IResultWriter
         _writer.WriteString("flagReason", row.FlagReason);
         _writer.WriteString("modelVersion", row.ModelVersion);
         _writer.WriteNumber("seconds", OutputNumbers.Seconds(row.Seconds));
+        _writer.WriteString("decidedBy", row.DecidedBy);
+        Number("threshold", row.Threshold);
         _writer.WriteEndObject();
         _writer.Flush();
         _stream.Flush();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TbScreen.Inference.Evaluation;
+using TbScreen.Screening.Sites;
 
 namespace TbScreen.Cli.Commands;
 
@@ -17,6 +18,7 @@ public static class EvaluateCommand
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split assigning manifest files to splits; without it the manifest's split column is used." };
         var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch.", DefaultValueFactory = _ => 8 };
         var models = new EnsembleCliOptions();
+        var siteProfile = new SiteProfileCliOption();
         var command = new Command("evaluate", "Evaluate the ensemble on a labelled manifest: AUC with 95% CI, sensitivity/specificity at the shipped thresholds, disagreement analysis, per source.")
         {
             data,
@@ -26,6 +28,7 @@ public static class EvaluateCommand
             batch,
         };
         models.AddTo(command);
+        siteProfile.AddTo(command);
         // On the option itself: a command validator sees 0, not the default, when --batch is absent.
         batch.Validators.Add(result =>
         {
@@ -55,8 +58,16 @@ public static class EvaluateCommand
                 throw new ManifestException(manifest, "has no rows");
             }
 
+            var profile = siteProfile.Load(result);
             using var ensemble = models.Load(result, stderr);
             var (cases, failures) = EvaluationRun.Screen(ensemble, rows, result.GetValue(batch), stderr);
+            if (profile is not null)
+            {
+                // Same scores, the site's threshold: decisions, flags and metrics at that operating point.
+                cases = cases.Select(c => c with { Decision = SiteDecision.Apply(c.Decision, ensemble.Policy, profile.Threshold) }).ToList();
+                stdout.WriteLine($"decisions by {SiteProfileCliOption.Describe(profile, result.GetValue(siteProfile.Option))}");
+            }
+
             if (cases.Count == 0)
             {
                 throw new ManifestException(manifest, $"none of its {rows.Count} images could be read");

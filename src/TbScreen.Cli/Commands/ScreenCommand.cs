@@ -23,11 +23,13 @@ public static class ScreenCommand
         var stability = new Option<bool>("--stability-check") { Description = "Flag 'unstable' when a perturbation of at most --stability-eps per pixel flips the call (slower; docs/robustness.md)." };
         var stabilityEps = new Option<string>("--stability-eps") { Description = "Stability check radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "2/255" };
         var models = new EnsembleCliOptions();
+        var siteProfile = new SiteProfileCliOption();
         var command = new Command("screen", "Screen radiographs and folders with the model ensemble: scores, decision and disagreement flag. Research use only.")
         {
             paths, recursive, output, jobs, db, job, stability, stabilityEps,
         };
         models.AddTo(command);
+        siteProfile.AddTo(command);
         jobs.Validators.Add(result =>
         {
             // Read the token: a non-number is the parser's error to report, and GetValueOrDefault would throw on it.
@@ -58,6 +60,7 @@ public static class ScreenCommand
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             int workers = result.GetValue(jobs);
+            var profile = siteProfile.Load(result);
             // One intra-op thread per worker unless --threads says otherwise: files in parallel beat threads inside one
             // net here (measured: --jobs 1 with 2 ONNX threads ran 2.7x slower than with 1 on 2 cores; docs/benchmarks.md).
             using var ensemble = models.Load(result, stderr, threadsWhenUnset: 1);
@@ -71,7 +74,13 @@ public static class ScreenCommand
                 JobId = result.GetValue(job),
                 StabilityCheck = result.GetValue(stability),
                 StabilityEpsilon = ParseFraction(result.GetValue(stabilityEps)!),
+                SiteProfile = profile,
             };
+            if (profile is not null)
+            {
+                stderr.WriteLine($"tbscreen: decisions by {SiteProfileCliOption.Describe(profile, result.GetValue(siteProfile.Option))}");
+            }
+
             return new BatchScreening(stdout, stderr).Run(ensemble, settings);
         }));
         return command;

@@ -14,7 +14,8 @@ public static class SvgPlots
     private const int Margin = 50;
     private static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
 
-    public static string Roc(IReadOnlyList<RocSeries> series, string title = "ROC")
+    /// <param name="operatingPoint">An optional marked point (e.g. a site's proposed threshold) with its label.</param>
+    public static string Roc(IReadOnlyList<RocSeries> series, string title = "ROC", (double FalsePositiveRate, double TruePositiveRate, string Label)? operatingPoint = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         var svg = Begin(title, "False positive rate (1 - specificity)", "True positive rate (sensitivity)");
@@ -31,6 +32,12 @@ public static class SvgPlots
         if (series.All(s => s.Points.Count == 0))
         {
             Text(svg, Margin + Size / 2.0, Margin + Size / 2.0, "no ROC: a single class", "middle");
+        }
+
+        if (operatingPoint is var (fpr, tpr, label))
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(fpr))}\" cy=\"{F(Y(tpr))}\" r=\"5\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>\n");
+            Text(svg, X(fpr) + 8, Y(tpr) + 14, label, "start");
         }
 
         return End(svg);

@@ -27,6 +27,10 @@ internal static class OutcomeMapper
         Decision = o.Decision,
         Flag = o.Flag,
         FlagReason = o.FlagReason,
+        SiteName = o.DecidedBy?.Site,
+        SiteProfileVersion = o.DecidedBy?.Version,
+        DecisionThreshold = o.DecidedBy?.Threshold,
+        SiteMatchedBy = o.DecidedBy?.MatchedBy,
         HeatmapWidth = o.Heatmap?.Width,
         HeatmapHeight = o.Heatmap?.Height,
         Heatmap = o.Heatmap is { } h ? ToBytes(h.Values) : null,
@@ -59,6 +63,9 @@ internal static class OutcomeMapper
             Decision = r.Decision,
             Flag = r.Flag,
             FlagReason = r.FlagReason,
+            DecidedBy = r.DecisionThreshold is double threshold ? new Sites.DecidingProfile(r.SiteName, r.SiteProfileVersion, threshold, r.SiteMatchedBy) : null,
+            Input = image is { Rows: int rows, Columns: int columns, BitsStored: int bits, PhotometricInterpretation: { } photometric }
+                ? new InputProperties(rows, columns, bits, photometric) : null,
             ModelVersion = r.ModelVersion,
             Heatmap = r.Heatmap is { } bytes && r.HeatmapWidth is int w && r.HeatmapHeight is int h ? new Heatmap(w, h, FromBytes(bytes)) : null,
             Timings = r.PreprocessMs is double p
@@ -90,6 +97,11 @@ internal static class OutcomeMapper
             Modality = m?.Modality,
             BodyPartExamined = m?.BodyPartExamined,
             ViewPosition = m?.ViewPosition,
+            StationName = m?.StationName,
+            Rows = o.Input?.Rows,
+            Columns = o.Input?.Columns,
+            BitsStored = o.Input?.BitsStored,
+            PhotometricInterpretation = o.Input?.PhotometricInterpretation,
             CreatedAt = now,
         };
     }
@@ -107,6 +119,7 @@ internal static class OutcomeMapper
         Modality = i.Modality,
         BodyPartExamined = i.BodyPartExamined,
         ViewPosition = i.ViewPosition,
+        StationName = i.StationName,
     };
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);

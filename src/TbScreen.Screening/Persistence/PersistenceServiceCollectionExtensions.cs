@@ -17,6 +17,8 @@ public static class PersistenceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(PersistenceOptions.SectionName);
+        services.AddOptions<Sites.SiteCalibrationOptions>().Bind(configuration.GetSection(Sites.SiteCalibrationOptions.SectionName));
+        services.AddOptions<Monitoring.MonitoringOptions>().Bind(configuration.GetSection(Monitoring.MonitoringOptions.SectionName));
         services.AddOptions<PersistenceOptions>()
             .Bind(section)
             .PostConfigure(o =>
@@ -56,13 +58,19 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(sp => new ScreeningDbContextFactory(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
         services.TryAddSingleton<IDbContextFactory<ScreeningDbContext>>(sp => sp.GetRequiredService<ScreeningDbContextFactory>());
         services.TryAddSingleton<IScreeningStore, EfScreeningStore>();
+        services.TryAddSingleton<ISiteProfileStore, EfSiteProfileStore>();
+        services.AddOptions<Sites.SiteCalibrationOptions>();
+        services.TryAddSingleton<Sites.SiteCalibrationService>();
+        services.AddOptions<Monitoring.MonitoringOptions>();
+        services.TryAddSingleton<Monitoring.MonitoringService>();
         services.TryAddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value.ContentStoreDirectory));
         services.TryAddSingleton(sp => new PersistentScreeningService(
             sp.GetRequiredService<IScreeningPipeline>(),
             sp.GetRequiredService<IScreeningStore>(),
             sp.GetRequiredService<ContentStore>(),
             sp.GetRequiredService<IOptions<ScreeningOptions>>(),
-            sp.GetRequiredService<IOptions<PersistenceOptions>>()));
+            sp.GetRequiredService<IOptions<PersistenceOptions>>(),
+            sp.GetRequiredService<ISiteProfileStore>()));
         return services;
     }
 }

@@ -24,6 +24,10 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<Site> Sites => Set<Site>();
+
+    public DbSet<SiteProfileVersion> SiteProfiles => Set<SiteProfileVersion>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Study>(e =>
@@ -48,6 +52,7 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(r => new { r.DedupeKey, r.ModelVersion }).IsUnique();
             e.HasIndex(r => r.ContentSha256);
             e.HasIndex(r => r.CreatedAt);
+            e.HasIndex(r => r.SiteName);
             e.HasOne(r => r.Image).WithMany().HasForeignKey(r => r.ImageId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -76,6 +81,19 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
         {
             e.ToTable("AuditEvents");
             e.HasIndex(a => a.At);
+        });
+
+        modelBuilder.Entity<Site>(e =>
+        {
+            e.ToTable("Sites");
+            e.HasIndex(s => s.Name).IsUnique();
+        });
+
+        modelBuilder.Entity<SiteProfileVersion>(e =>
+        {
+            e.ToTable("SiteProfiles");
+            e.HasIndex(p => new { p.SiteId, p.Version }).IsUnique();
+            e.HasOne(p => p.Site).WithMany(s => s.Profiles).HasForeignKey(p => p.SiteId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

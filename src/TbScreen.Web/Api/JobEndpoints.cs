@@ -77,7 +77,19 @@ internal static class JobEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No folder", detail: "Give the server folder to screen in \"folder\".");
         }
 
-        var (job, jobRequest, verdict, folder) = await folders.StartAsync(request.Folder, request.Recursive, ApiActors.Of(user), cancellationToken);
+        BatchJobInfo? job;
+        FolderJobRequest? jobRequest;
+        JobFolderPolicy.Verdict verdict;
+        string folder;
+        try
+        {
+            (job, jobRequest, verdict, folder) = await folders.StartAsync(request.Folder, request.Recursive, ApiActors.Of(user), request.Site, cancellationToken);
+        }
+        catch (TbScreen.Screening.Sites.UnknownSiteException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown site", detail: e.Message);
+        }
+
         return verdict switch
         {
             JobFolderPolicy.Verdict.Allowed => TypedResults.Accepted(ResponseMapper.JobLocation(job!.Id), JobResponseMapper.ToResponse(job, [], jobRequest)),
@@ -101,7 +113,19 @@ internal static class JobEndpoints
         var opened = files.Select(f => new UploadedFile(Path.GetFileName(f.FileName), f.OpenReadStream())).ToList();
         try
         {
-            var (job, request, refusal) = await uploads.CreateAsync(opened, ApiActors.Of(user), cancellationToken);
+            string? site = form["site"] is { Count: > 0 } chosen && !string.IsNullOrWhiteSpace(chosen[0]) ? chosen[0] : null;
+            BatchJobInfo? job;
+            FolderJobRequest? request;
+            UploadJobRefusal? refusal;
+            try
+            {
+                (job, request, refusal) = await uploads.CreateAsync(opened, ApiActors.Of(user), cancellationToken, site);
+            }
+            catch (TbScreen.Screening.Sites.UnknownSiteException e)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown site", detail: e.Message);
+            }
+
             if (refusal is not null)
             {
                 string list = string.Join("; ", refusal.Files.Select(f => $"{f.FileName}: {f.Reason}"));

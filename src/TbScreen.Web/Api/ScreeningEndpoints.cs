@@ -67,7 +67,8 @@ internal static class ScreeningEndpoints
         return screenings;
     }
 
-    private static async Task<IResult> UploadAsync(IFormFile? file, UploadScreening uploads, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <param name="site">Optional form field: the site the radiograph comes from; it overrides the site rules.</param>
+    private static async Task<IResult> UploadAsync(IFormFile? file, [FromForm] string? site, UploadScreening uploads, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
@@ -76,7 +77,16 @@ internal static class ScreeningEndpoints
 
         string fileName = Path.GetFileName(file.FileName);
         await using var content = file.OpenReadStream();
-        var upload = await uploads.ScreenAsync(content, fileName, ApiActors.Of(user), cancellationToken);
+        ScreenedUpload upload;
+        try
+        {
+            upload = await uploads.ScreenAsync(content, fileName, ApiActors.Of(user), site, cancellationToken);
+        }
+        catch (TbScreen.Screening.Sites.UnknownSiteException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown site", detail: e.Message);
+        }
+
         if (upload.Refusal is { } refusal)
         {
             return ScreeningProblems.UnsupportedType(fileName, refusal);

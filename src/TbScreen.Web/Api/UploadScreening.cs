@@ -16,7 +16,11 @@ public sealed record ScreenedUpload(string FileName, StoredOutcome? Stored, stri
 public sealed class UploadScreening(PersistentScreeningService screening)
 {
     /// <param name="content">A seekable stream (the form reader and the dashboard both buffer uploads).</param>
-    public async Task<ScreenedUpload> ScreenAsync(Stream content, string fileName, string actor, CancellationToken cancellationToken)
+    public Task<ScreenedUpload> ScreenAsync(Stream content, string fileName, string actor, CancellationToken cancellationToken) =>
+        ScreenAsync(content, fileName, actor, site: null, cancellationToken);
+
+    /// <param name="site">The site chosen for the upload (null: the site rules decide); an unknown name throws UnknownSiteException.</param>
+    public async Task<ScreenedUpload> ScreenAsync(Stream content, string fileName, string actor, string? site, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
@@ -28,7 +32,7 @@ public sealed class UploadScreening(PersistentScreeningService screening)
 
         // The service keeps the bytes in the content store and dedupes by SOP Instance UID (else SHA-256) and model
         // version; racing uploads of one image may each screen it, but the store keeps one row and returns it to all.
-        var stored = await screening.ScreenAsync(content, fileName, cancellationToken);
+        var stored = await screening.ScreenAsync(content, fileName, site, cancellationToken);
         await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}", fileName, cancellationToken);
         return new ScreenedUpload(fileName, stored, null);
     }

@@ -52,6 +52,7 @@ public static class TbScreenApiHostingExtensions
         services.AddScoped<HeatmapOverlays>();
         services.AddSingleton<ModelCatalog>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<Sites.SiteAdministration>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -99,6 +100,8 @@ public static class TbScreenApiHostingExtensions
         api.MapJobEndpoints();
         api.MapReportEndpoints();
         api.MapAdminEndpoints();
+        api.MapSiteEndpoints();
+        api.MapMonitoringEndpoints();
         return app;
     }
 

@@ -4,7 +4,8 @@ namespace TbScreen.Web.Jobs;
 
 /// <summary>What the worker needs to run a job, kept in the job's OptionsJson so it survives a restart.</summary>
 /// <param name="UploadedFiles">For an upload job: how many files were uploaded (its folder is the host's own); null for a server folder.</param>
-public sealed record FolderJobRequest(string Folder, bool Recursive, int? UploadedFiles = null)
+/// <param name="Site">The site chosen for the job: it decides every file's site profile; null lets the site rules decide.</param>
+public sealed record FolderJobRequest(string Folder, bool Recursive, int? UploadedFiles = null, string? Site = null)
 {
     /// <summary>
     /// Jobs the web host created carry a key with this prefix; the CLI's jobs share the database but are not ours to

@@ -91,7 +91,7 @@ internal sealed class FolderJobWorker(
         {
             // Never throws for bad files: they come back as a status code and are counted as failed items.
             // Files already screened by these models reuse the stored result.
-            await screening.ScreenItemAsync(jobId, item.Path, token);
+            await screening.ScreenItemAsync(jobId, item.Path, request.Site, token);
         });
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);

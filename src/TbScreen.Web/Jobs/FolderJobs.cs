@@ -4,12 +4,13 @@ using TbScreen.Web.Api;
 namespace TbScreen.Web.Jobs;
 
 /// <summary>Starting a job on a server folder (admin): judged by the allow-list, created, audited and queued.</summary>
-public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, JobQueue queue)
+public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, JobQueue queue, ISiteProfileStore sites)
 {
     /// <summary>The job, or null with the verdict and the folder as judged (absolute, normalised).</summary>
     public async Task<(BatchJobInfo? Job, FolderJobRequest? Request, JobFolderPolicy.Verdict Verdict, string Folder)> StartAsync(
-        string folder, bool recursive, string actor, CancellationToken cancellationToken = default)
+        string folder, bool recursive, string actor, string? site = null, CancellationToken cancellationToken = default)
     {
+        site = await JobSites.CheckAsync(sites, site, cancellationToken);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentException.ThrowIfNullOrEmpty(actor);
         var verdict = policy.Judge(folder, out string full);
@@ -18,7 +19,7 @@ public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, Jo
             return (null, null, verdict, full);
         }
 
-        var request = new FolderJobRequest(full, recursive);
+        var request = new FolderJobRequest(full, recursive, Site: site);
         var job = await store.CreateJobAsync([full], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
         await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", full, cancellationToken);
         queue.Enqueue(job.Id);

@@ -16,11 +16,13 @@ public sealed record UploadJobRefusal(IReadOnlyList<(string FileName, string Rea
 /// TbScreen:Jobs:UploadFolder, and screened by the same folder-job worker, so progress, resume and results work
 /// exactly as for server folders.
 /// </summary>
-public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStore store, JobQueue queue)
+public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStore store, JobQueue queue, ISiteProfileStore sites)
 {
+    /// <param name="site">The site chosen for the job (null: the site rules decide); an unknown one throws UnknownSiteException.</param>
     public async Task<(BatchJobInfo? Job, FolderJobRequest? Request, UploadJobRefusal? Refusal)> CreateAsync(
-        IReadOnlyList<UploadedFile> files, string actor, CancellationToken cancellationToken)
+        IReadOnlyList<UploadedFile> files, string actor, CancellationToken cancellationToken, string? site = null)
     {
+        site = await JobSites.CheckAsync(sites, site, cancellationToken);
         ArgumentNullException.ThrowIfNull(files);
         var jobs = options.Value.Jobs;
         if (files.Count == 0)
@@ -53,7 +55,7 @@ public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStor
             await files[i].Content.CopyToAsync(target, cancellationToken);
         }
 
-        var request = new FolderJobRequest(folder, Recursive: false, UploadedFiles: files.Count);
+        var request = new FolderJobRequest(folder, Recursive: false, UploadedFiles: files.Count, Site: site);
         var job = await store.CreateJobAsync([folder], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
         await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", $"upload of {files.Count} files", cancellationToken);
         queue.Enqueue(job.Id);

@@ -26,15 +26,20 @@ public static class ResultViews
             AlexNet = member("alexnet"),
             GoogLeNet = member("googlenet"),
             Ensemble = o.EnsembleProbability,
-            Threshold = threshold,
+            // The threshold that decided this result (its site profile's, or the shipped one at the time).
+            Threshold = o.DecidedBy?.Threshold ?? threshold,
             Decision = o.Decision,
             FlagReasons = ResultView.ParseFlag(o.Flag),
             FlagDetail = o.FlagReason,
-            Metadata = o.Metadata is { } m ? Metadata(m) : [],
+            Metadata = [.. o.Metadata is { } m ? Metadata(m) : [], .. DecidedBy(o)],
             ModelVersion = o.ModelVersion,
             ScreenedAt = new DateTimeOffset(DateTime.SpecifyKind(stored.CreatedAt, DateTimeKind.Utc)),
         };
     }
+
+    /// <summary>Which site profile decided, shown beside the metadata ("North v2, matched by station: XR-2").</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> DecidedBy(ScreeningOutcome o) =>
+        o.DecidedBy is { } d ? [new("Decided by", d.MatchedBy is { } how ? $"{d.Label}, matched by {how}" : d.Label)] : [];
 
     /// <summary>Never the patient's name, ID or birth date (the pipeline drops the birth date before storing).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Metadata(RadiographMetadata m)
@@ -56,6 +61,7 @@ public static class ResultViews
         add("Manufacturer", m.Manufacturer);
         add("Model", m.ManufacturerModelName);
         add("Institution", m.InstitutionName);
+        add("Station", m.StationName);
         return list;
     }
 }

@@ -8,7 +8,7 @@ namespace TbScreen.Cli.Tests.Batch;
 /// <summary>`tbscreen screen FOLDER --out ...` in process, on tiny test models (fast): rows, codes, formats, reruns.</summary>
 public sealed class BatchScreenTests
 {
-    private const string Header = "path,sopInstanceUid,status,error,alexnetProb,googlenetProb,ensembleProb,decision,flag,flagReason,modelVersion,seconds";
+    private const string Header = "path,sopInstanceUid,status,error,alexnetProb,googlenetProb,ensembleProb,decision,flag,flagReason,modelVersion,seconds,decidedBy,threshold";
 
     [Fact]
     public void A_mixed_folder_gets_one_csv_row_per_file_with_its_code_in_walk_order_and_exit_1()

@@ -68,4 +68,18 @@ public class CalibrationAndBootstrapTests
         Assert.Contains("ensemble &lt;&amp;&gt; (AUC n/a)", roc);
         Assert.NotEmpty(XDocument.Parse(reliability).Descendants(svg + "rect"));
     }
+
+    [Fact]
+    public void Roc_marks_an_operating_point_in_plot_coordinates()
+    {
+        var points = RocCurve.Points(new ScoredCases([0.9, 0.4, 0.6, 0.1], [true, true, false, false]));
+        string roc = SvgPlots.Roc([new RocSeries("site", points, 0.75)], "ROC", (0.25, 0.75, "threshold 0.6 <x>"));
+
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        var circle = Assert.Single(XDocument.Parse(roc).Descendants(svg + "circle"));
+        // The plot is 400 px wide with a 50 px margin: x = 50 + 0.25 * 400, y = 50 + (1 - 0.75) * 400.
+        Assert.Equal(("150", "150"), (circle.Attribute("cx")!.Value, circle.Attribute("cy")!.Value));
+        Assert.Contains("threshold 0.6 &lt;x&gt;", roc);
+        Assert.Empty(XDocument.Parse(SvgPlots.Roc([new RocSeries("site", points, 0.75)])).Descendants(svg + "circle"));
+    }
 }

@@ -46,6 +46,9 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
 
     public string Root { get; }
 
+    /// <summary>Where the host looks for the validation reference (absent until a test writes it).</summary>
+    public string MonitoringReference => Path.Combine(Root, "reference-scores.json");
+
     public string Models { get; }
 
     public string? InitialAdminPassword { get; }
@@ -116,6 +119,9 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             ["TbScreen:Security:KeysFolder"] = Path.Combine(Root, "keys"),
             ["TbScreen:Security:InitialAdminPassword"] = InitialAdminPassword ?? "",
             ["TbScreen:Security:Lockout:MaxFailedAttempts"] = LockoutAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Monitoring: a reference only the monitoring tests write (never into models/), drift from one result on.
+            ["Monitoring:ReferenceFile"] = MonitoringReference,
+            ["Monitoring:MinimumCases"] = "1",
         }));
         builder.ConfigureTestServices(services => services.AddSingleton<FirstRunConsole>(new CapturedConsole(FirstRunOutput)));
     }

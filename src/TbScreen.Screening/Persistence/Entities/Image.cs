@@ -39,5 +39,17 @@ public sealed class Image
 
     public string? ViewPosition { get; set; }
 
+    /// <summary>DICOM Station Name (0008,1010), one of the site rules' attributes.</summary>
+    public string? StationName { get; set; }
+
+    /// <summary>Input properties for drift monitoring: pixel rows, columns, bits stored and photometric interpretation.</summary>
+    public int? Rows { get; set; }
+
+    public int? Columns { get; set; }
+
+    public int? BitsStored { get; set; }
+
+    public string? PhotometricInterpretation { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

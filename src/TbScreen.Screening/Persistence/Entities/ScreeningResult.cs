@@ -44,6 +44,18 @@ public sealed class ScreeningResult
 
     public string? FlagReason { get; set; }
 
+    /// <summary>The site the image was assigned to by the site rules; null when none matched.</summary>
+    public string? SiteName { get; set; }
+
+    /// <summary>The site profile version that decided; null when the shipped threshold did.</summary>
+    public int? SiteProfileVersion { get; set; }
+
+    /// <summary>The ensemble threshold the decision was taken at (the profile's or the shipped one).</summary>
+    public double? DecisionThreshold { get; set; }
+
+    /// <summary>The rule that assigned the site, e.g. "station: XR-2".</summary>
+    public string? SiteMatchedBy { get; set; }
+
     public int? HeatmapWidth { get; set; }
 
     public int? HeatmapHeight { get; set; }

@@ -1,7 +1,8 @@
 namespace TbScreen.Web.Api.Contracts;
 
 /// <summary>POST /api/jobs: a folder on the server (under TbScreen:Jobs:AllowedRoots).</summary>
-public sealed record CreateJobRequest(string Folder, bool Recursive = true);
+/// <param name="Site">The site the folder's images come from (else the site rules decide per image).</param>
+public sealed record CreateJobRequest(string Folder, bool Recursive = true, string? Site = null);
 
 /// <summary>
 /// GET /api/jobs/{id}. State: queued, running, completed, or cancelled (the job itself stopped, not just some

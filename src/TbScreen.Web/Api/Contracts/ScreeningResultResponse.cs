@@ -28,6 +28,9 @@ public sealed record ScreeningResultResponse
 
     public string? FlagReason { get; init; }
 
+    /// <summary>Which site profile decided and at which threshold; null for results that were not screened.</summary>
+    public DecidedByResponse? DecidedBy { get; init; }
+
     public required string ModelVersion { get; init; }
 
     public TimingsResponse? Timings { get; init; }
@@ -61,11 +64,15 @@ public sealed record RadiographMetadataResponse
     public string? BodyPart { get; init; }
     public string? View { get; init; }
     public string? Institution { get; init; }
+    public string? Station { get; init; }
     public string? Manufacturer { get; init; }
     public string? ManufacturerModel { get; init; }
     public string? StudyInstanceUid { get; init; }
     public string? SeriesInstanceUid { get; init; }
 }
+
+/// <summary>site and version null: the shipped ensemble.json threshold decided (site set: it matched but had no approved profile).</summary>
+public sealed record DecidedByResponse(string? Site, int? Version, double Threshold, string? MatchedBy, string Label);
 
 public sealed record HeatmapLink(int Width, int Height, string Href);
 

@@ -153,8 +153,14 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("BitsStored")
+                        .HasColumnType("integer");
+
                     b.Property<string>("BodyPartExamined")
                         .HasColumnType("text");
+
+                    b.Property<int?>("Columns")
+                        .HasColumnType("integer");
 
                     b.Property<string>("ContentSha256")
                         .HasColumnType("text");
@@ -184,10 +190,19 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("PatientSex")
                         .HasColumnType("text");
 
+                    b.Property<string>("PhotometricInterpretation")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Rows")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SeriesInstanceUid")
                         .HasColumnType("text");
 
                     b.Property<string>("SopInstanceUid")
+                        .HasColumnType("text");
+
+                    b.Property<string>("StationName")
                         .HasColumnType("text");
 
                     b.Property<long?>("StudyId")
@@ -265,6 +280,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("Decision")
                         .HasColumnType("text");
 
+                    b.Property<double?>("DecisionThreshold")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("DedupeKey")
                         .HasColumnType("text");
 
@@ -320,6 +338,15 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<double?>("PreprocessMs")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("SiteMatchedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SiteName")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("SiteProfileVersion")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SopInstanceUid")
                         .HasColumnType("text");
 
@@ -339,10 +366,132 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
 
                     b.HasIndex("ImageId");
 
+                    b.HasIndex("SiteName");
+
                     b.HasIndex("DedupeKey", "ModelVersion")
                         .IsUnique();
 
                     b.ToTable("ScreeningResults", (string)null);
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Site", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("ActiveVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Sites", (string)null);
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.SiteProfileVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Negatives")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Positives")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Replicates")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SampleJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SampleSha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SampleSource")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Sensitivity")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SensitivityHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SensitivityLow")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Specificity")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SpecificityHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("SpecificityLow")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("TargetSensitivity")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WarningsJson")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("SiteProfiles", (string)null);
                 });
 
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Study", b =>
@@ -420,6 +569,17 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Navigation("Image");
                 });
 
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.SiteProfileVersion", b =>
+                {
+                    b.HasOne("TbScreen.Screening.Persistence.Entities.Site", "Site")
+                        .WithMany("Profiles")
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.BatchJob", b =>
                 {
                     b.Navigation("Items");
@@ -428,6 +588,11 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.ScreeningResult", b =>
                 {
                     b.Navigation("Reviews");
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Site", b =>
+                {
+                    b.Navigation("Profiles");
                 });
 
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Study", b =>

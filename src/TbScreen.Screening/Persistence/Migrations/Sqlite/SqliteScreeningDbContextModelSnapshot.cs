@@ -140,8 +140,14 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("BitsStored")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BodyPartExamined")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Columns")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ContentSha256")
                         .HasColumnType("TEXT");
@@ -171,10 +177,19 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("PatientSex")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PhotometricInterpretation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Rows")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SeriesInstanceUid")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SopInstanceUid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationName")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("StudyId")
@@ -248,6 +263,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("Decision")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("DecisionThreshold")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("DedupeKey")
                         .HasColumnType("TEXT");
 
@@ -303,6 +321,15 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<double?>("PreprocessMs")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("SiteMatchedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiteName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SiteProfileVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SopInstanceUid")
                         .HasColumnType("TEXT");
 
@@ -322,10 +349,128 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
 
                     b.HasIndex("ImageId");
 
+                    b.HasIndex("SiteName");
+
                     b.HasIndex("DedupeKey", "ModelVersion")
                         .IsUnique();
 
                     b.ToTable("ScreeningResults", (string)null);
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Site", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActiveVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Sites", (string)null);
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.SiteProfileVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Negatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Positives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Replicates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SampleJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SampleSha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SampleSource")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Sensitivity")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SensitivityHigh")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SensitivityLow")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Specificity")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SpecificityHigh")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("SpecificityLow")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("TargetSensitivity")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WarningsJson")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("SiteProfiles", (string)null);
                 });
 
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Study", b =>
@@ -401,6 +546,17 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Navigation("Image");
                 });
 
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.SiteProfileVersion", b =>
+                {
+                    b.HasOne("TbScreen.Screening.Persistence.Entities.Site", "Site")
+                        .WithMany("Profiles")
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.BatchJob", b =>
                 {
                     b.Navigation("Items");
@@ -409,6 +565,11 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.ScreeningResult", b =>
                 {
                     b.Navigation("Reviews");
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Site", b =>
+                {
+                    b.Navigation("Profiles");
                 });
 
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Study", b =>
