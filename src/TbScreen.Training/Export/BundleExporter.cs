@@ -57,7 +57,8 @@ public static class BundleExporter
             InputWidth = contract.Size,
             Float16Weights = options.Float16,
             SparseWeights = options.SparseWeights,
-            IncludeFeatures = false,
+            IncludeFeatures = true, // the pooled vector the out-of-distribution detector models (fit-ood)
+            IncludeFeatureMap = false,
             IncludeCam = sidecar.Arch == "googlenet",
             ModelVersion = options.Version,
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
@@ -86,7 +87,11 @@ public static class BundleExporter
             Version = options.Version,
             Architecture = sidecar.Arch,
             Input = contract,
-            Onnx = new OnnxTensorNames { Cam = sidecar.Arch == "googlenet" ? OnnxModelExporter.CamOutput : null },
+            Onnx = new OnnxTensorNames
+            {
+                Cam = sidecar.Arch == "googlenet" ? OnnxModelExporter.CamOutput : null,
+                Features = OnnxModelExporter.ProvidesFeatures(sidecar.Arch) ? OnnxModelExporter.FeaturesOutput : null,
+            },
             Labels = ["non-tb", "tb"],
             PositiveIndex = 1,
             Thresholds = thresholds,
