@@ -1,5 +1,6 @@
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Metrics;
+using TbScreen.Inference.OutOfDistribution;
 using TbScreen.Inference.Runtime;
 using TbScreen.Onnx;
 using TbScreen.Training.Data;
@@ -49,6 +50,8 @@ public static class BundleExporter
         var cases = new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray());
 
         Directory.CreateDirectory(outputDirectory);
+        // An ood.json from an earlier export was fitted on the old model.onnx: drop it (tbscreen fit-ood writes a new one).
+        File.Delete(Path.Combine(outputDirectory, OodFile.FileName));
         string onnxPath = Path.Combine(outputDirectory, ModelBundle.OnnxFileName);
         string name = options.Name ?? sidecar.Arch;
         long bytes = TorchOnnxExport.ExportToFile(model, sidecar.Arch, onnxPath, new OnnxExportOptions
