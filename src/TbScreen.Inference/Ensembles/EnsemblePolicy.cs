@@ -76,7 +76,9 @@ public sealed class EnsemblePolicy
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (unfamiliarity is not double score) return decision;
-        return decision with { Flags = score > 1 ? decision.Flags | FlagReasons.Unfamiliar : decision.Flags, Unfamiliarity = score };
+        // NaN features (a broken input or graph) are not evidence of a familiar image.
+        bool unfamiliar = score > 1 || double.IsNaN(score);
+        return decision with { Flags = unfamiliar ? decision.Flags | FlagReasons.Unfamiliar : decision.Flags, Unfamiliarity = score };
     }
 
     /// <summary>
@@ -91,7 +93,8 @@ public sealed class EnsemblePolicy
         double? worst = null;
         foreach (double? score in memberScores)
         {
-            if (score is double s && (worst is null || s > worst)) worst = s;
+            if (score is double s && (worst is null || s > worst || double.IsNaN(s))) worst = s;
+            if (worst is double w && double.IsNaN(w)) break;
         }
 
         return worst;

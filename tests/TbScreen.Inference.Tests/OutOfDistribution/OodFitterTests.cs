@@ -81,6 +81,33 @@ public class OodFitterTests
         Assert.Equal(vectors[2][0], -vectors[2][1], 12);
     }
 
+    [Fact]
+    public void Eigen_solver_reconstructs_a_random_40x40_symmetric_matrix()
+    {
+        var random = new Random(17);
+        const int n = 40;
+        var a = new double[n][];
+        for (int i = 0; i < n; i++) a[i] = new double[n];
+        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) a[i][j] = a[j][i] = random.NextDouble() - 0.5;
+
+        var (values, vectors) = SymmetricEigen.Decompose(a);
+
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(k == 0 || values[k] <= values[k - 1], "descending");
+            for (int i = 0; i < n; i++)
+            {
+                double av = 0;
+                for (int j = 0; j < n; j++) av += a[i][j] * vectors[k][j];
+                Assert.Equal(values[k] * vectors[k][i], av, 10); // A v = λ v
+            }
+
+            Assert.Equal(1.0, vectors[k].Sum(x => x * x), 10);
+        }
+
+        Assert.Equal(Enumerable.Range(0, n).Sum(i => a[i][i]), values.Sum(), 9); // trace
+    }
+
     [Theory]
     [InlineData(0.5, 2.5)]   // (4 − 1)·0.5 = 1.5: halfway between 2 and 3
     [InlineData(0.99, 3.97)] // 2.97: 3 + 0.97·(4 − 3)

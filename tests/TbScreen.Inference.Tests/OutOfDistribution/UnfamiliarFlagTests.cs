@@ -81,6 +81,7 @@ public class UnfamiliarFlagTests
     [InlineData(1.0, false)] // at the threshold: as familiar as the quantile's validation image
     [InlineData(1.0000001, true)]
     [InlineData(0.2, false)]
+    [InlineData(double.NaN, true)] // NaN features are no evidence of familiarity
     public void The_flag_fires_strictly_above_one(double score, bool flagged)
     {
         var decision = new EnsembleDecision(0.3, 0.5, false, FlagReasons.None, []);
@@ -97,6 +98,7 @@ public class UnfamiliarFlagTests
     {
         Assert.Equal(1.5, EnsemblePolicy.UnfamiliarityOf([0.4, null, 1.5]));
         Assert.Null(EnsemblePolicy.UnfamiliarityOf([null, null]));
+        Assert.True(double.IsNaN(EnsemblePolicy.UnfamiliarityOf([2.0, double.NaN, 0.5])!.Value));
         Assert.Same(EnsembleDecisionFixture, EnsemblePolicy.WithUnfamiliarity(EnsembleDecisionFixture, null));
     }
 
