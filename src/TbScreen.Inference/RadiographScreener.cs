@@ -64,6 +64,7 @@ public sealed class RadiographScreener
         for (int i = 0; i < radiographs.Count; i++)
         {
             decisions[i] = Ensemble.Policy.Decide(Ensemble.Scores(predictions.Select(p => p[i].TbProbability).ToArray()));
+            decisions[i] = EnsemblePolicy.WithUnfamiliarity(decisions[i], EnsemblePolicy.UnfamiliarityOf(predictions.Select(p => p[i].Unfamiliarity)));
             if (stability is not null)
             {
                 decisions[i] = EnsemblePolicy.WithStability(decisions[i], stability.Check(tensorsByContract[Ensemble.Members[0].Contract][i], decisions[i]));

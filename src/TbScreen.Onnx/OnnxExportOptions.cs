@@ -15,8 +15,14 @@ public sealed record OnnxExportOptions
     /// <summary>Add the pre-softmax <c>logits</c> output.</summary>
     public bool IncludeLogits { get; init; } = true;
 
-    /// <summary>Add the <c>features</c> output: the last conv feature map, for CAM / Grad-CAM.</summary>
+    /// <summary>
+    /// Add the <c>features</c> output [N, D]: the pooled vector the final linear layer reads (AlexNet: classifier.6's
+    /// input; GoogLeNet: the 1024-d average pool). The out-of-distribution detector models it.
+    /// </summary>
     public bool IncludeFeatures { get; init; } = true;
+
+    /// <summary>Add the <c>feature_map</c> output: the last conv feature map, for CAM / Grad-CAM.</summary>
+    public bool IncludeFeatureMap { get; init; } = true;
 
     /// <summary>
     /// GoogLeNet and ResNet-18 only: add a <c>cam</c> output [N, 1, h, w], the TB-minus-non-TB fc weights applied to

@@ -9,7 +9,8 @@ namespace TbScreen.Onnx;
 /// <summary>
 /// Exports TorchVision AlexNet / GoogLeNet / ResNet-18 weights (state_dict names) to an ONNX model. Input <c>input</c> [batch, C, H, W]
 /// float32 NCHW; outputs <c>probability</c> [batch, classes] (softmax) first, then optionally <c>logits</c>,
-/// <c>features</c> (last conv map) and, for GoogLeNet and ResNet-18, <c>cam</c>.
+/// <c>features</c> (the pooled vector the final linear layer reads), <c>feature_map</c> (last conv map) and, for
+/// GoogLeNet and ResNet-18, <c>cam</c>.
 /// </summary>
 public static class OnnxModelExporter
 {
@@ -17,6 +18,7 @@ public static class OnnxModelExporter
     public const string ProbabilityOutput = "probability";
     public const string LogitsOutput = "logits";
     public const string FeaturesOutput = "features";
+    public const string FeatureMapOutput = "feature_map";
     public const string CamOutput = "cam";
     public const string ProducerName = "TbScreen";
 
@@ -34,6 +36,9 @@ public static class OnnxModelExporter
     /// <param name="weights">TorchVision state_dict names to row-major data and shape; num_batches_tracked may be left in or out.</param>
     public static byte[] Export(string architecture, IReadOnlyDictionary<string, (float[] Data, long[] Shape)> weights, OnnxExportOptions options) =>
         BuildModel(architecture, weights, options).ToByteArray();
+
+    /// <summary>Whether the exported graph of <paramref name="architecture"/> can carry the <c>features</c> output.</summary>
+    public static bool ProvidesFeatures(string architecture) => architecture.Trim().ToLowerInvariant() is "alexnet" or "googlenet" or "resnet18";
 
     /// <summary>Exports and writes the model to <paramref name="path"/>, creating its folder; returns the file size in bytes.</summary>
     public static long ExportToFile(string path, string architecture, IReadOnlyDictionary<string, (float[] Data, long[] Shape)> weights, OnnxExportOptions options)
@@ -63,13 +68,14 @@ public static class OnnxModelExporter
             throw new OnnxExportException($"The cam output needs {string.Join(" or ", CamArchitectures)} (global pooling before one fc layer).");
 
         var set = new WeightSet(weights);
-        var graph = new OnnxGraphBuilder(options.Float16Weights, ProbabilityOutput, LogitsOutput, FeaturesOutput, CamOutput);
+        var graph = new OnnxGraphBuilder(options.Float16Weights, ProbabilityOutput, LogitsOutput, FeaturesOutput, FeatureMapOutput, CamOutput);
         var built = net.Build(graph, set, options);
         set.RequireAllUsed(key => key.EndsWith(".num_batches_tracked", StringComparison.Ordinal) || net.IsIgnored(key));
 
         graph.Output(graph.Softmax(built.Logits, "softmax"), ProbabilityOutput);
         if (options.IncludeLogits) graph.Output(built.Logits, LogitsOutput);
-        if (options.IncludeFeatures) graph.Output(built.Features, FeaturesOutput);
+        if (options.IncludeFeatures) PenultimateFeatures.AddOutput(graph, built);
+        if (options.IncludeFeatureMap) graph.Output(built.FeatureMap, FeatureMapOutput);
         if (built.Cam is not null) graph.Output(built.Cam, CamOutput);
 
         if (options.SparseWeights && !options.Float16Weights) SparseInitializers.Convert(graph.Graph, options.SparseMinimumZeroFraction);
@@ -107,6 +113,7 @@ public static class OnnxModelExporter
             ["tbscreen.weights_dtype"] = options.Float16Weights ? "float16" : "float32",
             ["tbscreen.features_layer"] = built.FeaturesLayer,
         };
+        if (built.PenultimateLayer is not null) own["tbscreen.penultimate_layer"] = built.PenultimateLayer;
         foreach (var kv in built.Metadata) own[kv.Key] = kv.Value;
         return own.Concat(options.Metadata);
     }

@@ -12,7 +12,10 @@ public static class DecisionText
 
     public static string Decision(EnsembleDecision decision) => decision.IsTb ? Tb : NotTb;
 
-    /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable.</summary>
+    /// <summary>What the "unfamiliar" flag means, for people.</summary>
+    public const string UnfamiliarReason = "unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition";
+
+    /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable, unfamiliar.</summary>
     public static string Flag(EnsembleDecision decision) => decision.Flagged ? string.Join('+', decision.FlagNames) : NoFlag;
 
     /// <summary>A sentence a radiologist can read: which rule fired and on which numbers.</summary>
@@ -32,6 +35,11 @@ public static class DecisionText
         if (decision.Flags.HasFlag(FlagReasons.Unstable) && decision.Stability is { } stability)
         {
             reasons.Add($"unstable: a change of at most {stability.Epsilon * 255:0.#} grey levels per pixel (invisible) moves the ensemble to {P(stability.WorstProbability)}, across threshold {P(decision.Threshold)}");
+        }
+
+        if (decision.Flags.HasFlag(FlagReasons.Unfamiliar))
+        {
+            reasons.Add($"{UnfamiliarReason} (score {decision.Unfamiliarity?.ToString("0.00", CultureInfo.InvariantCulture)}, above 1 is unfamiliar)");
         }
 
         return reasons.Count > 0

@@ -25,10 +25,33 @@ public class WholeNetTests(ITestOutputHelper output)
 
         var outputs = OrtRunner.Run(model, Image(batch, size), batch, 3, size, size);
 
-        Assert.Equal([OnnxModelExporter.ProbabilityOutput, OnnxModelExporter.LogitsOutput, OnnxModelExporter.FeaturesOutput], outputs.Keys);
+        Assert.Equal([OnnxModelExporter.ProbabilityOutput, OnnxModelExporter.LogitsOutput, OnnxModelExporter.FeaturesOutput, OnnxModelExporter.FeatureMapOutput], outputs.Keys);
         AssertProbabilities(outputs["probability"], batch);
         long map = size == 64 ? 3 : size == 100 ? 5 : 13;
-        Assert.Equal([(long)batch, 20, map, map], outputs["features"].Shape);
+        Assert.Equal([(long)batch, 20, map, map], outputs["feature_map"].Shape);
+        Assert.Equal([(long)batch, 16], outputs["features"].Shape); // Tiny's second hidden width: classifier.6's input
+    }
+
+    [Fact]
+    public void AlexNet_features_are_what_the_last_linear_layer_reads()
+    {
+        var weights = AlexNet(AlexNetWidths.Tiny);
+        var outputs = OrtRunner.Run(OnnxModelExporter.Export("alexnet", weights, new OnnxExportOptions { InputHeight = 64, InputWidth = 64 }), Image(2, 64), 2, 3, 64, 64);
+
+        // logits[n, k] = sum_j features[n, j] * W6[k, j] + b6[k], computed by hand from the output.
+        var (w6, b6) = (weights["classifier.6.weight"].Data, weights["classifier.6.bias"].Data);
+        var f = outputs["features"].Data;
+        for (int n = 0; n < 2; n++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                double logit = b6[k];
+                for (int j = 0; j < 16; j++) logit += f[n * 16 + j] * w6[k * 16 + j];
+                Assert.Equal(logit, outputs["logits"].Data[n * 2 + k], 4);
+            }
+        }
+
+        Assert.All(f, v => Assert.True(v >= 0)); // after classifier.4's ReLU
     }
 
     [Fact]
@@ -48,7 +71,10 @@ public class WholeNetTests(ITestOutputHelper output)
         var outputs = OrtRunner.Run(model, Image(1, 224), 1, 3, 224, 224);
 
         AssertProbabilities(outputs["probability"], 1);
-        Assert.Equal([1L, 1024, 7, 7], outputs["features"].Shape);
+        Assert.Equal([1L, 1024, 7, 7], outputs["feature_map"].Shape);
+        // features = the global average of the map per channel (the vector fc reads).
+        Assert.Equal([1L, 1024], outputs["features"].Shape);
+        for (int c = 0; c < 1024; c += 97) Assert.Equal(outputs["feature_map"].Data.AsSpan(c * 49, 49).ToArray().Average(), outputs["features"].Data[c], 4);
         Assert.Equal([1L, 1, 7, 7], outputs["cam"].Shape);
         // The map's mean plus the bias difference is the TB-minus-non-TB logit margin.
         var bias = GoogLeNet()["fc.bias"].Data;
@@ -64,7 +90,8 @@ public class WholeNetTests(ITestOutputHelper output)
         var outputs = OrtRunner.Run(model, Image(3, 64), 3, 3, 64, 64);
 
         AssertProbabilities(outputs["probability"], 3);
-        Assert.Equal([3L, 512, 2, 2], outputs["features"].Shape);
+        Assert.Equal([3L, 512, 2, 2], outputs["feature_map"].Shape);
+        Assert.Equal([3L, 512], outputs["features"].Shape);
     }
 
     [Fact]
@@ -122,7 +149,7 @@ public class WholeNetTests(ITestOutputHelper output)
     [Fact]
     public void Outputs_can_be_limited_to_the_probability()
     {
-        var options = new OnnxExportOptions { IncludeLogits = false, IncludeFeatures = false, InputHeight = 64, InputWidth = 64 };
+        var options = new OnnxExportOptions { IncludeLogits = false, IncludeFeatures = false, IncludeFeatureMap = false, InputHeight = 64, InputWidth = 64 };
         var outputs = OrtRunner.Run(OnnxModelExporter.Export("alexnet", AlexNet(AlexNetWidths.Tiny), options), Image(1, 64), 1, 3, 64, 64);
         Assert.Equal(["probability"], outputs.Keys);
     }

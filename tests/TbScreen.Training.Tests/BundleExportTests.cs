@@ -37,9 +37,15 @@ public sealed class BundleExportTests
         string card = File.ReadAllText(Path.Combine(temp["bundle"], ModelBundle.ModelCardFileName));
         Assert.Contains("Research use only", card);
         Assert.Contains("source separation", card);
+        Assert.Equal("features", bundle.Metadata.Onnx.Features);
+        Assert.Null(bundle.Ood); // until tbscreen fit-ood
         using (var classifier = new OnnxClassifier(bundle))
         {
             Assert.True(classifier.HasCam);
+            Assert.True(classifier.HasFeatures);
+            var prediction = classifier.PredictOne(new float[classifier.TensorLength]);
+            Assert.Equal(1024, prediction.Features!.Length); // GoogLeNet's pooled inception5b
+            Assert.Null(prediction.Unfamiliarity);
         }
 
         var onnx = File.ReadAllBytes(bundle.OnnxPath);

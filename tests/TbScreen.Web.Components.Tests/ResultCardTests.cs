@@ -75,6 +75,19 @@ public sealed class ResultCardTests : BunitContext
     }
 
     [Fact]
+    public void Unfamiliar_flag_is_shown_with_its_explanation()
+    {
+        var result = FlaggedPositive() with { FlagReasons = ResultView.ParseFlag("uncertain+unfamiliar") };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        var reason = cut.FindAll(".tb-flag-reasons li").Single(li => li.GetAttribute("data-reason") == "unfamiliar");
+        Assert.Contains("Unfamiliar image", reason.TextContent);
+        Assert.Contains("often not a frontal chest X-ray or an unusual acquisition", reason.TextContent);
+        Assert.Equal("true", cut.Find("[data-flagged]").GetAttribute("data-flagged"));
+    }
+
+    [Fact]
     public void Error_state_shows_the_status_and_reason_and_no_scores()
     {
         var result = new ResultView { Id = "7", FileName = "scan.dcm", Status = "invalid-dicom", Error = "scan.dcm: the preamble is not followed by DICM", ModelVersion = "v1" };

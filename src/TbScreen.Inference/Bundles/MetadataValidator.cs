@@ -66,6 +66,16 @@ internal static partial class MetadataValidator
             problems.Add("onnxSha256 must be the 64-hex-digit SHA-256 of model.onnx");
         }
 
+        if (m.OodSha256 is not null && !Sha256Hex().IsMatch(m.OodSha256))
+        {
+            problems.Add("oodSha256 must be the 64-hex-digit SHA-256 of ood.json");
+        }
+
+        if (m.OodSha256 is not null && string.IsNullOrWhiteSpace(m.Onnx?.Features))
+        {
+            problems.Add("oodSha256 is set but onnx.features is not: the detector needs the features output");
+        }
+
         LineageProblems(problems, m.Lineage);
 
         return problems;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using TbScreen.Inference.OutOfDistribution;
 
 namespace TbScreen.Inference.Bundles;
 
@@ -13,10 +14,11 @@ public sealed class ModelBundle
     public const string MetadataFileName = "metadata.json";
     public const string ModelCardFileName = "README.md";
 
-    private ModelBundle(string directory, ModelMetadata metadata)
+    private ModelBundle(string directory, ModelMetadata metadata, OodDetector? ood)
     {
         Directory = directory;
         Metadata = metadata;
+        Ood = ood;
     }
 
     public string Directory { get; }
@@ -25,12 +27,18 @@ public sealed class ModelBundle
 
     public string Name => Metadata.Name;
 
+    /// <summary>The out-of-distribution detector from ood.json (hash-checked), or null when the bundle has none.</summary>
+    public OodDetector? Ood { get; }
+
     public string OnnxPath => Path.Combine(Directory, OnnxFileName);
 
     /// <summary>The shipped operating threshold on the TB probability.</summary>
     public double Threshold => Metadata.Thresholds!.OperatingValue;
 
-    /// <summary>Throws <see cref="ModelMetadataException"/> or <see cref="ModelHashMismatchException"/> (both <see cref="ModelBundleException"/>).</summary>
+    /// <summary>
+    /// Throws <see cref="ModelMetadataException"/>, <see cref="ModelHashMismatchException"/> or
+    /// <see cref="OodHashMismatchException"/> (all <see cref="ModelBundleException"/>).
+    /// </summary>
     public static ModelBundle Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -47,7 +55,7 @@ public sealed class ModelBundle
             throw new ModelHashMismatchException(directory, metadata.OnnxSha256.ToLowerInvariant(), actual);
         }
 
-        return new ModelBundle(directory, metadata);
+        return new ModelBundle(directory, metadata, OodFile.Load(directory, metadata));
     }
 
     /// <summary>Reads and validates metadata.json without touching model.onnx.</summary>

@@ -42,6 +42,13 @@ public sealed record ModelMetadata
     /// <summary>Optional: where a derived model (e.g. a pruned one) came from. Absent for directly trained bundles.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public ModelLineage? Lineage { get; init; }
+
+    /// <summary>
+    /// Optional lower-case hex SHA-256 of ood.json (the out-of-distribution detector, written by <c>tbscreen fit-ood</c>).
+    /// Null: no detector, the bundle never raises "unfamiliar". Set: ood.json must exist and match, or the bundle is refused.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? OodSha256 { get; init; }
 }
 
 /// <summary>How a bundle was derived from a trained checkpoint (docs/pruning.md).</summary>
@@ -91,6 +98,13 @@ public sealed record OnnxTensorNames
     /// cam = sum over c of (W[tb, c] - W[non-tb, c]) * features[c]. Null when the model has none (e.g. AlexNet).
     /// </summary>
     public string? Cam { get; init; }
+
+    /// <summary>
+    /// Optional float32 [N, D]: the pooled vector the final linear layer reads, which the out-of-distribution detector
+    /// models. Null in bundles exported before it existed: they load and never raise "unfamiliar".
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Features { get; init; }
 }
 
 /// <summary>Operating thresholds on the TB probability, chosen on validation data.</summary>

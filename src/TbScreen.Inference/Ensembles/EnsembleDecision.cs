@@ -14,6 +14,12 @@ public enum FlagReasons
 
     /// <summary>The stability check found a perturbation of at most eps per pixel that flips the call (docs/robustness.md).</summary>
     Unstable = 4,
+
+    /// <summary>
+    /// The image is unlike the training radiographs: some member's out-of-distribution distance exceeds its ood.json
+    /// threshold (often not a frontal chest X-ray, or an unusual acquisition).
+    /// </summary>
+    Unfamiliar = 8,
 }
 
 /// <summary>One member's TB probability against its own shipped threshold.</summary>
@@ -28,13 +34,20 @@ public sealed record EnsembleDecision(double Probability, double Threshold, bool
     /// <summary>The stability check's finding; null when the check is off.</summary>
     public Stability.StabilityFinding? Stability { get; init; }
 
+    /// <summary>
+    /// The largest member distance/threshold of the out-of-distribution detectors (above 1: unfamiliar); null when no
+    /// member has features and ood.json.
+    /// </summary>
+    public double? Unfamiliarity { get; init; }
+
     public bool Flagged => Flags != FlagReasons.None;
 
-    /// <summary>"disagreement", "uncertain", "unstable" (in that order, any combination), or empty: stable names for JSON and the CLI.</summary>
+    /// <summary>"disagreement", "uncertain", "unstable", "unfamiliar" (in that order, any combination), or empty: stable names for JSON and the CLI.</summary>
     public IReadOnlyList<string> FlagNames =>
     [
         .. Flags.HasFlag(FlagReasons.Disagreement) ? ["disagreement"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Uncertain) ? ["uncertain"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Unstable) ? ["unstable"] : Array.Empty<string>(),
+        .. Flags.HasFlag(FlagReasons.Unfamiliar) ? ["unfamiliar"] : Array.Empty<string>(),
     ];
 }

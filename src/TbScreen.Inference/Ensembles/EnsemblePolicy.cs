@@ -68,6 +68,38 @@ public sealed class EnsemblePolicy
         return decision with { Flags = finding.Flipped ? decision.Flags | FlagReasons.Unstable : decision.Flags, Stability = finding };
     }
 
+    /// <summary>
+    /// Adds the ensemble's unfamiliarity (<see cref="UnfamiliarityOf"/>) and the "unfamiliar" flag when it exceeds 1.
+    /// Null (no member has a detector) leaves the decision as it is.
+    /// </summary>
+    public static EnsembleDecision WithUnfamiliarity(EnsembleDecision decision, double? unfamiliarity)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (unfamiliarity is not double score) return decision;
+        // NaN features (a broken input or graph) are not evidence of a familiar image.
+        bool unfamiliar = score > 1 || double.IsNaN(score);
+        return decision with { Flags = unfamiliar ? decision.Flags | FlagReasons.Unfamiliar : decision.Flags, Unfamiliarity = score };
+    }
+
+    /// <summary>
+    /// The maximum over members of distance/threshold, each member's own. The maximum, not the mean: each member's
+    /// threshold already admits only (1 − quantile) of familiar validation images, and an image one network has never
+    /// seen the like of is unfamiliar even if the other's features happen to look ordinary; averaging would let a
+    /// member without strong evidence dilute the one that has it. Members without a detector are skipped.
+    /// </summary>
+    public static double? UnfamiliarityOf(IEnumerable<double?> memberScores)
+    {
+        ArgumentNullException.ThrowIfNull(memberScores);
+        double? worst = null;
+        foreach (double? score in memberScores)
+        {
+            if (score is double s && (worst is null || s > worst || double.IsNaN(s))) worst = s;
+            if (worst is double w && double.IsNaN(w)) break;
+        }
+
+        return worst;
+    }
+
     private double Combine(IReadOnlyList<MemberScore> members)
     {
         if (definition.Rule == EnsembleDefinition.MeanRule)

@@ -74,6 +74,7 @@ public static class EnsembleEvaluation
             Ensemble = ensemble,
             DisagreementRate = Rate(cases, c => c.Decision.Flags.HasFlag(FlagReasons.Disagreement)),
             UncertainRate = Rate(cases, c => c.Decision.Flags.HasFlag(FlagReasons.Uncertain)),
+            UnfamiliarRate = Rate(cases, c => c.Decision.Flags.HasFlag(FlagReasons.Unfamiliar)),
             FlaggedRate = Rate(cases, c => c.Decision.Flagged),
             AgreedAccuracy = Rate(agreed, c => c.Decision.IsTb == c.IsTb),
             RadiologistAugmentedAccuracy = augmentedMatrix.Accuracy,

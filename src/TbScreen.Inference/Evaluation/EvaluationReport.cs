@@ -54,6 +54,9 @@ public record GroupMetrics
     /// <summary>Fraction in the ensemble's uncertainty band.</summary>
     public double? UncertainRate { get; init; }
 
+    /// <summary>Share of cases flagged "unfamiliar" (0 when no member has an ood.json).</summary>
+    public double? UnfamiliarRate { get; init; }
+
     /// <summary>Fraction flagged by any rule: the radiologist's workload.</summary>
     public double? FlaggedRate { get; init; }
 

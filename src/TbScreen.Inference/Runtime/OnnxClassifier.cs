@@ -59,6 +59,9 @@ public sealed class OnnxClassifier : IDisposable
 
     public bool HasCam => names.Cam is not null;
 
+    /// <summary>Whether predictions carry the penultimate <see cref="ModelPrediction.Features"/>.</summary>
+    public bool HasFeatures => names.Features is not null;
+
     /// <summary>Floats per image: Channels x Size x Size.</summary>
     public int TensorLength => Contract.Channels * Contract.Size * Contract.Size;
 
@@ -99,7 +102,8 @@ public sealed class OnnxClassifier : IDisposable
 
         long[] shape = [count, Contract.Channels, Contract.Size, Contract.Size];
         using var inputValue = OrtValue.CreateTensorValueFromMemory(input, shape);
-        string[] outputNames = names.Cam is null ? [names.Probability] : [names.Probability, names.Cam];
+        // Fixed positions: probability, then cam and features when present.
+        string[] outputNames = [names.Probability, .. names.Cam is null ? Array.Empty<string>() : [names.Cam], .. names.Features is null ? Array.Empty<string>() : [names.Features]];
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [names.Input], [inputValue], outputNames);
 
@@ -113,11 +117,18 @@ public sealed class OnnxClassifier : IDisposable
         int classes = (int)probShape[1];
         ReadOnlySpan<float> probs = probabilities.GetTensorDataAsSpan<float>();
         CamMap[]? cams = names.Cam is null ? null : SplitCams(outputs[1], count);
+        float[][]? features = names.Features is null ? null : SplitFeatures(outputs[outputNames.Length - 1], count);
+        var ood = Bundle.Ood;
         var results = new List<ModelPrediction>(count);
         for (int i = 0; i < count; i++)
         {
             float[] p = probs.Slice(i * classes, classes).ToArray();
-            results.Add(new ModelPrediction(p, p[positiveIndex], cams?[i]));
+            float[]? f = features?[i];
+            results.Add(new ModelPrediction(p, p[positiveIndex], cams?[i])
+            {
+                Features = f,
+                Unfamiliarity = f is not null && ood is not null ? ood.Score(f) : null,
+            });
         }
 
         return results;
@@ -145,6 +156,23 @@ public sealed class OnnxClassifier : IDisposable
         return maps;
     }
 
+    /// <summary>Accepts [N, D]; checks D against ood.json when the bundle has one.</summary>
+    private float[][] SplitFeatures(OrtValue value, int count)
+    {
+        long[] shape = value.GetTensorTypeAndShape().Shape;
+        if (shape.Length != 2 || shape[0] != count || (Bundle.Ood is { } ood && shape[1] != ood.Model.FeatureDimension))
+        {
+            string expected = Bundle.Ood is { } fitted ? fitted.Model.FeatureDimension.ToString(System.Globalization.CultureInfo.InvariantCulture) : "D";
+            throw new ModelBundleException(Bundle.Directory, $"output '{names.Features}' has shape [{string.Join(",", shape)}]; expected [{count}, {expected}]");
+        }
+
+        int d = (int)shape[1];
+        ReadOnlySpan<float> values = value.GetTensorDataAsSpan<float>();
+        var rows = new float[count][];
+        for (int i = 0; i < count; i++) rows[i] = values.Slice(i * d, d).ToArray();
+        return rows;
+    }
+
     private void CheckGraphNames()
     {
         if (!session.InputMetadata.TryGetValue(names.Input, out var input))
@@ -158,7 +186,7 @@ public sealed class OnnxClassifier : IDisposable
             throw new ModelBundleException(Bundle.Directory, $"graph input '{names.Input}' is [{string.Join(",", dims)}] but the contract says [N,{Contract.Channels},{Contract.Size},{Contract.Size}]");
         }
 
-        foreach (string? output in new[] { names.Probability, names.Cam })
+        foreach (string? output in new[] { names.Probability, names.Cam, names.Features })
         {
             if (output is not null && !session.OutputMetadata.ContainsKey(output))
             {

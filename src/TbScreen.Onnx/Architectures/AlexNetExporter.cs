@@ -35,6 +35,7 @@ internal sealed class AlexNetExporter : INetExporter
         {
             ["tbscreen.alexnet.hidden"] = $"{w.Get("classifier.1.weight").Shape[0]},{w.Get("classifier.4.weight").Shape[0]}",
         };
-        return new ExportedNet(logits, lastConv, "features.11", null, metadata);
+        // v (after classifier.4's ReLU; dropout is identity at inference) is exactly what classifier.6 reads.
+        return PenultimateFeatures.Attach(new ExportedNet(logits, lastConv, "features.11", null, metadata), v, "classifier.6");
     }
 }

@@ -59,7 +59,8 @@ internal sealed class GoogLeNetExporter : INetExporter
             ["tbscreen.cam.fc_bias"] = JsonSerializer.Serialize(fcBias.Data),
             ["tbscreen.googlenet.transform_input"] = o.TransformInput ? "true" : "false",
         };
-        return new ExportedNet(logits, features, "inception5b", cam, metadata);
+        // The pooled 1024-d vector before dropout/fc: what fc reads at inference.
+        return PenultimateFeatures.Attach(new ExportedNet(logits, features, "inception5b", cam, metadata), pooled, "fc");
     }
 
     private static Map4 Inception(OnnxGraphBuilder g, WeightSet w, OnnxExportOptions o, Map4 x, string name)

@@ -56,7 +56,8 @@ internal sealed class ResNet18Exporter : INetExporter
             ["tbscreen.cam.fc_bias"] = JsonSerializer.Serialize(fcBias.Data),
             ["tbscreen.resnet.blocks"] = string.Join(",", blocks),
         };
-        return new ExportedNet(logits, features, "layer4", cam, metadata);
+        // The pooled 512-d vector fc reads: the out-of-distribution detector's features.
+        return PenultimateFeatures.Attach(new ExportedNet(logits, features, "layer4", cam, metadata), pooled, "fc");
     }
 
     /// <summary>relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut), the shortcut a 1x1 projection when the weights have one.</summary>

@@ -1,6 +1,7 @@
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
+using TbScreen.Inference.OutOfDistribution;
 using TbScreen.Inference.Runtime;
 using TbScreen.Onnx;
 using TbScreen.Training.Data;
@@ -50,6 +51,8 @@ public static class BundleExporter
         var cases = new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray());
 
         Directory.CreateDirectory(outputDirectory);
+        // An ood.json from an earlier export was fitted on the old model.onnx: drop it (tbscreen fit-ood writes a new one).
+        File.Delete(Path.Combine(outputDirectory, OodFile.FileName));
         string onnxPath = Path.Combine(outputDirectory, ModelBundle.OnnxFileName);
         string name = options.Name ?? sidecar.Arch;
         long bytes = TorchOnnxExport.ExportToFile(model, sidecar.Arch, onnxPath, new OnnxExportOptions
@@ -58,7 +61,8 @@ public static class BundleExporter
             InputWidth = contract.Size,
             Float16Weights = options.Float16,
             SparseWeights = options.SparseWeights,
-            IncludeFeatures = false,
+            IncludeFeatures = true, // the pooled vector the out-of-distribution detector models (fit-ood)
+            IncludeFeatureMap = false,
             IncludeCam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch),
             ModelVersion = options.Version,
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
@@ -104,7 +108,11 @@ public static class BundleExporter
             Version = options.Version,
             Architecture = sidecar.Arch,
             Input = contract,
-            Onnx = new OnnxTensorNames { Cam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch) ? OnnxModelExporter.CamOutput : null },
+            Onnx = new OnnxTensorNames
+            {
+                Cam = OnnxModelExporter.CamArchitectures.Contains(sidecar.Arch) ? OnnxModelExporter.CamOutput : null,
+                Features = OnnxModelExporter.ProvidesFeatures(sidecar.Arch) ? OnnxModelExporter.FeaturesOutput : null,
+            },
             Labels = ["non-tb", "tb"],
             PositiveIndex = 1,
             Thresholds = thresholds,

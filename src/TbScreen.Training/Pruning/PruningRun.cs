@@ -212,6 +212,7 @@ public sealed class PruningRun
             InputHeight = _training.Contract.Size,
             InputWidth = _training.Contract.Size,
             IncludeFeatures = false,
+            IncludeFeatureMap = false,
             IncludeCam = Arch == ModelFactory.GoogLeNet,
         };
         var weights = StateDictWeights.From(model);

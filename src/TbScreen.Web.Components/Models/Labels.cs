@@ -22,6 +22,7 @@ public static class Labels
         "disagreement" => "Networks disagree",
         "uncertain" => "Uncertain score",
         "unstable" => "Unstable under perturbation",
+        "unfamiliar" => "Unfamiliar image",
         _ => reason,
     };
 
@@ -31,6 +32,7 @@ public static class Labels
         "disagreement" => "AlexNet and GoogLeNet reach different decisions at their own thresholds, so neither call can be trusted alone.",
         "uncertain" => "The ensemble score lies in the uncertainty band around the site threshold, where the models are least reliable.",
         "unstable" => "The decision changes under small perturbations of the image, so it is not robust.",
+        "unfamiliar" => "Unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition.",
         _ => "The pipeline flagged this case for review.",
     };
 

@@ -18,14 +18,14 @@ internal static class TestBundles
         return dir;
     }
 
-    public static ModelMetadata Metadata(string name, bool withCam, double threshold = 0.5) => new()
+    public static ModelMetadata Metadata(string name, bool withCam, double threshold = 0.5, bool withFeatures = false) => new()
     {
         SchemaVersion = ModelMetadata.CurrentSchemaVersion,
         Name = name,
         Version = "0.0.1-test",
         Architecture = name,
         Input = new InputContract { Size = TinyOnnxModel.Size },
-        Onnx = new OnnxTensorNames { Cam = withCam ? "cam" : null },
+        Onnx = new OnnxTensorNames { Cam = withCam ? "cam" : null, Features = withFeatures ? TinyOnnxModel.EmbeddingOutput : null },
         Labels = ["non-tb", "tb"],
         PositiveIndex = 1,
         Thresholds = new ModelThresholds { Youden = threshold, Sensitivity90 = threshold / 2, Operating = ModelThresholds.YoudenName },
@@ -33,22 +33,22 @@ internal static class TestBundles
         Metrics = [new ReportedMetric { Name = "auc", Split = "validation", Value = 0.5, Ci = [0.4, 0.6], CiMethod = "delong" }],
     };
 
-    public static string WriteBundle(string modelsDir, string name, bool withCam, float[][]? weights = null, float[]? bias = null, double threshold = 0.5)
+    public static string WriteBundle(string modelsDir, string name, bool withCam, float[][]? weights = null, float[]? bias = null, double threshold = 0.5, bool withFeatures = false)
     {
         string dir = Path.Combine(modelsDir, name);
         Directory.CreateDirectory(dir);
-        File.WriteAllBytes(Path.Combine(dir, ModelBundle.OnnxFileName), TinyOnnxModel.Build(weights ?? BrightIsTb, bias ?? [0f, 0f], withCam));
-        ModelBundle.WriteMetadata(dir, Metadata(name, withCam, threshold));
+        File.WriteAllBytes(Path.Combine(dir, ModelBundle.OnnxFileName), TinyOnnxModel.Build(weights ?? BrightIsTb, bias ?? [0f, 0f], withCam, withFeatures: withFeatures));
+        ModelBundle.WriteMetadata(dir, Metadata(name, withCam, threshold, withFeatures));
         File.WriteAllText(Path.Combine(dir, ModelBundle.ModelCardFileName), "# Test model\nResearch use only.\n");
         return dir;
     }
 
     /// <summary>models/ with "alexnet" (no CAM) and "googlenet" (CAM) that differ in weights, plus ensemble.json.</summary>
-    public static string WriteEnsemble(double band = 0.05, string? dir = null)
+    public static string WriteEnsemble(double band = 0.05, string? dir = null, bool withFeatures = false)
     {
         string models = dir ?? TempDirectory();
-        WriteBundle(models, "alexnet", withCam: false, weights: [[-1f, -1f, -1f], [1f, 1f, 1f]], bias: [0f, 0.2f]);
-        WriteBundle(models, "googlenet", withCam: true, weights: [[-0.5f, -0.5f, -0.5f], [0.5f, 0.5f, 0.5f]], bias: [0.1f, 0f], threshold: 0.45);
+        WriteBundle(models, "alexnet", withCam: false, weights: [[-1f, -1f, -1f], [1f, 1f, 1f]], bias: [0f, 0.2f], withFeatures: withFeatures);
+        WriteBundle(models, "googlenet", withCam: true, weights: [[-0.5f, -0.5f, -0.5f], [0.5f, 0.5f, 0.5f]], bias: [0.1f, 0f], threshold: 0.45, withFeatures: withFeatures);
         WriteEnsembleJson(models, new EnsembleDefinition
         {
             Members = [new EnsembleMember { Bundle = "alexnet" }, new EnsembleMember { Bundle = "googlenet" }],

@@ -6,15 +6,17 @@ namespace TbScreen.Inference.Tests.TestModels;
 /// <summary>
 /// A tiny real ONNX graph built with OnnxSharp's protobuf classes (as the exporter does), so ONNX Runtime runs for
 /// real in tests: input [N,3,8,8] -> AveragePool 2x2 = features [N,3,4,4] -> GlobalAveragePool -> Flatten -> Gemm
-/// -> Softmax = probability [N,2]; cam = Squeeze(Conv1x1(features, W[tb] - W[non-tb])) = [N,4,4].
+/// -> Softmax = probability [N,2]; cam = Squeeze(Conv1x1(features, W[tb] - W[non-tb])) = [N,4,4]; optionally
+/// <see cref="EmbeddingOutput"/> [N,3] = the flattened pooled vector the Gemm reads (each channel's mean).
 /// </summary>
 internal static class TinyOnnxModel
 {
     public const int Size = 8;
     public const int CamSize = 4;
+    public const string EmbeddingOutput = "embedding";
 
     /// <summary>Logit of class k = sum_c weights[k][c] * mean(features[c]) + bias[k].</summary>
-    public static byte[] Build(float[][] weights, float[] bias, bool withCam, bool camAsRank4 = false)
+    public static byte[] Build(float[][] weights, float[] bias, bool withCam, bool camAsRank4 = false, bool withFeatures = false)
     {
         var graph = new GraphProto { Name = "tiny" };
         graph.Input.Add(Value("input", "N", 3, Size, Size));
@@ -26,6 +28,11 @@ internal static class TinyOnnxModel
         graph.Node.Add(Node("Flatten", ["pooled"], "flat", Int("axis", 1)));
         graph.Node.Add(Node("Gemm", ["flat", "W", "B"], "logits", Int("transB", 1)));
         graph.Node.Add(Node("Softmax", ["logits"], "probability", Int("axis", 1)));
+        if (withFeatures)
+        {
+            graph.Node.Add(Node("Identity", ["flat"], EmbeddingOutput));
+            graph.Output.Add(Value(EmbeddingOutput, "N", 3));
+        }
         if (withCam)
         {
             float[] diff = [.. weights[1].Zip(weights[0], (tb, normal) => tb - normal)];
