@@ -65,6 +65,11 @@ public sealed class RadiographScreener
         {
             decisions[i] = Ensemble.Policy.Decide(Ensemble.Scores(predictions.Select(p => p[i].TbProbability).ToArray()));
             decisions[i] = EnsemblePolicy.WithUnfamiliarity(decisions[i], EnsemblePolicy.UnfamiliarityOf(predictions.Select(p => p[i].Unfamiliarity)));
+            if (Ensemble.Lungs is { } lungs && !lungs.Segment(radiographs[i]).LungsFound)
+            {
+                decisions[i] = decisions[i] with { Flags = decisions[i].Flags | FlagReasons.LungsNotFound };
+            }
+
             if (stability is not null)
             {
                 decisions[i] = EnsemblePolicy.WithStability(decisions[i], stability.Check(tensorsByContract[Ensemble.Members[0].Contract][i], decisions[i]));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Ensembles;
+using TbScreen.Inference.Lungs;
 using TbScreen.Inference.Runtime;
 
 namespace TbScreen.Inference;
@@ -11,10 +12,11 @@ namespace TbScreen.Inference;
 /// </summary>
 public sealed class TbEnsemble : IDisposable
 {
-    private TbEnsemble(EnsemblePolicy policy, IReadOnlyList<OnnxClassifier> members)
+    private TbEnsemble(EnsemblePolicy policy, IReadOnlyList<OnnxClassifier> members, LungSegmenter? lungs)
     {
         Policy = policy;
         Members = members;
+        Lungs = lungs;
         int index = policy.Definition.Members.ToList().FindIndex(m => m.Bundle == policy.Definition.HeatmapMember);
         HeatmapIndex = index >= 0 ? index : null;
     }
@@ -26,6 +28,9 @@ public sealed class TbEnsemble : IDisposable
 
     /// <summary>Index into <see cref="Members"/> of the member whose CAM becomes the heatmap, or null.</summary>
     public int? HeatmapIndex { get; }
+
+    /// <summary>The lung segmenter named by ensemble.json's "lungs", or null (no lung check).</summary>
+    public LungSegmenter? Lungs { get; }
 
     /// <summary>Throws <see cref="ModelBundleException"/> (naming the file) for any invalid part.</summary>
     /// <param name="ensembleFile">The definition's file name in <paramref name="modelsDirectory"/> (default ensemble.json).</param>
@@ -47,7 +52,8 @@ public sealed class TbEnsemble : IDisposable
                 }
             }
 
-            return new TbEnsemble(new EnsemblePolicy(definition), members);
+            var lungs = definition.Lungs is string name ? LungSegmenter.FromModels(modelsDirectory, name, options) : null;
+            return new TbEnsemble(new EnsemblePolicy(definition), members, lungs);
         }
         catch
         {
@@ -66,5 +72,7 @@ public sealed class TbEnsemble : IDisposable
         {
             member.Dispose();
         }
+
+        Lungs?.Dispose();
     }
 }

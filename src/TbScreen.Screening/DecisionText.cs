@@ -13,6 +13,8 @@ public static class DecisionText
     public static string Decision(EnsembleDecision decision) => decision.IsTb ? Tb : NotTb;
 
     /// <summary>What the "unfamiliar" flag means, for people.</summary>
+    public const string LungsNotFoundReason = "lungs not found: no plausible pair of lungs in the image; often not a frontal chest X-ray";
+
     public const string UnfamiliarReason = "unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition";
 
     /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable, unfamiliar.</summary>
@@ -35,6 +37,11 @@ public static class DecisionText
         if (decision.Flags.HasFlag(FlagReasons.Unstable) && decision.Stability is { } stability)
         {
             reasons.Add($"unstable: a change of at most {stability.Epsilon * 255:0.#} grey levels per pixel (invisible) moves the ensemble to {P(stability.WorstProbability)}, across threshold {P(decision.Threshold)}");
+        }
+
+        if (decision.Flags.HasFlag(FlagReasons.LungsNotFound))
+        {
+            reasons.Add(LungsNotFoundReason);
         }
 
         if (decision.Flags.HasFlag(FlagReasons.Unfamiliar))

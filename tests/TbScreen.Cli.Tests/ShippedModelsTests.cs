@@ -50,4 +50,23 @@ public sealed class ShippedModelsTests
         Assert.Equal(samples.Length, lines.Length);
         Assert.All(lines, l => Assert.Matches(@"alexnet=0\.\d{4} googlenet=0\.\d{4} ensemble=0\.\d{4} decision=(tb|not-tb)", l));
     }
+
+    [Fact]
+    public void TheLungCheckFlagsAnImageWithoutLungsAndPassesTheChestPhantom()
+    {
+        string flat = CliRunner.TempPath("flat-grey.png");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(256, 256, new SixLabors.ImageSharp.PixelFormats.L8(128)))
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, flat);
+        }
+
+        string phantom = Path.Combine(SharedDicomData.RepositoryRoot, "samples", "phantom-explicit-le-mono2.dcm");
+        var (code, stdout, stderr) = CliRunner.Run(["screen", phantom, flat, "--models", ModelsDirectory]);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
+        Assert.DoesNotContain("lungs-not-found", lines.Single(l => l.Contains("phantom", StringComparison.Ordinal)));
+        Assert.Contains("flag=lungs-not-found", lines.Single(l => l.Contains("flat-grey", StringComparison.Ordinal)));
+        Assert.Contains("lungs not found", lines.Single(l => l.Contains("flat-grey", StringComparison.Ordinal)));
+    }
 }

@@ -20,6 +20,9 @@ public enum FlagReasons
     /// threshold (often not a frontal chest X-ray, or an unusual acquisition).
     /// </summary>
     Unfamiliar = 8,
+
+    /// <summary>The lung segmenter found no plausible pair of lungs: often not a frontal chest X-ray.</summary>
+    LungsNotFound = 16,
 }
 
 /// <summary>One member's TB probability against its own shipped threshold.</summary>
@@ -49,5 +52,6 @@ public sealed record EnsembleDecision(double Probability, double Threshold, bool
         .. Flags.HasFlag(FlagReasons.Uncertain) ? ["uncertain"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Unstable) ? ["unstable"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Unfamiliar) ? ["unfamiliar"] : Array.Empty<string>(),
+        .. Flags.HasFlag(FlagReasons.LungsNotFound) ? ["lungs-not-found"] : Array.Empty<string>(),
     ];
 }

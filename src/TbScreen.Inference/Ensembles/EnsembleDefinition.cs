@@ -35,6 +35,12 @@ public sealed record EnsembleDefinition
     /// <summary>The member whose CAM output becomes the heatmap (GoogLeNet); null for none.</summary>
     public string? HeatmapMember { get; init; }
 
+    /// <summary>
+    /// A segmentation bundle in the same folder (e.g. "lungs"): each case is segmented and gets the "lungs not found"
+    /// flag when no plausible pair of lungs is seen (often not a frontal chest X-ray). Null: no lung check.
+    /// </summary>
+    public string? Lungs { get; init; }
+
     /// <param name="fileName">The definition's file name in <paramref name="modelsDirectory"/>; default ensemble.json
     /// (models/ensemble-pruned.json selects the pruned bundles, docs/pruning.md).</param>
     public static EnsembleDefinition Load(string modelsDirectory, string? fileName = null)

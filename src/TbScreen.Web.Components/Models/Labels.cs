@@ -23,6 +23,7 @@ public static class Labels
         "uncertain" => "Uncertain score",
         "unstable" => "Unstable under perturbation",
         "unfamiliar" => "Unfamiliar image",
+        "lungs-not-found" => "Lungs not found",
         _ => reason,
     };
 
@@ -33,6 +34,7 @@ public static class Labels
         "uncertain" => "The ensemble score lies in the uncertainty band around the site threshold, where the models are least reliable.",
         "unstable" => "The decision changes under small perturbations of the image, so it is not robust.",
         "unfamiliar" => "Unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition.",
+        "lungs-not-found" => "Lungs not found: no plausible pair of lungs in the image; often not a frontal chest X-ray.",
         _ => "The pipeline flagged this case for review.",
     };
 
