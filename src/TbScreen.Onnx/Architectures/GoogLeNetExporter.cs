@@ -42,25 +42,8 @@ internal sealed class GoogLeNetExporter : INetExporter
             if (block == "3b") x = g.MaxPool(x, "maxpool3", kernel: 3, stride: 2, ceilMode: true);
             if (block == "4e") x = g.MaxPool(x, "maxpool4", kernel: 2, stride: 2, ceilMode: true);
         }
-        var features = x;
-
-        var pooled = g.Flatten(g.GlobalAveragePool(features, "avgpool"), "flatten");
-        var fcWeight = w.Get("fc.weight");
-        var fcBias = w.Get("fc.bias");
-        var logits = g.Linear(pooled, "fc", fcWeight, fcBias);
-
-        // CAM(y, x) = sum_c (fc.weight[tb, c] - fc.weight[non-tb, c]) * features[c, y, x]: its spatial mean plus the
-        // bias difference is the TB logit margin, so the map shows where the evidence for TB (against non-TB) lies.
-        Map4? cam = o.IncludeCam ? g.Conv(features, "cam", ClassActivation.CamWeight(fcWeight), null) : null;
-
-        var metadata = new Dictionary<string, string>
-        {
-            ["tbscreen.cam.fc_weight"] = JsonSerializer.Serialize(ClassActivation.Rows(fcWeight)),
-            ["tbscreen.cam.fc_bias"] = JsonSerializer.Serialize(fcBias.Data),
-            ["tbscreen.googlenet.transform_input"] = o.TransformInput ? "true" : "false",
-        };
-        // The pooled 1024-d vector before dropout/fc: what fc reads at inference.
-        return PenultimateFeatures.Attach(new ExportedNet(logits, features, "inception5b", cam, metadata), pooled, "fc");
+        // The pooled 1024-d vector before dropout/fc is what fc reads at inference.
+        return ClassActivation.PooledHead(g, w, o, x, "inception5b", new Dictionary<string, string> { ["tbscreen.googlenet.transform_input"] = o.TransformInput ? "true" : "false" });
     }
 
     private static Map4 Inception(OnnxGraphBuilder g, WeightSet w, OnnxExportOptions o, Map4 x, string name)

@@ -43,21 +43,7 @@ internal sealed class ResNet18Exporter : INetExporter
             blocks.Add(count);
         }
 
-        var features = x;
-        var pooled = g.Flatten(g.GlobalAveragePool(features, "avgpool"), "flatten");
-        var fcWeight = w.Get("fc.weight");
-        var fcBias = w.Get("fc.bias");
-        var logits = g.Linear(pooled, "fc", fcWeight, fcBias);
-        Map4? cam = o.IncludeCam ? g.Conv(features, "cam", ClassActivation.CamWeight(fcWeight), null) : null;
-
-        var metadata = new Dictionary<string, string>
-        {
-            ["tbscreen.cam.fc_weight"] = JsonSerializer.Serialize(ClassActivation.Rows(fcWeight)),
-            ["tbscreen.cam.fc_bias"] = JsonSerializer.Serialize(fcBias.Data),
-            ["tbscreen.resnet.blocks"] = string.Join(",", blocks),
-        };
-        // The pooled 512-d vector fc reads: the out-of-distribution detector's features.
-        return PenultimateFeatures.Attach(new ExportedNet(logits, features, "layer4", cam, metadata), pooled, "fc");
+        return ClassActivation.PooledHead(g, w, o, x, "layer4", new Dictionary<string, string> { ["tbscreen.resnet.blocks"] = string.Join(",", blocks) });
     }
 
     /// <summary>relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut), the shortcut a 1x1 projection when the weights have one.</summary>
