@@ -25,6 +25,11 @@ public sealed record BundleExportOptions
     /// <summary>Largest |ONNX Runtime - TorchSharp| probability accepted on the validation images.</summary>
     public double ParityTolerance { get; init; } = 1e-4;
 
+    /// <summary>Float16 weights keep about three significant digits, so probabilities move by up to ~1e-2 (the bound the fp16 parity tests use).</summary>
+    public const double Float16ParityTolerance = 1e-2;
+
+    public double EffectiveParityTolerance => Float16 ? Math.Max(ParityTolerance, Float16ParityTolerance) : ParityTolerance;
+
     /// <summary>Store mostly-zero weights as ONNX sparse_initializers (unstructured-pruned models; see docs/pruning.md).</summary>
     public bool SparseWeights { get; init; }
 

@@ -70,7 +70,7 @@ public static class BundleExporter
 
         var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, cases, train, validation, splitFile);
         metadata = ModelBundle.WriteMetadata(outputDirectory, metadata);
-        double parity = CheckParity(outputDirectory, images, torchScores, options.ParityTolerance);
+        double parity = CheckParity(outputDirectory, images, torchScores, options.EffectiveParityTolerance);
         File.WriteAllText(Path.Combine(outputDirectory, ModelBundle.ModelCardFileName), ModelCard.Render(metadata, sidecar, parity));
         return new BundleExportResult(outputDirectory, metadata, bytes, parity, validation.Count);
     }
