@@ -188,6 +188,8 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
                 File.Copy(Path.Combine(RepositoryPaths.Models, "lungs", file), Path.Combine(lungs, file));
             }
 
+            File.CreateSymbolicLink(Path.Combine(lungs, "model.onnx"), Path.Combine(RepositoryPaths.Models, "lungs", "model.onnx"));
+
             File.WriteAllText(Path.Combine(models, "alexnet", "README.md"),
                 "# Model card of the fixture\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2))\n");
             File.WriteAllText(Path.Combine(models, "alexnet", "robustness.json"), Report("alexnet@1.0.0", "Noise", ["sigma", "flip rate"], [["0.1", "2%"]]));

@@ -33,7 +33,7 @@ public static class CalibrateEnsembleCommand
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             string folder = result.GetValue(models)!;
-            string manifest = InputFiles.Require(result.GetValue(data)!);
+            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), "val", result.GetValue(splitFile), manifest);
             var names = result.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var classifiers = names.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(folder, n)))).ToList();
@@ -46,7 +46,11 @@ public static class CalibrateEnsembleCommand
                     mean[i] = classifiers.Average(c => (double)c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability);
                 }
 
-                var cases = new ScoredCases(mean, rows.Select(r => r.IsTb).ToArray());
+                // As for member thresholds (BundleExporter): on sources that hold both classes when each has 20 or more,
+                // since elsewhere a threshold only separates hospitals.
+                var mixed = rows.GroupBy(r => r.Source).Where(g => g.Count(r => r.IsTb) >= 20 && g.Count(r => !r.IsTb) >= 20).Select(g => g.Key).ToHashSet();
+                int[] chosen = Enumerable.Range(0, rows.Count).Where(i => mixed.Count == 0 || mixed.Contains(rows[i].Source)).ToArray();
+                var cases = new ScoredCases(chosen.Select(i => mean[i]).ToArray(), chosen.Select(i => rows[i].IsTb).ToArray());
                 var point = ThresholdSelection.ForSensitivity(cases) ?? throw new ManifestException(manifest, "validation split needs both classes");
                 var definition = new EnsembleDefinition
                 {
@@ -55,11 +59,13 @@ public static class CalibrateEnsembleCommand
                     Threshold = point.Threshold,
                     UncertaintyBand = result.GetValue(band),
                     HeatmapMember = result.GetValue(heatmap),
+                    // Keep the lung check whenever the folder ships the lung bundle.
+                    Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
                 };
                 string path = Path.Combine(folder, result.GetValue(ensembleFile)!);
                 File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={rows.Count}), band ±{result.GetValue(band)}"));
+                    $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={cases.Count}{(mixed.Count > 0 ? " from " + string.Join(", ", mixed) : "")}), band ±{result.GetValue(band)}"));
                 return ExitCodes.Success;
             }
             finally

@@ -38,7 +38,8 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
         Assert.NotNull(outcome.AlexNetProbability);
         Assert.NotNull(outcome.GoogLeNetProbability);
         Assert.Contains(outcome.Decision, new[] { "tb", "not-tb" });
-        Assert.Contains(outcome.Flag, new[] { "none", "disagreement", "uncertain", "disagreement+uncertain" });
+        // The small phantom may also lack a plausible pair of lungs for the lung check.
+        Assert.True(outcome.Flag == "none" || outcome.Flag!.Split('+').All(f => f is "disagreement" or "uncertain" or "lungs-not-found"), outcome.Flag);
         Assert.False(string.IsNullOrEmpty(outcome.FlagReason));
         Assert.Equal(Pipeline.ModelVersion, outcome.ModelVersion);
         Assert.NotNull(outcome.Heatmap);

@@ -184,6 +184,12 @@ public sealed class WebAppProcess : IAsyncDisposable
             Directory.CreateSymbolicLink(Path.Combine(models, bundle), Path.Combine(RepositoryPaths.Models, bundle));
         }
 
+        // The lung segmentation bundle the ensemble names for the lungs-not-found check.
+        if (shipped.RootElement.TryGetProperty("lungs", out var lungs) && lungs.GetString() is string lungBundle)
+        {
+            Directory.CreateSymbolicLink(Path.Combine(models, lungBundle), Path.Combine(RepositoryPaths.Models, lungBundle));
+        }
+
         return models;
     }
 
