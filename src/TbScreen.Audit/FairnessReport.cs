@@ -38,6 +38,10 @@ public sealed record FairnessReport(
     /// <summary>Version of the audited model or ensemble, when known.</summary>
     [JsonPropertyOrder(-1)]
     public string? ModelVersion { get; init; }
+
+    /// <summary>SHA-256 of each audited bundle's model.onnx by bundle name, when the audit screened the images itself;
+    /// ties the report to the exact weights (a test checks the shipped reports against the shipped models).</summary>
+    public IReadOnlyDictionary<string, string>? ModelHashes { get; init; }
 }
 
 /// <summary>n and prevalence per group, for a demographics file without images (--demographics-only).</summary>

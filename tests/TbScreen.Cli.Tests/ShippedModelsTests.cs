@@ -69,4 +69,29 @@ public sealed class ShippedModelsTests
         Assert.Contains("flag=lungs-not-found", lines.Single(l => l.Contains("flat-grey", StringComparison.Ordinal)));
         Assert.Contains("lungs not found", lines.Single(l => l.Contains("flat-grey", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void TheThreeMemberEnsembleAveragesAlexNetGoogLeNetAndTheResNet()
+    {
+        using (var ensemble = TbEnsemble.Load(ModelsDirectory, ensembleFile: "ensemble-3.json"))
+        {
+            Assert.Equal(["alexnet", "googlenet", "resnet18"], ensemble.Members.Select(m => m.Name).ToArray());
+            Assert.True(ensemble.Members.Single(m => m.Name == "resnet18").HasCam);
+        }
+
+        var samples = Directory.GetFiles(Path.Combine(SharedDicomData.RepositoryRoot, "samples"), "*.dcm").Order().ToArray();
+        var (code, stdout, stderr) = CliRunner.Run(["screen", .. samples, "--models", ModelsDirectory, "--ensemble", "ensemble-3.json"]);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
+        Assert.Equal(samples.Length, lines.Length);
+        foreach (string line in lines)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"alexnet=(0\.\d{4}) googlenet=(0\.\d{4}) resnet18=(0\.\d{4}) ensemble=(0\.\d{4})");
+            Assert.True(match.Success, line);
+            double[] p = Enumerable.Range(1, 4).Select(g => double.Parse(match.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            // The "mean" rule, from the printed (4-decimal) member probabilities.
+            Assert.InRange(p[3], (p[0] + p[1] + p[2]) / 3 - 2e-4, (p[0] + p[1] + p[2]) / 3 + 2e-4);
+        }
+    }
 }

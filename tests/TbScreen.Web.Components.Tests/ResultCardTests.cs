@@ -40,12 +40,22 @@ public sealed class ResultCardTests : BunitContext
         Assert.Contains("Flagged for radiologist review", cut.Markup);
         var reasons = cut.FindAll(".tb-flag-reasons li");
         Assert.Equal(["disagreement", "uncertain"], reasons.Select(r => r.GetAttribute("data-reason")));
-        Assert.Contains("AlexNet and GoogLeNet reach different decisions", reasons[0].TextContent);
+        Assert.Contains("reach different decisions at their own thresholds", reasons[0].TextContent);
         Assert.Contains("members disagree", cut.Find(".tb-flag-detail").TextContent);
 
         Assert.Equal(["Sex", "View"], cut.FindAll(".tb-metadata dt").Select(d => d.TextContent));
         Assert.Contains("ensemble-2026.11", cut.Find(".tb-result-card__footer").TextContent);
         Assert.Contains("2026-11-26 09:30 UTC", cut.Find(".tb-result-card__footer").TextContent);
+    }
+
+    [Fact]
+    public void A_third_members_score_gets_its_own_row_between_the_pair_and_the_ensemble()
+    {
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, FlaggedPositive() with { OtherMembers = [new("resnet18", 0.9201)] }));
+
+        Assert.Equal(["alexnet", "googlenet", "resnet18", "ensemble"], cut.FindAll("[data-score]").Select(r => r.GetAttribute("data-score")));
+        Assert.Equal("0.920", cut.Find("[data-score=resnet18] .tb-scores__value").TextContent);
+        Assert.Equal("ResNet-18", cut.Find("[data-score=resnet18] th").TextContent);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed record BatchRow
     public static readonly IReadOnlyList<string> Columns =
     [
         "path", "sopInstanceUid", "status", "error", "alexnetProb", "googlenetProb", "ensembleProb",
-        "decision", "flag", "flagReason", "modelVersion", "seconds", "decidedBy", "threshold",
+        "decision", "flag", "flagReason", "modelVersion", "seconds", "decidedBy", "threshold", "otherMembers",
     ];
 
     public required string Path { get; init; }
@@ -46,6 +46,16 @@ public sealed record BatchRow
     /// <summary>The ensemble threshold the decision was taken at.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>
+    /// Members beyond AlexNet and GoogLeNet (a three-member ensemble's ResNet-18), in ensemble order, so that no
+    /// member's probability is lost from the output; empty for the default two-member ensemble.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, double>> OtherMembers { get; init; } = [];
+
+    /// <summary>"name=p;name=p" with six decimals, as the CSV column holds it.</summary>
+    public string OtherMembersText => string.Join(';', OtherMembers.Select(m =>
+        m.Key + "=" + OutputNumbers.Probability(m.Value).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+
     public bool IsOk => Status == ScreeningStatus.Ok.ToCode();
 
     public static BatchRow From(ScreeningOutcome outcome, string displayPath) => new()
@@ -64,6 +74,9 @@ public sealed record BatchRow
         Seconds = outcome.Elapsed.TotalSeconds,
         DecidedBy = outcome.DecidedBy?.Label,
         Threshold = outcome.DecidedBy?.Threshold,
+        OtherMembers = (outcome.MemberProbabilities ?? new Dictionary<string, double>())
+            .Where(m => !string.Equals(m.Key, "alexnet", StringComparison.OrdinalIgnoreCase) && !string.Equals(m.Key, "googlenet", StringComparison.OrdinalIgnoreCase))
+            .ToList(),
     };
 
     /// <summary>Reader errors start with "PATH: "; the path has its own column, so the error says only why.</summary>

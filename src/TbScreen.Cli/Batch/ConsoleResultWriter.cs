@@ -4,7 +4,7 @@ namespace TbScreen.Cli.Batch;
 
 /// <summary>
 /// Without --out: the original `screen` lines on stdout, one per screened file
-/// (`FILE: alexnet=… googlenet=… ensemble=… decision=… flag=… reason="…"`), and one stderr line per failed file.
+/// (`FILE: alexnet=… googlenet=… [other members=…] ensemble=… decision=… flag=… reason="…"`), and one stderr line per failed file.
 /// </summary>
 public sealed class ConsoleResultWriter(TextWriter stdout, TextWriter stderr) : IResultWriter
 {
@@ -29,7 +29,8 @@ public sealed class ConsoleResultWriter(TextWriter stdout, TextWriter stderr) : 
     }
 
     public static string FormatLine(BatchRow row) =>
-        $"{row.Path}: alexnet={P(row.AlexNetProb)} googlenet={P(row.GoogLeNetProb)} ensemble={P(row.EnsembleProb)} " +
+        $"{row.Path}: alexnet={P(row.AlexNetProb)} googlenet={P(row.GoogLeNetProb)} " +
+        string.Concat(row.OtherMembers.Select(m => $"{m.Key}={P(m.Value)} ")) + $"ensemble={P(row.EnsembleProb)} " +
         $"decision={row.Decision} flag={row.Flag} reason=\"{row.FlagReason}\"" +
         (row.DecidedBy is { } by && row.DecidedBy != Screening.Sites.DecidingProfile.ShippedLabel ? $" decided-by=\"{by}\" threshold={P(row.Threshold)}" : "");
 

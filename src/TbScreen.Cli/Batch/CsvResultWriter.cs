@@ -35,7 +35,7 @@ public sealed class CsvResultWriter : IResultWriter
         Number(row.AlexNetProb), Number(row.GoogLeNetProb), Number(row.EnsembleProb),
         row.Decision ?? "", row.Flag ?? "", row.FlagReason ?? "", row.ModelVersion,
         Number(OutputNumbers.Seconds(row.Seconds)),
-        row.DecidedBy ?? "", Number(row.Threshold),
+        row.DecidedBy ?? "", Number(row.Threshold), row.OtherMembersText,
     ];
 
     public static string Quote(string field) =>

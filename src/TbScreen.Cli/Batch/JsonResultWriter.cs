@@ -43,6 +43,13 @@ public sealed class JsonResultWriter : IResultWriter
         _writer.WriteNumber("seconds", OutputNumbers.Seconds(row.Seconds));
         _writer.WriteString("decidedBy", row.DecidedBy);
         Number("threshold", row.Threshold);
+        _writer.WriteStartObject("otherMembers");
+        foreach (var member in row.OtherMembers)
+        {
+            _writer.WriteNumber(member.Key, OutputNumbers.Probability(member.Value));
+        }
+
+        _writer.WriteEndObject();
         _writer.WriteEndObject();
         _writer.Flush();
         _stream.Flush();

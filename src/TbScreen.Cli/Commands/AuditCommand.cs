@@ -75,6 +75,7 @@ public static class AuditCommand
             IReadOnlyList<AuditCase> cases;
             int failed = 0;
             string? modelVersion = null;
+            IReadOnlyDictionary<string, string>? modelHashes = null;
             if (result.GetValue(scores) is string scoreFile)
             {
                 cases = CaseTables.ReadPredictions(InputFiles.Require(scoreFile));
@@ -90,6 +91,7 @@ public static class AuditCommand
 
                 using var ensemble = models.Load(result, stderr);
                 modelVersion = "ensemble of " + string.Join(" + ", ensemble.Members.Select(m => $"{m.Name} {m.Bundle.Metadata.Version}"));
+                modelHashes = ensemble.Members.ToDictionary(m => m.Name, m => m.Bundle.Metadata.OnnxSha256);
                 var (screened, failures) = EvaluationRun.Screen(ensemble, rows, Math.Clamp(result.GetValue(batch), 1, 256), stderr);
                 failed = failures.Count;
                 cases = screened.Select(c => new AuditCase(c.File, c.IsTb, c.Decision.Probability, c.Decision.IsTb, c.Source)).ToList();
@@ -121,7 +123,7 @@ public static class AuditCommand
                 throw new ManifestException(result.GetValue(scores) ?? manifest!, "no cases to audit");
             }
 
-            var report = FairnessAudit.Run(cases, options, [.. AuditCaveats.For(cases), .. notes]) with { ModelVersion = modelVersion };
+            var report = FairnessAudit.Run(cases, options, [.. AuditCaveats.For(cases), .. notes]) with { ModelVersion = modelVersion, ModelHashes = modelHashes };
             AuditOutputs.Write(outDir, report);
             stdout.WriteLine($"audited {report.N} cases ({report.Positives} TB) in {report.Groups.Count} groups, {report.Gaps.Count} gaps, {report.SkippedIntersections.Count} intersections skipped; wrote {Path.Combine(outDir, AuditOutputs.JsonFileName)}");
             return failed == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;

@@ -16,6 +16,15 @@ public static class Labels
         _ => decision,
     };
 
+    /// <summary>Display name of an ensemble member's bundle ("resnet18" -> "ResNet-18"); unknown names as they are.</summary>
+    public static string MemberName(string bundle) => bundle switch
+    {
+        "alexnet" => "AlexNet",
+        "googlenet" => "GoogLeNet",
+        "resnet18" => "ResNet-18",
+        _ => bundle,
+    };
+
     /// <summary>Short name of a flag reason for tables and badges.</summary>
     public static string FlagReason(string reason) => reason switch
     {
@@ -30,7 +39,7 @@ public static class Labels
     /// <summary>What a flag reason means for the clinician, in one sentence.</summary>
     public static string FlagExplanation(string reason) => reason switch
     {
-        "disagreement" => "AlexNet and GoogLeNet reach different decisions at their own thresholds, so neither call can be trusted alone.",
+        "disagreement" => "The ensemble's networks (AlexNet and GoogLeNet, with ResNet-18 in the three-member ensemble) reach different decisions at their own thresholds, so no single call can be trusted alone.",
         "uncertain" => "The ensemble score lies in the uncertainty band around the site threshold, where the models are least reliable.",
         "unstable" => "The decision changes under small perturbations of the image, so it is not robust.",
         "unfamiliar" => "Unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition.",

@@ -13,6 +13,9 @@ public sealed record ResultView
     public string? Error { get; init; }
     public double? AlexNet { get; init; }
     public double? GoogLeNet { get; init; }
+
+    /// <summary>Members beyond AlexNet and GoogLeNet (ensemble-3.json's ResNet-18), by bundle name in ensemble order.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> OtherMembers { get; init; } = [];
     public double? Ensemble { get; init; }
 
     /// <summary>The site's ensemble threshold: at or above it the decision is tb.</summary>

@@ -8,7 +8,7 @@ namespace TbScreen.Cli.Tests.Batch;
 /// <summary>`tbscreen screen FOLDER --out ...` in process, on tiny test models (fast): rows, codes, formats, reruns.</summary>
 public sealed class BatchScreenTests
 {
-    private const string Header = "path,sopInstanceUid,status,error,alexnetProb,googlenetProb,ensembleProb,decision,flag,flagReason,modelVersion,seconds,decidedBy,threshold";
+    private const string Header = "path,sopInstanceUid,status,error,alexnetProb,googlenetProb,ensembleProb,decision,flag,flagReason,modelVersion,seconds,decidedBy,threshold,otherMembers";
 
     [Fact]
     public void A_mixed_folder_gets_one_csv_row_per_file_with_its_code_in_walk_order_and_exit_1()
@@ -72,6 +72,8 @@ public sealed class BatchScreenTests
                 {
                     JsonValueKind.Null => "",
                     JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+                    // otherMembers: an object by member name in JSON, "name=p;name=p" in CSV.
+                    JsonValueKind.Object => string.Join(';', value.EnumerateObject().Select(p => p.Name + "=" + p.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture))),
                     _ => value.GetString()!,
                 };
                 Assert.Equal(text, asText);

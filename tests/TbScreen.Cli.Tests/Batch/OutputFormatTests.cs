@@ -33,6 +33,31 @@ public sealed class OutputFormatTests
     }
 
     [Fact]
+    public void A_third_members_probability_reaches_every_output_format()
+    {
+        var outcome = new TbScreen.Screening.ScreeningOutcome
+        {
+            Source = "x.dcm", Status = TbScreen.Screening.ScreeningStatus.Ok, ModelVersion = "v", AlexNetProbability = 0.1, GoogLeNetProbability = 0.2,
+            EnsembleProbability = 0.4, Decision = "not-tb", Flag = "none", FlagReason = "r",
+            MemberProbabilities = new Dictionary<string, double> { ["alexnet"] = 0.1, ["googlenet"] = 0.2, ["resnet18"] = 0.9000004 },
+        };
+        var row = BatchRow.From(outcome, "x.dcm");
+
+        Assert.Contains("googlenet=0.2000 resnet18=0.9000 ensemble=0.4000", ConsoleResultWriter.FormatLine(row));
+        Assert.Equal("resnet18=0.9", CsvResultWriter.Fields(row).Last());
+        using var stream = new MemoryStream();
+        using (var writer = new JsonResultWriter(stream))
+        {
+            writer.Write(row);
+            writer.Complete();
+        }
+
+        var json = System.Text.Json.JsonDocument.Parse(stream.ToArray()).RootElement[0];
+        Assert.Equal(0.9, json.GetProperty("otherMembers").GetProperty("resnet18").GetDouble());
+        Assert.Equal(string.Empty, BatchRow.From(outcome with { MemberProbabilities = new Dictionary<string, double> { ["alexnet"] = 0.1, ["googlenet"] = 0.2 } }, "x").OtherMembersText);
+    }
+
+    [Fact]
     public void The_sniffer_knows_part_10_files_bare_datasets_and_nothing_else()
     {
         byte[] part10 = BatchFolder.Dicom(51);
