@@ -79,12 +79,20 @@ public sealed class ShippedModelsTests
             Assert.True(ensemble.Members.Single(m => m.Name == "resnet18").HasCam);
         }
 
-        var samples = Directory.GetFiles(Path.Combine(SharedDicomData.RepositoryRoot, "samples"), "*.dcm").Order().ToArray();
+        string flat = CliRunner.TempPath("flat-grey-3.png");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(256, 256, new SixLabors.ImageSharp.PixelFormats.L8(128)))
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, flat);
+        }
+
+        var samples = Directory.GetFiles(Path.Combine(SharedDicomData.RepositoryRoot, "samples"), "*.dcm").Order().Append(flat).ToArray();
         var (code, stdout, stderr) = CliRunner.Run(["screen", .. samples, "--models", ModelsDirectory, "--ensemble", "ensemble-3.json"]);
 
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
         Assert.Equal(samples.Length, lines.Length);
+        // The ResNet's out-of-distribution detector (resnet18/ood.json) knows a flat grey square is no radiograph.
+        Assert.Contains("unfamiliar", lines.Single(l => l.Contains("flat-grey-3", StringComparison.Ordinal)).Split(" flag=")[1].Split(' ')[0]);
         foreach (string line in lines)
         {
             var match = System.Text.RegularExpressions.Regex.Match(line, @"alexnet=(0\.\d{4}) googlenet=(0\.\d{4}) resnet18=(0\.\d{4}) ensemble=(0\.\d{4})");
