@@ -116,6 +116,27 @@ public sealed class AuditCliTests
     }
 
     [Fact]
+    public void Site_calibrate_simulate_reports_held_out_results_of_one_source_without_writing_a_profile()
+    {
+        string dir = TempDir();
+        string predictions = WritePredictions(dir);
+
+        // In source a every normal (0.05-0.35) scores below every TB (0.55-0.95), so any threshold chosen on TB cases
+        // calls every held-out normal normal; held-out TB below the sample's lowest TB score is missed.
+        var (code, stdout, stderr) = Run("site-calibrate", "--scores", predictions, "--source", "a", "--simulate", "5,5", "--repeats", "50");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("calibrating on 5 TB + 5 normal of 40 cases (20 TB), 50 draws (seed 1)", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"sensitivity [01]\.\d{3} \[[01]\.\d{3}, 1\.000\]; reaches the target in \d+% of draws", stdout);
+        Assert.Contains("specificity 1.000 [1.000, 1.000]", stdout, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir, "*.json"));
+        Assert.Equal(ExitCodes.InvalidInput, Run("site-calibrate", "--scores", predictions, "--source", "a", "--simulate", "20,5").Code);
+        Assert.Equal(ExitCodes.InvalidInput, Run("site-calibrate", "--scores", predictions, "--simulate", "twenty").Code);
+        Assert.Equal(ExitCodes.InvalidInput, Run("site-calibrate", "--scores", predictions, "--source", "nowhere", "--simulate", "1,1").Code);
+        Assert.Equal(ExitCodes.Usage, Run("site-calibrate", "--scores", predictions).Code);
+    }
+
+    [Fact]
     public void Bad_arguments_fail_with_a_usage_error()
     {
         string dir = TempDir();
