@@ -1,39 +1,13 @@
-using System.Text.RegularExpressions;
-
 namespace TbScreen.Inference.Bundles;
 
 /// <summary>Collects every problem in a metadata.json at once, so a broken bundle is fixed in one pass.</summary>
-internal static partial class MetadataValidator
+internal static class MetadataValidator
 {
     public static IReadOnlyList<string> Problems(ModelMetadata m)
     {
         var problems = new List<string>();
-        if (m.SchemaVersion != ModelMetadata.CurrentSchemaVersion)
-        {
-            problems.Add($"schemaVersion is {m.SchemaVersion}; this build reads version {ModelMetadata.CurrentSchemaVersion}");
-        }
-
-        Require(problems, m.Name, "name");
-        Require(problems, m.Version, "version");
-        Require(problems, m.Architecture, "architecture");
-        Require(problems, m.Onnx?.Input, "onnx.input");
-        Require(problems, m.Onnx?.Probability, "onnx.probability");
-        if (m.Input is null)
-        {
-            problems.Add("input (the input contract) is missing");
-        }
-        else
-        {
-            try
-            {
-                m.Input.Validate();
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                problems.Add("input: " + e.Message);
-            }
-        }
-
+        var common = new BundleMetadataChecks.Common(m.SchemaVersion, m.Name, m.Version, m.Architecture, m.Onnx, m.Input, m.Training, m.Metrics, m.OnnxSha256);
+        BundleMetadataChecks.Header(problems, common);
         if (m.Labels is null || m.Labels.Count < 2 || m.Labels.Any(string.IsNullOrWhiteSpace))
         {
             problems.Add("labels must name at least two classes, e.g. [\"non-tb\", \"tb\"]");
@@ -44,29 +18,8 @@ internal static partial class MetadataValidator
         }
 
         ThresholdProblems(problems, m.Thresholds);
-        if (m.Training is null)
-        {
-            problems.Add("training (the training data summary) is missing");
-        }
-
-        foreach (var metric in m.Metrics ?? [])
-        {
-            if (string.IsNullOrWhiteSpace(metric.Name))
-            {
-                problems.Add("a metric has no name");
-            }
-            else if (metric.Ci is { } ci && (ci.Count != 2 || !(ci[0] <= ci[1])))
-            {
-                problems.Add($"metric '{metric.Name}': ci must be [low, high] with low <= high");
-            }
-        }
-
-        if (m.OnnxSha256 is null || !Sha256Hex().IsMatch(m.OnnxSha256))
-        {
-            problems.Add("onnxSha256 must be the 64-hex-digit SHA-256 of model.onnx");
-        }
-
-        if (m.OodSha256 is not null && !Sha256Hex().IsMatch(m.OodSha256))
+        BundleMetadataChecks.Provenance(problems, common);
+        if (m.OodSha256 is not null && !BundleMetadataChecks.IsSha256(m.OodSha256))
         {
             problems.Add("oodSha256 must be the 64-hex-digit SHA-256 of ood.json");
         }
@@ -112,10 +65,10 @@ internal static partial class MetadataValidator
             return;
         }
 
-        Require(problems, lineage.Kind, "lineage.kind");
-        Require(problems, lineage.SourceCheckpoint, "lineage.sourceCheckpoint");
-        Require(problems, lineage.Method, "lineage.method");
-        if (lineage.SourceSha256 is null || !Sha256Hex().IsMatch(lineage.SourceSha256))
+        BundleMetadataChecks.Require(problems, lineage.Kind, "lineage.kind");
+        BundleMetadataChecks.Require(problems, lineage.SourceCheckpoint, "lineage.sourceCheckpoint");
+        BundleMetadataChecks.Require(problems, lineage.Method, "lineage.method");
+        if (!BundleMetadataChecks.IsSha256(lineage.SourceSha256))
         {
             problems.Add("lineage.sourceSha256 must be the 64-hex-digit SHA-256 of the source checkpoint");
         }
@@ -137,15 +90,4 @@ internal static partial class MetadataValidator
     }
 
     internal static bool IsProbability(double value) => value is >= 0 and <= 1;
-
-    private static void Require(List<string> problems, string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            problems.Add($"{field} is missing or empty");
-        }
-    }
-
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
-    private static partial Regex Sha256Hex();
 }
