@@ -25,9 +25,10 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         var paths = reports.EnumerateArray().Select(r => r.GetProperty("path").GetString()).Order().ToList();
         Assert.Equal(
             ["alexnet/pruning.json", "alexnet/robustness.json", "evaluation/ensemble-pruned/robustness.json", "evaluation/robustness.json",
-             "fairness/bias-experiment-seed2.json", "fairness/bias-experiment.json", "fairness/fairness.json", "googlenet/pruning.json"],
+             "fairness/bias-experiment-seed2.json", "fairness/bias-experiment.json", "fairness/fairness.json", "fairness/shenzhen-test/fairness.json",
+             "googlenet/pruning.json"],
             paths);
-        var fairness = reports.EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "fairness");
+        var fairness = reports.EnumerateArray().Single(r => r.GetProperty("path").GetString() == "fairness/fairness.json");
         Assert.Equal("Sensitivity gap 0.04 (F vs M)", fairness.GetProperty("summary").GetString());
         Assert.Equal("0.91", fairness.GetProperty("tables")[0].GetProperty("rows")[0][1].GetString());
         Assert.Equal(["fairness/gap.svg"], fairness.GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
@@ -59,6 +60,27 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
 
         using var file = await auditor.GetAsync("/api/reports/files/evaluation/ensemble-pruned/robustness.json");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_audit_in_a_fairness_subfolder_is_its_own_report_and_every_ensemble_definition_is_served()
+    {
+        using var auditor = await _host.ClientAsAsync(Roles.Auditor);
+        var reports = JsonDocument.Parse(await auditor.GetStringAsync("/api/reports")).RootElement.EnumerateArray().ToList();
+
+        var audit = reports.Single(r => r.GetProperty("path").GetString() == "fairness/shenzhen-test/fairness.json");
+        Assert.Equal(("fairness", "fairness/shenzhen-test"), (audit.GetProperty("kind").GetString(), audit.GetProperty("owner").GetString()));
+        Assert.Equal(["fairness/shenzhen-test/rates-sex.svg"], audit.GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("fairness/shenzhen-test/groups.csv", audit.GetProperty("downloads").EnumerateArray().Select(p => p.GetString()));
+        // The root audit does not take the subfolder's plot.
+        Assert.DoesNotContain("fairness/shenzhen-test/rates-sex.svg", reports.Single(r => r.GetProperty("path").GetString() == "fairness/fairness.json")
+            .GetProperty("plots").EnumerateArray().Select(p => p.GetString()));
+        using var plot = await auditor.GetAsync("/api/reports/files/fairness/shenzhen-test/rates-sex.svg");
+        Assert.Equal(HttpStatusCode.OK, plot.StatusCode);
+        using var definition = await auditor.GetAsync("/api/reports/files/ensemble-3.json");
+        Assert.Equal(HttpStatusCode.OK, definition.StatusCode);
+        using var weights = await auditor.GetAsync("/api/reports/files/alexnet/model.onnx");
+        Assert.Equal(HttpStatusCode.NotFound, weights.StatusCode);
     }
 
     [Fact]
@@ -218,6 +240,12 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
             File.WriteAllText(Path.Combine(fairness, "bias-accuracy.svg"), Svg);
             File.WriteAllText(Path.Combine(fairness, ".hidden.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
             File.CreateSymbolicLink(Path.Combine(fairness, "linked.svg"), Path.Combine(models, "split.csv"));
+            string shenzhen = Directory.CreateDirectory(Path.Combine(fairness, "shenzhen-test")).FullName;
+            File.WriteAllText(Path.Combine(shenzhen, "fairness.json"),
+                Report("alexnet@1.0.0+googlenet@1.0.0", "Sensitivity by sex", ["group", "sensitivity"], [["F", "1.00"], ["M", "0.93"]], "Shenzhen test split"));
+            File.WriteAllText(Path.Combine(shenzhen, "groups.csv"), "group,sensitivity\nF,1.00\n");
+            File.WriteAllText(Path.Combine(shenzhen, "rates-sex.svg"), Svg);
+            File.WriteAllText(Path.Combine(models, "ensemble-3.json"), "{ \"members\": [] }");
             return models;
         }
 

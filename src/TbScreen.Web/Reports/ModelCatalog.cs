@@ -39,12 +39,15 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             .ToList();
     }
 
-    /// <summary>The site's operating threshold on the ensemble probability (models/ensemble.json), if readable.</summary>
+    /// <summary>The ensemble definition the host serves: TbScreen:Ensemble, or ensemble.json.</summary>
+    public string EnsembleFile => string.IsNullOrWhiteSpace(options.Value.Ensemble) ? "ensemble.json" : options.Value.Ensemble;
+
+    /// <summary>The site's operating threshold on the ensemble probability (the served ensemble definition), if readable.</summary>
     public double? EnsembleThreshold()
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "ensemble.json")));
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, EnsembleFile)));
             return doc.RootElement.TryGetProperty("threshold", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
@@ -138,6 +141,12 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             reports.AddRange(extra);
         }
 
+        // Further audits, one per subfolder (fairness/shenzhen-test: the same audit on one hospital's test split).
+        foreach (string folder in FairnessSubfolders())
+        {
+            reports.Add(ReadReport(ReportKinds.Fairness, folder, $"{folder}/fairness.json", FilesIn(folder, ".json", ".html", ".csv"), leftovers: true));
+        }
+
         return reports;
     }
 
@@ -146,6 +155,22 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     {
         int seed = stem.LastIndexOf("-seed", StringComparison.Ordinal);
         return seed > 0 && stem[(seed + 5)..].All(char.IsAsciiDigit) ? stem[..seed] : stem;
+    }
+
+    /// <summary>Direct subfolders of fairness/ holding an audit (fairness.json), relative to the models folder.</summary>
+    private IEnumerable<string> FairnessSubfolders()
+    {
+        string path = Path.Combine(Root, FairnessFolder);
+        if (!Directory.Exists(path))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(path)
+            .Where(d => new DirectoryInfo(d).LinkTarget is null && File.Exists(Path.Combine(d, "fairness.json")))
+            .Select(d => $"{FairnessFolder}/{Path.GetFileName(d)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     private IEnumerable<string> BundleFolders() => Directory.EnumerateDirectories(Root)
@@ -171,7 +196,7 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
 
     /// <summary>
     /// True only for report files the catalog shows: .json/.svg/.csv/.html/.md directly inside a bundle folder, the
-    /// evaluation or fairness folder, or ensemble.json. The check is on the listing, not on string tricks with the path.
+    /// evaluation or fairness folder (or an audit subfolder of it), or an ensemble definition. The check is on the listing, not on string tricks with the path.
     /// </summary>
     public bool IsKnownFile(string relative, out string fullPath)
     {
@@ -199,12 +224,13 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             return known;
         }
 
-        if (File.Exists(Path.Combine(Root, "ensemble.json")))
+        // Every ensemble definition (ensemble.json, ensemble-pruned.json, ensemble-3.json).
+        foreach (string definition in FilesIn("", ".json").Where(f => f.StartsWith("ensemble", StringComparison.Ordinal)))
         {
-            known.Add("ensemble.json");
+            known.Add(definition);
         }
 
-        var folders = BundleFolders().Concat(EvaluationFolders()).Append(FairnessFolder);
+        var folders = BundleFolders().Concat(EvaluationFolders()).Append(FairnessFolder).Concat(FairnessSubfolders());
         foreach (string folder in folders)
         {
             foreach (string file in FilesIn(folder, ReportExtensions))
