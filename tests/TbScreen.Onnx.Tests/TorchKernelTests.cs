@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TbScreen.Training.Runtime;
+using TbScreen.Training.Tests.Fixtures;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -30,10 +31,11 @@ public class TorchKernelTests(ITestOutputHelper output)
     [InlineData(11, 13, 3, 10, 2)] // odd widths, as structured pruning leaves
     public void Convolution_matches_float64(int inChannels, int outChannels, int kernel, int size, int batch)
     {
-        random.manual_seed(5);
+        using var generator = new Generator(5);
         using var scope = NewDisposeScope();
         using var conv = nn.Conv2d(inChannels, outChannels, kernel, padding: kernel / 2, bias: false);
-        var x = randn(batch, inChannels, size, size);
+        SeededInit.Apply(conv, generator);
+        var x = randn([batch, inChannels, size, size], generator: generator);
         float diff;
         using (no_grad())
         {

@@ -4,12 +4,17 @@ using TbScreen.Training.Export;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Tests.Fixtures;
 using TbScreen.Training.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace TbScreen.Training.Tests;
 
 /// <summary>A checkpoint becomes a bundle that ONNX Runtime runs exactly like TorchSharp, with validation-chosen thresholds.</summary>
-public sealed class BundleExportTests
+public sealed class BundleExportTests(ITestOutputHelper output)
 {
+    /// <summary>The project's parity requirement (TbScreen.Onnx.Tests.TorchParityTests), on logits and probabilities.</summary>
+    private const float Tolerance = 1e-4f;
+
     [Fact]
     public void ExportedBundleLoadsMatchesTheCheckpointAndRefusesTampering()
     {
@@ -23,7 +28,8 @@ public sealed class BundleExportTests
         };
         Trainer.Run(split.Records, split.Assignment, options, temp["out"]);
 
-        var result = BundleExporter.Export(Path.Combine(temp["out"], "best.pt"), temp["bundle"], new BundleExportOptions { DataPath = manifest, SplitFile = temp["split.csv"] });
+        string checkpoint = Path.Combine(temp["out"], "best.pt");
+        var result = BundleExporter.Export(checkpoint, temp["bundle"], new BundleExportOptions { DataPath = manifest, SplitFile = temp["split.csv"] });
 
         var bundle = ModelBundle.Load(temp["bundle"]);
         Assert.Equal("googlenet", bundle.Metadata.Architecture);
@@ -32,7 +38,26 @@ public sealed class BundleExportTests
         Assert.InRange(bundle.Threshold, 0, 1);
         Assert.Equal(bundle.Metadata.Thresholds!.Sensitivity90, bundle.Threshold);
         Assert.Equal(split.Count(SplitName.Val), result.ValidationCount);
-        Assert.InRange(result.ParityMaxAbsDiff, 0, 1e-4);
+        // Parity measured here, not read from result.ParityMaxAbsDiff: TorchSharp on best.pt against ONNX Runtime on model.onnx.
+        using (var generator = new Generator(17))
+        {
+            var parity = CheckpointOnnxParity.Measure(checkpoint, bundle, generator);
+            output.WriteLine($"best.pt vs model.onnx: {parity}");
+            Assert.True(parity.MaxAbsLogit > 1e-3f, "the logits are all ~0: the comparison would prove nothing");
+            Assert.True(parity.LogitDiff <= Tolerance, $"logits differ by {parity.LogitDiff}");
+            Assert.True(parity.ProbabilityDiff <= Tolerance, $"probabilities differ by {parity.ProbabilityDiff}");
+            Assert.True(parity.ClassifierProbabilityDiff <= Tolerance, $"OnnxClassifier's P(TB) differs by {parity.ClassifierProbabilityDiff}");
+        }
+
+        // The control: the same check on the checkpoint from before training (epoch-0.pt, same shapes) fails, so the
+        // comparison above tells this checkpoint's weights from others.
+        using (var generator = new Generator(17))
+        {
+            var control = CheckpointOnnxParity.Measure(Path.Combine(temp["out"], "epoch-0.pt"), bundle, generator);
+            output.WriteLine($"epoch-0.pt vs model.onnx: {control}");
+            Assert.True(control.LogitDiff > 100 * Tolerance, $"the untrained checkpoint's logits are within {control.LogitDiff} of the bundle's");
+        }
+
         Assert.Contains(bundle.Metadata.Metrics, m => m.Name == "auc" && m.Split == "validation");
         string card = File.ReadAllText(Path.Combine(temp["bundle"], ModelBundle.ModelCardFileName));
         Assert.Contains("Research use only", card);

@@ -1,4 +1,5 @@
 using TbScreen.Training.Models;
+using TbScreen.Training.Tests.Fixtures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,11 +29,12 @@ public sealed class ModelTests
     public void SlimAlexNetFeaturesComputeLikeTorchVision()
     {
         using var scope = NewDisposeScope();
-        manual_seed(3);
+        using var generator = new Generator(3);
         using var reference = torchvision.models.alexnet(num_classes: 2);
+        SeededInit.Apply(reference, generator);
         using var slim = ModelFactory.Create("alexnet", new ModelOptions { AlexNetHidden = ModelOptions.TorchVisionAlexNetHidden - 1 });
         slim.load_state_dict(reference.state_dict().Where(p => p.Key.StartsWith("features.", StringComparison.Ordinal)).ToDictionary(), strict: false);
-        var x = randn(1, 3, 64, 64);
+        var x = randn([1, 3, 64, 64], generator: generator);
         var features = (nn.Module<Tensor, Tensor>)reference.named_children().Single(c => c.name == "features").module;
         var slimFeatures = (nn.Module<Tensor, Tensor>)slim.named_children().Single(c => c.name == "features").module;
         Assert.True(features.forward(x).allclose(slimFeatures.forward(x), atol: 1e-6));

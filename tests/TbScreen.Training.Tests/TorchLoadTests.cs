@@ -1,3 +1,4 @@
+using TbScreen.Training.Tests.Fixtures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,8 +11,9 @@ public sealed class TorchLoadTests
     public void Conv2dForwardRunsOnCpu()
     {
         using var scope = NewDisposeScope();
-        manual_seed(1);
-        var conv = nn.Conv2d(3, 4, kernel_size: 3, padding: 1);
+        using var generator = new Generator(1);
+        using var conv = nn.Conv2d(3, 4, kernel_size: 3, padding: 1);
+        SeededInit.Apply(conv, generator);
         var input = ones(2, 3, 8, 8);
         var output = conv.forward(input);
         Assert.Equal(new long[] { 2, 4, 8, 8 }, output.shape);

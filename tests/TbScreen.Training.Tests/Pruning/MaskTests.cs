@@ -1,4 +1,5 @@
 using TbScreen.Training.Pruning;
+using TbScreen.Training.Tests.Fixtures;
 using TbScreen.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,21 +11,27 @@ namespace TbScreen.Training.Tests.Pruning;
 
 public class MaskTests
 {
-    private static nn.Module<Tensor, Tensor> SmallNet() => nn.Sequential(
-        ("conv", nn.Conv2d(3, 8, 3, padding: 1)),
-        ("relu", nn.ReLU()),
-        ("pool", nn.AdaptiveAvgPool2d(new long[] { 2, 2 })),
-        ("flat", nn.Flatten()),
-        ("fc", nn.Linear(32, 2)));
+    /// <summary>The same small net for the same generator state: its weights come from <paramref name="generator"/>.</summary>
+    private static nn.Module<Tensor, Tensor> SmallNet(Generator generator)
+    {
+        var net = nn.Sequential(
+            ("conv", nn.Conv2d(3, 8, 3, padding: 1)),
+            ("relu", nn.ReLU()),
+            ("pool", nn.AdaptiveAvgPool2d(new long[] { 2, 2 })),
+            ("flat", nn.Flatten()),
+            ("fc", nn.Linear(32, 2)));
+        SeededInit.Apply(net, generator);
+        return net;
+    }
 
-    private static void Train(nn.Module<Tensor, Tensor> model, IStepHooks? hooks, int steps)
+    private static void Train(nn.Module<Tensor, Tensor> model, IStepHooks? hooks, int steps, Generator generator)
     {
         using var optimizer = optim.AdamW(model.parameters(), 0.01, weight_decay: 0.1);
         model.train();
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
-            var x = randn(6, 3, 8, 8);
+            var x = randn([6, 3, 8, 8], generator: generator);
             var y = tensor(new long[] { 0, 1, 0, 1, 1, 0 });
             var loss = F.cross_entropy(model.forward(x), y);
             optimizer.zero_grad();
@@ -38,13 +45,13 @@ public class MaskTests
     [Fact]
     public void Pruned_weights_stay_exactly_zero_through_AdamW_with_weight_decay()
     {
-        random.manual_seed(3);
-        using var model = SmallNet();
+        using var generator = new Generator(3);
+        using var model = SmallNet(generator);
         using var masks = WeightMasks.Dense(model);
-        Train(model, masks, 5); // the optimizer's moments are built before pruning in real runs too
+        Train(model, masks, 5, generator); // the optimizer's moments are built before pruning in real runs too
         masks.PruneGlobalMagnitude(0.5);
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
-        Train(model, masks, 30);
+        Train(model, masks, 30, generator);
         foreach (string name in masks.Names)
         {
             var weight = model.state_dict()[name];
@@ -61,11 +68,11 @@ public class MaskTests
     public void Without_the_hooks_AdamW_resurrects_pruned_weights()
     {
         // The control for the test above: the hooks, not the optimiser, keep the zeros.
-        random.manual_seed(3);
-        using var model = SmallNet();
+        using var generator = new Generator(3);
+        using var model = SmallNet(generator);
         using var masks = WeightMasks.Dense(model);
         masks.PruneGlobalMagnitude(0.5);
-        Train(model, hooks: null, 5);
+        Train(model, hooks: null, 5, generator);
         var weight = model.state_dict()["fc.weight"];
         Assert.True(weight.masked_select(masks["fc.weight"] == 0).abs().max().item<float>() > 0);
     }
@@ -166,15 +173,15 @@ public class MaskTests
     [Fact]
     public void Masks_round_trip_through_a_file()
     {
-        random.manual_seed(4);
-        using var model = SmallNet();
+        using var generator = new Generator(4);
+        using var model = SmallNet(generator);
         using var masks = WeightMasks.Dense(model);
         masks.PruneGlobalMagnitude(0.3);
         string path = Path.Combine(Path.GetTempPath(), $"masks-{Guid.NewGuid():N}.bin");
         try
         {
             masks.Save(path);
-            using var other = SmallNet();
+            using var other = SmallNet(generator);
             using var loaded = WeightMasks.Load(path, other);
             foreach (string name in masks.Names)
             {

@@ -1,5 +1,6 @@
 using TbScreen.Training.Models;
 using TbScreen.Training.Pruning;
+using TbScreen.Training.Tests.Fixtures;
 using TbScreen.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,8 +20,9 @@ public class RewindingTests
         Directory.CreateDirectory(folder);
         try
         {
-            random.manual_seed(21);
+            using var generator = new Generator(21);
             using var model = ModelFactory.Create(ModelFactory.AlexNet, Small);
+            SeededInit.Apply(model, generator);
             var options = new TrainingOptions { Model = Small, Epochs = 3 };
             new CheckpointWriter(folder, options).Save(model, "epoch-1", 1, 0.1, null);
             // "Training" after epoch 1: every weight moves.
@@ -28,7 +30,7 @@ public class RewindingTests
             {
                 foreach (var p in model.parameters())
                 {
-                    p.add_(randn_like(p) * 0.01);
+                    p.add_(randn(p.shape, generator: generator) * 0.01);
                 }
             }
 
@@ -54,8 +56,9 @@ public class RewindingTests
     [Fact]
     public void Structured_rewinding_takes_the_surviving_channels_of_the_checkpoint()
     {
-        random.manual_seed(22);
+        using var generator = new Generator(22);
         using var early = ModelFactory.Create(ModelFactory.AlexNet, Small);
+        SeededInit.Apply(early, generator);
         var dense = Small with { Widths = ChannelPruner.WidthsAfter(ModelFactory.AlexNet, Small, new Dictionary<string, long[]>()) };
         using var scope = NewDisposeScope();
         using var trained = ChannelPruner.Build(ModelFactory.AlexNet, dense, early.state_dict());
@@ -63,7 +66,7 @@ public class RewindingTests
         {
             foreach (var p in trained.parameters())
             {
-                p.add_(randn_like(p));
+                p.add_(randn(p.shape, generator: generator));
             }
         }
 

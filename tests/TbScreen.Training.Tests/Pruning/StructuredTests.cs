@@ -1,5 +1,6 @@
 using TbScreen.Training.Models;
 using TbScreen.Training.Pruning;
+using TbScreen.Training.Tests.Fixtures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,11 +13,12 @@ public class StructuredTests
     [InlineData(ModelFactory.GoogLeNet, 40)]
     public void Rebuilt_smaller_net_gives_the_masked_nets_outputs(string arch, int size)
     {
-        random.manual_seed(31);
+        using var generator = new Generator(31);
         var baseOptions = new ModelOptions { AlexNetHidden = 48 };
         var dense = baseOptions with { Widths = ChannelPruner.WidthsAfter(arch, baseOptions, new Dictionary<string, long[]>()) };
         using var masked = ModelFactory.Create(arch, dense);
-        RandomiseBatchNorm(masked);
+        SeededInit.Apply(masked, generator);
+        RandomiseBatchNorm(masked, generator);
         var keep = ChannelPruner.SelectByL1(masked, arch, dense, 0.3);
         var smallerOptions = dense with { Widths = ChannelPruner.WidthsAfter(arch, dense, keep) };
         using var scope = NewDisposeScope();
@@ -25,7 +27,7 @@ public class StructuredTests
         masked.eval();
         smaller.eval();
 
-        var input = randn(2, 3, size, size);
+        var input = randn([2, 3, size, size], generator: generator);
         using var noGrad = no_grad();
         var expected = masked.forward(input);
         var actual = smaller.forward(input);
@@ -71,7 +73,7 @@ public class StructuredTests
     }
 
     /// <summary>Random BN affine parameters, running statistics from one batch (momentum 1): activations at a trained net's scale.</summary>
-    internal static void RandomiseBatchNorm(nn.Module<Tensor, Tensor> model)
+    internal static void RandomiseBatchNorm(nn.Module<Tensor, Tensor> model, Generator generator)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -79,11 +81,11 @@ public class StructuredTests
         {
             if (name.EndsWith(".bn.bias", StringComparison.Ordinal))
             {
-                tensor.copy_(randn_like(tensor) * 0.1f);
+                tensor.copy_(randn(tensor.shape, generator: generator) * 0.1f);
             }
             else if (name.EndsWith(".bn.weight", StringComparison.Ordinal))
             {
-                tensor.copy_(rand_like(tensor) + 0.5f);
+                tensor.copy_(rand(tensor.shape, generator: generator) + 0.5f);
             }
         }
 
@@ -96,7 +98,7 @@ public class StructuredTests
         }
 
         model.train();
-        model.forward(randn(8, 3, 64, 64));
+        model.forward(randn([8, 3, 64, 64], generator: generator)); // dropout (after the last BatchNorm) draws globally: irrelevant
         model.eval();
     }
 }
