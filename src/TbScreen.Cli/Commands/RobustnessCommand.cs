@@ -41,10 +41,11 @@ public static class RobustnessCommand
         var attackLimit = new Option<int?>("--attack-limit") { Description = "Attack only a class-balanced subset of N images (clean metrics and corruptions use all)." };
         var threads = new Option<int>("--threads") { Description = "Torch, ONNX Runtime and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
         var batch = new Option<int>("--batch") { Description = "Images per attack batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var parity = new Option<double>("--parity-tolerance") { Description = "Largest |P_torch - P_onnx| accepted when matching a checkpoint to its bundle; 1e-2 for bundles exported with --fp16 (their weights are rounded).", DefaultValueFactory = _ => defaults.ParityTolerance };
         var command = new Command("robustness", "Adversarial robustness (FGSM, PGD), empirical local Lipschitz constant and natural corruptions of every bundle and ensemble.")
         {
             models, data, output, eps, split, splitFile, checkpoint, bundles, ensembles, only, baseline, pgdSteps, pgdStep, restarts, noRandomStart,
-            lipSteps, lipStep, lipOutputs, noCorruptions, noAttacks, seed, limit, attackLimit, threads, batch,
+            lipSteps, lipStep, lipOutputs, noCorruptions, noAttacks, seed, limit, attackLimit, threads, batch, parity,
         };
         command.Validators.Add(result =>
         {
@@ -81,6 +82,7 @@ public static class RobustnessCommand
                     AttackLimit = result.GetValue(attackLimit),
                     Threads = result.GetValue(threads),
                     BatchSize = result.GetValue(batch),
+                    ParityTolerance = result.GetValue(parity),
                 };
                 options.Validate();
                 string manifest = InputFiles.Require(result.GetValue(data)!);
