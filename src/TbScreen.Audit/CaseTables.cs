@@ -13,20 +13,26 @@ public static class CaseTables
     /// <summary>Attributes of one row of an attribute table; Label is null where the table has no label column.</summary>
     public sealed record AttributeRow(string Key, bool? Label, string? Sex, double? Age, string? Source, string? Manufacturer, string? Model = null);
 
-    public static IReadOnlyList<AuditCase> ReadPredictions(string path)
+    public static IReadOnlyList<AuditCase> ReadPredictions(string path) => ReadPredictions(path, "ensemble", requireDecision: true);
+
+    /// <summary>
+    /// A predictions.csv scored by <paramref name="scoreColumn"/> (the ensemble, or a member's column). Without
+    /// <paramref name="requireDecision"/> a missing decision column reads as "not called" (comparisons use scores only).
+    /// </summary>
+    public static IReadOnlyList<AuditCase> ReadPredictions(string path, string scoreColumn, bool requireDecision)
     {
         var (header, rows) = Read(path);
         int file = Column(header, path, "file");
         int label = Column(header, path, "label");
-        int ensemble = Column(header, path, "ensemble");
-        int decision = Column(header, path, "decision");
+        int score = Column(header, path, scoreColumn.Trim().ToLowerInvariant());
+        int decision = requireDecision ? Column(header, path, "decision") : header.IndexOf("decision");
         int source = header.IndexOf("source");
         return rows.Select(r => new AuditCase(
             r.Fields[file].Trim(),
             Label(r.Fields[label], path, r.Line) ?? throw new ManifestException(path, "empty label", r.Line),
-            double.TryParse(r.Fields[ensemble], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) && double.IsFinite(score)
-                ? score : throw new ManifestException(path, $"ensemble score '{r.Fields[ensemble]}' is not a number", r.Line),
-            Label(r.Fields[decision], path, r.Line) ?? throw new ManifestException(path, "empty decision", r.Line),
+            double.TryParse(r.Fields[score], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+                ? value : throw new ManifestException(path, $"{scoreColumn} score '{r.Fields[score]}' is not a number", r.Line),
+            decision >= 0 && (Label(r.Fields[decision], path, r.Line) ?? throw new ManifestException(path, "empty decision", r.Line)),
             source >= 0 ? Text(r.Fields[source]) : null)).ToList();
     }
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using TbScreen.Inference.Evaluation;
+using TbScreen.Audit;
 
 namespace TbScreen.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TbScreen.Inference.Evaluation;
 
-namespace TbScreen.Inference.Tests.Evaluation;
+namespace TbScreen.Audit.Tests;
 
 public sealed class PredictionComparisonTests : IDisposable
 {

@@ -1,7 +1,7 @@
-using System.Globalization;
+using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
 
-namespace TbScreen.Inference.Evaluation;
+namespace TbScreen.Audit;
 
 /// <summary>One source's paired DeLong comparison of two score columns over the same images.</summary>
 public sealed record SourceComparison(string Source, int N, int Positives, AucComparison Auc)
@@ -81,7 +81,7 @@ public static class PredictionComparison
         return new PredictionComparisonResult(matched.Count, sources, skipped);
     }
 
-    /// <summary>file -> (label, source, score) from a predictions.csv (columns file, label, source and the score column).</summary>
+    /// <summary>file -> (label, source, score) of a predictions.csv (<see cref="CaseTables.ReadPredictions(string, string, bool)"/>).</summary>
     private static Dictionary<string, (bool IsTb, string Source, double Score)> Read(string path, string column)
     {
         if (!File.Exists(path))
@@ -89,47 +89,12 @@ public static class PredictionComparison
             throw new ManifestException(path, "not found");
         }
 
-        using var reader = new StreamReader(path);
-        using var rows = CsvReader.ReadRows(reader).GetEnumerator();
-        if (!rows.MoveNext())
-        {
-            throw new ManifestException(path, "is empty");
-        }
-
-        var header = rows.Current.Select(h => h.Trim().TrimStart('\uFEFF')).ToList();
-        int Index(string name) => header.IndexOf(name) is int i and >= 0
-            ? i
-            : throw new ManifestException(path, $"has no '{name}' column (found: {string.Join(",", header)}); expected tbscreen evaluate's predictions.csv", 1);
-        int file = Index("file"), label = Index("label"), source = Index("source"), score = Index(column);
         var result = new Dictionary<string, (bool, string, double)>(StringComparer.Ordinal);
-        int line = 1;
-        while (rows.MoveNext())
+        foreach (var c in CaseTables.ReadPredictions(path, column, requireDecision: false))
         {
-            line++;
-            var r = rows.Current;
-            if (r.Length == 1 && string.IsNullOrWhiteSpace(r[0]))
+            if (!result.TryAdd(c.File, (c.IsTb, c.Source ?? "", c.Score)))
             {
-                continue;
-            }
-
-            if (r.Length < header.Count)
-            {
-                throw new ManifestException(path, $"has {r.Length} fields where the header has {header.Count}", line);
-            }
-
-            if (r[label] is not ("0" or "1"))
-            {
-                throw new ManifestException(path, $"label '{r[label]}' must be 0 or 1", line);
-            }
-
-            if (!double.TryParse(r[score], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            {
-                throw new ManifestException(path, $"{column} '{r[score]}' is not a number", line);
-            }
-
-            if (!result.TryAdd(r[file], (r[label] == "1", r[source], value)))
-            {
-                throw new ManifestException(path, $"lists '{r[file]}' twice", line);
+                throw new ManifestException(path, $"lists '{c.File}' twice");
             }
         }
 
