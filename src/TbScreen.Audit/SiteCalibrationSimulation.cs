@@ -80,11 +80,5 @@ public static class SiteCalibrationSimulation
         return new SimulatedMeasure(Quantile(sorted, 0.5), Quantile(sorted, 0.025), Quantile(sorted, 0.975));
     }
 
-    internal static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
-    }
+    internal static double Quantile(double[] sorted, double q) => Quantiles.OfSorted(sorted, q);
 }

@@ -66,11 +66,5 @@ public static class BootstrapCi
     }
 
     /// <summary>Linear interpolation between order statistics (type 7, R's default).</summary>
-    internal static double Quantile(List<double> sorted, double p)
-    {
-        double h = (sorted.Count - 1) * p;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-    }
+    internal static double Quantile(List<double> sorted, double p) => Quantiles.OfSorted(sorted, p);
 }

@@ -1,3 +1,4 @@
+using TbScreen.Inference.Metrics;
 namespace TbScreen.Inference.OutOfDistribution;
 
 /// <summary>Fits an <see cref="OodModel"/>: PCA on training features, threshold from validation distances.</summary>
@@ -52,12 +53,7 @@ public static class OodFitter
     public static double Quantile(IReadOnlyList<double> values, double q)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0) throw new ArgumentException("no values", nameof(values));
-        double[] sorted = [.. values.Order()];
-        double h = (sorted.Length - 1) * q;
-        int below = (int)Math.Floor(h);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (h - below) * (sorted[above] - sorted[below]);
+        return Quantiles.OfSorted([.. values.Order()], q);
     }
 
     private static double[] Mean(IReadOnlyList<float[]> rows, int d)

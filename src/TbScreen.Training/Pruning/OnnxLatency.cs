@@ -1,3 +1,4 @@
+using TbScreen.Inference.Metrics;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -47,10 +48,5 @@ public static class OnnxLatency
         return new LatencyMeasurement(Quantile(times, 0.5), Quantile(times, 0.1), Quantile(times, 0.9), runs, threads);
     }
 
-    private static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
-    }
+    private static double Quantile(double[] sorted, double q) => Quantiles.OfSorted(sorted, q);
 }

@@ -1,3 +1,4 @@
+using TbScreen.Inference.Metrics;
 namespace TbScreen.Training.Robustness;
 
 /// <summary>Percentile bootstrap of a mean over images; seeded, so a rerun gives the same interval.</summary>
@@ -29,13 +30,7 @@ public static class Bootstrap
         return [Quantile(means, tail), Quantile(means, 1 - tail)];
     }
 
-    public static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
-    }
+    public static double Quantile(double[] sorted, double q) => Quantiles.OfSorted(sorted, q);
 
     public static double Median(IEnumerable<double> values)
     {

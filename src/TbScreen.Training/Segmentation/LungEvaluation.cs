@@ -1,3 +1,4 @@
+using TbScreen.Inference.Metrics;
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
@@ -97,11 +98,5 @@ public static class LungEvaluation
     }
 
     /// <summary>Linear interpolation between order statistics (numpy's default).</summary>
-    internal static double Percentile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
-    }
+    internal static double Percentile(double[] sorted, double q) => Quantiles.OfSorted(sorted, q);
 }
