@@ -34,6 +34,12 @@ public sealed record ScreeningOutcome
     /// <summary>Every member's TB probability by bundle name (ensemble order), for ensembles beyond the two named above.</summary>
     public IReadOnlyDictionary<string, double>? MemberProbabilities { get; init; }
 
+    /// <summary>The members beyond the two named above (a three-member ensemble's ResNet-18), in ensemble order; empty otherwise.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> OtherMemberProbabilities() =>
+        (MemberProbabilities ?? new Dictionary<string, double>())
+            .Where(m => !string.Equals(m.Key, "alexnet", StringComparison.OrdinalIgnoreCase) && !string.Equals(m.Key, "googlenet", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+
     /// <summary>tb or not-tb.</summary>
     public string? Decision { get; init; }
 

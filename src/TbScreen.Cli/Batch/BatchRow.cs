@@ -74,9 +74,7 @@ public sealed record BatchRow
         Seconds = outcome.Elapsed.TotalSeconds,
         DecidedBy = outcome.DecidedBy?.Label,
         Threshold = outcome.DecidedBy?.Threshold,
-        OtherMembers = (outcome.MemberProbabilities ?? new Dictionary<string, double>())
-            .Where(m => !string.Equals(m.Key, "alexnet", StringComparison.OrdinalIgnoreCase) && !string.Equals(m.Key, "googlenet", StringComparison.OrdinalIgnoreCase))
-            .ToList(),
+        OtherMembers = outcome.OtherMemberProbabilities(),
     };
 
     /// <summary>Reader errors start with "PATH: "; the path has its own column, so the error says only why.</summary>

@@ -25,8 +25,7 @@ public static class ResultViews
             Error = o.Error,
             AlexNet = member("alexnet"),
             GoogLeNet = member("googlenet"),
-            OtherMembers = (o.MemberProbabilities ?? new Dictionary<string, double>())
-                .Where(m => m.Key is not ("alexnet" or "googlenet")).ToList(),
+            OtherMembers = o.OtherMemberProbabilities(),
             Ensemble = o.EnsembleProbability,
             // The threshold that decided this result (its site profile's, or the shipped one at the time).
             Threshold = o.DecidedBy?.Threshold ?? threshold,
