@@ -13,7 +13,8 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen calibrate-ensemble --models DIR --members a,b --data MANIFEST --split-file FILE`: chooses the ensemble's
-/// threshold on the validation split (sensitivity >= 0.90 of the mean probability) and writes models/ensemble.json.
+/// threshold on the validation split (sensitivity >= 0.90 of the mean probability, or --target-sensitivity), checks
+/// that rule by K-fold cross-validation on the same cases, and writes both into models/ensemble.json.
 /// </summary>
 public static class CalibrateEnsembleCommand
 {
@@ -25,10 +26,13 @@ public static class CalibrateEnsembleCommand
         var splitFile = new Option<string>("--split-file") { Description = "Split file (file,split columns) used in training.", Required = true };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
+        var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
+        var folds = new Option<int>("--folds") { Description = "K-fold check of the threshold rule on the validation cases: each fold judged by the threshold chosen without it (0 = off).", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fold assignment.", DefaultValueFactory = _ => 1 };
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, band, heatmap, ensembleFile,
+            models, members, data, splitFile, band, heatmap, ensembleFile, target, folds, seed,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -51,7 +55,32 @@ public static class CalibrateEnsembleCommand
                 var mixed = rows.GroupBy(r => r.Source).Where(g => g.Count(r => r.IsTb) >= 20 && g.Count(r => !r.IsTb) >= 20).Select(g => g.Key).ToHashSet();
                 int[] chosen = Enumerable.Range(0, rows.Count).Where(i => mixed.Count == 0 || mixed.Contains(rows[i].Source)).ToArray();
                 var cases = new ScoredCases(chosen.Select(i => mean[i]).ToArray(), chosen.Select(i => rows[i].IsTb).ToArray());
-                var point = ThresholdSelection.ForSensitivity(cases) ?? throw new ManifestException(manifest, "validation split needs both classes");
+                double targetSensitivity = result.GetValue(target);
+                if (targetSensitivity is <= 0 or > 1)
+                {
+                    stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
+                    return ExitCodes.Usage;
+                }
+
+                var point = ThresholdSelection.ForSensitivity(cases, targetSensitivity) ?? throw new ManifestException(manifest, "validation split needs both classes");
+                var check = result.GetValue(folds) is int k and > 0 ? ThresholdCrossValidation.Run(cases, targetSensitivity, k, result.GetValue(seed)) : null;
+                foreach (var f in check?.Folds ?? [])
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fold {f.Fold + 1}/{check!.Folds.Count}: threshold {f.Threshold:F4} chosen without it; on it sensitivity {f.Sensitivity:F3} ({f.TruePositives}/{f.Positives}), specificity {f.Specificity:F3} ({f.TrueNegatives}/{f.Negatives})"));
+                }
+
+                if (check is not null)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"out of fold: sensitivity {check.PooledSensitivity:F3}, specificity {check.PooledSpecificity:F3}; fold thresholds {check.Folds.Min(f => f.Threshold):F4}-{check.Folds.Max(f => f.Threshold):F4}"));
+                    if (check.PooledSensitivity < targetSensitivity)
+                    {
+                        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"warning: out of fold the rule reached sensitivity {check.PooledSensitivity:F3}, under its target {targetSensitivity:F2}; a higher --target-sensitivity leaves a margin"));
+                    }
+                }
+
                 var definition = new EnsembleDefinition
                 {
                     Members = names.Select(n => new EnsembleMember { Bundle = n, Weight = 1 }).ToList(),
@@ -61,6 +90,22 @@ public static class CalibrateEnsembleCommand
                     HeatmapMember = result.GetValue(heatmap),
                     // Keep the lung check whenever the folder ships the lung bundle.
                     Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
+                    ThresholdSelection = new ThresholdProvenance
+                    {
+                        TargetSensitivity = targetSensitivity,
+                        Sources = mixed.Order(StringComparer.Ordinal).ToList(),
+                        Positives = cases.Positives.Length,
+                        Negatives = cases.Negatives.Length,
+                        Sensitivity = point.Sensitivity,
+                        Specificity = point.Specificity,
+                        Folds = check?.Folds.Count ?? 0,
+                        Seed = check is null ? null : result.GetValue(seed),
+                        OutOfFoldSensitivity = check?.PooledSensitivity,
+                        OutOfFoldSpecificity = check?.PooledSpecificity,
+                        FoldThresholds = check?.Folds.Select(f => f.Threshold).ToList(),
+                        FoldSensitivities = check?.Folds.Select(f => f.Sensitivity).ToList(),
+                        FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
+                    },
                 };
                 string path = Path.Combine(folder, result.GetValue(ensembleFile)!);
                 File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");

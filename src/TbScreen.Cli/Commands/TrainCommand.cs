@@ -3,6 +3,7 @@ using System.Globalization;
 using TbScreen.Imaging;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
+using TbScreen.Training.Distillation;
 using TbScreen.Training.Models;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Robustness;
@@ -55,12 +56,15 @@ public static class TrainCommand
         selection.AcceptOnlyFromAmong("within-source", "pooled");
         var acquisition = new Option<bool>("--acquisition-augment") { Description = "Acquisition-style augmentation: window, blur/sharpen, noise, JPEG, resolution, borders, burned-in text, histogram matching across sources." };
         var excludeSource = new Option<string[]>("--exclude-source") { Description = "Leave these sources out of training and validation (leave-one-source-out runs).", AllowMultipleArgumentsPerToken = true };
+        var distillEpochs = new Option<int>("--distill-epochs") { Description = "Feature-distillation pretraining epochs before fine-tuning: the network learns to reproduce a ResNet-18 teacher's features on the training radiographs (0 = off)." };
+        var distillTeacher = new Option<string>("--distill-teacher") { Description = "imagenet (the package's ResNet-18) or a resnet18 checkpoint of ours trained under the same input contract.", DefaultValueFactory = _ => "imagenet" };
+        var distillLr = new Option<double>("--distill-lr") { Description = "AdamW peak learning rate of the distillation phase.", DefaultValueFactory = _ => new DistillationOptions().LearningRate };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
             data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
-            sampling, selection, acquisition, excludeSource,
+            sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -96,6 +100,12 @@ public static class TrainCommand
                         Steps = result.GetValue(defenceSteps),
                         StepSize = result.GetValue(defenceStep) is string step ? RobustnessOptions.ParseNumber(step) : null,
                         Beta = result.GetValue(defenceBeta),
+                    },
+                    Distillation = new DistillationOptions
+                    {
+                        Epochs = result.GetValue(distillEpochs),
+                        TeacherCheckpoint = result.GetValue(distillTeacher) is string teacher && !teacher.Equals("imagenet", StringComparison.OrdinalIgnoreCase) ? teacher : null,
+                        LearningRate = result.GetValue(distillLr),
                     },
                 };
                 options.Validate(); // before the slow dataset load

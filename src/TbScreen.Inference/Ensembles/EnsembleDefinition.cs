@@ -41,6 +41,9 @@ public sealed record EnsembleDefinition
     /// </summary>
     public string? Lungs { get; init; }
 
+    /// <summary>How <see cref="Threshold"/> was chosen and how well that choice held out of fold; null when not recorded.</summary>
+    public ThresholdProvenance? ThresholdSelection { get; init; }
+
     /// <param name="fileName">The definition's file name in <paramref name="modelsDirectory"/>; default ensemble.json
     /// (models/ensemble-pruned.json selects the pruned bundles, docs/pruning.md).</param>
     public static EnsembleDefinition Load(string modelsDirectory, string? fileName = null)

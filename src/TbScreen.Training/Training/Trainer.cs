@@ -2,8 +2,10 @@ using System.Diagnostics;
 using TbScreen.Inference.Metrics;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
+using TbScreen.Training.Distillation;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Models;
+using TbScreen.Training.Pretrained;
 using TbScreen.Training.Sampling;
 using TbScreen.Training.Splits;
 using TorchSharp;
@@ -62,9 +64,16 @@ public static class Trainer
             model.load(initial);
         }
 
+        var augmenter = new GrayAugmenter(options.Augmentation);
+        string[] sourceOfImage = [.. train.Select(r => r.Source ?? "unknown"), .. val.Select(r => r.Source ?? "unknown")];
+        var acquisition = options.Acquisition.Enabled ? new AcquisitionAugmenter(options.Acquisition, sourceOfImage, trainIndices, images.Plane) : null;
+        if (options.Distillation.Enabled)
+        {
+            Distill(model, options, images, trainIndices, valIndices, augmenter, acquisition, outputDirectory, progress, cancellation);
+        }
+
         using var classWeights = EpochLoop.ClassWeights(train, options);
         using var optimizer = EpochLoop.CreateOptimizer(model, options);
-        var augmenter = new GrayAugmenter(options.Augmentation);
         int batchesPerEpoch = EpochLoop.BatchesPerEpoch(trainIndices.Length, options);
         var schedule = new LearningRateSchedule(options, batchesPerEpoch);
         var checkpoints = new CheckpointWriter(outputDirectory, options);
@@ -75,8 +84,6 @@ public static class Trainer
 
         var groups = new TrainingGroups(train, options.Sampling.MinGroupSize);
         var dro = options.Sampling.Kind == SamplingKind.GroupDro ? new GroupDro(groups.Count, options.Sampling.DroStepSize) : null;
-        string[] sourceOfImage = [.. train.Select(r => r.Source ?? "unknown"), .. val.Select(r => r.Source ?? "unknown")];
-        var acquisition = options.Acquisition.Enabled ? new AcquisitionAugmenter(options.Acquisition, sourceOfImage, trainIndices, images.Plane) : null;
         var valGroups = val.Select(r => r.Source ?? "unknown").ToArray();
 
         // The defence's random starts: its own seeded stream, so turning it on leaves order and augmentation unchanged.
@@ -139,6 +146,30 @@ public static class Trainer
         }
 
         return WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
+    }
+
+    /// <summary>
+    /// Feature-distillation pretraining with the fine-tuning's augmentation; its history goes to distillation.json and
+    /// the distilled weights to distilled.pt, the start of fine-tuning (and epoch-0.pt, the rewind point, when kept).
+    /// </summary>
+    private static void Distill(nn.Module<Tensor, Tensor> model, TrainingOptions options, PreprocessedImages images, int[] trainIndices, int[] valIndices,
+        GrayAugmenter augmenter, AcquisitionAugmenter? acquisition, string outputDirectory, ITrainingProgress progress, CancellationToken cancellation)
+    {
+        using var teacher = options.Distillation.TeacherCheckpoint is string checkpoint
+            ? ResNet18Teacher.FromCheckpoint(checkpoint, options.Contract)
+            : new ResNet18Teacher();
+        progress.Message($"feature distillation from the {teacher.Description} ResNet-18: {options.Distillation.Epochs} epochs");
+        Tensor Augment(Tensor gray, int[] batch, Random random)
+        {
+            gray = augmenter.Apply(gray, random);
+            return acquisition is null ? gray : acquisition.Apply(gray, batch, random);
+        }
+
+        var history = FeatureDistillation.Run(model, options.Arch, teacher, images, trainIndices, valIndices, options.Distillation, options.BatchSize, options.Seed,
+            Augment, e => progress.Message($"distillation epoch {e.Epoch}/{options.Distillation.Epochs}: loss {e.TrainLoss:F4}, validation R² {e.ValR2:F3} ({e.Seconds:F0} s)"),
+            cancellation);
+        TrainingJson.Write(Path.Combine(outputDirectory, FeatureDistillation.HistoryFile), history);
+        new CheckpointWriter(outputDirectory, options).Save(model, "distilled", 0, options.Distillation.LearningRate, null);
     }
 
     /// <summary>

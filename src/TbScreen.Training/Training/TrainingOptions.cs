@@ -1,3 +1,4 @@
+using TbScreen.Training.Distillation;
 using TbScreen.Imaging;
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Models;
@@ -37,6 +38,9 @@ public sealed record TrainingOptions
 
     /// <summary>Robust training (adversarial, TRADES, Lipschitz regulariser); none by default.</summary>
     public DefenceOptions Defence { get; init; } = new();
+
+    /// <summary>Feature-distillation pretraining before fine-tuning (off by default).</summary>
+    public DistillationOptions Distillation { get; init; } = new();
 
     public int Epochs { get; init; } = 30;
 
@@ -95,6 +99,7 @@ public sealed record TrainingOptions
         Sampling.Validate();
         Require(Sampling.Kind != SamplingKind.GroupDro || Defence.Kind == DefenceKind.None, "Group DRO and a robustness defence cannot be combined (each defines the loss).");
         Defence.Validate();
+        Distillation.Validate();
         Require(Epochs >= 1, "Epochs must be at least 1.");
         Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");
         Require(PeakLearningRate > 0 && double.IsFinite(PeakLearningRate), "Learning rate must be positive.");

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using TbScreen.Dicom;
+using TbScreen.Imaging;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Ensembles;
+using TbScreen.Inference.Runtime;
+using TbScreen.Inference.Tests.TestModels;
+
+namespace TbScreen.Cli.Tests;
+
+public class CalibrateEnsembleCommandTests
+{
+    /// <summary>20 val phantoms (10 TB, brighter on average, overlapping the normals) and 2 test rows it must ignore.</summary>
+    private static (string Manifest, string Split, string[] ValFiles, bool[] ValTb) WriteData()
+    {
+        string dir = TestBundles.TempDirectory();
+        var manifest = new List<string> { "file,label,sex,age,source" };
+        var split = new List<string> { "file,split" };
+        var valFiles = new List<string>();
+        var valTb = new List<bool>();
+        for (int i = 0; i < 22; i++)
+        {
+            string name = $"img{i}.png";
+            bool tb = i % 2 == 1;
+            double brightness = 0.7 + 0.02 * i + (tb ? 0.1 : 0);
+            File.WriteAllBytes(Path.Combine(dir, name), PhantomImages.PngBytes(brightness, seed: i + 1));
+            manifest.Add($"{name},{(tb ? 1 : 0)},,,a");
+            split.Add($"{name},{(i < 20 ? "val" : "test")}");
+            if (i < 20)
+            {
+                valFiles.Add(Path.Combine(dir, name));
+                valTb.Add(tb);
+            }
+        }
+
+        File.WriteAllLines(Path.Combine(dir, "manifest.csv"), manifest);
+        File.WriteAllLines(Path.Combine(dir, "split.csv"), split);
+        return (Path.Combine(dir, "manifest.csv"), Path.Combine(dir, "split.csv"), [.. valFiles], [.. valTb]);
+    }
+
+    [Fact]
+    public void Chooses_the_highest_threshold_reaching_the_target_and_records_its_k_fold_check()
+    {
+        string models = TestBundles.WriteEnsemble();
+        var (manifest, split, valFiles, valTb) = WriteData();
+
+        var (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split,
+            "--ensemble", "e.json", "--target-sensitivity", "0.8", "--folds", "5", "--seed", "3");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "e.json");
+        // Independent of the selection code: the 8th highest of the 10 TB mean scores is the highest threshold that
+        // catches 8 of them.
+        double[] tbScores = MeanScores(models, valFiles).Where((_, i) => valTb[i]).OrderDescending().ToArray();
+        Assert.Equal(tbScores[7], definition.Threshold, 6);
+        var provenance = definition.ThresholdSelection!;
+        Assert.Equal((0.8, 10, 10, 5, 3), (provenance.TargetSensitivity, provenance.Positives, provenance.Negatives, provenance.Folds, provenance.Seed));
+        Assert.Equal(0.8, provenance.Sensitivity, 12);
+        Assert.Equal(5, provenance.FoldThresholds!.Count);
+        for (int f = 1; f <= 5; f++)
+        {
+            Assert.Contains($"fold {f}/5: threshold ", stdout);
+        }
+
+        Assert.Contains("out of fold: sensitivity ", stdout);
+        Assert.InRange(provenance.OutOfFoldSensitivity!.Value, 0, 1);
+    }
+
+    [Fact]
+    public void A_target_outside_zero_to_one_is_a_usage_error()
+    {
+        string models = TestBundles.WriteEnsemble();
+        var (manifest, split, _, _) = WriteData();
+        var (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split, "--target-sensitivity", "1.5");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--target-sensitivity", stderr);
+    }
+
+    private static double[] MeanScores(string models, string[] files)
+    {
+        var classifiers = new[] { "alexnet", "googlenet" }.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(models, n)))).ToList();
+        try
+        {
+            return files.Select(f =>
+            {
+                var radiograph = RadiographFiles.Load(f);
+                return classifiers.Average(c => (double)c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability);
+            }).ToArray();
+        }
+        finally
+        {
+            classifiers.ForEach(c => c.Dispose());
+        }
+    }
+}
