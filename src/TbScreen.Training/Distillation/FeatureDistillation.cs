@@ -94,6 +94,13 @@ public static class FeatureDistillation
                 random.Shuffle(order);
                 student.train();
                 projection.train();
+                // Dropout only adds noise to a regression target, and its train-mode scaling would make the projection's
+                // batch statistics differ from the eval-mode features fine-tuning and validation see.
+                foreach (var (_, module) in student.named_modules().Where(m => m.module is Dropout))
+                {
+                    module.eval();
+                }
+
                 double lossSum = 0;
                 int seen = 0;
                 for (int b = 0; b < batchesPerEpoch; b++)
