@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using TbScreen.Dicom;
 using TbScreen.Screening;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using TbScreen.Inference;
 using TbScreen.Screening;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 
@@ -38,7 +39,7 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         {
             Sites = settings.SiteProfile is { } profile ? Screening.Sites.SiteProfiles.Fixed(profile) : Screening.Sites.SiteProfiles.None,
         };
-        var inputs = new InputWalker(settings.Recursive, warning => stderr.WriteLine($"tbscreen: warning: {warning}")).Walk(settings.Paths);
+        var inputs = new InputWalker(new InputWalkOptions { Recursive = settings.Recursive, Warn = warning => stderr.WriteLine($"tbscreen: warning: {warning}") }).Walk(settings.Paths);
         // The stability check changes the rows (flags), so it is part of the job's identity.
         string version = settings.StabilityCheck ? FormattableString.Invariant($"{pipeline.ModelVersion}+stability@{settings.StabilityEpsilon:R}") : pipeline.ModelVersion;
         string key = settings.JobId ?? JobIdentity.Compute(inputs, version);

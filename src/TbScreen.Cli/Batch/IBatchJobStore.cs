@@ -1,4 +1,5 @@
 using TbScreen.Screening;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 

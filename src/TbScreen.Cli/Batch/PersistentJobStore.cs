@@ -1,4 +1,5 @@
 using TbScreen.Screening;
+using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Cli.Batch;

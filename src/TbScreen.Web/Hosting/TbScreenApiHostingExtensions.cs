@@ -38,7 +38,6 @@ public static class TbScreenApiHostingExtensions
 
         services.AddScreeningLayers(configuration);
         services.AddSingleton<JobFolderPolicy>();
-        services.AddSingleton<JobFolderWalker>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();

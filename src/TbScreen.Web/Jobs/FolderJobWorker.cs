@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TbScreen.Screening;
+using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Api;
 using TbScreen.Web.Configuration;
@@ -16,7 +17,6 @@ internal sealed class FolderJobWorker(
     PersistentScreeningService screening,
     UnfinishedJobs unfinished,
     JobFolderPolicy policy,
-    JobFolderWalker walker,
     IOptions<TbScreenOptions> options,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
@@ -82,7 +82,13 @@ internal sealed class FolderJobWorker(
         }
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
-        int added = await Store.AddItemsAsync(jobId, walker.Walk(request.Folder, request.Recursive), cancellationToken);
+        int added = await Store.AddItemsAsync(jobId, new InputWalker(new InputWalkOptions
+        {
+            Recursive = request.Recursive,
+            FollowLink = policy.IsUnderAllowedRoot,
+            // No path in the log: folder names in archives can carry patient names.
+            Warn = _ => logger.LogWarning("Job {JobId}: a folder could not be listed; its files are not screened", jobId),
+        }).Walk([request.Folder]).Select(input => input.FullPath), cancellationToken);
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
         logger.LogInformation("Job {JobId}: {Added} files found in {Folder}, {Pending} to screen", jobId, added, request.Folder, pending.Count);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TbScreen.Screening.Jobs;
 using TbScreen.Web.Configuration;
 
 namespace TbScreen.Web.Jobs;

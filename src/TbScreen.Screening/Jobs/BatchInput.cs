@@ -1,4 +1,4 @@
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// One file to screen. <see cref="DisplayPath"/> is how the output names it (built from the argument as typed);

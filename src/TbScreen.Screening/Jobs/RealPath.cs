@@ -1,4 +1,4 @@
-namespace TbScreen.Web.Jobs;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// A path with every symbolic link along it resolved, like POSIX realpath(3) but tolerant of missing components.
