@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
@@ -64,7 +65,12 @@ public sealed class PersistentScreeningService
     /// <summary>A batch item of a job whose creator chose a site (null: the site rules decide).</summary>
     public async Task<StoredOutcome> ScreenItemAsync(long jobId, string path, string? chosenSite, CancellationToken cancellationToken = default)
     {
-        await _store.BeginItemAsync(jobId, path, cancellationToken);
+        int attempt = await _store.BeginItemAsync(jobId, path, cancellationToken);
+        if (ItemAttempts.Exhausted(attempt))
+        {
+            return await _store.CompleteItemAsync(jobId, path, ItemAttempts.GaveUp(path, attempt, _pipeline.ModelVersion), cancellationToken);
+        }
+
         return await ScreenCore(path, ReadFile(path), o => _store.CompleteItemAsync(jobId, path, o, cancellationToken), chosenSite, cancellationToken);
     }
 

@@ -17,12 +17,6 @@ public sealed record BatchSummary(int Rows, int Failed, int Screened, int FromSt
 /// </summary>
 public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore store, int jobs)
 {
-    /// <summary>
-    /// Attempts after which a file is reported as processing-failed instead of screened again: a file that kills
-    /// the process (a native decoder crash) must not stop every resumed run at the same place.
-    /// </summary>
-    public const int MaxAttempts = 3;
-
     public BatchSummary Run(IReadOnlyList<BatchInput> inputs, IReadOnlyDictionary<string, BatchRow> finished,
         IResultWriter writer, IBatchProgress progress, CancellationToken cancellationToken = default)
     {
@@ -56,7 +50,7 @@ public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore stor
             await foreach (var input in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 int attempt = store.ItemStarted(input);
-                var outcome = attempt > MaxAttempts ? GaveUp(input, attempt - 1) : ScreenOne(input, cancellationToken);
+                var outcome = ItemAttempts.Exhausted(attempt) ? ItemAttempts.GaveUp(input.DisplayPath, attempt, pipeline.ModelVersion) : ScreenOne(input, cancellationToken);
                 await results.Writer.WriteAsync((input, outcome), cancellationToken).ConfigureAwait(false);
             }
         }, cancellationToken)).ToArray();
@@ -149,14 +143,6 @@ public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore stor
             };
         }
     }
-
-    private ScreeningOutcome GaveUp(BatchInput input, int attempts) => new()
-    {
-        Source = input.DisplayPath,
-        Status = ScreeningStatus.ProcessingFailed,
-        Error = $"the process ended while screening this file {attempts} times; not tried again",
-        ModelVersion = pipeline.ModelVersion,
-    };
 
     /// <summary>Null when the file may be an image; otherwise why it is not.</summary>
     internal static string? Sniff(string path)

@@ -95,6 +95,35 @@ public sealed class PersistentScreeningServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AJobItemThatKilledTheProcessThreeTimesIsGivenUpOnSoTheJobFinishes()
+    {
+        // Regression (issue 17, item 2): the web host's jobs ignored the attempt count, so a file that crashes the
+        // process brought it down again on every restart. Each begun attempt without a completion is a crash.
+        var store = new EfScreeningStore(_contexts);
+        string crasher = Write("crasher.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 11));
+        string survivor = Write("survivor.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 12));
+        var job = await store.CreateJobAsync([_dir.Path]);
+        await store.AddItemsAsync(job.Id, [crasher, survivor]);
+        for (int crash = 0; crash < TbScreen.Screening.Jobs.ItemAttempts.Max; crash++)
+        {
+            await store.BeginItemAsync(job.Id, crasher);
+        }
+
+        await store.BeginItemAsync(job.Id, survivor); // one crash: still tried again
+
+        var gaveUp = await _service.ScreenItemAsync(job.Id, crasher);
+        var screened = await _service.ScreenItemAsync(job.Id, survivor);
+
+        Assert.Equal(ScreeningStatus.ProcessingFailed, gaveUp.Outcome.Status);
+        Assert.Equal("the process ended while screening this file 3 times; not tried again", gaveUp.Outcome.Error);
+        Assert.Equal(ScreeningStatus.Ok, screened.Outcome.Status);
+        var items = await store.ItemsAsync(job.Id);
+        Assert.Equal(["processing-failed", "ok"], items.Select(i => i.Status));
+        Assert.Equal([4, 2], items.Select(i => i.Attempts));
+        Assert.Empty(await store.PendingItemsAsync(job.Id));
+    }
+
+    [Fact]
     public async Task DependencyInjectionWiresEveryLayerFromConfiguration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
