@@ -81,7 +81,11 @@ public sealed class PreprocessedImages
     /// <summary>Gray [N,1,S,S] to the model input [N,Channels,S,S]: the contract's (x - Mean) / Std, plane replicated.</summary>
     public Tensor ToModelInput(Tensor gray)
     {
-        var normalised = (gray - Contract.Mean) / Contract.Std;
+        // Explicit scalars held to the end of the call: an implicitly converted Scalar can be finalised while the
+        // native op still reads it (seen as "Unknown scalar type" hours into a training run).
+        using TorchSharp.Scalar mean = Contract.Mean;
+        using TorchSharp.Scalar std = Contract.Std;
+        var normalised = gray.sub(mean).div_(std);
         return normalised.expand(gray.shape[0], Contract.Channels, Size, Size).contiguous();
     }
 
