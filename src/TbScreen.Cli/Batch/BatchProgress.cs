@@ -1,18 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
-
-/// <summary>Told about each finished item; items taken from the job store count as done at the start.</summary>
-public interface IBatchProgress
-{
-    void Started(int total, int alreadyDone);
-
-    void ItemDone(bool ok);
-
-    void Finished();
-}
 
 /// <summary>Counts and rate shared by both displays; rate and ETA cover this run's work only, not stored items.</summary>
 public sealed class BatchCounter
@@ -122,21 +113,5 @@ public sealed class SpectreBatchProgress(ProgressContext context) : IBatchProgre
         return console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context => body(new SpectreBatchProgress(context)));
-    }
-}
-
-/// <summary>No display (the interactive console mode prints result lines itself).</summary>
-public sealed class SilentBatchProgress : IBatchProgress
-{
-    public void Started(int total, int alreadyDone)
-    {
-    }
-
-    public void ItemDone(bool ok)
-    {
-    }
-
-    public void Finished()
-    {
     }
 }

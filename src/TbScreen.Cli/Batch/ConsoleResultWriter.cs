@@ -1,4 +1,5 @@
 using System.Globalization;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 
@@ -43,13 +44,4 @@ public sealed class CsvResultWriter : IResultWriter
 
     private static string Number(double? value) =>
         value is { } v ? OutputNumbers.Probability(v).ToString("R", CultureInfo.InvariantCulture) : "";
-}
-
-/// <summary>The rounding both formats share, so CSV and JSON carry the same numbers.</summary>
-internal static class OutputNumbers
-{
-    /// <summary>Six decimals: far below any threshold's meaning, and short enough to read.</summary>
-    public static double Probability(double value) => Math.Round(value, 6);
-
-    public static double Seconds(double value) => Math.Round(value, 3);
 }

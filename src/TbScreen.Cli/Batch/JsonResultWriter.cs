@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Batch;
 

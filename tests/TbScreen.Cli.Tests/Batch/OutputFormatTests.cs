@@ -1,6 +1,7 @@
 using System.Text;
 using TbScreen.Cli.Batch;
 using TbScreen.Dicom;
+using TbScreen.Screening.Jobs;
 
 namespace TbScreen.Cli.Tests.Batch;
 

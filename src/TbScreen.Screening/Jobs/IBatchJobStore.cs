@@ -1,7 +1,6 @@
 using TbScreen.Screening;
-using TbScreen.Screening.Jobs;
 
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// Where a batch job and its items live so a killed run can resume. Calls come from several workers at once;

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using TbScreen.Screening.Jobs;
 
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// The key a batch job is found by on a rerun: SHA-256 of the model version and the sorted absolute paths of

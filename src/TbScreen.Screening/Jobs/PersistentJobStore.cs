@@ -1,8 +1,7 @@
 using TbScreen.Screening;
-using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// Batch jobs in the screening store (SQLite by default, PostgreSQL by connection string). Items are keyed by

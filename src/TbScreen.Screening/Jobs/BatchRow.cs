@@ -1,6 +1,6 @@
 using TbScreen.Screening;
 
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>
 /// One output row of `tbscreen screen`: the documented columns, in order (docs/cli.md). Made from a fresh

@@ -1,9 +1,8 @@
 using System.Threading.Channels;
 using TbScreen.Dicom;
 using TbScreen.Screening;
-using TbScreen.Screening.Jobs;
 
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>What a run did: rows written, and how many of them are not ok (exit code 1 when any).</summary>
 public sealed record BatchSummary(int Rows, int Failed, int Screened, int FromStore);

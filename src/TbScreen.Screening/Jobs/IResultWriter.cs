@@ -1,4 +1,4 @@
-namespace TbScreen.Cli.Batch;
+namespace TbScreen.Screening.Jobs;
 
 /// <summary>Receives rows in input order as they become available; <see cref="Complete"/> closes the document.</summary>
 public interface IResultWriter : IDisposable
