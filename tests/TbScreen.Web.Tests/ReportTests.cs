@@ -112,6 +112,9 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.Contains("0.8821", html); // alexnet's operating threshold from metadata.json
         Assert.Contains("0.9000 (0.8000, 1.0000)", html); // evaluation/metrics.json: AUC with its CI
         Assert.Contains(">0.1250<", html); // flaggedRate
+        Assert.Contains("on 39 TB and 36 normal val cases from shenzhen", html);
+        Assert.Contains("5-fold check of the rule", html);
+        Assert.Contains("out-of-fold sensitivity <strong>0.872</strong>, specificity 0.833; fold thresholds 0.761 to 0.878", html);
     }
 
     [Fact]
@@ -192,7 +195,16 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         {
             string models = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", "models-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(models);
-            File.Copy(Path.Combine(RepositoryPaths.Models, "ensemble.json"), Path.Combine(models, "ensemble.json"));
+            // The shipped definition plus a threshold record as calibrate-ensemble writes it.
+            var definition = TbScreen.Inference.Ensembles.EnsembleDefinition.Load(RepositoryPaths.Models) with
+            {
+                ThresholdSelection = new TbScreen.Inference.Ensembles.ThresholdProvenance
+                {
+                    TargetSensitivity = 0.9, Sources = ["shenzhen"], Positives = 39, Negatives = 36, Sensitivity = 0.923, Specificity = 0.806,
+                    Folds = 5, Seed = 1, OutOfFoldSensitivity = 0.872, OutOfFoldSpecificity = 0.833, FoldThresholds = [0.7606, 0.8781, 0.8195],
+                },
+            };
+            File.WriteAllText(Path.Combine(models, "ensemble.json"), System.Text.Json.JsonSerializer.Serialize(definition, TbScreen.Inference.Bundles.BundleJson.Options));
             File.WriteAllText(Path.Combine(models, "split.csv"), "patient,split\n");
             foreach (string bundle in new[] { "alexnet", "googlenet" })
             {

@@ -3,6 +3,8 @@ using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Microsoft.Extensions.Options;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Ensembles;
 using TbScreen.Web.Configuration;
 
 namespace TbScreen.Web.Reports;
@@ -43,6 +45,19 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     public string EnsembleFile => string.IsNullOrWhiteSpace(options.Value.Ensemble) ? "ensemble.json" : options.Value.Ensemble;
 
     /// <summary>The site's operating threshold on the ensemble probability (the served ensemble definition), if readable.</summary>
+    /// <summary>How the served ensemble's threshold was chosen (calibrate-ensemble's record); null when not recorded or unreadable.</summary>
+    public ThresholdProvenance? EnsembleThresholdSelection()
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<EnsembleDefinition>(File.ReadAllText(Path.Combine(Root, EnsembleFile)), BundleJson.Options)?.ThresholdSelection;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public double? EnsembleThreshold()
     {
         try
