@@ -1,8 +1,8 @@
 namespace TbScreen.Training.Distillation;
 
 /// <summary>
-/// Feature-distillation pretraining before fine-tuning: the student's penultimate features learn, through a linear
-/// projection, to predict a ResNet-18 teacher's standardised pooled features on our (augmented) training radiographs.
+/// Feature-distillation pretraining before fine-tuning: the student's penultimate features learn, through a batch-norm
+/// + linear projection, to predict a ResNet-18 teacher's standardised pooled features on our (augmented) training radiographs.
 /// No labels are used in this phase.
 /// </summary>
 public sealed record DistillationOptions

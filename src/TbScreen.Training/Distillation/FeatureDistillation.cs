@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Pretrained;
+using TbScreen.Training.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -72,7 +72,8 @@ public static class FeatureDistillation
         var parameters = student.parameters().Where(p => p.requires_grad).Concat(projection.parameters()).ToList();
         using var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: 1e-4);
         int batchesPerEpoch = (trainIndices.Length + batchSize - 1) / batchSize;
-        int totalBatches = options.Epochs * batchesPerEpoch;
+        // The trainer's cosine schedule, without warm-up, over this phase's epochs.
+        var schedule = new LearningRateSchedule(new TrainingOptions { Epochs = options.Epochs, LearningRate = options.LearningRate, WarmupEpochs = 0 }, batchesPerEpoch);
 
         var tap = new FeatureTap(layerName);
         var hook = finalLayer.register_forward_pre_hook((_, input) =>
@@ -113,8 +114,7 @@ public static class FeatureDistillation
                         break; // a lone sample breaks batch norm
                     }
 
-                    int step = (epoch - 1) * batchesPerEpoch + b;
-                    double lr = 0.5 * options.LearningRate * (1 + Math.Cos(Math.PI * step / totalBatches));
+                    double lr = schedule.At(epoch - 1, b);
                     foreach (var group in optimizer.ParamGroups)
                     {
                         group.LearningRate = lr;

@@ -81,11 +81,7 @@ public static class EpochLoop
                 group.LearningRate = lr;
             }
 
-            var gray = augmenter.Apply(images.Gray(batchIndices), epochRandom);
-            if (plan?.Acquisition is AcquisitionAugmenter acquisition)
-            {
-                gray = acquisition.Apply(gray, batchIndices, epochRandom);
-            }
+            var gray = Augment(augmenter, plan?.Acquisition, images.Gray(batchIndices), batchIndices, epochRandom);
 
             var target = tensor(batchIndices.Select(i => (long)labels[i]).ToArray());
             // Without a defence this is cross-entropy on the augmented batch (DefenceLoss's None case).
@@ -107,6 +103,13 @@ public static class EpochLoop
         }
 
         return new EpochPass(lossSum, seen, batch, lr);
+    }
+
+    /// <summary>The training augmentation of a batch: geometric and intensity, then acquisition-style when on.</summary>
+    public static Tensor Augment(GrayAugmenter augmenter, AcquisitionAugmenter? acquisition, Tensor gray, int[] batchIndices, Random random)
+    {
+        gray = augmenter.Apply(gray, random);
+        return acquisition is null ? gray : acquisition.Apply(gray, batchIndices, random);
     }
 
     /// <summary>Batches per epoch as <see cref="Trainer"/> counts them (the schedule's unit).</summary>

@@ -159,14 +159,8 @@ public static class Trainer
             ? ResNet18Teacher.FromCheckpoint(checkpoint, options.Contract)
             : new ResNet18Teacher();
         progress.Message($"feature distillation from the {teacher.Description} ResNet-18: {options.Distillation.Epochs} epochs");
-        Tensor Augment(Tensor gray, int[] batch, Random random)
-        {
-            gray = augmenter.Apply(gray, random);
-            return acquisition is null ? gray : acquisition.Apply(gray, batch, random);
-        }
-
         var history = FeatureDistillation.Run(model, options.Arch, teacher, images, trainIndices, valIndices, options.Distillation, options.BatchSize, options.Seed,
-            Augment, e => progress.Message($"distillation epoch {e.Epoch}/{options.Distillation.Epochs}: loss {e.TrainLoss:F4}, validation R² {e.ValR2:F3} ({e.Seconds:F0} s)"),
+            (gray, batch, random) => EpochLoop.Augment(augmenter, acquisition, gray, batch, random), e => progress.Message($"distillation epoch {e.Epoch}/{options.Distillation.Epochs}: loss {e.TrainLoss:F4}, validation R² {e.ValR2:F3} ({e.Seconds:F0} s)"),
             cancellation);
         TrainingJson.Write(Path.Combine(outputDirectory, FeatureDistillation.HistoryFile), history);
         new CheckpointWriter(outputDirectory, options).Save(model, "distilled", 0, options.Distillation.LearningRate, null);
