@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>A model bundle or models/ensemble.json is missing, invalid, or its model.onnx hash does not match.</summary>
     public const int ModelError = 4;
 
+    /// <summary>A service the command needs (the message broker) cannot be reached or refused the credentials.</summary>
+    public const int ServiceUnavailable = 5;
+
     /// <summary>Runs a command body and maps bad input to one stderr line and an exit code, never a stack trace.</summary>
     public static int Guard(TextWriter stderr, Func<int> body)
     {
@@ -47,6 +50,16 @@ public static class ExitCodes
         {
             stderr.WriteLine($"tbscreen: {e.Message}");
             return OutputError;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"tbscreen: {e.Message}");
+            return Usage;
+        }
+        catch (Broker.BrokerException e)
+        {
+            stderr.WriteLine($"tbscreen: {e.Message}");
+            return ServiceUnavailable;
         }
     }
 }

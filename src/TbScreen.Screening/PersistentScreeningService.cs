@@ -63,15 +63,23 @@ public sealed class PersistentScreeningService
         ScreenItemAsync(jobId, path, chosenSite: null, cancellationToken);
 
     /// <summary>A batch item of a job whose creator chose a site (null: the site rules decide).</summary>
-    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string path, string? chosenSite, CancellationToken cancellationToken = default)
+    public Task<StoredOutcome> ScreenItemAsync(long jobId, string path, string? chosenSite, CancellationToken cancellationToken = default) =>
+        ScreenItemAsync(jobId, path, path, chosenSite, cancellationToken);
+
+    /// <summary>
+    /// A batch item whose file is read from <paramref name="file"/> (a queue worker's view of it: a shared mount, or
+    /// the content store) while the job knows it as <paramref name="itemPath"/>, the name its row is reported under.
+    /// </summary>
+    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string itemPath, string file, string? chosenSite, CancellationToken cancellationToken = default)
     {
-        int attempt = await _store.BeginItemAsync(jobId, path, cancellationToken);
+        int attempt = await _store.BeginItemAsync(jobId, itemPath, cancellationToken);
         if (ItemAttempts.Exhausted(attempt))
         {
-            return await _store.CompleteItemAsync(jobId, path, ItemAttempts.GaveUp(path, attempt, _pipeline.ModelVersion), cancellationToken);
+            return await _store.CompleteItemAsync(jobId, itemPath, ItemAttempts.GaveUp(itemPath, attempt, _pipeline.ModelVersion), cancellationToken);
         }
 
-        return await ScreenCore(path, ReadFile(path), o => _store.CompleteItemAsync(jobId, path, o, cancellationToken), chosenSite, cancellationToken);
+        var stored = await ScreenCore(file, ReadFile(file), o => _store.CompleteItemAsync(jobId, itemPath, o with { Source = itemPath }, cancellationToken), chosenSite, cancellationToken);
+        return AsSource(stored, itemPath);
     }
 
     /// <summary>Today's active profiles, and the chosen site checked against them before any work is done.</summary>

@@ -64,6 +64,11 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
             Directory.CreateDirectory(Path.GetDirectoryName(database)!);
         }
 
+        if (settings.Broker is { } broker)
+        {
+            return RunDistributed(pipeline, inputs, key, database!, broker, settings);
+        }
+
         using IBatchJobStore store = database is null ? new NoJobStore() : PersistentJobStore.Open(database);
         var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         var runner = new BatchRunner(pipeline, store, settings.Jobs);
@@ -84,6 +89,39 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         }
 
         stderr.WriteLine($"tbscreen: {output}: {summary.Rows} rows, {summary.Failed} not ok; {summary.Screened} screened now, " +
+                         $"{summary.FromStore} from job {key} in {Redacted(database)}");
+        return ExitCode(summary);
+    }
+
+    /// <summary>
+    /// --broker: the job is registered in PostgreSQL, its pending items go to the broker, `tbscreen worker` processes
+    /// screen them, and the rows are written here in input order once the job has none pending. Rerunning the same
+    /// command follows the same job (finished items are not published again).
+    /// </summary>
+    private int RunDistributed(ScreeningPipeline pipeline, IReadOnlyList<BatchInput> inputs, string key, string database, string broker, BatchSettings settings)
+    {
+        var logger = new StderrLogger(stderr);
+        using var store = PersistentJobStore.Open(database);
+        var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
+        using var connection = Broker.BrokerConnection.OpenAsync(broker, "tbscreen-screen", logger, giveUpAfter: TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        var dispatcher = new Broker.RabbitMqItemDispatcher(connection, store.Store, pipeline.ModelVersion, logger);
+        var runner = new DispatchedBatchRunner(store, dispatcher);
+        stderr.WriteLine($"tbscreen: job {key}: {inputs.Count - finished.Count} of {inputs.Count} files to screen on the workers of {dispatcher.Describe}");
+
+        BatchSummary summary;
+        using (var writer = settings.Output is { } output ? OpenWriter(output) : new ConsoleResultWriter(stdout, stderr))
+        {
+            if (settings.Output is null)
+            {
+                stdout.WriteLine(ConsoleResultWriter.Banner);
+            }
+
+            summary = settings.Output is not null && Interactive
+                ? SpectreBatchProgress.Run(progress => runner.RunAsync(inputs, finished, writer, progress).GetAwaiter().GetResult())
+                : runner.RunAsync(inputs, finished, writer, settings.Output is null ? new SilentBatchProgress() : new PlainBatchProgress(stderr, settings.ProgressInterval)).GetAwaiter().GetResult();
+        }
+
+        stderr.WriteLine($"tbscreen: {settings.Output ?? "stdout"}: {summary.Rows} rows, {summary.Failed} not ok; {summary.Screened} screened now by workers, " +
                          $"{summary.FromStore} from job {key} in {Redacted(database)}");
         return ExitCode(summary);
     }

@@ -17,6 +17,9 @@ public sealed record BatchSettings
 
     public string? JobId { get; init; }
 
+    /// <summary>--broker: the AMQP URI of the RabbitMQ broker whose workers screen the items; null screens here.</summary>
+    public string? Broker { get; init; }
+
     /// <summary>Run the per-result stability check (flag "unstable").</summary>
     public bool StabilityCheck { get; init; }
 

@@ -5,7 +5,7 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen screen PATH... [--recursive] [--out results.csv|results.json] [--jobs N] [--db CONNECTION] [--job ID]
-/// [--models DIR]`: screens files and folders in parallel. Without --out, one line per file on stdout (the original
+/// [--models DIR] [--broker URI]`: screens files and folders in parallel, here or (--broker) on queue workers. Without --out, one line per file on stdout (the original
 /// format) and one stderr line per failed file; with --out, a CSV or JSON row per file, streamed, with progress on
 /// stderr and the job kept in a database so a killed run resumes. Exit 0 when every file was screened, 1 when some
 /// were not (the others are still done), 2 for usage errors, 4 for a model problem. docs/cli.md has the contract.
@@ -22,11 +22,12 @@ public static class ScreenCommand
         var job = new Option<string?>("--job") { Description = "Explicit job ID (default: a hash of the input files and the model version)." };
         var stability = new Option<bool>("--stability-check") { Description = "Flag 'unstable' when a perturbation of at most --stability-eps per pixel flips the call (slower; docs/robustness.md)." };
         var stabilityEps = new Option<string>("--stability-eps") { Description = "Stability check radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "2/255" };
+        var broker = BrokerCliOptions.CreateBroker("Screen on `tbscreen worker` processes over this RabbitMQ broker (amqp://...): the items are published, progress is followed in --db (PostgreSQL), and the rows are written here in input order.");
         var models = new EnsembleCliOptions();
         var siteProfile = new SiteProfileCliOption();
         var command = new Command("screen", "Screen radiographs and folders with the model ensemble: scores, decision and disagreement flag. Research use only.")
         {
-            paths, recursive, output, jobs, db, job, stability, stabilityEps,
+            paths, recursive, output, jobs, db, job, stability, stabilityEps, broker,
         };
         models.AddTo(command);
         siteProfile.AddTo(command);
@@ -60,6 +61,18 @@ public static class ScreenCommand
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             int workers = result.GetValue(jobs);
+            // Distributed runs are checked before the models load: a SQLite --db is a usage error, said at once.
+            string? brokerUri = BrokerCliOptions.Broker(result, broker, required: false);
+            string? database = result.GetValue(db);
+            if (brokerUri is not null)
+            {
+                database = BrokerCliOptions.PostgresDatabase(database);
+                if (result.GetValue(stability) || result.GetResult(siteProfile.Option) is not null)
+                {
+                    throw new UsageException("--stability-check and --site-profile are not available with --broker yet: workers screen with the shipped threshold and no stability check.");
+                }
+            }
+
             var profile = siteProfile.Load(result);
             // One intra-op thread per worker unless --threads says otherwise: files in parallel beat threads inside one
             // net here (measured: --jobs 1 with 2 ONNX threads ran 2.7x slower than with 1 on 2 cores; docs/benchmarks.md).
@@ -70,7 +83,8 @@ public static class ScreenCommand
                 Recursive = result.GetValue(recursive),
                 Output = result.GetValue(output),
                 Jobs = workers,
-                Database = result.GetValue(db),
+                Database = database,
+                Broker = brokerUri,
                 JobId = result.GetValue(job),
                 StabilityCheck = result.GetValue(stability),
                 StabilityEpsilon = ParseFraction(result.GetValue(stabilityEps)!),

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using TbScreen.Dicom;
 using TbScreen.Screening;
 
 namespace TbScreen.Screening.Jobs;
@@ -117,7 +116,7 @@ public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore stor
     {
         try
         {
-            if (Sniff(input.DisplayPath) is { } reason)
+            if (InputSniffer.WhyNotAnImage(input.DisplayPath) is { } reason)
             {
                 return new ScreeningOutcome
                 {
@@ -141,38 +140,5 @@ public sealed class BatchRunner(IScreeningPipeline pipeline, IBatchJobStore stor
                 ModelVersion = pipeline.ModelVersion,
             };
         }
-    }
-
-    /// <summary>Null when the file may be an image; otherwise why it is not.</summary>
-    internal static string? Sniff(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            return Directory.Exists(path) ? "is a folder, not a file" : "file not found";
-        }
-
-        // Also keeps FIFOs and devices (length 0) from blocking a worker on open.
-        if (info.Length == 0)
-        {
-            return "empty file (or not a regular file)";
-        }
-
-        Span<byte> head = stackalloc byte[DicomSniffer.HeadLength];
-        int read;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"cannot read file: {e.Message}";
-        }
-
-        head = head[..read];
-        return RadiographFiles.IsRaster(head) || DicomSniffer.IsDicom(head, info.Length)
-            ? null
-            : "not a DICOM, PNG or JPEG file";
     }
 }

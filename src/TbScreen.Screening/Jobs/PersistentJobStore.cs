@@ -38,17 +38,37 @@ public sealed class PersistentJobStore(IScreeningStore store) : IBatchJobStore
             }
 
             Wait(store.SetJobStateAsync(_jobId, BatchJobStates.Running));
-            var finished = new Dictionary<string, BatchRow>(StringComparer.Ordinal);
-            foreach (var item in Wait(store.ItemsAsync(_jobId)).Where(i => !i.IsPending))
-            {
-                var result = item.ResultId is long id ? Wait(store.GetResultAsync(id)) : null;
-                finished[item.Path] = result is not null
-                    ? BatchRow.From(result.Outcome, item.Path)
-                    : new BatchRow { Path = item.Path, Status = item.Status, Error = item.Error };
-            }
-
-            return finished;
+            return FinishedRowsCore();
         }
+    }
+
+    /// <summary>The job opened by <see cref="OpenJob"/>.</summary>
+    public long JobId => _jobId;
+
+    /// <summary>The store underneath, for dispatchers that follow the job in it.</summary>
+    public IScreeningStore Store => store;
+
+    /// <summary>The rows of every finished item, by <see cref="BatchInput.FullPath"/> (as stored, whoever screened them).</summary>
+    public IReadOnlyDictionary<string, BatchRow> FinishedRows()
+    {
+        lock (_gate)
+        {
+            return FinishedRowsCore();
+        }
+    }
+
+    private Dictionary<string, BatchRow> FinishedRowsCore()
+    {
+        var finished = new Dictionary<string, BatchRow>(StringComparer.Ordinal);
+        foreach (var item in Wait(store.ItemsAsync(_jobId)).Where(i => !i.IsPending))
+        {
+            var result = item.ResultId is long id ? Wait(store.GetResultAsync(id)) : null;
+            finished[item.Path] = result is not null
+                ? BatchRow.From(result.Outcome, item.Path)
+                : new BatchRow { Path = item.Path, Status = item.Status, Error = item.Error };
+        }
+
+        return finished;
     }
 
     public int ItemStarted(BatchInput input)

@@ -140,6 +140,14 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return await ctx.JobItems.Where(i => i.JobId == jobId && i.Path == path).Select(i => i.Attempts).FirstOrDefaultAsync(cancellationToken);
     }
 
+    public async Task<BatchJobItemInfo?> FindItemAsync(long jobId, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        await using var ctx = contexts.CreateDbContext();
+        var item = await ctx.JobItems.AsNoTracking().FirstOrDefaultAsync(i => i.JobId == jobId && i.Path == path, cancellationToken);
+        return item is null ? null : ToInfo(item);
+    }
+
     public async Task<StoredOutcome> CompleteItemAsync(long jobId, string path, ScreeningOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -87,6 +87,9 @@ public interface IScreeningStore
     /// <summary>Counts one more attempt at a pending item and returns the count (to give up on a file that keeps crashing).</summary>
     Task<int> BeginItemAsync(long jobId, string path, CancellationToken cancellationToken = default);
 
+    /// <summary>The item of <paramref name="jobId"/> keyed by <paramref name="path"/>, or null.</summary>
+    Task<BatchJobItemInfo?> FindItemAsync(long jobId, string path, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// In one transaction: stores the outcome (deduplicated like <see cref="SaveOutcomeAsync"/>), marks the item done
     /// and updates the job's counts. A kill before the commit leaves the item pending; completing an item that is

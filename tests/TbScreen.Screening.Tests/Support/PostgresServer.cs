@@ -7,7 +7,8 @@ namespace TbScreen.Screening.Tests.Support;
 /// <summary>
 /// A throwaway PostgreSQL cluster: initdb into a temp folder, pg_ctl start on a free loopback port (socket in the
 /// same folder), pg_ctl stop at the end. initdb refuses to run as root, so as root it runs as the postgres user
-/// via runuser. When the server binaries are missing, <see cref="SkipReason"/> says so and the tests skip.
+/// via runuser. When the server binaries are missing, <see cref="SkipReason"/> says so and the tests skip (.ci/run
+/// fails a CI=true run that skipped); when they are present but the server does not start, the constructor throws.
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {
@@ -44,7 +45,9 @@ public sealed class PostgresServer : IDisposable
         }
         catch (Exception e)
         {
-            SkipReason = $"PostgreSQL binaries found in {_binDirectory} but the test server did not start: {e.Message}";
+            // Not a skip: with the binaries present, a server that does not start is a fault to see, not to hide.
+            Directory.Delete(_root, recursive: true);
+            throw new InvalidOperationException($"PostgreSQL binaries found in {_binDirectory} but the test server did not start: {e.Message}", e);
         }
     }
 

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Screening.Jobs;
+
+/// <summary>
+/// One batch item as it travels to a worker on another machine. It names the item (job id, item id and the item's
+/// key in the job store), where the file is on storage every worker can reach (an absolute path on a shared file
+/// system, or "sha256:HEX" in the content store), the model version the job expects, and the job's choices that
+/// change the result (site, heatmap). It never carries pixels or patient data beyond the path the job already holds.
+/// </summary>
+public sealed record QueuedItem
+{
+    public const string ContentPrefix = "sha256:";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public required long JobId { get; init; }
+
+    public required long ItemId { get; init; }
+
+    /// <summary>The item's key in the job store (its absolute path when it was walked from a folder).</summary>
+    public required string ItemPath { get; init; }
+
+    /// <summary>Where the file is: an absolute path, or <see cref="ContentPrefix"/> + the SHA-256 of a stored file.</summary>
+    public required string Location { get; init; }
+
+    public required string ModelVersion { get; init; }
+
+    /// <summary>The site the job's creator chose; null lets the site rules decide.</summary>
+    public string? Site { get; init; }
+
+    /// <summary>Compute the class-activation heatmap (web jobs show it; batch rows do not).</summary>
+    public bool Heatmap { get; init; }
+
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Throws <see cref="FormatException"/> when the bytes are not a queued item.</summary>
+    public static QueuedItem Parse(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var item = JsonSerializer.Deserialize<QueuedItem>(body, Json);
+            if (item is null || item.JobId <= 0 || string.IsNullOrEmpty(item.ItemPath) || string.IsNullOrEmpty(item.Location) || string.IsNullOrEmpty(item.ModelVersion))
+            {
+                throw new FormatException("a queued item needs jobId, itemId, itemPath, location and modelVersion");
+            }
+
+            return item;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a queued item: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The file to read: the path itself, or the content store's file for a "sha256:" location.</summary>
+    public string ResolveFile(ContentStore? store)
+    {
+        if (!Location.StartsWith(ContentPrefix, StringComparison.Ordinal))
+        {
+            return Location;
+        }
+
+        if (store is null)
+        {
+            throw new InvalidOperationException($"item {ItemId} of job {JobId} is in the content store, and this worker has none (--store)");
+        }
+
+        return store.PathFor(Location[ContentPrefix.Length..]);
+    }
+}
