@@ -148,6 +148,13 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return item is null ? null : ToInfo(item);
     }
 
+    public async Task<int> CountFinishedItemsSinceAsync(DateTime since, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = contexts.CreateDbContext();
+        var from = DateTime.SpecifyKind(since, DateTimeKind.Utc);
+        return await ctx.JobItems.CountAsync(i => i.Status != BatchJobItem.Pending && i.UpdatedAt >= from, cancellationToken);
+    }
+
     public async Task<StoredOutcome> CompleteItemAsync(long jobId, string path, ScreeningOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);

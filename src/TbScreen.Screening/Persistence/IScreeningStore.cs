@@ -90,6 +90,9 @@ public interface IScreeningStore
     /// <summary>The item of <paramref name="jobId"/> keyed by <paramref name="path"/>, or null.</summary>
     Task<BatchJobItemInfo?> FindItemAsync(long jobId, string path, CancellationToken cancellationToken = default);
 
+    /// <summary>Items of any job finished at or after <paramref name="since"/> (UTC): the engine's recent throughput.</summary>
+    Task<int> CountFinishedItemsSinceAsync(DateTime since, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// In one transaction: stores the outcome (deduplicated like <see cref="SaveOutcomeAsync"/>), marks the item done
     /// and updates the job's counts. A kill before the commit leaves the item pending; completing an item that is

@@ -23,6 +23,14 @@ public sealed class TbScreenOptions
 
     public JobOptions Jobs { get; set; } = new();
 
+    /// <summary>
+    /// TbScreen:Broker, the AMQP URI of a RabbitMQ broker (amqp://user:password@host:5672/vhost; from configuration or
+    /// the environment as TbScreen__Broker). Set, batch jobs are published to `tbscreen worker` processes instead of
+    /// running here, and the database must be PostgreSQL so the workers can write to it. Unset (the default), jobs
+    /// run in this process. docs/scale-out.md.
+    /// </summary>
+    public string? Broker { get; set; }
+
     public SecurityOptions Security { get; set; } = new();
 }
 

@@ -24,6 +24,7 @@ public static class TbScreenApiHostingExtensions
             .Bind(configuration.GetSection(TbScreenOptions.SectionName))
             .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
             .Validate(o => o.Jobs.Parallelism > 0, "TbScreen:Jobs:Parallelism must be positive.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Broker) || IsAmqp(o.Broker), "TbScreen:Broker must be an AMQP URI (amqp://user:password@host:5672/vhost).")
             .Validate(o => o.Security.Lockout.MaxFailedAttempts > 0 && o.Security.Lockout.Minutes > 0,
                 "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
@@ -41,6 +42,7 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();
+        services.AddJobDispatch();
         services.AddScoped<UploadScreening>();
         services.AddScoped<UploadJobs>();
         services.AddScoped<FolderJobs>();
@@ -63,6 +65,19 @@ public static class TbScreenApiHostingExtensions
             return Task.CompletedTask;
         }));
         return services;
+    }
+
+    private static bool IsAmqp(string uri)
+    {
+        try
+        {
+            TbScreen.Broker.BrokerUri.Parse(uri);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Identity, cookies, role policies and the first-run admin (Identity/IdentityRegistration.cs).</summary>

@@ -1,14 +1,13 @@
-using Microsoft.Extensions.Options;
 using TbScreen.Screening;
 using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Api;
-using TbScreen.Web.Configuration;
 
 namespace TbScreen.Web.Jobs;
 
 /// <summary>
-/// Runs queued folder jobs one after another, each with <see cref="JobOptions.Parallelism"/> files at a time.
+/// Runs queued folder jobs one after another; the <see cref="IItemDispatcher"/> screens their items here
+/// (<see cref="JobOptions.Parallelism"/> at a time) or on queue workers when TbScreen:Broker is set.
 /// Every item is committed with its result in one store transaction, so a job cut short by a restart keeps what
 /// it finished, and re-running it (same job id) only screens the pending items.
 /// </summary>
@@ -17,7 +16,7 @@ internal sealed class FolderJobWorker(
     PersistentScreeningService screening,
     UnfinishedJobs unfinished,
     JobFolderPolicy policy,
-    IOptions<TbScreenOptions> options,
+    IItemDispatcher dispatcher,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
     private IScreeningStore Store => screening.Store;
@@ -92,13 +91,9 @@ internal sealed class FolderJobWorker(
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
         logger.LogInformation("Job {JobId}: {Added} files found in {Folder}, {Pending} to screen", jobId, added, request.Folder, pending.Count);
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Jobs.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(pending, parallel, async (item, token) =>
-        {
-            // Never throws for bad files: they come back as a status code and are counted as failed items.
-            // Files already screened by these models reuse the stored result.
-            await screening.ScreenItemAsync(jobId, item.Path, request.Site, token);
-        });
+        // Here (in-process) or on queue workers (TbScreen:Broker); either way every item ends committed in the store.
+        // The dashboard shows results with their heatmaps, so jobs ask for them.
+        await dispatcher.DispatchAsync(new JobDispatch(jobId, request.Site, Heatmap: true), pending, progress: null, cancellationToken);
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
         await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}", request.Folder, cancellationToken);

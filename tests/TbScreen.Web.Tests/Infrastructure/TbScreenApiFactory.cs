@@ -25,6 +25,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
 
     private readonly bool _deleteOnDispose;
     private readonly string? _postgres;
+    private readonly string? _broker;
     private int _users;
 
     public TbScreenApiFactory()
@@ -33,9 +34,10 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host over an existing folder: how a test restarts the host on the same database and store.</summary>
-    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null, string? postgres = null)
+    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null, string? postgres = null, string? broker = null)
     {
         _postgres = postgres;
+        _broker = broker;
         Root = root;
         _deleteOnDispose = deleteOnDispose;
         InitialAdminPassword = initialAdminPassword;
@@ -122,6 +124,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             // Monitoring: a reference only the monitoring tests write (never into models/), drift from one result on.
             ["Monitoring:ReferenceFile"] = MonitoringReference,
             ["Monitoring:MinimumCases"] = "1",
+            ["TbScreen:Broker"] = _broker,
         }));
         builder.ConfigureTestServices(services => services.AddSingleton<FirstRunConsole>(new CapturedConsole(FirstRunOutput)));
     }
