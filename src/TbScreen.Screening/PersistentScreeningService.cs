@@ -78,6 +78,12 @@ public sealed class PersistentScreeningService
             return await _store.CompleteItemAsync(jobId, itemPath, ItemAttempts.GaveUp(itemPath, attempt, _pipeline.ModelVersion), cancellationToken);
         }
 
+        if (InputSniffer.WhyNotAnImage(file) is { } notAnImage)
+        {
+            // Every batch host gives a file that is not an image the same row, without reading all of it.
+            return await _store.CompleteItemAsync(jobId, itemPath, Unreadable(itemPath, notAnImage), cancellationToken);
+        }
+
         var stored = await ScreenCore(file, ReadFile(file), o => _store.CompleteItemAsync(jobId, itemPath, o with { Source = itemPath }, cancellationToken), chosenSite, cancellationToken);
         return AsSource(stored, itemPath);
     }

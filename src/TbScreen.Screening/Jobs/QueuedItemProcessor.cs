@@ -67,19 +67,6 @@ public sealed class QueuedItemProcessor
         }
 
         string file = item.ResolveFile(_content);
-        if (InputSniffer.WhyNotAnImage(file) is { } reason)
-        {
-            // The same row a local run writes for this file.
-            await Store.CompleteItemAsync(item.JobId, item.ItemPath, new ScreeningOutcome
-            {
-                Source = item.ItemPath,
-                Status = ScreeningStatus.UnreadableImage,
-                Error = reason,
-                ModelVersion = ModelVersion,
-            }, cancellationToken);
-            return QueuedItemVerdict.Completed;
-        }
-
         var service = item.Heatmap ? _withHeatmaps : _rows;
         await service.ScreenItemAsync(item.JobId, item.ItemPath, file, item.Site, cancellationToken);
         return QueuedItemVerdict.Completed;

@@ -1,0 +1,220 @@
+using Microsoft.Data.Sqlite;
+using TbScreen.Dicom;
+using TbScreen.Screening.Jobs;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+using TbScreen.Screening.Tests.Persistence;
+using TbScreen.Screening.Tests.Support;
+
+namespace TbScreen.Screening.Tests.Jobs;
+
+/// <summary>
+/// The transport-free half of a queue worker, on SQLite with the shipped models: a redelivered message never makes
+/// a second result, other models are refused, dead letters end processing-failed, stored files are found by hash,
+/// and the dispatched engine writes the rows of the local one.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class QueuedItemProcessorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly PipelineFixture _fixture;
+    private readonly ScreeningDbContextFactory _contexts;
+    private readonly EfScreeningStore _store;
+    private readonly PersistentScreeningService _service;
+
+    public QueuedItemProcessorTests(PipelineFixture fixture)
+    {
+        _fixture = fixture;
+        _contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = _dir.File("db.sqlite") });
+        _contexts.Migrate();
+        _store = new EfScreeningStore(_contexts);
+        _service = new PersistentScreeningService(fixture.Pipeline, _store);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task A_redelivered_item_is_acknowledged_without_a_second_result()
+    {
+        var (job, items) = await JobAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 21)));
+        var processor = new QueuedItemProcessor(_service, _service, content: null);
+        var message = Message(job, items[0]);
+
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(message, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.AlreadyDone, await processor.ProcessAsync(message, CancellationToken.None));
+
+        var info = (await _store.GetJobAsync(job))!;
+        Assert.Equal((1, 1, 0), (info.Total, info.Succeeded, info.Failed));
+        Assert.Single(await _store.RecentResultsAsync(10));
+        Assert.Equal(1, (await _store.ItemsAsync(job))[0].Attempts);
+    }
+
+    [Fact]
+    public async Task Another_model_version_is_refused_untouched()
+    {
+        var (job, items) = await JobAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 22)));
+        var processor = new QueuedItemProcessor(_service, _service, content: null);
+
+        var verdict = await processor.ProcessAsync(Message(job, items[0]) with { ModelVersion = "alexnet@9.9.9" }, CancellationToken.None);
+
+        Assert.Equal(QueuedItemVerdict.WrongModels, verdict);
+        Assert.True((await _store.ItemsAsync(job))[0].IsPending);
+        Assert.Equal(0, (await _store.ItemsAsync(job))[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_finishes_its_item_processing_failed_once()
+    {
+        var (job, items) = await JobAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 23)), Write("b.dcm", [1, 2, 3]));
+        var processor = new QueuedItemProcessor(_service, _service, content: null);
+
+        await processor.GiveUpAsync(Message(job, items[0]), deliveries: 4, CancellationToken.None);
+        await processor.GiveUpAsync(Message(job, items[0]), deliveries: 5, CancellationToken.None);
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(Message(job, items[1]), CancellationToken.None));
+
+        var item = (await _store.ItemsAsync(job)).Single(i => i.Id == items[0].Id);
+        Assert.Equal("processing-failed", item.Status);
+        Assert.Equal("no worker finished this file in 4 deliveries (each worker that took it stopped first); not tried again", item.Error);
+        var info = (await _store.GetJobAsync(job))!;
+        Assert.Equal((2, 0, 2, 0), (info.Total, info.Succeeded, info.Failed, info.Pending));
+        // The sniffed file gets the row a local run gives it.
+        var other = (await _store.ItemsAsync(job)).Single(i => i.Id == items[1].Id);
+        Assert.Equal(("unreadable-image", InputSniffer.WhyNotAnImage(items[1].Path)), (other.Status, other.Error));
+    }
+
+    [Fact]
+    public async Task An_item_in_the_content_store_is_read_by_its_hash_and_reported_under_its_job_path()
+    {
+        var content = new ContentStore(_dir.File("store"));
+        byte[] bytes = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 24);
+        string sha = content.Put(bytes);
+        string jobPath = "/received/study-1/image-1";
+        long job = (await _store.CreateJobAsync(["received"])).Id;
+        await _store.AddItemsAsync(job, [jobPath]);
+        var item = (await _store.ItemsAsync(job))[0];
+        var processor = new QueuedItemProcessor(_service, _service, content);
+
+        var message = Message(job, item) with { Location = QueuedItem.ContentPrefix + sha };
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(message, CancellationToken.None));
+
+        var stored = (await _store.ItemsAsync(job))[0];
+        Assert.Equal("ok", stored.Status);
+        var result = (await _store.GetResultAsync(stored.ResultId!.Value))!;
+        Assert.Equal(sha, result.Outcome.ContentSha256);
+        Assert.Equal(_fixture.Pipeline.Screen(new MemoryStream(bytes), "x").EnsembleProbability, result.Outcome.EnsembleProbability);
+        Assert.Throws<InvalidOperationException>(() => message.ResolveFile(store: null));
+    }
+
+    [Fact]
+    public void A_message_survives_its_wire_form_and_garbage_is_refused()
+    {
+        var message = new QueuedItem { JobId = 7, ItemId = 9, ItemPath = "/a/b.dcm", Location = "/mnt/a/b.dcm", ModelVersion = "alexnet@1.0.0+googlenet@1.0.0", Site = "north", Heatmap = true };
+        Assert.Equal(message, QueuedItem.Parse(message.ToBytes()));
+        Assert.Throws<FormatException>(() => QueuedItem.Parse("{not json"u8));
+        Assert.Throws<FormatException>(() => QueuedItem.Parse("{\"jobId\":1}"u8));
+    }
+
+    [Fact]
+    public async Task The_dispatched_engine_writes_the_rows_of_the_local_engine()
+    {
+        string folder = _dir.File("in");
+        Directory.CreateDirectory(folder);
+        Write(Path.Combine("in", "a.dcm"), RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 31));
+        Write(Path.Combine("in", "b.dcm"), RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 32));
+        Write(Path.Combine("in", "c.txt"), "not an image"u8.ToArray());
+        var inputs = new InputWalker(new InputWalkOptions()).Walk([folder]);
+
+        var local = new RowsWriter();
+        using (var store = PersistentJobStore.Open(_dir.File("local.sqlite")))
+        {
+            var finished = store.OpenJob("k", [folder], inputs, "{}");
+            new BatchRunner(_fixture.Pipeline, store, jobs: 2).Run(inputs, finished, local, new SilentBatchProgress());
+        }
+
+        var dispatched = new RowsWriter();
+        var progress = new CountingProgress();
+        using (var store = PersistentJobStore.Open(_dir.File("dispatched.sqlite")))
+        {
+            var finished = store.OpenJob("k", [folder], inputs, "{}");
+            var service = new PersistentScreeningService(_fixture.Pipeline, store.Store);
+            var summary = await new DispatchedBatchRunner(store, new InProcessItemDispatcher(service, 2)).RunAsync(inputs, finished, dispatched, progress);
+            Assert.Equal(new BatchSummary(3, 1, 3, 0), summary);
+        }
+
+        // Every field but the time taken (JSON: the member list compares by value, not by reference).
+        Assert.Equal(local.Rows.Select(Text), dispatched.Rows.Select(Text));
+        Assert.Equal("not a DICOM, PNG or JPEG file", dispatched.Rows[2].Error);
+        Assert.Equal((3, 2, 1), (progress.Total, progress.Ok, progress.Failed));
+    }
+
+    private static string Text(BatchRow row) => System.Text.Json.JsonSerializer.Serialize(row with { Seconds = 0 });
+
+    private async Task<(long Job, IReadOnlyList<BatchJobItemInfo> Items)> JobAsync(params string[] paths)
+    {
+        long job = (await _store.CreateJobAsync(paths)).Id;
+        await _store.AddItemsAsync(job, paths);
+        return (job, await _store.ItemsAsync(job));
+    }
+
+    private QueuedItem Message(long job, BatchJobItemInfo item) => new()
+    {
+        JobId = job,
+        ItemId = item.Id,
+        ItemPath = item.Path,
+        Location = item.Path,
+        ModelVersion = _fixture.Pipeline.ModelVersion,
+    };
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = _dir.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private sealed class RowsWriter : IResultWriter
+    {
+        public List<BatchRow> Rows { get; } = [];
+
+        public void Write(BatchRow row) => Rows.Add(row);
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CountingProgress : IBatchProgress
+    {
+        public int Total { get; private set; }
+
+        public int Ok { get; private set; }
+
+        public int Failed { get; private set; }
+
+        public void Started(int total, int alreadyDone) => Total = total;
+
+        public void ItemDone(bool ok)
+        {
+            if (ok)
+            {
+                Ok++;
+            }
+            else
+            {
+                Failed++;
+            }
+        }
+
+        public void Finished()
+        {
+        }
+    }
+}
