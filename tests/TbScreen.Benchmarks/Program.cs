@@ -62,6 +62,16 @@ if (args.Length > 0 && args[0] == "batch")
         int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture));
 }
 
+if (args.Length > 0 && args[0] == "scale-out")
+{
+    return ScaleOutBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        int.Parse(ArgValue("--count") ?? "120", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--rows") ?? "2140", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--columns") ?? "1760", CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "inference")
 {
     return InferenceBenchmark.Run(
