@@ -216,7 +216,7 @@ public sealed class QueueWorker(IConnection connection, QueuedItemProcessor proc
 }
 
 /// <summary>Retries an action while the database is unreachable, with back-off up to 30 s; other errors pass through.</summary>
-internal static class StoreRetry
+public static class StoreRetry
 {
     public static async Task<T> RunAsync<T>(Func<Task<T>> action, ILogger logger, string what, CancellationToken cancellationToken)
     {
@@ -237,12 +237,14 @@ internal static class StoreRetry
     }
 
     /// <summary>A connection-level database failure (not a bad statement): the server is down, restarting, or unreachable.</summary>
-    internal static bool IsDatabaseOutage(Exception e)
+    public static bool IsDatabaseOutage(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
-            // Npgsql marks connection failures and server shutdown (SQLSTATE 08xxx, 57P0x) as transient.
-            if (x is System.Net.Sockets.SocketException or TimeoutException || (x is DbException db && db.IsTransient))
+            // Npgsql marks connection failures (08xxx, sockets, timeouts) as transient; a server shutting down or
+            // starting up (57P01-57P03) ends the statement the same way and is waited out too.
+            if (x is System.Net.Sockets.SocketException or TimeoutException
+                || (x is DbException db && (db.IsTransient || db.SqlState is "57P01" or "57P02" or "57P03")))
             {
                 return true;
             }

@@ -44,7 +44,9 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
         var lastChange = DateTime.UtcNow;
         while (true)
         {
-            var info = await store.GetJobAsync(job.JobId, cancellationToken) ?? throw new InvalidOperationException($"job {job.JobId} is no longer in the store");
+            // A database restart while following is waited out, as the workers wait it out.
+            var info = await StoreRetry.RunAsync(() => store.GetJobAsync(job.JobId, cancellationToken), logger, $"job {job.JobId}", cancellationToken)
+                ?? throw new InvalidOperationException($"job {job.JobId} is no longer in the store");
             var now = new JobProgress(info.Total, info.Succeeded, info.Failed);
             if (now.Done != lastDone)
             {

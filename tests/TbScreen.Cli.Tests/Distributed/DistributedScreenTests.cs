@@ -121,6 +121,30 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
     }
 
     [SkippableFact]
+    public async Task Restarting_the_database_midway_is_waited_out_by_the_workers_and_the_submitter()
+    {
+        Skip.If(services.SkipReason is not null, services.SkipReason);
+        var (broker, database) = services.NewEnvironment();
+        const int files = 40;
+        string folder = DicomFolder(files);
+        string output = Path.Combine(BatchFolder.Create(), "results.csv");
+        using var worker = WorkerProcess.Start(broker, database, jobs: 2);
+        await worker.WaitUntilConsumingAsync();
+
+        var submit = Task.Run(() => CliRunner.Run("screen", folder, "--out", output, "--broker", broker, "--db", database, "--job", "restart-db", "--models", ShippedModels));
+        var store = DistributedServices.Store(database);
+        await WaitForDoneAsync(store, "restart-db", 8, submit);
+        await services.Postgres.RestartAsync(TimeSpan.FromSeconds(3));
+
+        var (code, _, stderr) = await submit;
+        Assert.True(code == 0, $"{stderr}\n{worker.Log}");
+        Assert.False(worker.HasExited, worker.Log);
+        Assert.Contains("Database unavailable", worker.Log);
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await AssertExactlyOnceAsync(store, "restart-db", files, output);
+    }
+
+    [SkippableFact]
     public async Task A_message_that_keeps_failing_its_workers_is_dead_lettered_and_its_item_ends_processing_failed()
     {
         Skip.If(services.SkipReason is not null, services.SkipReason);

@@ -25,6 +25,8 @@ public sealed class DistributedServices : IDisposable
 
     public RabbitMqServer? Broker { get; }
 
+    public PostgresServer Postgres => _postgres;
+
     /// <summary>A fresh vhost URI and a fresh database connection string (created on first use by the CLI's migration).</summary>
     public (string Broker, string Database) NewEnvironment()
     {

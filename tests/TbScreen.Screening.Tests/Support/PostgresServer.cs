@@ -16,6 +16,7 @@ public sealed class PostgresServer : IDisposable
     private readonly string? _binDirectory;
     private readonly string? _root;
     private readonly bool _asPostgresUser;
+    private readonly string _options = "";
 
     public PostgresServer()
     {
@@ -39,8 +40,8 @@ public sealed class PostgresServer : IDisposable
             string data = Path.Combine(_root, "data");
             Run(Path.Combine(_binDirectory, "initdb"), ["-D", data, "-U", User, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"], _asPostgresUser);
             int port = FreePort();
-            string options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root} -c fsync=off -c max_connections=50";
-            Run(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start"], _asPostgresUser);
+            _options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root} -c fsync=off -c max_connections=50";
+            Start();
             ConnectionString = $"Host=127.0.0.1;Port={port};Username={User};Database=tbscreen_test;Pooling=true;Timeout=30";
         }
         catch (Exception e)
@@ -55,6 +56,17 @@ public sealed class PostgresServer : IDisposable
     public string? SkipReason { get; }
 
     public string ConnectionString { get; } = "";
+
+    /// <summary>Stops the server (fast shutdown: open connections are cut, as in a crash or a failover) and starts it again after <paramref name="down"/>.</summary>
+    public async Task RestartAsync(TimeSpan down)
+    {
+        Run(Path.Combine(_binDirectory!, "pg_ctl"), ["-D", Path.Combine(_root!, "data"), "-m", "fast", "-w", "stop"], _asPostgresUser);
+        await Task.Delay(down);
+        Start();
+    }
+
+    private void Start() =>
+        Run(Path.Combine(_binDirectory!, "pg_ctl"), ["-D", Path.Combine(_root!, "data"), "-o", _options, "-l", Path.Combine(_root!, "server.log"), "-w", "-t", "60", "start"], _asPostgresUser);
 
     public void Dispose()
     {
