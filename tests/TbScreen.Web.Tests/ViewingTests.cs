@@ -1,3 +1,4 @@
+using TbScreen.Screening.Display;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;

@@ -1,3 +1,4 @@
+using TbScreen.Screening.Display;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

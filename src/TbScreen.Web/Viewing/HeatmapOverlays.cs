@@ -2,6 +2,7 @@ using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Heatmaps;
 using TbScreen.Screening;
+using TbScreen.Screening.Display;
 using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Web.Viewing;
@@ -25,7 +26,7 @@ public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, 
             return Fail(StatusCodes.Status404NotFound, "Screening result not found", $"There is no screening result {resultId}.");
         }
 
-        if (stored.Outcome.Heatmap is not { } square)
+        if (stored.Outcome.Heatmap is null)
         {
             return Fail(StatusCodes.Status404NotFound, "Heatmap not found",
                 $"Screening result {resultId} has no heatmap (it was not screened, or its ensemble produces none).");
@@ -41,13 +42,6 @@ public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, 
             return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: the models cannot be loaded: {e.Message}");
         }
 
-        if (stored.Outcome.ModelVersion != pipeline.ModelVersion || pipeline.Ensemble.HeatmapIndex is not int member)
-        {
-            return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned",
-                $"Result {resultId} was screened by {stored.Outcome.ModelVersion}, the loaded models are {pipeline.ModelVersion}: "
-                + "the model input geometry of that heatmap is unknown.");
-        }
-
         var (radiograph, problem, detail) = images.Decode(stored);
         if (radiograph is null)
         {
@@ -56,15 +50,11 @@ public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, 
                 : Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: the stored image cannot be decoded: {detail}");
         }
 
-        var geometry = RadiographPipeline.InputGeometry(radiograph, pipeline.Ensemble.Members[member].Contract);
-        if (square.Width != geometry.Size || square.Height != geometry.Size)
-        {
-            return Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned",
-                $"Result {resultId}: the heatmap is {square.Width}x{square.Height}, the model input {geometry.Size}x{geometry.Size}.");
-        }
-
         var grid = DisplayGrid.For(radiograph.Layout.Rows, radiograph.Layout.Columns, maxSize);
-        return (HeatmapProjection.ToSource(square, geometry, grid), null);
+        var (projected, misfit) = HeatmapAlignment.Project(stored.Outcome, radiograph, pipeline, grid);
+        return projected is null
+            ? Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: {misfit}.")
+            : (projected, null);
     }
 
     private static (Heatmap?, OverlayProblem?) Fail(int status, string title, string detail) => (null, new OverlayProblem(status, title, detail));

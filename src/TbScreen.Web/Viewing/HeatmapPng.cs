@@ -29,13 +29,9 @@ public static class HeatmapPng
         return output.ToArray();
     }
 
-    /// <summary>Blue → cyan → yellow → red for v in [0, 1]; alpha = 0.85 v.</summary>
     internal static Rgba32 Colour(float value)
     {
-        float v = float.IsFinite(value) ? Math.Clamp(value, 0f, 1f) : 0f;
-        float r = Math.Clamp((4 * v) - 1.5f, 0, 1);
-        float g = Math.Clamp(1.5f - Math.Abs((4 * v) - 2), 0, 1);
-        float b = Math.Clamp(1.5f - (4 * v), 0, 1);
-        return new Rgba32(r, g, b, 0.85f * v);
+        var (r, g, b, a) = HeatmapColours.Colour(value);
+        return new Rgba32(r, g, b, a);
     }
 }

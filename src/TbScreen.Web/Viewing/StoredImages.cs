@@ -1,3 +1,4 @@
+using TbScreen.Screening.Display;
 using TbScreen.Imaging;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;

@@ -1,7 +1,7 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 
-namespace TbScreen.Web.Viewing;
+namespace TbScreen.Screening.Display;
 
 /// <summary>A window in modality units (DICOM's window centre and width, LINEAR function).</summary>
 public readonly record struct DisplayWindow(double Center, double Width);
