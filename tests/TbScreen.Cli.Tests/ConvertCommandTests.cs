@@ -5,18 +5,9 @@ namespace TbScreen.Cli.Tests;
 
 public sealed class ConvertCommandTests
 {
-    public static TheoryData<string> LosslessSharedFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in ReferenceCase.Load().Where(c => !c.Lossy))
-        {
-            data.Add(c.File);
-        }
+    public static TheoryData<string> LosslessSharedFiles() => ReferenceCase.FileNames(c => !c.Lossy);
 
-        return data;
-    }
-
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LosslessSharedFiles))]
     public void StoredOutputIsByteIdenticalToTheReference(string file)
     {
@@ -29,7 +20,7 @@ public sealed class ConvertCommandTests
         Assert.Equal(File.ReadAllBytes(SharedDicomData.PathOf(reference.RefFile)), File.ReadAllBytes(output));
     }
 
-    [Fact]
+    [SkippableFact]
     public void StoredOutputOfMultiFrameFileIsFrameOne()
     {
         string output = CliRunner.TempPath("frame1.raw");
@@ -39,7 +30,7 @@ public sealed class ConvertCommandTests
         Assert.Equal(512 * 512 * 2, new FileInfo(output).Length);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(null, 440, 440)]
     [InlineData(256, 256, 256)]
     public void PngOutputHasTheRequestedSize(int? size, int width, int height)
@@ -60,7 +51,7 @@ public sealed class ConvertCommandTests
         Assert.Equal(height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Monochrome1IsInvertedForDisplay()
     {
         // CR-MONO1's corners are collimated (high stored values in MONOCHROME1 = dark on screen).

@@ -1,18 +1,34 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
+using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Tests.TestModels;
 
 namespace TbScreen.Cli.Tests;
 
 public class EvaluateCommandTests
 {
+    // TestBundles.WriteEnsemble's thresholds, but for GoogLeNet's, which the figures test raises.
+    private const double AlexNetThreshold = 0.5;
+    private const double GoogLeNetThreshold = 0.75;
+    private const double EnsembleThreshold = 0.5;
+
+    /// <summary>
+    /// Six phantoms whose figures are known by design (brightness steers the tiny models; AlexNet calls TB at 0.5,
+    /// GoogLeNet here at 0.75, the ensemble at 0.5). TB at brightness 1.7 and 1.3 is called TB by AlexNet and the
+    /// ensemble, TB at 0.9 by none; non-TB at 1.2 is called TB by AlexNet and the ensemble, at 0.5 and 0.6 by none;
+    /// GoogLeNet calls only the 1.7. So the members disagree on 1.3 and 1.2. Every figure is also recomputed by hand
+    /// from the per-image predictions the command writes.
+    /// </summary>
     [Fact]
-    public void Writes_metrics_json_with_every_required_key_per_model_ensemble_and_source()
+    public void Writes_metrics_json_with_the_hand_computed_figures_per_model_ensemble_and_source()
     {
         string models = TestBundles.WriteEnsemble();
+        // A stricter GoogLeNet than AlexNet, so mid-bright images split the members.
+        ModelBundle.WriteMetadata(Path.Combine(models, "googlenet"), TestBundles.Metadata("googlenet", withCam: true, threshold: GoogLeNetThreshold));
         string data = TestBundles.TempDirectory();
-        // Source "left" holds TB only, "right" non-TB only, "both" holds both; TB phantoms are brighter.
-        string manifest = WriteManifest(data, [("left", 1, 1.0), ("left", 1, 0.95), ("right", 0, 0.4), ("right", 0, 0.45), ("both", 1, 0.9), ("both", 0, 0.5)]);
+        // Source "left" holds TB only, "right" non-TB only, "both" holds both.
+        string manifest = WriteManifest(data, [("left", 1, 1.7), ("left", 1, 1.3), ("right", 0, 0.5), ("right", 0, 1.2), ("both", 1, 0.9), ("both", 0, 0.6)]);
         string outDir = Path.Combine(TestBundles.TempDirectory(), "eval");
 
         var (code, stdout, stderr) = CliRunner.Run("evaluate", "--data", manifest, "--models", models, "--out", outDir);
@@ -22,27 +38,30 @@ public class EvaluateCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
         var root = json.RootElement;
         Assert.Equal(6, root.GetProperty("n").GetInt32());
-        foreach (var score in new[] { root.GetProperty("models").GetProperty("alexnet"), root.GetProperty("models").GetProperty("googlenet"), root.GetProperty("ensemble") })
-        {
-            Assert.Equal(1.0, score.GetProperty("auc").GetDouble()); // brightness separates the classes perfectly
-            Assert.Equal(2, score.GetProperty("aucCi").GetArrayLength());
-            Assert.Equal(JsonValueKind.Number, score.GetProperty("sensitivity").ValueKind);
-            Assert.Equal(JsonValueKind.Number, score.GetProperty("specificity").ValueKind);
-        }
+        var cases = Predictions(Path.Combine(outDir, "predictions.csv"));
+        Assert.Equal([1, 1, 0, 0, 1, 0], cases.Select(c => c.Tb ? 1 : 0));
 
-        foreach (string key in new[] { "disagreementRate", "agreedAccuracy", "radiologistAugmentedAccuracy" })
-        {
-            Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
-        }
+        // The design's figures: (sensitivity, specificity) per score, and the disagreement rate.
+        AssertFigures(root.GetProperty("models").GetProperty("alexnet"), cases.Select(c => (c.Tb, c.AlexNet)).ToArray(), AlexNetThreshold, (2 / 3.0, 2 / 3.0));
+        AssertFigures(root.GetProperty("models").GetProperty("googlenet"), cases.Select(c => (c.Tb, c.GoogLeNet)).ToArray(), GoogLeNetThreshold, (1 / 3.0, 1.0));
+        AssertFigures(root.GetProperty("ensemble"), cases.Select(c => (c.Tb, c.Ensemble)).ToArray(), EnsembleThreshold, (2 / 3.0, 2 / 3.0));
+        bool[] disagree = cases.Select(c => (c.AlexNet >= AlexNetThreshold) != (c.GoogLeNet >= GoogLeNetThreshold)).ToArray();
+        Assert.Equal([false, true, false, true, false, false], disagree);
+        Assert.Equal(2 / 6.0, root.GetProperty("disagreementRate").GetDouble(), 12);
+        // Agreed cases: 1.7 (right), 0.5 and 0.6 (right), 0.9 (missed). A radiologist reads the two disputed ones.
+        Assert.Equal(3 / 4.0, root.GetProperty("agreedAccuracy").GetDouble(), 12);
+        Assert.Equal(5 / 6.0, root.GetProperty("radiologistAugmentedAccuracy").GetDouble(), 12);
 
         var left = root.GetProperty("bySource").GetProperty("left");
         Assert.Equal((2, 2, 0), (left.GetProperty("n").GetInt32(), left.GetProperty("tb").GetInt32(), left.GetProperty("nonTb").GetInt32()));
         Assert.Equal(JsonValueKind.Null, left.GetProperty("ensemble").GetProperty("auc").ValueKind);
         Assert.Contains("no negative", left.GetProperty("ensemble").GetProperty("aucNullReason").GetString());
+        Assert.Equal(1.0, left.GetProperty("ensemble").GetProperty("sensitivity").GetDouble());
+        var both = root.GetProperty("bySource").GetProperty("both");
+        AssertFigures(both.GetProperty("ensemble"), cases.Where((c, i) => i >= 4).Select(c => (c.Tb, c.Ensemble)).ToArray(), EnsembleThreshold, (0.0, 1.0));
         Assert.Equal(2, root.GetProperty("bothClassSources").GetProperty("n").GetInt32());
         Assert.NotNull(XDocument.Parse(File.ReadAllText(Path.Combine(outDir, "roc.svg"))).Root);
         Assert.NotNull(XDocument.Parse(File.ReadAllText(Path.Combine(outDir, "reliability.svg"))).Root);
-        Assert.Equal(7, File.ReadAllLines(Path.Combine(outDir, "predictions.csv")).Length);
     }
 
     [Fact]
@@ -97,6 +116,31 @@ public class EvaluateCommandTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--batch must be between 1 and 256", stderr);
     }
+
+    /// <summary>
+    /// Sensitivity and specificity at the threshold (a case is TB when its probability is at least it), and the AUC as
+    /// the share of TB/non-TB pairs ranked right (ties half), all counted here, checked against metrics.json and the
+    /// design's expected (sensitivity, specificity).
+    /// </summary>
+    private static void AssertFigures(JsonElement score, (bool Tb, double P)[] cases, double threshold, (double Sensitivity, double Specificity) designed)
+    {
+        var tb = cases.Where(c => c.Tb).Select(c => c.P).ToArray();
+        var nonTb = cases.Where(c => !c.Tb).Select(c => c.P).ToArray();
+        double sensitivity = tb.Count(p => p >= threshold) / (double)tb.Length;
+        double specificity = nonTb.Count(p => p < threshold) / (double)nonTb.Length;
+        double auc = tb.Sum(t => nonTb.Sum(n => t > n ? 1.0 : t == n ? 0.5 : 0)) / (tb.Length * nonTb.Length);
+
+        Assert.Equal(designed, (sensitivity, specificity));
+        Assert.Equal(sensitivity, score.GetProperty("sensitivity").GetDouble(), 12);
+        Assert.Equal(specificity, score.GetProperty("specificity").GetDouble(), 12);
+        Assert.Equal(auc, score.GetProperty("auc").GetDouble(), 12);
+    }
+
+    /// <summary>predictions.csv: file,label,source,alexnet,googlenet,ensemble,decision,flags (file and source quoted, no commas).</summary>
+    private static (bool Tb, double AlexNet, double GoogLeNet, double Ensemble)[] Predictions(string path) =>
+        File.ReadAllLines(path).Skip(1).Select(line => line.Split(',')).Select(f => (f[1] == "1", P(f[3]), P(f[4]), P(f[5]))).ToArray();
+
+    private static double P(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     private static string WriteManifest(string dir, (string Source, int Label, double Brightness)[] rows)
     {

@@ -12,14 +12,9 @@ public sealed class SharedLungsTests
     [SkippableFact]
     public void The_shipped_lung_bundle_reaches_Dice_095_on_the_Shenzhen_test_masks()
     {
-        string shenzhen = Path.GetFullPath(Path.Combine(SharedDicomData.RepositoryRoot, "..", "shared", "data", "shenzhen"));
+        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
         string manifest = Path.Combine(shenzhen, "manifest.csv");
-        if (!File.Exists(manifest) || !Directory.Exists(Path.Combine(shenzhen, "masks")))
-        {
-            string message = $"The Shenzhen data with lung masks is missing: expected {manifest} and {shenzhen}/masks.";
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", message);
-            Skip.If(true, message);
-        }
+        SharedDicomData.Require(manifest, Path.Combine(shenzhen, "masks"));
 
         string models = Path.Combine(SharedDicomData.RepositoryRoot, "models");
         string report = CliRunner.TempPath("lungs-test.json");

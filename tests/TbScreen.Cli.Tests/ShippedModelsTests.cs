@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Inference;
 using TbScreen.Inference.Bundles;
@@ -39,16 +42,55 @@ public sealed class ShippedModelsTests
         }
     }
 
+    /// <summary>
+    /// The README's `screen samples/*.dcm`, checked per sample against an independent reading of models/: the ensemble
+    /// score is the (weighted) mean of the printed members, and the decision and flags follow ensemble.json's threshold
+    /// and band and each member's own operating threshold, as EnsemblePolicy defines them.
+    /// </summary>
     [Fact]
     public void TheReadmeMainCommandScreensEverySample()
     {
+        using var ensembleJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, "ensemble.json")));
+        var definition = ensembleJson.RootElement;
+        bool weighted = definition.GetProperty("rule").GetString() == "weighted"; // "mean" ignores the weights
+        var members = definition.GetProperty("members").EnumerateArray().Select(m => (
+            Name: m.GetProperty("bundle").GetString()!,
+            Weight: weighted ? m.GetProperty("weight").GetDouble() : 1.0,
+            Threshold: OperatingThreshold(m.GetProperty("bundle").GetString()!))).ToArray();
+        double threshold = definition.GetProperty("threshold").GetDouble();
+        double band = definition.GetProperty("uncertaintyBand").GetDouble();
         var samples = Directory.GetFiles(Path.Combine(SharedDicomData.RepositoryRoot, "samples"), "*.dcm").Order().ToArray();
+
         var (code, stdout, stderr) = CliRunner.Run(["screen", .. samples, "--models", ModelsDirectory]);
 
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
-        Assert.Equal(samples.Length, lines.Length);
-        Assert.All(lines, l => Assert.Matches(@"alexnet=0\.\d{4} googlenet=0\.\d{4} ensemble=0\.\d{4} decision=(tb|not-tb)", l));
+        Assert.Equal(samples, lines.Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]));
+        foreach (string line in lines)
+        {
+            var scores = Regex.Matches(line, @" (\w+)=(\d\.\d{4})").ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            string decision = Regex.Match(line, @" decision=(\S+)").Groups[1].Value;
+            string[] flags = Regex.Match(line, @" flag=(\S+)").Groups[1].Value.Split('+');
+            double ensemble = scores["ensemble"];
+            double expected = members.Sum(m => m.Weight * scores[m.Name]) / members.Sum(m => m.Weight);
+
+            // Printed to 4 decimals: each member and the ensemble are off by at most 0.00005.
+            Assert.True(Math.Abs(ensemble - expected) <= 1.0001e-4, $"{line}: expected ensemble {expected:F5}");
+            Assert.True(Math.Abs(ensemble - threshold) > 5e-5, $"{line}: too close to the threshold to check the call at 4 decimals");
+            Assert.True(decision == (ensemble >= threshold ? "tb" : "not-tb"), $"{line}: threshold {threshold}");
+            bool disagree = members.Any(m => scores[m.Name] >= m.Threshold) && members.Any(m => scores[m.Name] < m.Threshold);
+            Assert.True(disagree == flags.Contains("disagreement"), $"{line}: member thresholds {string.Join(", ", members.Select(m => m.Threshold))}");
+            Assert.True(Math.Abs(Math.Abs(ensemble - threshold) - band) > 5e-5, $"{line}: too close to the band's edge to check at 4 decimals");
+            Assert.True((band > 0 && Math.Abs(ensemble - threshold) <= band) == flags.Contains("uncertain"), $"{line}: band {band}");
+        }
+    }
+
+    /// <summary>A member's own threshold: the one of its metadata.json thresholds that "operating" names.</summary>
+    private static double OperatingThreshold(string bundle)
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, bundle, "metadata.json")));
+        var thresholds = metadata.RootElement.GetProperty("thresholds");
+        return thresholds.GetProperty(thresholds.GetProperty("operating").GetString()!).GetDouble();
     }
 
     [Fact]

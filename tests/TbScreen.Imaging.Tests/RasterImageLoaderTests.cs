@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -35,7 +34,6 @@ public class RasterImageLoaderTests
     public void Huge_dimensions_are_rejected_before_decoding()
     {
         byte[] png = PngBytes.GrayHeaderOnly(60000, 60000);
-        var watch = Stopwatch.StartNew();
         long before = GC.GetAllocatedBytesForCurrentThread();
 
         var error = Assert.Throws<ImageDecodeException>(() => LoadBytes(png, "bomb.png"));
@@ -44,8 +42,8 @@ public class RasterImageLoaderTests
         Assert.Contains("60000x60000", error.Message);
         Assert.StartsWith("bomb.png: ", error.Message);
         Assert.Equal("bomb.png", error.FilePath);
+        // Bytes, not seconds: decoding the 3.6-gigapixel image would allocate gigabytes, however fast the machine.
         Assert.True(allocated < 50L * 1024 * 1024, $"allocated {allocated} bytes");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TbScreen.Screening;
 using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
@@ -33,6 +34,29 @@ public sealed class ScreeningEndpointTests(TbScreenApiFactory factory)
         Assert.Contains("Research use only", result.GetProperty("notice").GetString());
         // The heatmap is linked, not inlined: a 224x224 float map would triple the response.
         Assert.Equal($"/api/screenings/{id}/heatmap", result.GetProperty("heatmap").GetProperty("href").GetString());
+    }
+
+    /// <summary>The API's scores, call and heatmap are exactly those of the screener run in-process on the same bytes.</summary>
+    [Fact]
+    public async Task Upload_scores_equal_an_in_process_run_of_the_screener_on_the_same_bytes()
+    {
+        byte[] file = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        var result = await (await client.PostAsync("/api/screenings", Upload(file, "chest.dcm"))).JsonAsync(HttpStatusCode.Created);
+        var heatmap = await (await client.GetAsync($"/api/screenings/{result.GetProperty("id")}/heatmap")).JsonAsync(HttpStatusCode.OK);
+
+        using var pipeline = ScreeningPipeline.Load(factory.Models);
+        var expected = pipeline.Screen(file, "chest.dcm");
+
+        Assert.Equal(ScreeningStatus.Ok, expected.Status);
+        var scores = result.GetProperty("scores");
+        Assert.Equal(expected.EnsembleProbability, scores.GetProperty("ensemble").GetDouble());
+        var members = scores.GetProperty("members").EnumerateObject().ToDictionary(m => m.Name, m => m.Value.GetDouble());
+        Assert.Equal(expected.MemberProbabilities!.OrderBy(m => m.Key), members.OrderBy(m => m.Key));
+        Assert.Equal((expected.Decision, expected.Flag, expected.ModelVersion), (result.GetProperty("decision").GetString(), result.GetProperty("flag").GetString(), result.GetProperty("modelVersion").GetString()));
+        Assert.Equal((expected.Heatmap!.Width, expected.Heatmap.Height), (heatmap.GetProperty("width").GetInt32(), heatmap.GetProperty("height").GetInt32()));
+        byte[] values = Convert.FromBase64String(heatmap.GetProperty("values").GetString()!);
+        Assert.Equal(expected.Heatmap.Values.SelectMany(v => BitConverter.GetBytes(v)), values); // float32 little endian
     }
 
     [Fact]

@@ -22,6 +22,27 @@ public sealed record ReferenceCase(
 {
     public override string ToString() => File;
 
+    /// <summary>
+    /// Theory rows: the files of refs.csv that match. Without ../shared, one placeholder row instead, whose test then
+    /// skips (or fails under CI=true) naming the folder: reading refs.csv here would fail test discovery.
+    /// </summary>
+    public static TheoryData<string> FileNames(Func<ReferenceCase, bool>? where = null)
+    {
+        var data = new TheoryData<string>();
+        if (!SharedDicomData.IsPresent)
+        {
+            data.Add("(../shared/data/dicom missing)");
+            return data;
+        }
+
+        foreach (var c in Load().Where(where ?? (_ => true)))
+        {
+            data.Add(c.File);
+        }
+
+        return data;
+    }
+
     public static IReadOnlyList<ReferenceCase> Load()
     {
         var lines = System.IO.File.ReadAllLines(SharedDicomData.PathOf("refs.csv"));

@@ -5,7 +5,7 @@ namespace TbScreen.Dicom.Tests.Conformance;
 
 /// <summary>
 /// Every file in ../shared/data/dicom must decode to its independent reference: lossless files
-/// bit-exact, lossy files within the tolerance stated below. A missing folder or a mismatch fails.
+/// bit-exact, lossy files within the tolerance stated below. A mismatch fails; a missing folder skips (fails under CI=true).
 /// </summary>
 public sealed class SharedDicomConformanceTests
 {
@@ -16,18 +16,9 @@ public sealed class SharedDicomConformanceTests
     private const double LossyMaxOutlierFraction = 1e-4;
     private const int LossyOutlierThreshold = 8;
 
-    public static TheoryData<string> Files()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in ReferenceCase.Load())
-        {
-            data.Add(c.File);
-        }
+    public static TheoryData<string> Files() => ReferenceCase.FileNames();
 
-        return data;
-    }
-
-    [Fact]
+    [SkippableFact]
     public void SharedFolderHoldsTheDocumentedThirteenFiles()
     {
         var cases = ReferenceCase.Load();
@@ -35,7 +26,7 @@ public sealed class SharedDicomConformanceTests
         Assert.All(cases, c => Assert.True(File.Exists(SharedDicomData.PathOf(c.File)), c.File));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Files))]
     public void DecodesToReferencePixels(string fileName)
     {

@@ -3,8 +3,10 @@ using System.Buffers.Binary;
 namespace TbScreen.Dicom.Tests.TestData;
 
 /// <summary>
-/// Locates ../shared/data/dicom beside the repository. The files there are third-party test data:
-/// they are read in place and never copied into the repository. A missing folder fails the test.
+/// Locates ../shared/data/dicom (and the team's other reference data under ../shared/data) beside the repository.
+/// The files there are third-party test data: they are read in place and never copied into the repository.
+/// A newcomer's clone has no ../shared, so a missing folder skips the test naming it; under CI=true it fails,
+/// so CI can never lose these tests silently. Tests that read it must be [SkippableFact] or [SkippableTheory].
 /// </summary>
 public static class SharedDicomData
 {
@@ -43,14 +45,36 @@ public static class SharedDicomData
         }
     }
 
-    private static string Locate()
+    /// <summary>../shared/data beside the repository, whether or not it exists.</summary>
+    public static string SharedDataFolder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data"));
+
+    /// <summary>Whether ../shared/data/dicom is there: theory data uses it to offer one placeholder row instead of failing discovery.</summary>
+    public static bool IsPresent => File.Exists(Path.Combine(SharedDataFolder, "dicom", "refs.csv"));
+
+    /// <summary>
+    /// Returns when every path exists; otherwise skips naming the first missing one, or fails under CI=true.
+    /// </summary>
+    public static void Require(params string[] paths)
     {
-        string candidate = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "dicom"));
-        if (!File.Exists(Path.Combine(candidate, "refs.csv")))
+        string? missing = paths.FirstOrDefault(p => !File.Exists(p) && !System.IO.Directory.Exists(p));
+        if (missing is null)
         {
-            throw new InvalidOperationException($"The shared DICOM test data is missing: expected {candidate}/refs.csv.");
+            return;
         }
 
-        return candidate;
+        string message = $"The team's reference data is missing: {missing} (../shared beside the repository).";
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            throw new InvalidOperationException(message + " CI=true, so this fails instead of skipping.");
+        }
+
+        throw new SkipException(message);
+    }
+
+    private static string Locate()
+    {
+        string folder = Path.Combine(SharedDataFolder, "dicom");
+        Require(Path.Combine(folder, "refs.csv"));
+        return folder;
     }
 }

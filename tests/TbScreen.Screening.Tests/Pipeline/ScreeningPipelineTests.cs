@@ -51,12 +51,46 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
         Assert.False(outcome.FromStore);
     }
 
-    [Fact]
-    public void LosslessSyntaxesGiveTheSameScores()
+    public static TheoryData<string> LosslessEncodings() => new(RadiographFixtures.LosslessEncodings.Keys);
+
+    public static TheoryData<string> LossyEncodings() => new(RadiographFixtures.LossyEncodings.Keys);
+
+    /// <summary>
+    /// A lossless syntax carries the very stored values, so everything downstream must be bit for bit that of
+    /// explicit VR little endian: a decoder that is off by one grey level anywhere shows up here.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LosslessEncodings))]
+    public void LosslessSyntaxGivesExactlyTheProbabilitiesAndHeatmapOfExplicitLittleEndian(string encoding)
     {
-        var a = Pipeline.Screen(Write("le.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
-        var b = Pipeline.Screen(Write("rle.dcm", RadiographFixtures.Dicom(TransferSyntax.RleLosslessUid)));
-        Assert.Equal(a.EnsembleProbability!.Value, b.EnsembleProbability!.Value, 6);
+        var baseline = Pipeline.Screen(Write("explicit-le.dcm", RadiographFixtures.Encoded("explicit-le")));
+        byte[] bytes = RadiographFixtures.Encoded(encoding);
+        Assert.Equal(RadiographFixtures.LosslessEncodings[encoding].Uid, new DicomReader().Parse(bytes, encoding).TransferSyntax.Uid);
+
+        var outcome = Pipeline.Screen(Write(encoding + ".dcm", bytes));
+
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+        Assert.Equal(Bits(baseline.EnsembleProbability!.Value), Bits(outcome.EnsembleProbability!.Value));
+        Assert.Equal(baseline.MemberProbabilities!.Select(m => (m.Key, Bits(m.Value))), outcome.MemberProbabilities!.Select(m => (m.Key, Bits(m.Value))));
+        Assert.Equal((baseline.Decision, baseline.Flag), (outcome.Decision, outcome.Flag));
+        Assert.Equal((baseline.Heatmap!.Width, baseline.Heatmap.Height), (outcome.Heatmap!.Width, outcome.Heatmap.Height));
+        Assert.Equal(baseline.Heatmap.Values.Select(BitConverter.SingleToInt32Bits), outcome.Heatmap.Values.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>
+    /// Lossy syntaxes are exempt from exactness. On this small off-distribution phantom they move the probability a
+    /// lot (JPEG 2000 at ratio 8: 0.23 to 0.04), so only the call is held: both sit far below the 0.90 threshold.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LossyEncodings))]
+    public void LossySyntaxGivesTheCallOfExplicitLittleEndian(string encoding)
+    {
+        bool eightBit = encoding == "jpeg-baseline";
+        var baseline = Pipeline.Screen(Write("explicit-le.dcm", RadiographFixtures.Encoded("explicit-le", eightBit)));
+        var outcome = Pipeline.Screen(Write(encoding + ".dcm", RadiographFixtures.Encoded(encoding, eightBit)));
+
+        Assert.Equal(ScreeningStatus.Ok, outcome.Status);
+        Assert.Equal(baseline.Decision, outcome.Decision);
     }
 
     [Theory]
@@ -181,6 +215,8 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => Pipeline.Screen(Write("c.dcm", RadiographFixtures.Text()), cts.Token));
     }
+
+    private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
 
     private string Write(string name, byte[] bytes)
     {

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Codecs;
 using TbScreen.Dicom.Codecs.Jpeg;
+using TbScreen.Dicom.Codecs.Native;
 using TbScreen.Dicom.Codecs.Rle;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Writing;
@@ -27,6 +28,43 @@ internal static class RadiographFixtures
             _ => null,
         };
         return DicomWriter.Write(dataset, transferSyntaxUid, new DicomWriterOptions { Encoder = encoder });
+    }
+
+    /// <summary>Every lossless encoding our writer produces, by name: each must carry the very stored values of explicit-le.</summary>
+    public static IReadOnlyDictionary<string, (string Uid, Func<IFrameEncoder?> Encoder)> LosslessEncodings { get; } =
+        new Dictionary<string, (string, Func<IFrameEncoder?>)>
+        {
+            ["explicit-le"] = (TransferSyntax.ExplicitVrLittleEndianUid, () => null),
+            ["implicit-le"] = (TransferSyntax.ImplicitVrLittleEndianUid, () => null),
+            ["explicit-be"] = (TransferSyntax.ExplicitVrBigEndianUid, () => null),
+            ["deflated"] = (TransferSyntax.DeflatedExplicitVrLittleEndianUid, () => null),
+            ["rle"] = (TransferSyntax.RleLosslessUid, () => new RleEncoder()),
+            ["jpeg-ls-lossless"] = (TransferSyntax.JpegLsLosslessUid, () => new CharLsEncoder(nearLossless: 0)),
+            ["jpeg2000-lossless"] = (TransferSyntax.Jpeg2000LosslessUid, () => new OpenJpegEncoder(lossless: true)),
+            ["jpeg-lossless-sv1"] = (TransferSyntax.JpegLosslessSv1Uid, () => new JpegLosslessEncoder(1)),
+            ["jpeg-lossless-sv2"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(2)),
+            ["jpeg-lossless-sv3"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(3)),
+            ["jpeg-lossless-sv4"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(4)),
+            ["jpeg-lossless-sv5"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(5)),
+            ["jpeg-lossless-sv6"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(6)),
+            ["jpeg-lossless-sv7"] = (TransferSyntax.JpegLosslessUid, () => new JpegLosslessEncoder(7)),
+        };
+
+    /// <summary>The lossy encodings; JPEG baseline carries 8-bit samples only, so its phantom is 8-bit.</summary>
+    public static IReadOnlyDictionary<string, (string Uid, Func<IFrameEncoder> Encoder)> LossyEncodings { get; } =
+        new Dictionary<string, (string, Func<IFrameEncoder>)>
+        {
+            ["jpeg-baseline"] = (TransferSyntax.JpegBaselineUid, () => new JpegBaselineEncoder(quality: 90)),
+            ["jpeg2000-lossy"] = (TransferSyntax.Jpeg2000Uid, () => new OpenJpegEncoder(lossless: false, compressionRatio: 8)),
+            ["jpeg-ls-near2"] = (TransferSyntax.JpegLsNearLosslessUid, () => new CharLsEncoder(nearLossless: 2)),
+        };
+
+    /// <summary>The phantom in one named encoding of <see cref="LosslessEncodings"/> or <see cref="LossyEncodings"/>.</summary>
+    public static byte[] Encoded(string name, bool eightBit = false)
+    {
+        var (uid, encoder) = LosslessEncodings.TryGetValue(name, out var lossless) ? lossless : (LossyEncodings[name].Uid, LossyEncodings[name].Encoder);
+        var spec = eightBit ? Spec with { BitsAllocated = 8, BitsStored = 8 } : Spec;
+        return DicomWriter.Write(SampleDatasets.Create(spec).Dataset, uid, new DicomWriterOptions { Encoder = encoder() });
     }
 
     public static string SopOf(int seed) => "1.2.826.0.1.3680043.10.1386." + seed + ".3";
