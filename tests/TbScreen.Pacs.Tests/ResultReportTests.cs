@@ -100,14 +100,14 @@ public sealed class ResultReportTests : IClassFixture<ResultReportTests.Screened
         Assert.Throws<ArgumentException>(() => ResultReport.Build(_screened.Source, failed));
     }
 
-    private static void AssertValid(string file)
+    internal static void AssertValid(string file)
     {
         var (_, output) = Peers.Run("dciodvfy", file);
         var errors = output.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, output);
     }
 
-    private static string WriteReport(DicomDataset report)
+    internal static string WriteReport(DicomDataset report)
     {
         string file = Path.Combine(Path.GetTempPath(), "tbscreen-pacs-tests", Guid.NewGuid().ToString("N") + ".dcm");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -119,6 +119,8 @@ public sealed class ResultReportTests : IClassFixture<ResultReportTests.Screened
     public sealed class Screened : IDisposable
     {
         private readonly ScreeningPipeline _pipeline = ScreeningPipeline.Load(Path.Combine(Peers.RepositoryRoot, "models"));
+
+        public ScreeningPipeline Pipeline => _pipeline;
 
         public Screened()
         {
