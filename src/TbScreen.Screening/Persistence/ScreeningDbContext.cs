@@ -28,6 +28,8 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<SiteProfileVersion> SiteProfiles => Set<SiteProfileVersion>();
 
+    public DbSet<DicomDelivery> DicomDeliveries => Set<DicomDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Study>(e =>
@@ -94,6 +96,16 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.ToTable("SiteProfiles");
             e.HasIndex(p => new { p.SiteId, p.Version }).IsUnique();
             e.HasOne(p => p.Site).WithMany(s => s.Profiles).HasForeignKey(p => p.SiteId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<DicomDelivery>(e =>
+        {
+            e.ToTable("DicomDeliveries");
+            // The sender's query: what is due, oldest first.
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            e.HasIndex(d => d.ResultId);
+            e.HasIndex(d => d.SopInstanceUid).IsUnique();
+            e.HasOne(d => d.Result).WithMany().HasForeignKey(d => d.ResultId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -145,6 +145,64 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.ToTable("BatchJobItems", (string)null);
                 });
 
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.DicomDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentSha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ResultId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SopInstanceUid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResultId");
+
+                    b.HasIndex("SopInstanceUid")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("DicomDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Image", b =>
                 {
                     b.Property<long>("Id")
@@ -534,6 +592,17 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Job");
+
+                    b.Navigation("Result");
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.DicomDelivery", b =>
+                {
+                    b.HasOne("TbScreen.Screening.Persistence.Entities.ScreeningResult", "Result")
+                        .WithMany()
+                        .HasForeignKey("ResultId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("Result");
                 });

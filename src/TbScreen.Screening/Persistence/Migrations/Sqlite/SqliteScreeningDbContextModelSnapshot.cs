@@ -134,6 +134,62 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.ToTable("BatchJobItems", (string)null);
                 });
 
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.DicomDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentSha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ResultId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SopInstanceUid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResultId");
+
+                    b.HasIndex("SopInstanceUid")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("DicomDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.Image", b =>
                 {
                     b.Property<long>("Id")
@@ -511,6 +567,17 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Job");
+
+                    b.Navigation("Result");
+                });
+
+            modelBuilder.Entity("TbScreen.Screening.Persistence.Entities.DicomDelivery", b =>
+                {
+                    b.HasOne("TbScreen.Screening.Persistence.Entities.ScreeningResult", "Result")
+                        .WithMany()
+                        .HasForeignKey("ResultId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("Result");
                 });

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Persistence.Entities;
+
+namespace TbScreen.Screening.Persistence;
+
+/// <summary>An outbox row as callers see it.</summary>
+public sealed record DicomDeliveryInfo(long Id, long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256,
+    string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime NextAttemptAt, DateTime? SentAt)
+{
+    public bool IsSent => Status == DicomDelivery.Sent;
+}
+
+/// <summary>A DICOM object to deliver: which result, what kind, where, and its bytes' key in the content store.</summary>
+public sealed record NewDicomDelivery(long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256);
+
+/// <summary>
+/// The persistent outbox of objects for PACS. Rows are written in one transaction per result, before any send,
+/// and change only by a send's outcome, so a restart resumes exactly where delivery stood.
+/// </summary>
+public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> contexts)
+{
+    public async Task AddAsync(IReadOnlyList<NewDicomDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        ctx.DicomDeliveries.AddRange(deliveries.Select(d => new DicomDelivery
+        {
+            ResultId = d.ResultId,
+            Kind = d.Kind,
+            Destination = d.Destination,
+            SopInstanceUid = d.SopInstanceUid,
+            ContentSha256 = d.ContentSha256,
+            Status = DicomDelivery.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        }));
+        await ctx.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Pending rows whose next attempt is due, oldest first.</summary>
+    public async Task<IReadOnlyList<DicomDeliveryInfo>> DueAsync(DateTime now, int max, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var due = DateTime.SpecifyKind(now, DateTimeKind.Utc);
+        var rows = await ctx.DicomDeliveries.AsNoTracking()
+            .Where(d => d.Status == DicomDelivery.Pending && d.NextAttemptAt <= due)
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
+            .Take(max)
+            .ToListAsync(cancellationToken);
+        return rows.Select(ToInfo).ToList();
+    }
+
+    public async Task MarkSentAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        await ctx.DicomDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DicomDelivery.Sent)
+            .SetProperty(d => d.Attempts, d => d.Attempts + 1)
+            .SetProperty(d => d.LastError, (string?)null)
+            .SetProperty(d => d.SentAt, now), cancellationToken);
+    }
+
+    public async Task MarkFailedAsync(long id, string error, DateTime nextAttempt, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var next = DateTime.SpecifyKind(nextAttempt, DateTimeKind.Utc);
+        await ctx.DicomDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Attempts, d => d.Attempts + 1)
+            .SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.NextAttemptAt, next), cancellationToken);
+    }
+
+    /// <summary>An administrator's "retry now": a pending row becomes due at once. False when there is no such pending row.</summary>
+    public async Task<bool> RetryNowAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        return await ctx.DicomDeliveries.Where(d => d.Id == id && d.Status == DicomDelivery.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now), cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<DicomDeliveryInfo>> ForResultAsync(long resultId, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await ctx.DicomDeliveries.AsNoTracking().Where(d => d.ResultId == resultId).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return rows.Select(ToInfo).ToList();
+    }
+
+    public async Task<IReadOnlyList<DicomDeliveryInfo>> RecentAsync(int count, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await ctx.DicomDeliveries.AsNoTracking().OrderByDescending(d => d.Id).Take(count).ToListAsync(cancellationToken);
+        return rows.Select(ToInfo).ToList();
+    }
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    private static DicomDeliveryInfo ToInfo(DicomDelivery d) => new(d.Id, d.ResultId, d.Kind, d.Destination, d.SopInstanceUid, d.ContentSha256,
+        d.Status, d.Attempts, d.LastError, Utc(d.CreatedAt), Utc(d.NextAttemptAt), d.SentAt is { } sent ? Utc(sent) : null);
+}
