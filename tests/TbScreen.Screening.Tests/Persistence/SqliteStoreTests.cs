@@ -34,7 +34,7 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
         using var ctx = Contexts.CreateDbContext();
         Assert.IsType<SqliteScreeningDbContext>(ctx);
         Assert.Empty(ctx.Database.GetPendingMigrations());
-        Assert.Equal(["InitialCreate", "SiteProfiles"], ctx.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]));
+        Assert.Equal(["InitialCreate", "SiteProfiles", "DicomOutbox"], ctx.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]));
     }
 
     public void Dispose()
