@@ -75,6 +75,28 @@ public sealed class DicomReader : IDicomReader
         }
     }
 
+    /// <summary>
+    /// Parses a bare dataset whose transfer syntax is known from elsewhere (a network association negotiated it),
+    /// so nothing is sniffed. Deflated syntaxes are inflated first; the result has an empty file meta.
+    /// </summary>
+    public DicomFile ParseDataset(byte[] bytes, TransferSyntax syntax, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(syntax);
+        try
+        {
+            byte[] body = syntax.Deflated ? Inflate(bytes, 0) : bytes;
+            var dataset = new DicomDataset(syntax.BigEndian);
+            new DatasetParser(body, syntax.ExplicitVr, syntax.BigEndian, _options.MaxSequenceDepth)
+                .ParseDataset(dataset, 0, body.Length, untilItemDelimiter: false, depth: 0);
+            return new DicomFile(sourceName, new DicomDataset(), dataset, syntax, hadPreamble: false);
+        }
+        catch (DicomException e)
+        {
+            throw e.WithFile(sourceName);
+        }
+    }
+
     private DicomFile ParseCore(byte[] bytes, string source)
     {
         bool hasPreamble = DicomSniffer.HasPart10Prefix(bytes);

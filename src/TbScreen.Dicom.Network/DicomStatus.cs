@@ -1,0 +1,36 @@
+namespace TbScreen.Dicom.Network;
+
+/// <summary>
+/// A DIMSE status (PS3.7 Annex C) with the optional Error Comment (0000,0902) that travels with failures.
+/// The comment is LO: at most 64 characters reach the peer.
+/// </summary>
+public readonly record struct DicomStatus(ushort Code, string? ErrorComment = null)
+{
+    public static DicomStatus Success => new(0x0000);
+
+    /// <summary>C-STORE "Refused: Out of Resources" (PS3.4 B.2.3): the host could not store; the sender may retry.</summary>
+    public static DicomStatus OutOfResources(string comment) => new(0xA700, comment);
+
+    /// <summary>C-STORE "Error: Data Set does not match SOP Class" (PS3.4 B.2.3).</summary>
+    public static DicomStatus DataSetDoesNotMatchSopClass(string comment) => new(0xA900, comment);
+
+    /// <summary>C-STORE "Error: Cannot understand" (PS3.4 B.2.3): the data set does not parse.</summary>
+    public static DicomStatus CannotUnderstand(string comment) => new(0xC000, comment);
+
+    /// <summary>"Refused: SOP Class not supported" (PS3.7 C.5.2).</summary>
+    public static DicomStatus SopClassNotSupported(string comment) => new(0x0122, comment);
+
+    /// <summary>"Unrecognized operation" (PS3.7 C.5.6) for DIMSE requests this node does not serve.</summary>
+    public static DicomStatus UnrecognizedOperation(string comment) => new(0x0211, comment);
+
+    public bool IsSuccess => Code == 0x0000;
+
+    /// <summary>Warnings (0001, Bxxx) mean the operation was performed (PS3.7 C.3).</summary>
+    public bool IsWarning => Code == 0x0001 || (Code & 0xF000) == 0xB000;
+
+    public bool IsPending => Code is 0xFF00 or 0xFF01;
+
+    public bool IsFailure => !IsSuccess && !IsWarning && !IsPending && Code != 0xFE00;
+
+    public override string ToString() => ErrorComment is null ? $"0x{Code:X4}" : $"0x{Code:X4} ({ErrorComment})";
+}

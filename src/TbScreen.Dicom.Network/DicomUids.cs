@@ -1,0 +1,32 @@
+using TbScreen.Dicom.Writing;
+
+namespace TbScreen.Dicom.Network;
+
+/// <summary>UIDs the network layer negotiates (PS3.7 A.2.1, PS3.4 Annexes A and B, PS3.6 Annex A).</summary>
+public static class DicomUids
+{
+    /// <summary>The DICOM application context name, the only one defined (PS3.7 A.2.1).</summary>
+    public const string ApplicationContext = "1.2.840.10008.3.1.1.1";
+
+    public const string Verification = "1.2.840.10008.1.1";
+    public const string ComputedRadiographyImageStorage = "1.2.840.10008.5.1.4.1.1.1";
+    public const string DigitalXRayImageStorageForPresentation = "1.2.840.10008.5.1.4.1.1.1.1";
+    public const string DigitalXRayImageStorageForProcessing = "1.2.840.10008.5.1.4.1.1.1.1.1";
+    public const string SecondaryCaptureImageStorage = "1.2.840.10008.5.1.4.1.1.7";
+    public const string ComprehensiveSrStorage = "1.2.840.10008.5.1.4.1.1.88.33";
+
+    /// <summary>Shared with the file writer so files and associations name the same implementation.</summary>
+    public const string ImplementationClassUid = DicomWriter.ImplementationClassUid;
+
+    public const string ImplementationVersionName = "TBSCREEN_1";
+
+    /// <summary>What the SCP stores unless configured otherwise: chest radiographs in, our results looped back.</summary>
+    public static IReadOnlyList<string> DefaultStorageSopClasses { get; } =
+    [
+        ComputedRadiographyImageStorage,
+        DigitalXRayImageStorageForPresentation,
+        DigitalXRayImageStorageForProcessing,
+        SecondaryCaptureImageStorage,
+        ComprehensiveSrStorage,
+    ];
+}

@@ -1,0 +1,14 @@
+namespace TbScreen.Dicom.Network.Dimse;
+
+/// <summary>Command Field (0000,0100) values (PS3.7 E.1); a response is its request with bit 15 set.</summary>
+internal static class CommandField
+{
+    public const ushort CStoreRequest = 0x0001;
+    public const ushort CStoreResponse = 0x8001;
+    public const ushort CEchoRequest = 0x0030;
+    public const ushort CEchoResponse = 0x8030;
+    public const ushort CCancelRequest = 0x0FFF;
+    public const ushort ResponseBit = 0x8000;
+
+    public static bool IsResponse(ushort field) => (field & ResponseBit) != 0;
+}

@@ -1,0 +1,349 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using TbScreen.Dicom.Network.Dimse;
+using TbScreen.Dicom.Network.Pdus;
+
+namespace TbScreen.Dicom.Network.Scp;
+
+/// <summary>
+/// The acceptor side of one connection, following the upper layer state machine (PS3.8 9.2): Sta2 waits for
+/// A-ASSOCIATE-RQ under ARTIM, Sta6 serves DIMSE messages until release or abort, Sta13 waits for the peer to
+/// close. Whatever the peer does ends here: nothing escapes <see cref="RunAsync"/>.
+/// </summary>
+internal sealed class ScpAssociation
+{
+    private readonly UpperLayerConnection _connection;
+    private readonly DicomListenerOptions _options;
+    private readonly IStoreHandler _handler;
+    private readonly AssociationSlots _slots;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _abortToken;
+    private readonly string _label;
+    private readonly DicomReader _reader = new();
+
+    public ScpAssociation(Socket socket, long number, DicomListenerOptions options, IStoreHandler handler, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
+    {
+        _connection = new UpperLayerConnection(socket);
+        _options = options;
+        _handler = handler;
+        _slots = slots;
+        _logger = logger;
+        _abortToken = abortToken;
+        _label = $"association {number} from {_connection.RemoteEndPoint}";
+    }
+
+    public async Task RunAsync()
+    {
+        await using (_connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await RunCoreAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abortToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("{Association}: aborted because the listener stopped", _label);
+                await _connection.SendAbortQuietlyAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException)
+            {
+                _logger.LogWarning("{Association}: connection lost: {Reason}", _label, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                // A send deadline passed: the peer stopped reading what we answer. Its problem, not a fault of ours.
+                _logger.LogWarning("{Association}: the peer did not take our answer in time; aborting", _label);
+                await _connection.SendAbortQuietlyAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // A fault of ours must end this association only, never the listener.
+                _logger.LogError(e, "{Association}: failed", _label);
+                await _connection.SendAbortQuietlyAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunCoreAsync()
+    {
+        Pdu? first;
+        try
+        {
+            first = await _connection.ReadAsync(_options.MaxPduLength, _options.ArtimTimeout, _abortToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("{Association}: no A-ASSOCIATE-RQ within the ARTIM timeout ({Seconds} s); closing", _label, _options.ArtimTimeout.TotalSeconds);
+            return; // AA-2: close, nothing to send.
+        }
+        catch (PduException e)
+        {
+            await AbortBeforeAssociationAsync(e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        switch (first)
+        {
+            case null:
+                _logger.LogDebug("{Association}: closed before requesting an association", _label);
+                return;
+            case AbortPdu:
+                return;
+            case AssociateRequestPdu request:
+                await AssociateAsync(request).ConfigureAwait(false);
+                return;
+            default:
+                await AbortBeforeAssociationAsync($"{first.Type} PDU where A-ASSOCIATE-RQ was expected").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>AA-1 (PS3.8 9.2.2): in Sta2 an unexpected or invalid PDU is answered with A-ABORT, service-user source.</summary>
+    private async Task AbortBeforeAssociationAsync(string reason)
+    {
+        _logger.LogWarning("{Association}: {Reason}; sending A-ABORT", _label, reason);
+        await _connection.SendAbortQuietlyAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+        await _connection.WaitForPeerCloseAsync(_options.ArtimTimeout).ConfigureAwait(false);
+    }
+
+    private async Task AssociateAsync(AssociateRequestPdu request)
+    {
+        string peer = $"'{request.CallingAeTitle}' calling '{request.CalledAeTitle}'";
+        if (!MessageWriter.CanSendWithin(request.UserInformation.MaxPduLength))
+        {
+            await AbortBeforeAssociationAsync($"{peer} announced a maximum PDU length of {request.UserInformation.MaxPduLength}, too small for any fragment").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_slots.TryEnter())
+        {
+            _logger.LogWarning("{Association}: {Peer} rejected: {Max} associations already active", _label, peer, _options.MaxAssociations);
+            await RejectAsync(AssociationNegotiator.LocalLimitExceeded()).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            var answer = AssociationNegotiator.Negotiate(request, _options, out string outcome);
+            if (answer is AssociateRejectPdu reject)
+            {
+                _logger.LogWarning("{Association}: {Peer} rejected: {Outcome}", _label, peer, outcome);
+                await RejectAsync(reject).ConfigureAwait(false);
+                return;
+            }
+
+            var accept = (AssociateAcceptPdu)answer;
+            _logger.LogInformation("{Association}: {Peer} accepted: {Outcome}", _label, peer, outcome);
+            await SendWithDeadlineAsync(accept).ConfigureAwait(false);
+            var contexts = accept.PresentationContexts
+                .Where(c => c.Outcome == PresentationContextOutcome.Acceptance)
+                .ToDictionary(c => c.Id, c => new AcceptedContext(c.Id, request.PresentationContexts.First(p => p.Id == c.Id).AbstractSyntax, TransferSyntax.Lookup(c.TransferSyntax)));
+            await ServeAsync(request, contexts).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Exit();
+        }
+    }
+
+    private async Task RejectAsync(AssociateRejectPdu reject)
+    {
+        await SendWithDeadlineAsync(reject).ConfigureAwait(false);
+        await _connection.WaitForPeerCloseAsync(_options.ArtimTimeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Sta6: P-DATA until A-RELEASE-RQ, A-ABORT, a protocol error, the idle timeout, or the connection's end.</summary>
+    private async Task ServeAsync(AssociateRequestPdu request, Dictionary<byte, AcceptedContext> contexts)
+    {
+        var assembler = new MessageAssembler(_options.MaxDataSetBytes);
+        uint peerMax = request.UserInformation.MaxPduLength;
+        while (true)
+        {
+            Pdu? pdu;
+            try
+            {
+                pdu = await _connection.ReadAsync(_options.MaxPduLength, _options.IdleTimeout, _abortToken).ConfigureAwait(false);
+                switch (pdu)
+                {
+                    case null:
+                        _logger.LogWarning("{Association}: peer closed the connection without releasing{Partial}", _label, assembler.InProgress ? " in the middle of a message" : string.Empty);
+                        return;
+                    case DataTransferPdu data:
+                        foreach (var pdv in data.Values)
+                        {
+                            if (!contexts.TryGetValue(pdv.PresentationContextId, out var context))
+                            {
+                                throw new PduException(AbortReason.InvalidPduParameterValue, $"PDV on presentation context {pdv.PresentationContextId}, which was not accepted");
+                            }
+
+                            if (assembler.Add(pdv) is { } message)
+                            {
+                                await HandleAsync(request, context, message, peerMax).ConfigureAwait(false);
+                            }
+                        }
+
+                        break;
+                    case ReleaseRequestPdu:
+                        // AR-2, AR-4: answer and wait for the requestor to close (Sta13).
+                        _logger.LogInformation("{Association}: released{Partial}", _label, assembler.InProgress ? " (a partial message was dropped)" : string.Empty);
+                        await SendWithDeadlineAsync(new ReleaseResponsePdu()).ConfigureAwait(false);
+                        await _connection.WaitForPeerCloseAsync(_options.ArtimTimeout).ConfigureAwait(false);
+                        return;
+                    case AbortPdu abort:
+                        _logger.LogWarning("{Association}: peer aborted (source {Source}, reason {Reason}){Partial}", _label, abort.Source, abort.Reason,
+                            assembler.InProgress ? "; the partial message was dropped" : string.Empty);
+                        return;
+                    default:
+                        throw new PduException(AbortReason.UnexpectedPdu, $"unexpected {pdu.Type} PDU on an established association");
+                }
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("{Association}: idle for {Seconds} s; aborting", _label, _options.IdleTimeout.TotalSeconds);
+                await _connection.SendAbortQuietlyAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is PduException or DimseFormatException)
+            {
+                // AA-8: A-ABORT with the service provider as source and the reason, then wait for the close.
+                var reason = e is PduException pduError ? pduError.Reason : AbortReason.InvalidPduParameterValue;
+                _logger.LogWarning("{Association}: protocol error: {Reason}; sending A-ABORT ({Code})", _label, e.Message, reason);
+                await _connection.SendAbortQuietlyAsync(AbortSource.ServiceProvider, reason).ConfigureAwait(false);
+                await _connection.WaitForPeerCloseAsync(_options.ArtimTimeout).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async Task HandleAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    {
+        var command = message.Command;
+        DimseCommand? response;
+        switch (command.CommandField)
+        {
+            case CommandField.CEchoRequest:
+                var echoStatus = context.AbstractSyntax == DicomUids.Verification
+                    ? DicomStatus.Success
+                    : DicomStatus.SopClassNotSupported($"C-ECHO on a {context.AbstractSyntax} context");
+                _logger.LogDebug("{Association}: C-ECHO {Status}", _label, echoStatus);
+                response = Response(CommandField.CEchoResponse, command, context, echoStatus);
+                break;
+            case CommandField.CStoreRequest:
+                var storeStatus = await StoreAsync(request, context, message).ConfigureAwait(false);
+                response = Response(CommandField.CStoreResponse, command, context, storeStatus) with { AffectedSopInstanceUid = command.AffectedSopInstanceUid };
+                break;
+            case CommandField.CCancelRequest:
+                response = null; // C-CANCEL has no response, and we run nothing it could cancel.
+                break;
+            case var field when CommandField.IsResponse(field):
+                _logger.LogWarning("{Association}: ignoring an unsolicited response (command field 0x{Field:X4})", _label, field);
+                response = null;
+                break;
+            default:
+                _logger.LogWarning("{Association}: unsupported DIMSE request 0x{Field:X4}", _label, command.CommandField);
+                response = Response((ushort)(command.CommandField | CommandField.ResponseBit), command, context,
+                    DicomStatus.UnrecognizedOperation($"command 0x{command.CommandField:X4} not supported"));
+                break;
+        }
+
+        if (response is not null)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
+            deadline.CancelAfter(_options.IdleTimeout);
+            await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, null, peerMax, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<DicomStatus> StoreAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
+    {
+        var command = message.Command;
+        string sopClass = command.AffectedSopClassUid ?? string.Empty;
+        string sopInstance = command.AffectedSopInstanceUid ?? string.Empty;
+        DicomStatus status;
+        if (message.DataSetTooLarge)
+        {
+            status = DicomStatus.OutOfResources($"data set larger than {_options.MaxDataSetBytes} bytes");
+        }
+        else if (message.DataSet is null)
+        {
+            status = DicomStatus.CannotUnderstand("C-STORE-RQ without a data set");
+        }
+        else if (sopClass != context.AbstractSyntax)
+        {
+            status = DicomStatus.SopClassNotSupported("SOP class differs from the presentation context's");
+        }
+        else
+        {
+            status = await ParseAndStoreAsync(request, context, sopClass, sopInstance, message.DataSet).ConfigureAwait(false);
+        }
+
+        if (status.IsFailure)
+        {
+            _logger.LogWarning("{Association}: C-STORE failed with {Status}", _label, status);
+        }
+        else
+        {
+            _logger.LogInformation("{Association}: C-STORE {Status} in {Syntax}", _label, status, context.TransferSyntax.Name);
+        }
+
+        _logger.LogDebug("{Association}: C-STORE SOP Instance UID {SopInstanceUid}", _label, sopInstance);
+        return status;
+    }
+
+    private async Task<DicomStatus> ParseAndStoreAsync(AssociateRequestPdu request, AcceptedContext context, string sopClass, string sopInstance, byte[] bytes)
+    {
+        DicomDataset dataSet;
+        try
+        {
+            dataSet = _reader.ParseDataset(bytes, context.TransferSyntax, "C-STORE data set").Dataset;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            string reason = e is DicomException dicom ? dicom.Reason : e.GetType().Name;
+            return DicomStatus.CannotUnderstand(Truncate("data set does not parse: " + reason));
+        }
+
+        if (dataSet.GetString(DicomTag.SopClassUid) != sopClass)
+        {
+            return DicomStatus.DataSetDoesNotMatchSopClass("SOP Class UID in the data set differs from the command");
+        }
+
+        if (dataSet.GetString(DicomTag.SopInstanceUid) != sopInstance)
+        {
+            return DicomStatus.CannotUnderstand("SOP Instance UID in the data set differs from the command");
+        }
+
+        var instance = new StoredInstance(request.CallingAeTitle, request.CalledAeTitle, _connection.RemoteEndPoint, sopClass, sopInstance, context.TransferSyntax, bytes, dataSet);
+        try
+        {
+            return await _handler.StoreAsync(instance, _abortToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abortToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "{Association}: the store handler failed", _label);
+            return DicomStatus.OutOfResources("the receiver could not store the instance");
+        }
+    }
+
+    private static DimseCommand Response(ushort field, DimseCommand request, AcceptedContext context, DicomStatus status) => new()
+    {
+        CommandField = field,
+        AffectedSopClassUid = request.AffectedSopClassUid ?? context.AbstractSyntax,
+        MessageIdBeingRespondedTo = request.MessageId ?? 0,
+        HasDataSet = false,
+        Status = status.Code,
+        ErrorComment = status.ErrorComment is null ? null : Truncate(status.ErrorComment),
+    };
+
+    /// <summary>Error Comment is LO: 64 characters at most (PS3.7 C.4.1, PS3.5 6.2).</summary>
+    private static string Truncate(string comment) => comment.Length <= 64 ? comment : comment[..64];
+
+    private async Task SendWithDeadlineAsync(Pdu pdu)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
+        deadline.CancelAfter(_options.ArtimTimeout);
+        await _connection.SendAsync(pdu, deadline.Token).ConfigureAwait(false);
+    }
+
+    private sealed record AcceptedContext(byte Id, string AbstractSyntax, TransferSyntax TransferSyntax);
+}

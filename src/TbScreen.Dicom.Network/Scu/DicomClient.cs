@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TbScreen.Dicom.Network.Dimse;
+using TbScreen.Dicom.Network.Pdus;
+using TbScreen.Dicom.Network.Scu;
+
+namespace TbScreen.Dicom.Network;
+
+/// <summary>
+/// The SCU: C-ECHO and C-STORE to a peer, one association per call. Association and transport failures raise
+/// <see cref="DicomNetworkException"/> (or a subtype) naming the peer; a C-STORE the peer refuses comes back as a
+/// failed <see cref="StoreResult"/>, so the caller decides about retries.
+/// </summary>
+public sealed class DicomClient
+{
+    private const int MaxPresentationContexts = 128;
+
+    private readonly DicomClientOptions _options;
+    private readonly ILogger _logger;
+    private int _messageId;
+
+    public DicomClient(DicomClientOptions? options = null, ILogger? logger = null)
+    {
+        _options = options ?? new DicomClientOptions();
+        _options.Validate();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>C-ECHO (PS3.7 9.1.5, PS3.4 Annex A): returns when the peer answers success.</summary>
+    public async Task EchoAsync(DicomPeer peer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var proposals = new[] { new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _logger, cancellationToken).ConfigureAwait(false);
+        var context = association.Contexts.FirstOrDefault(c => c.TransferSyntax is not null)
+            ?? throw new DicomNetworkException(peer.ToString(), $"Verification was not accepted ({association.Contexts.FirstOrDefault()?.Outcome})");
+        var request = new DimseCommand { CommandField = CommandField.CEchoRequest, AffectedSopClassUid = DicomUids.Verification, MessageId = NextMessageId() };
+        var response = await association.RequestAsync(context, request, null, cancellationToken).ConfigureAwait(false);
+        var status = new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment);
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        if (!status.IsSuccess)
+        {
+            throw new DicomNetworkException(peer.ToString(), $"C-ECHO answered {status}");
+        }
+
+        _logger.LogInformation("C-ECHO to {Peer}: success", peer);
+    }
+
+    /// <summary>Sends one Part 10 file.</summary>
+    public async Task<StoreResult> StoreFileAsync(DicomPeer peer, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        return (await StoreAsync(peer, [(path, bytes)], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Sends Part 10 files in memory, each named for errors and results, over one association.</summary>
+    public Task<IReadOnlyList<StoreResult>> StoreAsync(DicomPeer peer, IReadOnlyList<(string Name, byte[] Part10)> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(files);
+        // Parse everything before connecting: a file our reader refuses raises its DicomException here.
+        var instances = files.Select(f => OutgoingInstance.FromPart10(f.Part10, f.Name)).ToList();
+        return StoreInstancesAsync(peer, instances, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<StoreResult>> StoreInstancesAsync(DicomPeer peer, List<OutgoingInstance> instances, CancellationToken cancellationToken)
+    {
+        if (instances.Count == 0)
+        {
+            return [];
+        }
+
+        var proposals = Propose(instances);
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _logger, cancellationToken).ConfigureAwait(false);
+        // Plan every file before sending any, so a syntax the peer refuses fails the call cleanly, not half-way.
+        var plans = instances.Select(i => (Instance: i, Context: Choose(association, i))).ToList();
+        var refused = plans.FirstOrDefault(p => p.Context is null);
+        if (refused.Instance is not null)
+        {
+            await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            throw new DicomNetworkException(peer.ToString(), Refusal(association, refused.Instance));
+        }
+
+        var results = new List<StoreResult>();
+        foreach (var (instance, context) in plans)
+        {
+            var syntax = context!.TransferSyntax!;
+            bool converted = syntax.Uid != instance.TransferSyntax.Uid;
+            ReadOnlyMemory<byte> dataSet = converted ? instance.EncodeAs(syntax) : instance.DataSetBytes;
+            var request = new DimseCommand
+            {
+                CommandField = CommandField.CStoreRequest,
+                AffectedSopClassUid = instance.SopClassUid,
+                AffectedSopInstanceUid = instance.SopInstanceUid,
+                MessageId = NextMessageId(),
+                Priority = 0x0000,
+                HasDataSet = true,
+            };
+            var response = await association.RequestAsync(context, request, dataSet, cancellationToken).ConfigureAwait(false);
+            var status = new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment);
+            results.Add(new StoreResult(instance.Source, instance.SopClassUid, instance.SopInstanceUid, syntax.Uid, converted, status));
+            _logger.LogInformation("C-STORE to {Peer}: {Status} ({Syntax}{Converted})", peer, status, syntax.Name, converted ? ", converted" : string.Empty);
+            _logger.LogDebug("C-STORE to {Peer}: SOP Instance UID {SopInstanceUid}", peer, instance.SopInstanceUid);
+        }
+
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// Per SOP class: one context per transfer syntax the files use (sent unchanged when accepted), and one fallback
+    /// context offering Explicit then Implicit VR Little Endian (Implicit is the default every SCP supports, PS3.5 10.1).
+    /// </summary>
+    private static List<PresentationContextProposal> Propose(List<OutgoingInstance> instances)
+    {
+        var proposals = new List<PresentationContextProposal>();
+        foreach (var group in instances.GroupBy(i => i.SopClassUid))
+        {
+            foreach (string syntax in group.Select(i => i.TransferSyntax.Uid).Distinct())
+            {
+                proposals.Add(new PresentationContextProposal((byte)(proposals.Count * 2 + 1), group.Key, [syntax]));
+            }
+
+            proposals.Add(new PresentationContextProposal((byte)(proposals.Count * 2 + 1), group.Key, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]));
+            if (proposals.Count > MaxPresentationContexts)
+            {
+                throw new ArgumentException($"The files need more than {MaxPresentationContexts} presentation contexts (SOP classes x transfer syntaxes); send them in smaller batches.");
+            }
+        }
+
+        return proposals;
+    }
+
+    private static NegotiatedContext? Choose(ScuAssociation association, OutgoingInstance instance)
+    {
+        var accepted = association.Contexts.Where(c => c.AbstractSyntax == instance.SopClassUid && c.TransferSyntax is not null).ToList();
+        return accepted.FirstOrDefault(c => c.TransferSyntax!.Uid == instance.TransferSyntax.Uid)
+               ?? (instance.CanConvert ? accepted.FirstOrDefault(c => c.TransferSyntax is { Encapsulated: false, Deflated: false }) : null);
+    }
+
+    private static string Refusal(ScuAssociation association, OutgoingInstance instance)
+    {
+        var contexts = association.Contexts.Where(c => c.AbstractSyntax == instance.SopClassUid).ToList();
+        if (contexts.All(c => c.TransferSyntax is null))
+        {
+            var outcome = contexts.FirstOrDefault()?.Outcome;
+            return $"{instance.Source}: peer refused SOP class {instance.SopClassUid} ({outcome})";
+        }
+
+        return $"{instance.Source}: peer does not accept {instance.TransferSyntax.Name} for SOP class {instance.SopClassUid}, and compressed pixel data is not converted";
+    }
+
+    private ushort NextMessageId() => (ushort)Interlocked.Increment(ref _messageId);
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using TbScreen.Dicom.Network.Pdus;
+
+namespace TbScreen.Dicom.Network;
+
+/// <summary>
+/// One TCP connection carrying one association (PS3.8 9.1.1): reads and writes PDUs with a deadline per read, and
+/// closes the way the state machine says (wait for the peer to close after a release or a reject, PS3.8 Sta13).
+/// </summary>
+internal sealed class UpperLayerConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan AbortSendTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PduReader _reader;
+
+    public UpperLayerConnection(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        _reader = new PduReader(_stream);
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+    }
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public Stream Stream => _stream;
+
+    /// <summary>Reads one PDU within <paramref name="timeout"/>; a missed deadline raises <see cref="TimeoutException"/>.</summary>
+    public async Task<Pdu?> ReadAsync(uint maxDataPduLength, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await _reader.ReadAsync(maxDataPduLength, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no PDU within {timeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    public async Task SendAsync(Pdu pdu, CancellationToken cancellationToken)
+    {
+        await _stream.WriteAsync(PduEncoder.Encode(pdu), cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Best effort: the peer may already be gone, and an abort must never raise.</summary>
+    public async Task SendAbortQuietlyAsync(AbortSource source, AbortReason reason)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(AbortSendTimeout);
+            await SendAsync(new AbortPdu(source, reason), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nothing to do: the connection is closed next either way.
+        }
+    }
+
+    /// <summary>
+    /// After sending A-RELEASE-RP, A-ASSOCIATE-RJ or A-ABORT, the requestor closes the transport; we wait for that
+    /// up to the ARTIM timeout and then close ourselves (PS3.8 9.1.6, Sta13).
+    /// </summary>
+    public async Task WaitForPeerCloseAsync(TimeSpan artim)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var timeout = new CancellationTokenSource(artim);
+            var sink = new byte[512];
+            while (await _stream.ReadAsync(sink, timeout.Token).ConfigureAwait(false) > 0)
+            {
+                // Whatever arrives now belongs to no association; discard it.
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Timer expired or the peer reset: close now.
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer.
+        }
+
+        _stream.Dispose();
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

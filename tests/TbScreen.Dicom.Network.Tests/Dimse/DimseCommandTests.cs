@@ -1,0 +1,48 @@
+using TbScreen.Dicom.Network.Dimse;
+
+namespace TbScreen.Dicom.Network.Tests.Dimse;
+
+/// <summary>Command sets in Implicit VR Little Endian, laid out by hand from PS3.7 E.1 (tag, 4-byte length, value).</summary>
+public sealed class DimseCommandTests
+{
+    [Fact]
+    public void C_ECHO_RQ_encodes_to_the_standard_layout_and_back()
+    {
+        byte[] expected =
+        [
+            0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x38, 0x00, 0x00, 0x00,                    // (0000,0000) UL 56
+            0x00, 0x00, 0x02, 0x00, 0x12, 0x00, 0x00, 0x00, .. "1.2.840.10008.1.1"u8, 0x00,           // (0000,0002) UI, NUL padded
+            0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x30, 0x00,                                // (0000,0100) US 0x0030
+            0x00, 0x00, 0x10, 0x01, 0x02, 0x00, 0x00, 0x00, 0x07, 0x00,                                // (0000,0110) US 7
+            0x00, 0x00, 0x00, 0x08, 0x02, 0x00, 0x00, 0x00, 0x01, 0x01,                                // (0000,0800) US 0x0101
+        ];
+        var command = new DimseCommand { CommandField = CommandField.CEchoRequest, AffectedSopClassUid = DicomUids.Verification, MessageId = 7 };
+
+        Assert.Equal(expected, command.Encode());
+        Assert.Equal(command, DimseCommand.Decode(expected));
+    }
+
+    [Fact]
+    public void C_STORE_RSP_round_trips_with_status_and_error_comment()
+    {
+        var response = new DimseCommand
+        {
+            CommandField = CommandField.CStoreResponse,
+            AffectedSopClassUid = DicomUids.ComputedRadiographyImageStorage,
+            AffectedSopInstanceUid = "1.2.3.4",
+            MessageIdBeingRespondedTo = 9,
+            Status = 0xC000,
+            ErrorComment = "bad",
+        };
+
+        Assert.Equal(response, DimseCommand.Decode(response.Encode()));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x08, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00 })]                         // group 0008 in a command
+    [InlineData(new byte[] { 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0xFF, 0x7F })]                         // length past the end
+    [InlineData(new byte[] { 0x00, 0x00, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 })] // US of 4 bytes
+    [InlineData(new byte[] { 0x00, 0x00, 0x10, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00 })]             // no command field
+    public void Malformed_command_sets_are_refused(byte[] bytes) =>
+        Assert.Throws<DimseFormatException>(() => DimseCommand.Decode(bytes));
+}

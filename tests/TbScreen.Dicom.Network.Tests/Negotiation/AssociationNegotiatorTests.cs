@@ -1,0 +1,79 @@
+using TbScreen.Dicom.Network.Pdus;
+using TbScreen.Dicom.Network.Scp;
+
+namespace TbScreen.Dicom.Network.Tests.Negotiation;
+
+/// <summary>The acceptor's decisions (PS3.8 9.3.3, 9.3.4) for each kind of request.</summary>
+public sealed class AssociationNegotiatorTests
+{
+    private static readonly DicomListenerOptions Options = new() { AeTitle = "TBSCREEN", AllowedCallingAeTitles = ["MODALITY"] };
+
+    [Theory]
+    [InlineData("OTHER", "MODALITY", DicomUids.ApplicationContext, AssociationRejectSource.ServiceUser, AssociationRejectReason.CalledAeTitleNotRecognized)]
+    [InlineData("TBSCREEN", "STRANGER", DicomUids.ApplicationContext, AssociationRejectSource.ServiceUser, AssociationRejectReason.CallingAeTitleNotRecognized)]
+    [InlineData("TBSCREEN", "MODALITY", "1.2.3.4", AssociationRejectSource.ServiceUser, AssociationRejectReason.ApplicationContextNameNotSupported)]
+    public void Wrong_titles_and_contexts_are_rejected_permanently_with_their_reason(string called, string calling, string context, AssociationRejectSource source, byte reason)
+    {
+        var answer = AssociationNegotiator.Negotiate(Request(called, calling, context), Options, out _);
+        Assert.Equal(new AssociateRejectPdu(AssociationRejectResult.Permanent, source, reason), answer);
+    }
+
+    [Fact]
+    public void A_protocol_version_without_bit_0_is_rejected_by_the_ACSE_provider()
+    {
+        var answer = AssociationNegotiator.Negotiate(Request("TBSCREEN", "MODALITY") with { ProtocolVersion = 2 }, Options, out _);
+        Assert.Equal(new AssociateRejectPdu(AssociationRejectResult.Permanent, AssociationRejectSource.ServiceProviderAcse, AssociationRejectReason.ProtocolVersionNotSupported), answer);
+    }
+
+    [Fact]
+    public void Each_context_is_answered_on_its_own()
+    {
+        var request = Request("TBSCREEN", "MODALITY") with
+        {
+            PresentationContexts =
+            [
+                new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ImplicitVrLittleEndianUid]),
+                new PresentationContextProposal(3, "1.2.840.10008.5.1.4.1.1.2", [TransferSyntax.ExplicitVrLittleEndianUid]), // CT: not ours
+                new PresentationContextProposal(5, DicomUids.ComputedRadiographyImageStorage, ["1.2.840.10008.1.2.4.100", "1.2.3.999"]), // MPEG2, bogus
+                new PresentationContextProposal(7, DicomUids.DigitalXRayImageStorageForPresentation, ["1.2.3.999", TransferSyntax.JpegLsLosslessUid, TransferSyntax.ExplicitVrLittleEndianUid]),
+                new PresentationContextProposal(8, DicomUids.ComprehensiveSrStorage, [TransferSyntax.ExplicitVrLittleEndianUid]), // even ID
+            ],
+        };
+
+        var accept = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options, out _));
+
+        Assert.Equal(
+            [
+                (1, PresentationContextOutcome.Acceptance, TransferSyntax.ImplicitVrLittleEndianUid),
+                (3, PresentationContextOutcome.AbstractSyntaxNotSupported, TransferSyntax.ExplicitVrLittleEndianUid),
+                (5, PresentationContextOutcome.TransferSyntaxesNotSupported, "1.2.840.10008.1.2.4.100"),
+                (7, PresentationContextOutcome.Acceptance, TransferSyntax.JpegLsLosslessUid), // the requestor's first that we read
+                (8, PresentationContextOutcome.NoReason, TransferSyntax.ExplicitVrLittleEndianUid),
+            ],
+            accept.PresentationContexts.Select(c => ((int)c.Id, c.Outcome, c.TransferSyntax)).ToArray());
+        Assert.Equal(new UserInformation(Options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName), accept.UserInformation);
+        Assert.Equal(("TBSCREEN", "MODALITY"), (accept.CalledAeTitle, accept.CallingAeTitle));
+    }
+
+    [Fact]
+    public void An_empty_allow_list_admits_any_calling_title()
+    {
+        var answer = AssociationNegotiator.Negotiate(Request("TBSCREEN", "ANYONE"), Options with { AllowedCallingAeTitles = [] }, out _);
+        Assert.IsType<AssociateAcceptPdu>(answer);
+    }
+
+    [Fact]
+    public void Every_transfer_syntax_the_reader_parses_is_accepted_for_storage()
+    {
+        foreach (var syntax in TransferSyntax.All)
+        {
+            var request = Request("TBSCREEN", "MODALITY") with { PresentationContexts = [new PresentationContextProposal(1, DicomUids.ComputedRadiographyImageStorage, [syntax.Uid])] };
+            var accept = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options, out _));
+            Assert.Equal(PresentationContextOutcome.Acceptance, accept.PresentationContexts[0].Outcome);
+        }
+    }
+
+    private static AssociateRequestPdu Request(string called, string calling, string context = DicomUids.ApplicationContext) =>
+        new(called, calling, context, [new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ImplicitVrLittleEndianUid])],
+            new UserInformation(16384, "1.2.3", null));
+}
