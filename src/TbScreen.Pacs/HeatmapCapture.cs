@@ -43,14 +43,14 @@ public static class HeatmapCapture
         capture.AddString(SrTags.SpecificCharacterSet, "CS", "ISO_IR 192");
         capture.AddString(0x00080008, "CS", "DERIVED\\SECONDARY");
         capture.AddString(SrTags.SopClassUid, "UI", SecondaryCaptureClassUid);
-        capture.AddString(SrTags.SopInstanceUid, "UI", DicomUids.New());
+        capture.AddString(SrTags.SopInstanceUid, "UI", UidGenerator.New());
         capture.AddString(SrTags.InstanceCreationDate, "DA", moment.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         capture.AddString(SrTags.InstanceCreationTime, "TM", moment.ToString("HHmmss", CultureInfo.InvariantCulture));
         SourceModules.CopyPatientAndStudy(source, capture);
 
         // General Series, SC Equipment, General Equipment.
         capture.AddString(SrTags.Modality, "CS", "OT");
-        capture.AddString(SrTags.SeriesInstanceUid, "UI", DicomUids.New());
+        capture.AddString(SrTags.SeriesInstanceUid, "UI", UidGenerator.New());
         capture.AddString(SrTags.SeriesNumber, "IS", "9902");
         capture.AddString(SrTags.SeriesDescription, "LO", "TbScreen heatmap (research use only)");
         // Laterality (type 2C): a chest is not a paired structure, so empty.

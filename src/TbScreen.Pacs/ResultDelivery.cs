@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
 using TbScreen.Screening;
 using TbScreen.Screening.Display;
 using TbScreen.Screening.Persistence;
@@ -20,7 +21,7 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
     public static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 
     /// <summary>Builds and queues the result's objects for <paramref name="destination"/>; returns the SOP Instance UIDs queued.</summary>
-    public async Task<IReadOnlyList<string>> EnqueueAsync(long resultId, DicomDestination destination, ScreeningPipeline pipeline,
+    public async Task<IReadOnlyList<string>> EnqueueAsync(long resultId, DicomPeer destination, ScreeningPipeline pipeline,
         ReportVerification? verification = null, CancellationToken cancellationToken = default)
     {
         var stored = await store.GetResultAsync(resultId, cancellationToken) ?? throw new KeyNotFoundException($"screening result {resultId} does not exist");
@@ -61,7 +62,7 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
             try
             {
                 byte[] bytes = content.Get(due.ContentSha256) ?? throw new InvalidOperationException($"object {due.ContentSha256} is missing from the content store");
-                await sender.SendAsync(DicomDestination.Parse(due.Destination), bytes, cancellationToken);
+                await sender.SendAsync(DicomPeer.Parse(due.Destination), bytes, cancellationToken);
                 await outbox.MarkSentAsync(due.Id, cancellationToken);
                 sent++;
             }

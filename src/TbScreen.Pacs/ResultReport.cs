@@ -42,7 +42,7 @@ public static class ResultReport
         var report = new DicomDataset(textEncoding: Encoding.UTF8);
         report.AddString(SrTags.SpecificCharacterSet, "CS", "ISO_IR 192");
         report.AddString(SrTags.SopClassUid, "UI", ComprehensiveSrClassUid);
-        report.AddString(SrTags.SopInstanceUid, "UI", DicomUids.New());
+        report.AddString(SrTags.SopInstanceUid, "UI", UidGenerator.New());
         report.AddString(SrTags.InstanceCreationDate, "DA", Date(moment));
         report.AddString(SrTags.InstanceCreationTime, "TM", Time(moment));
 
@@ -54,7 +54,7 @@ public static class ResultReport
         string studyUid = SourceModules.CopyPatientAndStudy(source, report);
         // SR Document Series, General Equipment.
         report.AddString(SrTags.Modality, "CS", "SR");
-        report.AddString(SrTags.SeriesInstanceUid, "UI", DicomUids.New());
+        report.AddString(SrTags.SeriesInstanceUid, "UI", UidGenerator.New());
         report.AddString(SrTags.SeriesNumber, "IS", "9901");
         report.AddString(SrTags.SeriesDescription, "LO", "TbScreen TB screening result (research use only)");
         report.AddSequence(SrTags.ReferencedPerformedProcedureStepSequence);
@@ -78,7 +78,7 @@ public static class ResultReport
         }
 
         report.AddSequence(SrTags.PerformedProcedureCodeSequence);
-        string sourceSeries = ValueRepair.Clean("UI", source.GetString(SrTags.SeriesInstanceUid)) ?? DicomUids.New();
+        string sourceSeries = ValueRepair.Clean("UI", source.GetString(SrTags.SeriesInstanceUid)) ?? UidGenerator.New();
         report.AddSequence(SrTags.CurrentRequestedProcedureEvidenceSequence, new DicomDataset()
             .AddString(SrTags.StudyInstanceUid, "UI", studyUid)
             .AddSequence(SrTags.ReferencedSeriesSequence, new DicomDataset()
@@ -105,7 +105,7 @@ public static class ResultReport
     {
         yield return SrContent.CodeValue("HAS CONCEPT MOD", Codes.LanguageOfContent, Codes.EnglishUs);
         yield return SrContent.CodeValue("HAS OBS CONTEXT", Codes.ObserverType, Codes.Device);
-        yield return SrContent.UidRef("HAS OBS CONTEXT", Codes.DeviceObserverUid, DicomUids.FromName("tbscreen-device:" + outcome.ModelVersion));
+        yield return SrContent.UidRef("HAS OBS CONTEXT", Codes.DeviceObserverUid, UidGenerator.FromName("tbscreen-device:" + outcome.ModelVersion));
         yield return SrContent.Text("HAS OBS CONTEXT", Codes.DeviceObserverName, "TbScreen");
         yield return SrContent.Text("HAS OBS CONTEXT", Codes.DeviceObserverManufacturer, "TbScreen (open source)");
         yield return SrContent.CodeValue("HAS CONCEPT MOD", Codes.ProcedureReported, Codes.ChestXray);
@@ -117,7 +117,7 @@ public static class ResultReport
         var group = new List<DicomDataset>
         {
             SrContent.Text("HAS OBS CONTEXT", Codes.TrackingIdentifier, "TB screening"),
-            SrContent.UidRef("HAS OBS CONTEXT", Codes.TrackingUniqueIdentifier, DicomUids.New()),
+            SrContent.UidRef("HAS OBS CONTEXT", Codes.TrackingUniqueIdentifier, UidGenerator.New()),
             SrContent.Text("HAS CONCEPT MOD", Codes.AlgorithmName, "TbScreen AlexNet + GoogLeNet ensemble"),
             SrContent.Text("HAS CONCEPT MOD", Codes.AlgorithmVersion, Fit(outcome.ModelVersion, 64)),
             SrContent.Text("HAS CONCEPT MOD", Codes.AlgorithmParameters,

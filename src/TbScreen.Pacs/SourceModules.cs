@@ -25,7 +25,7 @@ internal static class SourceModules
         }
 
         // Without a valid Study Instance UID the report cannot join the study; it gets a study of its own.
-        string study = ValueRepair.Clean("UI", source.GetString(SrTags.StudyInstanceUid)) ?? DicomUids.New();
+        string study = ValueRepair.Clean("UI", source.GetString(SrTags.StudyInstanceUid)) ?? UidGenerator.New();
         target.AddString(SrTags.StudyInstanceUid, "UI", study);
         Copy(source, target, SrTags.StudyDate, "DA");
         Copy(source, target, SrTags.StudyTime, "TM");

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
 using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;
@@ -25,7 +26,7 @@ public sealed class ResultDeliveryTests(ResultReportTests.Screened screened) : I
         var content = new ContentStore(Path.Combine(_root, "store"));
         var stored = await new PersistentScreeningService(screened.Pipeline, store, content).ScreenAsync(screened.SourcePath);
         var outbox = new DicomOutboxStore(contexts);
-        var destination = DicomDestination.Parse("PACS@127.0.0.1:11112");
+        var destination = DicomPeer.Parse("PACS@127.0.0.1:11112");
 
         var uids = await new ResultDelivery(outbox, store, content, NullLogger.Instance).EnqueueAsync(stored.ResultId, destination, screened.Pipeline);
         Assert.Equal(2, uids.Count);
@@ -64,20 +65,6 @@ public sealed class ResultDeliveryTests(ResultReportTests.Screened screened) : I
     public void The_back_off_doubles_from_30_seconds_to_an_hour(int failures, int seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), ResultDelivery.Backoff(failures));
 
-    [Theory]
-    [InlineData("PACS@10.0.0.5:104", "PACS", "10.0.0.5", 104)]
-    [InlineData("ORTHANC@localhost:4242", "ORTHANC", "localhost", 4242)]
-    public void Destinations_parse(string text, string ae, string host, int port) =>
-        Assert.Equal(new DicomDestination(ae, host, port), DicomDestination.Parse(text));
-
-    [Theory]
-    [InlineData("PACS:104")]
-    [InlineData("@host:104")]
-    [InlineData("PACS@host")]
-    [InlineData("PACS@host:0")]
-    [InlineData("AN_AE_TITLE_TOO_LONG@host:104")]
-    public void Bad_destinations_say_why(string text) => Assert.Throws<FormatException>(() => DicomDestination.Parse(text));
-
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -93,7 +80,7 @@ public sealed class ResultDeliveryTests(ResultReportTests.Screened screened) : I
 
         public List<byte[]> Delivered { get; } = [];
 
-        public Task SendAsync(DicomDestination destination, byte[] part10, CancellationToken cancellationToken)
+        public Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken)
         {
             if (Down)
             {

@@ -8,7 +8,7 @@ namespace TbScreen.Pacs;
 /// UIDs under the 2.25 root (PS3.5 B.2): a UUID written as one decimal integer. No registered root is needed and
 /// two installations never collide.
 /// </summary>
-public static class DicomUids
+public static class UidGenerator
 {
     public static string New() => FromUuid(Guid.NewGuid());
 

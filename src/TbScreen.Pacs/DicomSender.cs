@@ -1,0 +1,23 @@
+using TbScreen.Dicom.Network;
+
+namespace TbScreen.Pacs;
+
+/// <summary>Sends one Part 10 object to a destination by C-STORE; throws with the peer and the reason when it is not stored.</summary>
+public interface IDicomSender
+{
+    Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken);
+}
+
+/// <summary>The real sender: our DICOM client, one association per object (PACS outboxes are small and bursty).</summary>
+public sealed class DicomClientSender(DicomClient client) : IDicomSender
+{
+    public async Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken)
+    {
+        var results = await client.StoreAsync(destination, [("result", part10)], cancellationToken);
+        var result = results.Single();
+        if (!result.Stored)
+        {
+            throw new IOException($"{destination} did not store the object: status {result.Status}");
+        }
+    }
+}
