@@ -21,6 +21,7 @@ public static class TbScreenCli
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
         root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ListenCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
         root.Subcommands.Add(CompareCommand.Create(stdout, stderr));
         root.Subcommands.Add(FitOodCommand.Create(stdout, stderr));

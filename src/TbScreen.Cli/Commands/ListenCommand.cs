@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using TbScreen.Dicom.Network;
+using TbScreen.Pacs;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Cli.Commands;
+
+/// <summary>
+/// `tbscreen listen --port PORT --ae-title AE [--bind ADDRESS] [--allow-calling AE,AE] [--forward-results AE@HOST:PORT]
+/// [--db CONNECTION] [--store DIR] [--models DIR]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
+/// stored (content store + database) before success is answered, then screened, and with --forward-results its SR
+/// and heatmap Secondary Capture go to that PACS through a persistent outbox. Runs until SIGINT or SIGTERM, then ends
+/// its associations and the image in progress. docs/pacs.md.
+/// </summary>
+public static class ListenCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var port = new Option<int>("--port") { Description = "TCP port to listen on.", Required = true };
+        var aeTitle = new Option<string>("--ae-title") { Description = "Our AE title (1-16 characters).", DefaultValueFactory = _ => "TBSCREEN" };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (default: loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
+        var allow = new Option<string?>("--allow-calling") { Description = "Calling AE titles allowed, comma-separated (default: any)." };
+        var forward = new Option<string?>("--forward-results") { Description = "Send each result's SR and heatmap capture to AE@HOST:PORT." };
+        var db = new Option<string>("--db") { Description = "Database: a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
+        var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
+        var models = new EnsembleCliOptions();
+        var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
+        {
+            port, aeTitle, bind, allow, forward, db, store,
+        };
+        models.AddTo(command);
+        command.SetAction(result => ExitCodes.Guard(stderr, () =>
+        {
+            var listener = ListenerOptions(result.GetValue(port), result.GetValue(aeTitle)!, result.GetValue(bind)!, result.GetValue(allow));
+            DicomPeer? destination = null;
+            if (result.GetValue(forward) is { } to)
+            {
+                try
+                {
+                    destination = DicomPeer.Parse(to);
+                }
+                catch (FormatException e)
+                {
+                    throw new UsageException($"--forward-results: {e.Message}");
+                }
+            }
+
+            var logger = new StderrLogger(stderr, LogLevel.Information, timestamps: true);
+            using var ensemble = models.Load(result, stderr, threadsWhenUnset: 1);
+            using var stopping = new CancellationTokenSource();
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
+
+            var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = result.GetValue(db)! });
+            contexts.Migrate();
+            var screeningStore = new EfScreeningStore(contexts);
+            var content = new ContentStore(result.GetValue(store)!);
+            // The node's results are shown with heatmaps and sent as captures: screen with them.
+            var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true });
+            var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
+            var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,
+                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+            node.RunAsync(stopping.Token).GetAwaiter().GetResult();
+            logger.LogInformation("DICOM node stopped");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static DicomListenerOptions ListenerOptions(int port, string aeTitle, string bind, string? allow)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new UsageException($"--port {port} is not a TCP port.");
+        }
+
+        if (!IPAddress.TryParse(bind, out var address))
+        {
+            throw new UsageException($"--bind '{bind}' is not an IP address.");
+        }
+
+        var options = new DicomListenerOptions
+        {
+            AeTitle = aeTitle,
+            BindAddress = address,
+            Port = port,
+            AllowedCallingAeTitles = allow?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return options;
+    }
+}

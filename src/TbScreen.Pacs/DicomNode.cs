@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using TbScreen.Dicom.Network;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Pacs;
+
+/// <summary>What a DICOM node listens as, and where it sends results.</summary>
+public sealed record DicomNodeOptions
+{
+    public required DicomListenerOptions Listener { get; init; }
+
+    /// <summary>Where each result's SR and heatmap capture go (C-STORE); null keeps results here only.</summary>
+    public DicomPeer? ForwardResults { get; init; }
+
+    /// <summary>How often the node looks for received images and due deliveries when idle.</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// TbScreen as a DICOM node: the listener stores what modalities and PACS send (<see cref="ReceivedInstances"/>),
+/// a loop screens the received images through the same pipeline and store as uploads, queues each result's SR and
+/// heatmap capture for the configured destination, and delivers the outbox. Stopping ends the listener's
+/// associations and the image in progress; anything received but not yet screened is screened on the next start.
+/// </summary>
+public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningService screening, ContentStore content, DicomOutboxStore outbox, IDicomSender sender, ILogger logger)
+{
+    private readonly ReceivedInstances _received = new(screening.Store, content, logger);
+    private readonly ResultDelivery _delivery = new(outbox, screening.Store, content, logger);
+
+    /// <summary>Raised after each received image is screened (the web host refreshes its worklist).</summary>
+    public event Action<StoredOutcome>? Screened;
+
+    /// <summary>The listener's address once <see cref="RunAsync"/> has started it.</summary>
+    public System.Net.IPEndPoint? LocalEndPoint { get; private set; }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        long job = await _received.JobIdAsync(stopping);
+        await using var listener = new DicomListener(options.Listener, _received, logger);
+        await listener.StartAsync(stopping);
+        LocalEndPoint = listener.LocalEndPoint;
+        logger.LogInformation("DICOM node {AeTitle} listening on {EndPoint}; results {Forward}", options.Listener.AeTitle, listener.LocalEndPoint,
+            options.ForwardResults is { } to ? $"to {to}" : "kept here");
+        await ForwardUnsentAsync(job, stopping);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                int screened = await ScreenReceivedAsync(job, stopping);
+                if (options.ForwardResults is not null)
+                {
+                    await _delivery.DeliverDueAsync(sender, DateTime.UtcNow, cancellationToken: stopping);
+                }
+
+                if (screened == 0)
+                {
+                    await Task.Delay(options.Poll, stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: below.
+        }
+
+        logger.LogInformation("DICOM node stopping: finishing open associations");
+        await listener.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Screens the received images not yet screened (a batch at a time); returns how many.</summary>
+    public async Task<int> ScreenReceivedAsync(long job, CancellationToken stopping)
+    {
+        var pending = await screening.Store.PendingItemsAsync(job, max: 16, stopping);
+        foreach (var item in pending)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            string file = ReceivedInstances.Sha256Of(item.Path) is { } sha ? content.PathFor(sha) : item.Path;
+            // The image in progress is finished even when a stop arrives meanwhile.
+            var stored = await screening.ScreenItemAsync(job, item.Path, file, chosenSite: null, CancellationToken.None);
+            logger.LogInformation("Screened received item {ItemId}: {Status}", item.Id, stored.Outcome.Status.ToCode());
+            await ForwardAsync(stored, CancellationToken.None);
+            Screened?.Invoke(stored);
+        }
+
+        return pending.Count;
+    }
+
+    private async Task ForwardAsync(StoredOutcome stored, CancellationToken cancellationToken)
+    {
+        if (options.ForwardResults is not { } destination || stored.Outcome.Status != ScreeningStatus.Ok
+            || (await outbox.ForResultAsync(stored.ResultId, cancellationToken)).Count > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _delivery.EnqueueAsync(stored.ResultId, destination, (ScreeningPipeline)screening.Pipeline, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or TbScreen.Dicom.DicomException)
+        {
+            logger.LogWarning("Result {ResultId} cannot be sent to PACS: {Reason}", stored.ResultId, e.Message);
+        }
+    }
+
+    /// <summary>Results screened before a crash that came between screening and queueing still get queued.</summary>
+    private async Task ForwardUnsentAsync(long job, CancellationToken cancellationToken)
+    {
+        if (options.ForwardResults is null)
+        {
+            return;
+        }
+
+        foreach (var item in (await screening.Store.ItemsAsync(job, cancellationToken)).Where(i => i.Status == "ok" && i.ResultId is not null))
+        {
+            if (await screening.Store.GetResultAsync(item.ResultId!.Value, cancellationToken) is { } stored)
+            {
+                await ForwardAsync(stored, cancellationToken);
+            }
+        }
+    }
+}

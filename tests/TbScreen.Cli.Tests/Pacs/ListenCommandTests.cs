@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using TbScreen.Dicom.Network.Tests.Support;
+using TbScreen.Dicom.Tests.TestData;
+using TbScreen.Screening.Persistence;
+
+namespace TbScreen.Cli.Tests.Pacs;
+
+/// <summary>
+/// `tbscreen listen` as a process with dcmtk as the modality (storescu) and the PACS (storescp): received images
+/// are screened and their SR and heatmap capture arrive at the PACS; a node killed right after answering C-STORE
+/// success loses nothing, because every image is stored before the answer and screened on the next start.
+/// </summary>
+public sealed class ListenCommandTests
+{
+    private static readonly string Samples = Path.Combine(SharedDicomData.RepositoryRoot, "samples");
+
+    [SkippableFact]
+    public async Task Images_sent_by_a_modality_are_screened_and_their_sr_and_capture_reach_the_pacs()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen").FullName;
+        using var pacs = await Dcmtk.StartStoreScpAsync("PACS", Path.Combine(work, "pacs"), "+xa");
+        int port = FreePort();
+        using var node = Node(port, work, $"PACS@127.0.0.1:{pacs.Port}");
+        await node.WaitForAsync("listening on");
+
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Path.Combine(Samples, "phantom-explicit-le-mono2.dcm"));
+        Assert.True(code == 0, output);
+
+        var files = await WaitForFilesAsync(Path.Combine(work, "pacs"), 2, node);
+        string sr = Assert.Single(files, f => Path.GetFileName(f).StartsWith("SRc.", StringComparison.Ordinal));
+        Assert.Single(files, f => Path.GetFileName(f).StartsWith("SC.", StringComparison.Ordinal));
+        var (dump, tree) = Dcmtk.Run("dsrdump", "+Pc", sr);
+        Assert.True(dump == 0, tree);
+        Assert.Contains("(56717001,SCT,\"Tuberculosis\")", tree);
+
+        var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var job = (await store.FindJobByKeyAsync(TbScreen.Pacs.ReceivedInstances.JobKey))!;
+        var item = Assert.Single(await store.ItemsAsync(job.Id));
+        Assert.Equal("ok", item.Status);
+        Assert.DoesNotContain("Phantom", node.Log); // the patient's name never reaches the log
+    }
+
+    [SkippableFact]
+    public async Task A_node_killed_right_after_answering_success_screens_every_image_on_restart()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen").FullName;
+        int port = FreePort();
+        string folder = Batch.BatchFolder.Create();
+        string[] sent = Enumerable.Range(0, 12).Select(i =>
+        {
+            string path = Path.Combine(folder, $"cxr-{i:00}.dcm");
+            File.WriteAllBytes(path, Batch.BatchFolder.Dicom(700 + i, rows: 384, columns: 320));
+            return path;
+        }).ToArray();
+        using (var node = Node(port, work, forward: null))
+        {
+            await node.WaitForAsync("listening on");
+            string[] arguments = ["-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. sent];
+            var (code, output) = Dcmtk.Run("storescu", arguments);
+            Assert.True(code == 0, output);
+            node.KillHard();
+        }
+
+        var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var job = (await store.FindJobByKeyAsync(TbScreen.Pacs.ReceivedInstances.JobKey))!;
+        var before = await store.ItemsAsync(job.Id);
+        Assert.Equal(sent.Length, before.Count);
+        Assert.Contains(before, i => i.IsPending); // the kill came before screening finished: the case under test
+
+        using (var restarted = Node(port, work, forward: null))
+        {
+            var clock = Stopwatch.StartNew();
+            while ((await store.ItemsAsync(job.Id)).Any(i => i.IsPending))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), restarted.Log);
+                await Task.Delay(100);
+            }
+        }
+
+        var after = await store.ItemsAsync(job.Id);
+        Assert.Equal(sent.Length, after.Count);
+        Assert.All(after, i => Assert.Equal("ok", i.Status));
+        Assert.Equal(sent.Length, after.Select(i => i.ResultId).Distinct().Count());
+    }
+
+    private static NodeProcess Node(int port, string work, string? forward)
+    {
+        var args = new List<string>
+        {
+            Path.Combine(AppContext.BaseDirectory, "tbscreen.dll"), "listen", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--ae-title", "TBSCREEN", "--db", Path.Combine(work, "node.db"), "--store", Path.Combine(work, "store"),
+            "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models"),
+        };
+        if (forward is not null)
+        {
+            args.AddRange(["--forward-results", forward]);
+        }
+
+        return new NodeProcess(args);
+    }
+
+    private static async Task<string[]> WaitForFilesAsync(string folder, int count, NodeProcess node)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var files = Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
+            if (files.Length >= count)
+            {
+                await Task.Delay(200); // storescp finishes writing the last one
+                return Directory.GetFiles(folder);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"fewer than {count} objects reached the PACS:\n{node.Log}");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private sealed class NodeProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _log = new();
+
+        public NodeProcess(IEnumerable<string> args)
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (string arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
+            _process.ErrorDataReceived += (_, e) =>
+            {
+                lock (_log)
+                {
+                    _log.AppendLine(e.Data);
+                }
+            };
+            _process.OutputDataReceived += (_, _) => { };
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+        }
+
+        public string Log
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.ToString();
+                }
+            }
+        }
+
+        public async Task WaitForAsync(string text)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Log.Contains(text, StringComparison.Ordinal))
+            {
+                if (_process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(90))
+                {
+                    throw new InvalidOperationException($"the node never logged '{text}':\n{Log}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        public void KillHard()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                KillHard();
+            }
+
+            _process.Dispose();
+        }
+    }
+}
