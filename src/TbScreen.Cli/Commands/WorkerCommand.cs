@@ -67,7 +67,8 @@ public static class WorkerCommand
     {
         var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = database });
         var store = new EfScreeningStore(contexts);
-        var sites = new EfSiteProfileStore(contexts);
+        // Active site profiles are read at most every 10 s, not once per item: an approval reaches workers within that.
+        var sites = new Screening.Sites.CachedSiteProfileStore(new EfSiteProfileStore(contexts), TimeSpan.FromSeconds(10));
         var content = storeRoot is null ? null : new ContentStore(storeRoot);
         await WaitForDatabaseAsync(store, database, logger, stopping);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using TbScreen.Dicom.Network.Tests.Support;
 using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Screening.Persistence;
@@ -87,6 +88,61 @@ public sealed class ListenCommandTests
         Assert.Equal(sent.Length, after.Count);
         Assert.All(after, i => Assert.Equal("ok", i.Status));
         Assert.Equal(sent.Length, after.Select(i => i.ResultId).Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task Orthanc_sends_a_study_and_gets_the_sr_and_capture_back_readable_by_rest_and_dicomweb()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen").FullName;
+        int port = FreePort();
+        using var orthanc = new OrthancServer("TBSCREEN", port);
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        using var node = Node(port, work, $"ORTHANC@127.0.0.1:{orthanc.DicomPort}");
+        await node.WaitForAsync("listening on");
+
+        // The radiograph enters the PACS, and the PACS sends it to us (Orthanc's /modalities/{id}/store).
+        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(File.ReadAllBytes(Path.Combine(Samples, "phantom-explicit-le-mono2.dcm"))));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        using var uploaded = JsonDocument.Parse(await upload.Content.ReadAsStringAsync());
+        string instanceId = uploaded.RootElement.GetProperty("ID").GetString()!;
+        string studyId = uploaded.RootElement.GetProperty("ParentStudy").GetString()!;
+        var push = await orthanc.Http.PostAsync("modalities/tbscreen/store", new StringContent(instanceId));
+        Assert.True(push.IsSuccessStatusCode, await push.Content.ReadAsStringAsync() + node.Log);
+
+        // Our SR and heatmap capture come back into the same study, each in a series of its own.
+        var clock = Stopwatch.StartNew();
+        JsonElement[] series;
+        while (true)
+        {
+            using var study = JsonDocument.Parse(await orthanc.Http.GetStringAsync($"studies/{studyId}/series"));
+            series = study.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+            if (series.Length == 3)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{series.Length} series in the study:\n{node.Log}");
+            await Task.Delay(200);
+        }
+
+        var modalities = series.Select(s => s.GetProperty("MainDicomTags").GetProperty("Modality").GetString()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["CR", "OT", "SR"], modalities);
+        string srSeries = series.Single(s => s.GetProperty("MainDicomTags").GetProperty("Modality").GetString() == "SR").GetProperty("ID").GetString()!;
+        using var srInstances = JsonDocument.Parse(await orthanc.Http.GetStringAsync($"series/{srSeries}/instances"));
+        string srId = srInstances.RootElement[0].GetProperty("ID").GetString()!;
+        using var srTags = JsonDocument.Parse(await orthanc.Http.GetStringAsync($"instances/{srId}/simplified-tags"));
+        Assert.Equal("UNVERIFIED", srTags.RootElement.GetProperty("VerificationFlag").GetString());
+        Assert.Equal("Imaging Measurement Report", srTags.RootElement.GetProperty("ConceptNameCodeSequence")[0].GetProperty("CodeMeaning").GetString());
+
+        // And through DICOMweb (QIDO-RS, then WADO-RS metadata of the SR).
+        string studyUid = srTags.RootElement.GetProperty("StudyInstanceUID").GetString()!;
+        using var qido = JsonDocument.Parse(await orthanc.Http.GetStringAsync($"dicom-web/studies/{studyUid}/series"));
+        Assert.Equal(3, qido.RootElement.GetArrayLength());
+        string srSeriesUid = srTags.RootElement.GetProperty("SeriesInstanceUID").GetString()!;
+        string metadata = await orthanc.Http.GetStringAsync($"dicom-web/studies/{studyUid}/series/{srSeriesUid}/metadata");
+        Assert.Contains("56717001", metadata);
+        Assert.Contains(TbScreen.Pacs.ResultReport.ResearchUseStatement, metadata);
     }
 
     private static NodeProcess Node(int port, string work, string? forward)
