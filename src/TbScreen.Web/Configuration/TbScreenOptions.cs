@@ -31,6 +31,9 @@ public sealed class TbScreenOptions
     /// </summary>
     public string? Broker { get; set; }
 
+    /// <summary>TbScreen:Dicom: the host's DICOM node (off until Port is set). docs/pacs.md.</summary>
+    public DicomNodeSettings Dicom { get; set; } = new();
+
     public SecurityOptions Security { get; set; } = new();
 }
 
@@ -70,6 +73,23 @@ public sealed class JobOptions
 
     /// <summary>Files screened at once within a job; each inference already uses several cores, so half of them.</summary>
     public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+}
+
+public sealed class DicomNodeSettings
+{
+    /// <summary>The C-STORE/C-ECHO port; null (the default) runs no DICOM node.</summary>
+    public int? Port { get; set; }
+
+    public string AeTitle { get; set; } = "TBSCREEN";
+
+    /// <summary>The address to listen on: loopback unless an administrator opens it.</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
+    /// <summary>Calling AE titles allowed to send; empty allows any.</summary>
+    public List<string> AllowedCallingAeTitles { get; set; } = [];
+
+    /// <summary>AE@host:port that receives each result's SR and heatmap capture; null keeps results here.</summary>
+    public string? ForwardResults { get; set; }
 }
 
 public sealed class SecurityOptions

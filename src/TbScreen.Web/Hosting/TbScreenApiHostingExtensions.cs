@@ -25,6 +25,9 @@ public static class TbScreenApiHostingExtensions
             .Validate(o => o.Uploads.MaxBytes > 0, "TbScreen:Uploads:MaxBytes must be positive.")
             .Validate(o => o.Jobs.Parallelism > 0, "TbScreen:Jobs:Parallelism must be positive.")
             .Validate(o => string.IsNullOrWhiteSpace(o.Broker) || IsAmqp(o.Broker), "TbScreen:Broker must be an AMQP URI (amqp://user:password@host:5672/vhost).")
+            .Validate(o => o.Dicom.Port is null or (>= 0 and <= 65535), "TbScreen:Dicom:Port must be a TCP port.")
+            .Validate(o => System.Net.IPAddress.TryParse(o.Dicom.Bind, out _), "TbScreen:Dicom:Bind must be an IP address.")
+            .Validate(o => o.Dicom.ForwardResults is null || IsPeer(o.Dicom.ForwardResults), "TbScreen:Dicom:ForwardResults must be AE@host:port.")
             .Validate(o => o.Security.Lockout.MaxFailedAttempts > 0 && o.Security.Lockout.Minutes > 0,
                 "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
@@ -43,6 +46,9 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();
         services.AddJobDispatch();
+        services.AddSingleton<TbScreen.Screening.Persistence.DicomOutboxStore>();
+        services.AddSingleton<Pacs.DicomNodeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Pacs.DicomNodeService>());
         services.AddScoped<UploadScreening>();
         services.AddScoped<UploadJobs>();
         services.AddScoped<FolderJobs>();
@@ -65,6 +71,19 @@ public static class TbScreenApiHostingExtensions
             return Task.CompletedTask;
         }));
         return services;
+    }
+
+    private static bool IsPeer(string text)
+    {
+        try
+        {
+            TbScreen.Dicom.Network.DicomPeer.Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool IsAmqp(string uri)

@@ -26,6 +26,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     private readonly bool _deleteOnDispose;
     private readonly string? _postgres;
     private readonly string? _broker;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
     private int _users;
 
     public TbScreenApiFactory()
@@ -34,8 +35,9 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host over an existing folder: how a test restarts the host on the same database and store.</summary>
-    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null, string? postgres = null, string? broker = null)
+    internal TbScreenApiFactory(string root, bool deleteOnDispose = true, string? initialAdminPassword = AdminPassword, string? models = null, string? postgres = null, string? broker = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings;
         _postgres = postgres;
         _broker = broker;
         Root = root;
@@ -126,6 +128,11 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             ["Monitoring:MinimumCases"] = "1",
             ["TbScreen:Broker"] = _broker,
         }));
+        if (_settings is not null)
+        {
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        }
+
         builder.ConfigureTestServices(services => services.AddSingleton<FirstRunConsole>(new CapturedConsole(FirstRunOutput)));
     }
 

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TbScreen.Dicom.Network;
+using TbScreen.Pacs;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+using TbScreen.Web.Configuration;
+
+namespace TbScreen.Web.Pacs;
+
+/// <summary>
+/// The web host's DICOM node, when TbScreen:Dicom:Port is set: the same <see cref="DicomNode"/> as `tbscreen listen`,
+/// over the host's screening service, content store and database, so received images land in the worklist and
+/// their results go to PACS through the outbox that the PACS page shows.
+/// </summary>
+internal sealed class DicomNodeService(
+    IOptions<TbScreenOptions> options,
+    PersistentScreeningService screening,
+    ContentStore content,
+    IDbContextFactory<ScreeningDbContext> contexts,
+    ILogger<DicomNodeService> logger) : BackgroundService
+{
+    /// <summary>Where the node listens once started (tests use port 0 and read it here).</summary>
+    public IPEndPoint? LocalEndPoint => _node?.LocalEndPoint;
+
+    private DicomNode? _node;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value.Dicom;
+        if (settings.Port is not int port)
+        {
+            return;
+        }
+
+        var listener = new DicomListenerOptions
+        {
+            AeTitle = settings.AeTitle,
+            BindAddress = IPAddress.Parse(settings.Bind),
+            Port = port,
+            AllowedCallingAeTitles = settings.AllowedCallingAeTitles,
+        };
+        var forward = settings.ForwardResults is { } to ? DicomPeer.Parse(to) : null;
+        _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward }, screening, content,
+            new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+        try
+        {
+            await _node.RunAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A port in use or a database that is down must not take the dashboard with it.
+            logger.LogError(e, "The DICOM node stopped");
+        }
+    }
+}

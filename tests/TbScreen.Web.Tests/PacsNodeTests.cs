@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using TbScreen.Dicom.Network.Tests.Support;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>
+/// The web host with TbScreen:Dicom:Port set: an image sent by storescu lands in the worklist's store, its SR and
+/// heatmap capture reach the PACS (storescp), and the PACS page shows them as sent. Off without the setting.
+/// </summary>
+public sealed class PacsNodeTests
+{
+    [SkippableFact]
+    public async Task An_image_sent_to_the_host_is_screened_and_its_results_reach_the_pacs_page()
+    {
+        Dcmtk.Require();
+        string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+        using var pacs = await Dcmtk.StartStoreScpAsync("PACS", Path.Combine(root, "pacs"), "+xa");
+        int port = FreePort();
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TbScreen:Dicom:ForwardResults"] = $"PACS@127.0.0.1:{pacs.Port}",
+        });
+        using var admin = await host.ClientAsAsync(Roles.Admin);
+        await WaitForListenerAsync(port);
+
+        string file = Path.Combine(root, "cxr.dcm");
+        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        Assert.True(code == 0, output);
+
+        var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<DicomDeliveryInfo> sent;
+        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["sc", "sr"], sent.Select(d => d.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "pacs")).Length);
+        var result = Assert.Single(await host.Services.GetRequiredService<IScreeningStore>().RecentResultsAsync(10));
+        Assert.Equal(result.ResultId, sent[0].ResultId);
+
+        string page = await admin.GetStringAsync("/admin/pacs");
+        Assert.Contains($"TBSCREEN on 127.0.0.1:{port}", page);
+        Assert.Equal(2, page.Split("sent 20").Length - 1);
+    }
+
+    [Fact]
+    public async Task Without_a_port_there_is_no_node_and_the_page_says_how_to_turn_it_on()
+    {
+        using var host = new TbScreenApiFactory();
+        using var admin = await host.ClientAsAsync(Roles.Admin);
+        string page = await admin.GetStringAsync("/admin/pacs");
+        Assert.Contains("Set TbScreen:Dicom:Port", page);
+        using var radiologist = await host.ClientAsAsync(Roles.Radiologist);
+        var denied = await radiologist.GetAsync("/admin/pacs");
+        Assert.DoesNotContain("Deliveries to PACS", await denied.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitForListenerAsync(int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var probe = new TcpClient();
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
