@@ -52,6 +52,25 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
         return queued.Select(q => q.SopInstanceUid).ToList();
     }
 
+    /// <summary>
+    /// After a radiologist's review: a new SR, VERIFIED and naming the reviewer and the final read, queued for
+    /// <paramref name="destination"/> (PACS keeps both; the newer verified one supersedes by content). Returns its UID.
+    /// </summary>
+    public async Task<string> EnqueueVerifiedReportAsync(long resultId, DicomPeer destination, ReportVerification verification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        var stored = await store.GetResultAsync(resultId, cancellationToken) ?? throw new KeyNotFoundException($"screening result {resultId} does not exist");
+        if (stored.Outcome.ContentSha256 is not { } sha || content.Get(sha) is not { } bytes)
+        {
+            throw new InvalidOperationException($"result {resultId}: the source image is not in the content store, so no report can name its patient and study");
+        }
+
+        var report = ResultReport.Build(new DicomReader().Parse(bytes, $"result-{resultId}.dcm").Dataset, stored.Outcome, verification);
+        string uid = report.GetString(SrTags.SopInstanceUid)!;
+        await outbox.AddAsync([new NewDicomDelivery(resultId, "sr", destination.ToString(), uid, content.Put(ResultReport.Write(report)))], cancellationToken);
+        return uid;
+    }
+
     /// <summary>Sends every due object once; returns how many were sent and how many failed (and wait for their next try).</summary>
     public async Task<(int Sent, int Failed)> DeliverDueAsync(IDicomSender sender, DateTime now, int max = 100, CancellationToken cancellationToken = default)
     {

@@ -72,6 +72,15 @@ if (args.Length > 0 && args[0] == "scale-out")
         int.Parse(ArgValue("--columns") ?? "1760", CultureInfo.InvariantCulture));
 }
 
+if (args.Length > 0 && args[0] == "receive")
+{
+    return ReceiveBenchmark.Run(
+        int.Parse(ArgValue("--count") ?? "200", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--rows") ?? "2140", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--columns") ?? "1760", CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "inference")
 {
     return InferenceBenchmark.Run(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using TbScreen.Dicom.Network.Tests.Support;
@@ -52,6 +53,20 @@ public sealed class PacsNodeTests
         string page = await admin.GetStringAsync("/admin/pacs");
         Assert.Contains($"TBSCREEN on 127.0.0.1:{port}", page);
         Assert.Equal(2, page.Split("sent 20").Length - 1);
+
+        // A radiologist's review sends PACS a third object: the report again, VERIFIED, naming the reviewer.
+        using var radiologist = await host.ClientAsAsync(Roles.Radiologist);
+        var review = await radiologist.PostAsJsonAsync($"/api/screenings/{result.ResultId}/reviews", new { finalLabel = result.Outcome.Decision });
+        Assert.Equal(HttpStatusCode.Created, review.StatusCode);
+        clock.Restart();
+        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 3)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
+            await Task.Delay(100);
+        }
+
+        string verified = Directory.GetFiles(Path.Combine(root, "pacs"), "SR*").Select(f => Dcmtk.Run("dsrdump", f).Output).Single(t => t.Contains("VERIFIED") && !t.Contains("UNVERIFIED"));
+        Assert.Contains("Verifying Observers", verified);
     }
 
     [Fact]

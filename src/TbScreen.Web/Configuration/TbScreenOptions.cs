@@ -90,6 +90,9 @@ public sealed class DicomNodeSettings
 
     /// <summary>AE@host:port that receives each result's SR and heatmap capture; null keeps results here.</summary>
     public string? ForwardResults { get; set; }
+
+    /// <summary>The Verifying Organization of the VERIFIED reports sent after a review.</summary>
+    public string VerifyingOrganization { get; set; } = "TbScreen reviewers";
 }
 
 public sealed class SecurityOptions

@@ -48,6 +48,7 @@ public static class TbScreenApiHostingExtensions
         services.AddJobDispatch();
         services.AddSingleton<TbScreen.Screening.Persistence.DicomOutboxStore>();
         services.AddSingleton<Pacs.DicomNodeService>();
+        services.AddSingleton<Pacs.ReviewedReports>();
         services.AddHostedService(sp => sp.GetRequiredService<Pacs.DicomNodeService>());
         services.AddScoped<UploadScreening>();
         services.AddScoped<UploadJobs>();

@@ -16,7 +16,7 @@ public sealed record ReviewRequest(string? FinalLabel, string? Note = null);
 public sealed record ReviewResult(ReviewInfo? Review, int? ErrorStatus, string? ErrorTitle, string? ErrorDetail, IDictionary<string, string[]>? Errors = null);
 
 /// <summary>Validates and records reviews (confirm or override), each one audited with the reviewer's name.</summary>
-public sealed class ReviewService(IScreeningStore store)
+public sealed class ReviewService(IScreeningStore store, Pacs.ReviewedReports? reviewedReports = null)
 {
     public async Task<ReviewResult> AddAsync(long resultId, string reviewer, ReviewRequest request, CancellationToken cancellationToken = default)
     {
@@ -46,6 +46,11 @@ public sealed class ReviewService(IScreeningStore store)
         string verb = input.OverridesModel ? "override" : "confirm";
         await store.RecordAsync(reviewer, AuditActions.ReviewRecorded, $"result/{resultId}",
             $"{verb}: model {stored.Outcome.Decision}, final {input.FinalLabel}", cancellationToken);
+        if (reviewedReports is not null)
+        {
+            await reviewedReports.AfterReviewAsync(resultId, reviewer, input.FinalLabel!, cancellationToken);
+        }
+
         return new ReviewResult(review, null, null, null);
     }
 
