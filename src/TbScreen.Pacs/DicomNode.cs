@@ -9,7 +9,8 @@ namespace TbScreen.Pacs;
 /// <summary>What a DICOM node listens as, and where it sends results.</summary>
 public sealed record DicomNodeOptions
 {
-    public required DicomListenerOptions Listener { get; init; }
+    /// <summary>The listener; null screens and forwards what other paths received (STOW-RS) without listening.</summary>
+    public DicomListenerOptions? Listener { get; init; }
 
     /// <summary>Where each result's SR and heatmap capture go (C-STORE); null keeps results here only.</summary>
     public DicomPeer? ForwardResults { get; init; }
@@ -27,6 +28,9 @@ public sealed record DicomNodeOptions
 public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningService screening, ContentStore content, DicomOutboxStore outbox, IDicomSender sender, ILogger logger)
 {
     private readonly ReceivedInstances _received = new(screening.Store, content, logger);
+
+    /// <summary>The receiving end, for other ways in (STOW-RS) that must store exactly as C-STORE does.</summary>
+    public ReceivedInstances Received => _received;
     private readonly ResultDelivery _delivery = new(outbox, screening.Store, content, logger);
 
     /// <summary>Raised after each received image is screened (the web host refreshes its worklist).</summary>
@@ -37,18 +41,26 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        long job = await _received.JobIdAsync(stopping);
-        await using var listener = new DicomListener(options.Listener, _received, logger);
-        await listener.StartAsync(stopping);
-        LocalEndPoint = listener.LocalEndPoint;
-        logger.LogInformation("DICOM node {AeTitle} listening on {EndPoint}; results {Forward}", options.Listener.AeTitle, listener.LocalEndPoint,
-            options.ForwardResults is { } to ? $"to {to}" : "kept here");
-        await ForwardUnsentAsync(job, stopping);
+        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger) : null;
+        if (listener is not null)
+        {
+            await listener.StartAsync(stopping);
+            LocalEndPoint = listener.LocalEndPoint;
+            logger.LogInformation("DICOM node {AeTitle} listening on {EndPoint}; results {Forward}", options.Listener!.AeTitle, listener.LocalEndPoint,
+                options.ForwardResults is { } to ? $"to {to}" : "kept here");
+        }
+
+        if (await _received.ExistingJobIdAsync(stopping) is long received)
+        {
+            await ForwardUnsentAsync(received, stopping);
+        }
+
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                int screened = await ScreenReceivedAsync(job, stopping);
+                // Looked up each round: STOW-RS or another process may create the job while this node runs.
+                int screened = await _received.ExistingJobIdAsync(stopping) is long job ? await ScreenReceivedAsync(job, stopping) : 0;
                 if (options.ForwardResults is not null)
                 {
                     await _delivery.DeliverDueAsync(sender, DateTime.UtcNow, cancellationToken: stopping);
@@ -65,8 +77,11 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
             // Stopping: below.
         }
 
-        logger.LogInformation("DICOM node stopping: finishing open associations");
-        await listener.StopAsync(CancellationToken.None);
+        if (listener is not null)
+        {
+            logger.LogInformation("DICOM node stopping: finishing open associations");
+            await listener.StopAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>Screens the received images not yet screened (a batch at a time); returns how many.</summary>

@@ -26,24 +26,38 @@ public sealed class ReceivedInstances(IScreeningStore store, ContentStore conten
     /// <summary>The content store's key of a received item, or null for another kind of item.</summary>
     public static string? Sha256Of(string itemPath) => itemPath.StartsWith(ItemPrefix, StringComparison.Ordinal) ? itemPath[ItemPrefix.Length..] : null;
 
-    public async Task<DicomStatus> StoreAsync(StoredInstance instance, CancellationToken cancellationToken)
+    public Task<DicomStatus> StoreAsync(StoredInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        return StoreAsync(instance.ToPart10(), instance.CallingAeTitle, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores one Part 10 instance (from C-STORE or STOW-RS) and registers it for screening; success only once both
+    /// are durable. <paramref name="sender"/> names the sender in the log (an AE title or a user), never the patient.
+    /// </summary>
+    public async Task<DicomStatus> StoreAsync(byte[] part10, string sender, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(part10);
         try
         {
-            string sha = content.Put(instance.ToPart10());
+            string sha = content.Put(part10);
             long job = await JobIdAsync(cancellationToken);
             await store.AddItemsAsync(job, [ItemPath(sha)], cancellationToken);
-            logger.LogInformation("Received an instance from {CallingAe}: item of job {JobId}", instance.CallingAeTitle, job);
+            logger.LogInformation("Received an instance from {Sender}: item of job {JobId}", sender, job);
             return DicomStatus.Success;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not stored means not acknowledged: the sender keeps the image and can send it again.
-            logger.LogError("Could not store an instance from {CallingAe}: {Reason}", instance.CallingAeTitle, e.GetType().Name);
+            logger.LogError("Could not store an instance from {Sender}: {Reason}", sender, e.GetType().Name);
             return DicomStatus.OutOfResources("the instance could not be stored; send it again later");
         }
     }
+
+    /// <summary>The standing job, or null while nothing has been received yet (it is not created just to look).</summary>
+    public async Task<long?> ExistingJobIdAsync(CancellationToken cancellationToken) =>
+        _jobId ?? (await store.FindJobByKeyAsync(JobKey, cancellationToken))?.Id;
 
     /// <summary>The standing job that holds every received instance (created on first use).</summary>
     public async Task<long> JobIdAsync(CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
 
                 var response = await client.SendAsync(request);
-                bool api = path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/openapi/", StringComparison.Ordinal);
+                bool api = path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/openapi/", StringComparison.Ordinal) || path.StartsWith("/dicomweb/", StringComparison.Ordinal);
                 if (api)
                 {
                     Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: expected 401, got {(int)response.StatusCode}");

@@ -4,6 +4,7 @@ namespace TbScreen.Web.Api;
 internal static class AuditActions
 {
     public const string ScreeningUploaded = "screening.upload";
+    public const string DicomWebStored = "dicomweb.stow";
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string ImageViewed = "screening.image.view";

@@ -136,6 +136,7 @@ public static class TbScreenApiHostingExtensions
         api.MapAdminEndpoints();
         api.MapSiteEndpoints();
         api.MapMonitoringEndpoints();
+        app.MapDicomWebEndpoints();
         return app;
     }
 

@@ -27,23 +27,24 @@ internal sealed class DicomNodeService(
 
     private DicomNode? _node;
 
+    /// <summary>Where STOW-RS stores what it receives: the same receiving end as C-STORE.</summary>
+    public ReceivedInstances Received => new(screening.Store, content, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Dicom;
-        if (settings.Port is not int port)
-        {
-            return;
-        }
-
-        var listener = new DicomListenerOptions
-        {
-            AeTitle = settings.AeTitle,
-            BindAddress = IPAddress.Parse(settings.Bind),
-            Port = port,
-            AllowedCallingAeTitles = settings.AllowedCallingAeTitles,
-        };
+        // Without a port there is no listener, but what STOW-RS received is still screened and forwarded.
+        var listener = settings.Port is int port
+            ? new DicomListenerOptions
+            {
+                AeTitle = settings.AeTitle,
+                BindAddress = IPAddress.Parse(settings.Bind),
+                Port = port,
+                AllowedCallingAeTitles = settings.AllowedCallingAeTitles,
+            }
+            : null;
         var forward = settings.ForwardResults is { } to ? DicomPeer.Parse(to) : null;
-        _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward }, screening, content,
+        _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward, Poll = TimeSpan.FromSeconds(2) }, screening, content,
             new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
         try
         {

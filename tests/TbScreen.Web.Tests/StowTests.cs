@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>
+/// STOW-RS (PS3.18 10.5): instances are stored as C-STORE stores them and then screened; the DICOM JSON answer lists
+/// what was stored and what failed with its reason; 200, 202 and 409 as the standard says; other media types 415.
+/// </summary>
+public sealed class StowTests
+{
+    [Fact]
+    public async Task Stored_instances_are_referenced_failures_carry_their_reason_and_the_images_get_screened()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        byte[] first = TestRadiographs.Phantom(TestRadiographs.NewSeed()), second = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+
+        var response = await client.PostAsync("/dicomweb/studies", Multipart(first, second, "not DICOM at all"u8.ToArray()));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("application/dicom+json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var stored = body.RootElement.GetProperty("00081199").GetProperty("Value");
+        Assert.Equal(2, stored.GetArrayLength());
+        var failure = Assert.Single(body.RootElement.GetProperty("00081198").GetProperty("Value").EnumerateArray());
+        Assert.Equal(0xC000, failure.GetProperty("00081197").GetProperty("Value")[0].GetInt32());
+
+        // The images are screened in the background into the store the worklist reads.
+        var store = host.Services.GetRequiredService<IScreeningStore>();
+        var clock = Stopwatch.StartNew();
+        while ((await store.RecentResultsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the stored instances were not screened");
+            await Task.Delay(100);
+        }
+
+        var uids = stored.EnumerateArray().Select(i => i.GetProperty("00081155").GetProperty("Value")[0].GetString()).ToHashSet();
+        Assert.All(await store.RecentResultsAsync(10), r => Assert.Contains(r.Outcome.SopInstanceUid, uids));
+    }
+
+    [Fact]
+    public async Task All_stored_is_200_none_stored_is_409_and_other_media_types_are_415()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/dicomweb/studies", Multipart("junk"u8.ToArray()))).StatusCode);
+        var wrongStudy = await client.PostAsync("/dicomweb/studies/1.2.3.4", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
+        Assert.Equal(HttpStatusCode.Conflict, wrongStudy.StatusCode);
+        using var reason = JsonDocument.Parse(await wrongStudy.Content.ReadAsStringAsync());
+        Assert.Equal(0xA900, reason.RootElement.GetProperty("00081198").GetProperty("Value")[0].GetProperty("00081197").GetProperty("Value")[0].GetInt32());
+        var json = await client.PostAsync("/dicomweb/studies", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_screening_roles_may_store_and_anonymous_callers_get_401()
+    {
+        using var host = new TbScreenApiFactory();
+        using var auditor = await host.ClientAsAsync(Roles.Auditor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
+        using var anonymous = host.AnonymousClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
+    }
+
+    private static MultipartContent Multipart(params byte[][] parts)
+    {
+        var content = new MultipartContent("related", "stow-" + Guid.NewGuid().ToString("N"));
+        content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+        foreach (byte[] part in parts)
+        {
+            var item = new ByteArrayContent(part);
+            item.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+            content.Add(item);
+        }
+
+        return content;
+    }
+}
