@@ -108,15 +108,15 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
 
     private async Task ForwardAsync(StoredOutcome stored, CancellationToken cancellationToken)
     {
-        if (options.ForwardResults is not { } destination || stored.Outcome.Status != ScreeningStatus.Ok
-            || (await outbox.ForResultAsync(stored.ResultId, cancellationToken)).Count > 0)
+        // Without a destination the objects are still built and kept, so viewers can pull them by DICOMweb.
+        if (stored.Outcome.Status != ScreeningStatus.Ok || (await outbox.ForResultAsync(stored.ResultId, cancellationToken)).Count > 0)
         {
             return;
         }
 
         try
         {
-            await _delivery.EnqueueAsync(stored.ResultId, destination, (ScreeningPipeline)screening.Pipeline, cancellationToken: cancellationToken);
+            await _delivery.EnqueueAsync(stored.ResultId, options.ForwardResults, (ScreeningPipeline)screening.Pipeline, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or TbScreen.Dicom.DicomException)
         {
@@ -124,14 +124,9 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
         }
     }
 
-    /// <summary>Results screened before a crash that came between screening and queueing still get queued.</summary>
+    /// <summary>Results screened before a crash that came between screening and building their objects still get them.</summary>
     private async Task ForwardUnsentAsync(long job, CancellationToken cancellationToken)
     {
-        if (options.ForwardResults is null)
-        {
-            return;
-        }
-
         foreach (var item in (await screening.Store.ItemsAsync(job, cancellationToken)).Where(i => i.Status == "ok" && i.ResultId is not null))
         {
             if (await screening.Store.GetResultAsync(item.ResultId!.Value, cancellationToken) is { } stored)

@@ -20,8 +20,11 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 
-    /// <summary>Builds and queues the result's objects for <paramref name="destination"/>; returns the SOP Instance UIDs queued.</summary>
-    public async Task<IReadOnlyList<string>> EnqueueAsync(long resultId, DicomPeer destination, ScreeningPipeline pipeline,
+    /// <summary>
+    /// Builds and queues the result's objects for <paramref name="destination"/>, or, with no destination, keeps them
+    /// here for DICOMweb retrieval; returns the SOP Instance UIDs.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EnqueueAsync(long resultId, DicomPeer? destination, ScreeningPipeline pipeline,
         ReportVerification? verification = null, CancellationToken cancellationToken = default)
     {
         var stored = await store.GetResultAsync(resultId, cancellationToken) ?? throw new KeyNotFoundException($"screening result {resultId} does not exist");
@@ -33,13 +36,25 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
         var source = new DicomReader().Parse(bytes, $"result-{resultId}.dcm").Dataset;
         var queued = new List<NewDicomDelivery>();
         var report = ResultReport.Build(source, stored.Outcome, verification);
-        queued.Add(new NewDicomDelivery(resultId, "sr", destination.ToString(), report.GetString(SrTags.SopInstanceUid)!, content.Put(ResultReport.Write(report))));
+        string to = destination?.ToString() ?? "";
+        bool send = destination is not null;
+        queued.Add(new NewDicomDelivery(resultId, "sr", to, report.GetString(SrTags.SopInstanceUid)!, content.Put(ResultReport.Write(report)))
+        {
+            Send = send,
+            StudyInstanceUid = report.GetString(SrTags.StudyInstanceUid)!,
+            SeriesInstanceUid = report.GetString(SrTags.SeriesInstanceUid)!,
+        });
         if (stored.Outcome.Heatmap is not null)
         {
             try
             {
                 var capture = HeatmapCapture.Build(source, WindowLevelRenderer.Decode(bytes, $"result-{resultId}.dcm"), stored.Outcome, pipeline);
-                queued.Add(new NewDicomDelivery(resultId, "sc", destination.ToString(), capture.GetString(SrTags.SopInstanceUid)!, content.Put(HeatmapCapture.Write(capture))));
+                queued.Add(new NewDicomDelivery(resultId, "sc", to, capture.GetString(SrTags.SopInstanceUid)!, content.Put(HeatmapCapture.Write(capture)))
+                {
+                    Send = send,
+                    StudyInstanceUid = capture.GetString(SrTags.StudyInstanceUid)!,
+                    SeriesInstanceUid = capture.GetString(SrTags.SeriesInstanceUid)!,
+                });
             }
             catch (ArgumentException e)
             {
@@ -67,7 +82,11 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
 
         var report = ResultReport.Build(new DicomReader().Parse(bytes, $"result-{resultId}.dcm").Dataset, stored.Outcome, verification);
         string uid = report.GetString(SrTags.SopInstanceUid)!;
-        await outbox.AddAsync([new NewDicomDelivery(resultId, "sr", destination.ToString(), uid, content.Put(ResultReport.Write(report)))], cancellationToken);
+        await outbox.AddAsync([new NewDicomDelivery(resultId, "sr", destination.ToString(), uid, content.Put(ResultReport.Write(report)))
+        {
+            StudyInstanceUid = report.GetString(SrTags.StudyInstanceUid)!,
+            SeriesInstanceUid = report.GetString(SrTags.SeriesInstanceUid)!,
+        }], cancellationToken);
         return uid;
     }
 

@@ -78,7 +78,7 @@ public sealed class PacsNodeTests
         Assert.Contains("Set TbScreen:Dicom:Port", page);
         using var radiologist = await host.ClientAsAsync(Roles.Radiologist);
         var denied = await radiologist.GetAsync("/admin/pacs");
-        Assert.DoesNotContain("Deliveries to PACS", await denied.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("deliveries to PACS", await denied.Content.ReadAsStringAsync());
     }
 
     private static async Task WaitForListenerAsync(int port)

@@ -46,6 +46,56 @@ public sealed class StowTests
     }
 
     [Fact]
+    public async Task The_result_objects_of_stored_images_can_be_searched_and_retrieved()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        string study = new TbScreen.Dicom.DicomReader().Parse(image, "x.dcm").Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", Multipart(image))).StatusCode);
+
+        // Without a PACS destination the SR and the capture are built and kept here.
+        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "no result objects were built");
+            await Task.Delay(100);
+        }
+
+        using var studies = JsonDocument.Parse(await client.GetStringAsync($"/dicomweb/studies?StudyInstanceUID={study}"));
+        var found = Assert.Single(studies.RootElement.EnumerateArray());
+        Assert.Equal(study, found.GetProperty("0020000D").GetProperty("Value")[0].GetString());
+        Assert.Equal(["OT", "SR"], found.GetProperty("00080061").GetProperty("Value").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(2, found.GetProperty("00201208").GetProperty("Value")[0].GetInt32());
+        Assert.Equal("Phantom^Synthetic", found.GetProperty("00100010").GetProperty("Value")[0].GetProperty("Alphabetic").GetString());
+
+        using var series = JsonDocument.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/series"));
+        var sr = series.RootElement.EnumerateArray().Single(s => s.GetProperty("00080060").GetProperty("Value")[0].GetString() == "SR");
+        string seriesUid = sr.GetProperty("0020000E").GetProperty("Value")[0].GetString()!;
+        using var instances = JsonDocument.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/series/{seriesUid}/instances"));
+        string instance = Assert.Single(instances.RootElement.EnumerateArray()).GetProperty("00080018").GetProperty("Value")[0].GetString()!;
+
+        var retrieved = await client.GetAsync($"/dicomweb/studies/{study}/series/{seriesUid}/instances/{instance}");
+        Assert.Equal(HttpStatusCode.OK, retrieved.StatusCode);
+        Assert.Equal("multipart/related", retrieved.Content.Headers.ContentType?.MediaType);
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(
+            retrieved.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!, await retrieved.Content.ReadAsStreamAsync());
+        var part = (await reader.ReadNextSectionAsync())!;
+        Assert.Equal("application/dicom", part.ContentType);
+        using var bytes = new MemoryStream();
+        await part.Body.CopyToAsync(bytes);
+        var report = new TbScreen.Dicom.DicomReader().Parse(bytes.ToArray(), "sr.dcm").Dataset;
+        Assert.Equal(("1.2.840.10008.5.1.4.1.1.88.33", instance), (report.GetString(TbScreen.Dicom.DicomTag.SopClassUid), report.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid)));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/dicomweb/studies?StudyInstanceUID=1.2.3")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/dicomweb/studies/{study}/series/{seriesUid}/instances/1.2.3")).StatusCode);
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail!.Contains(instance));
+        Assert.Contains(trail, e => e.Action == "dicomweb.qido");
+    }
+
+    [Fact]
     public async Task All_stored_is_200_none_stored_is_409_and_other_media_types_are_415()
     {
         using var host = new TbScreenApiFactory();

@@ -5,13 +5,23 @@ namespace TbScreen.Screening.Persistence;
 
 /// <summary>An outbox row as callers see it.</summary>
 public sealed record DicomDeliveryInfo(long Id, long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256,
-    string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime NextAttemptAt, DateTime? SentAt)
+    string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime NextAttemptAt, DateTime? SentAt, string StudyInstanceUid = "", string SeriesInstanceUid = "")
 {
     public bool IsSent => Status == DicomDelivery.Sent;
+
+    public bool IsKept => Status == DicomDelivery.Kept;
 }
 
 /// <summary>A DICOM object to deliver: which result, what kind, where, and its bytes' key in the content store.</summary>
-public sealed record NewDicomDelivery(long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256);
+public sealed record NewDicomDelivery(long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256)
+{
+    /// <summary>False: built to be retrieved here only (status kept, never sent).</summary>
+    public bool Send { get; init; } = true;
+
+    public string StudyInstanceUid { get; init; } = "";
+
+    public string SeriesInstanceUid { get; init; } = "";
+}
 
 /// <summary>
 /// The persistent outbox of objects for PACS. Rows are written in one transaction per result, before any send,
@@ -31,7 +41,9 @@ public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> conte
             Destination = d.Destination,
             SopInstanceUid = d.SopInstanceUid,
             ContentSha256 = d.ContentSha256,
-            Status = DicomDelivery.Pending,
+            StudyInstanceUid = d.StudyInstanceUid,
+            SeriesInstanceUid = d.SeriesInstanceUid,
+            Status = d.Send ? DicomDelivery.Pending : DicomDelivery.Kept,
             CreatedAt = now,
             NextAttemptAt = now,
         }));
@@ -95,8 +107,34 @@ public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> conte
         return rows.Select(ToInfo).ToList();
     }
 
+    /// <summary>
+    /// The result objects this host built (sent, waiting or kept), newest first, optionally of one study, series or
+    /// instance: what DICOMweb serves.
+    /// </summary>
+    public async Task<IReadOnlyList<DicomDeliveryInfo>> ObjectsAsync(int max, string? study = null, string? series = null, string? instance = null, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = ctx.DicomDeliveries.AsNoTracking();
+        if (study is not null)
+        {
+            rows = rows.Where(d => d.StudyInstanceUid == study);
+        }
+
+        if (series is not null)
+        {
+            rows = rows.Where(d => d.SeriesInstanceUid == series);
+        }
+
+        if (instance is not null)
+        {
+            rows = rows.Where(d => d.SopInstanceUid == instance);
+        }
+
+        return (await rows.OrderByDescending(d => d.Id).Take(max).ToListAsync(cancellationToken)).Select(ToInfo).ToList();
+    }
+
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     private static DicomDeliveryInfo ToInfo(DicomDelivery d) => new(d.Id, d.ResultId, d.Kind, d.Destination, d.SopInstanceUid, d.ContentSha256,
-        d.Status, d.Attempts, d.LastError, Utc(d.CreatedAt), Utc(d.NextAttemptAt), d.SentAt is { } sent ? Utc(sent) : null);
+        d.Status, d.Attempts, d.LastError, Utc(d.CreatedAt), Utc(d.NextAttemptAt), d.SentAt is { } sent ? Utc(sent) : null, d.StudyInstanceUid, d.SeriesInstanceUid);
 }

@@ -105,6 +105,7 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(d => new { d.Status, d.NextAttemptAt });
             e.HasIndex(d => d.ResultId);
             e.HasIndex(d => d.SopInstanceUid).IsUnique();
+            e.HasIndex(d => new { d.StudyInstanceUid, d.SeriesInstanceUid });
             e.HasOne(d => d.Result).WithMany().HasForeignKey(d => d.ResultId).OnDelete(DeleteBehavior.Cascade);
         });
     }

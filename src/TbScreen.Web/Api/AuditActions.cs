@@ -5,6 +5,8 @@ internal static class AuditActions
 {
     public const string ScreeningUploaded = "screening.upload";
     public const string DicomWebStored = "dicomweb.stow";
+    public const string DicomWebSearched = "dicomweb.qido";
+    public const string DicomWebRetrieved = "dicomweb.wado";
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string ImageViewed = "screening.image.view";

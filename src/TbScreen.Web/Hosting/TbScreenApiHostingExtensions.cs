@@ -137,6 +137,7 @@ public static class TbScreenApiHostingExtensions
         api.MapSiteEndpoints();
         api.MapMonitoringEndpoints();
         app.MapDicomWebEndpoints();
+        app.MapDicomWebRetrieveEndpoints();
         return app;
     }
 

@@ -10,6 +10,9 @@ public sealed class DicomDelivery
     public const string Pending = "pending";
     public const string Sent = "sent";
 
+    /// <summary>Built for retrieval here (DICOMweb) only: no destination, never sent.</summary>
+    public const string Kept = "kept";
+
     public long Id { get; set; }
 
     public long ResultId { get; set; }
@@ -24,9 +27,14 @@ public sealed class DicomDelivery
 
     public required string SopInstanceUid { get; set; }
 
+    /// <summary>The object's study and series (DICOMweb looks objects up by them).</summary>
+    public string StudyInstanceUid { get; set; } = "";
+
+    public string SeriesInstanceUid { get; set; } = "";
+
     public required string ContentSha256 { get; set; }
 
-    /// <summary>pending or sent.</summary>
+    /// <summary>pending, sent or kept.</summary>
     public required string Status { get; set; }
 
     public int Attempts { get; set; }

@@ -183,11 +183,19 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("SeriesInstanceUid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("SopInstanceUid")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StudyInstanceUid")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -199,6 +207,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("StudyInstanceUid", "SeriesInstanceUid");
 
                     b.ToTable("DicomDeliveries", (string)null);
                 });

@@ -170,11 +170,19 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SeriesInstanceUid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SopInstanceUid")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyInstanceUid")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -186,6 +194,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("StudyInstanceUid", "SeriesInstanceUid");
 
                     b.ToTable("DicomDeliveries", (string)null);
                 });

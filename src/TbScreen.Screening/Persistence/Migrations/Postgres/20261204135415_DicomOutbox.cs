@@ -22,6 +22,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     Kind = table.Column<string>(type: "text", nullable: false),
                     Destination = table.Column<string>(type: "text", nullable: false),
                     SopInstanceUid = table.Column<string>(type: "text", nullable: false),
+                    StudyInstanceUid = table.Column<string>(type: "text", nullable: false),
+                    SeriesInstanceUid = table.Column<string>(type: "text", nullable: false),
                     ContentSha256 = table.Column<string>(type: "text", nullable: false),
                     Status = table.Column<string>(type: "text", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
@@ -56,6 +58,11 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                 name: "IX_DicomDeliveries_Status_NextAttemptAt",
                 table: "DicomDeliveries",
                 columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DicomDeliveries_StudyInstanceUid_SeriesInstanceUid",
+                table: "DicomDeliveries",
+                columns: new[] { "StudyInstanceUid", "SeriesInstanceUid" });
         }
 
         /// <inheritdoc />

@@ -21,6 +21,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     Kind = table.Column<string>(type: "TEXT", nullable: false),
                     Destination = table.Column<string>(type: "TEXT", nullable: false),
                     SopInstanceUid = table.Column<string>(type: "TEXT", nullable: false),
+                    StudyInstanceUid = table.Column<string>(type: "TEXT", nullable: false),
+                    SeriesInstanceUid = table.Column<string>(type: "TEXT", nullable: false),
                     ContentSha256 = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
@@ -55,6 +57,11 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                 name: "IX_DicomDeliveries_Status_NextAttemptAt",
                 table: "DicomDeliveries",
                 columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DicomDeliveries_StudyInstanceUid_SeriesInstanceUid",
+                table: "DicomDeliveries",
+                columns: new[] { "StudyInstanceUid", "SeriesInstanceUid" });
         }
 
         /// <inheritdoc />

@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using TbScreen.Dicom;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+using TbScreen.Web.Identity;
+
+namespace TbScreen.Web.Api;
+
+/// <summary>
+/// QIDO-RS and WADO-RS (PS3.18 10.6, 10.4) for the objects this host builds: each screened result's SR and heatmap
+/// Secondary Capture, so a viewer or PACS can pull them. Searches answer DICOM JSON at study, series and instance
+/// level; an instance is retrieved as multipart/related; type="application/dicom". Every search and retrieve is
+/// audited: the answers carry the patient's name and ID.
+/// </summary>
+public static class DicomWebRetrieveEndpoints
+{
+    private const int MaxObjects = 5000;
+
+    public static IEndpointRouteBuilder MapDicomWebRetrieveEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.Screen);
+        group.MapGet("/studies", async (HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            string? study = http.Request.Query["StudyInstanceUID"].FirstOrDefault();
+            var rows = await objects.ObjectsAsync(MaxObjects, study: study, cancellationToken: ct);
+            var studies = rows.GroupBy(r => r.StudyInstanceUid).Select(g =>
+            {
+                var first = Header(content, g.First());
+                var json = Attributes(first, DicomTag.StudyInstanceUid, 0x00080020, 0x00080030, 0x00080050, DicomTag.PatientName, 0x00100020, 0x00200010);
+                json["00080061"] = Strings("CS", g.Select(r => r.Kind == "sr" ? "SR" : "OT").Distinct().Order(StringComparer.Ordinal));
+                json["00201208"] = Number("IS", g.Count());
+                return (JsonNode)json;
+            });
+            return await AnswerAsync(store, user, $"studies{(study is null ? "" : $"?StudyInstanceUID={study}")}", studies, ct);
+        }).WithSummary("QIDO-RS: studies that have TbScreen result objects");
+
+        group.MapGet("/studies/{study}/series", async (string study, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var rows = await objects.ObjectsAsync(MaxObjects, study: study, cancellationToken: ct);
+            var series = rows.GroupBy(r => r.SeriesInstanceUid).Select(g =>
+            {
+                var json = Attributes(Header(content, g.First()), DicomTag.StudyInstanceUid, DicomTag.SeriesInstanceUid, DicomTag.Modality, 0x00200011, 0x0008103E);
+                json["00201209"] = Number("IS", g.Count());
+                return (JsonNode)json;
+            });
+            return await AnswerAsync(store, user, $"studies/{study}/series", series, ct);
+        }).WithSummary("QIDO-RS: the result series of a study");
+
+        group.MapGet("/studies/{study}/series/{series}/instances", async (string study, string series, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var rows = await objects.ObjectsAsync(MaxObjects, study: study, series: series, cancellationToken: ct);
+            var instances = rows.Select(r => (JsonNode)Attributes(Header(content, r), DicomTag.SopClassUid, DicomTag.SopInstanceUid, 0x00200013, DicomTag.SeriesInstanceUid, DicomTag.StudyInstanceUid));
+            return await AnswerAsync(store, user, $"studies/{study}/series/{series}/instances", instances, ct);
+        }).WithSummary("QIDO-RS: the result objects of a series");
+
+        group.MapGet("/studies/{study}/series/{series}/instances/{instance}", async (string study, string series, string instance, HttpContext http,
+            DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var row = (await objects.ObjectsAsync(1, study, series, instance, ct)).FirstOrDefault();
+            if (row is null || content.Get(row.ContentSha256) is not { } bytes)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: "No TbScreen result object has these UIDs.");
+            }
+
+            await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"{row.Kind} {instance}", ct);
+            string boundary = "tbscreen-" + Guid.NewGuid().ToString("N");
+            using var body = new MemoryStream();
+            void Line(string text) => body.Write(System.Text.Encoding.ASCII.GetBytes(text + "\r\n"));
+            Line($"--{boundary}");
+            Line("Content-Type: application/dicom");
+            Line("");
+            body.Write(bytes);
+            Line("");
+            Line($"--{boundary}--");
+            return Results.Bytes(body.ToArray(), $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
+        }).WithSummary("WADO-RS: retrieve one result object (Part 10, in a multipart/related body)");
+        return app;
+    }
+
+    private static async Task<IResult> AnswerAsync(IScreeningStore store, ClaimsPrincipal user, string query, IEnumerable<JsonNode> matches, CancellationToken ct)
+    {
+        var array = new JsonArray([.. matches]);
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebSearched, "dicomweb/" + query, $"{array.Count} matches", ct);
+        // PS3.18 10.6.3: 204 when nothing matches.
+        return array.Count == 0 ? Results.NoContent() : Results.Text(array.ToJsonString(), DicomWebEndpoints.DicomJson);
+    }
+
+    private static DicomDataset Header(ContentStore content, DicomDeliveryInfo row) =>
+        content.Get(row.ContentSha256) is { } bytes ? new DicomReader().Parse(bytes, row.SopInstanceUid).Dataset : new DicomDataset();
+
+    /// <summary>The attributes in DICOM JSON (PS3.18 F.2), with their VRs from the dataset; absent ones as empty.</summary>
+    private static JsonObject Attributes(DicomDataset dataset, params uint[] tags)
+    {
+        var json = new JsonObject();
+        foreach (uint tag in tags)
+        {
+            string key = tag.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+            var element = dataset[tag];
+            string vr = element?.Vr ?? KnownVr(tag);
+            string? value = dataset.GetString(tag);
+            json[key] = value is null ? new JsonObject { ["vr"] = vr }
+                : vr == "PN" ? new JsonObject { ["vr"] = vr, ["Value"] = new JsonArray(new JsonObject { ["Alphabetic"] = value }) }
+                : vr is "IS" && int.TryParse(value, out int n) ? Number(vr, n)
+                : new JsonObject { ["vr"] = vr, ["Value"] = new JsonArray(value) };
+        }
+
+        return json;
+    }
+
+    /// <summary>The VR of the attributes searched here when an object lacks them (PS3.6).</summary>
+    private static string KnownVr(uint tag) => tag switch
+    {
+        0x00080020 => "DA",
+        0x00080030 => "TM",
+        0x00080050 or 0x00200010 => "SH",
+        0x00100010 => "PN",
+        0x00100020 or 0x0008103E => "LO",
+        0x00200011 or 0x00200013 => "IS",
+        0x00080060 => "CS",
+        _ => "UI",
+    };
+
+    private static JsonObject Strings(string vr, IEnumerable<string> values) => new() { ["vr"] = vr, ["Value"] = new JsonArray([.. values.Select(v => (JsonNode)v)]) };
+
+    private static JsonObject Number(string vr, int value) => new() { ["vr"] = vr, ["Value"] = new JsonArray(value) };
+}
