@@ -26,15 +26,7 @@ internal static class ReceiveBenchmark
         }
 
         string work = Directory.CreateTempSubdirectory("tbscreen-receive-bench").FullName;
-        string folder = Path.Combine(work, "dicom");
-        Directory.CreateDirectory(folder);
-        for (int i = 0; i < count; i++)
-        {
-            var (dataset, _) = SampleDatasets.Create(new SampleSpec(Rows: rows, Columns: columns, Seed: 5000 + i));
-            dataset.AddString(DicomTag.Modality, "CS", "CR").AddString(DicomTag.ViewPosition, "CS", "PA");
-            File.WriteAllBytes(Path.Combine(folder, $"cxr-{i:0000}.dcm"), DicomWriter.Write(dataset, TransferSyntax.ExplicitVrLittleEndianUid));
-        }
-
+        string folder = FullSizeRadiographs.Write(Path.Combine(work, "dicom"), count, rows, columns, firstSeed: 5000);
         string[] files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
         double megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
         Console.WriteLine($"# C-STORE receive benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {count} files of {rows}x{columns} (16-bit, {megabytes / count:F1} MB each), storescu over loopback, median of {runs} runs");

@@ -28,15 +28,7 @@ internal static class ScaleOutBenchmark
         }
 
         string work = Directory.CreateTempSubdirectory("tbscreen-scaleout-bench").FullName;
-        string folder = Path.Combine(work, "dicom");
-        Directory.CreateDirectory(folder);
-        for (int i = 0; i < count; i++)
-        {
-            var (dataset, _) = SampleDatasets.Create(new SampleSpec(Rows: rows, Columns: columns, Seed: 1000 + i));
-            dataset.AddString(DicomTag.Modality, "CS", "CR").AddString(DicomTag.ViewPosition, "CS", "PA");
-            File.WriteAllBytes(Path.Combine(folder, $"cxr-{i:0000}.dcm"), DicomWriter.Write(dataset, TransferSyntax.ExplicitVrLittleEndianUid));
-        }
-
+        string folder = FullSizeRadiographs.Write(Path.Combine(work, "dicom"), count, rows, columns, firstSeed: 1000);
         long bytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
         Console.WriteLine($"# Scale-out benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {count} DICOM files of {rows}x{columns} (16-bit, {bytes / count / 1e6:F1} MB each), median of {runs} runs");
         Console.WriteLine();

@@ -38,8 +38,7 @@ public sealed class KillAndResumeTests
             }
 
             Assert.False(first.HasExited, "the first run finished before it could be killed");
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            first.KillHard();
         }
 
         var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = db }));
@@ -49,10 +48,9 @@ public sealed class KillAndResumeTests
 
         using (var second = Start(args))
         {
-            string stderr = await second.StandardError.ReadToEndAsync();
-            await second.WaitForExitAsync();
-            Assert.True(second.ExitCode == 0, stderr);
-            Assert.Contains($"{FileCount - doneBeforeKill.Count} screened now, {doneBeforeKill.Count} from job {JobId}", stderr);
+            int code = await second.WaitForExitAsync();
+            Assert.True(code == 0, second.Log);
+            Assert.Contains($"{FileCount - doneBeforeKill.Count} screened now, {doneBeforeKill.Count} from job {JobId}", second.Log);
         }
 
         var rows = CsvTable.Records(output);
@@ -71,24 +69,8 @@ public sealed class KillAndResumeTests
         Assert.Equal((FileCount, FileCount, 0, BatchJobStates.Completed), (final.Total, final.Succeeded, final.Failed, final.State));
     }
 
-    private static Process Start(string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tbscreen.dll"));
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.ArgumentList.Add("--models");
-        info.ArgumentList.Add(Path.Combine(SharedDicomData.RepositoryRoot, "models"));
-        return Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
-    }
+    private static Distributed.CliProcess Start(string[] args) =>
+        Distributed.CliProcess.Start([.. args, "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models")]);
 
     /// <summary>Complete CSV records written so far (the header excluded).</summary>
     private static int RowCount(string path)

@@ -27,8 +27,8 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         string distributed = Path.Combine(BatchFolder.Create(), "distributed.csv");
 
         var (localCode, _, localErr) = CliRunner.Run("screen", folder, "-r", "--out", local, "--models", models, "--jobs", "2");
-        using var first = WorkerProcess.Start(broker, database, models);
-        using var second = WorkerProcess.Start(broker, database, models);
+        using var first = CliProcess.StartWorker(broker, database, models);
+        using var second = CliProcess.StartWorker(broker, database, models);
         await Task.WhenAll(first.WaitUntilConsumingAsync(), second.WaitUntilConsumingAsync());
         string[] args = ["screen", folder, "-r", "--out", distributed, "--models", models, "--broker", broker, "--db", database];
         var (code, _, stderr) = await Task.Run(() => CliRunner.Run(args));
@@ -66,9 +66,9 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         string folder = DicomFolder(files);
         string output = Path.Combine(BatchFolder.Create(), "results.csv");
 
-        var survivor = WorkerProcess.Start(broker, database);
-        var victim = WorkerProcess.Start(broker, database);
-        var workers = new List<WorkerProcess> { survivor, victim };
+        var survivor = CliProcess.StartWorker(broker, database);
+        var victim = CliProcess.StartWorker(broker, database);
+        var workers = new List<CliProcess> { survivor, victim };
         try
         {
             await Task.WhenAll(survivor.WaitUntilConsumingAsync(), victim.WaitUntilConsumingAsync());
@@ -83,7 +83,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
                 victim.KillHard();
                 kills++;
                 lastDone = done;
-                victim = WorkerProcess.Start(broker, database);
+                victim = CliProcess.StartWorker(broker, database);
                 workers.Add(victim);
                 await victim.WaitUntilConsumingAsync();
             }
@@ -106,7 +106,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         const int files = 50;
         string folder = DicomFolder(files);
         string output = Path.Combine(BatchFolder.Create(), "results.csv");
-        using var worker = WorkerProcess.Start(broker, database, jobs: 2);
+        using var worker = CliProcess.StartWorker(broker, database, jobs: 2);
         await worker.WaitUntilConsumingAsync();
 
         var submit = Task.Run(() => CliRunner.Run("screen", folder, "--out", output, "--broker", broker, "--db", database, "--job", "restart-broker", "--models", ShippedModels));
@@ -128,7 +128,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         const int files = 40;
         string folder = DicomFolder(files);
         string output = Path.Combine(BatchFolder.Create(), "results.csv");
-        using var worker = WorkerProcess.Start(broker, database, jobs: 2);
+        using var worker = CliProcess.StartWorker(broker, database, jobs: 2);
         await worker.WaitUntilConsumingAsync();
 
         var submit = Task.Run(() => CliRunner.Run("screen", folder, "--out", output, "--broker", broker, "--db", database, "--job", "restart-db", "--models", ShippedModels));
@@ -184,7 +184,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         }
 
         Assert.Equal(BrokerTopology.DeliveryLimit + 1, deliveries);
-        using var worker = WorkerProcess.Start(broker, database, models);
+        using var worker = CliProcess.StartWorker(broker, database, models);
         var (code, _, stderr) = await submit;
         Assert.True(code == 1, $"{stderr}\n{worker.Log}");
         var rows = CsvTable.Records(output);
@@ -210,7 +210,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         string folder = DicomFolder(files, rows: 96, columns: 80);
         string output = Path.Combine(BatchFolder.Create(), "results.csv");
 
-        using var other = WorkerProcess.Start(broker, database, otherModels);
+        using var other = CliProcess.StartWorker(broker, database, otherModels);
         await other.WaitUntilConsumingAsync();
         var submit = Task.Run(() => CliRunner.Run("screen", folder, "--out", output, "--broker", broker, "--db", database, "--job", "other-models", "--models", models));
         var factory = new ConnectionFactory { Uri = new Uri(broker) };
@@ -226,7 +226,7 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         Assert.Equal(0, (await store.GetJobAsync(job.Id))!.Succeeded + (await store.GetJobAsync(job.Id))!.Failed);
         Assert.Contains($"consuming {BrokerTopology.ItemsQueue(ModelVersionOf(otherModels))}", other.Log);
 
-        using var matching = WorkerProcess.Start(broker, database, models);
+        using var matching = CliProcess.StartWorker(broker, database, models);
         var (code, _, stderr) = await submit;
         Assert.True(code == 0, stderr);
         Assert.Equal(files, CsvTable.Records(output).Count(r => r["status"] == "ok"));

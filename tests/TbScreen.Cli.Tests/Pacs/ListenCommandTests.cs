@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using TbScreen.Dicom.Network.Tests.Support;
 using TbScreen.Dicom.Tests.TestData;
+using TbScreen.Cli.Tests.Distributed;
 using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Cli.Tests.Pacs;
@@ -145,11 +146,11 @@ public sealed class ListenCommandTests
         Assert.Contains(TbScreen.Pacs.ResultReport.ResearchUseStatement, metadata);
     }
 
-    private static NodeProcess Node(int port, string work, string? forward)
+    private static CliProcess Node(int port, string work, string? forward)
     {
         var args = new List<string>
         {
-            Path.Combine(AppContext.BaseDirectory, "tbscreen.dll"), "listen", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "listen", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ae-title", "TBSCREEN", "--db", Path.Combine(work, "node.db"), "--store", Path.Combine(work, "store"),
             "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models"),
         };
@@ -158,10 +159,10 @@ public sealed class ListenCommandTests
             args.AddRange(["--forward-results", forward]);
         }
 
-        return new NodeProcess(args);
+        return CliProcess.Start(args);
     }
 
-    private static async Task<string[]> WaitForFilesAsync(string folder, int count, NodeProcess node)
+    private static async Task<string[]> WaitForFilesAsync(string folder, int count, CliProcess node)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(2))
@@ -186,73 +187,5 @@ public sealed class ListenCommandTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    private sealed class NodeProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _log = new();
-
-        public NodeProcess(IEnumerable<string> args)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                lock (_log)
-                {
-                    _log.AppendLine(e.Data);
-                }
-            };
-            _process.OutputDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-        }
-
-        public string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return _log.ToString();
-                }
-            }
-        }
-
-        public async Task WaitForAsync(string text)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!Log.Contains(text, StringComparison.Ordinal))
-            {
-                if (_process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(90))
-                {
-                    throw new InvalidOperationException($"the node never logged '{text}':\n{Log}");
-                }
-
-                await Task.Delay(50);
-            }
-        }
-
-        public void KillHard()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                KillHard();
-            }
-
-            _process.Dispose();
-        }
     }
 }
