@@ -22,6 +22,9 @@ public sealed class StowTests
         using var client = await host.ClientAsAsync(Roles.Radiologist);
         byte[] first = TestRadiographs.Phantom(TestRadiographs.NewSeed()), second = TestRadiographs.Phantom(TestRadiographs.NewSeed());
 
+        var announced = new System.Collections.Concurrent.ConcurrentBag<long>();
+        host.Services.GetRequiredService<TbScreen.Web.Pacs.ReceivedResults>().Screened += announced.Add;
+
         var response = await client.PostAsync("/dicomweb/studies", Multipart(first, second, "not DICOM at all"u8.ToArray()));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -43,6 +46,14 @@ public sealed class StowTests
 
         var uids = stored.EnumerateArray().Select(i => i.GetProperty("00081155").GetProperty("Value")[0].GetString()).ToHashSet();
         Assert.All(await store.RecentResultsAsync(10), r => Assert.Contains(r.Outcome.SopInstanceUid, uids));
+        // Open worklist pages are told of each screened image (they reload as it arrives), once its objects are built.
+        while (announced.Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the screened images were not announced");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal((await store.RecentResultsAsync(10)).Select(r => r.ResultId).Order(), announced.Order());
     }
 
     [Fact]

@@ -49,6 +49,7 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<TbScreen.Screening.Persistence.DicomOutboxStore>();
         services.AddSingleton<Pacs.DicomNodeService>();
         services.AddSingleton<Pacs.ReviewedReports>();
+        services.AddSingleton<Pacs.ReceivedResults>();
         services.AddHostedService(sp => sp.GetRequiredService<Pacs.DicomNodeService>());
         services.AddScoped<UploadScreening>();
         services.AddScoped<UploadJobs>();

@@ -20,6 +20,7 @@ internal sealed class DicomNodeService(
     PersistentScreeningService screening,
     ContentStore content,
     IDbContextFactory<ScreeningDbContext> contexts,
+    ReceivedResults received,
     ILogger<DicomNodeService> logger) : BackgroundService
 {
     /// <summary>Where the node listens once started (tests use port 0 and read it here).</summary>
@@ -46,6 +47,7 @@ internal sealed class DicomNodeService(
         var forward = settings.ForwardResults is { } to ? DicomPeer.Parse(to) : null;
         _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward, Poll = TimeSpan.FromSeconds(2) }, screening, content,
             new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+        _node.Screened += stored => received.Publish(stored.ResultId);
         try
         {
             await _node.RunAsync(stoppingToken);
