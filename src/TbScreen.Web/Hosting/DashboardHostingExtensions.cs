@@ -18,7 +18,8 @@ public static class DashboardHostingExtensions
         // Stylesheets and blazor.web.js: the sign-in page needs them before anyone has signed in.
         app.MapStaticAssets().AllowAnonymous();
         app.MapSignOutForm();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // No page may be framed, not even by ourselves (Blazor's default is 'self').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;
     }
 }

@@ -111,6 +111,7 @@ public static class TbScreenApiHostingExtensions
     /// <summary>The middleware, in order: errors as ProblemDetails, routing, who is calling, may they, antiforgery, size.</summary>
     public static WebApplication UseTbScreen(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         // Scripts get ProblemDetails for every error; people get a page for an address that does not exist.
         // (Only page GETs are re-executed: a refused form POST re-executed against a page would fail again.)

@@ -270,18 +270,44 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     internal static string RenderMarkdown(string markdown)
     {
         var document = Markdig.Markdown.Parse(markdown, Markdown);
-        // Links keep http(s), mailto and relative targets; javascript: and data: become inert.
+        // Links keep http(s), mailto and relative targets; javascript:, data: and every other scheme become inert,
+        // in explicit links and in autolinks (<javascript:...>) alike.
         foreach (var link in document.Descendants<LinkInline>())
         {
-            string url = (link.Url ?? "").Trim();
-            if (url.Contains(':', StringComparison.Ordinal) && !(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-                || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)))
+            if (!IsSafeLink(link.Url))
+            {
+                link.Url = "#";
+            }
+        }
+
+        foreach (var link in document.Descendants<AutolinkInline>())
+        {
+            if (!IsSafeLink(link.Url))
             {
                 link.Url = "#";
             }
         }
 
         return document.ToHtml(Markdown);
+    }
+
+    /// <summary>
+    /// True for http(s), mailto and relative targets. The scheme is read as a browser reads it: controls and
+    /// whitespace removed ("java\tscript:" is javascript:), case ignored; a ':' after the first '/', '?' or '#' is
+    /// part of a relative path, not a scheme.
+    /// </summary>
+    internal static bool IsSafeLink(string? url)
+    {
+        string cleaned = new((url ?? "").Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c)).ToArray());
+        int colon = cleaned.IndexOf(':', StringComparison.Ordinal);
+        int pathStart = cleaned.IndexOfAny(['/', '?', '#']);
+        if (colon < 0 || (pathStart >= 0 && pathStart < colon))
+        {
+            return true;
+        }
+
+        string scheme = cleaned[..colon].ToLowerInvariant();
+        return scheme is "http" or "https" or "mailto";
     }
 
     private BundleCard ReadBundle(string folder)
