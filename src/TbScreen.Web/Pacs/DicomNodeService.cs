@@ -29,7 +29,9 @@ internal sealed class DicomNodeService(
     private DicomNode? _node;
 
     /// <summary>Where STOW-RS stores what it receives: the same receiving end as C-STORE.</summary>
-    public ReceivedInstances Received => new(screening.Store, content, logger);
+    public ReceivedInstances Received => _received ??= new(screening.Store, content, logger);
+
+    private ReceivedInstances? _received;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
