@@ -59,12 +59,16 @@ public static class TrainCommand
         var distillEpochs = new Option<int>("--distill-epochs") { Description = "Feature-distillation pretraining epochs before fine-tuning: the network learns to reproduce a ResNet-18 teacher's features on the training radiographs (0 = off)." };
         var distillTeacher = new Option<string>("--distill-teacher") { Description = "imagenet (the package's ResNet-18) or a resnet18 checkpoint of ours trained under the same input contract.", DefaultValueFactory = _ => "imagenet" };
         var distillLr = new Option<double>("--distill-lr") { Description = "AdamW peak learning rate of the distillation phase.", DefaultValueFactory = _ => new DistillationOptions().LearningRate };
+        var softDefaults = new SoftTargetOptions();
+        var teacherBundle = new Option<string?>("--teacher") { Description = "Knowledge distillation: a classifier bundle folder (e.g. models/resnet18) whose TB probability on each augmented batch becomes a soft target; its input contract must equal the student's." };
+        var teacherWeight = new Option<double>("--teacher-weight") { Description = "Share of the soft-target term in the loss (the rest is cross-entropy).", DefaultValueFactory = _ => softDefaults.Weight };
+        var teacherTemperature = new Option<double>("--teacher-temperature") { Description = "Softmax temperature of the soft-target term.", DefaultValueFactory = _ => softDefaults.Temperature };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
             data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
-            sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr,
+            sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr, teacherBundle, teacherWeight, teacherTemperature,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -106,6 +110,12 @@ public static class TrainCommand
                         Epochs = result.GetValue(distillEpochs),
                         TeacherCheckpoint = result.GetValue(distillTeacher) is string teacher && !teacher.Equals("imagenet", StringComparison.OrdinalIgnoreCase) ? teacher : null,
                         LearningRate = result.GetValue(distillLr),
+                    },
+                    SoftTargets = new SoftTargetOptions
+                    {
+                        TeacherBundle = result.GetValue(teacherBundle),
+                        Weight = result.GetValue(teacherWeight),
+                        Temperature = result.GetValue(teacherTemperature),
                     },
                 };
                 options.Validate(); // before the slow dataset load

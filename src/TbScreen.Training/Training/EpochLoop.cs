@@ -1,5 +1,6 @@
 using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
+using TbScreen.Training.Distillation;
 using TbScreen.Training.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,9 +16,11 @@ public sealed record EpochPass(double LossSum, int Seen, int Batches, double Las
 
 /// <summary>
 /// What an epoch does beyond shuffling: a drawn (group-balanced) order of image indices, group DRO over the images'
-/// groups (<paramref name="GroupOfImage"/> is indexed by image index), and acquisition-style augmentation.
+/// groups (<paramref name="GroupOfImage"/> is indexed by image index), acquisition-style augmentation, and a
+/// distillation teacher whose soft targets join the loss.
 /// </summary>
-public sealed record EpochPlan(int[]? Order = null, GroupDro? GroupDro = null, int[]? GroupOfImage = null, AcquisitionAugmenter? Acquisition = null);
+public sealed record EpochPlan(int[]? Order = null, GroupDro? GroupDro = null, int[]? GroupOfImage = null, AcquisitionAugmenter? Acquisition = null,
+    BundleTeacher? Teacher = null, SoftTargetOptions? SoftTargets = null);
 
 /// <summary>Hooks around the optimiser step: pruning zeroes masked gradients and re-applies masks here.</summary>
 public interface IStepHooks
@@ -90,7 +93,9 @@ public static class EpochLoop
                 : plan?.GroupDro is { } dro
                     ? dro.Loss(F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights, reduction: nn.Reduction.None),
                         batchIndices.Select(i => plan.GroupOfImage![i]).ToArray())
-                    : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
+                    : plan is { Teacher: { } teacher, SoftTargets: { } soft }
+                        ? SoftTargetStep(model, teacher, soft, images.ToModelInput(gray), target, classWeights)
+                        : F.cross_entropy(model.forward(images.ToModelInput(gray)), target, classWeights);
             optimizer.zero_grad();
             loss.backward();
             hooks?.AfterBackward();
@@ -104,6 +109,9 @@ public static class EpochLoop
 
         return new EpochPass(lossSum, seen, batch, lr);
     }
+
+    private static Tensor SoftTargetStep(nn.Module<Tensor, Tensor> model, BundleTeacher teacher, SoftTargetOptions soft, Tensor input, Tensor target, Tensor? classWeights) =>
+        SoftTargetLoss.Compute(model.forward(input), target, classWeights, teacher.LogOdds(input), soft.Weight, soft.Temperature);
 
     /// <summary>The training augmentation of a batch: geometric and intensity, then acquisition-style when on.</summary>
     public static Tensor Augment(GrayAugmenter augmenter, AcquisitionAugmenter? acquisition, Tensor gray, int[] batchIndices, Random random)

@@ -72,6 +72,14 @@ public static class Trainer
             Distill(model, options, images, trainIndices, valIndices, augmenter, acquisition, outputDirectory, progress, cancellation);
         }
 
+        using var teacher = options.SoftTargets.Enabled
+            ? BundleTeacher.Load(options.SoftTargets.TeacherBundle!, options.Contract, options.SoftTargets.TeacherThreads)
+            : null;
+        if (teacher is not null)
+        {
+            progress.Message($"soft targets from {teacher.Description}: weight {options.SoftTargets.Weight}, temperature {options.SoftTargets.Temperature}");
+        }
+
         using var classWeights = EpochLoop.ClassWeights(train, options);
         using var optimizer = EpochLoop.CreateOptimizer(model, options);
         int batchesPerEpoch = EpochLoop.BatchesPerEpoch(trainIndices.Length, options);
@@ -105,7 +113,9 @@ public static class Trainer
                 options.Sampling.Kind == SamplingKind.Shuffle ? null : groups.DrawEpoch(epochRandom, trainIndices.Length),
                 dro,
                 groups.GroupOf,
-                acquisition);
+                acquisition,
+                teacher,
+                options.SoftTargets);
             var pass = EpochLoop.Run(model, optimizer, images, trainIndices, labels, classWeights, augmenter, epochRandom,
                 options.BatchSize, batchesPerEpoch, b => schedule.At(scheduleEpoch, b), null,
                 (b, loss) => progress.BatchDone(epoch, b, batchesPerEpoch, loss), cancellation, options.Defence, defenceGenerator, plan);

@@ -42,6 +42,9 @@ public sealed record TrainingOptions
     /// <summary>Feature-distillation pretraining before fine-tuning (off by default).</summary>
     public DistillationOptions Distillation { get; init; } = new();
 
+    /// <summary>Knowledge distillation from a shipped bundle during training (off by default).</summary>
+    public SoftTargetOptions SoftTargets { get; init; } = new();
+
     public int Epochs { get; init; } = 30;
 
     public int BatchSize { get; init; } = 16;
@@ -100,6 +103,9 @@ public sealed record TrainingOptions
         Require(Sampling.Kind != SamplingKind.GroupDro || Defence.Kind == DefenceKind.None, "Group DRO and a robustness defence cannot be combined (each defines the loss).");
         Defence.Validate();
         Distillation.Validate();
+        SoftTargets.Validate();
+        Require(!SoftTargets.Enabled || (Sampling.Kind != SamplingKind.GroupDro && Defence.Kind == DefenceKind.None),
+            "A distillation teacher cannot be combined with group DRO or a robustness defence (each defines the loss).");
         Require(Epochs >= 1, "Epochs must be at least 1.");
         Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");
         Require(PeakLearningRate > 0 && double.IsFinite(PeakLearningRate), "Learning rate must be positive.");
