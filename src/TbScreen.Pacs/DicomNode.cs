@@ -95,9 +95,10 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
                 break;
             }
 
-            string file = ReceivedInstances.Sha256Of(item.Path) is { } sha ? content.PathFor(sha) : item.Path;
             // The image in progress is finished even when a stop arrives meanwhile.
-            var stored = await screening.ScreenItemAsync(job, item.Path, file, chosenSite: null, CancellationToken.None);
+            var stored = ReceivedInstances.Sha256Of(item.Path) is { } sha
+                ? await screening.ScreenStoredItemAsync(job, item.Path, content, sha, chosenSite: null, CancellationToken.None)
+                : await screening.ScreenItemAsync(job, item.Path, item.Path, chosenSite: null, CancellationToken.None);
             logger.LogInformation("Screened received item {ItemId}: {Status}", item.Id, stored.Outcome.Status.ToCode());
             await ForwardAsync(stored, CancellationToken.None);
             Screened?.Invoke(stored);

@@ -1,26 +1,40 @@
-using TbScreen.Dicom;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using TbScreen.Imaging;
 
 namespace TbScreen.Screening;
 
-/// <summary>Finds a file's SOP Instance UID without decoding pixels, to look up a stored result before any inference.</summary>
+/// <summary>What identifies an image: its SOP Instance UID (a claim the file makes) and the hash of its decoded pixels (what it is).</summary>
 public static class ImageIdentity
 {
-    /// <summary>The SOP Instance UID of a DICOM file, or null for PNG/JPEG, non-DICOM and unparsable bytes.</summary>
-    public static string? PeekSopInstanceUid(byte[] bytes)
+    /// <summary>
+    /// SHA-256 over rows, columns, frames and the stored pixel values (little-endian int32) as decoded, before any
+    /// LUT: a lossless re-export in another transfer syntax hashes the same, other pixels under a copied UID do not.
+    /// </summary>
+    public static string PixelSha256(Radiograph radiograph)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
-        if (RadiographFiles.IsRaster(bytes.AsSpan(0, Math.Min(8, bytes.Length))) || !DicomSniffer.IsDicom(bytes, bytes.Length))
+        ArgumentNullException.ThrowIfNull(radiograph);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(header, radiograph.Layout.Rows);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], radiograph.Layout.Columns);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], radiograph.Metadata.NumberOfFrames);
+        hash.AppendData(header);
+        if (BitConverter.IsLittleEndian)
         {
-            return null;
+            hash.AppendData(MemoryMarshal.AsBytes(radiograph.StoredPixels.AsSpan()));
+        }
+        else
+        {
+            var buffer = new byte[4];
+            foreach (int value in radiograph.StoredPixels)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(buffer, value);
+                hash.AppendData(buffer);
+            }
         }
 
-        try
-        {
-            return new DicomReader().Parse(bytes, "(peek)").Dataset.GetString(DicomTag.SopInstanceUid)?.Trim();
-        }
-        catch (DicomException)
-        {
-            return null;
-        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -70,7 +70,22 @@ public sealed class PersistentScreeningService
     /// A batch item whose file is read from <paramref name="file"/> (a queue worker's view of it: a shared mount, or
     /// the content store) while the job knows it as <paramref name="itemPath"/>, the name its row is reported under.
     /// </summary>
-    public async Task<StoredOutcome> ScreenItemAsync(long jobId, string itemPath, string file, string? chosenSite, CancellationToken cancellationToken = default)
+    public Task<StoredOutcome> ScreenItemAsync(long jobId, string itemPath, string file, string? chosenSite, CancellationToken cancellationToken = default) =>
+        // Every batch host gives a file that is not an image the same row, without reading all of it.
+        ScreenItemCore(jobId, itemPath, file, () => InputSniffer.WhyNotAnImage(file) is { } notAnImage ? (null, notAnImage) : (ReadFile(file), null), chosenSite, cancellationToken);
+
+    /// <summary>
+    /// A batch item whose file is in the content store under <paramref name="sha256"/> (uploads, received instances):
+    /// read through the store, so sealed files are decrypted and verified. A purged, missing or tampered file completes
+    /// the item with the reason instead of failing the job.
+    /// </summary>
+    public Task<StoredOutcome> ScreenStoredItemAsync(long jobId, string itemPath, ContentStore store, string sha256, string? chosenSite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return ScreenItemCore(jobId, itemPath, itemPath, () => ReadStored(store, sha256), chosenSite, cancellationToken);
+    }
+
+    private async Task<StoredOutcome> ScreenItemCore(long jobId, string itemPath, string file, Func<(byte[]? Bytes, string? WhyNot)> read, string? chosenSite, CancellationToken cancellationToken)
     {
         int attempt = await _store.BeginItemAsync(jobId, itemPath, cancellationToken);
         if (ItemAttempts.Exhausted(attempt))
@@ -78,14 +93,28 @@ public sealed class PersistentScreeningService
             return await _store.CompleteItemAsync(jobId, itemPath, ItemAttempts.GaveUp(itemPath, attempt, _pipeline.ModelVersion), cancellationToken);
         }
 
-        if (InputSniffer.WhyNotAnImage(file) is { } notAnImage)
+        var (bytes, whyNot) = read();
+        if (whyNot is not null)
         {
-            // Every batch host gives a file that is not an image the same row, without reading all of it.
-            return await _store.CompleteItemAsync(jobId, itemPath, Unreadable(itemPath, notAnImage), cancellationToken);
+            return await _store.CompleteItemAsync(jobId, itemPath, Unreadable(itemPath, whyNot), cancellationToken);
         }
 
-        var stored = await ScreenCore(file, ReadFile(file), o => _store.CompleteItemAsync(jobId, itemPath, o with { Source = itemPath }, cancellationToken), chosenSite, cancellationToken);
+        var stored = await ScreenCore(file, bytes, o => _store.CompleteItemAsync(jobId, itemPath, o with { Source = itemPath }, cancellationToken), chosenSite, cancellationToken);
         return AsSource(stored, itemPath);
+    }
+
+    private (byte[]? Bytes, string? WhyNot) ReadStored(ContentStore store, string sha256)
+    {
+        try
+        {
+            return store.Get(sha256) is { } bytes
+                ? InputSniffer.WhyNotAnImage(bytes) is { } notAnImage ? (null, notAnImage) : (bytes, null)
+                : (null, "the source file is no longer in the content store (purged under the retention policy, or removed)");
+        }
+        catch (ContentCorruptException e)
+        {
+            return (null, $"the stored source file failed its integrity check: {e.Reason}");
+        }
     }
 
     /// <summary>Today's active profiles, and the chosen site checked against them before any work is done.</summary>
@@ -115,8 +144,8 @@ public sealed class PersistentScreeningService
         else
         {
             string sha = ContentStore.Sha256Of(bytes);
-            string? sop = ImageIdentity.PeekSopInstanceUid(bytes);
-            if (await _store.FindCurrentResultAsync(sop, sha, _pipeline.ModelVersion, cancellationToken) is { } found)
+            // Reuse only for the same bytes: a copied SOP Instance UID must not fetch another image's result.
+            if (await _store.FindCurrentResultAsync(sha, _pipeline.ModelVersion, cancellationToken) is { } found)
             {
                 // Still record a batch item (or no-op for an upload) so the job links to the reused result.
                 var reused = await save(found.Outcome with { Source = source });

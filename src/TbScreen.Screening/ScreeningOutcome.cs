@@ -23,6 +23,16 @@ public sealed record ScreeningOutcome
 
     public string? SopInstanceUid { get; init; }
 
+    /// <summary>SHA-256 of the decoded stored pixel values (<see cref="ImageIdentity.PixelSha256"/>): equal for a lossless
+    /// re-export of the same image, different for other pixels under the same UID. Null when nothing was decoded.</summary>
+    public string? PixelSha256 { get; init; }
+
+    /// <summary>When the retention task deleted the source image (the result stays); null while it is kept.</summary>
+    public DateTime? SourcePurgedAt { get; init; }
+
+    /// <summary>The image's SOP Instance UID is already held by an image with other pixels (a possible planted result).</summary>
+    public bool UidConflict { get; init; }
+
     public RadiographMetadata? Metadata { get; init; }
 
     public double? AlexNetProbability { get; init; }

@@ -158,6 +158,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
                 Status = ScreeningStatus.Ok,
                 ContentSha256 = sha,
                 SopInstanceUid = metadata.SopInstanceUid,
+                PixelSha256 = ImageIdentity.PixelSha256(ingested.Radiograph!),
                 Metadata = metadata,
                 AlexNetProbability = MemberProbability(decision, "alexnet"),
                 GoogLeNetProbability = MemberProbability(decision, "googlenet"),

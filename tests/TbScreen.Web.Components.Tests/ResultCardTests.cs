@@ -98,6 +98,18 @@ public sealed class ResultCardTests : BunitContext
     }
 
     [Fact]
+    public void Uid_conflict_is_shown_to_reviewers_with_its_explanation()
+    {
+        var result = FlaggedPositive() with { FlagReasons = ResultView.ParseFlag("disagreement+uid-conflict") };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        var reason = cut.FindAll(".tb-flag-reasons li").Single(li => li.GetAttribute("data-reason") == "uid-conflict");
+        Assert.Contains("UID conflict", reason.TextContent);
+        Assert.Contains("different pixels already carries this SOP Instance UID", reason.TextContent);
+    }
+
+    [Fact]
     public void Error_state_shows_the_status_and_reason_and_no_scores()
     {
         var result = new ResultView { Id = "7", FileName = "scan.dcm", Status = "invalid-dicom", Error = "scan.dcm: the preamble is not followed by DICM", ModelVersion = "v1" };

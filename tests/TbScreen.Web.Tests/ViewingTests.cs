@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TbScreen.Imaging;
+using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;
 using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
@@ -100,6 +102,34 @@ public sealed class ViewingTests(TbScreenApiFactory factory)
 
         var problem = await (await client.GetAsync($"/api/screenings/{created.GetProperty("id")}/heatmap.png")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains("cannot be aligned", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Uploads_are_sealed_at_rest_and_a_purged_image_says_so_while_its_result_stays()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        byte[] file = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        var created = await (await client.PostAsync("/api/screenings", Upload(file))).JsonAsync(HttpStatusCode.Created);
+        string id = created.GetProperty("id").ToString();
+        var content = factory.Services.GetRequiredService<ContentStore>();
+        byte[] disk = File.ReadAllBytes(content.PathFor(ContentStore.Sha256Of(file)));
+        Assert.Equal("TBSE"u8.ToArray(), disk[..4]); // encrypted by default
+        Assert.NotEqual(file, disk);
+        (await client.GetAsync($"/api/screenings/{id}/image")).EnsureSuccessStatusCode();
+
+        // This image (only: the host is shared) is made 31 days old, then the purge runs.
+        string sha = ContentStore.Sha256Of(file);
+        await using (var ctx = factory.Services.GetRequiredService<ScreeningDbContextFactory>().CreateDbContext())
+        {
+            await ctx.Images.Where(i => i.ContentSha256 == sha).ExecuteUpdateAsync(u => u.SetProperty(i => i.CreatedAt, DateTime.UtcNow.AddDays(-31)));
+        }
+
+        await factory.Services.GetRequiredService<RetentionPurger>().PurgeAsync(30, DateTime.UtcNow);
+
+        Assert.False(content.Contains(ContentStore.Sha256Of(file)));
+        var gone = await (await client.GetAsync($"/api/screenings/{id}/image")).ProblemAsync(HttpStatusCode.Gone);
+        Assert.Contains("retention policy", gone.GetProperty("detail").GetString());
+        (await client.GetAsync($"/api/screenings/{id}")).EnsureSuccessStatusCode(); // the result itself stays
     }
 
     /// <summary>A 256 x 16 8-bit grey PNG whose column x has value x (made by our own PNG writer).</summary>

@@ -29,11 +29,13 @@ public static class ListenCommand
         var db = new Option<string>("--db") { Description = "Database: a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
         var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
         var models = new EnsembleCliOptions();
+        var contentOptions = new ContentStoreCliOptions();
         var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
         {
             port, aeTitle, bind, allow, forward, db, store,
         };
         models.AddTo(command);
+        contentOptions.AddTo(command);
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             var listener = ListenerOptions(result.GetValue(port), result.GetValue(aeTitle)!, result.GetValue(bind)!, result.GetValue(allow));
@@ -59,7 +61,7 @@ public static class ListenCommand
             var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = result.GetValue(db)! });
             contexts.Migrate();
             var screeningStore = new EfScreeningStore(contexts);
-            var content = new ContentStore(result.GetValue(store)!);
+            var content = contentOptions.Open(result, result.GetValue(store)!, logger);
             // The node's results are shown with heatmaps and sent as captures: screen with them.
             var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true });
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));

@@ -26,11 +26,13 @@ public static class WorkerCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Items screened at a time (default: the number of cores); the prefetch is twice this.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var store = new Option<string?>("--store") { Description = "The content store (shared by every worker) for items queued by SHA-256 (uploads, received files)." };
         var models = new EnsembleCliOptions();
+        var contentOptions = new ContentStoreCliOptions();
         var command = new Command("worker", "Screen the items of distributed jobs from a RabbitMQ queue, with results in PostgreSQL. Research use only.")
         {
             broker, db, jobs, store,
         };
         models.AddTo(command);
+        contentOptions.AddTo(command);
         jobs.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int n) && n is < 1 or > 256)
@@ -57,19 +59,19 @@ public static class WorkerCommand
                 context.Cancel = true;
                 stopping.Cancel();
             });
-            RunAsync(ensemble, brokerUri, database, workers, result.GetValue(store), logger, stopping.Token).GetAwaiter().GetResult();
+            var content = result.GetValue(store) is { } storeRoot ? contentOptions.Open(result, storeRoot, logger) : null;
+            RunAsync(ensemble, brokerUri, database, workers, content, logger, stopping.Token).GetAwaiter().GetResult();
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static async Task RunAsync(Inference.TbEnsemble ensemble, string broker, string database, int jobs, string? storeRoot, ILogger logger, CancellationToken stopping)
+    private static async Task RunAsync(Inference.TbEnsemble ensemble, string broker, string database, int jobs, ContentStore? content, ILogger logger, CancellationToken stopping)
     {
         var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = database });
         var store = new EfScreeningStore(contexts);
         // Active site profiles are read at most every 10 s, not once per item: an approval reaches workers within that.
         var sites = new Screening.Sites.CachedSiteProfileStore(new EfSiteProfileStore(contexts), TimeSpan.FromSeconds(10));
-        var content = storeRoot is null ? null : new ContentStore(storeRoot);
         await WaitForDatabaseAsync(store, database, logger, stopping);
 
         // One ensemble, two views of it: batch rows need no heatmap, dashboard jobs show one.

@@ -36,9 +36,15 @@ public static class InputSniffer
             return $"cannot read file: {e.Message}";
         }
 
-        head = head[..read];
-        return RadiographFiles.IsRaster(head) || DicomSniffer.IsDicom(head, info.Length)
+        return Verdict(head[..read], info.Length);
+    }
+
+    /// <summary>The same verdict for content already in memory (read from the content store).</summary>
+    public static string? WhyNotAnImage(ReadOnlySpan<byte> content) =>
+        content.Length == 0 ? "empty file" : Verdict(content[..Math.Min(content.Length, DicomSniffer.HeadLength)], content.Length);
+
+    private static string? Verdict(ReadOnlySpan<byte> head, long length) =>
+        RadiographFiles.IsRaster(head) || DicomSniffer.IsDicom(head, length)
             ? null
             : "not a DICOM, PNG or JPEG file";
-    }
 }

@@ -58,19 +58,6 @@ public sealed record QueuedItem
         }
     }
 
-    /// <summary>The file to read: the path itself, or the content store's file for a "sha256:" location.</summary>
-    public string ResolveFile(ContentStore? store)
-    {
-        if (!Location.StartsWith(ContentPrefix, StringComparison.Ordinal))
-        {
-            return Location;
-        }
-
-        if (store is null)
-        {
-            throw new InvalidOperationException($"item {ItemId} of job {JobId} is in the content store, and this worker has none (--store)");
-        }
-
-        return store.PathFor(Location[ContentPrefix.Length..]);
-    }
+    /// <summary>The content store's SHA-256 for a "sha256:" location; null when the item is a path to read.</summary>
+    public string? StoredSha256 => Location.StartsWith(ContentPrefix, StringComparison.Ordinal) ? Location[ContentPrefix.Length..] : null;
 }

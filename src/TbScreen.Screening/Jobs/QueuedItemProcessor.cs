@@ -66,9 +66,17 @@ public sealed class QueuedItemProcessor
             return QueuedItemVerdict.AlreadyDone;
         }
 
-        string file = item.ResolveFile(_content);
         var service = item.Heatmap ? _withHeatmaps : _rows;
-        await service.ScreenItemAsync(item.JobId, item.ItemPath, file, item.Site, cancellationToken);
+        if (item.StoredSha256 is { } sha)
+        {
+            var store = _content ?? throw new InvalidOperationException($"item {item.ItemId} of job {item.JobId} is in the content store, and this worker has none (--store)");
+            await service.ScreenStoredItemAsync(item.JobId, item.ItemPath, store, sha, item.Site, cancellationToken);
+        }
+        else
+        {
+            await service.ScreenItemAsync(item.JobId, item.ItemPath, item.Location, item.Site, cancellationToken);
+        }
+
         return QueuedItemVerdict.Completed;
     }
 

@@ -19,10 +19,10 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         await ctx.Database.MigrateAsync(cancellationToken);
     }
 
-    public async Task<StoredOutcome?> FindCurrentResultAsync(string? sopInstanceUid, string? contentSha256, string modelVersion, CancellationToken cancellationToken = default)
+    public async Task<StoredOutcome?> FindCurrentResultAsync(string? contentSha256, string modelVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modelVersion);
-        if (ImageKeys.For(sopInstanceUid, contentSha256) is not { } key)
+        if (ImageKeys.For(contentSha256) is not { } key)
         {
             return null;
         }
@@ -300,13 +300,25 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         }
 
         Image? image = null;
-        if (ImageKeys.For(outcome.SopInstanceUid, outcome.ContentSha256) is { } imageKey)
+        if (ImageKeys.For(outcome.ContentSha256) is { } imageKey)
         {
             image = await GetOrCreate(
                 ctx,
                 ctx.Images.Where(i => i.ImageKey == imageKey),
                 () => OutcomeMapper.ToImage(imageKey, outcome, study?.Id, now),
                 cancellationToken);
+        }
+
+        long? conflictingImage = await ConflictingImageAsync(ctx, outcome, image?.Id, cancellationToken);
+        if (conflictingImage is long other)
+        {
+            outcome = UidConflicts.Mark(outcome);
+            // Same SaveChanges as the result: a conflict is never stored without its audit record. Ids only, no UID.
+            ctx.AuditEvents.Add(new AuditEvent
+            {
+                At = now, Actor = "system", Action = UidConflicts.AuditAction, Target = $"image:{other}",
+                Detail = $"image {image?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} (sha256 {outcome.ContentSha256?[..Math.Min(12, outcome.ContentSha256.Length)]}) claims the same SOP Instance UID with other pixels; screened on its own",
+            });
         }
 
         var row = OutcomeMapper.ToRow(outcome, image?.Id, dedupeKey, now);
@@ -355,6 +367,27 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
 
     private static IQueryable<ScreeningResult> WithImage(ScreeningDbContext ctx) =>
         ctx.Results.AsNoTracking().Include(r => r.Image).ThenInclude(i => i!.Study);
+
+    /// <summary>
+    /// Another image row that holds the outcome's SOP Instance UID with other pixels (decoded-pixel hashes differ; file
+    /// hashes when either has no pixel hash), or null. A lossless re-export hashes the same pixels and is no conflict.
+    /// </summary>
+    private static async Task<long?> ConflictingImageAsync(ScreeningDbContext ctx, ScreeningOutcome outcome, long? imageId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(outcome.SopInstanceUid))
+        {
+            return null;
+        }
+
+        string uid = outcome.SopInstanceUid.Trim();
+        var others = await ctx.Images.AsNoTracking()
+            .Where(i => i.SopInstanceUid == uid && i.Id != (imageId ?? 0))
+            .Select(i => new { i.Id, i.PixelSha256, i.ContentSha256 })
+            .ToListAsync(cancellationToken);
+        return others.FirstOrDefault(o => o.PixelSha256 is not null && outcome.PixelSha256 is not null
+            ? o.PixelSha256 != outcome.PixelSha256
+            : o.ContentSha256 != outcome.ContentSha256)?.Id;
+    }
 
     private static Task<ScreeningResult?> FindByKey(ScreeningDbContext ctx, string key, string modelVersion, CancellationToken cancellationToken) =>
         WithImage(ctx).FirstOrDefaultAsync(r => r.DedupeKey == key && r.ModelVersion == modelVersion, cancellationToken);

@@ -53,7 +53,7 @@ public interface IScreeningStore
     /// The reusable result for this image and model version, or null. The image is its SOP Instance UID when known,
     /// else its content SHA-256 (pass whichever you have; SOP wins). processing-failed results are never reused.
     /// </summary>
-    Task<StoredOutcome?> FindCurrentResultAsync(string? sopInstanceUid, string? contentSha256, string modelVersion, CancellationToken cancellationToken = default);
+    Task<StoredOutcome?> FindCurrentResultAsync(string? contentSha256, string modelVersion, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores the outcome with its study and image. When an equal result exists (same image and model version,

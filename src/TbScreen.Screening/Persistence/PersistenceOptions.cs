@@ -29,6 +29,12 @@ public sealed class PersistenceOptions
     /// <summary>Copy every screened file into the content store (deduplicated by SHA-256).</summary>
     public bool StoreContent { get; set; } = true;
 
+    /// <summary>Seal every stored file with AES-256-GCM under the key ring (docs/security.md). On by default.</summary>
+    public bool EncryptContent { get; set; } = true;
+
+    /// <summary>The master key file; empty: content.key next to the store folder, created on first run.</summary>
+    public string? ContentKeyFile { get; set; }
+
     /// <summary>Apply pending migrations when the store is first used.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 

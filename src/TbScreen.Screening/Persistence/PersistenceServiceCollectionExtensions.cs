@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,12 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Sites.SiteCalibrationService>();
         services.AddOptions<Monitoring.MonitoringOptions>();
         services.TryAddSingleton<Monitoring.MonitoringService>();
-        services.TryAddSingleton(sp => new ContentStore(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value.ContentStoreDirectory));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PersistenceOptions>>().Value;
+            return ContentStores.Open(options.ContentStoreDirectory, options.EncryptContent, options.ContentKeyFile,
+                sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(ContentStores).FullName!));
+        });
         services.TryAddSingleton(sp => new PersistentScreeningService(
             sp.GetRequiredService<IScreeningPipeline>(),
             sp.GetRequiredService<IScreeningStore>(),

@@ -170,6 +170,8 @@ internal static class ScreeningEndpoints
                 return ScreeningProblems.ResultNotFound(id);
             case StoredImages.Problem.ContentMissing:
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not stored", detail: $"Result {id}: {detail}.");
+            case StoredImages.Problem.Purged:
+                return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Image deleted under the retention policy", detail: $"Result {id}: {detail}");
             case StoredImages.Problem.Undecodable:
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image cannot be displayed", detail: $"Result {id}: {detail}");
         }

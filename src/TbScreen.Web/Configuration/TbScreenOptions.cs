@@ -17,6 +17,18 @@ public sealed class TbScreenOptions
     /// <summary>The content-addressed store folder for uploaded and ingested files.</summary>
     public string Store { get; set; } = "store";
 
+    /// <summary>
+    /// TbScreen:ContentKeyFile: the master key file that unlocks the encrypted content store (default: content.key
+    /// next to the store folder, created on first run). Back it up apart from the store (docs/security.md).
+    /// </summary>
+    public string? ContentKeyFile { get; set; }
+
+    /// <summary>TbScreen:EncryptContent: seal stored source images with AES-256-GCM (on by default).</summary>
+    public bool EncryptContent { get; set; } = true;
+
+    /// <summary>TbScreen:Retention: how long source images are kept (30 days by default), and how often the purge runs.</summary>
+    public TbScreen.Screening.Storage.RetentionOptions Retention { get; set; } = new();
+
     public DatabaseOptions Database { get; set; } = new();
 
     public UploadOptions Uploads { get; set; } = new();

@@ -40,10 +40,16 @@ internal static class ScreeningLayerRegistration
             }
 
             persistence.ContentStoreDirectory = host.Value.Store;
+            persistence.EncryptContent = host.Value.EncryptContent;
+            persistence.ContentKeyFile = host.Value.ContentKeyFile;
         });
 
         // Hosted services start in order: the schema is migrated before the job worker or a request touches it.
         services.AddHostedService<DatabaseMigration>();
+        services.AddSingleton(sp => new TbScreen.Screening.Storage.RetentionPurger(
+            sp.GetRequiredService<ScreeningDbContextFactory>(), sp.GetRequiredService<TbScreen.Screening.Storage.ContentStore>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TbScreen.Screening.Storage.RetentionPurger>()));
+        services.AddHostedService<RetentionService>();
         return services;
     }
 

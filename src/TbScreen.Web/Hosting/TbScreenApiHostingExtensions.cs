@@ -30,6 +30,8 @@ public static class TbScreenApiHostingExtensions
             .Validate(o => o.Dicom.ForwardResults is null || IsPeer(o.Dicom.ForwardResults), "TbScreen:Dicom:ForwardResults must be AE@host:port.")
             .Validate(o => o.Security.Lockout.MaxFailedAttempts > 0 && o.Security.Lockout.Minutes > 0,
                 "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
+            .Validate(o => !o.Retention.Enabled || o.Retention.IsValid,
+                "TbScreen:Retention:SourceImageDays must be at least 1 and Interval at least one second (or set Enabled to false).")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
                 "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();
@@ -153,6 +155,10 @@ public static class TbScreenApiHostingExtensions
         {
             options.Models = Path.GetFullPath(options.Models, environment.ContentRootPath);
             options.Store = Path.GetFullPath(options.Store, environment.ContentRootPath);
+            if (!string.IsNullOrWhiteSpace(options.ContentKeyFile))
+            {
+                options.ContentKeyFile = Path.GetFullPath(options.ContentKeyFile, environment.ContentRootPath);
+            }
             options.Security.KeysFolder = Path.GetFullPath(options.Security.KeysFolder, environment.ContentRootPath);
             options.Jobs.UploadFolder = Path.GetFullPath(options.Jobs.UploadFolder, environment.ContentRootPath);
             options.Jobs.AllowedRoots = options.Jobs.AllowedRoots.Select(r => Path.GetFullPath(r, environment.ContentRootPath)).ToList();

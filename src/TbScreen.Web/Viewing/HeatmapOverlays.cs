@@ -45,8 +45,8 @@ public sealed class HeatmapOverlays(IScreeningStore store, StoredImages images, 
         var (radiograph, problem, detail) = images.Decode(stored);
         if (radiograph is null)
         {
-            return problem == StoredImages.Problem.ContentMissing
-                ? Fail(StatusCodes.Status404NotFound, "Image not stored", $"Result {resultId}: {detail}; the heatmap cannot be aligned without it.")
+            return problem is StoredImages.Problem.ContentMissing or StoredImages.Problem.Purged
+                ? Fail(problem == StoredImages.Problem.Purged ? StatusCodes.Status410Gone : StatusCodes.Status404NotFound, "Image not stored", $"Result {resultId}: {detail} The heatmap cannot be aligned without it.")
                 : Fail(StatusCodes.Status409Conflict, "Heatmap cannot be aligned", $"Result {resultId}: the stored image cannot be decoded: {detail}");
         }
 

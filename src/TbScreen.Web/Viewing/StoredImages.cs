@@ -13,8 +13,13 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content)
         None,
         ResultNotFound,
         ContentMissing,
+        Purged,
         Undecodable,
     }
+
+    /// <summary>What a result page says once its image has gone under the retention policy.</summary>
+    public static string PurgedText(DateTime purgedUtc) =>
+        $"The source image was deleted on {purgedUtc:yyyy-MM-dd} under the retention policy (TbScreen:Retention); the result, scores and heatmap are kept.";
 
     public async Task<(Radiograph? Radiograph, Problem Problem, string? Detail)> LoadAsync(long resultId, CancellationToken cancellationToken)
     {
@@ -26,7 +31,22 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content)
     public (Radiograph? Radiograph, Problem Problem, string? Detail) Decode(StoredOutcome stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        if (stored.Outcome.ContentSha256 is not { } sha || content.Get(sha) is not { } bytes)
+        if (stored.Outcome.SourcePurgedAt is DateTime purged)
+        {
+            return (null, Problem.Purged, PurgedText(purged));
+        }
+
+        byte[]? bytes;
+        try
+        {
+            bytes = stored.Outcome.ContentSha256 is { } sha ? content.Get(sha) : null;
+        }
+        catch (ContentCorruptException e)
+        {
+            return (null, Problem.Undecodable, $"the stored file failed its integrity check: {e.Reason}");
+        }
+
+        if (bytes is null)
         {
             return (null, Problem.ContentMissing, "the uploaded file is not in the content store (Persistence:StoreContent off, or the store was cleared)");
         }

@@ -89,7 +89,7 @@ public sealed class QueuedItemProcessorTests : IDisposable
     [Fact]
     public async Task An_item_in_the_content_store_is_read_by_its_hash_and_reported_under_its_job_path()
     {
-        var content = new ContentStore(_dir.File("store"));
+        var content = ContentStores.Open(_dir.File("store"), encrypt: true); // sealed on disk: read through the store, never by path
         byte[] bytes = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 24);
         string sha = content.Put(bytes);
         string jobPath = "/received/study-1/image-1";
@@ -106,7 +106,37 @@ public sealed class QueuedItemProcessorTests : IDisposable
         var result = (await _store.GetResultAsync(stored.ResultId!.Value))!;
         Assert.Equal(sha, result.Outcome.ContentSha256);
         Assert.Equal(_fixture.Pipeline.Screen(new MemoryStream(bytes), "x").EnsembleProbability, result.Outcome.EnsembleProbability);
-        Assert.Throws<InvalidOperationException>(() => message.ResolveFile(store: null));
+        Assert.Equal(sha, message.StoredSha256);
+
+        // A worker without the store cannot read such an item, and says so.
+        await _store.AddItemsAsync(job, ["/received/study-1/image-2"]);
+        var second = (await _store.ItemsAsync(job)).Single(i => i.Path.EndsWith("image-2", StringComparison.Ordinal));
+        var noStore = new QueuedItemProcessor(_service, _service, null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => noStore.ProcessAsync(Message(job, second) with { Location = QueuedItem.ContentPrefix + sha }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_purged_or_tampered_stored_item_completes_with_the_reason()
+    {
+        var content = ContentStores.Open(_dir.File("store"), encrypt: true);
+        string sha = content.Put(RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 25));
+        string gone = new string('a', 64);
+        long job = (await _store.CreateJobAsync(["received"])).Id;
+        await _store.AddItemsAsync(job, ["/r/tampered", "/r/purged"]);
+        var items = await _store.ItemsAsync(job);
+        byte[] disk = File.ReadAllBytes(content.PathFor(sha));
+        disk[^1] ^= 1;
+        File.WriteAllBytes(content.PathFor(sha), disk);
+        var processor = new QueuedItemProcessor(_service, _service, content);
+
+        await processor.ProcessAsync(Message(job, items[0]) with { Location = QueuedItem.ContentPrefix + sha }, CancellationToken.None);
+        await processor.ProcessAsync(Message(job, items[1]) with { Location = QueuedItem.ContentPrefix + gone }, CancellationToken.None);
+
+        var done = await _store.ItemsAsync(job);
+        Assert.All(done, i => Assert.Equal("unreadable-image", i.Status));
+        Assert.Contains("integrity check", done.Single(i => i.Path == "/r/tampered").Error, StringComparison.Ordinal);
+        Assert.Contains("no longer in the content store", done.Single(i => i.Path == "/r/purged").Error, StringComparison.Ordinal);
+        Assert.Empty(await _store.PendingItemsAsync(job));
     }
 
     [Fact]

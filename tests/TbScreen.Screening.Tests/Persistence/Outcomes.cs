@@ -14,8 +14,9 @@ internal static class Outcomes
 
     public static string NewSha() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
-    public static ScreeningOutcome Ok(string? sop = null, string? sha = null, string version = V1, string? studyUid = null) => new()
+    public static ScreeningOutcome Ok(string? sop = null, string? sha = null, string version = V1, string? studyUid = null, string? pixels = null) => new()
     {
+        PixelSha256 = pixels,
         Source = "/archive/" + (sop ?? "png") + ".dcm",
         Status = ScreeningStatus.Ok,
         ContentSha256 = sha ?? NewSha(),
@@ -48,12 +49,12 @@ internal static class Outcomes
         Elapsed = TimeSpan.FromMilliseconds(15),
     };
 
-    public static ScreeningOutcome Failed(ScreeningStatus status, string? sop = null) => new()
+    public static ScreeningOutcome Failed(ScreeningStatus status, string? sop = null, string? sha = null) => new()
     {
         Source = "/archive/bad.dcm",
         Status = status,
         Error = "broken",
-        ContentSha256 = NewSha(),
+        ContentSha256 = sha ?? NewSha(),
         SopInstanceUid = sop,
         ModelVersion = V1,
         Elapsed = TimeSpan.FromMilliseconds(1),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Writing;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;
 using TbScreen.Screening.Tests.Support;
@@ -34,10 +35,11 @@ public sealed class PersistentScreeningServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task SameSopAgainComesFromTheStore_EvenInAnotherSyntax()
+    public async Task TheSameBytesAgainComeFromTheStore()
     {
-        var first = await _service.ScreenAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
-        var second = await _service.ScreenAsync(Write("b.dcm", RadiographFixtures.Dicom(TransferSyntax.RleLosslessUid)));
+        byte[] file = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid);
+        var first = await _service.ScreenAsync(Write("a.dcm", file));
+        var second = await _service.ScreenAsync(Write("b.dcm", file));
 
         Assert.True(first.Created);
         Assert.False(first.Outcome.FromStore);
@@ -45,6 +47,43 @@ public sealed class PersistentScreeningServiceTests : IDisposable
         Assert.Equal(first.ResultId, second.ResultId);
         Assert.EndsWith("b.dcm", second.Outcome.Source);
         Assert.True(_content.Contains(first.Outcome.ContentSha256!));
+    }
+
+    [Fact]
+    public async Task AnotherSyntaxOfTheSameImageIsScreenedAgainAndIsNoConflict()
+    {
+        var first = await _service.ScreenAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid)));
+        var second = await _service.ScreenAsync(Write("b.dcm", RadiographFixtures.Dicom(TransferSyntax.RleLosslessUid)));
+
+        Assert.Equal(first.Outcome.SopInstanceUid, second.Outcome.SopInstanceUid);
+        Assert.NotEqual(first.Outcome.ContentSha256, second.Outcome.ContentSha256);
+        Assert.Equal(first.Outcome.PixelSha256, second.Outcome.PixelSha256); // lossless: the same decoded pixels
+        Assert.True(second.Created);
+        Assert.False(second.Outcome.UidConflict);
+        Assert.Equal(first.Outcome.EnsembleProbability!.Value, second.Outcome.EnsembleProbability!.Value, 6);
+    }
+
+    /// <summary>Regression (issue 17): a crafted file reusing a real study's SOP Instance UID with other pixels got the real image's result.</summary>
+    [Fact]
+    public async Task AFileWithACopiedUidAndOtherPixelsGetsItsOwnResultAndTheConflictFlag()
+    {
+        byte[] genuineFile = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid);
+        string uid = new DicomReader().Parse(genuineFile, "genuine").Dataset.GetString(DicomTag.SopInstanceUid)!.Trim();
+        byte[] plantedFile = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, d => d.AddString(DicomTag.SopInstanceUid, "UI", uid), seed: 7);
+
+        var planted = await _service.ScreenAsync(Write("planted.dcm", plantedFile));
+        var genuine = await _service.ScreenAsync(Write("genuine.dcm", genuineFile));
+
+        Assert.Equal(uid, planted.Outcome.SopInstanceUid);
+        Assert.Equal(uid, genuine.Outcome.SopInstanceUid);
+        Assert.NotEqual(planted.Outcome.PixelSha256, genuine.Outcome.PixelSha256);
+        Assert.True(genuine.Created, "the genuine image was handed the planted file's result");
+        Assert.NotEqual(planted.ResultId, genuine.ResultId);
+        Assert.False(planted.Outcome.UidConflict); // first with this UID
+        Assert.True(genuine.Outcome.UidConflict);
+        Assert.Contains(UidConflicts.FlagName, genuine.Outcome.Flag, StringComparison.Ordinal);
+        Assert.Equal(genuine.Outcome.EnsembleProbability!.Value,
+            (await new PersistentScreeningService(_fixture.Pipeline, new EfScreeningStore(_contexts)).ScreenAsync(Write("genuine-again.dcm", genuineFile))).Outcome.EnsembleProbability!.Value);
     }
 
     [Fact]

@@ -12,13 +12,13 @@ public abstract class StoreContractTests
     private IScreeningStore Store => new EfScreeningStore(Contexts);
 
     [SkippableFact]
-    public async Task SavedResultIsFoundBySopForTheSameModelVersionOnly()
+    public async Task SavedResultIsFoundByContentForTheSameModelVersionOnly()
     {
-        string sop = Outcomes.NewUid();
-        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(sop));
+        string sop = Outcomes.NewUid(), sha = Outcomes.NewSha();
+        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha));
         Assert.True(saved.Created);
 
-        var found = await Store.FindCurrentResultAsync(sop, null, Outcomes.V1);
+        var found = await Store.FindCurrentResultAsync(sha, Outcomes.V1);
         Assert.NotNull(found);
         Assert.Equal(saved.ResultId, found.ResultId);
         Assert.True(found.Outcome.FromStore);
@@ -30,7 +30,8 @@ public abstract class StoreContractTests
         Assert.NotNull(found.StudyId);
         Assert.Equal(DateTimeKind.Utc, found.CreatedAt.Kind);
 
-        Assert.Null(await Store.FindCurrentResultAsync(sop, null, Outcomes.V2));
+        Assert.Null(await Store.FindCurrentResultAsync(sha, Outcomes.V2));
+        Assert.Null(await Store.FindCurrentResultAsync(Outcomes.NewSha(), Outcomes.V1));
     }
 
     [SkippableFact]
@@ -38,17 +39,17 @@ public abstract class StoreContractTests
     {
         string sha = Outcomes.NewSha();
         var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(sop: null, sha: sha));
-        var found = await Store.FindCurrentResultAsync(null, sha, Outcomes.V1);
+        var found = await Store.FindCurrentResultAsync(sha, Outcomes.V1);
         Assert.Equal(saved.ResultId, found?.ResultId);
     }
 
     [SkippableFact]
-    public async Task SameImageAndModelsIsStoredOnce_NewModelsGetANewRow()
+    public async Task SameBytesAndModelsAreStoredOnce_NewModelsGetANewRow()
     {
-        string sop = Outcomes.NewUid();
-        var first = await Store.SaveOutcomeAsync(Outcomes.Ok(sop));
-        var again = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha: Outcomes.NewSha())); // same SOP, re-exported bytes
-        var newModels = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, version: Outcomes.V2));
+        string sop = Outcomes.NewUid(), sha = Outcomes.NewSha();
+        var first = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha));
+        var again = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha));
+        var newModels = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha, version: Outcomes.V2));
 
         Assert.False(again.Created);
         Assert.Equal(first.ResultId, again.ResultId);
@@ -56,6 +57,60 @@ public abstract class StoreContractTests
         Assert.NotEqual(first.ResultId, newModels.ResultId);
         Assert.Equal(first.ImageId, newModels.ImageId);
         Assert.Equal(2, await CountResults(sop));
+    }
+
+    /// <summary>Regression (issue 17): reuse was keyed on the SOP Instance UID, so a file copying a real UID got, or left behind, the wrong result.</summary>
+    [SkippableFact]
+    public async Task AFileReusingAUidWithOtherPixelsIsScreenedOnItsOwnFlaggedAndAudited()
+    {
+        string sop = Outcomes.NewUid(), pixels = Outcomes.NewSha();
+        var genuine = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, pixels: pixels));
+        var planted = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, pixels: Outcomes.NewSha()) with { Flag = "none", FlagReason = "members agree", Decision = "not-tb" });
+
+        Assert.True(planted.Created);
+        Assert.NotEqual(genuine.ResultId, planted.ResultId);
+        Assert.NotEqual(genuine.ImageId, planted.ImageId);
+        Assert.True(planted.Outcome.UidConflict);
+        Assert.Equal(UidConflicts.FlagName, planted.Outcome.Flag);
+        Assert.StartsWith("UID conflict", planted.Outcome.FlagReason, StringComparison.Ordinal);
+        var reread = (await Store.GetResultAsync(planted.ResultId))!;
+        Assert.True(reread.Outcome.UidConflict);
+        Assert.Equal(UidConflicts.FlagName, reread.Outcome.Flag);
+        Assert.False((await Store.GetResultAsync(genuine.ResultId))!.Outcome.UidConflict);
+        Assert.Equal("disagreement", (await Store.GetResultAsync(genuine.ResultId))!.Outcome.Flag);
+
+        await using var ctx = Contexts.CreateDbContext();
+        var audit = await ctx.AuditEvents.AsNoTracking().Where(e => e.Action == UidConflicts.AuditAction && e.Target == $"image:{genuine.ImageId}").ToListAsync();
+        var entry = Assert.Single(audit);
+        Assert.DoesNotContain(sop, entry.Detail!, StringComparison.Ordinal);
+        Assert.Contains($"image {planted.ImageId}", entry.Detail!, StringComparison.Ordinal);
+
+        // A flagged result keeps its own reasons after the conflict's.
+        var third = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, pixels: Outcomes.NewSha()));
+        Assert.Equal("disagreement+" + UidConflicts.FlagName, third.Outcome.Flag);
+        Assert.EndsWith("members disagree", third.Outcome.FlagReason, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task ALosslessReExportWithTheSameUidAndPixelsIsNoConflict()
+    {
+        string sop = Outcomes.NewUid(), pixels = Outcomes.NewSha();
+        var first = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, pixels: pixels));
+        var reExport = await Store.SaveOutcomeAsync(Outcomes.Ok(sop, sha: Outcomes.NewSha(), pixels: pixels));
+
+        Assert.True(reExport.Created); // other bytes: screened again, never handed the first file's result
+        Assert.NotEqual(first.ResultId, reExport.ResultId);
+        Assert.False(reExport.Outcome.UidConflict);
+        Assert.Equal("disagreement", reExport.Outcome.Flag);
+    }
+
+    [SkippableFact]
+    public async Task AgesOver89AreStoredAs90Plus()
+    {
+        var old = await Store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid()) with { Metadata = Outcomes.Ok().Metadata! with { PatientAge = "093Y" } });
+        var young = await Store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid()) with { Metadata = Outcomes.Ok().Metadata! with { PatientAge = "089Y" } });
+        Assert.Equal("90+", (await Store.GetResultAsync(old.ResultId))!.Outcome.Metadata!.PatientAge);
+        Assert.Equal("089Y", (await Store.GetResultAsync(young.ResultId))!.Outcome.Metadata!.PatientAge);
     }
 
     [SkippableFact]
@@ -83,10 +138,10 @@ public abstract class StoreContractTests
     [SkippableFact]
     public async Task ProcessingFailuresAreStoredButNeverReused()
     {
-        string sop = Outcomes.NewUid();
-        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop));
-        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop));
-        Assert.Null(await Store.FindCurrentResultAsync(sop, null, Outcomes.V1));
+        string sop = Outcomes.NewUid(), sha = Outcomes.NewSha();
+        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop, sha));
+        await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.ProcessingFailed, sop, sha));
+        Assert.Null(await Store.FindCurrentResultAsync(sha, Outcomes.V1));
         Assert.Equal(2, await CountResults(sop));
 
         var invalid = await Store.SaveOutcomeAsync(Outcomes.Failed(ScreeningStatus.InvalidDicom));

@@ -1,8 +1,8 @@
 namespace TbScreen.Screening.Persistence.Entities;
 
 /// <summary>
-/// One radiograph. <see cref="ImageKey"/> identifies it across files: "sop:UID" when the file has a SOP Instance UID
-/// (so a re-export in another transfer syntax is the same image), else "sha256:HEX" of the bytes (PNG/JPEG).
+/// One radiograph file. <see cref="ImageKey"/> is "sha256:HEX" of its bytes: results are reused only for the same
+/// bytes, never on a UID alone (databases from before issue 17 may still hold "sop:UID" keys; they are never matched).
 /// Only de-identified attributes: the subgroups fairness audits need, never names or patient IDs.
 /// </summary>
 public sealed class Image
@@ -21,6 +21,9 @@ public sealed class Image
 
     /// <summary>SHA-256 of the first file seen for this image (its key in the content store).</summary>
     public string? ContentSha256 { get; set; }
+
+    /// <summary>SHA-256 of the decoded stored pixels (<see cref="ImageIdentity.PixelSha256"/>); null when nothing was decoded.</summary>
+    public string? PixelSha256 { get; set; }
 
     public string? PatientSex { get; set; }
 
@@ -52,4 +55,7 @@ public sealed class Image
     public string? PhotometricInterpretation { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the retention task deleted the source file from the content store; results and heatmaps stay.</summary>
+    public DateTime? SourcePurgedAt { get; set; }
 }

@@ -24,6 +24,9 @@ public sealed class ScreeningResult
 
     public string? SopInstanceUid { get; set; }
 
+    /// <summary>Another image with other pixels already held this SOP Instance UID when the result was stored.</summary>
+    public bool UidConflict { get; set; }
+
     /// <summary>ok or an error code (ScreeningStatusCodes).</summary>
     public required string Status { get; set; }
 

@@ -261,6 +261,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("PhotometricInterpretation")
                         .HasColumnType("text");
 
+                    b.Property<string>("PixelSha256")
+                        .HasColumnType("text");
+
                     b.Property<int?>("Rows")
                         .HasColumnType("integer");
 
@@ -269,6 +272,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
 
                     b.Property<string>("SopInstanceUid")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("SourcePurgedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("StationName")
                         .HasColumnType("text");
@@ -425,6 +431,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<bool>("UidConflict")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

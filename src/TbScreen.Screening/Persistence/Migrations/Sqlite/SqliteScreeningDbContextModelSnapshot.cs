@@ -246,6 +246,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("PhotometricInterpretation")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PixelSha256")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("Rows")
                         .HasColumnType("INTEGER");
 
@@ -253,6 +256,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SopInstanceUid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourcePurgedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StationName")
@@ -406,6 +412,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("UidConflict")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
