@@ -25,7 +25,9 @@ public sealed class AuditTests(TbScreenApiFactory factory)
 
         var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
         var mine = trail.Where(e => e.Target == "result/" + id).ToList();
-        Assert.Contains(mine, e => e.Action == "screening.upload" && e.Actor == clinician && e.Detail == "audited.dcm");
+        string sha = created.GetProperty("contentSha256").GetString()!;
+        Assert.Contains(mine, e => e.Action == "screening.upload" && e.Actor == clinician && e.Detail == $"sha256 {sha[..12]}");
+        Assert.DoesNotContain(trail, e => e.Detail?.Contains("audited.dcm", StringComparison.Ordinal) == true); // no file names (issue 17)
         Assert.Contains(mine, e => e.Action == "screening.view" && e.Actor == clinician && e.Detail == "api");
         Assert.Single(mine, e => e.Action == "screening.view" && e.Actor == clinician && e.Detail == "page");
     }

@@ -55,11 +55,17 @@ public sealed class UploadTests(TbScreenApiFactory factory)
         var csv = await client.GetAsync($"/api/jobs/{id}/results.csv");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
-        string[] lines = (await csv.Content.ReadAsStringAsync()).TrimEnd().Split("\r\n");
-        Assert.StartsWith("file,status,error,result_id,decision", lines[0]);
-        Assert.Equal(3, lines.Length);
-        Assert.Contains(lines, l => l.StartsWith("0001-first.dcm,ok,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("0002-second,ok,", StringComparison.Ordinal));
+        string text = await csv.Content.ReadAsStringAsync();
+        string[] lines = text.TrimEnd().Split("\r\n");
+        Assert.StartsWith("# De-identified under DICOM PS3.15 Annex E", lines[0]);
+        Assert.StartsWith("item,sha256,status,error,result_id,decision", lines[1]);
+        Assert.Equal(4, lines.Length);
+        var items = await (await client.GetAsync($"/api/jobs/{id}/results")).JsonAsync(HttpStatusCode.OK);
+        var shas = items.EnumerateArray().Select(i => i.GetProperty("contentSha256").GetString()).ToList();
+        Assert.Equal($"1,{shas[0]},ok,", lines[2][..(shas[0]!.Length + 6)]);
+        Assert.Equal($"2,{shas[1]},ok,", lines[3][..(shas[1]!.Length + 6)]);
+        Assert.DoesNotContain("first", text, StringComparison.Ordinal); // no file names in an export
+        Assert.DoesNotContain("second", text, StringComparison.Ordinal);
 
         var failedOnly = await (await client.GetAsync($"/api/jobs/{id}/results?status=failed")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(0, failedOnly.GetArrayLength());

@@ -30,9 +30,10 @@ public static class ListenCommand
         var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
         var models = new EnsembleCliOptions();
         var contentOptions = new ContentStoreCliOptions();
+        var retentionDays = new Option<int>("--retention-days") { Description = "Delete received source images after this many days (results stay; each purge is audited). 0 keeps them for ever.", DefaultValueFactory = _ => new RetentionOptions().SourceImageDays };
         var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
         {
-            port, aeTitle, bind, allow, forward, db, store,
+            port, aeTitle, bind, allow, forward, db, store, retentionDays,
         };
         models.AddTo(command);
         contentOptions.AddTo(command);
@@ -67,7 +68,12 @@ public static class ListenCommand
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
             var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,
                 new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+            int days = result.GetValue(retentionDays);
+            var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),
+                new RetentionOptions { Enabled = days > 0, SourceImageDays = Math.Max(days, 1) }, logger, stopping.Token));
             node.RunAsync(stopping.Token).GetAwaiter().GetResult();
+            stopping.Cancel();
+            retention.GetAwaiter().GetResult();
             logger.LogInformation("DICOM node stopped");
             return ExitCodes.Success;
         }));

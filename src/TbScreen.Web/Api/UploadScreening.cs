@@ -30,10 +30,12 @@ public sealed class UploadScreening(PersistentScreeningService screening)
             return new ScreenedUpload(fileName, null, "not a DICOM, PNG or JPEG file (judged by its content, not its name)");
         }
 
-        // The service keeps the bytes in the content store and dedupes by SOP Instance UID (else SHA-256) and model
-        // version; racing uploads of one image may each screen it, but the store keeps one row and returns it to all.
+        // The service keeps the bytes in the content store and dedupes by their SHA-256 and the model version; racing
+        // uploads of one image may each screen it, but the store keeps one row and returns it to all.
         var stored = await screening.ScreenAsync(content, fileName, site, cancellationToken);
-        await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}", fileName, cancellationToken);
+        // The file's hash, not its name: names often carry the patient's (issue 17).
+        await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}",
+            stored.Outcome.ContentSha256 is { Length: >= 12 } sha ? $"sha256 {sha[..12]}" : null, cancellationToken);
         return new ScreenedUpload(fileName, stored, null);
     }
 }

@@ -4,42 +4,9 @@ using TbScreen.Web.Configuration;
 
 namespace TbScreen.Web.Hosting;
 
-/// <summary>Runs the retention purge (TbScreen:Retention) at start and then every interval; a failed run is logged and retried next time.</summary>
-internal sealed class RetentionService(RetentionPurger purger, IOptions<TbScreenOptions> options, ILogger<RetentionService> logger, TimeProvider? clock = null) : BackgroundService
+/// <summary>Runs the retention purge (TbScreen:Retention) in the web host.</summary>
+internal sealed class RetentionService(RetentionPurger purger, IOptions<TbScreenOptions> options, ILogger<RetentionService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retention = options.Value.Retention;
-        if (!retention.Enabled)
-        {
-            logger.LogWarning("Retention is off (TbScreen:Retention:Enabled false): source images are kept until deleted by hand");
-            return;
-        }
-
-        var time = clock ?? TimeProvider.System;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await purger.PurgeAsync(retention.SourceImageDays, time.GetUtcNow().UtcDateTime, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Retention purge failed; it runs again in {Interval}", retention.Interval);
-            }
-
-            try
-            {
-                await Task.Delay(retention.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RetentionLoop.RunAsync(purger, options.Value.Retention, logger, stoppingToken);
 }

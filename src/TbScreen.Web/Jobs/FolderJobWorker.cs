@@ -96,6 +96,9 @@ internal sealed class FolderJobWorker(
         await dispatcher.DispatchAsync(new JobDispatch(jobId, request.Site, Heatmap: true), pending, progress: null, cancellationToken);
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
-        await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}", request.Folder, cancellationToken);
+        // Counts, not the folder: server paths stay out of the audit trail (issue 17).
+        var finished = await Store.GetJobAsync(jobId, cancellationToken);
+        await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}",
+            finished is null ? null : $"{finished.Total} items, {finished.Succeeded} screened, {finished.Failed} failed", cancellationToken);
     }
 }

@@ -49,23 +49,48 @@ public sealed class JobResults(IDbContextFactory<ScreeningDbContext> contexts)
         var rows = await query.OrderBy(i => i.Id)
             .Select(i => new
             {
-                i.Id, i.Path, i.Status, i.Error, i.ResultId,
+                i.Id, i.Path, i.Status, i.Error, i.ResultId, i.ContentSha256,
                 Decision = i.Result != null ? i.Result.Decision : null,
                 Ensemble = i.Result != null ? i.Result.EnsembleProbability : null,
                 Flag = i.Result != null ? i.Result.Flag : null,
                 FlagReason = i.Result != null ? i.Result.FlagReason : null,
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new JobResultRow(r.Id, Path.GetFileName(r.Path), r.Status, r.Error, r.ResultId, r.Decision, r.Ensemble, r.Flag, r.FlagReason)).ToList();
+        // The item's place in the whole job (not in the filtered list), so a filtered export keeps stable numbers.
+        var ids = await db.JobItems.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken);
+        var index = ids.Select((id, n) => (id, n)).ToDictionary(p => p.id, p => p.n + 1);
+        return rows.Select(r => new JobResultRow(r.Id, Path.GetFileName(r.Path), r.Status, Deidentified(r.Error, r.Path, index[r.Id]), r.ResultId, r.Decision, r.Ensemble,
+            r.Flag, r.FlagReason, index[r.Id], r.ContentSha256)).ToList();
     }
 
-    /// <summary>RFC 4180 CSV, invariant culture; cells that a spreadsheet would run as a formula are prefixed with '.</summary>
+    /// <summary>The first line of every CSV export: what was removed, under which profile.</summary>
+    public const string ExportNotice =
+        "# De-identified under DICOM PS3.15 Annex E, Basic Application Level Confidentiality Profile with the Retain Patient Characteristics option: " +
+        "no file names, paths, patient names, IDs, dates or UIDs; items are named by their place in the job and their SHA-256. Research use only, not a medical device.";
+
+    /// <summary>An error message with the item's path and file name replaced by "item N" (messages name the file they are about).</summary>
+    public static string? Deidentified(string? error, string path, int index)
+    {
+        if (string.IsNullOrEmpty(error))
+        {
+            return error;
+        }
+
+        string name = Path.GetFileName(path);
+        string text = error.Replace(path, $"item {index}", StringComparison.Ordinal);
+        return name.Length > 0 ? text.Replace(name, $"item {index}", StringComparison.Ordinal) : text;
+    }
+
+    /// <summary>
+    /// RFC 4180 CSV after the <see cref="ExportNotice"/> line, invariant culture; cells that a spreadsheet would run as a
+    /// formula are prefixed with '. No file names: an item is its index in the job and its file's SHA-256.
+    /// </summary>
     public static string ToCsv(IEnumerable<JobResultRow> rows)
     {
-        var csv = new StringBuilder("file,status,error,result_id,decision,ensemble_probability,flag,flag_reason\r\n");
+        var csv = new StringBuilder(ExportNotice).Append("\r\n").Append("item,sha256,status,error,result_id,decision,ensemble_probability,flag,flag_reason\r\n");
         foreach (var r in rows)
         {
-            csv.AppendJoin(',', Cell(r.File), Cell(r.Status), Cell(r.Error), r.ResultId?.ToString(CultureInfo.InvariantCulture) ?? "",
+            csv.AppendJoin(',', r.Index.ToString(CultureInfo.InvariantCulture), Cell(r.ContentSha256), Cell(r.Status), Cell(r.Error), r.ResultId?.ToString(CultureInfo.InvariantCulture) ?? "",
                 Cell(r.Decision), r.Ensemble?.ToString("0.######", CultureInfo.InvariantCulture) ?? "", Cell(r.Flag), Cell(r.FlagReason));
             csv.Append("\r\n");
         }

@@ -27,7 +27,10 @@ public sealed record JobResponse
 /// <summary>done = succeeded + failed; failedByCode counts failures per status code (invalid-dicom, ...).</summary>
 public sealed record JobCounts(int Total, int Done, int Succeeded, int Failed, IReadOnlyDictionary<string, int> FailedByCode);
 
-/// <summary>One file of a job with its result: the job page's table and the CSV export.</summary>
+/// <summary>
+/// One file of a job with its result: the job page's table and the CSV export. <paramref name="Index"/> is the item's
+/// 1-based place in the job and <paramref name="ContentSha256"/> its file's hash: what the de-identified CSV names it by.
+/// </summary>
 public sealed record JobResultRow(
     long ItemId,
     string File,
@@ -37,4 +40,6 @@ public sealed record JobResultRow(
     string? Decision,
     double? Ensemble,
     string? Flag,
-    string? FlagReason);
+    string? FlagReason,
+    int Index = 0,
+    string? ContentSha256 = null);
