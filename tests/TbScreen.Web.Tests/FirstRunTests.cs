@@ -18,8 +18,16 @@ public sealed partial class FirstRunTests
             output = first.FirstRunOutput.ToString();
             Assert.Contains("/signin", output);
             Assert.Matches(@"User name\s+admin", output);
-            string password = PasswordLine().Match(output).Groups[1].Value;
+            string file = PasswordLine().Match(output).Groups[1].Value;
+            Assert.True(File.Exists(file), output);
+            string password = File.ReadAllText(file).Trim();
             Assert.True(password.Length >= 20, output);
+            Assert.DoesNotContain(password, output, StringComparison.Ordinal); // the console shows the path, not the password
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+
             using var admin = await first.SignedInClientAsync("admin", password);
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users")).StatusCode);
         }
@@ -29,6 +37,6 @@ public sealed partial class FirstRunTests
         Assert.Equal("", second.FirstRunOutput.ToString());
     }
 
-    [GeneratedRegex(@"Password\s+(\S+)")]
+    [GeneratedRegex(@"Password\s+in (\S+)")]
     private static partial Regex PasswordLine();
 }

@@ -166,6 +166,41 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
     }
 
     [Fact]
+    public async Task Cookie_signing_keys_are_sealed_at_rest_in_a_folder_only_the_service_account_can_open()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician); // signing in makes a data-protection key
+        string folder = Path.Combine(factory.Root, "keys");
+        var keys = Directory.GetFiles(folder, "key-*.xml");
+        Assert.NotEmpty(keys);
+        foreach (string key in keys)
+        {
+            string xml = File.ReadAllText(key);
+            Assert.Contains("tbscreenEncryptedKey", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("unencrypted form", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+    }
+
+    /// <summary>Regression (issue 17): the self-demotion check compared names case-sensitively; Identity does not.</summary>
+    [Fact]
+    public async Task An_admin_cannot_remove_their_own_admin_role_under_another_spelling_of_their_name()
+    {
+        string admin = await factory.CreateUserAsync(Roles.Admin);
+        using var client = await factory.SignedInClientAsync(admin, TbScreenApiFactory.UserPassword);
+
+        var problem = await (await client.PutAsJsonAsync($"/api/users/{admin.ToUpperInvariant()}/roles", new { roles = new[] { Roles.Clinician } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("your own admin role", problem.GetProperty("detail").GetString());
+        (await client.GetAsync("/api/users")).EnsureSuccessStatusCode(); // still an admin
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session()
     {
         using var client = await factory.ClientAsAsync(Roles.Clinician);

@@ -55,8 +55,10 @@ internal sealed class AccountsBootstrap(
         Check(await users.AddToRoleAsync(admin, Roles.Admin), "give the initial admin its role");
         logger.LogWarning("Created the initial admin account {User}", admin.UserName);
 
+        // The generated password goes to a file only the service account can read; the console gets its path (issue 17).
+        string? passwordFile = generated ? WritePasswordFile(security.KeysFolder, password) : null;
         // Printed once the server listens, so the address is the real one.
-        lifetime.ApplicationStarted.Register(() => Announce(admin.UserName!, generated ? password : null));
+        lifetime.ApplicationStarted.Register(() => Announce(admin.UserName!, passwordFile));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -80,7 +82,32 @@ internal sealed class AccountsBootstrap(
         return new string(chars);
     }
 
-    private void Announce(string userName, string? password)
+    public const string PasswordFileName = "initial-admin-password.txt";
+
+    /// <summary>Writes the password to KEYS/initial-admin-password.txt with mode 0600 (created, never overwritten) and returns the path.</summary>
+    internal static string WritePasswordFile(string keysFolder, string password)
+    {
+        string path = Path.Combine(IdentityRegistration.PrivateFolder(keysFolder).FullName, PasswordFileName);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.WriteLine(password);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // also when an old file existed
+        }
+
+        return path;
+    }
+
+    private void Announce(string userName, string? passwordFile)
     {
         string url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? configuration["urls"] ?? "http://127.0.0.1:5080";
@@ -90,11 +117,11 @@ internal sealed class AccountsBootstrap(
         w.WriteLine(" TbScreen: first run, an admin account was created.");
         w.WriteLine($"   Sign in at  {url.TrimEnd('/')}{IdentityRegistration.SignInPath}");
         w.WriteLine($"   User name   {userName}");
-        w.WriteLine(password is null
+        w.WriteLine(passwordFile is null
             ? "   Password    the one set in TbScreen:Security:InitialAdminPassword"
-            : $"   Password    {password}");
-        w.WriteLine("   Change it on the Users page (Admin > Users > your account > Set password).");
-        w.WriteLine("   This is shown once; it is not stored anywhere in clear text.");
+            : $"   Password    in {passwordFile} (readable by this service account only)");
+        w.WriteLine("   Change it on the Users page (Admin > Users > your account > Set password),");
+        w.WriteLine("   then delete that file.");
         w.WriteLine("==================================================================");
         w.WriteLine();
         w.Flush();

@@ -1,3 +1,4 @@
+using TbScreen.Screening.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -38,8 +39,17 @@ internal static class IdentityRegistration
         });
 
         services.AddDataProtection().SetApplicationName("TbScreen");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<TbScreenOptions>, ILoggerFactory>((keys, host, logging) =>
-            keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(host.Value.Security.KeysFolder), logging));
+        // Keys sealed under the master key file and kept in a folder only the service account can open (issue 17).
+        services.AddSingleton(sp =>
+        {
+            var host = sp.GetRequiredService<IOptions<TbScreenOptions>>().Value;
+            return new DataProtectionKeyWrap(MasterKey.LoadOrCreate(ContentStores.KeyFileFor(host.Store, host.ContentKeyFile)));
+        });
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<TbScreenOptions>, ILoggerFactory, IServiceProvider>((keys, host, logging, sp) =>
+        {
+            keys.XmlRepository = new FileSystemXmlRepository(PrivateFolder(host.Value.Security.KeysFolder), logging);
+            keys.XmlEncryptor = new MasterKeyXmlEncryptor(sp.GetRequiredService<DataProtectionKeyWrap>());
+        });
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -86,4 +96,16 @@ internal static class IdentityRegistration
 
     internal static bool IsApi(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/dicomweb");
+
+    /// <summary>The folder, created with mode 0700 (and tightened if it exists): the keys are the service account's alone.</summary>
+    internal static DirectoryInfo PrivateFolder(string path)
+    {
+        var folder = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return folder;
+    }
 }

@@ -70,7 +70,8 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
         }
 
         var current = await users.GetRolesAsync(user);
-        if (string.Equals(userName, actor, StringComparison.Ordinal) && current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin))
+        // Identity matches user names case-insensitively, so "ADMIN" is the same account as "admin" (issue 17).
+        if (string.Equals(userName, actor, StringComparison.OrdinalIgnoreCase) && current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin))
         {
             return "You cannot remove your own admin role (someone must be able to manage users).";
         }

@@ -65,7 +65,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
 
     public string OutsideJobRoot => Path.Combine(Root, "elsewhere");
 
-    /// <summary>How many stored results carry this SOP Instance UID (the store keeps one per UID and model version).</summary>
+    /// <summary>How many stored results carry this SOP Instance UID (the store keeps one per file content and model version).</summary>
     public async Task<int> CountStoredResultsAsync(string sopInstanceUid)
     {
         var store = Services.GetRequiredService<IScreeningStore>();
