@@ -120,11 +120,26 @@ public sealed class SecurityOptions
 
     public LockoutSettings Lockout { get; set; } = new();
 
+    /// <summary>Requests per minute before 429 (ASP.NET Core's rate limiter; docs/security.md).</summary>
+    public RateLimitSettings RateLimits { get; set; } = new();
+
     /// <summary>
     /// Where the keys that sign the sign-in cookie and antiforgery tokens are kept, so sessions survive a restart.
     /// Protect this folder like the database: whoever reads it can forge sessions.
     /// </summary>
     public string KeysFolder { get; set; } = "data/keys";
+}
+
+public sealed class RateLimitSettings
+{
+    /// <summary>Sign-in attempts (page and API) per client address and minute.</summary>
+    public int SignInsPerMinute { get; set; } = 20;
+
+    /// <summary>Uploads (screenings, upload jobs, STOW-RS) per user (or address) and minute.</summary>
+    public int UploadsPerMinute { get; set; } = 120;
+
+    /// <summary>Other API calls per user (or address) and minute.</summary>
+    public int ApiRequestsPerMinute { get; set; } = 1200;
 }
 
 public sealed class LockoutSettings

@@ -32,6 +32,8 @@ public static class TbScreenApiHostingExtensions
                 "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
             .Validate(o => !o.Retention.Enabled || o.Retention.IsValid,
                 "TbScreen:Retention:SourceImageDays must be at least 1 and Interval at least one second (or set Enabled to false).")
+            .Validate(o => o.Security.RateLimits is { SignInsPerMinute: > 0, UploadsPerMinute: > 0, ApiRequestsPerMinute: > 0 },
+                "TbScreen:Security:RateLimits values must be positive.")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
                 "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();
@@ -107,6 +109,7 @@ public static class TbScreenApiHostingExtensions
     public static WebApplicationBuilder AddTbScreenSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddTbScreenIdentity();
+        builder.Services.AddTbScreenRateLimiting();
         return builder;
     }
 
@@ -121,6 +124,7 @@ public static class TbScreenApiHostingExtensions
         app.UseWhen(IsPageRead, pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRouting();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: API limits are per user
         app.UseAuthorization();
         app.UseAntiforgery();
         // After authorization, so that an anonymous caller learns nothing but 401.

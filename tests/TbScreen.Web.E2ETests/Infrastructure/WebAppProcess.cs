@@ -97,6 +97,10 @@ public sealed class WebAppProcess : IAsyncDisposable
         start.Environment["TbScreen__Jobs__AllowedRoots__1"] = Path.Combine(data, ArchiveFolder);
         start.Environment["TbScreen__Security__InitialAdminUserName"] = AdminUser;
         start.Environment["TbScreen__Security__InitialAdminPassword"] = AdminPassword;
+        // The browser tests sign in many times a minute from loopback; the rate limits have their own tests.
+        start.Environment["TbScreen__Security__RateLimits__SignInsPerMinute"] = "10000";
+        start.Environment["TbScreen__Security__RateLimits__UploadsPerMinute"] = "10000";
+        start.Environment["TbScreen__Security__RateLimits__ApiRequestsPerMinute"] = "100000";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         var app = new WebAppProcess(process, baseUrl, data);

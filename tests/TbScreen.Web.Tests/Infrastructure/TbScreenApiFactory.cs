@@ -123,6 +123,10 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             ["TbScreen:Security:KeysFolder"] = Path.Combine(Root, "keys"),
             ["TbScreen:Security:InitialAdminPassword"] = InitialAdminPassword ?? "",
             ["TbScreen:Security:Lockout:MaxFailedAttempts"] = LockoutAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // One shared host signs in hundreds of test users from one address: the rate tests set their own limits.
+            ["TbScreen:Security:RateLimits:SignInsPerMinute"] = "100000",
+            ["TbScreen:Security:RateLimits:UploadsPerMinute"] = "100000",
+            ["TbScreen:Security:RateLimits:ApiRequestsPerMinute"] = "100000",
             // Monitoring: a reference only the monitoring tests write (never into models/), drift from one result on.
             ["Monitoring:ReferenceFile"] = MonitoringReference,
             ["Monitoring:MinimumCases"] = "1",
