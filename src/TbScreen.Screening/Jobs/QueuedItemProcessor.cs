@@ -17,6 +17,9 @@ public enum QueuedItemVerdict
 
     /// <summary>The job expects other models than this worker has: return it to the queue for a worker that has them.</summary>
     WrongModels,
+
+    /// <summary>A user cancelled the job: acknowledge without screening; the item stays pending in the cancelled job.</summary>
+    JobCancelled,
 }
 
 /// <summary>
@@ -64,6 +67,11 @@ public sealed class QueuedItemProcessor
         if (!stored.IsPending)
         {
             return QueuedItemVerdict.AlreadyDone;
+        }
+
+        if ((await Store.GetJobAsync(item.JobId, cancellationToken))?.State == BatchJobStates.Cancelled)
+        {
+            return QueuedItemVerdict.JobCancelled;
         }
 
         var service = item.Heatmap ? _withHeatmaps : _rows;

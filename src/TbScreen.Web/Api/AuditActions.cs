@@ -14,6 +14,7 @@ internal static class AuditActions
     public const string JobCreated = "job.create";
     public const string JobCompleted = "job.completed";
     public const string JobStopped = "job.stopped";
+    public const string JobCancelled = "job.cancelled";
     public const string SignedIn = "auth.signin";
     public const string SignInFailed = "auth.signin.failed";
     public const string SignInLockedOut = "auth.signin.lockedout";

@@ -41,6 +41,15 @@ internal static class JobEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
+        jobs.MapPost("/{id:long}/cancel", CancelAsync)
+            .RequireAuthorization(Policies.Screen)
+            .DisableAntiforgery()
+            .WithName("CancelJob")
+            .WithSummary("Cancel a waiting or running job: finished items keep their results, the rest are not screened")
+            .Produces<JobResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         jobs.MapGet("/", ListAsync)
             .RequireAuthorization(Policies.Screen)
             .WithName("ListJobs")
@@ -185,6 +194,17 @@ internal static class JobEndpoints
 
         string csv = JobResults.ToCsv(await results.RowsAsync(id, status, decision, flag, cancellationToken));
         return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"job-{id}-results.csv");
+    }
+
+    private static async Task<IResult> CancelAsync(long id, Jobs.JobControl control, IScreeningStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (outcome, job) = await control.CancelAsync(id, ApiActors.Of(user), cancellationToken);
+        return outcome switch
+        {
+            Jobs.CancelOutcome.NotFound => JobNotFound(id),
+            Jobs.CancelOutcome.NotCancellable => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job not cancellable", detail: $"Job {id} is {job!.State}."),
+            _ => TypedResults.Ok(JobResponseMapper.ToResponse(job!, await store.ItemsAsync(id, cancellationToken), FolderJobRequest.FromJson(job!.OptionsJson))),
+        };
     }
 
     private static IResult JobNotFound(long id) =>

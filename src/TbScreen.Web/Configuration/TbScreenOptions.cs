@@ -85,6 +85,9 @@ public sealed class JobOptions
 
     /// <summary>Files screened at once within a job; each inference already uses several cores, so half of them.</summary>
     public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Jobs that may wait to start; one more is refused with 503 "job queue full" (jobs resumed at start do not count). 0 accepts no new jobs.</summary>
+    public int MaxQueuedJobs { get; set; } = 20;
 }
 
 public sealed class DicomNodeSettings

@@ -18,6 +18,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             InvalidDataException invalid when invalid.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, "Upload too large", invalid.Message),
             InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request body", invalid.Message),
+            Jobs.JobQueueFullException full => (StatusCodes.Status503ServiceUnavailable, "Job queue full", full.Message),
             _ => null,
         };
         if (mapped is not { } m || context.Response.HasStarted)
@@ -27,6 +28,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
         logger.LogInformation("Request rejected with {Status}: {Detail}", m.status, m.detail);
         context.Response.StatusCode = m.status;
+        if (m.status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "60";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

@@ -47,6 +47,8 @@ public static class TbScreenApiHostingExtensions
         services.AddScreeningLayers(configuration);
         services.AddSingleton<JobFolderPolicy>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobCancellation>();
+        services.AddScoped<JobControl>();
         services.AddSingleton<UnfinishedJobs>();
         services.AddHostedService<FolderJobWorker>();
         services.AddJobDispatch();

@@ -17,6 +17,7 @@ internal sealed class FolderJobWorker(
     UnfinishedJobs unfinished,
     JobFolderPolicy policy,
     IItemDispatcher dispatcher,
+    JobCancellation cancellation,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
     private IScreeningStore Store => screening.Store;
@@ -32,20 +33,32 @@ internal sealed class FolderJobWorker(
 
         await foreach (long jobId in queue.ReadAllAsync(stoppingToken))
         {
+            using var run = cancellation.Begin(jobId, stoppingToken);
             try
             {
-                await RunAsync(jobId, stoppingToken);
+                await RunAsync(jobId, run.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 // The host is stopping: the job stays "running" with its pending items, ready to be resumed.
                 return;
             }
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            {
+                // A user cancelled it (the endpoint marked it cancelled and audited who; marked again in case the run
+                // had just set it running): finished items stay.
+                logger.LogInformation("Job {JobId} cancelled", jobId);
+                await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
+            }
             catch (Exception e)
             {
                 // A job-level failure (folder gone, database down); per-file failures never get here.
                 logger.LogError(e, "Job {JobId} stopped", jobId);
                 await StopAsync(jobId, e.Message);
+            }
+            finally
+            {
+                cancellation.End(jobId);
             }
         }
     }
@@ -67,9 +80,9 @@ internal sealed class FolderJobWorker(
     private async Task RunAsync(long jobId, CancellationToken cancellationToken)
     {
         var job = await Store.GetJobAsync(jobId, cancellationToken);
-        if (job is null)
+        if (job is null || job.State == BatchJobStates.Cancelled)
         {
-            return;
+            return; // cancelled while it waited
         }
 
         var request = FolderJobRequest.FromJson(job.OptionsJson) ?? new FolderJobRequest(job.Inputs[0], Recursive: true);
@@ -95,6 +108,7 @@ internal sealed class FolderJobWorker(
         // The dashboard shows results with their heatmaps, so jobs ask for them.
         await dispatcher.DispatchAsync(new JobDispatch(jobId, request.Site, Heatmap: true), pending, progress: null, cancellationToken);
 
+        cancellationToken.ThrowIfCancellationRequested(); // a cancel during the last items leaves it cancelled
         await Store.SetJobStateAsync(jobId, BatchJobStates.Completed, cancellationToken);
         // Counts, not the folder: server paths stay out of the audit trail (issue 17).
         var finished = await Store.GetJobAsync(jobId, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, Jo
             return (null, null, verdict, full);
         }
 
+        queue.EnsureRoom();
         var request = new FolderJobRequest(full, recursive, Site: site);
         var job = await store.CreateJobAsync([full], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
         await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", recursive ? "server folder job, with subfolders" : "server folder job", cancellationToken);

@@ -44,6 +44,7 @@ public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStor
             return (null, null, new UploadJobRefusal(refused));
         }
 
+        queue.EnsureRoom(); // before anything is written
         string folder = Path.Combine(jobs.UploadFolder, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         for (int i = 0; i < files.Count; i++)
