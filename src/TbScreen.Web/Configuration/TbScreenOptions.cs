@@ -123,6 +123,12 @@ public sealed class SecurityOptions
 
     public LockoutSettings Lockout { get; set; } = new();
 
+    /// <summary>
+    /// Reverse proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty (the default)
+    /// ignores forwarded headers altogether, so no client can claim another address or scheme.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
     /// <summary>Requests per minute before 429 (ASP.NET Core's rate limiter; docs/security.md).</summary>
     public RateLimitSettings RateLimits { get; set; } = new();
 

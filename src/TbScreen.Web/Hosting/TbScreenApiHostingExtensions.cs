@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using TbScreen.Web.Api;
 using TbScreen.Web.Configuration;
@@ -14,6 +15,11 @@ public static class TbScreenApiHostingExtensions
 {
     public static WebApplicationBuilder AddTbScreenApi(this WebApplicationBuilder builder)
     {
+        if (TransportGuard.Problem(builder.Configuration["urls"], builder.Configuration.GetValue<bool>(TransportGuard.AllowInsecureKey)) is { } insecure)
+        {
+            throw new InvalidOperationException(insecure);
+        }
+
         builder.Services.AddTbScreenApi(builder.Configuration);
         return builder;
     }
@@ -34,6 +40,7 @@ public static class TbScreenApiHostingExtensions
                 "TbScreen:Retention:SourceImageDays must be at least 1 and Interval at least one second (or set Enabled to false).")
             .Validate(o => o.Security.RateLimits is { SignInsPerMinute: > 0, UploadsPerMinute: > 0, ApiRequestsPerMinute: > 0 },
                 "TbScreen:Security:RateLimits values must be positive.")
+            .Validate(o => o.Security.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "TbScreen:Security:KnownProxies must be IP addresses.")
             .Validate(o => o.Database.Provider?.ToLowerInvariant() is null or "" or "sqlite" or "postgresql" or "postgres" or "auto",
                 "TbScreen:Database:Provider must be sqlite or postgresql.")
             .ValidateOnStart();
@@ -118,6 +125,26 @@ public static class TbScreenApiHostingExtensions
     /// <summary>The middleware, in order: errors as ProblemDetails, routing, who is calling, may they, antiforgery, size.</summary>
     public static WebApplication UseTbScreen(this WebApplication app)
     {
+        var proxies = app.Services.GetRequiredService<IOptions<TbScreenOptions>>().Value.Security.KnownProxies;
+        if (proxies.Count > 0)
+        {
+            // Only the configured proxies may say who the client is and whether it came over HTTPS.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (string proxy in proxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts(); // HTTPS requests only; browsers then refuse plain HTTP to this host
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         // Scripts get ProblemDetails for every error; people get a page for an address that does not exist.
