@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using TbScreen.Web.Tests.Infrastructure;
+using static TbScreen.Web.Tests.Infrastructure.HttpAssertions;
 
 namespace TbScreen.Web.Tests;
 
@@ -29,7 +31,17 @@ public sealed partial class FirstRunTests
             }
 
             using var admin = await first.SignedInClientAsync("admin", password);
-            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users")).StatusCode);
+
+            // A generated password must be replaced before anything else (issue 17).
+            var blocked = await (await admin.GetAsync("/api/users")).ProblemAsync(HttpStatusCode.Forbidden);
+            Assert.Equal("Password change required", blocked.GetProperty("title").GetString());
+            var page = await admin.GetAsync("/upload");
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/account/password", page.Headers.Location!.OriginalString);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/account/password")).StatusCode);
+            var changed = await admin.PostAsJsonAsync("/api/account/password", new { currentPassword = password, newPassword = "Chosen-Admin-Password-7" });
+            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users")).StatusCode); // the renewed cookie lacks the mark
         }
 
         using var second = new TbScreenApiFactory(root, initialAdminPassword: null);

@@ -186,6 +186,24 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
         }
     }
 
+    [Fact]
+    public async Task Every_user_can_change_their_own_password_with_the_current_one()
+    {
+        string user = await factory.CreateUserAsync(Roles.Auditor);
+        using var client = await factory.SignedInClientAsync(user, TbScreenApiFactory.UserPassword);
+
+        var wrong = await client.PostAsJsonAsync("/api/account/password", new { currentPassword = "Not-The-Password-1", newPassword = "Another-Good-Password-2" });
+        Assert.Contains("current password is wrong", (await wrong.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        var changed = await client.PostAsJsonAsync("/api/account/password", new { currentPassword = TbScreenApiFactory.UserPassword, newPassword = "Another-Good-Password-2" });
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+
+        using var anonymous = factory.AnonymousClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).StatusCode);
+        using var again = await factory.SignedInClientAsync(user, "Another-Good-Password-2");
+        var trail = await factory.Services.GetRequiredService<TbScreen.Screening.Persistence.IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Single(trail, e => e.Action == "user.password.own" && e.Actor == user);
+    }
+
     /// <summary>Regression (issue 17): the self-demotion check compared names case-sensitively; Identity does not.</summary>
     [Fact]
     public async Task An_admin_cannot_remove_their_own_admin_role_under_another_spelling_of_their_name()

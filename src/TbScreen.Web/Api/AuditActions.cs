@@ -22,4 +22,5 @@ internal static class AuditActions
     public const string UserCreated = "user.create";
     public const string UserRolesChanged = "user.roles";
     public const string UserPasswordSet = "user.password";
+    public const string OwnPasswordChanged = "user.password.own";
 }

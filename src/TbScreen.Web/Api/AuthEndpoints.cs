@@ -11,6 +11,8 @@ internal static class AuthEndpoints
 
     public sealed record Me(string UserName, IReadOnlyList<string> Roles);
 
+    public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
+
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Auth");
@@ -32,6 +34,17 @@ internal static class AuthEndpoints
             .DisableAntiforgery()
             .WithName("Logout")
             .WithSummary("Sign out (clears the cookie)");
+        api.MapPost("/account/password", async (ChangePasswordRequest request, AccountPasswords passwords, ClaimsPrincipal user, CancellationToken ct) =>
+                await passwords.ChangeOwnAsync(user, request.CurrentPassword ?? "", request.NewPassword ?? "", ct) is { } error
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Password not changed", detail: error)
+                    : (IResult)TypedResults.NoContent())
+            .RequireAuthorization()
+            .DisableAntiforgery()
+            .WithTags("Auth")
+            .WithName("ChangeOwnPassword")
+            .WithSummary("Change your own password (needs the current one); renews the cookie")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         auth.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new Me(
                 ApiActors.Of(user), Roles.All.Where(user.IsInRole).ToList())))
             .RequireAuthorization()

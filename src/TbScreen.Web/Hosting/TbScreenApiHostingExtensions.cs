@@ -154,6 +154,7 @@ public static class TbScreenApiHostingExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: API limits are per user
+        app.UseMiddleware<Identity.PasswordChangeGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
         // After authorization, so that an anonymous caller learns nothing but 401.

@@ -53,6 +53,12 @@ internal sealed class AccountsBootstrap(
         var admin = new TbScreenUser(security.InitialAdminUserName);
         Check(await users.CreateAsync(admin, password), "create the initial admin (TbScreen:Security:InitialAdminPassword must satisfy the password rules)");
         Check(await users.AddToRoleAsync(admin, Roles.Admin), "give the initial admin its role");
+        if (generated)
+        {
+            // A password that went through a file is changed at first sign-in (issue 17).
+            await seeding.ServiceProvider.GetRequiredService<AccountPasswords>().RequireChangeAsync(admin);
+        }
+
         logger.LogWarning("Created the initial admin account {User}", admin.UserName);
 
         // The generated password goes to a file only the service account can read; the console gets its path (issue 17).

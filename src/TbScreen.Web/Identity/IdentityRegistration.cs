@@ -78,6 +78,7 @@ internal static class IdentityRegistration
 
         services.AddSingleton<FirstRunConsole>();
         services.AddScoped<SignInService>();
+        services.AddScoped<AccountPasswords>();
         services.AddHostedService<AccountsBootstrap>();
         return services;
     }

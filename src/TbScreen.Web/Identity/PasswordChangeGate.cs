@@ -1,0 +1,42 @@
+using TbScreen.Web.Api;
+
+namespace TbScreen.Web.Identity;
+
+/// <summary>
+/// While a signed-in user's password is marked "must change", every page sends them to the change-password page and
+/// every API call but the password change and sign-in/out answers 403 "Password change required".
+/// </summary>
+internal sealed class PasswordChangeGate(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated != true || !AccountPasswords.MustChange(context.User) || IsAllowed(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Password change required",
+                    Detail = $"Set a new password first: POST /api/account/password, or the page {AccountPasswords.ChangePath}.",
+                },
+            }).AsTask();
+        }
+
+        context.Response.Redirect(AccountPasswords.ChangePath);
+        return Task.CompletedTask;
+    }
+
+    private static bool IsAllowed(PathString path) =>
+        path.StartsWithSegments(AccountPasswords.ChangePath) || path.StartsWithSegments("/api/account/password") || path.StartsWithSegments("/api/auth")
+        || path.StartsWithSegments("/account/signout") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
+        || path.StartsWithSegments("/css") || path.StartsWithSegments("/favicon.ico") || path.StartsWithSegments("/app.css")
+        || path.Value?.EndsWith(".css", StringComparison.OrdinalIgnoreCase) == true || path.Value?.EndsWith(".js", StringComparison.OrdinalIgnoreCase) == true;
+}
