@@ -83,6 +83,7 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
         {
             e.ToTable("AuditEvents");
             e.HasIndex(a => a.At);
+            e.HasIndex(a => a.Sequence).IsUnique(); // two sealers racing for one place: the second one retries
         });
 
         modelBuilder.Entity<Site>(e =>
@@ -108,6 +109,40 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(d => new { d.StudyInstanceUid, d.SeriesInstanceUid });
             e.HasOne(d => d.Result).WithMany().HasForeignKey(d => d.ResultId).OnDelete(DeleteBehavior.Cascade);
         });
+    }
+
+    private bool _sealing;
+
+    /// <summary>Saves, then seals any audit rows just added into the hash chain (in the caller's transaction, if any).</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        bool addsAudit = !_sealing && ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
+        int saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (addsAudit)
+        {
+            _sealing = true;
+            try
+            {
+                await AuditChain.SealAsync(this, cancellationToken);
+            }
+            finally
+            {
+                _sealing = false;
+            }
+        }
+
+        return saved;
+    }
+
+    /// <summary>The synchronous save is not used for audit rows; refuse it so no row escapes the chain.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added))
+        {
+            throw new InvalidOperationException("Audit rows are saved with SaveChangesAsync, which seals them into the hash chain.");
+        }
+
+        return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 }
 

@@ -35,6 +35,39 @@ public abstract class StoreContractTests
     }
 
     [SkippableFact]
+    public async Task AuditRowsAreHashChainedAndAnEditARemovalOrAnInsertionBreaksTheChain()
+    {
+        string actor = "chain-" + Guid.NewGuid().ToString("N");
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Store.RecordAsync(actor, "test.event", $"thing/{i}", $"detail {i}")));
+        await using (var ctx = Contexts.CreateDbContext())
+        {
+            var mine = await ctx.AuditEvents.AsNoTracking().Where(e => e.Actor == actor).ToListAsync();
+            Assert.Equal(12, mine.Count);
+            Assert.All(mine, e => Assert.NotNull(e.Sequence));
+            var report = await AuditChain.VerifyAsync(ctx);
+            Assert.True(report.Intact, report.FirstBreak?.Reason);
+            Assert.Equal(0, report.Unsealed);
+            var places = await ctx.AuditEvents.AsNoTracking().Select(e => e.Sequence!.Value).OrderBy(v => v).ToListAsync();
+            Assert.Equal(Enumerable.Range(1, places.Count).Select(v => (long)v), places); // concurrent writers, one chain
+        }
+
+        long victim;
+        await using (var ctx = Contexts.CreateDbContext())
+        {
+            victim = (await ctx.AuditEvents.AsNoTracking().Where(e => e.Actor == actor).OrderBy(e => e.Sequence).Skip(5).FirstAsync()).Id;
+            await ctx.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"AuditEvents\" SET \"Detail\" = 'nothing happened' WHERE \"Id\" = {victim}");
+            var edited = await AuditChain.VerifyAsync(ctx);
+            Assert.Equal(victim, edited.FirstBreak?.Id);
+            Assert.Contains("edited", edited.FirstBreak!.Reason, StringComparison.Ordinal);
+
+            await ctx.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {victim}");
+            var removed = await AuditChain.VerifyAsync(ctx);
+            Assert.NotNull(removed.FirstBreak);
+            Assert.Contains("removed", removed.FirstBreak!.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public async Task ImagesWithoutSopAreFoundByContentHash()
     {
         string sha = Outcomes.NewSha();

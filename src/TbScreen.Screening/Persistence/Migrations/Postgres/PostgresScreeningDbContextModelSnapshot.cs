@@ -44,12 +44,24 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("Detail")
                         .HasColumnType("text");
 
+                    b.Property<string>("Hash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PrevHash")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Target")
                         .HasColumnType("text");
 
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents", (string)null);
                 });

@@ -37,12 +37,24 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("Detail")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrevHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Target")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents", (string)null);
                 });
