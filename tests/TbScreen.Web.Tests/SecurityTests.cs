@@ -204,6 +204,48 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
         Assert.Single(trail, e => e.Action == "user.password.own" && e.Actor == user);
     }
 
+    [Fact]
+    public async Task A_disabled_users_open_session_ends_and_they_cannot_sign_in_until_enabled_again()
+    {
+        string user = await factory.CreateUserAsync(Roles.Clinician);
+        using var session = await factory.SignedInClientAsync(user, TbScreenApiFactory.UserPassword);
+        using var admin = await factory.ClientAsAsync(Roles.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/auth/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/users/{user}/enabled", new { enabled = false })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/auth/me")).StatusCode);
+        using var anonymous = factory.AnonymousClient();
+        Assert.Equal((HttpStatusCode)423, (await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).StatusCode);
+        var listed = await (await admin.GetAsync("/api/users")).JsonAsync(HttpStatusCode.OK);
+        Assert.True(listed.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == user).GetProperty("disabled").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/users/{user}/enabled", new { enabled = true })).StatusCode);
+        using var back = await factory.SignedInClientAsync(user, TbScreenApiFactory.UserPassword);
+        var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Contains(trail, e => e.Action == "user.disabled" && e.Target == $"user/{user}");
+        Assert.Contains(trail, e => e.Action == "user.enabled" && e.Target == $"user/{user}");
+    }
+
+    [Fact]
+    public async Task A_role_change_ends_sessions_holding_the_old_roles_and_admins_cannot_disable_themselves()
+    {
+        string admin = await factory.CreateUserAsync(Roles.Admin);
+        using var adminClient = await factory.SignedInClientAsync(admin, TbScreenApiFactory.UserPassword);
+        string auditor = await factory.CreateUserAsync(Roles.Auditor);
+        using var auditorClient = await factory.SignedInClientAsync(auditor, TbScreenApiFactory.UserPassword);
+        Assert.Equal(HttpStatusCode.OK, (await auditorClient.GetAsync("/api/audit")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await adminClient.PutAsJsonAsync($"/api/users/{auditor}/roles", new { roles = new[] { Roles.Clinician } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await auditorClient.GetAsync("/api/audit")).StatusCode);
+
+        var self = await (await adminClient.PutAsJsonAsync($"/api/users/{admin}/enabled", new { enabled = false })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("your own account", self.GetProperty("detail").GetString());
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.IsType<RevalidatingIdentityStateProvider>(scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>());
+    }
+
     /// <summary>Regression (issue 17): the self-demotion check compared names case-sensitively; Identity does not.</summary>
     [Fact]
     public async Task An_admin_cannot_remove_their_own_admin_role_under_another_spelling_of_their_name()

@@ -22,6 +22,10 @@ internal static class AdminEndpoints
                     : TypedResults.Created($"/api/users/{request.UserName}"))
             .WithName("CreateUser").WithSummary("Create a user with a password and roles (clinician, radiologist, auditor, admin)")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        users.MapPut("/{userName}/enabled", async (string userName, SetEnabledRequest request, UserAdministration admin, ClaimsPrincipal user, CancellationToken ct) =>
+                await admin.SetEnabledAsync(userName, request.Enabled, ApiActors.Of(user), ct) is { } error ? Problem(error) : TypedResults.NoContent())
+            .WithName("SetUserEnabled").WithSummary("Disable or enable an account; a disabled user's open sessions end within a minute")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         users.MapPut("/{userName}/roles", async (string userName, SetRolesRequest request, UserAdministration admin, ClaimsPrincipal user, CancellationToken ct) =>
                 await admin.SetRolesAsync(userName, request.Roles, ApiActors.Of(user), ct) is { } error ? Problem(error) : TypedResults.NoContent())
             .WithName("SetUserRoles").WithSummary("Replace a user's roles")
@@ -38,4 +42,6 @@ internal static class AdminEndpoints
 
     private static IResult Problem(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "User change refused", detail: detail);
+
+    public sealed record SetEnabledRequest(bool Enabled);
 }

@@ -22,5 +22,7 @@ internal static class AuditActions
     public const string UserCreated = "user.create";
     public const string UserRolesChanged = "user.roles";
     public const string UserPasswordSet = "user.password";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
     public const string OwnPasswordChanged = "user.password.own";
 }

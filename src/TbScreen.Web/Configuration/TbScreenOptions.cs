@@ -129,6 +129,9 @@ public sealed class SecurityOptions
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
 
+    /// <summary>How often a session's cookie and an open dashboard circuit are checked against the account (disabled, roles changed).</summary>
+    public int RevalidateSeconds { get; set; } = 60;
+
     /// <summary>Requests per minute before 429 (ASP.NET Core's rate limiter; docs/security.md).</summary>
     public RateLimitSettings RateLimits { get; set; } = new();
 

@@ -75,6 +75,10 @@ internal static class IdentityRegistration
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.AnyRole, p => p.RequireRole(Roles.All));
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        // Cookies are checked against the account as often: a disabled user or changed roles end the session.
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<TbScreenOptions>>((validator, host) =>
+            validator.ValidationInterval = TimeSpan.FromSeconds(Math.Max(0, host.Value.Security.RevalidateSeconds)));
 
         services.AddSingleton<FirstRunConsole>();
         services.AddScoped<SignInService>();

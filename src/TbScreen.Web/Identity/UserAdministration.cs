@@ -5,7 +5,7 @@ using TbScreen.Web.Api;
 
 namespace TbScreen.Web.Identity;
 
-public sealed record UserSummary(string Id, string UserName, IReadOnlyList<string> Roles, bool LockedOut);
+public sealed record UserSummary(string Id, string UserName, IReadOnlyList<string> Roles, bool LockedOut, bool Disabled = false);
 
 /// <summary>The admin's user management (page and API): create users, set roles and passwords; every change audited.</summary>
 public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeningStore store)
@@ -17,7 +17,7 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
         foreach (var user in all)
         {
             var roles = await users.GetRolesAsync(user);
-            list.Add(new UserSummary(user.Id, user.UserName!, roles.Order(StringComparer.Ordinal).ToList(), await users.IsLockedOutAsync(user)));
+            list.Add(new UserSummary(user.Id, user.UserName!, roles.Order(StringComparer.Ordinal).ToList(), await users.IsLockedOutAsync(user), IsDisabled(user)));
         }
 
         return list;
@@ -83,6 +83,7 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
             return Describe(added);
         }
 
+        await users.UpdateSecurityStampAsync(user); // open sessions pick up the new roles at their next check
         await store.RecordAsync(actor, AuditActions.UserRolesChanged, $"user/{userName}", string.Join(",", roles), cancellationToken);
         return null;
     }
@@ -102,10 +103,40 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
             return Describe(reset);
         }
 
-        await users.SetLockoutEndDateAsync(user, null);
+        if (!IsDisabled(user))
+        {
+            await users.SetLockoutEndDateAsync(user, null); // a new password lifts a lockout, not a disablement
+        }
+
         await store.RecordAsync(actor, AuditActions.UserPasswordSet, $"user/{userName}", cancellationToken: cancellationToken);
         return null;
     }
+
+    /// <summary>
+    /// Disables (or enables again) an account: a lockout without end, and a new security stamp so that its open
+    /// sessions end at their next check (cookies and dashboard circuits, within TbScreen:Security:RevalidateSeconds).
+    /// </summary>
+    public async Task<string?> SetEnabledAsync(string userName, bool enabled, string actor, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            return $"There is no user {userName}.";
+        }
+
+        if (!enabled && string.Equals(userName, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            return "You cannot disable your own account.";
+        }
+
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, enabled ? null : DateTimeOffset.MaxValue);
+        await users.UpdateSecurityStampAsync(user);
+        await store.RecordAsync(actor, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, $"user/{user.UserName}", cancellationToken: cancellationToken);
+        return null;
+    }
+
+    private static bool IsDisabled(TbScreenUser user) => user.LockoutEnd is { } end && end.Year >= 9999;
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 }

@@ -127,6 +127,8 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
             ["TbScreen:Security:RateLimits:SignInsPerMinute"] = "100000",
             ["TbScreen:Security:RateLimits:UploadsPerMinute"] = "100000",
             ["TbScreen:Security:RateLimits:ApiRequestsPerMinute"] = "100000",
+            // Sessions checked against their account on every request, so disabling takes effect at once in tests.
+            ["TbScreen:Security:RevalidateSeconds"] = "0",
             // Monitoring: a reference only the monitoring tests write (never into models/), drift from one result on.
             ["Monitoring:ReferenceFile"] = MonitoringReference,
             ["Monitoring:MinimumCases"] = "1",
