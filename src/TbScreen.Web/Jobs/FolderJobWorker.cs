@@ -36,7 +36,13 @@ internal sealed class FolderJobWorker(
             using var run = cancellation.Begin(jobId, stoppingToken);
             try
             {
-                await RunAsync(jobId, run.Token);
+                // A database outage (restart, failover) is waited out with back-off and the job resumed, not cancelled:
+                // items committed before it keep their results, and re-running the job only screens the pending ones.
+                await StoreRetry.RunAsync(async () =>
+                {
+                    await RunAsync(jobId, run.Token);
+                    return true;
+                }, logger, $"job {jobId}", run.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
