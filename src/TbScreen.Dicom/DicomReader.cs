@@ -145,26 +145,33 @@ public sealed class DicomReader : IDicomReader
         return new DicomFile(source, meta, dataset, syntax, hasPreamble);
     }
 
+    /// <summary>
+    /// Two passes: the first counts the inflated length without keeping it, so a bomb is refused having allocated
+    /// nothing but a chunk; the second fills an array of exactly that length (issue 17).
+    /// </summary>
     private byte[] Inflate(byte[] bytes, int start)
     {
         try
         {
-            using var input = new MemoryStream(bytes, start, bytes.Length - start, writable: false);
-            using var inflater = new DeflateStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream();
             var chunk = new byte[81920];
-            int n;
-            while ((n = inflater.Read(chunk, 0, chunk.Length)) > 0)
+            long length = 0;
+            using (var counter = new DeflateStream(new MemoryStream(bytes, start, bytes.Length - start, writable: false), CompressionMode.Decompress))
             {
-                if (output.Length + n > _options.MaxInflatedBytes)
+                int n;
+                while ((n = counter.Read(chunk, 0, chunk.Length)) > 0)
                 {
-                    throw new DicomException($"deflated dataset inflates beyond the {_options.MaxInflatedBytes}-byte limit");
+                    length += n;
+                    if (length > _options.MaxInflatedBytes)
+                    {
+                        throw new DicomException($"deflated dataset inflates beyond the {_options.MaxInflatedBytes}-byte limit");
+                    }
                 }
-
-                output.Write(chunk, 0, n);
             }
 
-            return output.ToArray();
+            var output = new byte[length];
+            using var inflater = new DeflateStream(new MemoryStream(bytes, start, bytes.Length - start, writable: false), CompressionMode.Decompress);
+            inflater.ReadExactly(output);
+            return output;
         }
         catch (InvalidDataException e)
         {

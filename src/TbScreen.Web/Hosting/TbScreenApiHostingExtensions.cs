@@ -70,6 +70,7 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<JobResults>();
         services.AddSingleton<Worklist>();
         services.AddScoped<ReviewService>();
+        services.AddSingleton(new DecodedImageCache());
         services.AddScoped<StoredImages>();
         services.AddScoped<HeatmapOverlays>();
         services.AddSingleton<ModelCatalog>();

@@ -6,7 +6,7 @@ using TbScreen.Screening.Storage;
 namespace TbScreen.Web.Viewing;
 
 /// <summary>The radiograph behind a stored result, read back from the content store and decoded for viewing.</summary>
-public sealed class StoredImages(IScreeningStore store, ContentStore content)
+public sealed class StoredImages(IScreeningStore store, ContentStore content, DecodedImageCache decoded)
 {
     public enum Problem
     {
@@ -16,6 +16,8 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content)
         Purged,
         Undecodable,
     }
+
+    private const string MissingText = "the uploaded file is not in the content store (Persistence:StoreContent off, or the store was cleared)";
 
     /// <summary>What a result page says once its image has gone under the retention policy.</summary>
     public static string PurgedText(DateTime purgedUtc) =>
@@ -36,24 +38,25 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content)
             return (null, Problem.Purged, PurgedText(purged));
         }
 
-        byte[]? bytes;
+        if (stored.Outcome.ContentSha256 is not { } sha)
+        {
+            return (null, Problem.ContentMissing, MissingText);
+        }
+
         try
         {
-            bytes = stored.Outcome.ContentSha256 is { } sha ? content.Get(sha) : null;
+            // Decoded once per file while it is in the cache; the store's read still verifies it the first time.
+            var radiograph = decoded.GetOrDecode(sha, () =>
+                WindowLevelRenderer.Decode(content.Get(sha) ?? throw new FileNotFoundException(MissingText), Path.GetFileName(stored.Outcome.Source)));
+            return (radiograph, Problem.None, null);
+        }
+        catch (FileNotFoundException)
+        {
+            return (null, Problem.ContentMissing, MissingText);
         }
         catch (ContentCorruptException e)
         {
             return (null, Problem.Undecodable, $"the stored file failed its integrity check: {e.Reason}");
-        }
-
-        if (bytes is null)
-        {
-            return (null, Problem.ContentMissing, "the uploaded file is not in the content store (Persistence:StoreContent off, or the store was cleared)");
-        }
-
-        try
-        {
-            return (WindowLevelRenderer.Decode(bytes, Path.GetFileName(stored.Outcome.Source)), Problem.None, null);
         }
         catch (Exception e) when (e is Dicom.DicomException or ImageDecodeException)
         {

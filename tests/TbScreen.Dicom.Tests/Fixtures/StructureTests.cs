@@ -148,6 +148,34 @@ public sealed class StructureTests
         Assert.Contains("1.2.840.10008.1.2.9", error.Message);
     }
 
+    /// <summary>Issue 17: a deflated dataset that inflates to 1 GB is refused having allocated almost nothing.</summary>
+    [Fact]
+    public void ADeflateBombIsRefusedBeforeItsOutputIsAllocated()
+    {
+        var sample = DicomWriter.Write(SampleDatasets.Create(new SampleSpec(64, 64)).Dataset, TransferSyntax.DeflatedExplicitVrLittleEndianUid);
+        int groupLength = BitConverter.ToInt32(sample, 132 + 8); // (0002,0000) UL right after "DICM": tag 4, VR 2, length 2
+        int bodyStart = 132 + 12 + groupLength;
+        using var bomb = new MemoryStream();
+        bomb.Write(sample, 0, bodyStart);
+        using (var deflate = new System.IO.Compression.DeflateStream(bomb, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 1024; i++)
+            {
+                deflate.Write(zeros); // 1 GB of zeros: about a megabyte compressed
+            }
+        }
+
+        byte[] file = bomb.ToArray();
+        Assert.True(new DicomReader().Parse(sample, "sample.dcm").Dataset.Contains(DicomTag.PixelData)); // the prefix is a real deflated file's
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DicomException>(() => new DicomReader().Parse(file, "bomb.dcm"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("limit", error.Message);
+        Assert.True(allocated < 8L << 20, $"allocated {allocated} bytes while refusing the bomb");
+    }
+
     [Fact]
     public void LengthLargerThanTheFileIsRejectedBeforeAllocating()
     {
