@@ -313,11 +313,11 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    private static bool IsStaticAsset(RouteEndpoint endpoint) =>
+    internal static bool IsStaticAsset(RouteEndpoint endpoint) =>
         endpoint.Metadata.Any(m => m.GetType().FullName?.StartsWith("Microsoft.AspNetCore.StaticAssets.", StringComparison.Ordinal) == true);
 
     /// <summary>A request path for a route pattern: every parameter becomes 1 (ids) or x.</summary>
-    private static string Concrete(string pattern) =>
+    internal static string Concrete(string pattern) =>
         RouteParameter().Replace(pattern, m => m.Value.Contains(":long", StringComparison.Ordinal) || m.Value.Contains(":int", StringComparison.Ordinal) ? "1" : "x");
 
     [GeneratedRegex(@"\{[^}]+\}")]
