@@ -25,6 +25,7 @@ internal static class LoadBenchmark
         var files = Enumerable.Range(0, options.Requests + options.Warmup).Select(UniqueDicom).ToArray();
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true };
         using var client = new HttpClient(handler) { BaseAddress = options.BaseUrl, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Add("X-TbScreen-Client", "load-benchmark");
 
         using (var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = options.User, password = options.Password }))
         {

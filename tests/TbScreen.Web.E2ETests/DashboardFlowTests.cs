@@ -104,6 +104,7 @@ public sealed class DashboardFlowTests(DashboardApp dashboard)
 
         var upload = await admin.APIRequest.PostAsync("api/screenings", new()
         {
+            Headers = new Dictionary<string, string> { ["X-TbScreen-Client"] = "e2e" },
             Multipart = admin.APIRequest.CreateFormData().Set("file", new FilePayload
             {
                 Name = file, MimeType = "application/dicom", Buffer = await File.ReadAllBytesAsync(Sample(file)),

@@ -246,6 +246,17 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
         Assert.IsType<RevalidatingIdentityStateProvider>(scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>());
     }
 
+    [Fact]
+    public async Task A_signed_in_multipart_upload_without_the_client_header_is_refused_as_possible_forgery()
+    {
+        using var client = await factory.ClientAsAsync(Roles.Clinician);
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/screenings") { Content = Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed())) };
+        client.DefaultRequestHeaders.Remove("X-TbScreen-Client"); // what an HTML form on another site sends
+
+        var problem = await (await client.SendAsync(forged)).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("X-TbScreen-Client", problem.GetProperty("detail").GetString());
+    }
+
     /// <summary>Regression (issue 17): the self-demotion check compared names case-sensitively; Identity does not.</summary>
     [Fact]
     public async Task An_admin_cannot_remove_their_own_admin_role_under_another_spelling_of_their_name()

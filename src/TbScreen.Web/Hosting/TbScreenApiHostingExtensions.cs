@@ -156,6 +156,7 @@ public static class TbScreenApiHostingExtensions
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: API limits are per user
         app.UseMiddleware<Identity.PasswordChangeGate>();
+        app.UseMiddleware<MultipartForgeryGuard>();
         app.UseAuthorization();
         app.UseAntiforgery();
         // After authorization, so that an anonymous caller learns nothing but 401.

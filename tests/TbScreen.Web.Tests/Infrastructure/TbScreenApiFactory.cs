@@ -100,6 +100,7 @@ public class TbScreenApiFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> SignedInClientAsync(string userName, string password)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-TbScreen-Client", "tests"); // what scripts send with multipart uploads
         var response = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         return client;
