@@ -22,16 +22,7 @@ internal sealed class MultipartForgeryGuard(RequestDelegate next)
             return next(context);
         }
 
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Missing request header",
-                Detail = $"Multipart uploads need the header {HeaderName} (any value): it shows the request was not forged by another site.",
-            },
-        }).AsTask();
+        return MiddlewareProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Missing request header",
+            $"Multipart uploads need the header {HeaderName} (any value): it shows the request was not forged by another site.");
     }
 }

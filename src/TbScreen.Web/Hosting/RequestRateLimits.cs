@@ -23,17 +23,13 @@ internal static class RequestRateLimits
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                 {
                     http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
 
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = "Too many requests from this user or address; wait and try again." },
-                });
+                await MiddlewareProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "Too many requests from this user or address; wait and try again.");
             };
         });
         return services;

@@ -17,17 +17,8 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
 
         if (context.Request.Path.StartsWithSegments("/api"))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Password change required",
-                    Detail = $"Set a new password first: POST /api/account/password, or the page {AccountPasswords.ChangePath}.",
-                },
-            }).AsTask();
+            return Hosting.MiddlewareProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Password change required",
+                $"Set a new password first: POST /api/account/password, or the page {AccountPasswords.ChangePath}.");
         }
 
         context.Response.Redirect(AccountPasswords.ChangePath);
