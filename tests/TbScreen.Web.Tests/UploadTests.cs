@@ -51,6 +51,8 @@ public sealed class UploadTests(TbScreenApiFactory factory)
         var job = await JobEndpointTests.PollUntilFinishedAsync(client, id, TimeSpan.FromSeconds(60));
         Assert.Equal("completed", job.GetProperty("state").GetString());
         Assert.Equal(2, job.GetProperty("counts").GetProperty("succeeded").GetInt32());
+        // The staged plain copies go once the job is over; the screened files live on in the encrypted content store.
+        Assert.False(Directory.Exists(job.GetProperty("folder").GetString()), "the upload job's staged files were kept");
 
         var csv = await client.GetAsync($"/api/jobs/{id}/results.csv");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);

@@ -55,6 +55,7 @@ internal sealed class FolderJobWorker(
                 // had just set it running): finished items stay.
                 logger.LogInformation("Job {JobId} cancelled", jobId);
                 await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
+                DiscardUploads(jobId, FolderJobRequest.FromJson((await Store.GetJobAsync(jobId, CancellationToken.None))?.OptionsJson));
             }
             catch (Exception e)
             {
@@ -88,7 +89,8 @@ internal sealed class FolderJobWorker(
         var job = await Store.GetJobAsync(jobId, cancellationToken);
         if (job is null || job.State == BatchJobStates.Cancelled)
         {
-            return; // cancelled while it waited
+            DiscardUploads(jobId, job is null ? null : FolderJobRequest.FromJson(job.OptionsJson)); // cancelled while it waited
+            return;
         }
 
         var request = FolderJobRequest.FromJson(job.OptionsJson) ?? new FolderJobRequest(job.Inputs[0], Recursive: true);
@@ -108,7 +110,7 @@ internal sealed class FolderJobWorker(
             Warn = _ => logger.LogWarning("Job {JobId}: a folder could not be listed; its files are not screened", jobId),
         }).Walk([request.Folder]).Select(input => input.FullPath), cancellationToken);
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
-        logger.LogInformation("Job {JobId}: {Added} files found in {Folder}, {Pending} to screen", jobId, added, request.Folder, pending.Count);
+        logger.LogInformation("Job {JobId}: {Added} files found, {Pending} to screen", jobId, added, pending.Count);
 
         // Here (in-process) or on queue workers (TbScreen:Broker); either way every item ends committed in the store.
         // The dashboard shows results with their heatmaps, so jobs ask for them.
@@ -120,5 +122,27 @@ internal sealed class FolderJobWorker(
         var finished = await Store.GetJobAsync(jobId, cancellationToken);
         await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}",
             finished is null ? null : $"{finished.Total} items, {finished.Succeeded} screened, {finished.Failed} failed", cancellationToken);
+        DiscardUploads(jobId, request);
+    }
+
+    /// <summary>
+    /// An upload job's staged files go once the job is over: every screened file is in the (encrypted) content store,
+    /// so the plain copies would only keep patient data on disk longer (issue 17). Server folders are never touched.
+    /// </summary>
+    private void DiscardUploads(long jobId, FolderJobRequest? request)
+    {
+        if (request?.UploadedFiles is null || !Directory.Exists(request.Folder))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(request.Folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Job {JobId}: its staged upload files could not be deleted ({Reason})", jobId, e.Message);
+        }
     }
 }
