@@ -33,6 +33,23 @@ public sealed class AuditTests(TbScreenApiFactory factory)
     }
 
     [Fact]
+    public async Task Image_renderings_are_audited_once_per_user_and_result_within_the_window()
+    {
+        string clinician = await factory.CreateUserAsync(Roles.Clinician);
+        using var client = await factory.SignedInClientAsync(clinician, TbScreenApiFactory.UserPassword);
+        var created = await (await client.PostAsync("/api/screenings", Upload(TestRadiographs.Phantom(TestRadiographs.NewSeed()), "x.dcm")))
+            .JsonAsync(HttpStatusCode.Created);
+        string id = created.GetProperty("id").ToString();
+        for (int i = 0; i < 3; i++)
+        {
+            (await client.GetAsync($"/api/screenings/{id}/image?center={2000 + i}&width=1000")).EnsureSuccessStatusCode();
+        }
+
+        var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Single(trail, e => e.Action == "screening.image.view" && e.Actor == clinician && e.Target == "result/" + id);
+    }
+
+    [Fact]
     public async Task Sign_ins_and_failed_sign_ins_are_audited()
     {
         string user = await factory.CreateUserAsync(Roles.Auditor);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using TbScreen.Web.Identity;
@@ -67,6 +68,8 @@ public sealed class UploadTests(TbScreenApiFactory factory)
         Assert.Equal($"1,{shas[0]},ok,", lines[2][..(shas[0]!.Length + 6)]);
         Assert.Equal($"2,{shas[1]},ok,", lines[3][..(shas[1]!.Length + 6)]);
         Assert.DoesNotContain("first", text, StringComparison.Ordinal); // no file names in an export
+        var trail = await factory.Services.GetRequiredService<TbScreen.Screening.Persistence.IScreeningStore>().AuditTrailAsync(5000);
+        Assert.Contains(trail, e => e.Action == "job.export" && e.Target == $"job/{id}"); // every export is audited
         Assert.DoesNotContain("second", text, StringComparison.Ordinal);
 
         var failedOnly = await (await client.GetAsync($"/api/jobs/{id}/results?status=failed")).JsonAsync(HttpStatusCode.OK);

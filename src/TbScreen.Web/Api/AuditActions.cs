@@ -15,6 +15,7 @@ internal static class AuditActions
     public const string JobCompleted = "job.completed";
     public const string JobStopped = "job.stopped";
     public const string JobCancelled = "job.cancelled";
+    public const string JobExported = "job.export";
     public const string SignedIn = "auth.signin";
     public const string SignInFailed = "auth.signin.failed";
     public const string SignInLockedOut = "auth.signin.lockedout";

@@ -185,13 +185,14 @@ internal static class JobEndpoints
             ? JobNotFound(id)
             : TypedResults.Ok(await results.RowsAsync(id, status, decision, flag, cancellationToken));
 
-    private static async Task<IResult> ResultsCsvAsync(long id, string? status, string? decision, string? flag, IScreeningStore store, JobResults results, CancellationToken cancellationToken)
+    private static async Task<IResult> ResultsCsvAsync(long id, string? status, string? decision, string? flag, IScreeningStore store, JobResults results, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (await store.GetJobAsync(id, cancellationToken) is null)
         {
             return JobNotFound(id);
         }
 
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.JobExported, $"job/{id}", "results.csv", cancellationToken);
         string csv = JobResults.ToCsv(await results.RowsAsync(id, status, decision, flag, cancellationToken));
         return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"job-{id}-results.csv");
     }

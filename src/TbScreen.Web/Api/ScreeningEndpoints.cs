@@ -126,9 +126,9 @@ internal static class ScreeningEndpoints
         return TypedResults.Ok(ResponseMapper.ToResponse(heatmap));
     }
 
-    // The PNG renderings are not audited one by one: the viewer fetches them on every window change, and the page or
-    // GET /api/screenings/{id} that shows them records the view.
-    private static async Task<IResult> GetHeatmapPngAsync(long id, int? maxSize, HeatmapOverlays overlays, HttpContext http, CancellationToken cancellationToken)
+    // The PNG renderings are audited once per user, result and kind within ViewAudit.Window: the viewer fetches them on
+    // every window change.
+    private static async Task<IResult> GetHeatmapPngAsync(long id, int? maxSize, HeatmapOverlays overlays, ViewAudit audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         if (MaxSizeProblem(maxSize) is { } bad)
         {
@@ -141,12 +141,13 @@ internal static class ScreeningEndpoints
             return TypedResults.Problem(statusCode: problem.StatusCode, title: problem.Title, detail: problem.Detail);
         }
 
+        await audit.RecordAsync(ApiActors.Of(user), AuditActions.HeatmapViewed, id, cancellationToken);
         NoStore(http);
         return TypedResults.File(HeatmapPng.Encode(heatmap!), "image/png");
     }
 
     private static async Task<IResult> GetImageAsync(
-        long id, double? center, double? width, int? maxSize, StoredImages images, HttpContext http, CancellationToken cancellationToken)
+        long id, double? center, double? width, int? maxSize, StoredImages images, ViewAudit audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         if ((center is null) != (width is null))
         {
@@ -176,6 +177,7 @@ internal static class ScreeningEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image cannot be displayed", detail: $"Result {id}: {detail}");
         }
 
+        await audit.RecordAsync(ApiActors.Of(user), AuditActions.ImageViewed, id, cancellationToken);
         DisplayWindow? window = center is double wc && width is double ww ? new DisplayWindow(wc, ww) : null;
         var rendered = WindowLevelRenderer.Render(radiograph!, window, maxSize ?? WindowLevelRenderer.DefaultMaxSize);
         http.Response.Headers["X-Window-Center"] = rendered.Window.Center.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

@@ -71,6 +71,7 @@ public static class TbScreenApiHostingExtensions
         services.AddSingleton<Worklist>();
         services.AddScoped<ReviewService>();
         services.AddSingleton(new DecodedImageCache());
+        services.AddSingleton<ViewAudit>();
         services.AddScoped<StoredImages>();
         services.AddScoped<HeatmapOverlays>();
         services.AddSingleton<ModelCatalog>();
