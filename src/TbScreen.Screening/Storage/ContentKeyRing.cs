@@ -63,12 +63,10 @@ public sealed class ContentKeyRing
         if (!File.Exists(path))
         {
             var id = Guid.NewGuid();
-            var ring = new ContentKeyRing(path, master.Bytes, new() { [id] = RandomNumberGenerator.GetBytes(KeyBytes) }, id);
-            ring.Save(createOnly: true);
-            // A racing process may have created it first: everybody uses the ring on disk.
-            return Open(path, master);
+            new ContentKeyRing(path, master.Bytes, new() { [id] = RandomNumberGenerator.GetBytes(KeyBytes) }, id).Save(createOnly: true);
         }
 
+        // Also after creating: a racing process may have created it first, and everybody uses the ring on disk.
         return Open(path, master);
     }
 
@@ -80,8 +78,6 @@ public sealed class ContentKeyRing
             return _keys.TryGetValue(id, out var key) ? key : null;
         }
     }
-
-    public byte[] CurrentKey => Key(CurrentKeyId)!;
 
     /// <summary>Adds a fresh key and makes it current; files sealed with older keys stay readable. Returns the new id.</summary>
     public Guid Rotate()

@@ -35,8 +35,6 @@ public sealed class ContentStore
     /// <summary>Null: files are stored as they came (tests and tools that opt out).</summary>
     public ContentCipher? Cipher { get; }
 
-    public bool Encrypted => Cipher is not null;
-
     public static string Sha256Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     public string PathFor(string sha256)

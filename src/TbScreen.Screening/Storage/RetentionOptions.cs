@@ -3,8 +3,6 @@ namespace TbScreen.Screening.Storage;
 /// <summary>How long source images stay in the content store; bound from "TbScreen:Retention".</summary>
 public sealed class RetentionOptions
 {
-    public const string SectionName = "TbScreen:Retention";
-
     /// <summary>Source images older than this are deleted; results, scores and heatmap metadata stay.</summary>
     public int SourceImageDays { get; set; } = 30;
 

@@ -28,6 +28,5 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
     private static bool IsAllowed(PathString path) =>
         path.StartsWithSegments(AccountPasswords.ChangePath) || path.StartsWithSegments("/api/account/password") || path.StartsWithSegments("/api/auth")
         || path.StartsWithSegments("/account/signout") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
-        || path.StartsWithSegments("/css") || path.StartsWithSegments("/favicon.ico") || path.StartsWithSegments("/app.css")
-        || path.Value?.EndsWith(".css", StringComparison.OrdinalIgnoreCase) == true || path.Value?.EndsWith(".js", StringComparison.OrdinalIgnoreCase) == true;
+        || path.StartsWithSegments("/favicon.ico") || path.Value?.EndsWith(".css", StringComparison.OrdinalIgnoreCase) == true || path.Value?.EndsWith(".js", StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -23,7 +23,7 @@ internal sealed class RevalidatingIdentityStateProvider(ILoggerFactory logging, 
         return await IsCurrentAsync(users, authenticationState.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
     }
 
-    internal static async Task<bool> IsCurrentAsync(UserManager<TbScreenUser> users, ClaimsPrincipal principal, string stampClaim)
+    private static async Task<bool> IsCurrentAsync(UserManager<TbScreenUser> users, ClaimsPrincipal principal, string stampClaim)
     {
         if (await users.GetUserAsync(principal) is not { } user || await users.IsLockedOutAsync(user))
         {

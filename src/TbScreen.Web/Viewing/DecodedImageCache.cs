@@ -65,17 +65,4 @@ public sealed class DecodedImageCache(long maxPixels = DecodedImageCache.Default
 
         return image;
     }
-
-    /// <summary>Drops an image (its source was purged).</summary>
-    public void Forget(string sha256)
-    {
-        lock (_gate)
-        {
-            if (_bySha.Remove(sha256, out var node))
-            {
-                _order.Remove(node);
-                _pixels -= node.Value.Image.StoredPixels.LongLength;
-            }
-        }
-    }
 }
