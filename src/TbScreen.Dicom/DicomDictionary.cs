@@ -30,6 +30,7 @@ internal static class DicomDictionary
         [DicomTag.ManufacturerModelName] = "LO",
         [DicomTag.PatientName] = "PN",
         [DicomTag.PatientId] = "LO",
+        [DicomTag.IssuerOfPatientId] = "LO",
         [DicomTag.PatientBirthDate] = "DA",
         [DicomTag.PatientSex] = "CS",
         [DicomTag.PatientAge] = "AS",

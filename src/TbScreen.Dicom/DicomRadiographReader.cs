@@ -64,11 +64,12 @@ public sealed class DicomRadiographReader
     }
 }
 
-/// <summary>Extracts the de-identified attributes the product stores.</summary>
+/// <summary>Extracts the attributes the product uses (the Patient ID only inside a <see cref="PatientIdentifier"/>).</summary>
 public static class DicomMetadata
 {
     public static RadiographMetadata Extract(DicomDataset ds, int numberOfFrames) => new()
     {
+        PatientId = PatientIdentifier.From(ds.GetString(DicomTag.PatientId), ds.GetString(DicomTag.IssuerOfPatientId)),
         PatientSex = ds.GetString(DicomTag.PatientSex),
         PatientAge = ds.GetString(DicomTag.PatientAge),
         PatientBirthDate = ds.GetString(DicomTag.PatientBirthDate),

@@ -20,6 +20,7 @@ public static class DicomTag
 
     public const uint PatientName = 0x00100010;
     public const uint PatientId = 0x00100020;
+    public const uint IssuerOfPatientId = 0x00100021;
     public const uint PatientBirthDate = 0x00100030;
     public const uint PatientSex = 0x00100040;
     public const uint PatientAge = 0x00101010;

@@ -62,9 +62,18 @@ public sealed record PixelLayout(
     public bool IsMonochrome => PhotometricInterpretation.StartsWith("MONOCHROME", StringComparison.Ordinal);
 }
 
-/// <summary>De-identified attributes the product needs; never names or patient IDs.</summary>
+/// <summary>
+/// Attributes the product needs; never names. The Patient ID travels only inside <see cref="PatientId"/>, which the
+/// screening pipeline replaces with <see cref="PatientPseudonym"/> before an outcome leaves it.
+/// </summary>
 public sealed record RadiographMetadata
 {
+    /// <summary>The file's Patient ID, withheld from printing; null once de-identified.</summary>
+    public PatientIdentifier? PatientId { get; init; }
+
+    /// <summary>Keyed pseudonym of the Patient ID (<see cref="PatientIdentifier.KeyedPseudonym"/>); null when the host keeps none.</summary>
+    public string? PatientPseudonym { get; init; }
+
     public string? PatientSex { get; init; }
     public string? PatientAge { get; init; }
     public string? PatientBirthDate { get; init; }

@@ -49,14 +49,20 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     /// <summary>The site profiles decisions are taken under when a call brings none (the CLI's --site-profile); none by default.</summary>
     public SiteProfiles Sites { get; init; } = SiteProfiles.None;
 
+    /// <summary>How the Patient ID is replaced before an outcome leaves the pipeline; by default it is dropped.</summary>
+    public PatientPseudonyms Pseudonyms { get; init; } = PatientPseudonyms.None;
+
     /// <summary>Loads models/ (throws ModelBundleException naming the bad file); the pipeline owns the ensemble.</summary>
     public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
         new(TbEnsemble.Load(modelsDirectory, options), new ScreeningOptions { ModelsDirectory = modelsDirectory }, ownsEnsemble: true);
 
-    public static ScreeningPipeline Load(ScreeningOptions options)
+    public static ScreeningPipeline Load(ScreeningOptions options, PatientPseudonyms? pseudonyms = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), ensembleFile: options.EnsembleFile), options, ownsEnsemble: true);
+        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), ensembleFile: options.EnsembleFile), options, ownsEnsemble: true)
+        {
+            Pseudonyms = pseudonyms ?? PatientPseudonyms.None,
+        };
     }
 
     public static string VersionOf(TbEnsemble ensemble) =>
@@ -225,8 +231,12 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         return new Ingested(radiograph, metadata, null);
     }
 
-    /// <summary>The birth date stays in the file: outcomes reach CSVs, the API and the store, which keep age only.</summary>
-    private static RadiographMetadata Deidentified(RadiographMetadata metadata) => metadata with { PatientBirthDate = null };
+    /// <summary>
+    /// The birth date and Patient ID stay in the file: outcomes reach CSVs, the API and the store, which keep the age
+    /// and at most a keyed pseudonym of the ID.
+    /// </summary>
+    private RadiographMetadata Deidentified(RadiographMetadata metadata) =>
+        metadata with { PatientBirthDate = null, PatientId = null, PatientPseudonym = Pseudonyms.Of(metadata.PatientId) };
 
     private static double? MemberProbability(Inference.Ensembles.EnsembleDecision decision, string name) =>
         decision.Members.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))?.Probability;

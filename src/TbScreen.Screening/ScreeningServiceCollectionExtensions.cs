@@ -30,7 +30,8 @@ public static class ScreeningServiceCollectionExtensions
     private static IServiceCollection AddScreeningCore(this IServiceCollection services)
     {
         // One pipeline per process: the ONNX sessions are large and thread-safe. The container disposes it at shutdown.
-        services.TryAddSingleton(sp => ScreeningPipeline.Load(sp.GetRequiredService<IOptions<ScreeningOptions>>().Value));
+        // Pseudonyms come from the persistence layer's master key when the host has one (AddScreeningPersistence).
+        services.TryAddSingleton(sp => ScreeningPipeline.Load(sp.GetRequiredService<IOptions<ScreeningOptions>>().Value, sp.GetService<PatientPseudonyms>()));
         services.TryAddSingleton<IScreeningPipeline>(sp => sp.GetRequiredService<ScreeningPipeline>());
         return services;
     }

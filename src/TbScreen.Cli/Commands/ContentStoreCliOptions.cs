@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using TbScreen.Screening;
 using TbScreen.Screening.Storage;
 
 namespace TbScreen.Cli.Commands;
@@ -26,6 +27,19 @@ public sealed class ContentStoreCliOptions
         try
         {
             return ContentStores.Open(storeRoot, !result.GetValue(_noEncrypt), result.GetValue(_keyFile), logger);
+        }
+        catch (ContentKeyException e)
+        {
+            throw new UsageException($"content store key: {e.Message}");
+        }
+    }
+
+    /// <summary>Patient pseudonyms under the same master key file as the store (call after <see cref="Open"/>).</summary>
+    public PatientPseudonyms Pseudonyms(ParseResult result, string storeRoot)
+    {
+        try
+        {
+            return PatientPseudonyms.ForStore(storeRoot, result.GetValue(_keyFile));
         }
         catch (ContentKeyException e)
         {

@@ -64,7 +64,10 @@ public static class ListenCommand
             var screeningStore = new EfScreeningStore(contexts);
             var content = contentOptions.Open(result, result.GetValue(store)!, logger);
             // The node's results are shown with heatmaps and sent as captures: screen with them.
-            var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true });
+            var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true })
+            {
+                Pseudonyms = contentOptions.Pseudonyms(result, result.GetValue(store)!),
+            };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
             var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,
                 new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);

@@ -60,13 +60,15 @@ public static class WorkerCommand
                 stopping.Cancel();
             });
             var content = result.GetValue(store) is { } storeRoot ? contentOptions.Open(result, storeRoot, logger) : null;
-            RunAsync(ensemble, brokerUri, database, workers, content, logger, stopping.Token).GetAwaiter().GetResult();
+            // Without a store there is no master key: the worker's results carry no patient pseudonym.
+            var pseudonyms = result.GetValue(store) is { } root ? contentOptions.Pseudonyms(result, root) : PatientPseudonyms.None;
+            RunAsync(ensemble, brokerUri, database, workers, content, pseudonyms, logger, stopping.Token).GetAwaiter().GetResult();
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static async Task RunAsync(Inference.TbEnsemble ensemble, string broker, string database, int jobs, ContentStore? content, ILogger logger, CancellationToken stopping)
+    private static async Task RunAsync(Inference.TbEnsemble ensemble, string broker, string database, int jobs, ContentStore? content, PatientPseudonyms pseudonyms, ILogger logger, CancellationToken stopping)
     {
         var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = database });
         var store = new EfScreeningStore(contexts);
@@ -75,8 +77,8 @@ public static class WorkerCommand
         await WaitForDatabaseAsync(store, database, logger, stopping);
 
         // One ensemble, two views of it: batch rows need no heatmap, dashboard jobs show one.
-        var rows = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false });
-        var withHeatmaps = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true });
+        var rows = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }) { Pseudonyms = pseudonyms };
+        var withHeatmaps = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true }) { Pseudonyms = pseudonyms };
         var processor = new QueuedItemProcessor(
             new PersistentScreeningService(rows, store, content: null, sites: sites),
             new PersistentScreeningService(withHeatmaps, store, content: null, sites: sites),

@@ -46,6 +46,23 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return row is null ? null : OutcomeMapper.ToStored(row, row.Image, created: false);
     }
 
+    public async Task<IReadOnlyList<StoredOutcome>> SamePatientResultsAsync(long resultId, int count, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = contexts.CreateDbContext();
+        var image = await ctx.Results.Where(r => r.Id == resultId).Select(r => r.Image).FirstOrDefaultAsync(cancellationToken);
+        if (image?.PatientPseudonym is not { } pseudonym)
+        {
+            return [];
+        }
+
+        var latest = ctx.Results
+            .Where(r => r.Image!.PatientPseudonym == pseudonym && r.ImageId != image.Id)
+            .GroupBy(r => r.ImageId)
+            .Select(g => g.Max(r => r.Id));
+        var rows = await WithImage(ctx).Where(r => latest.Contains(r.Id)).OrderByDescending(r => r.Id).Take(count).ToListAsync(cancellationToken);
+        return rows.Select(r => OutcomeMapper.ToStored(r, r.Image, created: false)).ToArray();
+    }
+
     public async Task<IReadOnlyList<StoredOutcome>> RecentResultsAsync(int count, CancellationToken cancellationToken = default)
     {
         await using var ctx = contexts.CreateDbContext();

@@ -63,6 +63,12 @@ public interface IScreeningStore
 
     Task<StoredOutcome?> GetResultAsync(long resultId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The latest result of each other image of the same patient (same keyed pseudonym), most recent first, at most
+    /// <paramref name="count"/>; empty when the result's image has no pseudonym. For a reader comparing priors.
+    /// </summary>
+    Task<IReadOnlyList<StoredOutcome>> SamePatientResultsAsync(long resultId, int count, CancellationToken cancellationToken = default);
+
     /// <summary>Most recent first; for worklists.</summary>
     Task<IReadOnlyList<StoredOutcome>> RecentResultsAsync(int count, CancellationToken cancellationToken = default);
 

@@ -70,6 +70,12 @@ public static class PersistenceServiceCollectionExtensions
             return ContentStores.Open(options.ContentStoreDirectory, options.EncryptContent, options.ContentKeyFile,
                 sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(ContentStores).FullName!));
         });
+        services.TryAddSingleton(sp =>
+        {
+            sp.GetRequiredService<ContentStore>(); // opened first (see ForStore)
+            var options = sp.GetRequiredService<IOptions<PersistenceOptions>>().Value;
+            return PatientPseudonyms.ForStore(options.ContentStoreDirectory, options.ContentKeyFile);
+        });
         services.TryAddSingleton(sp => new PersistentScreeningService(
             sp.GetRequiredService<IScreeningPipeline>(),
             sp.GetRequiredService<IScreeningStore>(),

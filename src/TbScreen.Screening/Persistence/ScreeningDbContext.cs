@@ -44,6 +44,7 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(i => i.ImageKey).IsUnique();
             e.HasIndex(i => i.SopInstanceUid);
             e.HasIndex(i => i.ContentSha256);
+            e.HasIndex(i => i.PatientPseudonym);
             e.HasOne(i => i.Study).WithMany(s => s.Images).HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Restrict);
         });
 

@@ -42,7 +42,10 @@ public static class ResultViews
     public static IReadOnlyList<KeyValuePair<string, string>> DecidedBy(ScreeningOutcome o) =>
         o.DecidedBy is { } d ? [new("Decided by", d.MatchedBy is { } how ? $"{d.Label}, matched by {how}" : d.Label)] : [];
 
-    /// <summary>Never the patient's name, ID or birth date (the pipeline drops the birth date before storing).</summary>
+    /// <summary>
+    /// Never the patient's name, ID or birth date (the pipeline drops them before storing); the keyed pseudonym of the
+    /// ID is shortened to 12 hex digits, enough to tell patients apart on screen.
+    /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Metadata(RadiographMetadata m)
     {
         var list = new List<KeyValuePair<string, string>>();
@@ -54,6 +57,7 @@ public static class ResultViews
             }
         }
 
+        add("Patient pseudonym", m.PatientPseudonym is { Length: > 12 } p ? p[..12] : m.PatientPseudonym);
         add("Sex", m.PatientSex);
         add("Age", m.PatientAge);
         add("Modality", m.Modality);

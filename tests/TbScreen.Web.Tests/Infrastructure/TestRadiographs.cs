@@ -18,6 +18,10 @@ internal static class TestRadiographs
     public static byte[] Phantom(int seed) =>
         DicomWriter.Write(SampleDatasets.Create(new SampleSpec(Rows: 128, Columns: 112, Seed: seed)).Dataset, ExplicitVrLittleEndian);
 
+    /// <summary>A phantom whose Patient ID is <paramref name="patientId"/> (so two seeds can be one patient).</summary>
+    public static byte[] PhantomOf(string patientId, int seed) =>
+        DicomWriter.Write(SampleDatasets.Create(new SampleSpec(Rows: 128, Columns: 112, Seed: seed)).Dataset.AddString(DicomTag.PatientId, "LO", patientId), ExplicitVrLittleEndian);
+
     /// <summary>A DICOM preamble and magic followed by garbage: invalid-dicom, not unreadable-image.</summary>
     public static byte[] CorruptDicom()
     {

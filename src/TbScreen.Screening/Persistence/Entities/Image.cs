@@ -3,7 +3,7 @@ namespace TbScreen.Screening.Persistence.Entities;
 /// <summary>
 /// One radiograph file. <see cref="ImageKey"/> is "sha256:HEX" of its bytes: results are reused only for the same
 /// bytes, never on a UID alone (databases from before issue 17 may still hold "sop:UID" keys; they are never matched).
-/// Only de-identified attributes: the subgroups fairness audits need, never names or patient IDs.
+/// Only de-identified attributes: the subgroups fairness audits need and a keyed pseudonym, never names or patient IDs.
 /// </summary>
 public sealed class Image
 {
@@ -24,6 +24,9 @@ public sealed class Image
 
     /// <summary>SHA-256 of the decoded stored pixels (<see cref="ImageIdentity.PixelSha256"/>); null when nothing was decoded.</summary>
     public string? PixelSha256 { get; set; }
+
+    /// <summary>Keyed pseudonym of the Patient ID (<see cref="PatientPseudonyms"/>), linking one patient's images; never the ID.</summary>
+    public string? PatientPseudonym { get; set; }
 
     public string? PatientSex { get; set; }
 

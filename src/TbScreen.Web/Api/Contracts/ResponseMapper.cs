@@ -84,6 +84,7 @@ internal static class ResponseMapper
 
     private static RadiographMetadataResponse Metadata(RadiographMetadata m) => new()
     {
+        PatientPseudonym = m.PatientPseudonym,
         Sex = m.PatientSex,
         Age = m.PatientAge,
         Modality = m.Modality,

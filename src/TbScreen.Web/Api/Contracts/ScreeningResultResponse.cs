@@ -58,6 +58,8 @@ public sealed record TimingsResponse(double? IngestMs, double? PreprocessMs, dou
 /// <summary>The de-identified attributes only: no names, patient IDs or birth dates ever leave the API.</summary>
 public sealed record RadiographMetadataResponse
 {
+    /// <summary>Keyed HMAC-SHA-256 pseudonym of the Patient ID (64 hex digits), the same for every image of one patient; null when none.</summary>
+    public string? PatientPseudonym { get; init; }
     public string? Sex { get; init; }
     public string? Age { get; init; }
     public string? Modality { get; init; }

@@ -267,6 +267,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<string>("PatientAge")
                         .HasColumnType("text");
 
+                    b.Property<string>("PatientPseudonym")
+                        .HasColumnType("text");
+
                     b.Property<string>("PatientSex")
                         .HasColumnType("text");
 
@@ -303,6 +306,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
 
                     b.HasIndex("ImageKey")
                         .IsUnique();
+
+                    b.HasIndex("PatientPseudonym");
 
                     b.HasIndex("SopInstanceUid");
 

@@ -252,6 +252,9 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<string>("PatientAge")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PatientPseudonym")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PatientSex")
                         .HasColumnType("TEXT");
 
@@ -288,6 +291,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
 
                     b.HasIndex("ImageKey")
                         .IsUnique();
+
+                    b.HasIndex("PatientPseudonym");
 
                     b.HasIndex("SopInstanceUid");
 

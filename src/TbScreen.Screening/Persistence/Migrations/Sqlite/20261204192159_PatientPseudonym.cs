@@ -1,0 +1,37 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace TbScreen.Screening.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PatientPseudonym : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "PatientPseudonym",
+                table: "Images",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Images_PatientPseudonym",
+                table: "Images",
+                column: "PatientPseudonym");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Images_PatientPseudonym",
+                table: "Images");
+
+            migrationBuilder.DropColumn(
+                name: "PatientPseudonym",
+                table: "Images");
+        }
+    }
+}
