@@ -15,6 +15,7 @@ public static class AuditHtml
         html.Append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,td:nth-child(2){text-align:left}.banner{background:#b00020;color:white;padding:8px;font-weight:bold}.caveat{background:#fff3cd;padding:8px}.small{color:#999}</style>\n");
         html.Append("</head><body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"banner\">{E(report.Notice)}</div>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"deidentification\">{E(report.Deidentification)}</p>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>Fairness audit</h1><p>{report.N} cases, {report.Positives} TB. Operating point: {E(report.OperatingPoint)}. Minimum group size {report.MinimumGroupSize}; {report.BootstrapReplicates} bootstrap replicates, seed {report.Seed}; age bands {E(report.AgeBands)}.</p>\n");
         foreach (string caveat in report.DataCaveats)
         {

@@ -35,6 +35,9 @@ public sealed record FairnessReport(
     [JsonPropertyOrder(-2)]
     public string Summary => FairnessTables.Summary(this);
 
+    /// <summary>The DICOM PS3.15 statement (<see cref="ExportNotices.Fairness"/>).</summary>
+    public string Deidentification => ExportNotices.Fairness;
+
     /// <summary>Version of the audited model or ensemble, when known.</summary>
     [JsonPropertyOrder(-1)]
     public string? ModelVersion { get; init; }
@@ -49,6 +52,8 @@ public sealed record GroupComposition(string Attribute, string Value, int N, int
 
 public sealed record CompositionReport(string Notice, int N, IReadOnlyList<GroupComposition> Groups, IReadOnlyList<SkippedIntersection> SkippedIntersections)
 {
+    public string Deidentification => ExportNotices.Fairness;
+
     [JsonPropertyOrder(-2)]
     public IReadOnlyList<ReportTable> Tables => FairnessTables.For(this);
 

@@ -77,10 +77,20 @@ public sealed class AuditCliTests
 
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("Research use only", html, StringComparison.Ordinal);
+
+        // Issue 17: every file of the report states the PS3.15 profile it follows; the CSVs in their first line.
+        const string profile = "De-identified under DICOM PS3.15 Annex E, Basic Application Level Confidentiality Profile";
+        foreach (string csv in new[] { "groups.csv", "gaps.csv", "thresholds.csv" })
+        {
+            Assert.StartsWith("# " + profile, File.ReadLines(Path.Combine(outDir, csv)).First(), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith(profile, json.RootElement.GetProperty("deidentification").GetString(), StringComparison.Ordinal);
+        Assert.Contains(profile, html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
-        Assert.StartsWith("attribute,group,reference,metric,value,ci_low,ci_high,minimum_detectable_difference", File.ReadAllText(Path.Combine(outDir, "gaps.csv")), StringComparison.Ordinal);
+        Assert.StartsWith("attribute,group,reference,metric,value,ci_low,ci_high,minimum_detectable_difference", File.ReadLines(Path.Combine(outDir, "gaps.csv")).ElementAt(1), StringComparison.Ordinal);
 
         // Same seed, same files.
         string again = Path.Combine(dir, "again");

@@ -14,9 +14,9 @@ internal static class AuditOutputs
     public static void Write(string outDir, FairnessReport report)
     {
         OutputFiles.Write(Path.Combine(outDir, JsonFileName), JsonSerializer.SerializeToUtf8Bytes(report, Json));
-        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Encoding.UTF8.GetBytes(AuditCsv.Groups(report.Groups)));
-        OutputFiles.Write(Path.Combine(outDir, "gaps.csv"), Encoding.UTF8.GetBytes(AuditCsv.Gaps(report.Gaps)));
-        OutputFiles.Write(Path.Combine(outDir, "thresholds.csv"), Encoding.UTF8.GetBytes(AuditCsv.Thresholds(report.Thresholds)));
+        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Csv(AuditCsv.Groups(report.Groups)));
+        OutputFiles.Write(Path.Combine(outDir, "gaps.csv"), Csv(AuditCsv.Gaps(report.Gaps)));
+        OutputFiles.Write(Path.Combine(outDir, "thresholds.csv"), Csv(AuditCsv.Thresholds(report.Thresholds)));
         OutputFiles.Write(Path.Combine(outDir, "report.html"), Encoding.UTF8.GetBytes(AuditHtml.Render(report)));
         foreach (string attribute in report.Groups.Select(g => g.Attribute).Distinct().Where(a => !a.Contains(SubgroupBuilder.IntersectionSeparator, StringComparison.Ordinal)))
         {
@@ -29,6 +29,9 @@ internal static class AuditOutputs
     public static void WriteComposition(string outDir, CompositionReport report)
     {
         OutputFiles.Write(Path.Combine(outDir, JsonFileName), JsonSerializer.SerializeToUtf8Bytes(report, Json));
-        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Encoding.UTF8.GetBytes(AuditCsv.Composition(report.Groups)));
+        OutputFiles.Write(Path.Combine(outDir, "groups.csv"), Csv(AuditCsv.Composition(report.Groups)));
     }
+
+    /// <summary>Every CSV opens with the PS3.15 statement (issue 17), as the job export does.</summary>
+    private static byte[] Csv(string table) => Encoding.UTF8.GetBytes(ExportNotices.CsvLine(ExportNotices.Fairness) + table);
 }

@@ -65,7 +65,7 @@ public sealed class JobResults(IDbContextFactory<ScreeningDbContext> contexts)
 
     /// <summary>The first line of every CSV export: what was removed, under which profile.</summary>
     public const string ExportNotice =
-        "# De-identified under DICOM PS3.15 Annex E, Basic Application Level Confidentiality Profile with the Retain Patient Characteristics option: " +
+        "# " + TbScreen.Audit.ExportNotices.Profile + ": " +
         "no file names, paths, patient names, IDs, dates or UIDs; items are named by their place in the job and their SHA-256. Research use only, not a medical device.";
 
     /// <summary>An error message with the item's path and file name replaced by "item N" (messages name the file they are about).</summary>
