@@ -201,7 +201,9 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).StatusCode);
         using var again = await factory.SignedInClientAsync(user, "Another-Good-Password-2");
         var trail = await factory.Services.GetRequiredService<TbScreen.Screening.Persistence.IScreeningStore>().AuditTrailAsync(5000);
-        Assert.Single(trail, e => e.Action == "user.password.own" && e.Actor == user);
+        // Audited ahead (write-ahead, issue 17): both attempts have a row, and the refused one a second row with the reason.
+        Assert.Equal(2, trail.Count(e => e.Action == "user.password.own" && e.Actor == user));
+        Assert.Single(trail, e => e.Action == "user.change.failed" && e.Actor == user && e.Detail == "user.password.own: The current password is wrong.");
     }
 
     [Fact]

@@ -70,10 +70,20 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return rows.Select(r => OutcomeMapper.ToStored(r, r.Image, created: false)).ToArray();
     }
 
-    public async Task<BatchJobInfo> CreateJobAsync(IReadOnlyList<string> inputs, string? optionsJson = null, string? key = null, CancellationToken cancellationToken = default)
+    public Task<BatchJobInfo> CreateJobAsync(IReadOnlyList<string> inputs, string? optionsJson = null, string? key = null, CancellationToken cancellationToken = default) =>
+        CreateJobCore(inputs, optionsJson, key, audit: null, cancellationToken);
+
+    public Task<BatchJobInfo> CreateJobAsync(IReadOnlyList<string> inputs, string? optionsJson, string? key, Func<long, AuditEntry> audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return CreateJobCore(inputs, optionsJson, key, audit, cancellationToken);
+    }
+
+    private async Task<BatchJobInfo> CreateJobCore(IReadOnlyList<string> inputs, string? optionsJson, string? key, Func<long, AuditEntry>? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         await using var ctx = contexts.CreateDbContext();
+        await using var tx = await ctx.Database.BeginTransactionAsync(cancellationToken);
         var now = DateTime.UtcNow;
         var job = new BatchJob
         {
@@ -86,6 +96,13 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         };
         ctx.Jobs.Add(job);
         await ctx.SaveChangesAsync(cancellationToken);
+        if (audit is not null)
+        {
+            Audit(ctx, audit(job.Id));
+            await ctx.SaveChangesAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
         return ToInfo(job);
     }
 
@@ -104,10 +121,20 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return job is null ? null : ToInfo(job);
     }
 
-    public async Task SetJobStateAsync(long jobId, string state, CancellationToken cancellationToken = default)
+    public Task SetJobStateAsync(long jobId, string state, CancellationToken cancellationToken = default) =>
+        SetJobStateCore(jobId, state, audit: null, cancellationToken);
+
+    public Task SetJobStateAsync(long jobId, string state, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return SetJobStateCore(jobId, state, audit, cancellationToken);
+    }
+
+    private async Task SetJobStateCore(long jobId, string state, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         await using var ctx = contexts.CreateDbContext();
+        await using var tx = await ctx.Database.BeginTransactionAsync(cancellationToken);
         var now = DateTime.UtcNow;
         int updated = await ctx.Jobs.Where(j => j.Id == jobId)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.UpdatedAt, now), cancellationToken);
@@ -115,6 +142,14 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         {
             throw new KeyNotFoundException($"batch job {jobId} does not exist");
         }
+
+        if (audit is not null)
+        {
+            Audit(ctx, audit);
+            await ctx.SaveChangesAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
     }
 
     public async Task<int> AddItemsAsync(long jobId, IEnumerable<string> paths, CancellationToken cancellationToken = default)
@@ -222,7 +257,16 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return stored;
     }
 
-    public async Task<ReviewInfo> AddReviewAsync(long resultId, string reviewer, string read, string? finalLabel, string? note, CancellationToken cancellationToken = default)
+    public Task<ReviewInfo> AddReviewAsync(long resultId, string reviewer, string read, string? finalLabel, string? note, CancellationToken cancellationToken = default) =>
+        AddReviewCore(resultId, reviewer, read, finalLabel, note, audit: null, cancellationToken);
+
+    public Task<ReviewInfo> AddReviewAsync(long resultId, string reviewer, string read, string? finalLabel, string? note, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return AddReviewCore(resultId, reviewer, read, finalLabel, note, audit, cancellationToken);
+    }
+
+    private async Task<ReviewInfo> AddReviewCore(long resultId, string reviewer, string read, string? finalLabel, string? note, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
         ArgumentException.ThrowIfNullOrWhiteSpace(read);
@@ -234,6 +278,11 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
 
         var review = new Review { ResultId = resultId, Reviewer = reviewer, Read = read, FinalLabel = finalLabel, Note = note, ReviewedAt = DateTime.UtcNow };
         ctx.Reviews.Add(review);
+        if (audit is not null)
+        {
+            Audit(ctx, audit); // one SaveChanges: the review and its audit row commit together or not at all
+        }
+
         await ctx.SaveChangesAsync(cancellationToken);
         return ToInfo(review);
     }
@@ -250,8 +299,16 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         await using var ctx = contexts.CreateDbContext();
-        ctx.AuditEvents.Add(new AuditEvent { At = DateTime.UtcNow, Actor = actor, Action = action, Target = target, Detail = detail });
+        Audit(ctx, new AuditEntry(actor, action, target, detail));
         await ctx.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the row to the caller's unit of work; SaveChanges seals it into the chain (AuditChain).</summary>
+    private static void Audit(ScreeningDbContext ctx, AuditEntry entry)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Action);
+        ctx.AuditEvents.Add(new AuditEvent { At = DateTime.UtcNow, Actor = entry.Actor, Action = entry.Action, Target = entry.Target, Detail = entry.Detail });
     }
 
     public async Task<IReadOnlyList<AuditEventInfo>> AuditTrailAsync(int count, CancellationToken cancellationToken = default)

@@ -38,6 +38,9 @@ public sealed record BatchJobItemInfo(long Id, long JobId, string Path, string S
 
 public sealed record ReviewInfo(long Id, long ResultId, string Read, string? FinalLabel, string? Note, string Reviewer, DateTime ReviewedAt);
 
+/// <summary>An audit row to write in the same transaction as the action it records (issue 17).</summary>
+public sealed record AuditEntry(string Actor, string Action, string? Target = null, string? Detail = null);
+
 public sealed record AuditEventInfo(long Id, DateTime At, string Actor, string Action, string? Target, string? Detail);
 
 /// <summary>
@@ -74,12 +77,18 @@ public interface IScreeningStore
 
     Task<BatchJobInfo> CreateJobAsync(IReadOnlyList<string> inputs, string? optionsJson = null, string? key = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates the job and its audit row (made from the new job's id) in one transaction.</summary>
+    Task<BatchJobInfo> CreateJobAsync(IReadOnlyList<string> inputs, string? optionsJson, string? key, Func<long, AuditEntry> audit, CancellationToken cancellationToken = default);
+
     Task<BatchJobInfo?> GetJobAsync(long jobId, CancellationToken cancellationToken = default);
 
     /// <summary>The job created with this key, or null: how a rerun of the same command finds the job to resume.</summary>
     Task<BatchJobInfo?> FindJobByKeyAsync(string key, CancellationToken cancellationToken = default);
 
     Task SetJobStateAsync(long jobId, string state, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the state and writes <paramref name="audit"/> in one transaction: neither happens without the other.</summary>
+    Task SetJobStateAsync(long jobId, string state, AuditEntry audit, CancellationToken cancellationToken = default);
 
     /// <summary>Adds pending items; paths already in the job are skipped (idempotent). Returns how many were new.</summary>
     Task<int> AddItemsAsync(long jobId, IEnumerable<string> paths, CancellationToken cancellationToken = default);
@@ -107,6 +116,9 @@ public interface IScreeningStore
     Task<StoredOutcome> CompleteItemAsync(long jobId, string path, ScreeningOutcome outcome, CancellationToken cancellationToken = default);
 
     Task<ReviewInfo> AddReviewAsync(long resultId, string reviewer, string read, string? finalLabel, string? note, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds the review and writes <paramref name="audit"/> in one transaction.</summary>
+    Task<ReviewInfo> AddReviewAsync(long resultId, string reviewer, string read, string? finalLabel, string? note, AuditEntry audit, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ReviewInfo>> ReviewsAsync(long resultId, CancellationToken cancellationToken = default);
 

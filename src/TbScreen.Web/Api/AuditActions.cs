@@ -26,4 +26,7 @@ internal static class AuditActions
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string OwnPasswordChanged = "user.password.own";
+
+    /// <summary>An account change recorded ahead (<see cref="Identity.AccountAudit"/>) that then did not happen; the detail says which and why.</summary>
+    public const string AccountChangeFailed = "user.change.failed";
 }

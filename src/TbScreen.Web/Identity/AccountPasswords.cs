@@ -39,19 +39,21 @@ public sealed class AccountPasswords(UserManager<TbScreenUser> users, SignInMana
             return "Choose a new password that differs from the current one.";
         }
 
-        var changed = await users.ChangePasswordAsync(user, current, next);
-        if (!changed.Succeeded)
+        return await AccountAudit.RunAsync(store, new AuditEntry(user.UserName!, AuditActions.OwnPasswordChanged, $"user/{user.UserName}"), async () =>
         {
-            return string.Join(" ", changed.Errors.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description));
-        }
+            var changed = await users.ChangePasswordAsync(user, current, next);
+            if (!changed.Succeeded)
+            {
+                return string.Join(" ", changed.Errors.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description));
+            }
 
-        foreach (var claim in (await users.GetClaimsAsync(user)).Where(c => c.Type == MustChangeClaim).ToList())
-        {
-            await users.RemoveClaimAsync(user, claim);
-        }
+            foreach (var claim in (await users.GetClaimsAsync(user)).Where(c => c.Type == MustChangeClaim).ToList())
+            {
+                await users.RemoveClaimAsync(user, claim);
+            }
 
-        await signIn.RefreshSignInAsync(user);
-        await store.RecordAsync(user.UserName!, AuditActions.OwnPasswordChanged, $"user/{user.UserName}", cancellationToken: cancellationToken);
-        return null;
+            await signIn.RefreshSignInAsync(user);
+            return null;
+        }, cancellationToken);
     }
 }

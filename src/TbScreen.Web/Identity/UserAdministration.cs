@@ -37,23 +37,17 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
         }
 
         var user = new TbScreenUser(userName.Trim());
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        return await AccountAudit.RunAsync(store, new AuditEntry(actor, AuditActions.UserCreated, $"user/{user.UserName}", string.Join(",", roles)), async () =>
         {
-            return Describe(created);
-        }
-
-        if (roles.Count > 0)
-        {
-            var added = await users.AddToRolesAsync(user, roles);
-            if (!added.Succeeded)
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
             {
-                return Describe(added);
+                return Describe(created);
             }
-        }
 
-        await store.RecordAsync(actor, AuditActions.UserCreated, $"user/{user.UserName}", string.Join(",", roles), cancellationToken);
-        return null;
+            var added = roles.Count > 0 ? await users.AddToRolesAsync(user, roles) : IdentityResult.Success;
+            return added.Succeeded ? null : Describe(added);
+        }, cancellationToken);
     }
 
     public async Task<string?> SetRolesAsync(string userName, IReadOnlyCollection<string> roles, string actor, CancellationToken cancellationToken = default)
@@ -76,16 +70,18 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
             return "You cannot remove your own admin role (someone must be able to manage users).";
         }
 
-        var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
-        var added = removed.Succeeded ? await users.AddToRolesAsync(user, roles.Except(current)) : removed;
-        if (!added.Succeeded)
+        return await AccountAudit.RunAsync(store, new AuditEntry(actor, AuditActions.UserRolesChanged, $"user/{userName}", string.Join(",", roles)), async () =>
         {
-            return Describe(added);
-        }
+            var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
+            var added = removed.Succeeded ? await users.AddToRolesAsync(user, roles.Except(current)) : removed;
+            if (!added.Succeeded)
+            {
+                return Describe(added);
+            }
 
-        await users.UpdateSecurityStampAsync(user); // open sessions pick up the new roles at their next check
-        await store.RecordAsync(actor, AuditActions.UserRolesChanged, $"user/{userName}", string.Join(",", roles), cancellationToken);
-        return null;
+            await users.UpdateSecurityStampAsync(user); // open sessions pick up the new roles at their next check
+            return null;
+        }, cancellationToken);
     }
 
     public async Task<string?> SetPasswordAsync(string userName, string password, string actor, CancellationToken cancellationToken = default)
@@ -96,20 +92,22 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
             return $"There is no user {userName}.";
         }
 
-        string token = await users.GeneratePasswordResetTokenAsync(user);
-        var reset = await users.ResetPasswordAsync(user, token, password);
-        if (!reset.Succeeded)
+        return await AccountAudit.RunAsync(store, new AuditEntry(actor, AuditActions.UserPasswordSet, $"user/{userName}"), async () =>
         {
-            return Describe(reset);
-        }
+            string token = await users.GeneratePasswordResetTokenAsync(user);
+            var reset = await users.ResetPasswordAsync(user, token, password);
+            if (!reset.Succeeded)
+            {
+                return Describe(reset);
+            }
 
-        if (!IsDisabled(user))
-        {
-            await users.SetLockoutEndDateAsync(user, null); // a new password lifts a lockout, not a disablement
-        }
+            if (!IsDisabled(user))
+            {
+                await users.SetLockoutEndDateAsync(user, null); // a new password lifts a lockout, not a disablement
+            }
 
-        await store.RecordAsync(actor, AuditActions.UserPasswordSet, $"user/{userName}", cancellationToken: cancellationToken);
-        return null;
+            return null;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -129,11 +127,13 @@ public sealed class UserAdministration(UserManager<TbScreenUser> users, IScreeni
             return "You cannot disable your own account.";
         }
 
-        await users.SetLockoutEnabledAsync(user, true);
-        await users.SetLockoutEndDateAsync(user, enabled ? null : DateTimeOffset.MaxValue);
-        await users.UpdateSecurityStampAsync(user);
-        await store.RecordAsync(actor, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, $"user/{user.UserName}", cancellationToken: cancellationToken);
-        return null;
+        return await AccountAudit.RunAsync(store, new AuditEntry(actor, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, $"user/{user.UserName}"), async () =>
+        {
+            await users.SetLockoutEnabledAsync(user, true);
+            await users.SetLockoutEndDateAsync(user, enabled ? null : DateTimeOffset.MaxValue);
+            await users.UpdateSecurityStampAsync(user);
+            return null;
+        }, cancellationToken);
     }
 
     private static bool IsDisabled(TbScreenUser user) => user.LockoutEnd is { } end && end.Year >= 9999;

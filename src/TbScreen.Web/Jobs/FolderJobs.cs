@@ -21,8 +21,8 @@ public sealed class FolderJobs(JobFolderPolicy policy, IScreeningStore store, Jo
 
         queue.EnsureRoom();
         var request = new FolderJobRequest(full, recursive, Site: site);
-        var job = await store.CreateJobAsync([full], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
-        await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", recursive ? "server folder job, with subfolders" : "server folder job", cancellationToken);
+        var job = await store.CreateJobAsync([full], request.ToJson(), FolderJobRequest.NewKey(),
+            id => new AuditEntry(actor, AuditActions.JobCreated, $"job/{id}", recursive ? "server folder job, with subfolders" : "server folder job"), cancellationToken);
         queue.Enqueue(job.Id);
         return (job, request, verdict, full);
     }

@@ -28,9 +28,8 @@ public sealed class JobControl(IScreeningStore store, JobCancellation cancellati
         }
 
         // A waiting job is skipped when the worker reaches it; a running one stops at its next item.
-        await store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, cancellationToken);
+        await store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, new AuditEntry(actor, AuditActions.JobCancelled, $"job/{jobId}"), cancellationToken);
         cancellation.Cancel(jobId);
-        await store.RecordAsync(actor, AuditActions.JobCancelled, $"job/{jobId}", cancellationToken: cancellationToken);
         return (CancelOutcome.Cancelled, await store.GetJobAsync(jobId, cancellationToken));
     }
 }

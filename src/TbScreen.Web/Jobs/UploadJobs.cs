@@ -57,8 +57,8 @@ public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStor
         }
 
         var request = new FolderJobRequest(folder, Recursive: false, UploadedFiles: files.Count, Site: site);
-        var job = await store.CreateJobAsync([folder], request.ToJson(), FolderJobRequest.NewKey(), cancellationToken);
-        await store.RecordAsync(actor, AuditActions.JobCreated, $"job/{job.Id}", $"upload of {files.Count} files", cancellationToken);
+        var job = await store.CreateJobAsync([folder], request.ToJson(), FolderJobRequest.NewKey(),
+            id => new AuditEntry(actor, AuditActions.JobCreated, $"job/{id}", $"upload of {files.Count} files"), cancellationToken);
         queue.Enqueue(job.Id);
         return (job, request, null);
     }

@@ -42,10 +42,9 @@ public sealed class ReviewService(IScreeningStore store, Pacs.ReviewedReports? r
 
         string? note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         // Read and FinalLabel carry the same value: the dashboard records the radiologist's final read in one step.
-        var review = await store.AddReviewAsync(resultId, reviewer, input.FinalLabel!, input.FinalLabel, note, cancellationToken);
         string verb = input.OverridesModel ? "override" : "confirm";
-        await store.RecordAsync(reviewer, AuditActions.ReviewRecorded, $"result/{resultId}",
-            $"{verb}: model {stored.Outcome.Decision}, final {input.FinalLabel}", cancellationToken);
+        var review = await store.AddReviewAsync(resultId, reviewer, input.FinalLabel!, input.FinalLabel, note,
+            new AuditEntry(reviewer, AuditActions.ReviewRecorded, $"result/{resultId}", $"{verb}: model {stored.Outcome.Decision}, final {input.FinalLabel}"), cancellationToken);
         if (reviewedReports is not null)
         {
             await reviewedReports.AfterReviewAsync(resultId, reviewer, input.FinalLabel!, cancellationToken);
