@@ -48,11 +48,20 @@ public sealed class PersistentScreeningService
         ScreenAsync(content, sourceName, chosenSite: null, cancellationToken);
 
     /// <summary>Screens an upload for the site the user chose (null: the site rules decide). Throws <see cref="UnknownSiteException"/>.</summary>
-    public async Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, string? chosenSite, CancellationToken cancellationToken = default)
+    public Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, string? chosenSite, CancellationToken cancellationToken = default) =>
+        ScreenAsync(content, sourceName, chosenSite, audit: null, cancellationToken);
+
+    /// <summary>
+    /// Screens an upload and, with <paramref name="audit"/>, writes the audit row made from the stored result in the
+    /// same transaction as the result (a reused result gets its row too).
+    /// </summary>
+    public async Task<StoredOutcome> ScreenAsync(Stream content, string sourceName, string? chosenSite, Func<StoredOutcome, AuditEntry>? audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         byte[]? bytes = await ReadBoundedAsync(content, cancellationToken);
-        return await ScreenCore(sourceName, bytes, o => _store.SaveOutcomeAsync(o, cancellationToken), chosenSite, cancellationToken);
+        return await ScreenCore(sourceName, bytes,
+            o => audit is null ? _store.SaveOutcomeAsync(o, cancellationToken) : _store.SaveOutcomeAsync(o, audit, cancellationToken),
+            chosenSite, cancellationToken);
     }
 
     /// <summary>

@@ -39,6 +39,19 @@ public sealed class EfScreeningStore(IDbContextFactory<ScreeningDbContext> conte
         return await SaveOutcomeCore(ctx, outcome, cancellationToken);
     }
 
+    public async Task<StoredOutcome> SaveOutcomeAsync(ScreeningOutcome outcome, Func<StoredOutcome, AuditEntry> audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(audit);
+        await using var ctx = contexts.CreateDbContext();
+        await using var tx = await ctx.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await SaveOutcomeCore(ctx, outcome, cancellationToken);
+        Audit(ctx, audit(stored));
+        await ctx.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return stored;
+    }
+
     public async Task<StoredOutcome?> GetResultAsync(long resultId, CancellationToken cancellationToken = default)
     {
         await using var ctx = contexts.CreateDbContext();

@@ -64,6 +64,9 @@ public interface IScreeningStore
     /// </summary>
     Task<StoredOutcome> SaveOutcomeAsync(ScreeningOutcome outcome, CancellationToken cancellationToken = default);
 
+    /// <summary>Saves (or finds) the result and writes the audit row made from it in one transaction.</summary>
+    Task<StoredOutcome> SaveOutcomeAsync(ScreeningOutcome outcome, Func<StoredOutcome, AuditEntry> audit, CancellationToken cancellationToken = default);
+
     Task<StoredOutcome?> GetResultAsync(long resultId, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -32,10 +32,10 @@ public sealed class UploadScreening(PersistentScreeningService screening)
 
         // The service keeps the bytes in the content store and dedupes by their SHA-256 and the model version; racing
         // uploads of one image may each screen it, but the store keeps one row and returns it to all.
-        var stored = await screening.ScreenAsync(content, fileName, site, cancellationToken);
-        // The file's hash, not its name: names often carry the patient's (issue 17).
-        await screening.Store.RecordAsync(actor, AuditActions.ScreeningUploaded, $"result/{stored.ResultId}",
-            stored.Outcome.ContentSha256 is { Length: >= 12 } sha ? $"sha256 {sha[..12]}" : null, cancellationToken);
+        // The audit row commits with the result (issue 17), and names the file's hash, not its name: names often carry
+        // the patient's.
+        var stored = await screening.ScreenAsync(content, fileName, site, s => new AuditEntry(actor, AuditActions.ScreeningUploaded, $"result/{s.ResultId}",
+            s.Outcome.ContentSha256 is { Length: >= 12 } sha ? $"sha256 {sha[..12]}" : null), cancellationToken);
         return new ScreenedUpload(fileName, stored, null);
     }
 }

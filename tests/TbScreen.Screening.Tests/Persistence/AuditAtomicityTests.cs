@@ -61,15 +61,29 @@ public sealed class AuditAtomicityTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upload_result_is_not_stored_when_its_audit_row_cannot_be_written()
+    {
+        string sha = Outcomes.NewSha();
+        await RefuseAuditRowsAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid(), sha), s => new AuditEntry("ann", "screening.upload", $"result/{s.ResultId}")));
+
+        Assert.Null(await _store.FindCurrentResultAsync(sha, Outcomes.V1));
+        Assert.Empty(await _store.RecentResultsAsync(10));
+    }
+
+    [Fact]
     public async Task With_the_audit_table_working_each_action_and_its_row_are_both_there()
     {
         var job = await _store.CreateJobAsync(["/data/in"], null, "atomic-ok", id => new AuditEntry("alice", "job.create", $"job/{id}", "server folder job"));
         await _store.SetJobStateAsync(job.Id, BatchJobStates.Cancelled, new AuditEntry("alice", "job.cancel", $"job/{job.Id}"));
         var result = await _store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid(), Outcomes.NewSha()));
         await _store.AddReviewAsync(result.ResultId, "rad", "tb", "tb", null, new AuditEntry("rad", "review.record", $"result/{result.ResultId}", "confirm"));
+        var uploaded = await _store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid(), Outcomes.NewSha()), s => new AuditEntry("ann", "screening.upload", $"result/{s.ResultId}"));
 
         var trail = (await _store.AuditTrailAsync(10)).Reverse().Select(a => (a.Actor, a.Action, a.Target)).ToArray();
-        Assert.Equal([("alice", "job.create", $"job/{job.Id}"), ("alice", "job.cancel", $"job/{job.Id}"), ("rad", "review.record", $"result/{result.ResultId}")], trail);
+        Assert.Equal([("alice", "job.create", $"job/{job.Id}"), ("alice", "job.cancel", $"job/{job.Id}"), ("rad", "review.record", $"result/{result.ResultId}"),
+            ("ann", "screening.upload", $"result/{uploaded.ResultId}")], trail);
         Assert.Equal(BatchJobStates.Cancelled, (await _store.GetJobAsync(job.Id))!.State);
         Assert.Single(await _store.ReviewsAsync(result.ResultId));
     }
