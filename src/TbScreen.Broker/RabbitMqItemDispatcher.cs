@@ -32,7 +32,8 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
                 JobId = job.JobId,
                 ItemId = item.Id,
                 ItemPath = item.Path,
-                Location = item.Path,
+                // An upload job's file waits in the content store: workers read it there (they need --store).
+                Location = StoredItems.TryGetSha256(item.Path, out string sha) ? QueuedItem.ContentPrefix + sha : item.Path,
                 ModelVersion = modelVersion,
                 Site = job.Site,
                 Heatmap = job.Heatmap,

@@ -52,8 +52,11 @@ public sealed class UploadTests(TbScreenApiFactory factory)
         var job = await JobEndpointTests.PollUntilFinishedAsync(client, id, TimeSpan.FromSeconds(60));
         Assert.Equal("completed", job.GetProperty("state").GetString());
         Assert.Equal(2, job.GetProperty("counts").GetProperty("succeeded").GetInt32());
-        // The staged plain copies go once the job is over; the screened files live on in the encrypted content store.
-        Assert.False(Directory.Exists(job.GetProperty("folder").GetString()), "the upload job's staged files were kept");
+        // Issue 17: the files wait sealed in the content store, never as plain staging files, and the job's rows name
+        // them by place and hash.
+        Assert.Equal("(content store)", job.GetProperty("folder").GetString());
+        string uploads = Path.Combine(factory.Root, "uploads");
+        Assert.False(Directory.Exists(uploads) && Directory.EnumerateFiles(uploads, "*", SearchOption.AllDirectories).Any(), "an upload was staged as a plain file");
 
         var csv = await client.GetAsync($"/api/jobs/{id}/results.csv");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
@@ -68,6 +71,12 @@ public sealed class UploadTests(TbScreenApiFactory factory)
         Assert.Equal($"1,{shas[0]},ok,", lines[2][..(shas[0]!.Length + 6)]);
         Assert.Equal($"2,{shas[1]},ok,", lines[3][..(shas[1]!.Length + 6)]);
         Assert.DoesNotContain("first", text, StringComparison.Ordinal); // no file names in an export
+        Assert.Equal(["upload item 1", "upload item 2"], items.EnumerateArray().Select(i => i.GetProperty("file").GetString()));
+        foreach (string? sha in shas)
+        {
+            byte[] stored = File.ReadAllBytes(factory.Services.GetRequiredService<TbScreen.Screening.Storage.ContentStore>().PathFor(sha!));
+            Assert.DoesNotContain("DICM", System.Text.Encoding.Latin1.GetString(stored), StringComparison.Ordinal); // sealed, not plain
+        }
         var trail = await factory.Services.GetRequiredService<TbScreen.Screening.Persistence.IScreeningStore>().AuditTrailAsync(5000);
         Assert.Contains(trail, e => e.Action == "job.export" && e.Target == $"job/{id}"); // every export is audited
         Assert.DoesNotContain("second", text, StringComparison.Ordinal);

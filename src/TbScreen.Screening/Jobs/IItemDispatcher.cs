@@ -1,4 +1,5 @@
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
 
 namespace TbScreen.Screening.Jobs;
 
@@ -26,8 +27,11 @@ public interface IItemDispatcher
     Task DispatchAsync(JobDispatch job, IReadOnlyList<BatchJobItemInfo> pending, IProgress<JobProgress>? progress, CancellationToken cancellationToken);
 }
 
-/// <summary>Today's default: the items run in this process, <c>parallelism</c> at a time, with the host's pipeline (its heatmap setting wins over the job's).</summary>
-public sealed class InProcessItemDispatcher(PersistentScreeningService screening, int parallelism) : IItemDispatcher
+/// <summary>
+/// Today's default: the items run in this process, <c>parallelism</c> at a time, with the host's pipeline (its heatmap
+/// setting wins over the job's). <paramref name="staged"/> is where <see cref="StoredItems"/> wait (upload jobs).
+/// </summary>
+public sealed class InProcessItemDispatcher(PersistentScreeningService screening, int parallelism, ContentStore? staged = null) : IItemDispatcher
 {
     public string Describe => $"in-process, {parallelism} at a time";
 
@@ -40,7 +44,15 @@ public sealed class InProcessItemDispatcher(PersistentScreeningService screening
         {
             // Never throws for bad files: they come back as a status code and are counted as failed items.
             // Files already screened by these models reuse the stored result.
-            await screening.ScreenItemAsync(job.JobId, item.Path, job.Site, token);
+            if (StoredItems.TryGetSha256(item.Path, out string sha))
+            {
+                var store = staged ?? throw new InvalidOperationException($"job {job.JobId} has items in the content store, and this dispatcher has none");
+                await screening.ScreenStoredItemAsync(job.JobId, item.Path, store, sha, job.Site, token);
+            }
+            else
+            {
+                await screening.ScreenItemAsync(job.JobId, item.Path, job.Site, token);
+            }
         });
 
         if (progress is not null && await screening.Store.GetJobAsync(job.JobId, cancellationToken) is { } done)

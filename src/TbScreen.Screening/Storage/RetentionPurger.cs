@@ -85,6 +85,34 @@ public sealed class RetentionPurger(IDbContextFactory<ScreeningDbContext> contex
         return new RetentionReport(purged, orphans, kept);
     }
 
+    /// <summary>
+    /// Deletes the staged files of a finished or cancelled upload job at once, instead of at the retention horizon:
+    /// each one no pending item of a live job still needs and, with <paramref name="keepScreened"/>, that no image row
+    /// names (a screened file stays for the viewer until retention). One audit row per file, with the reason.
+    /// </summary>
+    public async Task<int> DiscardAsync(IEnumerable<string> sha256s, bool keepScreened, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sha256s);
+        int deleted = 0;
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        foreach (string sha in sha256s.Where(ContentStore.IsSha256).Distinct(StringComparer.Ordinal))
+        {
+            if (await NeededByPendingWork(ctx, sha, cancellationToken)
+                || keepScreened && await ctx.Images.AnyAsync(i => i.ContentSha256 == sha, cancellationToken)
+                || !content.Delete(sha))
+            {
+                continue;
+            }
+
+            ctx.AuditEvents.Add(new AuditEvent { At = DateTime.UtcNow, Actor = AuditActor, Action = OrphanPurged, Target = $"content:{sha[..12]}", Detail = reason });
+            await ctx.SaveChangesAsync(cancellationToken);
+            deleted++;
+        }
+
+        return deleted;
+    }
+
+    /// <summary>A pending item of a job that can still run; a cancelled job's pending items need nothing any more.</summary>
     private static Task<bool> NeededByPendingWork(ScreeningDbContext ctx, string sha, CancellationToken cancellationToken) =>
-        ctx.JobItems.AnyAsync(i => i.Status == BatchJobItem.Pending && i.Path.EndsWith(sha), cancellationToken);
+        ctx.JobItems.AnyAsync(i => i.Status == BatchJobItem.Pending && i.Job!.State != BatchJobStates.Cancelled && i.Path.EndsWith(sha), cancellationToken);
 }

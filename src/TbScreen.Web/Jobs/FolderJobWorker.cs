@@ -1,6 +1,8 @@
 using TbScreen.Screening;
 using TbScreen.Screening.Jobs;
+using Microsoft.Extensions.Options;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
 using TbScreen.Web.Api;
 
 namespace TbScreen.Web.Jobs;
@@ -18,6 +20,8 @@ internal sealed class FolderJobWorker(
     JobFolderPolicy policy,
     IItemDispatcher dispatcher,
     JobCancellation cancellation,
+    RetentionPurger retention,
+    IOptions<PersistenceOptions> persistence,
     ILogger<FolderJobWorker> logger) : BackgroundService
 {
     private IScreeningStore Store => screening.Store;
@@ -55,7 +59,7 @@ internal sealed class FolderJobWorker(
                 // had just set it running): finished items stay.
                 logger.LogInformation("Job {JobId} cancelled", jobId);
                 await Store.SetJobStateAsync(jobId, BatchJobStates.Cancelled, CancellationToken.None);
-                DiscardUploads(jobId, FolderJobRequest.FromJson((await Store.GetJobAsync(jobId, CancellationToken.None))?.OptionsJson));
+                await DiscardUploadsAsync(jobId, FolderJobRequest.FromJson((await Store.GetJobAsync(jobId, CancellationToken.None))?.OptionsJson));
             }
             catch (Exception e)
             {
@@ -89,20 +93,21 @@ internal sealed class FolderJobWorker(
         var job = await Store.GetJobAsync(jobId, cancellationToken);
         if (job is null || job.State == BatchJobStates.Cancelled)
         {
-            DiscardUploads(jobId, job is null ? null : FolderJobRequest.FromJson(job.OptionsJson)); // cancelled while it waited
+            await DiscardUploadsAsync(jobId, job is null ? null : FolderJobRequest.FromJson(job.OptionsJson)); // cancelled while it waited
             return;
         }
 
         var request = FolderJobRequest.FromJson(job.OptionsJson) ?? new FolderJobRequest(job.Inputs[0], Recursive: true);
         // Judged again at run time: a job resumed after the allow-list changed must obey the new one.
-        if (policy.Judge(request.Folder, out _) is var verdict and not JobFolderPolicy.Verdict.Allowed)
+        if (!request.IsStoredUpload && policy.Judge(request.Folder, out _) is var verdict and not JobFolderPolicy.Verdict.Allowed)
         {
             await StopAsync(jobId, $"{request.Folder}: {verdict}");
             return;
         }
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
-        int added = await Store.AddItemsAsync(jobId, new InputWalker(new InputWalkOptions
+        // An upload's items were added with the job; a folder is walked (again, on resume: only new files are added).
+        int added = request.IsStoredUpload ? 0 : await Store.AddItemsAsync(jobId, new InputWalker(new InputWalkOptions
         {
             Recursive = request.Recursive,
             FollowLink = policy.IsUnderAllowedRoot,
@@ -122,16 +127,40 @@ internal sealed class FolderJobWorker(
         var finished = await Store.GetJobAsync(jobId, cancellationToken);
         await Store.RecordAsync(ApiActors.System, AuditActions.JobCompleted, $"job/{jobId}",
             finished is null ? null : $"{finished.Total} items, {finished.Succeeded} screened, {finished.Failed} failed", cancellationToken);
-        DiscardUploads(jobId, request);
+        await DiscardUploadsAsync(jobId, request);
     }
 
     /// <summary>
-    /// An upload job's staged files go once the job is over: every screened file is in the (encrypted) content store,
-    /// so the plain copies would only keep patient data on disk longer (issue 17). Server folders are never touched.
+    /// An upload job's files that nothing needs any more go once the job is over (issue 17): those never screened
+    /// (a cancelled job), and all of them when the host keeps no source images (Persistence:StoreContent off); a
+    /// screened file otherwise stays for the viewer until retention. A staging folder of a job from before issue 17
+    /// is deleted. Server folders are never touched. Never throws: the job's outcome is already recorded.
     /// </summary>
-    private void DiscardUploads(long jobId, FolderJobRequest? request)
+    private async Task DiscardUploadsAsync(long jobId, FolderJobRequest? request)
     {
-        if (request?.UploadedFiles is null || !Directory.Exists(request.Folder))
+        if (request?.UploadedFiles is null)
+        {
+            return;
+        }
+
+        if (request.IsStoredUpload)
+        {
+            try
+            {
+                var shas = (await Store.ItemsAsync(jobId, CancellationToken.None))
+                    .Select(i => StoredItems.TryGetSha256(i.Path, out string sha) ? sha : null).OfType<string>().ToList();
+                int deleted = await retention.DiscardAsync(shas, keepScreened: persistence.Value.StoreContent, $"upload of job {jobId}, not kept after the job", CancellationToken.None);
+                logger.LogInformation("Job {JobId}: {Deleted} of its {Count} uploaded files deleted from the content store", jobId, deleted, shas.Count);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Job {JobId}: its uploaded files could not be discarded ({Reason}); retention removes them later", jobId, e.Message);
+            }
+
+            return;
+        }
+
+        if (!Directory.Exists(request.Folder))
         {
             return;
         }

@@ -18,7 +18,7 @@ public static class JobDispatchRegistration
             var screening = provider.GetRequiredService<PersistentScreeningService>();
             if (string.IsNullOrWhiteSpace(options.Broker))
             {
-                return new InProcessItemDispatcher(screening, options.Jobs.Parallelism);
+                return new InProcessItemDispatcher(screening, options.Jobs.Parallelism, provider.GetRequiredService<TbScreen.Screening.Storage.ContentStore>());
             }
 
             var persistence = provider.GetRequiredService<IOptions<PersistenceOptions>>().Value;

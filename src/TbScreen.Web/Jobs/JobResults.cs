@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Api.Contracts;
 
@@ -59,7 +60,8 @@ public sealed class JobResults(IDbContextFactory<ScreeningDbContext> contexts)
         // The item's place in the whole job (not in the filtered list), so a filtered export keeps stable numbers.
         var ids = await db.JobItems.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken);
         var index = ids.Select((id, n) => (id, n)).ToDictionary(p => p.id, p => p.n + 1);
-        return rows.Select(r => new JobResultRow(r.Id, Path.GetFileName(r.Path), r.Status, Deidentified(r.Error, r.Path, index[r.Id]), r.ResultId, r.Decision, r.Ensemble,
+        // An uploaded file is shown by its place in the upload (its name was never kept); a folder's by its file name.
+        return rows.Select(r => new JobResultRow(r.Id, StoredItems.TryGetSha256(r.Path, out _) ? $"upload item {index[r.Id]}" : Path.GetFileName(r.Path), r.Status, Deidentified(r.Error, r.Path, index[r.Id]), r.ResultId, r.Decision, r.Ensemble,
             r.Flag, r.FlagReason, index[r.Id], r.ContentSha256)).ToList();
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
 using TbScreen.Web.Api;
 using TbScreen.Web.Configuration;
 
@@ -12,11 +14,12 @@ public sealed record UploadedFile(string FileName, Stream Content);
 public sealed record UploadJobRefusal(IReadOnlyList<(string FileName, string Reason)> Files);
 
 /// <summary>
-/// "Upload many files as a job": the files are checked by type, written to a fresh folder under
-/// TbScreen:Jobs:UploadFolder, and screened by the same folder-job worker, so progress, resume and results work
-/// exactly as for server folders.
+/// "Upload many files as a job": the files are checked by type, put in the content store (sealed with AES-256-GCM
+/// like every stored source image, never as plain staging files), and the job's items are named by their place and
+/// hash (<see cref="StoredItems"/>), never by file name (issue 17). The folder-job worker screens them, so progress,
+/// resume and results work exactly as for server folders.
 /// </summary>
-public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStore store, JobQueue queue, ISiteProfileStore sites)
+public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStore store, JobQueue queue, ISiteProfileStore sites, ContentStore content)
 {
     /// <param name="site">The site chosen for the job (null: the site rules decide); an unknown one throws UnknownSiteException.</param>
     public async Task<(BatchJobInfo? Job, FolderJobRequest? Request, UploadJobRefusal? Refusal)> CreateAsync(
@@ -45,30 +48,19 @@ public sealed class UploadJobs(IOptions<TbScreenOptions> options, IScreeningStor
         }
 
         queue.EnsureRoom(); // before anything is written
-        string folder = Path.Combine(jobs.UploadFolder, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        var items = new List<string>(files.Count);
         for (int i = 0; i < files.Count; i++)
         {
-            // An index prefix keeps same-named files apart and the upload order; the name is reduced to its last segment.
-            string name = $"{i + 1:D4}-{SafeName(files[i].FileName)}";
-            await using var target = File.Create(Path.Combine(folder, name));
             files[i].Content.Position = 0;
-            await files[i].Content.CopyToAsync(target, cancellationToken);
+            items.Add(StoredItems.Key(i + 1, await content.PutAsync(files[i].Content, cancellationToken: cancellationToken)));
         }
 
-        var request = new FolderJobRequest(folder, Recursive: false, UploadedFiles: files.Count, Site: site);
-        var job = await store.CreateJobAsync([folder], request.ToJson(), FolderJobRequest.NewKey(),
+        var request = new FolderJobRequest(FolderJobRequest.ContentStoreSource, Recursive: false, UploadedFiles: files.Count, Site: site);
+        var job = await store.CreateJobAsync([FolderJobRequest.ContentStoreSource], request.ToJson(), FolderJobRequest.NewKey(),
             id => new AuditEntry(actor, AuditActions.JobCreated, $"job/{id}", $"upload of {files.Count} files"), cancellationToken);
+        // The items exist before the job is queued: the worker has nothing to walk.
+        await store.AddItemsAsync(job.Id, items, cancellationToken);
         queue.Enqueue(job.Id);
         return (job, request, null);
-    }
-
-    /// <summary>The last path segment, with anything but letters, digits, '.', '-' and '_' replaced; never hidden or empty.</summary>
-    internal static string SafeName(string fileName)
-    {
-        string last = Path.GetFileName(fileName.Replace('\\', '/').Split('/')[^1]);
-        var chars = last.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray();
-        string safe = new string(chars).TrimStart('.');
-        return safe.Length == 0 ? "file" : safe.Length > 100 ? safe[^100..] : safe;
     }
 }

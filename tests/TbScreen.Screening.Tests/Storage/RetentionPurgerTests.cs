@@ -75,6 +75,47 @@ public sealed class RetentionPurgerTests : IDisposable
         Assert.Equal($"content:{orphan[..12]}", (await ctx.AuditEvents.SingleAsync(e => e.Action == RetentionPurger.OrphanPurged)).Target);
     }
 
+    /// <summary>Regression (issue 17): a cancelled job's pending items kept their files from retention forever.</summary>
+    [Fact]
+    public async Task A_cancelled_jobs_pending_items_no_longer_keep_their_files()
+    {
+        string unscreened = _content.Put([7, 7, 7]);
+        File.SetLastWriteTimeUtc(_content.PathFor(unscreened), Now.AddDays(-31));
+        long job = (await _store.CreateJobAsync(["upload"])).Id;
+        await _store.AddItemsAsync(job, [TbScreen.Screening.Jobs.StoredItems.Key(1, unscreened)]);
+        await _store.SetJobStateAsync(job, BatchJobStates.Cancelled);
+
+        Assert.Equal(new RetentionReport(0, 1, 0), await new RetentionPurger(_contexts, _content).PurgeAsync(30, Now));
+        Assert.False(_content.Contains(unscreened));
+    }
+
+    [Fact]
+    public async Task Discarding_an_upload_deletes_what_nothing_needs_and_keeps_screened_files_when_asked()
+    {
+        var screened = await Screened([8, 8, 8], ageDays: 0);
+        string unscreened = _content.Put([9, 9, 9]);
+        string neededElsewhere = _content.Put([10, 10, 10]);
+        long live = (await _store.CreateJobAsync(["upload"])).Id;
+        await _store.AddItemsAsync(live, [TbScreen.Screening.Jobs.StoredItems.Key(1, neededElsewhere)]);
+        var purger = new RetentionPurger(_contexts, _content);
+
+        int kept = await purger.DiscardAsync([screened.Sha, unscreened, neededElsewhere, "not-a-sha"], keepScreened: true, "upload of job 1, not kept after the job");
+
+        Assert.Equal(1, kept);
+        Assert.True(_content.Contains(screened.Sha));
+        Assert.False(_content.Contains(unscreened));
+        Assert.True(_content.Contains(neededElsewhere));
+        await using (var ctx = _contexts.CreateDbContext())
+        {
+            var row = await ctx.AuditEvents.SingleAsync(e => e.Action == RetentionPurger.OrphanPurged);
+            Assert.Equal(($"content:{unscreened[..12]}", "upload of job 1, not kept after the job"), (row.Target, row.Detail));
+        }
+
+        // A host that keeps no source images (Persistence:StoreContent off) drops the screened file too.
+        Assert.Equal(1, await purger.DiscardAsync([screened.Sha], keepScreened: false, "upload of job 1, not kept after the job"));
+        Assert.False(_content.Contains(screened.Sha));
+    }
+
     private async Task<(string Sha, long ResultId)> Screened(byte[] bytes, int ageDays)
     {
         string sha = _content.Put(bytes);
