@@ -25,6 +25,9 @@ public sealed partial class FirstRunTests
             string password = File.ReadAllText(file).Trim();
             Assert.True(password.Length >= 20, output);
             Assert.DoesNotContain(password, output, StringComparison.Ordinal); // the console shows the path, not the password
+            // It tells the operator what the app will make them do (it once pointed at the Users page, which the gate blocks).
+            Assert.Contains("You choose a new password at first sign-in; then delete that file.", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Users page", output, StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));

@@ -123,11 +123,18 @@ internal sealed class AccountsBootstrap(
         w.WriteLine(" TbScreen: first run, an admin account was created.");
         w.WriteLine($"   Sign in at  {url.TrimEnd('/')}{IdentityRegistration.SignInPath}");
         w.WriteLine($"   User name   {userName}");
-        w.WriteLine(passwordFile is null
-            ? "   Password    the one set in TbScreen:Security:InitialAdminPassword"
-            : $"   Password    in {passwordFile} (readable by this service account only)");
-        w.WriteLine("   Change it on the Users page (Admin > Users > your account > Set password),");
-        w.WriteLine("   then delete that file.");
+        if (passwordFile is null)
+        {
+            w.WriteLine("   Password    the one set in TbScreen:Security:InitialAdminPassword");
+            w.WriteLine("   Change it after signing in (Change password, beside your name).");
+        }
+        else
+        {
+            // Until it is changed, every page leads to the change page (PasswordChangeGate), the Users page too.
+            w.WriteLine($"   Password    in {passwordFile} (readable by this service account only)");
+            w.WriteLine("   You choose a new password at first sign-in; then delete that file.");
+        }
+
         w.WriteLine("==================================================================");
         w.WriteLine();
         w.Flush();

@@ -21,17 +21,32 @@ public sealed class DashboardApp : IAsyncLifetime
 
     public async Task<(WebAppProcess App, IBrowser Browser)> StartAsync()
     {
-        ChromiumBrowser.Require();
+        var browser = await BrowserAsync();
         await _gate.WaitAsync();
         try
         {
             _app ??= await WebAppProcess.StartAsync();
+            return (_app, browser);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The shared browser alone, for a test that starts its own app instance.</summary>
+    public async Task<IBrowser> BrowserAsync()
+    {
+        ChromiumBrowser.Require();
+        await _gate.WaitAsync();
+        try
+        {
             if (_browser is null)
             {
                 (_playwright, _browser) = await ChromiumBrowser.LaunchAsync();
             }
 
-            return (_app, _browser);
+            return _browser;
         }
         finally
         {
@@ -42,7 +57,14 @@ public sealed class DashboardApp : IAsyncLifetime
     /// <summary>A fresh browser context (its own cookies) whose relative URLs resolve against the app.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var (app, browser) = await StartAsync();
+        var (app, _) = await StartAsync();
+        return await NewPageAsync(app);
+    }
+
+    /// <summary>A fresh browser context on the given app instance (the shared one, or a test's own).</summary>
+    public async Task<IPage> NewPageAsync(WebAppProcess app)
+    {
+        var browser = await BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseUrl.ToString(),

@@ -18,10 +18,7 @@ internal static class DashboardSteps
         {
             try
             {
-                await page.GotoAsync("signin", new() { Timeout = 60_000 });
-                await page.Locator("#username").FillAsync(user);
-                await page.Locator("#password").FillAsync(password);
-                await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+                await SubmitSignInAsync(page, user, password);
                 await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { Timeout = 60_000 });
                 return;
             }
@@ -30,6 +27,28 @@ internal static class DashboardSteps
                 // Try again from a fresh form; a sign-in that succeeded meanwhile just lands on the home page again.
             }
         }
+    }
+
+    /// <summary>Opens the sign-in page and submits the form, without waiting for the outcome.</summary>
+    public static async Task SubmitSignInAsync(IPage page, string user, string password)
+    {
+        await page.GotoAsync("signin", new() { Timeout = 60_000 });
+        await page.Locator("#username").FillAsync(user);
+        await page.Locator("#password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>
+    /// A sign-in that the app refuses: submits the form and returns the refusal the page shows (its alert). A fresh
+    /// sign-in page has no alert, so the one awaited is the answer to this post.
+    /// </summary>
+    public static async Task<string> RefusedSignInAsync(IPage page, string user, string password)
+    {
+        await SubmitSignInAsync(page, user, password);
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin(\\?|$)"));
+        return (await alert.InnerTextAsync()).Trim();
     }
 
     /// <summary>Opens an interactive page and waits until its circuit is up (SignalR negotiated, socket open).</summary>

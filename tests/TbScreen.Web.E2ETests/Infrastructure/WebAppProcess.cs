@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace TbScreen.Web.E2ETests.Infrastructure;
 
 /// <summary>
 /// The real TbScreen.Web (Kestrel) in a child process on a free loopback port, with a temporary data folder (SQLite,
-/// store, uploads), a known admin password, and a test models folder: the shipped bundles with an ensemble.json
+/// store, uploads, signing keys), a known admin password, and a test models folder: the shipped bundles with an ensemble.json
 /// whose threshold and uncertainty band sit around the samples' scores, so uploading a sample gives a flagged,
 /// positive case deterministically (the shipped models call every sample phantom clearly negative).
 /// </summary>
@@ -16,6 +17,9 @@ public sealed class WebAppProcess : IAsyncDisposable
 {
     public const string AdminUser = "admin";
     public const string AdminPassword = "E2e-Admin-Passw0rd!";
+
+    /// <summary>Failed sign-ins in a row that lock an account (TbScreen:Security:Lockout:MaxFailedAttempts; the app's default is 5).</summary>
+    public const int LockoutAttempts = 3;
 
     /// <summary>The sample phantoms score 0.036..0.078 with the shipped ensemble; 0.05 ± 0.045 covers them all.</summary>
     public const double TestThreshold = 0.05;
@@ -33,6 +37,9 @@ public sealed class WebAppProcess : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The host's own temporary folder (database, store, keys); deleted on dispose.</summary>
+    public string DataDirectory => _dataDirectory;
 
     private const string ArchiveFolder = "archive";
 
@@ -67,7 +74,11 @@ public sealed class WebAppProcess : IAsyncDisposable
     }
 
     /// <param name="testEnsemble">False: the shipped models/ as they are (for pages that show the real thresholds).</param>
-    public static async Task<WebAppProcess> StartAsync(bool testEnsemble = true, TimeSpan? startupTimeout = null)
+    /// <param name="generatedAdminPassword">
+    /// True: no TbScreen:Security:InitialAdminPassword, so the first run generates the admin's password into
+    /// KEYS/initial-admin-password.txt, prints that path, and the admin must change the password at first sign-in.
+    /// </param>
+    public static async Task<WebAppProcess> StartAsync(bool testEnsemble = true, TimeSpan? startupTimeout = null, bool generatedAdminPassword = false)
     {
         string data = Directory.CreateTempSubdirectory("tbscreen-e2e-").FullName;
         string models = testEnsemble ? CreateTestModels(data) : RepositoryPaths.Models;
@@ -95,8 +106,18 @@ public sealed class WebAppProcess : IAsyncDisposable
         start.Environment["TbScreen__Jobs__UploadFolder"] = Path.Combine(data, "uploads");
         start.Environment["TbScreen__Jobs__AllowedRoots__0"] = RepositoryPaths.Samples;
         start.Environment["TbScreen__Jobs__AllowedRoots__1"] = Path.Combine(data, ArchiveFolder);
+        start.Environment["TbScreen__Security__KeysFolder"] = Path.Combine(data, "keys");
         start.Environment["TbScreen__Security__InitialAdminUserName"] = AdminUser;
-        start.Environment["TbScreen__Security__InitialAdminPassword"] = AdminPassword;
+        if (generatedAdminPassword)
+        {
+            start.Environment.Remove("TbScreen__Security__InitialAdminPassword");
+        }
+        else
+        {
+            start.Environment["TbScreen__Security__InitialAdminPassword"] = AdminPassword;
+        }
+
+        start.Environment["TbScreen__Security__Lockout__MaxFailedAttempts"] = LockoutAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The browser tests sign in many times a minute from loopback; the rate limits have their own tests.
         start.Environment["TbScreen__Security__RateLimits__SignInsPerMinute"] = "10000";
         start.Environment["TbScreen__Security__RateLimits__UploadsPerMinute"] = "10000";
@@ -131,6 +152,26 @@ public sealed class WebAppProcess : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+        }
+    }
+
+    /// <summary>Waits until a line of the app's output matches (output arrives asynchronously after the server answers).</summary>
+    public async Task<Match> WaitForLogAsync(Regex pattern, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (pattern.Match(Log) is { Success: true } match)
+            {
+                return match;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"the web app printed nothing matching {pattern} within {timeout.TotalSeconds:F0} s:\n{Log}");
+            }
+
+            await Task.Delay(100);
         }
     }
 
