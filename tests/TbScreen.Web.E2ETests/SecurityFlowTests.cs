@@ -17,10 +17,8 @@ public sealed class SecurityFlowTests(DashboardApp dashboard)
     /// <summary>SecurityHeadersMiddleware.ContentSecurityPolicy, as the browser must receive it.</summary>
     private const string ContentSecurityPolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
-    /// <summary>The sign-in page's answer to an unknown user and to a wrong password alike.</summary>
-    private const string WrongCredentials = "Wrong user name or password.";
-
-    private const string LockedOut = "This account is locked after too many failed sign-ins. Try again later or ask an administrator.";
+    /// <summary>The sign-in page's answer to an unknown user, a wrong password and a locked account alike.</summary>
+    private const string WrongCredentials = "Wrong user name or password, or the account is locked after repeated failed sign-ins. Try again later or ask an administrator.";
 
     /// <summary>Where Chromium reports the 404 of its own favicon request: "http://host:port/favicon.ico:0:0".</summary>
     private static readonly Regex BrowsersFavicon = new(@"^https?://[^/]+/favicon\.ico(:\d+:\d+)?$");
@@ -100,10 +98,12 @@ public sealed class SecurityFlowTests(DashboardApp dashboard)
             Assert.Equal(WrongCredentials, await RefusedSignInAsync(page, user, $"Wrong-Passw0rd-{attempt}!"));
         }
 
-        Assert.Equal(LockedOut, await RefusedSignInAsync(page, user, $"Wrong-Passw0rd-{WebAppProcess.LockoutAttempts}!"));
+        Assert.Equal(WrongCredentials, await RefusedSignInAsync(page, user, $"Wrong-Passw0rd-{WebAppProcess.LockoutAttempts}!"));
 
-        // Locked: the right password is refused too, and no session comes of it.
-        Assert.Equal(LockedOut, await RefusedSignInAsync(page, user, password));
+        // Locked: the right password is refused too, with the same page an unknown user gets (the lockout does not
+        // reveal that the account exists), and no session comes of it.
+        Assert.Equal(WrongCredentials, await RefusedSignInAsync(page, user, password));
+        Assert.Equal(unknownPage, await card.InnerTextAsync());
         Assert.Equal(401, (await page.APIRequest.GetAsync("api/auth/me")).Status);
         await page.Context.CloseAsync();
     }

@@ -156,9 +156,14 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
             await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "wrong" })).ProblemAsync(HttpStatusCode.Unauthorized);
         }
 
-        // The attempt that reaches the limit locks the account, and then even the right password is refused.
-        await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "wrong" })).ProblemAsync((HttpStatusCode)423);
-        await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).ProblemAsync((HttpStatusCode)423);
+        // The attempt that reaches the limit locks the account, and then even the right password is refused, with the
+        // answer an unknown user gets word for word: a lockout does not reveal that the account exists (issue 17).
+        var unknown = await (await client.PostAsJsonAsync("/api/auth/login", new { userName = "nobody-" + user, password = "wrong" })).ProblemAsync(HttpStatusCode.Unauthorized);
+        var locking = await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "wrong" })).ProblemAsync(HttpStatusCode.Unauthorized);
+        var locked = await (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(unknown.GetProperty("detail").GetString(), locking.GetProperty("detail").GetString());
+        Assert.Equal(unknown.GetProperty("detail").GetString(), locked.GetProperty("detail").GetString());
+        Assert.Equal(unknown.GetProperty("title").GetString(), locked.GetProperty("title").GetString());
 
         var trail = await factory.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(5000);
         Assert.Equal(TbScreenApiFactory.LockoutAttempts - 1, trail.Count(e => e.Actor == user && e.Action == "auth.signin.failed"));
@@ -218,7 +223,7 @@ public sealed partial class SecurityTests(TbScreenApiFactory factory)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/auth/me")).StatusCode);
         using var anonymous = factory.AnonymousClient();
-        Assert.Equal((HttpStatusCode)423, (await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user, password = TbScreenApiFactory.UserPassword })).StatusCode);
         var listed = await (await admin.GetAsync("/api/users")).JsonAsync(HttpStatusCode.OK);
         Assert.True(listed.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == user).GetProperty("disabled").GetBoolean());
 

@@ -23,8 +23,7 @@ internal static class AuthEndpoints
             .WithName("Login")
             .WithSummary("Sign in with user name and password; the answer sets the tbscreen.auth cookie")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status423Locked);
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", async (SignInService signIn, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 await signIn.SignOutAsync(ApiActors.Of(user), ct);
@@ -63,9 +62,8 @@ internal static class AuthEndpoints
         return await signIn.SignInAsync(request.UserName, request.Password, cancellationToken) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
-            SignInOutcome.LockedOut => TypedResults.Problem(statusCode: StatusCodes.Status423Locked, title: "Account locked",
-                detail: "Too many failed sign-ins; try again later or ask an administrator."),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "Wrong user name or password."),
+            // A locked account, an unknown user and a wrong password get the same answer (no user enumeration).
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: SignInService.Refused),
         };
     }
 

@@ -13,18 +13,33 @@ public enum SignInOutcome
 
 /// <summary>
 /// Password sign-in for the sign-in page and POST /api/auth/login alike: counts failures towards lockout and writes
-/// every attempt to the audit log (the user name as typed, since a failed attempt has no signed-in user).
+/// every attempt to the audit log (the user name as typed, since a failed attempt has no signed-in user). Callers show
+/// <see cref="Refused"/> for a wrong password, an unknown user and a locked account alike (no user enumeration);
+/// only the audit trail tells them apart.
 /// </summary>
 public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManager<TbScreenUser> users, IScreeningStore store)
 {
+    /// <summary>The one answer to every refused sign-in.</summary>
+    public const string Refused = "Wrong user name or password, or the account is locked after repeated failed sign-ins. Try again later or ask an administrator.";
+
+    // A hash to verify against when the user does not exist, so that an unknown name costs as long as a wrong password.
+    private static readonly Lazy<string> UnknownUserHash = new(() =>
+        new PasswordHasher<TbScreenUser>().HashPassword(new TbScreenUser("unknown"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
+
     public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
-        var result = await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+        var user = await users.FindByNameAsync(userName.Trim());
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(new TbScreenUser("unknown"), UnknownUserHash.Value, password);
+        }
+
+        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
         var outcome = result.Succeeded ? SignInOutcome.SignedIn : result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed;
-        // The failure that reaches the limit locks the account but is reported as a plain failure; say so now.
-        if (outcome == SignInOutcome.Failed && await users.FindByNameAsync(userName.Trim()) is { } user && await users.IsLockedOutAsync(user))
+        // The failure that reaches the limit locks the account but is reported as a plain failure; the audit says so.
+        if (outcome == SignInOutcome.Failed && user is not null && await users.IsLockedOutAsync(user))
         {
             outcome = SignInOutcome.LockedOut;
         }
