@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TbScreen.Dicom.Codecs.Isolation;
+
+/// <summary>
+/// One running codec host and its pipes. Not thread-safe: <see cref="CodecHostClient"/> lends it to one caller at a
+/// time. After a fault it is dead and must be disposed; the client starts a new one for the next frame.
+/// </summary>
+internal sealed class CodecHostProcess : IDisposable
+{
+    private readonly Process _process;
+    private volatile bool _killedByWatchdog;
+
+    private CodecHostProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>False once the host has exited or the watchdog fired (even if the reply arrived just in time).</summary>
+    public bool IsUsable => !_killedByWatchdog && !_process.HasExited;
+
+    public static CodecHostProcess Start(CodecHostCommand command, bool allowTestFaults)
+    {
+        var start = new ProcessStartInfo(command.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            // The host writes nothing of its own there; a dying runtime's report is drained, never logged (no file names reach it either).
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (string argument in command.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in command.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment[CodecHostProtocol.TestFaultsVariable] = allowTestFaults ? "1" : null;
+        try
+        {
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process");
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            return new CodecHostProcess(process);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new CodecFaultException(CodecFault.HostUnavailable, $"the native codec host {command.FileName} could not be started: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Sends one frame and reads the reply under a watchdog. Throws <see cref="CodecFaultException"/> when the host
+    /// dies, overruns <paramref name="timeout"/> or announces more than <paramref name="maxReplyBytes"/>.
+    /// </summary>
+    public CodecReply Exchange(CodecRequest request, TimeSpan timeout, long maxReplyBytes, string codecName)
+    {
+        // The watchdog kills the host; the blocked write or read then fails with an IOException, ending the wait.
+        using var watchdog = new Timer(_ => Kill(byWatchdog: true), null, timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            CodecHostProtocol.WriteRequest(_process.StandardInput.BaseStream, request);
+            return CodecHostProtocol.ReadReply(_process.StandardOutput.BaseStream, maxReplyBytes);
+        }
+        catch (OversizedReplyException e)
+        {
+            Kill(byWatchdog: false);
+            throw new CodecFaultException(CodecFault.OversizedOutput,
+                $"the {codecName} decoder announced {e.Bytes} decoded bytes, more than the {maxReplyBytes} the frame can hold; it was stopped");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
+        {
+            watchdog.Dispose();
+            if (_killedByWatchdog)
+            {
+                throw new CodecFaultException(CodecFault.TimedOut,
+                    string.Create(CultureInfo.InvariantCulture, $"the {codecName} decoder timed out after {timeout.TotalSeconds:0.###} s and was stopped"));
+            }
+
+            throw new CodecFaultException(CodecFault.Crashed, $"the {codecName} decoder crashed ({HowItEnded()})");
+        }
+    }
+
+    public void Dispose()
+    {
+        // Closing stdin lets a healthy host finish its loop; one that does not is killed.
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
+        {
+            Kill(byWatchdog: false);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Kill(bool byWatchdog)
+    {
+        _killedByWatchdog |= byWatchdog;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>"signal 11" for a host killed by a signal (.NET reports those as 128 + signal on Unix), else its exit code.</summary>
+    private string HowItEnded()
+    {
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            Kill(byWatchdog: false);
+            return "its pipe broke while it kept running";
+        }
+
+        int code = _process.ExitCode;
+        return !OperatingSystem.IsWindows() && code > 128 && code < 160
+            ? string.Create(CultureInfo.InvariantCulture, $"signal {code - 128}")
+            : string.Create(CultureInfo.InvariantCulture, $"exit code {code}");
+    }
+}
