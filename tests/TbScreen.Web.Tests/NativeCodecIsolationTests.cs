@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TbScreen.Dicom.Codecs.Native;
 using TbScreen.Dicom.Pixels;
 using TbScreen.Dicom.Samples;
+using TbScreen.Dicom.Tests.Isolation;
 using TbScreen.Dicom.Writing;
 using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
@@ -30,15 +31,7 @@ public sealed class NativeCodecIsolationTests(TbScreenApiFactory factory)
     {
         string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        // Stands in for libopenjp2 faulting: a codec host that dies of SIGSEGV as soon as it starts.
-        string crasher = Path.Combine(root, "crashing-host");
-        await File.WriteAllTextAsync(crasher, "#!/bin/sh\nkill -SEGV $$\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(crasher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?> { ["Screening:CodecHostPath"] = crasher });
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?> { ["Screening:CodecHostPath"] = CrashingCodecHost.Write(root) });
         using var client = await host.ClientAsAsync(Roles.Clinician);
         using var form = new MultipartFormDataContent
         {

@@ -62,6 +62,15 @@ public sealed class CodecHostFaultTests : IDisposable
     }
 
     [Fact]
+    public void Text_a_library_prints_on_stdout_does_not_corrupt_the_reply()
+    {
+        using var client = new CodecHostClient(new CodecHostOptions { Processes = 1, AllowTestFaults = true });
+
+        Assert.Equal(Samples, client.Decode(OpenJpegDecoder.LosslessUid, J2k, Info, "JPEG 2000", TestFault.StrayStdout));
+        Assert.Equal(Samples, Decode(client));
+    }
+
+    [Fact]
     public void Test_faults_are_ignored_by_a_host_that_was_not_started_for_tests()
     {
         using var client = new CodecHostClient(new CodecHostOptions { Processes = 1 });
@@ -72,14 +81,7 @@ public sealed class CodecHostFaultTests : IDisposable
     [Fact]
     public void A_crashing_host_fails_the_file_by_name_through_the_pixel_decoder()
     {
-        // Not our host at all: a program that dies of SIGSEGV as soon as it starts, like a codec faulting on load.
-        string crasher = Path.Combine(_folder, "crashing-host");
-        File.WriteAllText(crasher, "#!/bin/sh\nkill -SEGV $$\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(crasher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        using var decoder = PixelDataDecoder.Isolated(new CodecHostOptions { HostPath = crasher });
+        using var decoder = PixelDataDecoder.Isolated(new CodecHostOptions { HostPath = CrashingCodecHost.Write(_folder) });
 
         var error = Assert.Throws<CodecFaultException>(() => decoder.DecodeStoredFrame(J2kFile("chest.dcm")));
 

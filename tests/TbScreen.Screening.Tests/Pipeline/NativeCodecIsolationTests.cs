@@ -3,6 +3,7 @@ using TbScreen.Dicom;
 using TbScreen.Dicom.Pixels;
 using TbScreen.Dicom.Writing;
 using TbScreen.Dicom.Samples;
+using TbScreen.Dicom.Tests.Isolation;
 using TbScreen.Screening.Tests.Support;
 
 namespace TbScreen.Screening.Tests.Pipeline;
@@ -37,15 +38,7 @@ public sealed class NativeCodecIsolationTests(PipelineFixture fixture) : IDispos
     [Fact]
     public void A_crashing_native_decoder_fails_the_file_as_processing_failed_and_the_pipeline_screens_on()
     {
-        // Stands in for libopenjp2 faulting: a codec host that dies of SIGSEGV as soon as it starts.
-        string crasher = Path.Combine(_folder, "crashing-host");
-        File.WriteAllText(crasher, "#!/bin/sh\nkill -SEGV $$\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(crasher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var options = new ScreeningOptions { Heatmap = false, IsolateNativeCodecs = true, CodecHostPath = crasher };
+        var options = new ScreeningOptions { Heatmap = false, IsolateNativeCodecs = true, CodecHostPath = CrashingCodecHost.Write(_folder) };
         using var decoder = options.CreatePixelDecoder();
         using var pipeline = new ScreeningPipeline(fixture.Pipeline.Ensemble, options) { PixelDecoder = decoder };
 

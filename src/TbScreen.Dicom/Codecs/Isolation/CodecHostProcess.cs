@@ -83,6 +83,13 @@ internal sealed class CodecHostProcess : IDisposable
                     string.Create(CultureInfo.InvariantCulture, $"the {codecName} decoder timed out after {timeout.TotalSeconds:0.###} s and was stopped"));
             }
 
+            // A broken pipe or a short reply from a host that then exits is a crash; one that lives on spoke garbage.
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
+            {
+                Kill(byWatchdog: false);
+                throw new CodecFaultException(CodecFault.Crashed, $"the {codecName} decoder's host sent a malformed reply and was stopped");
+            }
+
             throw new CodecFaultException(CodecFault.Crashed, $"the {codecName} decoder crashed ({HowItEnded()})");
         }
     }
@@ -122,12 +129,6 @@ internal sealed class CodecHostProcess : IDisposable
     /// <summary>"signal 11" for a host killed by a signal (.NET reports those as 128 + signal on Unix), else its exit code.</summary>
     private string HowItEnded()
     {
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
-        {
-            Kill(byWatchdog: false);
-            return "its pipe broke while it kept running";
-        }
-
         int code = _process.ExitCode;
         return !OperatingSystem.IsWindows() && code > 128 && code < 160
             ? string.Create(CultureInfo.InvariantCulture, $"signal {code - 128}")

@@ -11,6 +11,7 @@ internal enum TestFault : byte
     Crash = 1,
     Hang = 2,
     OversizedReply = 3,
+    StrayStdout = 4,
 }
 
 internal enum ReplyStatus : byte

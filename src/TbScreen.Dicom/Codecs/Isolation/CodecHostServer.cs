@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using TbScreen.Dicom.Codecs.Native;
 
 namespace TbScreen.Dicom.Codecs.Isolation;
@@ -26,6 +27,26 @@ internal static partial class CodecHostServer
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The reply stream: a private copy of stdout, with fd 1 itself pointed at stderr, so a native library that prints
+    /// to stdout cannot corrupt the protocol (the client drains stderr).
+    /// </summary>
+    public static Stream OpenReplyStream()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Console.OpenStandardOutput();
+        }
+
+        int replies = Dup(1);
+        if (replies < 0 || Dup2(2, 1) < 0)
+        {
+            return Console.OpenStandardOutput();
+        }
+
+        return new FileStream(new SafeFileHandle(replies, ownsHandle: true), FileAccess.Write, bufferSize: 64 * 1024);
     }
 
     private static Dictionary<string, IFrameDecoder> NativeDecoders()
@@ -81,12 +102,23 @@ internal static partial class CodecHostServer
             case TestFault.Hang:
                 Thread.Sleep(Timeout.Infinite);
                 break;
+            case TestFault.StrayStdout:
+                // What a chatty native library does; the decode then goes on as usual.
+                Console.Out.Write("stray text on stdout\n");
+                Console.Out.Flush();
+                break;
             case TestFault.OversizedReply:
                 CodecHostProtocol.WriteOversizedReply(output, int.MaxValue - 3);
                 Thread.Sleep(Timeout.Infinite);
                 break;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "dup")]
+    private static partial int Dup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "dup2")]
+    private static partial int Dup2(int fd, int target);
 
     [LibraryImport("libc", EntryPoint = "signal")]
     private static partial nint Signal(int signal, nint handler);
