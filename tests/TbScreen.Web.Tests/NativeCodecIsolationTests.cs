@@ -31,7 +31,7 @@ public sealed class NativeCodecIsolationTests(TbScreenApiFactory factory)
     {
         string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?> { ["Screening:CodecHostPath"] = CrashingCodecHost.Write(root) });
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?> { ["Screening:CodecHostPath"] = FakeCodecHosts.Crashing(root) });
         using var client = await host.ClientAsAsync(Roles.Clinician);
         using var form = new MultipartFormDataContent
         {

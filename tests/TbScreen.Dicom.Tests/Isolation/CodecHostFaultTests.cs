@@ -81,12 +81,23 @@ public sealed class CodecHostFaultTests : IDisposable
     [Fact]
     public void A_crashing_host_fails_the_file_by_name_through_the_pixel_decoder()
     {
-        using var decoder = PixelDataDecoder.Isolated(new CodecHostOptions { HostPath = CrashingCodecHost.Write(_folder) });
+        using var decoder = PixelDataDecoder.Isolated(new CodecHostOptions { HostPath = FakeCodecHosts.Crashing(_folder) });
 
         var error = Assert.Throws<CodecFaultException>(() => decoder.DecodeStoredFrame(J2kFile("chest.dcm")));
 
         Assert.Equal("chest.dcm", error.FilePath);
         Assert.Equal("chest.dcm: the JPEG 2000 decoder crashed (signal 11)", error.Message);
+    }
+
+    [Fact]
+    public void A_host_that_never_starts_is_stopped_by_the_watchdog()
+    {
+        using var client = new CodecHostClient(new CodecHostOptions { HostPath = FakeCodecHosts.Stalling(_folder), Timeout = TimeSpan.FromSeconds(1) });
+
+        var error = Assert.Throws<CodecFaultException>(() => Decode(client));
+
+        Assert.Equal(CodecFault.TimedOut, error.Fault);
+        Assert.Equal("the JPEG 2000 decoder did not start after 1 s and was stopped", error.Reason);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class NativeCodecIsolationTests(PipelineFixture fixture) : IDispos
     [Fact]
     public void A_crashing_native_decoder_fails_the_file_as_processing_failed_and_the_pipeline_screens_on()
     {
-        var options = new ScreeningOptions { Heatmap = false, IsolateNativeCodecs = true, CodecHostPath = CrashingCodecHost.Write(_folder) };
+        var options = new ScreeningOptions { Heatmap = false, IsolateNativeCodecs = true, CodecHostPath = FakeCodecHosts.Crashing(_folder) };
         using var decoder = options.CreatePixelDecoder();
         using var pipeline = new ScreeningPipeline(fixture.Pipeline.Ensemble, options) { PixelDecoder = decoder };
 

@@ -43,7 +43,7 @@ public sealed class CodecHostClient : IDisposable
         bool reusable = false;
         try
         {
-            host = TakeIdle() ?? CodecHostProcess.Start(_command.Value, _options.AllowTestFaults);
+            host = TakeIdle() ?? StartHost(codecName);
             var reply = host.Exchange(request, _options.Timeout, maxReply, codecName);
             reusable = true;
             return reply.Status switch
@@ -68,6 +68,21 @@ public sealed class CodecHostClient : IDisposable
             }
 
             _slots.Release();
+        }
+    }
+
+    private CodecHostProcess StartHost(string codecName)
+    {
+        var host = CodecHostProcess.Start(_command.Value, _options.AllowTestFaults);
+        try
+        {
+            host.WaitUntilReady(_options.Timeout, codecName);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
     }
 

@@ -56,17 +56,28 @@ internal sealed class CodecHostProcess : IDisposable
     }
 
     /// <summary>
+    /// Waits for the host's ready byte, so that runtime start-up (slow on a loaded machine) is never charged to a
+    /// frame's timeout; a host that dies or stalls before it is ready fails like a frame would.
+    /// </summary>
+    public void WaitUntilReady(TimeSpan timeout, string codecName) => Guarded(timeout, codecName, "did not start", () =>
+    {
+        int ready = _process.StandardOutput.BaseStream.ReadByte();
+        return ready == CodecHostProtocol.Ready ? 0 : throw new InvalidDataException($"codec host greeted with {ready}");
+    });
+
+    /// <summary>
     /// Sends one frame and reads the reply under a watchdog. Throws <see cref="CodecFaultException"/> when the host
     /// dies, overruns <paramref name="timeout"/> or announces more than <paramref name="maxReplyBytes"/>.
     /// </summary>
     public CodecReply Exchange(CodecRequest request, TimeSpan timeout, long maxReplyBytes, string codecName)
     {
-        // The watchdog kills the host; the blocked write or read then fails with an IOException, ending the wait.
-        using var watchdog = new Timer(_ => Kill(byWatchdog: true), null, timeout, Timeout.InfiniteTimeSpan);
         try
         {
-            CodecHostProtocol.WriteRequest(_process.StandardInput.BaseStream, request);
-            return CodecHostProtocol.ReadReply(_process.StandardOutput.BaseStream, maxReplyBytes);
+            return Guarded(timeout, codecName, "timed out", () =>
+            {
+                CodecHostProtocol.WriteRequest(_process.StandardInput.BaseStream, request);
+                return CodecHostProtocol.ReadReply(_process.StandardOutput.BaseStream, maxReplyBytes);
+            });
         }
         catch (OversizedReplyException e)
         {
@@ -74,13 +85,23 @@ internal sealed class CodecHostProcess : IDisposable
             throw new CodecFaultException(CodecFault.OversizedOutput,
                 $"the {codecName} decoder announced {e.Bytes} decoded bytes, more than the {maxReplyBytes} the frame can hold; it was stopped");
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
+    }
+
+    /// <summary>Runs pipe I/O under a watchdog that kills the host after <paramref name="timeout"/>; the blocked call then fails.</summary>
+    private T Guarded<T>(TimeSpan timeout, string codecName, string overrun, Func<T> io)
+    {
+        using var watchdog = new Timer(_ => Kill(byWatchdog: true), null, timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return io();
+        }
+        catch (Exception e) when (e is IOException and not OversizedReplyException or InvalidDataException or ObjectDisposedException)
         {
             watchdog.Dispose();
             if (_killedByWatchdog)
             {
                 throw new CodecFaultException(CodecFault.TimedOut,
-                    string.Create(CultureInfo.InvariantCulture, $"the {codecName} decoder timed out after {timeout.TotalSeconds:0.###} s and was stopped"));
+                    string.Create(CultureInfo.InvariantCulture, $"the {codecName} decoder {overrun} after {timeout.TotalSeconds:0.###} s and was stopped"));
             }
 
             // A broken pipe or a short reply from a host that then exits is a crash; one that lives on spoke garbage.

@@ -30,12 +30,16 @@ internal sealed record CodecReply(ReplyStatus Status, string Message, int[] Samp
 /// length as a little-endian int32; an end of stream before a request header means "no more work".
 /// Request header: fault byte, transfer syntax UID, the <see cref="FrameInfo"/> fields; body: the compressed frame.
 /// Reply header: status byte and message (a codec's error text, empty on success); body: decoded samples as
-/// little-endian int32. Lengths are checked before anything is allocated from them.
+/// little-endian int32. Lengths are checked before anything is allocated from them. A host announces itself with
+/// one <see cref="Ready"/> byte when it starts.
 /// </summary>
 internal static class CodecHostProtocol
 {
     /// <summary>Environment variable that makes a host honour test faults (set only by <see cref="CodecHostOptions.AllowTestFaults"/>).</summary>
     public const string TestFaultsVariable = "TBSCREEN_CODECHOST_TEST_FAULTS";
+
+    /// <summary>The byte a host writes once it has started, before any request.</summary>
+    public const byte Ready = 0x52;
 
     public const int MaxHeaderBytes = 64 * 1024;
 

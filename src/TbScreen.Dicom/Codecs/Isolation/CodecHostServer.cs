@@ -16,6 +16,8 @@ internal static partial class CodecHostServer
     {
         bool testFaults = Environment.GetEnvironmentVariable(CodecHostProtocol.TestFaultsVariable) == "1";
         var decoders = NativeDecoders();
+        output.WriteByte(CodecHostProtocol.Ready);
+        output.Flush();
         while (CodecHostProtocol.ReadRequest(input) is { } request)
         {
             if (testFaults && request.Fault != TestFault.None)
