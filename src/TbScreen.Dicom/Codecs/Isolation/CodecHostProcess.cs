@@ -41,7 +41,12 @@ internal sealed class CodecHostProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        start.Environment[CodecHostProtocol.TestFaultsVariable] = allowTestFaults ? "1" : null;
+        // Never inherited: only a client built for tests lets its host commit faults.
+        start.Environment.Remove(CodecHostProtocol.TestFaultsVariable);
+        if (allowTestFaults)
+        {
+            start.Environment[CodecHostProtocol.TestFaultsVariable] = "1";
+        }
         try
         {
             var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process");
