@@ -48,7 +48,7 @@ public sealed class ResultDelivery(DicomOutboxStore outbox, IScreeningStore stor
         {
             try
             {
-                var capture = HeatmapCapture.Build(source, WindowLevelRenderer.Decode(bytes, $"result-{resultId}.dcm"), stored.Outcome, pipeline);
+                var capture = HeatmapCapture.Build(source, WindowLevelRenderer.Decode(bytes, $"result-{resultId}.dcm", pipeline.PixelDecoder), stored.Outcome, pipeline);
                 queued.Add(new NewDicomDelivery(resultId, "sc", to, capture.GetString(SrTags.SopInstanceUid)!, content.Put(HeatmapCapture.Write(capture)))
                 {
                     Send = send,

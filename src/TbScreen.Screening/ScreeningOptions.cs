@@ -1,3 +1,5 @@
+using TbScreen.Dicom.Codecs.Isolation;
+using TbScreen.Dicom.Pixels;
 using TbScreen.Inference.Runtime;
 using TbScreen.Inference.Stability;
 
@@ -53,6 +55,26 @@ public sealed class ScreeningOptions
         SearchSteps = StabilitySearchSteps,
         Seed = StabilitySeed,
     };
+
+    /// <summary>
+    /// Decode JPEG 2000 and JPEG-LS in codec host processes (key Screening:IsolateNativeCodecs), so a crash or hang in
+    /// libopenjp2 or libcharls fails one file instead of the process. Off here (the CLI batch path resumes after a
+    /// crash with its attempt limit); the web host and the DICOM node turn it on. Read by <see cref="CreatePixelDecoder"/>
+    /// (AddScreening registers its result for the pipeline and the viewer); a pipeline built by hand takes the decoder
+    /// as <see cref="ScreeningPipeline.PixelDecoder"/>.
+    /// </summary>
+    public bool IsolateNativeCodecs { get; set; }
+
+    /// <summary>Longest one isolated native decode may take before its host is killed and the file fails.</summary>
+    public double CodecTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The codec host executable; unset = TbScreen.Dicom.CodecHost next to the application.</summary>
+    public string? CodecHostPath { get; set; }
+
+    /// <summary>The pixel decoder these options ask for; the caller disposes it (it owns the codec hosts when isolated).</summary>
+    public PixelDataDecoder CreatePixelDecoder() => IsolateNativeCodecs
+        ? PixelDataDecoder.Isolated(new CodecHostOptions { Timeout = TimeSpan.FromSeconds(CodecTimeoutSeconds), HostPath = CodecHostPath })
+        : PixelDataDecoder.Default;
 
     public InferenceOptions ToInferenceOptions() => new() { IntraOpThreads = Threads, UseCuda = UseCuda };
 }

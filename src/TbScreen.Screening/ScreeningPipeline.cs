@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Codecs.Isolation;
+using TbScreen.Dicom.Pixels;
 using TbScreen.Imaging;
 using TbScreen.Inference;
 using TbScreen.Inference.Runtime;
@@ -52,16 +54,20 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     /// <summary>How the Patient ID is replaced before an outcome leaves the pipeline; by default it is dropped.</summary>
     public PatientPseudonyms Pseudonyms { get; init; } = PatientPseudonyms.None;
 
+    /// <summary>Decodes DICOM pixel data; <see cref="PixelDataDecoder.Isolated"/> keeps native codec faults out of this process. Owned by the caller.</summary>
+    public PixelDataDecoder PixelDecoder { get; init; } = PixelDataDecoder.Default;
+
     /// <summary>Loads models/ (throws ModelBundleException naming the bad file); the pipeline owns the ensemble.</summary>
     public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
         new(TbEnsemble.Load(modelsDirectory, options), new ScreeningOptions { ModelsDirectory = modelsDirectory }, ownsEnsemble: true);
 
-    public static ScreeningPipeline Load(ScreeningOptions options, PatientPseudonyms? pseudonyms = null)
+    public static ScreeningPipeline Load(ScreeningOptions options, PatientPseudonyms? pseudonyms = null, PixelDataDecoder? pixelDecoder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), ensembleFile: options.EnsembleFile), options, ownsEnsemble: true)
         {
             Pseudonyms = pseudonyms ?? PatientPseudonyms.None,
+            PixelDecoder = pixelDecoder ?? PixelDataDecoder.Default,
         };
     }
 
@@ -182,6 +188,11 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
                 Elapsed = clock.Elapsed,
             };
         }
+        catch (CodecFaultException e)
+        {
+            // The file may be fine; the codec failed on it (crash, hang) in its own process, which this one survived.
+            return Failed(source, ScreeningStatus.ProcessingFailed, e.Message, sha, clock, metadata);
+        }
         catch (UnsupportedTransferSyntaxException e)
         {
             return Failed(source, ScreeningStatus.UnsupportedTransferSyntax, e.Message, sha, clock, metadata);
@@ -227,7 +238,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
             return new Ingested(null, metadata, rejection);
         }
 
-        var radiograph = new DicomRadiographReader().ToRadiograph(file);
+        var radiograph = new DicomRadiographReader(decoder: PixelDecoder).ToRadiograph(file);
         return new Ingested(radiograph, metadata, null);
     }
 

@@ -31,7 +31,11 @@ public static class ScreeningServiceCollectionExtensions
     {
         // One pipeline per process: the ONNX sessions are large and thread-safe. The container disposes it at shutdown.
         // Pseudonyms come from the persistence layer's master key when the host has one (AddScreeningPersistence).
-        services.TryAddSingleton(sp => ScreeningPipeline.Load(sp.GetRequiredService<IOptions<ScreeningOptions>>().Value, sp.GetService<PatientPseudonyms>()));
+        // The pixel decoder is the one place native codec isolation is decided (ScreeningOptions.IsolateNativeCodecs):
+        // the pipeline and the viewer take it from here, and the container stops its codec hosts at shutdown.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.CreatePixelDecoder());
+        services.TryAddSingleton(sp => ScreeningPipeline.Load(
+            sp.GetRequiredService<IOptions<ScreeningOptions>>().Value, sp.GetService<PatientPseudonyms>(), sp.GetRequiredService<TbScreen.Dicom.Pixels.PixelDataDecoder>()));
         services.TryAddSingleton<IScreeningPipeline>(sp => sp.GetRequiredService<ScreeningPipeline>());
         return services;
     }

@@ -63,10 +63,14 @@ public static class ListenCommand
             contexts.Migrate();
             var screeningStore = new EfScreeningStore(contexts);
             var content = contentOptions.Open(result, result.GetValue(store)!, logger);
-            // The node's results are shown with heatmaps and sent as captures: screen with them.
-            var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true })
+            // The node's results are shown with heatmaps and sent as captures: screen with them. A native codec that
+            // crashes or hangs on a received file fails that file in its codec host, not the node.
+            var screeningOptions = new ScreeningOptions { Heatmap = true, IsolateNativeCodecs = true };
+            using var pixelDecoder = screeningOptions.CreatePixelDecoder();
+            var pipeline = new ScreeningPipeline(ensemble, screeningOptions)
             {
                 Pseudonyms = contentOptions.Pseudonyms(result, result.GetValue(store)!),
+                PixelDecoder = pixelDecoder,
             };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
             var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,

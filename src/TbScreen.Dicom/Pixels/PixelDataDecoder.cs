@@ -1,4 +1,5 @@
 using TbScreen.Dicom.Codecs;
+using TbScreen.Dicom.Codecs.Isolation;
 using TbScreen.Dicom.Codecs.Rle;
 
 namespace TbScreen.Dicom.Pixels;
@@ -6,10 +7,14 @@ namespace TbScreen.Dicom.Pixels;
 /// <summary>One decoded frame: stored values (masked, sign-extended) in the order the file stores them.</summary>
 public sealed record StoredFrame(PixelDescription Pixels, int[] Values);
 
-/// <summary>Decodes stored pixel values of a frame, native or encapsulated, through the registered codecs.</summary>
-public sealed class PixelDataDecoder
+/// <summary>
+/// Decodes stored pixel values of a frame, native or encapsulated, through the registered codecs. Disposing matters
+/// only for <see cref="Isolated"/>, whose codec host processes it stops.
+/// </summary>
+public sealed class PixelDataDecoder : IDisposable
 {
     private readonly Dictionary<string, IFrameDecoder> _decoders = new(StringComparer.Ordinal);
+    private CodecHostClient? _ownedHost;
 
     public PixelDataDecoder(IEnumerable<IFrameDecoder> decoders)
     {
@@ -24,6 +29,21 @@ public sealed class PixelDataDecoder
 
     /// <summary>All built-in codecs. JPEG 2000 and JPEG-LS need Debian's libopenjp2-7 and libcharls2 at decode time.</summary>
     public static PixelDataDecoder Default { get; } = new(BuiltInCodecs.Decoders());
+
+    /// <summary>
+    /// The built-in codecs with JPEG 2000 and JPEG-LS in child processes (<see cref="CodecHostClient"/>): a native
+    /// codec that crashes or hangs fails that frame with a <see cref="CodecFaultException"/>; the caller survives.
+    /// </summary>
+    public static PixelDataDecoder Isolated(CodecHostOptions? options = null)
+    {
+        var host = new CodecHostClient(options);
+        return new PixelDataDecoder(BuiltInCodecs.Decoders(host)) { _ownedHost = host };
+    }
+
+    /// <summary>Whether native codecs run out of process.</summary>
+    public bool IsolatesNativeCodecs => _ownedHost is not null;
+
+    public void Dispose() => _ownedHost?.Dispose();
 
     public bool CanDecode(string transferSyntaxUid) => _decoders.ContainsKey(transferSyntaxUid);
 

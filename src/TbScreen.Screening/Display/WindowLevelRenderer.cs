@@ -1,4 +1,5 @@
 using TbScreen.Dicom;
+using TbScreen.Dicom.Pixels;
 using TbScreen.Imaging;
 
 namespace TbScreen.Screening.Display;
@@ -19,13 +20,14 @@ public static class WindowLevelRenderer
     public const int DefaultMaxSize = 1024;
 
     /// <summary>Decodes DICOM, PNG or JPEG by content. Throws DicomException or ImageDecodeException for bad input.</summary>
-    public static Radiograph Decode(byte[] content, string sourceName)
+    /// <param name="pixelDecoder">The host's decoder (isolated native codecs in the web host and DICOM node); null = in process.</param>
+    public static Radiograph Decode(byte[] content, string sourceName, PixelDataDecoder? pixelDecoder = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         using var stream = new MemoryStream(content, writable: false);
         return RadiographFiles.IsRaster(content.AsSpan(0, Math.Min(8, content.Length)))
             ? RasterImageLoader.Default.Load(stream, sourceName)
-            : new DicomRadiographReader().Read(stream, sourceName);
+            : new DicomRadiographReader(decoder: pixelDecoder).Read(stream, sourceName);
     }
 
     public static DisplayWindow DefaultWindow(Radiograph radiograph)

@@ -26,6 +26,12 @@ public sealed class TbScreenOptions
     /// <summary>TbScreen:EncryptContent: seal stored source images with AES-256-GCM (on by default).</summary>
     public bool EncryptContent { get; set; } = true;
 
+    /// <summary>
+    /// TbScreen:IsolateNativeCodecs: decode JPEG 2000 and JPEG-LS in codec host processes (on by default), so a crash
+    /// or hang in those native libraries fails one file, not the service. Screening:CodecTimeoutSeconds bounds a frame.
+    /// </summary>
+    public bool IsolateNativeCodecs { get; set; } = true;
+
     /// <summary>TbScreen:Retention: how long source images are kept (30 days by default), and how often the purge runs.</summary>
     public TbScreen.Screening.Storage.RetentionOptions Retention { get; set; } = new();
 

@@ -22,6 +22,7 @@ internal static class ScreeningLayerRegistration
             screening.EnsembleFile = host.Value.Ensemble ?? screening.EnsembleFile;
             // Why: an upload over the HTTP limit never reaches the pipeline, so its own cap may not be lower.
             screening.MaxFileBytes = Math.Max(screening.MaxFileBytes, host.Value.Uploads.MaxBytes);
+            screening.IsolateNativeCodecs = host.Value.IsolateNativeCodecs;
         });
 
         services.AddScreeningPersistence(configuration);

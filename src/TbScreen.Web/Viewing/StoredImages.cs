@@ -6,7 +6,7 @@ using TbScreen.Screening.Storage;
 namespace TbScreen.Web.Viewing;
 
 /// <summary>The radiograph behind a stored result, read back from the content store and decoded for viewing.</summary>
-public sealed class StoredImages(IScreeningStore store, ContentStore content, DecodedImageCache decoded)
+public sealed class StoredImages(IScreeningStore store, ContentStore content, DecodedImageCache decoded, Dicom.Pixels.PixelDataDecoder pixelDecoder)
 {
     public enum Problem
     {
@@ -47,7 +47,7 @@ public sealed class StoredImages(IScreeningStore store, ContentStore content, De
         {
             // Decoded once per file while it is in the cache; the store's read still verifies it the first time.
             var radiograph = decoded.GetOrDecode(sha, () =>
-                WindowLevelRenderer.Decode(content.Get(sha) ?? throw new FileNotFoundException(MissingText), Path.GetFileName(stored.Outcome.Source)));
+                WindowLevelRenderer.Decode(content.Get(sha) ?? throw new FileNotFoundException(MissingText), Path.GetFileName(stored.Outcome.Source), pixelDecoder));
             return (radiograph, Problem.None, null);
         }
         catch (FileNotFoundException)
