@@ -77,8 +77,11 @@ public static class WorkerCommand
         await WaitForDatabaseAsync(store, database, logger, stopping);
 
         // One ensemble, two views of it: batch rows need no heatmap, dashboard jobs show one.
-        var rows = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }) { Pseudonyms = pseudonyms };
-        var withHeatmaps = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true }) { Pseudonyms = pseudonyms };
+        // Workers screen the web host's jobs: a native codec that crashes or hangs fails its file in a codec host,
+        // not the worker (the same isolation as the web host and the DICOM node).
+        using var pixelDecoder = new ScreeningOptions { IsolateNativeCodecs = true }.CreatePixelDecoder();
+        var rows = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }) { Pseudonyms = pseudonyms, PixelDecoder = pixelDecoder };
+        var withHeatmaps = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = true }) { Pseudonyms = pseudonyms, PixelDecoder = pixelDecoder };
         var processor = new QueuedItemProcessor(
             new PersistentScreeningService(rows, store, content: null, sites: sites),
             new PersistentScreeningService(withHeatmaps, store, content: null, sites: sites),
