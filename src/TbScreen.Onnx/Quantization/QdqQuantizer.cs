@@ -49,6 +49,20 @@ public static class QdqQuantizer
     }
 
     /// <summary>
+    /// The node that computes graph output <paramref name="output"/> (through the builder's Identity), e.g. the CAM conv
+    /// for "cam"; null when the graph has no such output.
+    /// </summary>
+    public static string? ProducerOf(byte[] model, string output)
+    {
+        var graph = Parse(model).Graph;
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        foreach (var node in graph.Node) foreach (string o in node.Output) producers[o] = node;
+        if (!producers.TryGetValue(output, out var producer)) return null;
+        while (producer.OpType == "Identity" && producers.TryGetValue(producer.Input[0], out var upstream)) producer = upstream;
+        return producer.Name;
+    }
+
+    /// <summary>
     /// The activation tensors whose ranges <see cref="Quantize"/> may need (the inputs of quantisable layers and data
     /// ops), and the model with each of them added as an extra graph output so that one Run returns them all.
     /// A graph input in the list is not added as an output: its values are the fed input itself.

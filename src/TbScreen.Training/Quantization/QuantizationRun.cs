@@ -65,9 +65,6 @@ public sealed record QuantizationResult(
 /// </summary>
 public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, QuantizationOptions options, Action<string> log)
 {
-    /// <summary>The CAM conv: its output is a graph output with no Q after it, so ONNX Runtime could not fuse it anyway.</summary>
-    public const string CamLayer = "cam/Conv";
-
     private const int Batch = 8;
 
     public QuantizationResult Run()
@@ -92,8 +89,10 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         float[] reference = Probabilities(fp32, validationInputs);
         double threshold = source.Threshold;
 
-        var layers = QdqQuantizer.QuantizableLayers(fp32).Where(l => l != CamLayer).ToList();
-        var alwaysFloat = QdqQuantizer.QuantizableLayers(fp32).Contains(CamLayer) ? new[] { CamLayer } : [];
+        // The CAM conv stays float32: its output is a graph output with no Q after it, so ONNX Runtime could not fuse it,
+        // and quantising it would only add error to the heatmap.
+        string[] alwaysFloat = source.Metadata.Onnx.Cam is { } cam && QdqQuantizer.ProducerOf(fp32, cam) is { } camLayer ? [camLayer] : [];
+        var layers = QdqQuantizer.QuantizableLayers(fp32).Where(l => !alwaysFloat.Contains(l)).ToList();
         LayerSensitivity Measure(string label, IEnumerable<string> keep)
         {
             var p = Probabilities(Quantize(fp32, ranges, keep), validationInputs);
@@ -107,7 +106,7 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         List<string> kept;
         if (options.FloatLayers is { } fixedLayers)
         {
-            kept = [.. fixedLayers];
+            kept = [.. fixedLayers.Where(l => !alwaysFloat.Contains(l))];
         }
         else
         {

@@ -95,6 +95,39 @@ public static class QuantizedBundle
         }
     }
 
+    /// <summary>
+    /// Rebuilds an INT8 bundle's model.onnx from its float32 source bundle (a sibling folder) and the ranges and float32
+    /// layers in quantization.json. The pass is deterministic, so the bytes must hash to metadata.json's onnxSha256;
+    /// anything else (another source, edited ranges) is refused. Returns the model bytes (written when
+    /// <paramref name="write"/>).
+    /// </summary>
+    public static byte[] Rebuild(string bundleDir, bool write)
+    {
+        var metadata = ModelBundle.ReadMetadata(bundleDir);
+        var q = metadata.Quantization ?? throw new QuantizationException($"{bundleDir}: metadata.json has no quantization section; not an INT8 bundle");
+        string sourceDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundleDir))!, q.SourceBundle);
+        var source = ModelBundle.Load(sourceDir);
+        if (!string.Equals(source.Metadata.OnnxSha256, q.SourceSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new QuantizationException($"{sourceDir}: model.onnx is {source.Metadata.OnnxSha256}, but {bundleDir} was quantised from {q.SourceSha256}");
+        }
+
+        byte[] model = QdqQuantizer.Quantize(File.ReadAllBytes(source.OnnxPath), new QdqOptions
+        {
+            Ranges = ReadRanges(bundleDir),
+            Activations = q.Activations == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
+            KeepFloat = q.FloatLayers.ToHashSet(StringComparer.Ordinal),
+        });
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
+        if (!string.Equals(hash, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new QuantizationException($"{bundleDir}: the rebuilt model.onnx hashes to {hash}, not to metadata.json's {metadata.OnnxSha256}");
+        }
+
+        if (write) File.WriteAllBytes(Path.Combine(bundleDir, ModelBundle.OnnxFileName), model);
+        return model;
+    }
+
     public static string MethodName(CalibrationMethod method) => method switch
     {
         CalibrationMethod.MinMax => "minmax",
