@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using TbScreen.Inference.Bundles;
@@ -50,8 +49,8 @@ internal static class QuantizationBenchmark
                 for (int i = 0; i < variants.Count; i++)
                 {
                     var v = variants[i];
-                    double t1 = Time(() => runners[i].Run(inputs[i].One, [1, 3, v.Size, v.Size], v.Outputs));
-                    double t8 = Time(() => runners[i].Run(inputs[i].Eight, [8, 3, v.Size, v.Size], v.Outputs));
+                    double t1 = Timing.Milliseconds(() => runners[i].Run(inputs[i].One, [1, 3, v.Size, v.Size], v.Outputs));
+                    double t8 = Timing.Milliseconds(() => runners[i].Run(inputs[i].Eight, [8, 3, v.Size, v.Size], v.Outputs));
                     if (run < 0) continue;
                     single[i].Add(t1);
                     eight[i].Add(t8);
@@ -89,7 +88,7 @@ internal static class QuantizationBenchmark
                 var one = Sum(single, a, g);
                 Row("ensemble", $"{kind} ({variants[a].Kind} alexnet{(kind.StartsWith("pruned", StringComparison.Ordinal) ? "-pruned" : "")} + {variants[g].Kind} googlenet)", (variants[a].Bytes + variants[g].Bytes) / 1e6,
                     one, Sum(eight, a, g), fp32One, fp32Eight);
-                speedUps[kind] = Quantile(fp32One, 0.5) / Quantile(one, 0.5);
+                speedUps[kind] = Timing.Quantile(fp32One, 0.5) / Timing.Quantile(one, 0.5);
             }
 
             string shipped = ensembles[1].Kind;
@@ -107,9 +106,9 @@ internal static class QuantizationBenchmark
 
     private static void Row(string net, string kind, double mb, List<double> one, List<double> eight, List<double> baseOne, List<double> baseEight)
     {
-        double p50 = Quantile(one, 0.5);
+        double p50 = Timing.Quantile(one, 0.5);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {net} | {kind} | {mb:F1} | {p50:F1} | {Quantile(one, 0.95):F1} | {8000 / Quantile(eight, 0.5):F1} | {Quantile(baseOne, 0.5) / p50:F2}x | {Quantile(baseEight, 0.5) / Quantile(eight, 0.5):F2}x |"));
+            $"| {net} | {kind} | {mb:F1} | {p50:F1} | {Timing.Quantile(one, 0.95):F1} | {8000 / Timing.Quantile(eight, 0.5):F1} | {Timing.Quantile(baseOne, 0.5) / p50:F2}x | {Timing.Quantile(baseEight, 0.5) / Timing.Quantile(eight, 0.5):F2}x |"));
     }
 
     private static string ActivationName(ModelBundle int8) => int8.Metadata.Quantization?.Activations == "int8" ? "S8S8" : "U8S8";
@@ -136,21 +135,6 @@ internal static class QuantizationBenchmark
         string[] outputs = [names.Probability, .. names.Cam is null ? Array.Empty<string>() : [names.Cam], .. names.Features is null ? Array.Empty<string>() : [names.Features]];
         string net = bundle.Metadata.Architecture;
         return new Variant(net, kind, File.ReadAllBytes(bundle.OnnxPath), outputs, bundle.Metadata.Input!.Size, new FileInfo(bundle.OnnxPath).Length);
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
     }
 
     private static float[] RandomInput(int batch, int size)

@@ -204,7 +204,7 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         return [.. tensors];
     }
 
-    private static double MeanAbs(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Average();
+    internal static double MeanAbs(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Average();
 
     private static int Changed(float[] a, float[] b, double threshold) => a.Zip(b, (x, y) => (x >= threshold) != (y >= threshold)).Count(c => c);
 }

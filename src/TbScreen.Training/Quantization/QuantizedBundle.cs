@@ -68,7 +68,7 @@ public static class QuantizedBundle
             maxFloatLayers = options.MaxFloatLayers,
             calibrationFiles = result.CalibrationFiles.Select(Path.GetFileName),
             calibrationSha256 = result.CalibrationSha256,
-            validationMeanAbsError = new { allInt8 = result.FullInt8Error, shipped = MeanAbs(result.ValidationInt8, result.ValidationFp32) },
+            validationMeanAbsError = new { allInt8 = result.FullInt8Error, shipped = QuantizationRun.MeanAbs(result.ValidationInt8, result.ValidationFp32) },
             floatLayers = result.FloatLayers,
             sweep = result.Sweep,
             greedy = result.Greedy,
@@ -124,7 +124,14 @@ public static class QuantizedBundle
             throw new QuantizationException($"{bundleDir}: the rebuilt model.onnx hashes to {hash}, not to metadata.json's {metadata.OnnxSha256}");
         }
 
-        if (write) File.WriteAllBytes(Path.Combine(bundleDir, ModelBundle.OnnxFileName), model);
+        if (write)
+        {
+            // Written beside and moved into place, so a reader never sees a half-written model.
+            string target = Path.Combine(bundleDir, ModelBundle.OnnxFileName), partial = target + $".{Environment.ProcessId}.partial";
+            File.WriteAllBytes(partial, model);
+            File.Move(partial, target, overwrite: true);
+        }
+
         return model;
     }
 
@@ -134,8 +141,6 @@ public static class QuantizedBundle
         CalibrationMethod.Percentile => "percentile",
         _ => "entropy",
     };
-
-    private static double MeanAbs(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Average();
 
     private static string Card(ModelMetadata m, ModelBundle source, QuantizationResult r, QuantizationOptions o)
     {
@@ -153,7 +158,7 @@ public static class QuantizedBundle
         card.AppendLine($"- Format: QDQ (QuantizeLinear/DequantizeLinear) that ONNX Runtime fuses into QLinearConv/QGemm; weights {q.Weights}; activations {q.Activations} per tensor, asymmetric.");
         card.AppendLine($"- Ranges: {q.Method}{(o.Method == CalibrationMethod.Percentile ? $" {o.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")} on {q.CalibrationCount} training-split images (SHA-256 `{q.CalibrationSha256}`); never test images.");
         card.AppendLine($"- Kept in float32: {(q.FloatLayers.Count == 0 ? "nothing" : string.Join(", ", q.FloatLayers.Select(l => $"`{l}`")))}, chosen by the per-layer sensitivity sweep in quantization.json (the CAM conv always: it feeds no quantised op, so ONNX Runtime could not fuse it).");
-        card.AppendLine($"- Validation mean |p(INT8) - p(FP32)|: all layers INT8 {F(r.FullInt8Error)}, shipped {F(MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
+        card.AppendLine($"- Validation mean |p(INT8) - p(FP32)|: all layers INT8 {F(r.FullInt8Error)}, shipped {F(QuantizationRun.MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
         card.AppendLine();
         card.AppendLine("## Thresholds (re-selected on the validation split with the INT8 scores)");
         card.AppendLine($"- Youden: {F(m.Thresholds!.Youden)}");
