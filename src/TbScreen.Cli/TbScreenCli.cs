@@ -18,6 +18,9 @@ public static class TbScreenCli
         root.Subcommands.Add(SegmentCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportOnnxCommand.Create(stdout, stderr));
         root.Subcommands.Add(PruneCommand.Create(stdout, stderr));
+        root.Subcommands.Add(QuantizeCommand.Create(stdout, stderr));
+        root.Subcommands.Add(QuantizeReportCommand.Create(stdout, stderr));
+        root.Subcommands.Add(QuantizeRebuildCommand.Create(stdout, stderr));
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
         root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(stdout, stderr));

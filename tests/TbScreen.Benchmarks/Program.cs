@@ -11,6 +11,7 @@ using TbScreen.Dicom.Pixels;
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--concurrency 4] [--requests 40] [--warmup 2] [--threads 0]
 //            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- quantization [--models models] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- train-step [--archs resnet18+pretrained,googlenet,alexnet] [--batch 16] [--size 224] [--threads 1] [--steps 6]
 if (args.Length > 0 && args[0] == "load")
 {
@@ -51,6 +52,14 @@ if (args.Length > 0 && args[0] == "pruning")
     var bundles = ArgValue("--bundles")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         ?? new[] { "alexnet", "alexnet-pruned", "googlenet", "googlenet-pruned" }.Select(n => Path.Combine(root, "models", n)).Where(Directory.Exists).ToArray();
     return PruningBenchmark.Run(bundles, int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture), int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
+}
+
+if (args.Length > 0 && args[0] == "quantization")
+{
+    return QuantizationBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "batch")

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using TbScreen.Inference.Bundles;
@@ -44,21 +43,21 @@ internal static class PruningBenchmark
             {
                 for (int i = 0; i < bundles.Count; i++)
                 {
-                    single[i].Add(Time(() => classifiers[i].Predict(inputs[i].Take(1).ToList())));
-                    eight[i].Add(Time(() => classifiers[i].Predict(inputs[i])));
+                    single[i].Add(Timing.Milliseconds(() => classifiers[i].Predict(inputs[i].Take(1).ToList())));
+                    eight[i].Add(Timing.Milliseconds(() => classifiers[i].Predict(inputs[i])));
                 }
             }
 
             Console.WriteLine("| bundle | pruning | compression | model.onnx MB | gzip MB | p50 ms (batch 1) | p95 ms (batch 1) | images/s (batch 8) | speed-up vs first (p50) |");
             Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-            double baseline = Quantile(single[0], 0.5);
+            double baseline = Timing.Quantile(single[0], 0.5);
             for (int i = 0; i < bundles.Count; i++)
             {
                 var lineage = bundles[i].Metadata.Lineage;
                 string kind = lineage is null ? "dense" : $"{(lineage.Structured ? "structured" : "unstructured, sparse initializers")} {lineage.Method} x{lineage.Rounds}";
-                double p50 = Quantile(single[i], 0.5);
+                double p50 = Timing.Quantile(single[i], 0.5);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {bundles[i].Name} | {kind} | {(lineage is null ? 1 : lineage.Compression):F2}x | {new FileInfo(bundles[i].OnnxPath).Length / 1e6:F1} | {GzipBytes(bundles[i].OnnxPath) / 1e6:F1} | {p50:F1} | {Quantile(single[i], 0.95):F1} | {8000 / Quantile(eight[i], 0.5):F1} | {baseline / p50:F2}x |"));
+                    $"| {bundles[i].Name} | {kind} | {(lineage is null ? 1 : lineage.Compression):F2}x | {new FileInfo(bundles[i].OnnxPath).Length / 1e6:F1} | {GzipBytes(bundles[i].OnnxPath) / 1e6:F1} | {p50:F1} | {Timing.Quantile(single[i], 0.95):F1} | {8000 / Timing.Quantile(eight[i], 0.5):F1} | {baseline / p50:F2}x |"));
             }
 
             return 0;
@@ -67,21 +66,6 @@ internal static class PruningBenchmark
         {
             classifiers.ForEach(c => c.Dispose());
         }
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
     }
 
     private static float[] RandomInput(int length, int seed)

@@ -80,7 +80,7 @@ public sealed class ShippedReportHashTests
                     if (!hashes.TryGetValue(bundle, out string? actual))
                     {
                         string onnx = Path.Combine(models, bundle, ModelBundle.OnnxFileName);
-                        hashes[bundle] = actual = File.Exists(onnx) ? ModelBundle.Sha256Of(onnx) : null;
+                        hashes[bundle] = actual = File.Exists(onnx) ? ModelBundle.Sha256Of(onnx) : RebuiltInt8Hash(Path.Combine(models, bundle), problems);
                     }
 
                     if (actual is null)
@@ -95,6 +95,28 @@ public sealed class ShippedReportHashTests
             }
 
             return problems;
+        }
+
+        /// <summary>
+        /// INT8 bundles ship without model.onnx (docs/quantization.md): their hash is that of the model rebuilt from the
+        /// float32 source and quantization.json, which the rebuild itself checks against metadata.json.
+        /// </summary>
+        private static string? RebuiltInt8Hash(string bundleDir, List<string> problems)
+        {
+            if (!File.Exists(Path.Combine(bundleDir, ModelBundle.MetadataFileName)) || ModelBundle.ReadMetadata(bundleDir).Quantization is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(TbScreen.Training.Quantization.QuantizedBundle.Rebuild(bundleDir, write: false)));
+            }
+            catch (TbScreen.Onnx.Quantization.QuantizationException e)
+            {
+                problems.Add(e.Message);
+                return null;
+            }
         }
 
         private static IEnumerable<(string Path, JsonObject Json)> Reports(string models) =>

@@ -30,6 +30,7 @@ internal static class MetadataValidator
         }
 
         LineageProblems(problems, m.Lineage);
+        QuantizationProblems(problems, m.Quantization);
 
         return problems;
     }
@@ -55,6 +56,41 @@ internal static class MetadataValidator
         if (t.Operating is not (ModelThresholds.YoudenName or ModelThresholds.Sensitivity90Name))
         {
             problems.Add($"thresholds.operating is '{t.Operating}'; it must be '{ModelThresholds.YoudenName}' or '{ModelThresholds.Sensitivity90Name}'");
+        }
+    }
+
+    private static void QuantizationProblems(List<string> problems, ModelQuantization? q)
+    {
+        if (q is null)
+        {
+            return;
+        }
+
+        BundleMetadataChecks.Require(problems, q.Format, "quantization.format");
+        BundleMetadataChecks.Require(problems, q.SourceBundle, "quantization.sourceBundle");
+        if (q.Method is not ("minmax" or "percentile" or "entropy"))
+        {
+            problems.Add($"quantization.method is '{q.Method}'; it must be minmax, percentile or entropy");
+        }
+
+        if (q.Activations is not ("uint8" or "int8"))
+        {
+            problems.Add($"quantization.activations is '{q.Activations}'; it must be uint8 or int8");
+        }
+
+        if (q.CalibrationSplit != "train")
+        {
+            problems.Add($"quantization.calibrationSplit is '{q.CalibrationSplit}'; calibration images must come from the training split");
+        }
+
+        if (q.CalibrationCount < 1)
+        {
+            problems.Add("quantization.calibrationCount must be at least 1");
+        }
+
+        if (!BundleMetadataChecks.IsSha256(q.CalibrationSha256) || !BundleMetadataChecks.IsSha256(q.SourceSha256))
+        {
+            problems.Add("quantization.calibrationSha256 and quantization.sourceSha256 must be 64-hex-digit SHA-256 values");
         }
     }
 

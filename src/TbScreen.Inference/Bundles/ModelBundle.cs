@@ -46,7 +46,10 @@ public sealed class ModelBundle
         string onnx = Path.Combine(directory, OnnxFileName);
         if (!File.Exists(onnx))
         {
-            throw new ModelBundleException(directory, $"{OnnxFileName} not found");
+            // INT8 bundles ship without model.onnx (models/ size budget); it is rebuilt from the float32 source.
+            throw new ModelBundleException(directory, metadata.Quantization is null
+                ? $"{OnnxFileName} not found"
+                : $"{OnnxFileName} not found: an INT8 bundle's model is rebuilt from its float32 source with `tbscreen quantize-rebuild {directory}` (docs/quantization.md)");
         }
 
         string actual = Sha256Of(onnx);

@@ -49,6 +49,45 @@ public sealed record ModelMetadata
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? OodSha256 { get; init; }
+
+    /// <summary>Optional: set on a statically quantised (INT8) bundle made by <c>tbscreen quantize</c> (docs/quantization.md).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ModelQuantization? Quantization { get; init; }
+}
+
+/// <summary>How an INT8 bundle was quantised from its float32 source bundle.</summary>
+public sealed record ModelQuantization
+{
+    /// <summary>"qdq-static": QuantizeLinear/DequantizeLinear pairs that ONNX Runtime fuses into QLinearConv/QGemm.</summary>
+    public string Format { get; init; } = "";
+
+    /// <summary>Activation range method: minmax, percentile or entropy.</summary>
+    public string Method { get; init; } = "";
+
+    /// <summary>"uint8" (U8S8) or "int8" (S8S8), per tensor, asymmetric.</summary>
+    public string Activations { get; init; } = "";
+
+    /// <summary>"int8-symmetric-per-channel".</summary>
+    public string Weights { get; init; } = "";
+
+    /// <summary>The split the calibration images came from (always "train").</summary>
+    public string CalibrationSplit { get; init; } = "";
+
+    public int CalibrationCount { get; init; }
+
+    /// <summary>SHA-256 over the calibration images' names and contents, in the order used.</summary>
+    public string CalibrationSha256 { get; init; } = "";
+
+    /// <summary>Node names left in float32, chosen by the sensitivity sweep (quantization.json has the sweep).</summary>
+    public IReadOnlyList<string> FloatLayers { get; init; } = [];
+
+    /// <summary>The float32 bundle's name and the SHA-256 of its model.onnx.</summary>
+    public string SourceBundle { get; init; } = "";
+
+    public string SourceSha256 { get; init; } = "";
+
+    /// <summary>Where the thresholds were re-selected ("validation").</summary>
+    public string ThresholdsSelectedOn { get; init; } = "";
 }
 
 /// <summary>How a bundle was derived from a trained checkpoint (docs/pruning.md).</summary>

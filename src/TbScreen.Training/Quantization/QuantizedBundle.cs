@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Metrics;
+using TbScreen.Onnx.Quantization;
+
+namespace TbScreen.Training.Quantization;
+
+/// <summary>Writes an INT8 bundle: model.onnx, metadata.json (with <c>quantization</c>), quantization.json, README.md.</summary>
+public static class QuantizedBundle
+{
+    public const string ReportFileName = "quantization.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static ModelMetadata Write(string outDir, ModelBundle source, QuantizationResult result, QuantizationOptions options, string name)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllBytes(Path.Combine(outDir, ModelBundle.OnnxFileName), result.Model);
+
+        var scored = new ScoredCases(result.ValidationInt8.Select(p => (double)p).ToArray(), result.ValidationLabels);
+        var youden = ThresholdSelection.Youden(scored) ?? throw new QuantizationException("the validation split gives no Youden threshold (one class only?)");
+        var sens90 = ThresholdSelection.ForSensitivity(scored) ?? throw new QuantizationException("the validation split gives no sensitivity-90 threshold");
+        string operating = source.Metadata.Thresholds?.Operating is { Length: > 0 } op ? op : ModelThresholds.Sensitivity90Name;
+        var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sens90.Threshold, Operating = operating };
+        var auc = DeLong.Estimate(scored);
+        var matrix = ConfusionMatrix.At(scored, thresholds.OperatingValue);
+        string activations = options.Activations == ActivationType.UInt8 ? "uint8" : "int8";
+        var metadata = source.Metadata with
+        {
+            Name = name,
+            Thresholds = thresholds,
+            Metrics =
+            [
+                new ReportedMetric { Name = "auc", Split = "validation", Value = auc.Auc, Ci = auc.CiLow is { } lo && auc.CiHigh is { } hi ? [lo, hi] : null, CiMethod = "delong" },
+                new ReportedMetric { Name = "sensitivity", Split = "validation", Value = matrix.Sensitivity },
+                new ReportedMetric { Name = "specificity", Split = "validation", Value = matrix.Specificity },
+            ],
+            OodSha256 = null, // the detector was fitted on the float32 features; the INT8 bundle ships without one
+            Quantization = new ModelQuantization
+            {
+                Format = "qdq-static",
+                Method = MethodName(options.Method),
+                Activations = activations,
+                Weights = "int8-symmetric-per-channel",
+                CalibrationSplit = "train",
+                CalibrationCount = result.CalibrationFiles.Count,
+                CalibrationSha256 = result.CalibrationSha256,
+                FloatLayers = result.FloatLayers,
+                SourceBundle = source.Name,
+                SourceSha256 = source.Metadata.OnnxSha256,
+                ThresholdsSelectedOn = "validation",
+            },
+        };
+        var written = ModelBundle.WriteMetadata(outDir, metadata);
+
+        var report = new
+        {
+            note = "Research use only, not a medical device. Static INT8 quantisation of " + source.Name + " (docs/quantization.md).",
+            method = MethodName(options.Method),
+            percentile = options.Method == CalibrationMethod.Percentile ? options.Percentile : (double?)null,
+            activations,
+            seed = options.Seed,
+            tolerance = options.Tolerance,
+            maxFloatLayers = options.MaxFloatLayers,
+            calibrationFiles = result.CalibrationFiles.Select(Path.GetFileName),
+            calibrationSha256 = result.CalibrationSha256,
+            validationMeanAbsError = new { allInt8 = result.FullInt8Error, shipped = QuantizationRun.MeanAbs(result.ValidationInt8, result.ValidationFp32) },
+            floatLayers = result.FloatLayers,
+            sweep = result.Sweep,
+            greedy = result.Greedy,
+            ranges = result.Ranges.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => new[] { r.Value.Min, r.Value.Max }),
+        };
+        File.WriteAllText(Path.Combine(outDir, ReportFileName), JsonSerializer.Serialize(report, Json) + "\n");
+        File.WriteAllText(Path.Combine(outDir, "README.md"), Card(written, source, result, options));
+        return written;
+    }
+
+    /// <summary>Reads the ranges a bundle's quantization.json recorded (the benchmark rebuilds the S8S8/U8S8 twin from them).</summary>
+    public static Dictionary<string, (float Min, float Max)> ReadRanges(string bundleDir)
+    {
+        string path = Path.Combine(bundleDir, ReportFileName);
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return doc.RootElement.GetProperty("ranges").EnumerateObject()
+                .ToDictionary(p => p.Name, p => (p.Value[0].GetSingle(), p.Value[1].GetSingle()), StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        {
+            throw new QuantizationException($"{path}: cannot read the calibrated ranges ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds an INT8 bundle's model.onnx from its float32 source bundle (a sibling folder) and the ranges and float32
+    /// layers in quantization.json. The pass is deterministic, so the bytes must hash to metadata.json's onnxSha256;
+    /// anything else (another source, edited ranges) is refused. Returns the model bytes (written when
+    /// <paramref name="write"/>).
+    /// </summary>
+    public static byte[] Rebuild(string bundleDir, bool write)
+    {
+        var metadata = ModelBundle.ReadMetadata(bundleDir);
+        var q = metadata.Quantization ?? throw new QuantizationException($"{bundleDir}: metadata.json has no quantization section; not an INT8 bundle");
+        string sourceDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundleDir))!, q.SourceBundle);
+        var source = ModelBundle.Load(sourceDir);
+        if (!string.Equals(source.Metadata.OnnxSha256, q.SourceSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new QuantizationException($"{sourceDir}: model.onnx is {source.Metadata.OnnxSha256}, but {bundleDir} was quantised from {q.SourceSha256}");
+        }
+
+        byte[] model = QdqQuantizer.Quantize(File.ReadAllBytes(source.OnnxPath), new QdqOptions
+        {
+            Ranges = ReadRanges(bundleDir),
+            Activations = q.Activations == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
+            KeepFloat = q.FloatLayers.ToHashSet(StringComparer.Ordinal),
+        });
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
+        if (!string.Equals(hash, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new QuantizationException($"{bundleDir}: the rebuilt model.onnx hashes to {hash}, not to metadata.json's {metadata.OnnxSha256}");
+        }
+
+        if (write)
+        {
+            // Written beside and moved into place, so a reader never sees a half-written model.
+            string target = Path.Combine(bundleDir, ModelBundle.OnnxFileName), partial = target + $".{Environment.ProcessId}.partial";
+            File.WriteAllBytes(partial, model);
+            File.Move(partial, target, overwrite: true);
+        }
+
+        return model;
+    }
+
+    public static string MethodName(CalibrationMethod method) => method switch
+    {
+        CalibrationMethod.MinMax => "minmax",
+        CalibrationMethod.Percentile => "percentile",
+        _ => "entropy",
+    };
+
+    private static string Card(ModelMetadata m, ModelBundle source, QuantizationResult r, QuantizationOptions o)
+    {
+        var q = m.Quantization!;
+        string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+        var card = new StringBuilder();
+        card.AppendLine($"# {m.Name} {m.Version} — TbScreen model card (INT8)");
+        card.AppendLine();
+        card.AppendLine("**Research use only, not a medical device.** Not validated for clinical use.");
+        card.AppendLine();
+        card.AppendLine($"Static INT8 quantisation of `{source.Name}` (model.onnx SHA-256 `{q.SourceSha256}`); intended use, data and");
+        card.AppendLine($"limitations are those of [{source.Name}](../{source.Name}/README.md). Method: docs/quantization.md.");
+        card.AppendLine();
+        card.AppendLine("## Quantisation");
+        card.AppendLine($"- Format: QDQ (QuantizeLinear/DequantizeLinear) that ONNX Runtime fuses into QLinearConv/QGemm; weights {q.Weights}; activations {q.Activations} per tensor, asymmetric.");
+        card.AppendLine($"- Ranges: {q.Method}{(o.Method == CalibrationMethod.Percentile ? $" {o.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")} on {q.CalibrationCount} training-split images (SHA-256 `{q.CalibrationSha256}`); never test images.");
+        card.AppendLine($"- Kept in float32: {(q.FloatLayers.Count == 0 ? "nothing" : string.Join(", ", q.FloatLayers.Select(l => $"`{l}`")))}, chosen by the per-layer sensitivity sweep in quantization.json (the CAM conv always: it feeds no quantised op, so ONNX Runtime could not fuse it).");
+        card.AppendLine($"- Validation mean |p(INT8) - p(FP32)|: all layers INT8 {F(r.FullInt8Error)}, shipped {F(QuantizationRun.MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
+        card.AppendLine();
+        card.AppendLine("## Thresholds (re-selected on the validation split with the INT8 scores)");
+        card.AppendLine($"- Youden: {F(m.Thresholds!.Youden)}");
+        card.AppendLine($"- Sensitivity >= 0.90: {F(m.Thresholds.Sensitivity90)}");
+        card.AppendLine($"- Operating threshold: `{m.Thresholds.Operating}` = {F(m.Thresholds.OperatingValue)} (float32 source: {F(source.Threshold)}).");
+        card.AppendLine();
+        card.AppendLine("## Validation metrics");
+        foreach (var metric in m.Metrics)
+        {
+            string ci = metric.Ci is { Count: 2 } c ? $" (95% CI {F(c[0])}-{F(c[1])}, {metric.CiMethod})" : "";
+            card.AppendLine($"- {metric.Name}: {(metric.Value is { } v ? F(v) : "n/a")}{ci}");
+        }
+
+        card.AppendLine();
+        card.AppendLine("No out-of-distribution detector ships with this bundle (the source's ood.json was fitted on float32 features).");
+        card.AppendLine("Test-split results beside float32: models/evaluation/quantization (docs/quantization.md).");
+        return card.ToString();
+    }
+}

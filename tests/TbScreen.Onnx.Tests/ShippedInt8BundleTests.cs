@@ -1,0 +1,71 @@
+using Onnx;
+using TbScreen.Inference.Bundles;
+using TbScreen.Onnx.Quantization;
+using TbScreen.Training.Quantization;
+
+namespace TbScreen.Onnx.Tests;
+
+/// <summary>
+/// The shipped INT8 bundles: their recipe (float32 source + quantization.json) rebuilds exactly the model.onnx their
+/// metadata names, and ONNX Runtime runs that model with fused integer convolutions.
+/// </summary>
+public class ShippedInt8BundleTests
+{
+    private static string Models
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "TbScreen.sln"))) return Path.Combine(dir.FullName, "models");
+            }
+
+            throw new InvalidOperationException("TbScreen.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    [Fact]
+    public void GoogLeNet_int8_rebuilds_to_its_recorded_hash_and_fuses_every_quantised_conv()
+    {
+        string dir = Path.Combine(Models, "googlenet-int8");
+        var metadata = ModelBundle.ReadMetadata(dir);
+        var q = metadata.Quantization!;
+
+        byte[] model = QuantizedBundle.Rebuild(dir, write: false); // throws unless the SHA-256 matches metadata.json
+
+        int convs = QdqQuantizer.QuantizableLayers(File.ReadAllBytes(Path.Combine(Models, "googlenet", ModelBundle.OnnxFileName))).Count(l => l.EndsWith("/Conv", StringComparison.Ordinal));
+        int floatConvs = q.FloatLayers.Count(l => l.EndsWith("/Conv", StringComparison.Ordinal));
+        var ops = QuantizationTests.OptimizedOps(model);
+        Assert.Equal(convs - floatConvs, ops.GetValueOrDefault("QLinearConv"));
+        Assert.Equal("train", q.CalibrationSplit);
+        string fp32 = Path.Combine(Models, "googlenet", ModelBundle.OnnxFileName);
+        Assert.Contains(QdqQuantizer.ProducerOf(File.ReadAllBytes(fp32), OnnxModelExporter.CamOutput), q.FloatLayers); // the heatmap's conv stays float32
+        Assert.Contains(ModelProto.Parser.ParseFrom(model).Graph.Output, o => o.Name == OnnxModelExporter.CamOutput);
+    }
+
+    [Fact]
+    public void A_rebuild_from_edited_ranges_is_refused()
+    {
+        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-").FullName;
+        try
+        {
+            string bundle = Path.Combine(dir, "googlenet-int8");
+            Directory.CreateDirectory(bundle);
+            foreach (string f in new[] { "metadata.json", QuantizedBundle.ReportFileName }) File.Copy(Path.Combine(Models, "googlenet-int8", f), Path.Combine(bundle, f));
+            Directory.CreateDirectory(Path.Combine(dir, "googlenet"));
+            foreach (string f in new[] { "metadata.json", ModelBundle.OnnxFileName }) File.Copy(Path.Combine(Models, "googlenet", f), Path.Combine(dir, "googlenet", f));
+            string report = Path.Combine(bundle, QuantizedBundle.ReportFileName);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
+            foreach (var (_, range) in json["ranges"]!.AsObject()) range![1] = range[1]!.GetValue<float>() * 2; // every max doubled
+            File.WriteAllText(report, json.ToJsonString());
+
+            var e = Assert.Throws<QuantizationException>(() => QuantizedBundle.Rebuild(bundle, write: true));
+            Assert.Contains("hashes to", e.Message);
+            Assert.False(File.Exists(Path.Combine(bundle, ModelBundle.OnnxFileName)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
