@@ -43,17 +43,53 @@ public class ShippedInt8BundleTests
         Assert.Contains(ModelProto.Parser.ParseFrom(model).Graph.Output, o => o.Name == OnnxModelExporter.CamOutput);
     }
 
+    /// <summary>Loading is enough to use an INT8 bundle on a fresh checkout: no `quantize-rebuild` step (issue 18).</summary>
+    [Fact]
+    public void Loading_an_int8_bundle_without_its_model_rebuilds_it_and_edited_ranges_are_refused_by_name()
+    {
+        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-load-").FullName;
+        try
+        {
+            string bundle = CopyRecipe(dir);
+
+            var loaded = ModelBundle.Load(bundle);
+
+            Assert.True(File.Exists(loaded.OnnxPath));
+            Assert.Equal(loaded.Metadata.OnnxSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(loaded.OnnxPath))));
+            Assert.Empty(Directory.GetFiles(bundle, "*.partial"));
+
+            File.Delete(loaded.OnnxPath);
+            string report = Path.Combine(bundle, QuantizedBundle.ReportFileName);
+            File.WriteAllText(report, File.ReadAllText(report).Replace("\"ranges\"", "\"rangez\"", StringComparison.Ordinal));
+            var e = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(bundle));
+            Assert.Contains("cannot be rebuilt", e.Message);
+            Assert.Contains(QuantizedBundle.ReportFileName, e.Message);
+            Assert.Contains("tbscreen quantize-rebuild", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>googlenet-int8's recipe (metadata.json, quantization.json) beside a copy of its float32 source.</summary>
+    private static string CopyRecipe(string dir)
+    {
+        string bundle = Path.Combine(dir, "googlenet-int8");
+        Directory.CreateDirectory(bundle);
+        foreach (string f in new[] { "metadata.json", QuantizedBundle.ReportFileName }) File.Copy(Path.Combine(Models, "googlenet-int8", f), Path.Combine(bundle, f));
+        Directory.CreateDirectory(Path.Combine(dir, "googlenet"));
+        foreach (string f in new[] { "metadata.json", ModelBundle.OnnxFileName }) File.Copy(Path.Combine(Models, "googlenet", f), Path.Combine(dir, "googlenet", f));
+        return bundle;
+    }
+
     [Fact]
     public void A_rebuild_from_edited_ranges_is_refused()
     {
         string dir = Directory.CreateTempSubdirectory("tbscreen-int8-").FullName;
         try
         {
-            string bundle = Path.Combine(dir, "googlenet-int8");
-            Directory.CreateDirectory(bundle);
-            foreach (string f in new[] { "metadata.json", QuantizedBundle.ReportFileName }) File.Copy(Path.Combine(Models, "googlenet-int8", f), Path.Combine(bundle, f));
-            Directory.CreateDirectory(Path.Combine(dir, "googlenet"));
-            foreach (string f in new[] { "metadata.json", ModelBundle.OnnxFileName }) File.Copy(Path.Combine(Models, "googlenet", f), Path.Combine(dir, "googlenet", f));
+            string bundle = CopyRecipe(dir);
             string report = Path.Combine(bundle, QuantizedBundle.ReportFileName);
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
             foreach (var (_, range) in json["ranges"]!.AsObject()) range![1] = range[1]!.GetValue<float>() * 2; // every max doubled

@@ -46,10 +46,21 @@ public sealed class ModelBundle
         string onnx = Path.Combine(directory, OnnxFileName);
         if (!File.Exists(onnx))
         {
-            // INT8 bundles ship without model.onnx (models/ size budget); it is rebuilt from the float32 source.
-            throw new ModelBundleException(directory, metadata.Quantization is null
-                ? $"{OnnxFileName} not found"
-                : $"{OnnxFileName} not found: an INT8 bundle's model is rebuilt from its float32 source with `tbscreen quantize-rebuild {directory}` (docs/quantization.md)");
+            if (metadata.Quantization is null)
+            {
+                throw new ModelBundleException(directory, $"{OnnxFileName} not found");
+            }
+
+            // INT8 bundles ship their recipe, not model.onnx (models/ size budget): rebuilt here on first use, hash-checked.
+            try
+            {
+                Int8Recipe.Rebuild(directory, write: true);
+            }
+            catch (Exception e) when (e is TbScreen.Onnx.Quantization.QuantizationException or ModelBundleException or IOException or UnauthorizedAccessException)
+            {
+                throw new ModelBundleException(directory,
+                    $"{OnnxFileName} not found and it cannot be rebuilt from its float32 source ({e.Message}); fix that, or run `tbscreen quantize-rebuild {directory}` where the models folder is writable (docs/quantization.md)");
+            }
         }
 
         string actual = Sha256Of(onnx);

@@ -10,7 +10,7 @@ namespace TbScreen.Training.Quantization;
 /// <summary>Writes an INT8 bundle: model.onnx, metadata.json (with <c>quantization</c>), quantization.json, README.md.</summary>
 public static class QuantizedBundle
 {
-    public const string ReportFileName = "quantization.json";
+    public const string ReportFileName = Int8Recipe.FileName;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -79,61 +79,11 @@ public static class QuantizedBundle
         return written;
     }
 
-    /// <summary>Reads the ranges a bundle's quantization.json recorded (the benchmark rebuilds the S8S8/U8S8 twin from them).</summary>
-    public static Dictionary<string, (float Min, float Max)> ReadRanges(string bundleDir)
-    {
-        string path = Path.Combine(bundleDir, ReportFileName);
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.GetProperty("ranges").EnumerateObject()
-                .ToDictionary(p => p.Name, p => (p.Value[0].GetSingle(), p.Value[1].GetSingle()), StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
-        {
-            throw new QuantizationException($"{path}: cannot read the calibrated ranges ({e.Message})", e);
-        }
-    }
+    /// <summary>Reads the ranges a bundle's quantization.json recorded (<see cref="Int8Recipe.ReadRanges"/>).</summary>
+    public static Dictionary<string, (float Min, float Max)> ReadRanges(string bundleDir) => Int8Recipe.ReadRanges(bundleDir);
 
-    /// <summary>
-    /// Rebuilds an INT8 bundle's model.onnx from its float32 source bundle (a sibling folder) and the ranges and float32
-    /// layers in quantization.json. The pass is deterministic, so the bytes must hash to metadata.json's onnxSha256;
-    /// anything else (another source, edited ranges) is refused. Returns the model bytes (written when
-    /// <paramref name="write"/>).
-    /// </summary>
-    public static byte[] Rebuild(string bundleDir, bool write)
-    {
-        var metadata = ModelBundle.ReadMetadata(bundleDir);
-        var q = metadata.Quantization ?? throw new QuantizationException($"{bundleDir}: metadata.json has no quantization section; not an INT8 bundle");
-        string sourceDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundleDir))!, q.SourceBundle);
-        var source = ModelBundle.Load(sourceDir);
-        if (!string.Equals(source.Metadata.OnnxSha256, q.SourceSha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new QuantizationException($"{sourceDir}: model.onnx is {source.Metadata.OnnxSha256}, but {bundleDir} was quantised from {q.SourceSha256}");
-        }
-
-        byte[] model = QdqQuantizer.Quantize(File.ReadAllBytes(source.OnnxPath), new QdqOptions
-        {
-            Ranges = ReadRanges(bundleDir),
-            Activations = q.Activations == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
-            KeepFloat = q.FloatLayers.ToHashSet(StringComparer.Ordinal),
-        });
-        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
-        if (!string.Equals(hash, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new QuantizationException($"{bundleDir}: the rebuilt model.onnx hashes to {hash}, not to metadata.json's {metadata.OnnxSha256}");
-        }
-
-        if (write)
-        {
-            // Written beside and moved into place, so a reader never sees a half-written model.
-            string target = Path.Combine(bundleDir, ModelBundle.OnnxFileName), partial = target + $".{Environment.ProcessId}.partial";
-            File.WriteAllBytes(partial, model);
-            File.Move(partial, target, overwrite: true);
-        }
-
-        return model;
-    }
+    /// <summary>Rebuilds an INT8 bundle's model.onnx from its recipe (<see cref="Int8Recipe.Rebuild"/>).</summary>
+    public static byte[] Rebuild(string bundleDir, bool write) => Int8Recipe.Rebuild(bundleDir, write);
 
     public static string MethodName(CalibrationMethod method) => method switch
     {
