@@ -59,9 +59,10 @@ public static class WorkerCommand
                 context.Cancel = true;
                 stopping.Cancel();
             });
-            var content = result.GetValue(store) is { } storeRoot ? contentOptions.Open(result, storeRoot, logger) : null;
+            string? storeRoot = result.GetValue(store);
+            var content = storeRoot is null ? null : contentOptions.Open(result, storeRoot, logger);
             // Without a store there is no master key: the worker's results carry no patient pseudonym.
-            var pseudonyms = result.GetValue(store) is { } root ? contentOptions.Pseudonyms(result, root) : PatientPseudonyms.None;
+            var pseudonyms = storeRoot is null ? PatientPseudonyms.None : contentOptions.Pseudonyms(result, storeRoot);
             RunAsync(ensemble, brokerUri, database, workers, content, pseudonyms, logger, stopping.Token).GetAwaiter().GetResult();
             return ExitCodes.Success;
         }));

@@ -67,11 +67,7 @@ public sealed class RetentionPurger(IDbContextFactory<ScreeningDbContext> contex
             }
 
             content.Delete(sha);
-            ctx.AuditEvents.Add(new AuditEvent
-            {
-                At = nowUtc, Actor = AuditActor, Action = OrphanPurged, Target = $"content:{sha[..12]}",
-                Detail = $"stored file older than {days} days, never screened",
-            });
+            ctx.AuditEvents.Add(OrphanRow(sha, nowUtc, $"stored file older than {days} days, never screened"));
             await ctx.SaveChangesAsync(cancellationToken);
             orphans++;
         }
@@ -104,13 +100,17 @@ public sealed class RetentionPurger(IDbContextFactory<ScreeningDbContext> contex
                 continue;
             }
 
-            ctx.AuditEvents.Add(new AuditEvent { At = DateTime.UtcNow, Actor = AuditActor, Action = OrphanPurged, Target = $"content:{sha[..12]}", Detail = reason });
+            ctx.AuditEvents.Add(OrphanRow(sha, DateTime.UtcNow, reason));
             await ctx.SaveChangesAsync(cancellationToken);
             deleted++;
         }
 
         return deleted;
     }
+
+    /// <summary>The audit row of a deleted file no image row names: a 12-digit hash prefix, never a file name.</summary>
+    private static AuditEvent OrphanRow(string sha, DateTime at, string detail) =>
+        new() { At = at, Actor = AuditActor, Action = OrphanPurged, Target = $"content:{sha[..12]}", Detail = detail };
 
     /// <summary>A pending item of a job that can still run; a cancelled job's pending items need nothing any more.</summary>
     private static Task<bool> NeededByPendingWork(ScreeningDbContext ctx, string sha, CancellationToken cancellationToken) =>

@@ -23,6 +23,8 @@ public sealed class ViewAudit(IScreeningStore store, TimeProvider? clock = null)
             return;
         }
 
+        // Remembered only once the row is written: a failed write leaves the next view to be recorded, not skipped.
+        await store.RecordAsync(actor, action, $"result/{resultId}", "png", cancellationToken);
         _last[key] = now;
         if (_last.Count > 100_000)
         {
@@ -31,7 +33,5 @@ public sealed class ViewAudit(IScreeningStore store, TimeProvider? clock = null)
                 _last.TryRemove(old, out _);
             }
         }
-
-        await store.RecordAsync(actor, action, $"result/{resultId}", "png", cancellationToken);
     }
 }

@@ -22,9 +22,10 @@ public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManage
     /// <summary>The one answer to every refused sign-in.</summary>
     public const string Refused = "Wrong user name or password, or the account is locked after repeated failed sign-ins. Try again later or ask an administrator.";
 
-    // A hash to verify against when the user does not exist, so that an unknown name costs as long as a wrong password.
+    // A hash to verify against when the user does not exist, so that an unknown name also costs a hash verification.
+    private static readonly TbScreenUser UnknownUser = new("unknown");
     private static readonly Lazy<string> UnknownUserHash = new(() =>
-        new PasswordHasher<TbScreenUser>().HashPassword(new TbScreenUser("unknown"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
+        new PasswordHasher<TbScreenUser>().HashPassword(UnknownUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
 
     public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
     {
@@ -33,7 +34,7 @@ public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManage
         var user = await users.FindByNameAsync(userName.Trim());
         if (user is null)
         {
-            users.PasswordHasher.VerifyHashedPassword(new TbScreenUser("unknown"), UnknownUserHash.Value, password);
+            users.PasswordHasher.VerifyHashedPassword(UnknownUser, UnknownUserHash.Value, password);
         }
 
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
