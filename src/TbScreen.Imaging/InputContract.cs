@@ -72,6 +72,17 @@ public sealed record InputContract
     /// <summary>At most this fraction of each dimension is removed (both sides together).</summary>
     public float CropMaxFraction { get; init; } = 0.25f;
 
+    /// <summary>
+    /// Crop to the lung fields (the lungs' bounding box plus <see cref="LungCropMargin"/>) instead of the border crop,
+    /// so that text, markers, collimation and film borders outside the lungs never reach the model. The box comes from
+    /// the lung segmentation bundle (TbScreen.Inference); an image without a plausible pair of lungs falls back to
+    /// the border stage as configured. Off by default: it is an ablation (docs/generalisation.md).
+    /// </summary>
+    public bool CropToLungs { get; init; }
+
+    /// <summary>Margin added on each side of the lung box, as a fraction of the box's own height and width.</summary>
+    public double LungCropMargin { get; init; } = 0.05;
+
     /// <summary>Intensity standardisation (stage 5b); None keeps the windowed intensities.</summary>
     public IntensityStandardisation Standardisation { get; init; } = IntensityStandardisation.None;
 
@@ -119,6 +130,11 @@ public sealed record InputContract
         if (CropMaxFraction is < 0 or >= 1 || CropMinBlackFraction is <= 0 or > 1)
         {
             throw new ArgumentException("CropMaxFraction must be in [0,1) and CropMinBlackFraction in (0,1].");
+        }
+
+        if (LungCropMargin is < 0 or > 1 || double.IsNaN(LungCropMargin))
+        {
+            throw new ArgumentException($"LungCropMargin ({LungCropMargin}) must be in [0,1].");
         }
     }
 }

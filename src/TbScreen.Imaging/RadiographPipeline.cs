@@ -48,14 +48,22 @@ public static class RadiographPipeline
     }
 
     /// <summary>All stages: a Channels x Size x Size float tensor, (gray - Mean) / Std, the gray plane replicated per channel.</summary>
-    public static float[] ToTensor(Radiograph radiograph, InputContract contract)
+    /// <param name="lungField">
+    /// The lung-field box in the radiograph's pixels, for a contract with <see cref="InputContract.CropToLungs"/>;
+    /// null when no plausible lungs were found (the border stage applies). Ignored by contracts that do not crop to the lungs.
+    /// </param>
+    public static float[] ToTensor(Radiograph radiograph, InputContract contract, PixelRect? lungField = null)
     {
         ArgumentNullException.ThrowIfNull(radiograph);
         ArgumentNullException.ThrowIfNull(contract);
         contract.Validate();
 
         GrayImage gray = UnitGrayConverter.Convert(radiograph);
-        if (contract.CropBorders)
+        if (LungCrop(contract, lungField, gray.Rows, gray.Columns) is PixelRect lungs)
+        {
+            gray = BorderCrop.Apply(gray, lungs);
+        }
+        else if (contract.CropBorders)
         {
             gray = BorderCrop.Apply(gray, CropOf(gray, contract));
         }
@@ -98,17 +106,34 @@ public static class RadiographPipeline
     /// The geometry of <see cref="ToTensor"/>'s output for this image: the border crop and the placement in the
     /// square, computed by the same code, so a heatmap over the model input can be mapped back onto the radiograph.
     /// </summary>
-    public static InputGeometry InputGeometry(Radiograph radiograph, InputContract contract)
+    public static InputGeometry InputGeometry(Radiograph radiograph, InputContract contract, PixelRect? lungField = null)
     {
         ArgumentNullException.ThrowIfNull(radiograph);
         ArgumentNullException.ThrowIfNull(contract);
         contract.Validate();
 
-        PixelRect crop = contract.CropBorders
-            ? CropOf(UnitGrayConverter.Convert(radiograph), contract)
-            : new PixelRect(0, 0, radiograph.Layout.Rows, radiograph.Layout.Columns);
+        PixelRect crop = LungCrop(contract, lungField, radiograph.Layout.Rows, radiograph.Layout.Columns) is PixelRect lungs
+            ? lungs
+            : contract.CropBorders
+                ? CropOf(UnitGrayConverter.Convert(radiograph), contract)
+                : new PixelRect(0, 0, radiograph.Layout.Rows, radiograph.Layout.Columns);
         PixelRect content = Resampler.Placement(crop.Rows, crop.Columns, contract.Size, contract.ResizeMode);
         return new InputGeometry(radiograph.Layout.Rows, radiograph.Layout.Columns, crop, contract.Size, content);
+    }
+
+    private static PixelRect? LungCrop(InputContract contract, PixelRect? lungField, int rows, int columns)
+    {
+        if (!contract.CropToLungs || lungField is not PixelRect box)
+        {
+            return null;
+        }
+
+        if (box.Top < 0 || box.Left < 0 || box.Rows < 1 || box.Columns < 1 || box.Top + box.Rows > rows || box.Left + box.Columns > columns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lungField), box, $"The lung field lies outside the {rows}x{columns} image.");
+        }
+
+        return box;
     }
 
     private static PixelRect CropOf(GrayImage gray, InputContract contract) =>

@@ -45,13 +45,15 @@ public sealed class RadiographScreener
         }
 
         var clock = Stopwatch.StartNew();
+        // One segmentation per image serves the lung check and every member that crops to the lungs.
+        var segmentations = radiographs.Select(Ensemble.Segment).ToArray();
         // Members usually share one contract: preprocess once per distinct contract, not once per member.
         var tensorsByContract = new Dictionary<InputContract, float[][]>();
         foreach (var member in Ensemble.Members)
         {
             if (!tensorsByContract.ContainsKey(member.Contract))
             {
-                tensorsByContract[member.Contract] = radiographs.Select(r => RadiographPipeline.ToTensor(r, member.Contract)).ToArray();
+                tensorsByContract[member.Contract] = radiographs.Select((r, i) => TbEnsemble.Tensor(r, member.Contract, segmentations[i])).ToArray();
             }
         }
 
@@ -65,7 +67,7 @@ public sealed class RadiographScreener
         {
             decisions[i] = Ensemble.Policy.Decide(Ensemble.Scores(predictions.Select(p => p[i].TbProbability).ToArray()));
             decisions[i] = EnsemblePolicy.WithUnfamiliarity(decisions[i], EnsemblePolicy.UnfamiliarityOf(predictions.Select(p => p[i].Unfamiliarity)));
-            if (Ensemble.Lungs is { } lungs && !lungs.Segment(radiographs[i]).LungsFound)
+            if (segmentations[i] is { LungsFound: false })
             {
                 decisions[i] = decisions[i] with { Flags = decisions[i].Flags | FlagReasons.LungsNotFound };
             }

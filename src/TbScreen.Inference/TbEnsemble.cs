@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Ensembles;
 using TbScreen.Inference.Lungs;
@@ -53,6 +54,12 @@ public sealed class TbEnsemble : IDisposable
             }
 
             var lungs = definition.Lungs is string name ? LungSegmenter.FromModels(modelsDirectory, name, options) : null;
+            if (lungs is null && members.FirstOrDefault(m => m.Contract.CropToLungs) is { } cropping)
+            {
+                throw new ModelBundleException(cropping.Bundle.Directory,
+                    $"crops its input to the lungs, but the ensemble file names no \"lungs\" segmentation bundle to find them");
+            }
+
             return new TbEnsemble(new EnsemblePolicy(definition), members, lungs);
         }
         catch
@@ -60,6 +67,23 @@ public sealed class TbEnsemble : IDisposable
             members.ForEach(m => m.Dispose());
             throw;
         }
+    }
+
+    /// <summary>Whether any member's input is the lung-field crop (so every image must be segmented first).</summary>
+    public bool CropsToLungs => Members.Any(m => m.Contract.CropToLungs);
+
+    /// <summary>The lung segmentation an image needs: for the lung check or a member that crops to the lungs; else null.</summary>
+    public LungSegmentation? Segment(Radiograph radiograph) => Lungs?.Segment(radiograph);
+
+    /// <summary>A member's model input for an image, with the lung-field crop from <paramref name="segmentation"/> where its contract asks for it.</summary>
+    public static float[] Tensor(Radiograph radiograph, InputContract contract, LungSegmentation? segmentation) =>
+        RadiographPipeline.ToTensor(radiograph, contract, LungFieldCrop.For(contract, segmentation));
+
+    /// <summary>Where member <paramref name="member"/>'s input square lies on the radiograph (for heatmaps), segmenting again if its contract crops to the lungs.</summary>
+    public InputGeometry InputGeometry(Radiograph radiograph, int member)
+    {
+        var contract = Members[member].Contract;
+        return RadiographPipeline.InputGeometry(radiograph, contract, contract.CropToLungs ? LungFieldCrop.For(contract, Segment(radiograph)) : null);
     }
 
     /// <summary>Member scores in ensemble order for one case, each against its bundle's shipped threshold.</summary>

@@ -73,6 +73,18 @@ public sealed class TrainingRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_lung_field_crop_needs_its_segmentation_bundle_and_no_full_image_teacher()
+    {
+        var crop = new TrainingOptions().Contract with { CropToLungs = true };
+        string lungs = Path.GetTempPath();
+
+        Assert.Contains("--lungs", Assert.Throws<ArgumentException>(() => new TrainingOptions { Contract = crop }.Validate()).Message);
+        Assert.Contains("does not exist", Assert.Throws<ArgumentException>(() => new TrainingOptions { Contract = crop, LungBundle = Path.Combine(lungs, Guid.NewGuid().ToString("N")) }.Validate()).Message);
+        Assert.Throws<ArgumentException>(() => new TrainingOptions { Contract = crop, LungBundle = lungs, SoftTargets = new() { TeacherBundle = lungs } }.Validate());
+        new TrainingOptions { Contract = crop, LungBundle = lungs }.Validate();
+    }
+
+    [Fact]
     public void ScheduleWarmsUpThenDecays()
     {
         var options = new TrainingOptions { Epochs = 10, LearningRate = 0.1, WarmupEpochs = 1 };

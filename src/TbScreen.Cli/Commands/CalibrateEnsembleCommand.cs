@@ -4,6 +4,7 @@ using System.Text.Json;
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Lungs;
 using TbScreen.Inference.Ensembles;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
@@ -41,13 +42,16 @@ public static class CalibrateEnsembleCommand
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), "val", result.GetValue(splitFile), manifest);
             var names = result.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var classifiers = names.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(folder, n)))).ToList();
+            // Members that crop to the lungs are scored on the crop the ensemble's lungs bundle finds, as in screening.
+            using var lungs = classifiers.Any(c => c.Contract.CropToLungs) ? LungSegmenter.FromModels(folder) : null;
             try
             {
                 var mean = new double[rows.Count];
                 for (int i = 0; i < rows.Count; i++)
                 {
                     var radiograph = RadiographFiles.Load(rows[i].Path);
-                    mean[i] = classifiers.Average(c => (double)c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability);
+                    var segmentation = lungs?.Segment(radiograph);
+                    mean[i] = classifiers.Average(c => (double)c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability);
                 }
 
                 // As for member thresholds (BundleExporter): on sources that hold both classes when each has 20 or more,

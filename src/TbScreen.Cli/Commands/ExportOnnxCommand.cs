@@ -24,9 +24,10 @@ public static class ExportOnnxCommand
         var operating = new Option<string>("--operating") { Description = "Operating threshold: sensitivity90 (WHO) or youden.", DefaultValueFactory = _ => ModelThresholds.Sensitivity90Name };
         operating.AcceptOnlyFromAmong(ModelThresholds.Sensitivity90Name, ModelThresholds.YoudenName);
         var fp16 = new Option<bool>("--fp16") { Description = "Store weights as float16 (half the size)." };
+        var lungs = new Option<string?>("--lungs") { Description = "Lung segmentation bundle for a checkpoint trained with --crop-to-lungs; default: the one training recorded." };
         var command = new Command("export-onnx", "Export a training checkpoint as a deployable model bundle (ONNX + metadata + model card).")
         {
-            checkpoint, output, data, splitFile, name, version, operating, fp16,
+            checkpoint, output, data, splitFile, name, version, operating, fp16, lungs,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -38,6 +39,7 @@ public static class ExportOnnxCommand
                 {
                     DataPath = result.GetValue(data),
                     SplitFile = result.GetValue(splitFile),
+                    LungBundle = result.GetValue(lungs),
                     Name = result.GetValue(name),
                     Version = result.GetValue(version)!,
                     OperatingThreshold = result.GetValue(operating)!,

@@ -59,7 +59,7 @@ public static class FitOodCommand
             using var ensemble = models.Load(result, stderr);
             string dataHash = OodFitting.DataSha256([split, .. ManifestSet.Parts(manifest)]);
             var results = OodFitting.Run(ensemble.Members, train, validation, Load, result.GetValue(components), result.GetValue(quantile),
-                dataHash, $"data {manifest}; split {split}", result.GetValue(batch));
+                dataHash, $"data {manifest}; split {split}", result.GetValue(batch), ensemble.Lungs);
             foreach (var r in results)
             {
                 stdout.WriteLine(r.Model is { } m

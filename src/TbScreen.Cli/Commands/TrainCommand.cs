@@ -63,12 +63,15 @@ public static class TrainCommand
         var teacherBundle = new Option<string?>("--teacher") { Description = "Knowledge distillation: a classifier bundle folder (e.g. models/resnet18) whose TB probability on each augmented batch becomes a soft target; its input contract must equal the student's." };
         var teacherWeight = new Option<double>("--teacher-weight") { Description = "Share of the soft-target term in the loss (the rest is cross-entropy).", DefaultValueFactory = _ => softDefaults.Weight };
         var teacherTemperature = new Option<double>("--teacher-temperature") { Description = "Softmax temperature of the soft-target term.", DefaultValueFactory = _ => softDefaults.Temperature };
+        var cropToLungs = new Option<bool>("--crop-to-lungs") { Description = "Lung-field crop: the input is the lungs' bounding box plus a margin, found by the lung segmentation bundle (--lungs); images without plausible lungs keep the border crop." };
+        var lungs = new Option<string>("--lungs") { Description = "The lung segmentation bundle for --crop-to-lungs.", DefaultValueFactory = _ => Path.Combine("models", "lungs") };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
             data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
             sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr, teacherBundle, teacherWeight, teacherTemperature,
+            cropToLungs, lungs,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -78,7 +81,7 @@ public static class TrainCommand
                 {
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
                     Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden), Pretrained = result.GetValue(pretrained) },
-                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), Standardisation = ParseStandardisation(result.GetValue(standardise)!) },
+                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), CropToLungs = result.GetValue(cropToLungs), Standardisation = ParseStandardisation(result.GetValue(standardise)!) },
                     Augmentation = result.GetValue(noAugment) ? AugmentationOptions.None : defaults.Augmentation,
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(batch),
@@ -91,6 +94,7 @@ public static class TrainCommand
                     Seed = result.GetValue(seed),
                     RewindEpochs = ParseRewindEpochs(result.GetValue(rewind)!, result.GetValue(epochs)),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                    LungBundle = result.GetValue(cropToLungs) ? result.GetValue(lungs) : null,
                     Acquisition = result.GetValue(acquisition) ? AcquisitionOptions.On : AcquisitionOptions.Off,
                     Sampling = new SamplingOptions
                     {

@@ -4,10 +4,20 @@ namespace TbScreen.Inference.Lungs;
 
 /// <summary>
 /// The lung fields' bounding box grown by a margin, in the mask's (the original image's) pixel coordinates: the crop a
-/// classifier could be given instead of the whole film. Not part of any input contract yet.
+/// classifier is given instead of the whole film when its contract has <see cref="InputContract.CropToLungs"/>.
 /// </summary>
 public static class LungFieldCrop
 {
+    /// <summary>
+    /// The crop a contract asks for: the box of a segmentation whose lungs were found, with the contract's margin;
+    /// null when the contract does not crop to the lungs or no plausible lungs were found (the full image is used).
+    /// </summary>
+    public static PixelRect? For(InputContract contract, LungSegmentation? segmentation)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.CropToLungs && segmentation is { LungsFound: true } found ? Find(found.Mask, contract.LungCropMargin) : null;
+    }
+
     /// <summary>
     /// The box around every lung pixel, grown on each side by <paramref name="marginFraction"/> of the box's own height
     /// (top and bottom) and width (left and right), rounded up to whole pixels and clipped to the image. Null for an

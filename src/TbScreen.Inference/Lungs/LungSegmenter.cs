@@ -53,6 +53,10 @@ public sealed class LungSegmenter : IDisposable
 
     public LungPlausibility Plausibility { get; }
 
+    /// <summary>Loads a segmentation bundle folder (e.g. models/lungs).</summary>
+    public static LungSegmenter FromBundle(string bundleDirectory, InferenceOptions? options = null) =>
+        new(SegmentationBundle.Load(bundleDirectory), options);
+
     /// <summary>Loads models/&lt;bundle&gt; (default "lungs") from a models folder.</summary>
     public static LungSegmenter FromModels(string modelsDirectory, string bundle = "lungs", InferenceOptions? options = null) =>
         new(SegmentationBundle.Load(Path.Combine(modelsDirectory, bundle)), options);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
+using TbScreen.Inference.Lungs;
 using TbScreen.Inference.Runtime;
 
 namespace TbScreen.Inference.OutOfDistribution;
@@ -16,17 +17,22 @@ public sealed record OodFitResult(string Bundle, OodModel? Model, string? Skippe
 public static class OodFitting
 {
     public static IReadOnlyList<OodFitResult> Run(IReadOnlyList<OnnxClassifier> members, IReadOnlyList<string> trainPaths, IReadOnlyList<string> validationPaths,
-        Func<string, Radiograph?> load, int components, double quantile, string dataSha256, string description, int batchSize = 8)
+        Func<string, Radiograph?> load, int components, double quantile, string dataSha256, string description, int batchSize = 8, LungSegmenter? lungs = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(load);
+        if (lungs is null && members.FirstOrDefault(m => m.Contract.CropToLungs) is { } cropping)
+        {
+            throw new ModelBundleException(cropping.Bundle.Directory, "crops its input to the lungs: fitting its detector needs the lung segmentation bundle");
+        }
+
         var usable = members.Where(m => m.HasFeatures).ToList();
         var results = members.Where(m => !m.HasFeatures)
             .Select(m => new OodFitResult(m.Name, null, "no onnx.features output (exported before it existed): it never raises 'unfamiliar'")).ToList();
         if (usable.Count == 0) return results;
 
-        var train = Features(usable, trainPaths, load, batchSize);
-        var validation = Features(usable, validationPaths, load, batchSize);
+        var train = Features(usable, trainPaths, load, batchSize, lungs);
+        var validation = Features(usable, validationPaths, load, batchSize, lungs);
         for (int m = 0; m < usable.Count; m++)
         {
             var bundle = usable[m].Bundle;
@@ -51,18 +57,19 @@ public static class OodFitting
     }
 
     /// <summary>Per member, the features of every image <paramref name="load"/> returns (null: unreadable, skipped).</summary>
-    private static List<float[]>[] Features(IReadOnlyList<OnnxClassifier> members, IReadOnlyList<string> paths, Func<string, Radiograph?> load, int batchSize)
+    private static List<float[]>[] Features(IReadOnlyList<OnnxClassifier> members, IReadOnlyList<string> paths, Func<string, Radiograph?> load, int batchSize, LungSegmenter? lungs)
     {
         var features = members.Select(_ => new List<float[]>(paths.Count)).ToArray();
         foreach (var chunk in paths.Chunk(batchSize))
         {
             var radiographs = chunk.Select(load).OfType<Radiograph>().ToList();
             if (radiographs.Count == 0) continue;
+            var segmentations = radiographs.Select(r => members.Any(m => m.Contract.CropToLungs) ? lungs!.Segment(r) : null).ToArray();
             var tensors = new Dictionary<InputContract, float[][]>();
             for (int m = 0; m < members.Count; m++)
             {
                 var contract = members[m].Contract;
-                if (!tensors.TryGetValue(contract, out var batch)) tensors[contract] = batch = [.. radiographs.Select(r => RadiographPipeline.ToTensor(r, contract))];
+                if (!tensors.TryGetValue(contract, out var batch)) tensors[contract] = batch = [.. radiographs.Select((r, i) => TbEnsemble.Tensor(r, contract, segmentations[i]))];
                 features[m].AddRange(members[m].Predict(batch).Select(p => p.Features ?? throw new ModelBundleException(members[m].Bundle.Directory, "returned no features")));
             }
         }

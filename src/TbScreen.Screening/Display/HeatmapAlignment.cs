@@ -27,7 +27,7 @@ public static class HeatmapAlignment
             return (null, $"the result was screened by {outcome.ModelVersion}, the loaded models are {pipeline.ModelVersion}: the model input geometry of that heatmap is unknown");
         }
 
-        var geometry = RadiographPipeline.InputGeometry(radiograph, pipeline.Ensemble.Members[member].Contract);
+        var geometry = pipeline.Ensemble.InputGeometry(radiograph, member);
         if (square.Width != geometry.Size || square.Height != geometry.Size)
         {
             return (null, $"the heatmap is {square.Width}x{square.Height}, the model input {geometry.Size}x{geometry.Size}");

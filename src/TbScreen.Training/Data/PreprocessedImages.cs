@@ -1,5 +1,6 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
+using TbScreen.Inference.Lungs;
 using TbScreen.Training.Data;
 using static TorchSharp.torch;
 
@@ -29,11 +30,16 @@ public sealed class PreprocessedImages
     public int Size => Contract.Size;
 
     /// <param name="onLoaded">Called after each image (from worker threads) for progress.</param>
-    public static PreprocessedImages Load(IReadOnlyList<CxrRecord> records, InputContract contract, int threads = 1, Action? onLoaded = null)
+    /// <param name="lungs">The lung segmenter, required by a contract that crops to the lungs (the same bundle inference uses).</param>
+    public static PreprocessedImages Load(IReadOnlyList<CxrRecord> records, InputContract contract, int threads = 1, Action? onLoaded = null, LungSegmenter? lungs = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(contract);
         contract.Validate();
+        if (contract.CropToLungs && lungs is null)
+        {
+            throw new ArgumentException("The input contract crops to the lungs: a lung segmentation bundle is needed (--lungs).", nameof(lungs));
+        }
         var single = contract with { Channels = 1 };
         int plane = contract.Size * contract.Size;
         var pixels = new Half[(long)records.Count * plane];
@@ -42,7 +48,9 @@ public sealed class PreprocessedImages
             float[] tensor;
             try
             {
-                tensor = RadiographPipeline.ToTensor(RadiographFiles.Load(records[i].Path), single);
+                var radiograph = RadiographFiles.Load(records[i].Path);
+                var lungField = lungs is null ? null : LungFieldCrop.For(contract, lungs.Segment(radiograph));
+                tensor = RadiographPipeline.ToTensor(radiograph, single, lungField);
             }
             catch (Exception e) when (e is DicomException or ImageDecodeException)
             {

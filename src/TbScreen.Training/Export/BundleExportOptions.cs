@@ -22,6 +22,9 @@ public sealed record BundleExportOptions
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The lung segmentation bundle for a checkpoint whose contract crops to the lungs; default: the one training recorded.</summary>
+    public string? LungBundle { get; init; }
+
     /// <summary>Largest |ONNX Runtime - TorchSharp| probability accepted on the validation images.</summary>
     public double ParityTolerance { get; init; } = 1e-4;
 

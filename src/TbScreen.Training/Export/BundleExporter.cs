@@ -1,3 +1,4 @@
+using TbScreen.Inference.Lungs;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
@@ -45,7 +46,18 @@ public static class BundleExporter
             throw new DatasetException("the split has no validation records", splitFile);
         }
 
-        var images = PreprocessedImages.Load(validation, contract, options.Threads);
+        string? lungBundle = contract.CropToLungs ? options.LungBundle ?? sidecar.Options.LungBundle : null;
+        if (lungBundle is not null && !Directory.Exists(lungBundle))
+        {
+            throw new DatasetException("the checkpoint crops to the lungs, but its lung segmentation bundle is missing (pass --lungs)", lungBundle);
+        }
+
+        PreprocessedImages images;
+        using (var lungs = lungBundle is null ? null : LungSegmenter.FromBundle(lungBundle))
+        {
+            images = PreprocessedImages.Load(validation, contract, options.Threads, lungs: lungs);
+        }
+
         var indices = Enumerable.Range(0, validation.Count).ToArray();
         double[] torchScores = ModelScoring.TbProbabilities(model, images, indices);
         var cases = new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray());

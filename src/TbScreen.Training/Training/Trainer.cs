@@ -1,3 +1,4 @@
+using TbScreen.Inference.Lungs;
 using System.Diagnostics;
 using TbScreen.Inference.Metrics;
 using TbScreen.Training.Augmentation;
@@ -52,8 +53,13 @@ public static class Trainer
         var random = new Random(options.Seed);
 
         int total = train.Count + val.Count, done = 0;
-        var images = PreprocessedImages.Load([.. train, .. val], options.Contract, options.Threads,
-            () => progress.Preprocessing(Interlocked.Increment(ref done), total));
+        PreprocessedImages images;
+        using (var lungs = options.Contract.CropToLungs ? LungSegmenter.FromBundle(options.LungBundle!) : null)
+        {
+            images = PreprocessedImages.Load([.. train, .. val], options.Contract, options.Threads,
+                () => progress.Preprocessing(Interlocked.Increment(ref done), total), lungs);
+        }
+
         int[] trainIndices = Enumerable.Range(0, train.Count).ToArray();
         int[] valIndices = Enumerable.Range(train.Count, val.Count).ToArray();
         int[] labels = [.. train.Select(r => r.Label), .. val.Select(r => r.Label)];

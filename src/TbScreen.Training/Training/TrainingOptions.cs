@@ -87,6 +87,9 @@ public sealed record TrainingOptions
     /// <summary>Skip validation (timing runs only): no AUC, no early stopping, no best checkpoint.</summary>
     public bool SkipValidation { get; init; }
 
+    /// <summary>The lung segmentation bundle (models/lungs) that finds the crop of a contract with <see cref="InputContract.CropToLungs"/>.</summary>
+    public string? LungBundle { get; init; }
+
     /// <summary>Start from these weights (a checkpoint of the same architecture and shape) instead of a fresh initialisation: fine-tuning.</summary>
     public string? InitialCheckpoint { get; init; }
 
@@ -106,6 +109,9 @@ public sealed record TrainingOptions
         SoftTargets.Validate();
         Require(!SoftTargets.Enabled || (Sampling.Kind != SamplingKind.GroupDro && Defence.Kind == DefenceKind.None),
             "A distillation teacher cannot be combined with group DRO or a robustness defence (each defines the loss).");
+        Require(!Contract.CropToLungs || LungBundle is not null, "Cropping to the lungs needs the lung segmentation bundle (--lungs).");
+        Require(LungBundle is null || Directory.Exists(LungBundle), $"Lung bundle '{LungBundle}' does not exist.");
+        Require(!Contract.CropToLungs || !SoftTargets.Enabled, "A distillation teacher sees the full image: it cannot teach a student that crops to the lungs.");
         Require(Epochs >= 1, "Epochs must be at least 1.");
         Require(BatchSize >= 2, "BatchSize must be at least 2 (batch norm needs two samples).");
         Require(PeakLearningRate > 0 && double.IsFinite(PeakLearningRate), "Learning rate must be positive.");
