@@ -85,6 +85,17 @@ public sealed class TrainingRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Tools_without_the_lung_segmentation_refuse_a_lung_cropping_contract()
+    {
+        var crop = new TrainingOptions().Contract with { CropToLungs = true };
+
+        var error = Assert.Throws<NotSupportedException>(() => TbScreen.Training.Robustness.RobustnessData.Load([], crop, 1));
+
+        Assert.Contains("robustness", error.Message);
+        TbScreen.Training.Data.LungCropGuard.Refuse(crop with { CropToLungs = false }, "anything");
+    }
+
+    [Fact]
     public void ScheduleWarmsUpThenDecays()
     {
         var options = new TrainingOptions { Epochs = 10, LearningRate = 0.1, WarmupEpochs = 1 };

@@ -189,6 +189,7 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
 
     private List<float[]> Load(IReadOnlyList<string> paths, InputContract contract)
     {
+        LungCropGuard.Refuse(contract, "INT8 calibration and evaluation");
         var tensors = new float[paths.Count][];
         Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
         {

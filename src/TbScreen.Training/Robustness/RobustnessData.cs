@@ -1,6 +1,7 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Evaluation;
+using TbScreen.Training.Data;
 using static TorchSharp.torch;
 
 namespace TbScreen.Training.Robustness;
@@ -36,6 +37,9 @@ public sealed class RobustnessData
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(contract);
+        // Attacks perturb the model's input square; for a lung-cropping bundle that square depends on a segmentation of the
+        // perturbed film, which this harness does not model. Refused rather than silently attacking the full film.
+        LungCropGuard.Refuse(contract, "robustness evaluation");
         var single = contract with { Channels = 1 };
         var planes = new float[rows.Count][];
         var errors = new string?[rows.Count];
