@@ -32,6 +32,18 @@ public sealed record InputContract
     /// <summary>Version of the fixed stages (modality, VOI, fallback window, inversion, luma) in <see cref="RadiographPipeline"/>.</summary>
     public const string CurrentPipelineVersion = "tbscreen-preprocess-1";
 
+    /// <summary>
+    /// Version 1's stages plus the lung-field crop (stage 5a). A contract with <see cref="CropToLungs"/> must carry it, so
+    /// that a build without the stage refuses the bundle instead of silently feeding it the whole film.
+    /// </summary>
+    public const string LungCropPipelineVersion = "tbscreen-preprocess-2";
+
+    /// <summary>This contract with the lung-field crop switched on and the pipeline version that names it.</summary>
+    public InputContract WithLungCrop() => this with { CropToLungs = true, PipelineVersion = LungCropPipelineVersion };
+
+    /// <summary>This contract on the whole film (version 1), everything else unchanged.</summary>
+    public InputContract WithoutLungCrop() => this with { CropToLungs = false, PipelineVersion = CurrentPipelineVersion };
+
     public const string AreaFilter = "area";
     public const string BilinearFilter = "bilinear";
 
@@ -97,9 +109,14 @@ public sealed record InputContract
     /// <summary>Throws when a contract asks for something this pipeline does not do, rather than silently ignoring it.</summary>
     public void Validate()
     {
-        if (PipelineVersion != CurrentPipelineVersion)
+        if (PipelineVersion != CurrentPipelineVersion && PipelineVersion != LungCropPipelineVersion)
         {
-            throw new NotSupportedException($"Pipeline version '{PipelineVersion}' is not supported; this build implements '{CurrentPipelineVersion}'.");
+            throw new NotSupportedException($"Pipeline version '{PipelineVersion}' is not supported; this build implements '{CurrentPipelineVersion}' and '{LungCropPipelineVersion}'.");
+        }
+
+        if (CropToLungs != (PipelineVersion == LungCropPipelineVersion))
+        {
+            throw new ArgumentException($"The lung-field crop (CropToLungs) goes with pipeline version '{LungCropPipelineVersion}' and only with it (got '{PipelineVersion}', CropToLungs {CropToLungs}).");
         }
 
         if (Size < 1 || Channels < 1)

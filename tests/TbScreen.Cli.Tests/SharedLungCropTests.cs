@@ -19,7 +19,7 @@ public sealed class SharedLungCropTests
         SharedDicomData.Require(Path.Combine(shenzhen, "manifest.csv"));
         var records = new[] { "shz_dev_0001.png", "shz_dev_0002.png" }
             .Select(f => new CxrRecord(Path.Combine(shenzhen, f), 1, null, null, "shenzhen", f)).ToList();
-        var contract = InputContract.Default with { Size = 64, Channels = 1, CropBorders = true, CropToLungs = true };
+        var contract = (InputContract.Default with { Size = 64, Channels = 1, CropBorders = true }).WithLungCrop();
         using var lungs = LungSegmenter.FromModels(Path.Combine(SharedDicomData.RepositoryRoot, "models"));
 
         var images = PreprocessedImages.Load(records, contract, threads: 1, lungs: lungs);
@@ -34,7 +34,7 @@ public sealed class SharedLungCropTests
             Assert.True(box.Rows * box.Columns < 0.8 * film.Layout.Rows * film.Layout.Columns, $"{box} of {film.Layout.Rows}x{film.Layout.Columns}");
             float[] expected = RadiographPipeline.ToTensor(film, contract, box);
             float[] plane = images.Plane(i);
-            float[] full = RadiographPipeline.ToTensor(film, contract with { CropToLungs = false });
+            float[] full = RadiographPipeline.ToTensor(film, contract.WithoutLungCrop());
             // The cache keeps [0,1] halves; the tensor is (x - 0.5) / 0.25.
             Assert.All(Enumerable.Range(0, plane.Length), p => Assert.Equal(expected[p], (plane[p] - contract.Mean) / contract.Std, 0.01));
             Assert.True(Enumerable.Range(0, plane.Length).Average(p => Math.Abs(full[p] - expected[p])) > 0.05, "the crop changed nothing");
@@ -44,7 +44,7 @@ public sealed class SharedLungCropTests
     [Fact]
     public void A_contract_that_crops_to_the_lungs_needs_a_segmenter()
     {
-        var contract = InputContract.Default with { CropToLungs = true };
+        var contract = InputContract.Default.WithLungCrop();
 
         var error = Assert.Throws<ArgumentException>(() => PreprocessedImages.Load([new CxrRecord("x.png", 0, null, null, null, "x")], contract));
 

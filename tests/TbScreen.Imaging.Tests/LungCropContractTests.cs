@@ -11,7 +11,7 @@ public class LungCropContractTests
     // A fixed window, so both images are windowed alike (the fallback window would depend on each image's histogram).
     private static readonly WindowVoi Window = new(128, 256);
 
-    private static readonly InputContract Lungs = InputContract.Default with { Size = 16, CropBorders = true, CropToLungs = true };
+    private static readonly InputContract Lungs = (InputContract.Default with { Size = 16, CropBorders = true }).WithLungCrop();
 
     private static int[] Pixels()
     {
@@ -39,7 +39,7 @@ public class LungCropContractTests
         var box = new PixelRect(5, 4, 21, 17);
 
         float[] cropped = RadiographPipeline.ToTensor(Film(Rows, Columns, pixels), Lungs, box);
-        float[] reference = RadiographPipeline.ToTensor(CutOut(pixels, box), Lungs with { CropToLungs = false, CropBorders = false });
+        float[] reference = RadiographPipeline.ToTensor(CutOut(pixels, box), Lungs.WithoutLungCrop() with { CropBorders = false });
 
         Assert.Equal(reference, cropped);
         Assert.NotEqual(RadiographPipeline.ToTensor(Film(Rows, Columns, pixels), Lungs), cropped);
@@ -52,7 +52,7 @@ public class LungCropContractTests
         int[] pixels = Pixels().Select((v, i) => i / Columns < 3 || i / Columns >= Rows - 3 || i % Columns < 3 || i % Columns >= Columns - 3 ? 0 : Math.Max(v, 60)).ToArray();
         var film = Film(Rows, Columns, pixels);
 
-        Assert.Equal(RadiographPipeline.ToTensor(film, Lungs with { CropToLungs = false }), RadiographPipeline.ToTensor(film, Lungs, lungField: null));
+        Assert.Equal(RadiographPipeline.ToTensor(film, Lungs.WithoutLungCrop()), RadiographPipeline.ToTensor(film, Lungs, lungField: null));
         Assert.Equal(new PixelRect(3, 3, Rows - 6, Columns - 6), RadiographPipeline.InputGeometry(film, Lungs, lungField: null).Crop);
     }
 
@@ -60,7 +60,7 @@ public class LungCropContractTests
     public void A_contract_that_does_not_crop_to_the_lungs_ignores_the_box()
     {
         var film = Film(Rows, Columns, Pixels());
-        var full = Lungs with { CropToLungs = false };
+        var full = Lungs.WithoutLungCrop();
 
         Assert.Equal(RadiographPipeline.ToTensor(film, full), RadiographPipeline.ToTensor(film, full, new PixelRect(5, 4, 21, 17)));
     }
@@ -92,5 +92,15 @@ public class LungCropContractTests
     public void The_margin_must_be_a_fraction(double margin)
     {
         Assert.Throws<ArgumentException>(() => (Lungs with { LungCropMargin = margin }).Validate());
+    }
+
+    [Fact]
+    public void The_lung_crop_goes_with_pipeline_version_2_so_older_builds_refuse_it()
+    {
+        Assert.Equal(InputContract.LungCropPipelineVersion, Lungs.PipelineVersion);
+        Assert.Throws<ArgumentException>(() => (Lungs with { PipelineVersion = InputContract.CurrentPipelineVersion }).Validate());
+        Assert.Throws<ArgumentException>(() => (InputContract.Default with { PipelineVersion = InputContract.LungCropPipelineVersion }).Validate());
+        Lungs.WithoutLungCrop().Validate();
+        Assert.Equal(InputContract.Default, Lungs.WithoutLungCrop() with { Size = InputContract.Default.Size, CropBorders = false });
     }
 }

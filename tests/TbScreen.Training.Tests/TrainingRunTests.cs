@@ -75,7 +75,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output)
     [Fact]
     public void A_lung_field_crop_needs_its_segmentation_bundle_and_no_full_image_teacher()
     {
-        var crop = new TrainingOptions().Contract with { CropToLungs = true };
+        var crop = new TrainingOptions().Contract.WithLungCrop();
         string lungs = Path.GetTempPath();
 
         Assert.Contains("--lungs", Assert.Throws<ArgumentException>(() => new TrainingOptions { Contract = crop }.Validate()).Message);
@@ -87,12 +87,12 @@ public sealed class TrainingRunTests(ITestOutputHelper output)
     [Fact]
     public void Tools_without_the_lung_segmentation_refuse_a_lung_cropping_contract()
     {
-        var crop = new TrainingOptions().Contract with { CropToLungs = true };
+        var crop = new TrainingOptions().Contract.WithLungCrop();
 
         var error = Assert.Throws<NotSupportedException>(() => TbScreen.Training.Robustness.RobustnessData.Load([], crop, 1));
 
         Assert.Contains("robustness", error.Message);
-        TbScreen.Training.Data.LungCropGuard.Refuse(crop with { CropToLungs = false }, "anything");
+        TbScreen.Training.Data.LungCropGuard.Refuse(crop.WithoutLungCrop(), "anything");
     }
 
     [Fact]

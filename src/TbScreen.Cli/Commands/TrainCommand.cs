@@ -77,11 +77,12 @@ public static class TrainCommand
         {
             try
             {
+                var contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), Standardisation = ParseStandardisation(result.GetValue(standardise)!) };
                 var options = defaults with
                 {
                     Arch = ModelFactory.Normalise(result.GetValue(arch)!),
                     Model = new ModelOptions { AlexNetHidden = result.GetValue(alexHidden), Pretrained = result.GetValue(pretrained) },
-                    Contract = defaults.Contract with { Size = result.GetValue(size), CropBorders = !result.GetValue(noCrop), CropToLungs = result.GetValue(cropToLungs), Standardisation = ParseStandardisation(result.GetValue(standardise)!) },
+                    Contract = result.GetValue(cropToLungs) ? contract.WithLungCrop() : contract,
                     Augmentation = result.GetValue(noAugment) ? AugmentationOptions.None : defaults.Augmentation,
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(batch),

@@ -31,7 +31,7 @@ public sealed class LungCropScreeningTests
         {
             string dir = Path.Combine(models, name);
             var metadata = ModelBundle.Load(dir).Metadata;
-            ModelBundle.WriteMetadata(dir, metadata with { Input = metadata.Input! with { CropToLungs = true, LungCropMargin = 0.1 } });
+            ModelBundle.WriteMetadata(dir, metadata with { Input = metadata.Input!.WithLungCrop() with { LungCropMargin = 0.1 } });
         }
 
         var definition = EnsembleDefinition.Load(models);
@@ -62,7 +62,7 @@ public sealed class LungCropScreeningTests
         {
             var member = ensemble.Members[m];
             double expected = member.PredictOne(RadiographPipeline.ToTensor(film, member.Contract, box)).TbProbability;
-            double full = member.PredictOne(RadiographPipeline.ToTensor(film, member.Contract with { CropToLungs = false })).TbProbability;
+            double full = member.PredictOne(RadiographPipeline.ToTensor(film, member.Contract.WithoutLungCrop())).TbProbability;
             Assert.Equal(expected, result.Decision.Members[m].Probability, 6);
             // Bright is TB: the dark crop scores lower than the whole bright film, so the crop really reached the model.
             Assert.True(expected < full - 0.01, $"crop {expected}, full {full}");
@@ -102,11 +102,11 @@ public sealed class LungCropScreeningTests
         var mask = MaskDrawing.Rectangles(100, 100, (20, 20, 50, 20), (25, 60, 45, 20));
         var found = new LungSegmentation(mask, LungPlausibility.Default.Check(mask));
         var missing = new LungSegmentation(MaskDrawing.Rectangles(100, 100), LungPlausibility.Default.Check(MaskDrawing.Rectangles(100, 100)));
-        var contract = InputContract.Default with { CropToLungs = true, LungCropMargin = 0.1 };
+        var contract = InputContract.Default.WithLungCrop() with { LungCropMargin = 0.1 };
 
         Assert.True(found.LungsFound, found.Check.Reason);
         Assert.Equal(new PixelRect(15, 14, 60, 72), LungFieldCrop.For(contract, found));
-        Assert.Null(LungFieldCrop.For(contract with { CropToLungs = false }, found));
+        Assert.Null(LungFieldCrop.For(contract.WithoutLungCrop(), found));
         Assert.Null(LungFieldCrop.For(contract, missing));
         Assert.Null(LungFieldCrop.For(contract, null));
     }
