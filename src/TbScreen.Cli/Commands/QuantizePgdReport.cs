@@ -52,7 +52,7 @@ internal static class QuantizePgdReport
             foreach (var s in new[] { pair.Fp32WhiteBox, pair.Int8Bpda, pair.Int8Transfer })
             {
                 string lip = s.Lipschitz is { } l ? string.Create(CultureInfo.InvariantCulture, $"{l.Mean:0.00} [{l.MeanCi[0]:0.00}, {l.MeanCi[1]:0.00}] / {l.Max:0.00}") : "";
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Target} | {s.Method} | {s.CleanAccuracy:0.000} | {s.RobustAccuracy:0.000} | {s.Flipped}/{s.Images} | {lip} |"));
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Target} | {s.Method} | {s.CleanAccuracy:0.000} | {s.RobustAccuracy:0.000} | {s.Flipped} of {Math.Round(s.CleanAccuracy * s.Images)} correct | {lip} |"));
             }
         }
 

@@ -42,8 +42,9 @@ public static class BundleCheckpoint
             var contract = bundle.Metadata.Input!;
             var inputs = parityPlanes.Select(p => RadiographPipeline.ToModelInput(p, contract)).ToArray();
             double difference = CheckpointParity.Verify(imported.Model, bundle.OnnxPath, onnx, inputs, tolerance);
-            var proof = new CheckpointProof(bundle.Name, $"imported from {Path.GetFullPath(bundle.OnnxPath)}", bundle.Metadata.OnnxSha256 ?? ModelBundle.Sha256Of(bundle.OnnxPath),
-                Path.GetFullPath(bundle.OnnxPath), bundle.Metadata.OnnxSha256 ?? "", inputs.Length, difference, tolerance);
+            // No checkpoint file yet (Write fills in the one it saves): the net lives in memory.
+            var proof = new CheckpointProof(bundle.Name, "(in memory, imported from model.onnx)", "", Path.GetFullPath(bundle.OnnxPath), bundle.Metadata.OnnxSha256,
+                inputs.Length, difference, tolerance);
             return (imported.Model, imported, proof);
         }
         catch
