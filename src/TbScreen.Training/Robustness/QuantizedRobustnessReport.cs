@@ -92,4 +92,33 @@ public sealed record QuantizedAttackSettings(
 /// <summary>quantization-pgd.json: the pairs, the data and the settings.</summary>
 public sealed record QuantizedRobustnessFile(
     string Note, string Manifest, string? Split, string? SplitFile, int Images, int Positives, string Subset,
-    QuantizedAttackSettings Settings, IReadOnlyList<QuantizedPairResult> Pairs);
+    QuantizedAttackSettings Settings, IReadOnlyList<QuantizedPairResult> Pairs)
+{
+    /// <summary>Where the INT8 graphs ran; their outputs depend on it (<see cref="CpuDescription"/>).</summary>
+    public CpuDescription Cpu { get; init; } = CpuDescription.Current();
+}
+
+/// <summary>
+/// The CPU the INT8 graphs ran on. ONNX Runtime's U8S8 kernels differ by instruction set: without VNNI (AVX2, or
+/// AVX-512 without VNNI) their 16-bit intermediate sums can saturate (ONNX Runtime's quantisation guide), so the same
+/// INT8 model.onnx computes a different function there.
+/// </summary>
+/// <param name="Flags">The x86 flags that pick the kernel, from /proc/cpuinfo (empty where it cannot be read).</param>
+public sealed record CpuDescription(string Model, IReadOnlyList<string> Flags)
+{
+    private static readonly string[] KernelFlags = ["avx2", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_int8"];
+
+    public static CpuDescription Current()
+    {
+        const string path = "/proc/cpuinfo";
+        if (!File.Exists(path))
+        {
+            return new CpuDescription(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(), []);
+        }
+
+        var lines = File.ReadLines(path).Take(64).ToArray();
+        string model = lines.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        var flags = lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return new CpuDescription(model, KernelFlags.Where(flags.Contains).ToArray());
+    }
+}

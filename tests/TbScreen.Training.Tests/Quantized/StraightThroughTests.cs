@@ -137,6 +137,9 @@ public sealed class StraightThroughTests : IDisposable
         string json = JsonSerializer.Serialize(file, BundleJson.Options);
         Assert.Contains($"\"onnxSha256\": \"{recorded}\"", json);
         Assert.Contains("\"pgdSteps\": 1", json);
+        // INT8 outputs depend on the CPU's kernels, so the report says where they ran.
+        Assert.False(string.IsNullOrWhiteSpace(file.Cpu.Model));
+        Assert.Contains($"\"model\": {JsonSerializer.Serialize(file.Cpu.Model)}", json);
     }
 
     private static Tensor Gradient(IAttackTarget target, Tensor gray, Tensor labels)
