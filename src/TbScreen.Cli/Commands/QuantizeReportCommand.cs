@@ -47,19 +47,11 @@ public static class QuantizeReportCommand
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
-            string manifest = InputFiles.Require(result.GetValue(data)!);
-            var rows = ManifestReader.Filter(ManifestReader.Read(manifest), result.GetValue(split)!, result.GetValue(splitFile), manifest);
-            if (result.GetValue(limit) is int n)
-            {
-                if (n < 2) throw new UsageException("--limit must be at least 2");
-                rows = RobustnessSuite.Interleaved(rows, n);
-            }
-
-            var pairList = result.GetValue(pairs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(p => p.Split(':') is { Length: 2 } f ? (f[0], f[1]) : throw new UsageException($"--pairs entry '{p}' is not FP32.json:INT8.json")).ToArray();
+            // Checked before any data or model is read, so a bad setting costs nothing.
+            QuantizedAttackOptions? attack = null;
             if (result.GetValue(pgd))
             {
-                var attack = attackDefaults with
+                attack = attackDefaults with
                 {
                     Epsilon = ParseFraction(result.GetValue(pgdEps)!, "--pgd-eps"),
                     Pgd = attackDefaults.Pgd with { Steps = result.GetValue(pgdSteps) },
@@ -76,7 +68,20 @@ public static class QuantizeReportCommand
                 {
                     throw new UsageException(e.Message);
                 }
+            }
 
+            string manifest = InputFiles.Require(result.GetValue(data)!);
+            var rows = ManifestReader.Filter(ManifestReader.Read(manifest), result.GetValue(split)!, result.GetValue(splitFile), manifest);
+            if (result.GetValue(limit) is int n)
+            {
+                if (n < 2) throw new UsageException("--limit must be at least 2");
+                rows = RobustnessSuite.Interleaved(rows, n);
+            }
+
+            var pairList = result.GetValue(pairs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => p.Split(':') is { Length: 2 } f ? (f[0], f[1]) : throw new UsageException($"--pairs entry '{p}' is not FP32.json:INT8.json")).ToArray();
+            if (attack is not null)
+            {
                 return QuantizePgdReport.Run(result.GetValue(models)!, manifest, result.GetValue(split)!, result.GetValue(splitFile), rows, result.GetValue(limit), pairList, attack,
                     result.GetValue(output)!, stdout, stderr);
             }
