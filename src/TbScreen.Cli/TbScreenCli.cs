@@ -21,6 +21,7 @@ public static class TbScreenCli
         root.Subcommands.Add(QuantizeCommand.Create(stdout, stderr));
         root.Subcommands.Add(QuantizeReportCommand.Create(stdout, stderr));
         root.Subcommands.Add(QuantizeRebuildCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ImportBundleCommand.Create(stdout, stderr));
         root.Subcommands.Add(CalibrateEnsembleCommand.Create(stdout, stderr));
         root.Subcommands.Add(ScreenCommand.Create(stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(stdout, stderr));

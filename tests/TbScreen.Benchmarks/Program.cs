@@ -62,6 +62,13 @@ if (args.Length > 0 && args[0] == "quantization")
         int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
 }
 
+if (args.Length > 0 && args[0] == "int8-kernels")
+{
+    string root = FindRepositoryRoot();
+    return Int8KernelCheck.Run(ArgValue("--models") ?? Path.Combine(root, "models"), ArgValue("--data") ?? Path.Combine(root, "..", "shared", "data", "cxr", "manifest.csv"),
+        ArgValue("--split") ?? "test", ArgValue("--split-file") ?? Path.Combine(root, "models", "split.csv"));
+}
+
 if (args.Length > 0 && args[0] == "batch")
 {
     return BatchBenchmark.Run(

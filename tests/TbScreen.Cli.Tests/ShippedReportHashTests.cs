@@ -6,8 +6,8 @@ namespace TbScreen.Cli.Tests;
 
 /// <summary>
 /// Every shipped report that names the weights it measured (robustness.json, fairness.json of an audit that screened
-/// the images itself, each bundle's metadata.json) names the model.onnx that is shipped beside it, so a retrained bundle
-/// cannot silently keep the old bundle's reports.
+/// the images itself, quantization-pgd.json, each bundle's metadata.json) names the model.onnx that is shipped beside
+/// it (for an INT8 bundle, the one rebuilt from its recipe), so a retrained bundle cannot silently keep the old bundle's reports.
 /// </summary>
 public sealed class ShippedReportHashTests
 {
@@ -24,6 +24,9 @@ public sealed class ShippedReportHashTests
         Assert.Contains(Path.Combine("googlenet", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("evaluation", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("fairness", "shenzhen-test", "fairness.json"), checkedReports);
+        // PGD on float32 beside BPDA on INT8: both members of each ensemble, the INT8 ones by their rebuilt graphs.
+        Assert.Contains(Path.Combine("evaluation", "quantization", "quantization-pgd.json"), checkedReports);
+        Assert.Contains(Path.Combine("evaluation", "quantization", "ensemble-pruned", "quantization-pgd.json"), checkedReports);
     }
 
     [Fact]
@@ -121,7 +124,7 @@ public sealed class ShippedReportHashTests
 
         private static IEnumerable<(string Path, JsonObject Json)> Reports(string models) =>
             Directory.EnumerateFiles(models, "*.json", SearchOption.AllDirectories)
-                .Where(p => Path.GetFileName(p) is "robustness.json" or "metadata.json" || Path.GetFileName(p).EndsWith("fairness.json", StringComparison.Ordinal))
+                .Where(p => Path.GetFileName(p) is "robustness.json" or "metadata.json" or "quantization-pgd.json" || Path.GetFileName(p).EndsWith("fairness.json", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
                 .Select(p => (p, JsonNode.Parse(File.ReadAllText(p)) as JsonObject ?? throw new InvalidDataException($"{p}: not a JSON object")));
 
@@ -137,6 +140,13 @@ public sealed class ShippedReportHashTests
             if (json["modelHashes"] is JsonObject members)
             {
                 pairs.AddRange(members.Select(m => (m.Key, (string)m.Value!)));
+            }
+
+            if (json["pairs"] is JsonArray quantizedPairs)
+            {
+                pairs.AddRange(quantizedPairs.OfType<JsonObject>()
+                    .SelectMany(p => new[] { p["fp32Members"], p["int8Members"] }.OfType<JsonArray>().SelectMany(a => a.OfType<JsonObject>()))
+                    .Select(m => ((string)m["bundle"]!, (string)m["onnxSha256"]!)));
             }
 
             if (json["onnxSha256"] is JsonValue own && json["name"] is JsonValue name)

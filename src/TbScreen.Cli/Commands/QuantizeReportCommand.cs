@@ -8,6 +8,7 @@ using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Metrics;
 using TbScreen.Inference.Runtime;
 using TbScreen.Inference.Stability;
+using TbScreen.Training.Robustness;
 
 namespace TbScreen.Cli.Commands;
 
@@ -15,7 +16,8 @@ namespace TbScreen.Cli.Commands;
 /// `tbscreen quantize-report --data MANIFEST --split test --split-file models/split.csv --pairs FP32.json:INT8.json[,...]
 /// --out DIR`: each float32 ensemble beside its INT8 twin on the same images (docs/quantization.md): AUC with DeLong
 /// CI and the paired difference, sensitivity/specificity at each ensemble's own threshold and the INT8 scores at the
-/// float32 threshold, the share of changed decisions and the heatmap correlation with float32.
+/// float32 threshold, the share of changed decisions and the heatmap correlation with float32. With --pgd it runs the
+/// white-box PGD / BPDA comparison instead (<see cref="QuantizePgdReport"/>, quantization-pgd.json).
 /// </summary>
 public static class QuantizeReportCommand
 {
@@ -31,14 +33,59 @@ public static class QuantizeReportCommand
         var output = new Option<string>("--out", "-o") { Description = "Folder for quantization.json.", Required = true };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session.", DefaultValueFactory = _ => 1 };
         var stabilityEps = new Option<string>("--stability-eps") { Description = "Linf radius of the gradient-free attack (StabilityCheck) in [0,1] units, fractions allowed; 0 = off.", DefaultValueFactory = _ => "1/255" };
-        var command = new Command("quantize-report", "Float32 ensembles beside their INT8 twins on one split: AUC, decisions, heatmaps.")
+        var attackDefaults = new QuantizedAttackOptions();
+        var pgd = new Option<bool>("--pgd") { Description = $"Instead of the screening comparison: PGD and the Lipschitz estimate, white-box on float32, BPDA and transfer on INT8 ({QuantizePgdReport.FileName})." };
+        var pgdEps = new Option<string>("--pgd-eps") { Description = "--pgd: Linf radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "1/255" };
+        var pgdSteps = new Option<int>("--pgd-steps") { Description = "--pgd: PGD iterations (step 2.5 eps / steps, one random start).", DefaultValueFactory = _ => attackDefaults.Pgd.Steps };
+        var lipSteps = new Option<int>("--lip-steps") { Description = "--pgd: Lipschitz search steps of 0.003 (Yang et al.: 10).", DefaultValueFactory = _ => attackDefaults.Lipschitz.Steps };
+        var seed = new Option<int>("--seed") { Description = "--pgd: seed of the random starts and the Lipschitz noise.", DefaultValueFactory = _ => attackDefaults.Seed };
+        var batch = new Option<int>("--batch") { Description = "--pgd: images per attack batch.", DefaultValueFactory = _ => attackDefaults.BatchSize };
+        var limit = new Option<int?>("--limit") { Description = "Only the first N images of the split, alternately from each class (quick runs)." };
+        var command = new Command("quantize-report", "Float32 ensembles beside their INT8 twins on one split: AUC, decisions, heatmaps; with --pgd, PGD and Lipschitz.")
         {
-            models, data, split, splitFile, pairs, output, threads, stabilityEps,
+            models, data, split, splitFile, pairs, output, threads, stabilityEps, pgd, pgdEps, pgdSteps, lipSteps, seed, batch, limit,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
+            // Checked before any data or model is read, so a bad setting costs nothing.
+            QuantizedAttackOptions? attack = null;
+            if (result.GetValue(pgd))
+            {
+                attack = attackDefaults with
+                {
+                    Epsilon = ParseFraction(result.GetValue(pgdEps)!, "--pgd-eps"),
+                    Pgd = attackDefaults.Pgd with { Steps = result.GetValue(pgdSteps) },
+                    Lipschitz = attackDefaults.Lipschitz with { Steps = result.GetValue(lipSteps) },
+                    Seed = result.GetValue(seed),
+                    BatchSize = result.GetValue(batch),
+                    Threads = Math.Max(1, result.GetValue(threads)),
+                };
+                try
+                {
+                    attack.Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+            }
+
             string manifest = InputFiles.Require(result.GetValue(data)!);
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), result.GetValue(split)!, result.GetValue(splitFile), manifest);
+            if (result.GetValue(limit) is int n)
+            {
+                if (n < 2) throw new UsageException("--limit must be at least 2");
+                rows = RobustnessSuite.Interleaved(rows, n);
+            }
+
+            var pairList = result.GetValue(pairs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => p.Split(':') is { Length: 2 } f ? (f[0], f[1]) : throw new UsageException($"--pairs entry '{p}' is not FP32.json:INT8.json")).ToArray();
+            if (attack is not null)
+            {
+                return QuantizePgdReport.Run(result.GetValue(models)!, manifest, result.GetValue(split)!, result.GetValue(splitFile), rows, result.GetValue(limit), pairList, attack,
+                    result.GetValue(output)!, stdout, stderr);
+            }
+
             var radiographs = rows.Select(r => RadiographFiles.Load(r.Path)).ToList();
             bool[] labels = rows.Select(r => r.IsTb).ToArray();
             var options = new InferenceOptions { IntraOpThreads = Math.Max(1, result.GetValue(threads)) };
@@ -48,13 +95,11 @@ public static class QuantizeReportCommand
             stdout.WriteLine($"{rows.Count} images, split '{result.GetValue(split)}'. Research use only, not a medical device.");
             stdout.WriteLine("| ensemble | AUC (95% CI, DeLong) | threshold | sensitivity | specificity | INT8 at FP32 threshold: sens / spec | decisions changed | heatmap r (mean, min) |");
             stdout.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-            foreach (string pair in result.GetValue(pairs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var (fp32File, int8File) in pairList)
             {
-                string[] files = pair.Split(':');
-                if (files.Length != 2) throw new UsageException($"--pairs entry '{pair}' is not FP32.json:INT8.json");
-                var fp32 = Screen(result.GetValue(models)!, files[0], options, stability, radiographs);
-                var int8 = Screen(result.GetValue(models)!, files[1], options, stability, radiographs);
-                reports.Add(Compare(files[0], files[1], fp32, int8, labels, stdout));
+                var fp32 = Screen(result.GetValue(models)!, fp32File, options, stability, radiographs);
+                var int8 = Screen(result.GetValue(models)!, int8File, options, stability, radiographs);
+                reports.Add(Compare(fp32File, int8File, fp32, int8, labels, stdout));
             }
 
             var report = new
@@ -73,12 +118,12 @@ public static class QuantizeReportCommand
         return command;
     }
 
-    private static double ParseFraction(string text)
+    private static double ParseFraction(string text, string option = "--stability-eps")
     {
         string[] parts = text.Split('/');
         bool ok = double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double value);
         if (parts.Length == 2) ok &= double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && (value /= d) >= 0;
-        if (!ok || parts.Length > 2 || value is < 0 or > 1) throw new UsageException($"--stability-eps '{text}' is not a number or fraction in [0, 1]");
+        if (!ok || parts.Length > 2 || value is < 0 or > 1) throw new UsageException($"{option} '{text}' is not a number or fraction in [0, 1]");
         return value;
     }
 

@@ -87,13 +87,14 @@ public sealed class NetTarget : IAttackTarget
 /// <summary>
 /// The ensemble as ensemble.json defines it: P = sum_i w_i P_i / sum_i w_i. Its log-probability is computed as a
 /// log-sum-exp of the members' log-softmax, so the attack's gradient does not vanish when a member saturates.
+/// Members are TorchSharp nets or <see cref="StraightThroughTarget"/>s (INT8 graphs attacked by BPDA).
 /// </summary>
 public sealed class EnsembleTarget : IAttackTarget
 {
-    private readonly IReadOnlyList<NetTarget> members;
+    private readonly IReadOnlyList<IAttackTarget> members;
     private readonly double[] logWeights;
 
-    public EnsembleTarget(string name, IReadOnlyList<NetTarget> members, IReadOnlyList<double> weights, double threshold)
+    public EnsembleTarget(string name, IReadOnlyList<IAttackTarget> members, IReadOnlyList<double> weights, double threshold)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(weights);
@@ -113,7 +114,7 @@ public sealed class EnsembleTarget : IAttackTarget
 
     public double Threshold { get; }
 
-    public IReadOnlyList<NetTarget> Members => members;
+    public IReadOnlyList<IAttackTarget> Members => members;
 
     /// <summary>log(w_i / sum w): the member weights as the ensemble applies them.</summary>
     public IReadOnlyList<double> LogWeights => logWeights;

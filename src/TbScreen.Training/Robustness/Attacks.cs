@@ -114,7 +114,7 @@ public static class Attacks
     }
 
     /// <summary>Accumulates, per image, whether every observed point kept the right call, and the worst P(TB) seen.</summary>
-    private sealed class DecisionTracker
+    internal sealed class DecisionTracker
     {
         private readonly double threshold;
         private readonly bool[] isTb;

@@ -149,7 +149,7 @@ public static class RobustnessSuite
     }
 
     /// <summary>The first N rows taken alternately from each class, so a smoke run still has both (manifests are often sorted by label).</summary>
-    internal static IReadOnlyList<ManifestRow> Interleaved(IReadOnlyList<ManifestRow> rows, int count)
+    public static IReadOnlyList<ManifestRow> Interleaved(IReadOnlyList<ManifestRow> rows, int count)
     {
         var tb = rows.Where(r => r.IsTb).ToArray();
         var other = rows.Where(r => !r.IsTb).ToArray();
