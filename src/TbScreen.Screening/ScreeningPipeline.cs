@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Codecs.Isolation;
 using TbScreen.Dicom.Pixels;
@@ -61,10 +62,11 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     public static ScreeningPipeline Load(string modelsDirectory, InferenceOptions? options = null) =>
         new(TbEnsemble.Load(modelsDirectory, options), new ScreeningOptions { ModelsDirectory = modelsDirectory }, ownsEnsemble: true);
 
-    public static ScreeningPipeline Load(ScreeningOptions options, PatientPseudonyms? pseudonyms = null, PixelDataDecoder? pixelDecoder = null)
+    /// <param name="logger">Receives load-time warnings (CUDA fallback, an INT8 bundle on a CPU that cannot run it exactly).</param>
+    public static ScreeningPipeline Load(ScreeningOptions options, PatientPseudonyms? pseudonyms = null, PixelDataDecoder? pixelDecoder = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), ensembleFile: options.EnsembleFile), options, ownsEnsemble: true)
+        return new(TbEnsemble.Load(options.ModelsDirectory, options.ToInferenceOptions(), logger, options.EnsembleFile), options, ownsEnsemble: true)
         {
             Pseudonyms = pseudonyms ?? PatientPseudonyms.None,
             PixelDecoder = pixelDecoder ?? PixelDataDecoder.Default,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TbScreen.Screening;
@@ -35,7 +36,8 @@ public static class ScreeningServiceCollectionExtensions
         // the pipeline and the viewer take it from here, and the container stops its codec hosts at shutdown.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.CreatePixelDecoder());
         services.TryAddSingleton(sp => ScreeningPipeline.Load(
-            sp.GetRequiredService<IOptions<ScreeningOptions>>().Value, sp.GetService<PatientPseudonyms>(), sp.GetRequiredService<TbScreen.Dicom.Pixels.PixelDataDecoder>()));
+            sp.GetRequiredService<IOptions<ScreeningOptions>>().Value, sp.GetService<PatientPseudonyms>(), sp.GetRequiredService<TbScreen.Dicom.Pixels.PixelDataDecoder>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<ScreeningPipeline>()));
         services.TryAddSingleton<IScreeningPipeline>(sp => sp.GetRequiredService<ScreeningPipeline>());
         return services;
     }

@@ -78,6 +78,52 @@ public class QuantizationTests
     }
 
     [Fact]
+    public void Reduced_range_weights_are_bounded_by_64_and_match_a_hand_computation()
+    {
+        // As above with scale = max |w| / 64: channel 0: 1.27 / 64; channel 1: 0.254 / 64 (exact: division by a power of two).
+        float[] w = [0.5f, -1.27f, 0.1f, 0.204f, 0f, 0f, -0.001f, 0.254f];
+        float[] b = [0.3f, -0.1f];
+        var g = new OnnxGraphBuilder(false);
+        var y = g.Conv(g.Input("input", 1, 3, 3), "conv", new Weight("w", w, [2, 1, 2, 2]), new Weight("b", b, [2]));
+        g.Output(y, "y");
+        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
+        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f) };
+
+        var proto = ModelProto.Parser.ParseFrom(QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges, ReduceRange = true }));
+
+        var init = proto.Graph.Initializer.ToDictionary(i => i.Name);
+        Assert.Equal([1.27f / 64, 0.254f / 64], QdqQuantizer.Floats(init["w_scale"]));
+        sbyte[] q = init["w_quantized"].RawData.ToByteArray().Select(v => unchecked((sbyte)v)).ToArray();
+        Assert.Equal([25, -64, 5, 10, 0, 0, 0, 64], q.Select(v => (int)v).ToArray()); // 0.5 / 0.0198 = 25.2; 0.204 / 0.0198 = 10.3
+        int[] bias = [BitConverter.ToInt32(init["b_quantized"].RawData.Span[..4]), BitConverter.ToInt32(init["b_quantized"].RawData.Span[4..8])];
+        Assert.Equal([1512, -2520], bias); // 0.3 / (0.01 * 0.0198) = 1511.8; -0.1 / (0.01 * 0.00397) = -2519.7
+        Assert.Contains("reduce-range", proto.MetadataProps.Single(p => p.Key == "tbscreen.quantization").Value);
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationMath.ChannelScales(w, 2, 100));
+    }
+
+    [Fact]
+    public void Reduced_range_u8s8_kernels_compute_the_qdq_function_where_full_range_pairs_overflow_int16()
+    {
+        // Every input at the top of its uint8 range and every weight at the top of its int8 range: one u8 x s8 pair sum
+        // is 2 x 255 x 127 = 64770 with full range, beyond int16, where AVX2 U8S8 kernels saturate; 2 x 255 x 64 = 32640
+        // with reduced range, within it. The exact value is 72 x 2.55 x 1.0 = 183.6 (full range gave 92.5 on an AVX2 host).
+        var weights = Enumerable.Repeat(1f, 8 * 3 * 3).ToArray();
+        var g = new OnnxGraphBuilder(false);
+        var conv = g.Conv(g.Input("input", 8, 3, 3), "conv", new Weight("w", weights, [1, 8, 3, 3]), new Weight("b", [0f], [1]));
+        g.Output(g.Flatten(g.Relu(conv), "flatten"), "y");
+        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
+        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f), [g.Graph.Node.Single(n => n.OpType == "Relu").Output[0]] = (0f, 200f) };
+        float[] x = Enumerable.Repeat(2.55f, 72).ToArray();
+        float outputScale = QuantizationMath.Activation(0f, 200f, ActivationType.UInt8).Scale;
+
+        byte[] reduced = QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges, ReduceRange = true });
+        float kernels = OrtRunner.Run(reduced, x, 1, 8, 3, 3)["y"].Data.Single();
+
+        Assert.True(OptimizedOps(reduced).GetValueOrDefault("QLinearConv") == 1, "the reduced-range conv must run as a fused QLinearConv");
+        Assert.True(Math.Abs(kernels - 183.6f) <= outputScale, $"reduced range gave {kernels}, not 183.6 within one output step {outputScale}");
+    }
+
+    [Fact]
     public void Onnx_runtime_fuses_every_u8s8_qdq_conv_and_gemm()
     {
         var ops = OptimizedOps(TinyAlexNetInt8(ActivationType.UInt8));

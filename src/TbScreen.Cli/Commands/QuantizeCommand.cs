@@ -10,7 +10,7 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen quantize --model models/NAME --data MANIFEST [--split-file FILE] [--calibration N]
-/// [--method minmax|percentile|entropy] [--activations u8|s8] --out models/NAME-int8`: static INT8 quantisation of a
+/// [--method minmax|percentile|entropy] [--activations u8|s8] [--reduce-range] --out models/NAME-int8`: static INT8 quantisation of a
 /// float32 bundle (docs/quantization.md). Calibrates on training-split images only, sweeps per-layer sensitivity on
 /// validation, re-selects the thresholds on validation, and writes the INT8 bundle.
 /// </summary>
@@ -32,10 +32,11 @@ public static class QuantizeCommand
         var floatLayers = new Option<string?>("--float-layers") { Description = "Skip the sweep: comma list of node names to keep in float32 (\"\" for none)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the calibration draw.", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
+        var reduceRange = new Option<bool>("--reduce-range") { Description = "Weights in [-64, 64]: exact U8S8 on CPUs without VNNI (AVX2), at one bit of weight precision." };
         var name = new Option<string?>("--name") { Description = "Bundle name (default: the --out folder's name)." };
         var command = new Command("quantize", "Static INT8 quantisation (QDQ) of a float32 bundle, calibrated on training images.")
         {
-            model, data, output, splitFile, count, method, activations, percentile, tolerance, maxFloat, floatLayers, seed, threads, name,
+            model, data, output, splitFile, count, method, activations, percentile, tolerance, maxFloat, floatLayers, seed, threads, name, reduceRange,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -46,6 +47,7 @@ public static class QuantizeCommand
                 {
                     Method = ParseMethod(result.GetValue(method)!),
                     Activations = ParseActivations(result.GetValue(activations)!),
+                    ReduceRange = result.GetValue(reduceRange),
                     CalibrationCount = result.GetValue(count),
                     Percentile = result.GetValue(percentile),
                     Tolerance = result.GetValue(tolerance),

@@ -51,6 +51,7 @@ public static class Int8Recipe
             Ranges = ReadRanges(bundleDir),
             Activations = q.Activations == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
             KeepFloat = q.FloatLayers.ToHashSet(StringComparer.Ordinal),
+            ReduceRange = q.ReduceRange,
         });
         string hash = Convert.ToHexStringLower(SHA256.HashData(model));
         if (!string.Equals(hash, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))

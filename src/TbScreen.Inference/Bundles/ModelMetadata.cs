@@ -70,6 +70,13 @@ public sealed record ModelQuantization
     /// <summary>"int8-symmetric-per-channel".</summary>
     public string Weights { get; init; } = "";
 
+    /// <summary>
+    /// Weights in [-64, 64] rather than [-127, 127]: U8S8 then computes exactly on CPUs without VNNI, whose integer
+    /// kernels otherwise saturate (docs/quantization.md, "CPU dependence"). Absent (false) in bundles written before it existed.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ReduceRange { get; init; }
+
     /// <summary>The split the calibration images came from (always "train").</summary>
     public string CalibrationSplit { get; init; } = "";
 

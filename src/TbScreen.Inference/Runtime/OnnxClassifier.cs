@@ -46,7 +46,17 @@ public sealed class OnnxClassifier : IDisposable
             session.Dispose();
             throw;
         }
+
+        // CUDA runs QDQ graphs through its own kernels; the saturation concerns ONNX Runtime's CPU integer kernels.
+        Int8Warning = ExecutionProvider == "CPU" ? Int8Kernels.SaturationRisk(bundle.Metadata.Quantization) : null;
+        if (Int8Warning is not null)
+        {
+            (logger ?? NullLogger.Instance).LogWarning("{Bundle}: {Warning}", bundle.Name, Int8Warning);
+        }
     }
+
+    /// <summary>Why this INT8 bundle may not compute its quantised function on this CPU (<see cref="Int8Kernels"/>), or null.</summary>
+    public string? Int8Warning { get; }
 
     public ModelBundle Bundle { get; }
 

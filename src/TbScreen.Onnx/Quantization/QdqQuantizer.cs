@@ -14,6 +14,9 @@ public sealed record QdqOptions
 
     /// <summary>Node names (our builder names them "OUTPUT/OpType", e.g. "features.0/Conv") left in float32.</summary>
     public IReadOnlySet<string> KeepFloat { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Weights in [-64, 64] instead of [-127, 127] (<see cref="QuantizationMath.ReducedWeightMax"/>): exact U8S8 on CPUs without VNNI.</summary>
+    public bool ReduceRange { get; init; }
 }
 
 /// <summary>
@@ -130,7 +133,7 @@ public static class QdqQuantizer
 
             if (quantized.Contains(node.Name) && IsWeightLayer(node, initializers.Keys.ToHashSet()))
             {
-                nodes.AddRange(QuantizeWeights(graph, node, initializers, parameters[Original(node.Input[0])], removed));
+                nodes.AddRange(QuantizeWeights(graph, node, initializers, parameters[Original(node.Input[0])], removed, QuantizationMath.WeightBound(options.ReduceRange)));
             }
 
             nodes.Add(node);
@@ -140,7 +143,7 @@ public static class QdqQuantizer
         foreach (var initializer in graph.Initializer.Where(i => removed.Contains(i.Name)).ToList()) graph.Initializer.Remove(initializer);
         graph.Node.Clear();
         graph.Node.AddRange(nodes);
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "tbscreen.quantization", Value = $"qdq-int8,activations={(options.Activations == ActivationType.Int8 ? "s8" : "u8")},weights=s8-per-channel" });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "tbscreen.quantization", Value = $"qdq-int8,activations={(options.Activations == ActivationType.Int8 ? "s8" : "u8")},weights=s8-per-channel{(options.ReduceRange ? ",reduce-range" : "")}" });
         return proto.ToByteArray();
     }
 
@@ -189,13 +192,13 @@ public static class QdqQuantizer
         yield return Node("DequantizeLinear", [tensor + "_quantized", tensor + "_scale", tensor + "_zero_point"], Dequantized(tensor));
     }
 
-    private static IEnumerable<NodeProto> QuantizeWeights(GraphProto graph, NodeProto node, Dictionary<string, TensorProto> initializers, QuantParams input, HashSet<string> removed)
+    private static IEnumerable<NodeProto> QuantizeWeights(GraphProto graph, NodeProto node, Dictionary<string, TensorProto> initializers, QuantParams input, HashSet<string> removed, int weightMax)
     {
         var weight = initializers[node.Input[1]];
         float[] w = Floats(weight);
         long channels = weight.Dims[0];
-        float[] scales = QuantizationMath.ChannelScales(w, channels);
-        sbyte[] q = QuantizationMath.QuantizeWeights(w, scales);
+        float[] scales = QuantizationMath.ChannelScales(w, channels, weightMax);
+        sbyte[] q = QuantizationMath.QuantizeWeights(w, scales, weightMax);
         string name = weight.Name;
         graph.Initializer.Add(Raw(name + "_quantized", TensorProto.Types.DataType.Int8, [.. weight.Dims], MemoryMarshal.AsBytes(q.AsSpan()).ToArray()));
         graph.Initializer.Add(Vector(name + "_scale", scales));

@@ -20,6 +20,16 @@ public static class QuantizationMath
 {
     public const int WeightMax = 127;
 
+    /// <summary>
+    /// The weight bound of reduced range (ONNX Runtime's reduce_range: int8 symmetric in [-64, 64]). With it a u8 x s8
+    /// pair sum stays within int16 (2 x 255 x 64 = 32640), so the AVX2 and AVX-512 (non-VNNI) U8S8 kernels, which add
+    /// pairs with 16-bit saturation, compute the QDQ function exactly; VNNI CPUs do not need it.
+    /// </summary>
+    public const int ReducedWeightMax = 64;
+
+    /// <summary>The symmetric weight bound for full (127) or reduced (64) range.</summary>
+    public static int WeightBound(bool reduceRange) => reduceRange ? ReducedWeightMax : WeightMax;
+
     public static (int Min, int Max) Limits(ActivationType type) => type == ActivationType.Int8 ? (-128, 127) : (0, 255);
 
     /// <summary>Per-tensor asymmetric parameters for the calibrated range [min, max].</summary>
@@ -38,9 +48,10 @@ public static class QuantizationMath
         return new QuantParams(scale, Math.Clamp(zero, qmin, qmax));
     }
 
-    /// <summary>Symmetric per-output-channel scales (axis 0): max |w| of each channel / 127; an all-zero channel gets 1.</summary>
-    public static float[] ChannelScales(ReadOnlySpan<float> weight, long channels)
+    /// <summary>Symmetric per-output-channel scales (axis 0): max |w| of each channel / <paramref name="weightMax"/> (127, or 64 for reduced range); an all-zero channel gets 1.</summary>
+    public static float[] ChannelScales(ReadOnlySpan<float> weight, long channels, int weightMax = WeightMax)
     {
+        if (weightMax is not (WeightMax or ReducedWeightMax)) throw new ArgumentOutOfRangeException(nameof(weightMax), weightMax, "the weight bound is 127 or 64");
         if (channels < 1 || weight.Length % channels != 0)
         {
             throw new ArgumentException($"{weight.Length} weights do not split into {channels} output channels.");
@@ -52,20 +63,20 @@ public static class QuantizationMath
         {
             float absMax = 0;
             foreach (float v in weight.Slice(c * per, per)) absMax = Math.Max(absMax, Math.Abs(v));
-            scales[c] = absMax == 0 ? 1f : absMax / WeightMax;
+            scales[c] = absMax == 0 ? 1f : absMax / weightMax;
         }
 
         return scales;
     }
 
-    /// <summary>int8 weights for <paramref name="scales"/> (one per output channel, axis 0).</summary>
-    public static sbyte[] QuantizeWeights(ReadOnlySpan<float> weight, float[] scales)
+    /// <summary>int8 weights in [-weightMax, weightMax] for <paramref name="scales"/> (one per output channel, axis 0).</summary>
+    public static sbyte[] QuantizeWeights(ReadOnlySpan<float> weight, float[] scales, int weightMax = WeightMax)
     {
         int per = weight.Length / scales.Length;
         var q = new sbyte[weight.Length];
         for (int i = 0; i < weight.Length; i++)
         {
-            q[i] = (sbyte)Quantize(weight[i], new QuantParams(scales[i / per], 0), -WeightMax, WeightMax);
+            q[i] = (sbyte)Quantize(weight[i], new QuantParams(scales[i / per], 0), -weightMax, weightMax);
         }
 
         return q;

@@ -15,6 +15,9 @@ public sealed record QuantizationOptions
 
     public ActivationType Activations { get; init; } = ActivationType.UInt8;
 
+    /// <summary>Weights in [-64, 64] (ONNX Runtime's reduce_range), for hosts without VNNI; costs one bit of weight precision.</summary>
+    public bool ReduceRange { get; init; }
+
     /// <summary>Calibration images drawn from the training split.</summary>
     public int CalibrationCount { get; init; } = 128;
 
@@ -140,7 +143,7 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
 
     /// <summary>The QDQ model for the given ranges, activation type and float32 layers.</summary>
     public byte[] Quantize(byte[] fp32, IReadOnlyDictionary<string, (float Min, float Max)> ranges, IEnumerable<string> keepFloat) =>
-        QdqQuantizer.Quantize(fp32, new QdqOptions { Ranges = ranges, Activations = options.Activations, KeepFloat = keepFloat.ToHashSet(StringComparer.Ordinal) });
+        QdqQuantizer.Quantize(fp32, new QdqOptions { Ranges = ranges, Activations = options.Activations, KeepFloat = keepFloat.ToHashSet(StringComparer.Ordinal), ReduceRange = options.ReduceRange });
 
     private Dictionary<string, (float Min, float Max)> Calibrate(byte[] fp32, List<float[]> inputs)
     {

@@ -46,6 +46,7 @@ public static class QuantizedBundle
                 Method = MethodName(options.Method),
                 Activations = activations,
                 Weights = "int8-symmetric-per-channel",
+                ReduceRange = options.ReduceRange,
                 CalibrationSplit = "train",
                 CalibrationCount = result.CalibrationFiles.Count,
                 CalibrationSha256 = result.CalibrationSha256,
@@ -105,7 +106,7 @@ public static class QuantizedBundle
         card.AppendLine($"limitations are those of [{source.Name}](../{source.Name}/README.md). Method: docs/quantization.md.");
         card.AppendLine();
         card.AppendLine("## Quantisation");
-        card.AppendLine($"- Format: QDQ (QuantizeLinear/DequantizeLinear) that ONNX Runtime fuses into QLinearConv/QGemm; weights {q.Weights}; activations {q.Activations} per tensor, asymmetric.");
+        card.AppendLine($"- Format: QDQ (QuantizeLinear/DequantizeLinear) that ONNX Runtime fuses into QLinearConv/QGemm; weights {q.Weights}{(q.ReduceRange ? " in [-64, 64] (reduced range: exact on CPUs without VNNI)" : " in [-127, 127] (needs a VNNI CPU to run exactly)")}; activations {q.Activations} per tensor, asymmetric.");
         card.AppendLine($"- Ranges: {q.Method}{(o.Method == CalibrationMethod.Percentile ? $" {o.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")} on {q.CalibrationCount} training-split images (SHA-256 `{q.CalibrationSha256}`); never test images.");
         card.AppendLine($"- Kept in float32: {(q.FloatLayers.Count == 0 ? "nothing" : string.Join(", ", q.FloatLayers.Select(l => $"`{l}`")))}, chosen by the per-layer sensitivity sweep in quantization.json (the CAM conv always: it feeds no quantised op, so ONNX Runtime could not fuse it).");
         card.AppendLine($"- Validation mean |p(INT8) - p(FP32)|: all layers INT8 {F(r.FullInt8Error)}, shipped {F(QuantizationRun.MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
