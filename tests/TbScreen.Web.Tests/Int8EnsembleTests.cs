@@ -24,4 +24,19 @@ public sealed class Int8EnsembleTests
         Assert.Equal(224, result.GetProperty("heatmap").GetProperty("width").GetInt32()); // the CAM output survived quantisation
         Assert.InRange(result.GetProperty("scores").GetProperty("ensemble").GetDouble(), 0, 1);
     }
+
+    [Fact]
+    public async Task The_models_page_warns_about_full_range_int8_bundles_only_on_a_cpu_without_vnni()
+    {
+        using var host = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")));
+        using var client = await host.ClientAsAsync(Roles.Clinician);
+
+        string html = await client.GetStringAsync("/models");
+
+        // The shipped INT8 bundles are full-range U8S8 (measured on a VNNI host); the float32 ones never warn.
+        bool expected = TbScreen.Inference.Runtime.Int8Kernels.IsX64 && !TbScreen.Inference.Runtime.Int8Kernels.HasVnni;
+        Assert.Equal(expected, ReportTests.Section(html, "alexnet-int8").Contains("data-int8-warning", StringComparison.Ordinal));
+        Assert.DoesNotContain("data-int8-warning", ReportTests.Section(html, "alexnet"), StringComparison.Ordinal);
+        if (expected) Assert.Contains("--reduce-range", ReportTests.Section(html, "googlenet-int8"), StringComparison.Ordinal);
+    }
 }

@@ -149,7 +149,7 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.DoesNotContain("data-task", Section(html, "alexnet"));
     }
 
-    private static string Section(string html, string bundle)
+    internal static string Section(string html, string bundle)
     {
         int start = html.IndexOf($"data-bundle=\"{bundle}\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no section for {bundle}");
