@@ -29,8 +29,9 @@ public static class Int8Kernels
     {
         if (quantization is null || !x64 || vnni || quantization.ReduceRange || quantization.Activations != "uint8") return null;
         return "this CPU has no VNNI, so ONNX Runtime's U8S8 integer kernels can saturate with full-range int8 weights and the " +
-               "scores can differ from those the bundle's metrics describe; serve the float32 ensemble here, or re-quantise with " +
-               "`tbscreen quantize --reduce-range` (docs/quantization.md, \"CPU dependence\")";
+               "scores can differ from those the bundle's metrics describe; serve a reduced-range INT8 ensemble here " +
+               "(ensemble-avx2-int8.json, or a bundle made with `tbscreen quantize --reduce-range`) or the float32 one " +
+               "(docs/quantization.md, \"CPU dependence\")";
     }
 
     private static bool DetectVnni()
