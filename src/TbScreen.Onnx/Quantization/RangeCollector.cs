@@ -151,22 +151,32 @@ public sealed class RangeCollector
 
     private (float, float) EntropyRange()
     {
-        var hist = histogram!;
-        int bins = hist.Length, zero = bins / 2, halfQuantized = QuantizedBins / 2;
-        double best = double.PositiveInfinity;
-        (float, float) threshold = (Edge(0), Edge(bins));
+        var (start, end) = EntropyWindow(histogram!, QuantizedBins);
+        return (Edge(start), Edge(end));
+    }
+
+    /// <summary>
+    /// get_entropy_threshold's choice: the bin window [start, end) symmetric about the zero bin with the least KL
+    /// divergence, the first on ties. Each divergence is rounded to float32 before comparing, as ONNX Runtime stores it
+    /// in the histogram's dtype.
+    /// </summary>
+    internal static (int Start, int End) EntropyWindow(long[] hist, int quantizedBins)
+    {
+        int bins = hist.Length, zero = bins / 2, halfQuantized = quantizedBins / 2;
+        float best = float.PositiveInfinity;
+        (int, int) window = (zero - halfQuantized, Math.Min(zero + halfQuantized + 1, bins)); // numpy.argmin of all-infinite picks the first
         for (int i = halfQuantized; i <= zero; i++)
         {
             int start = zero - i, end = Math.Min(zero + i + 1, bins);
-            double kl = Divergence(hist, start, end, QuantizedBins);
+            float kl = (float)Divergence(hist, start, end, quantizedBins);
             if (kl < best)
             {
                 best = kl;
-                threshold = (Edge(start), Edge(end));
+                window = (start, end);
             }
         }
 
-        return threshold;
+        return window;
     }
 
     /// <summary>KL(p || q) of one candidate window, as get_entropy_threshold computes it (integer q as in its int64 arrays).</summary>
