@@ -53,17 +53,8 @@ public class QuantizationTests
     public void Per_channel_weight_scales_and_int32_bias_match_a_hand_computation()
     {
         // Channel 0: max |w| 1.27 -> scale 0.01; channel 1: max |w| 0.254 -> scale 0.002.
-        float[] w = [0.5f, -1.27f, 0.1f, 0.204f, 0f, 0f, -0.001f, 0.254f];
-        float[] b = [0.3f, -0.1f];
-        var g = new OnnxGraphBuilder(false);
-        var y = g.Conv(g.Input("input", 1, 3, 3), "conv", new Weight("w", w, [2, 1, 2, 2]), new Weight("b", b, [2]));
-        g.Output(y, "y");
-        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
-        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f) }; // input scale 0.01, zero point 0
+        var (proto, init) = QuantizedHandConv(reduceRange: false);
 
-        var proto = ModelProto.Parser.ParseFrom(QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges }));
-
-        var init = proto.Graph.Initializer.ToDictionary(i => i.Name);
         float[] scales = QdqQuantizer.Floats(init["w_scale"]);
         Assert.Equal(0.01f, scales[0], 7);
         Assert.Equal(0.002f, scales[1], 7);
@@ -81,24 +72,29 @@ public class QuantizationTests
     public void Reduced_range_weights_are_bounded_by_64_and_match_a_hand_computation()
     {
         // As above with scale = max |w| / 64: channel 0: 1.27 / 64; channel 1: 0.254 / 64 (exact: division by a power of two).
-        float[] w = [0.5f, -1.27f, 0.1f, 0.204f, 0f, 0f, -0.001f, 0.254f];
-        float[] b = [0.3f, -0.1f];
-        var g = new OnnxGraphBuilder(false);
-        var y = g.Conv(g.Input("input", 1, 3, 3), "conv", new Weight("w", w, [2, 1, 2, 2]), new Weight("b", b, [2]));
-        g.Output(y, "y");
-        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
-        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f) };
+        var (proto, init) = QuantizedHandConv(reduceRange: true);
 
-        var proto = ModelProto.Parser.ParseFrom(QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges, ReduceRange = true }));
-
-        var init = proto.Graph.Initializer.ToDictionary(i => i.Name);
         Assert.Equal([1.27f / 64, 0.254f / 64], QdqQuantizer.Floats(init["w_scale"]));
         sbyte[] q = init["w_quantized"].RawData.ToByteArray().Select(v => unchecked((sbyte)v)).ToArray();
         Assert.Equal([25, -64, 5, 10, 0, 0, 0, 64], q.Select(v => (int)v).ToArray()); // 0.5 / 0.0198 = 25.2; 0.204 / 0.0198 = 10.3
         int[] bias = [BitConverter.ToInt32(init["b_quantized"].RawData.Span[..4]), BitConverter.ToInt32(init["b_quantized"].RawData.Span[4..8])];
         Assert.Equal([1512, -2520], bias); // 0.3 / (0.01 * 0.0198) = 1511.8; -0.1 / (0.01 * 0.00397) = -2519.7
         Assert.Contains("reduce-range", proto.MetadataProps.Single(p => p.Key == "tbscreen.quantization").Value);
-        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationMath.ChannelScales(w, 2, 100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuantizationMath.ChannelScales(HandWeights, 2, 100));
+    }
+
+    private static readonly float[] HandWeights = [0.5f, -1.27f, 0.1f, 0.204f, 0f, 0f, -0.001f, 0.254f];
+
+    /// <summary>A 2-channel 2x2 conv over a 1x3x3 input with range [0, 2.55] (scale 0.01, zero point 0), quantised.</summary>
+    private static (ModelProto Proto, Dictionary<string, TensorProto> Initializers) QuantizedHandConv(bool reduceRange)
+    {
+        var g = new OnnxGraphBuilder(false);
+        var y = g.Conv(g.Input("input", 1, 3, 3), "conv", new Weight("w", HandWeights, [2, 1, 2, 2]), new Weight("b", [0.3f, -0.1f], [2]));
+        g.Output(y, "y");
+        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
+        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f) };
+        var proto = ModelProto.Parser.ParseFrom(QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges, ReduceRange = reduceRange }));
+        return (proto, proto.Graph.Initializer.ToDictionary(i => i.Name));
     }
 
     [Fact]

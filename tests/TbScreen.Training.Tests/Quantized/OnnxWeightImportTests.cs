@@ -29,7 +29,7 @@ public sealed class OnnxWeightImportTests(ITestOutputHelper output)
         var widths = new Dictionary<string, int> { ["conv1"] = 24, ["inception3a.branch2.0"] = 40, ["inception5b.branch1"] = 100 };
         using var original = ModelFactory.Create("googlenet", new ModelOptions { Widths = widths });
         SeededInit.Apply(original, generator);
-        TrainedScaleStatistics(original, generator);
+        TbScreen.Onnx.Tests.TrainedScaleBatchNorm.Apply(original, generator);
         byte[] onnx = TorchOnnxExport.Export(original, "googlenet", new OnnxExportOptions { InputHeight = 64, InputWidth = 64, IncludeCam = true });
 
         using var temp = new TempFolder();
@@ -107,29 +107,6 @@ public sealed class OnnxWeightImportTests(ITestOutputHelper output)
         Assert.Contains("model.onnx", error.Message);
         Assert.False(File.Exists(temp["refused.pt"]));
         Assert.False(File.Exists(temp["refused.json"]));
-    }
-
-    /// <summary>Random gamma/beta, then running statistics from one batch (momentum 1): folding is exercised at a trained net's scale.</summary>
-    private static void TrainedScaleStatistics(nn.Module<Tensor, Tensor> model, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        using (no_grad())
-        {
-            foreach (var (name, tensor) in model.state_dict())
-            {
-                if (name.EndsWith(".bn.bias", StringComparison.Ordinal)) tensor.copy_(randn(tensor.shape, generator: generator) * 0.1f);
-                else if (name.EndsWith(".bn.weight", StringComparison.Ordinal)) tensor.copy_(rand(tensor.shape, generator: generator) + 0.5f);
-            }
-
-            foreach (var module in model.modules())
-            {
-                if (module is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = 1.0;
-            }
-
-            model.train();
-            model.call(randn([8, 3, 64, 64], generator: generator));
-            model.eval();
-        }
     }
 
     private void AssertLogitParity(nn.Module<Tensor, Tensor> model, byte[] onnx, int size, Generator generator, float mean = 0.5f, float std = 0.25f)
