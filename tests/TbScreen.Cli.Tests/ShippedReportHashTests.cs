@@ -27,6 +27,8 @@ public sealed class ShippedReportHashTests
         // PGD on float32 beside BPDA on INT8: both members of each ensemble, the INT8 ones by their rebuilt graphs.
         Assert.Contains(Path.Combine("evaluation", "quantization", "quantization-pgd.json"), checkedReports);
         Assert.Contains(Path.Combine("evaluation", "quantization", "ensemble-pruned", "quantization-pgd.json"), checkedReports);
+        Assert.Contains(Path.Combine("evaluation", "quantization", "avx2", "quantization-pgd.json"), checkedReports);
+        Assert.Contains(Path.Combine("evaluation", "quantization", "avx2", "ensemble-pruned", "quantization-pgd.json"), checkedReports);
     }
 
     [Fact]
