@@ -13,6 +13,7 @@ public static class TbScreenCli
         root.Subcommands.Add(ConvertCommand.Create(stdout, stderr));
         root.Subcommands.Add(SamplesCommand.Create(stdout, stderr));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SplitFoldsCommand.Create(stdout, stderr));
         root.Subcommands.Add(TrainLungsCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportLungsCommand.Create(stdout, stderr));
         root.Subcommands.Add(SegmentCommand.Create(stdout, stderr));

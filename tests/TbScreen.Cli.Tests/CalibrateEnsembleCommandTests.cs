@@ -76,6 +76,52 @@ public class CalibrateEnsembleCommandTests
         Assert.Contains("--target-sensitivity", stderr);
     }
 
+    [Fact]
+    public void With_out_of_fold_predictions_the_threshold_comes_from_the_pooled_folds()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string folder = TestBundles.TempDirectory();
+        // Fold 1: 12 TB at 0.40..0.95 and 12 normals at 0.051..0.601; fold 2: 10 TB at 0.42..0.87, 10 normals at 0.071..0.521.
+        string Fold(string name, int tb, double tbStart, double normalStart)
+        {
+            var rows = Enumerable.Range(0, tb).Select(i => Row($"{name}-tb{i}", 1, tbStart + 0.05 * i))
+                .Concat(Enumerable.Range(0, tb).Select(i => Row($"{name}-n{i}", 0, normalStart + 0.05 * i)));
+            string path = Path.Combine(folder, name + ".csv");
+            File.WriteAllLines(path, rows.Prepend("file,label,source,alexnet,googlenet,ensemble,decision,flags"));
+            return path;
+        }
+
+        string oof = Fold("f1", 12, 0.40, 0.051) + "," + Fold("f2", 10, 0.42, 0.071);
+
+        var (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "oof.json");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "oof.json");
+        var provenance = definition.ThresholdSelection!;
+        // By hand: 20 of the 22 TB reach 0.45; each fold by the rule on the other: 0.47 (fold 1) and 0.45 (fold 2).
+        Assert.Equal(0.45, definition.Threshold, 12);
+        Assert.Equal((ThresholdProvenance.OutOfFoldSplit, 22, 22, 2), (provenance.Split, provenance.Positives, provenance.Negatives, provenance.Folds));
+        Assert.Equal(16.0 / 22, provenance.Specificity, 12);
+        Assert.Equal(0.47, provenance.FoldThresholds![0], 12);
+        Assert.Equal(0.45, provenance.FoldThresholds[1], 12);
+        Assert.Equal(19.0 / 22, provenance.OutOfFoldSensitivity!.Value, 12);
+        Assert.Equal(["alexnet", "googlenet"], definition.Members.Select(m => m.Bundle));
+        Assert.Contains("fold 1/2 (12 TB, 12 normal): at the pooled threshold sensitivity 0.917, specificity 0.667", stdout);
+        Assert.Contains("warning: across folds the rule reached sensitivity 0.864", stdout);
+
+        // Either the validation split or out-of-fold predictions, not both; and not neither.
+        var (manifest, split, _, _) = WriteData();
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--data", manifest, "--split-file", split);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("leave out --data", stderr);
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--oof", stderr);
+    }
+
+    private static string Row(string name, int label, double score) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{name}.png\",{label},\"s\",{score:R},{score:R},{score:R},0,");
+
     private static double[] MeanScores(string models, string[] files)
     {
         var classifiers = new[] { "alexnet", "googlenet" }.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(models, n)))).ToList();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using TbScreen.Audit;
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
@@ -15,7 +16,8 @@ namespace TbScreen.Cli.Commands;
 /// <summary>
 /// `tbscreen calibrate-ensemble --models DIR --members a,b --data MANIFEST --split-file FILE`: chooses the ensemble's
 /// threshold on the validation split (sensitivity >= 0.90 of the mean probability, or --target-sensitivity), checks
-/// that rule by K-fold cross-validation on the same cases, and writes both into models/ensemble.json.
+/// that rule by K-fold cross-validation on the same cases, and writes both into models/ensemble.json. With --oof the
+/// threshold comes instead from out-of-fold predictions of retrained fold models (<see cref="OutOfFoldThreshold"/>).
 /// </summary>
 public static class CalibrateEnsembleCommand
 {
@@ -23,8 +25,9 @@ public static class CalibrateEnsembleCommand
     {
         var models = new Option<string>("--models") { Description = "Folder holding the member bundles; ensemble.json is written here.", DefaultValueFactory = _ => "models" };
         var members = new Option<string>("--members") { Description = "Member bundle names, comma-separated.", DefaultValueFactory = _ => "alexnet,googlenet" };
-        var data = new Option<string>("--data") { Description = "Manifest the members were trained on.", Required = true };
-        var splitFile = new Option<string>("--split-file") { Description = "Split file (file,split columns) used in training.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Manifest the members were trained on (not with --oof)." };
+        var splitFile = new Option<string?>("--split-file") { Description = "Split file (file,split columns) used in training (not with --oof)." };
+        var oof = new Option<string?>("--oof") { Description = "Out-of-fold predictions instead of the validation split: one predictions.csv per fold (evaluate --split val of the models trained on split-folds' fold-K.csv), comma-separated; the members in --models are the final models trained on train + validation." };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
         var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
@@ -33,14 +36,38 @@ public static class CalibrateEnsembleCommand
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, band, heatmap, ensembleFile, target, folds, seed,
+            models, members, data, splitFile, oof, band, heatmap, ensembleFile, target, folds, seed,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             string folder = result.GetValue(models)!;
-            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
-            var rows = ManifestReader.Filter(ManifestReader.Read(manifest), "val", result.GetValue(splitFile), manifest);
             var names = result.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            double targetSensitivity = result.GetValue(target);
+            if (targetSensitivity is <= 0 or > 1)
+            {
+                stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(oof) is string oofFiles)
+            {
+                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null)
+                {
+                    stderr.WriteLine("tbscreen: --oof chooses the threshold from out-of-fold predictions; leave out --data and --split-file.");
+                    return ExitCodes.Usage;
+                }
+
+                return FromOutOfFold(stdout, folder, names, oofFiles, targetSensitivity, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
+            }
+
+            if (result.GetValue(data) is not string dataPath || result.GetValue(splitFile) is not string splitPath)
+            {
+                stderr.WriteLine("tbscreen: calibrate-ensemble needs --data and --split-file (the validation split), or --oof (out-of-fold predictions).");
+                return ExitCodes.Usage;
+            }
+
+            string manifest = InputFiles.RequireManifests(dataPath);
+            var rows = ManifestReader.Filter(ManifestReader.Read(manifest), "val", splitPath, manifest);
             var classifiers = names.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(folder, n)))).ToList();
             // Members that crop to the lungs are scored on the crop the ensemble's lungs bundle finds, as in screening.
             using var lungs = classifiers.Any(c => c.Contract.CropToLungs) ? LungSegmenter.FromModels(folder) : null;
@@ -59,13 +86,6 @@ public static class CalibrateEnsembleCommand
                 var mixed = rows.GroupBy(r => r.Source).Where(g => g.Count(r => r.IsTb) >= 20 && g.Count(r => !r.IsTb) >= 20).Select(g => g.Key).ToHashSet();
                 int[] chosen = Enumerable.Range(0, rows.Count).Where(i => mixed.Count == 0 || mixed.Contains(rows[i].Source)).ToArray();
                 var cases = new ScoredCases(chosen.Select(i => mean[i]).ToArray(), chosen.Select(i => rows[i].IsTb).ToArray());
-                double targetSensitivity = result.GetValue(target);
-                if (targetSensitivity is <= 0 or > 1)
-                {
-                    stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
-                    return ExitCodes.Usage;
-                }
-
                 var point = ThresholdSelection.ForSensitivity(cases, targetSensitivity) ?? throw new ManifestException(manifest, "validation split needs both classes");
                 var check = result.GetValue(folds) is int k and > 0 ? ThresholdCrossValidation.Run(cases, targetSensitivity, k, result.GetValue(seed)) : null;
                 foreach (var f in check?.Folds ?? [])
@@ -85,34 +105,23 @@ public static class CalibrateEnsembleCommand
                     }
                 }
 
-                var definition = new EnsembleDefinition
+                var provenance = new ThresholdProvenance
                 {
-                    Members = names.Select(n => new EnsembleMember { Bundle = n, Weight = 1 }).ToList(),
-                    Rule = EnsembleDefinition.MeanRule,
-                    Threshold = point.Threshold,
-                    UncertaintyBand = result.GetValue(band),
-                    HeatmapMember = result.GetValue(heatmap),
-                    // Keep the lung check whenever the folder ships the lung bundle.
-                    Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
-                    ThresholdSelection = new ThresholdProvenance
-                    {
-                        TargetSensitivity = targetSensitivity,
-                        Sources = mixed.Order(StringComparer.Ordinal).ToList(),
-                        Positives = cases.Positives.Length,
-                        Negatives = cases.Negatives.Length,
-                        Sensitivity = point.Sensitivity,
-                        Specificity = point.Specificity,
-                        Folds = check?.Folds.Count ?? 0,
-                        Seed = check is null ? null : result.GetValue(seed),
-                        OutOfFoldSensitivity = check?.PooledSensitivity,
-                        OutOfFoldSpecificity = check?.PooledSpecificity,
-                        FoldThresholds = check?.Folds.Select(f => f.Threshold).ToList(),
-                        FoldSensitivities = check?.Folds.Select(f => f.Sensitivity).ToList(),
-                        FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
-                    },
+                    TargetSensitivity = targetSensitivity,
+                    Sources = mixed.Order(StringComparer.Ordinal).ToList(),
+                    Positives = cases.Positives.Length,
+                    Negatives = cases.Negatives.Length,
+                    Sensitivity = point.Sensitivity,
+                    Specificity = point.Specificity,
+                    Folds = check?.Folds.Count ?? 0,
+                    Seed = check is null ? null : result.GetValue(seed),
+                    OutOfFoldSensitivity = check?.PooledSensitivity,
+                    OutOfFoldSpecificity = check?.PooledSpecificity,
+                    FoldThresholds = check?.Folds.Select(f => f.Threshold).ToList(),
+                    FoldSensitivities = check?.Folds.Select(f => f.Sensitivity).ToList(),
+                    FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
                 };
-                string path = Path.Combine(folder, result.GetValue(ensembleFile)!);
-                File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");
+                string path = Write(folder, names, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={cases.Count}{(mixed.Count > 0 ? " from " + string.Join(", ", mixed) : "")}), band ±{result.GetValue(band)}"));
                 return ExitCodes.Success;
@@ -123,5 +132,78 @@ public static class CalibrateEnsembleCommand
             }
         }));
         return command;
+    }
+    /// <summary>--oof: the threshold from pooled out-of-fold predictions, each fold judged by the rule on the others.</summary>
+    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, string oofFiles, double targetSensitivity, double band, string heatmap, string ensembleFile)
+    {
+        foreach (string name in names)
+        {
+            ModelBundle.Load(Path.Combine(folder, name)); // the members must exist: ensemble.json names them
+        }
+
+        var files = oofFiles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        OutOfFoldThresholdResult chosen;
+        try
+        {
+            chosen = OutOfFoldThreshold.Choose(files, targetSensitivity);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ManifestException(files[0], e.Message);
+        }
+
+        var check = chosen.Check;
+        foreach (var (f, pooled) in check.Folds.Zip(chosen.AtPooledThreshold))
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fold {f.Fold + 1}/{files.Length} ({f.Positives} TB, {f.Negatives} normal): at the pooled threshold sensitivity {pooled.Sensitivity:F3}, specificity {pooled.Specificity:F3}; the rule on the other folds chose {f.Threshold:F4}: sensitivity {f.Sensitivity:F3} ({f.TruePositives}/{f.Positives}), specificity {f.Specificity:F3} ({f.TrueNegatives}/{f.Negatives})"));
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"across folds: sensitivity {check.PooledSensitivity:F3}, specificity {check.PooledSpecificity:F3}; fold thresholds {check.Folds.Min(f => f.Threshold):F4}-{check.Folds.Max(f => f.Threshold):F4}"));
+        if (check.PooledSensitivity < targetSensitivity)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: across folds the rule reached sensitivity {check.PooledSensitivity:F3}, under its target {targetSensitivity:F2}; a higher --target-sensitivity leaves a margin"));
+        }
+
+        var provenance = new ThresholdProvenance
+        {
+            TargetSensitivity = targetSensitivity,
+            Split = ThresholdProvenance.OutOfFoldSplit,
+            Sources = chosen.Sources,
+            Positives = chosen.Cases.Positives.Length,
+            Negatives = chosen.Cases.Negatives.Length,
+            Sensitivity = chosen.Point.Sensitivity,
+            Specificity = chosen.Point.Specificity,
+            Folds = files.Length,
+            OutOfFoldSensitivity = check.PooledSensitivity,
+            OutOfFoldSpecificity = check.PooledSpecificity,
+            FoldThresholds = check.Folds.Select(f => f.Threshold).ToList(),
+            FoldSensitivities = check.Folds.Select(f => f.Sensitivity).ToList(),
+            FoldSpecificities = check.Folds.Select(f => f.Specificity).ToList(),
+        };
+        string path = Write(folder, names, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {path}: threshold {chosen.Point.Threshold:F4} (out-of-fold sensitivity {chosen.Point.Sensitivity:F3}, specificity {chosen.Point.Specificity:F3}, n={chosen.Cases.Count}{(chosen.Sources.Count > 0 ? " from " + string.Join(", ", chosen.Sources) : "")}), band ±{band}"));
+        return ExitCodes.Success;
+    }
+
+    private static string Write(string folder, string[] names, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
+    {
+        var definition = new EnsembleDefinition
+        {
+            Members = names.Select(n => new EnsembleMember { Bundle = n, Weight = 1 }).ToList(),
+            Rule = EnsembleDefinition.MeanRule,
+            Threshold = threshold,
+            UncertaintyBand = band,
+            HeatmapMember = heatmap,
+            // Keep the lung check whenever the folder ships the lung bundle.
+            Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
+            ThresholdSelection = provenance,
+        };
+        string path = Path.Combine(folder, ensembleFile);
+        File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");
+        return path;
     }
 }

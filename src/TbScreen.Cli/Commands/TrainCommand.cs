@@ -65,13 +65,14 @@ public static class TrainCommand
         var teacherTemperature = new Option<double>("--teacher-temperature") { Description = "Softmax temperature of the soft-target term.", DefaultValueFactory = _ => softDefaults.Temperature };
         var cropToLungs = new Option<bool>("--crop-to-lungs") { Description = "Lung-field crop: the input is the lungs' bounding box plus a margin, found by the lung segmentation bundle (--lungs); images without plausible lungs keep the border crop." };
         var lungs = new Option<string>("--lungs") { Description = "The lung segmentation bundle for --crop-to-lungs.", DefaultValueFactory = _ => Path.Combine("models", "lungs") };
+        var noValidation = new Option<bool>("--no-validation") { Description = "Train for exactly --epochs with no validation split (a final model on train + validation, split-folds' final.csv); the model is last.pt." };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
             data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
             sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr, teacherBundle, teacherWeight, teacherTemperature,
-            cropToLungs, lungs,
+            cropToLungs, lungs, noValidation,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -95,6 +96,7 @@ public static class TrainCommand
                     Seed = result.GetValue(seed),
                     RewindEpochs = ParseRewindEpochs(result.GetValue(rewind)!, result.GetValue(epochs)),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                    SkipValidation = result.GetValue(noValidation),
                     LungBundle = result.GetValue(cropToLungs) ? result.GetValue(lungs) : null,
                     Acquisition = result.GetValue(acquisition) ? AcquisitionOptions.On : AcquisitionOptions.Off,
                     Sampling = new SamplingOptions
@@ -137,6 +139,12 @@ public static class TrainCommand
                 var trained = interactive
                     ? SpectreTrainingProgress.Run(p => Trainer.Run(split.Records, split.Assignment, options, outDir, p))
                     : Trainer.Run(split.Records, split.Assignment, options, outDir, new PlainTrainingProgress(stdout));
+                if (options.SkipValidation)
+                {
+                    stdout.WriteLine($"trained {trained.History.Count} epochs without validation; the model is {Path.Combine(Path.GetFullPath(outDir), "last.pt")}");
+                    return ExitCodes.Success;
+                }
+
                 stdout.WriteLine($"best val AUC {trained.BestValAuc?.ToString("F4", CultureInfo.InvariantCulture) ?? "n/a"} at epoch {trained.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}; wrote {Path.GetFullPath(outDir)}");
                 return ExitCodes.Success;
             }

@@ -8,7 +8,10 @@ public sealed record ThresholdProvenance
 {
     public double TargetSensitivity { get; init; }
 
-    /// <summary>The split the threshold was chosen on (validation).</summary>
+    /// <summary><see cref="Split"/> of a threshold chosen on out-of-fold predictions of models retrained per fold.</summary>
+    public const string OutOfFoldSplit = "out-of-fold";
+
+    /// <summary>The split the threshold was chosen on: validation, or <see cref="OutOfFoldSplit"/> (then the folds are those of the retrained models).</summary>
     public string Split { get; init; } = "val";
 
     /// <summary>The sources whose cases were used (those holding both classes), empty when all were.</summary>

@@ -42,7 +42,8 @@ public static class PatientSplitter
         return assignment;
     }
 
-    private static string Stratum(IEnumerable<CxrRecord> images, bool bySource)
+    /// <summary>A patient's stratum: source (optional) and majority label, ties to TB.</summary>
+    internal static string Stratum(IEnumerable<CxrRecord> images, bool bySource)
     {
         var list = images.ToList();
         int label = list.Count(r => r.Label == CxrRecord.Tb) * 2 >= list.Count ? CxrRecord.Tb : CxrRecord.NotTb;

@@ -84,7 +84,7 @@ public sealed record TrainingOptions
     /// <summary>Stop each epoch after this many batches (smoke runs and timing); null = the whole training split.</summary>
     public int? MaxBatchesPerEpoch { get; init; }
 
-    /// <summary>Skip validation (timing runs only): no AUC, no early stopping, no best checkpoint.</summary>
+    /// <summary>Skip validation: no AUC, no early stopping, no best checkpoint (timing runs, and final models trained on train + validation for exactly the set epochs, whose model is last.pt).</summary>
     public bool SkipValidation { get; init; }
 
     /// <summary>The lung segmentation bundle (models/lungs) that finds the crop of a contract with <see cref="InputContract.CropToLungs"/>.</summary>

@@ -1,0 +1,97 @@
+using TbScreen.Inference.Evaluation;
+using TbScreen.Inference.Metrics;
+
+namespace TbScreen.Audit;
+
+/// <summary>The threshold chosen on pooled out-of-fold predictions, and the same rule cross-validated over the folds.</summary>
+public sealed record OutOfFoldThresholdResult(
+    OperatingPoint Point,
+    ScoredCases Cases,
+    IReadOnlyList<string> Sources,
+    IReadOnlyList<int> CasesPerFold,
+    ThresholdCrossValidationResult Check,
+    IReadOnlyList<ThresholdFold> AtPooledThreshold);
+
+/// <summary>
+/// The shipped threshold from out-of-fold predictions (issue 14): each file is one fold's held-out cases scored by
+/// models retrained without them (`tbscreen split-folds`, `train`, `evaluate --split val`), so every score comes from
+/// a model that never saw its image. The threshold is the rule's choice on all folds pooled; each fold is then judged
+/// by the threshold the rule chooses on the other folds, which shows how far the target holds on cases it was not
+/// chosen on and how much it spreads. As for the validation rule, only sources holding at least
+/// <paramref name="minimumPerClass"/> cases of each class count, since elsewhere a threshold separates hospitals.
+/// </summary>
+public static class OutOfFoldThreshold
+{
+    public const int DefaultMinimumPerClass = 20;
+
+    public static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, double targetSensitivity, string scoreColumn = "ensemble",
+        int minimumPerClass = DefaultMinimumPerClass)
+    {
+        ArgumentNullException.ThrowIfNull(foldPredictionFiles);
+        if (foldPredictionFiles.Count < 2)
+        {
+            throw new ArgumentException($"out-of-fold predictions need at least 2 fold files; got {foldPredictionFiles.Count}.");
+        }
+
+        var rows = new List<(int Fold, string Source, bool IsTb, double Score)>();
+        var seenIn = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int fold = 0; fold < foldPredictionFiles.Count; fold++)
+        {
+            string path = foldPredictionFiles[fold];
+            if (!File.Exists(path))
+            {
+                throw new ManifestException(path, "not found");
+            }
+
+            foreach (var c in CaseTables.ReadPredictions(path, scoreColumn, requireDecision: false))
+            {
+                // Folds are disjoint by construction; an image twice means two files of one fold or a wrong split.
+                if (!seenIn.TryAdd(c.File, path))
+                {
+                    throw new ManifestException(path, $"'{c.File}' is also in {seenIn[c.File]}: fold files must hold disjoint held-out cases");
+                }
+
+                rows.Add((fold, c.Source ?? "", c.IsTb, c.Score));
+            }
+        }
+
+        var mixed = rows.GroupBy(r => r.Source)
+            .Where(g => g.Count(r => r.IsTb) >= minimumPerClass && g.Count(r => !r.IsTb) >= minimumPerClass)
+            .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
+        var chosen = rows.Where(r => mixed.Count == 0 || mixed.Contains(r.Source)).ToList();
+        var cases = new ScoredCases(chosen.Select(r => r.Score).ToArray(), chosen.Select(r => r.IsTb).ToArray());
+        var point = ThresholdSelection.ForSensitivity(cases, targetSensitivity)
+            ?? throw new ManifestException(foldPredictionFiles[0], "the out-of-fold predictions hold a single class");
+        int[] foldOf = chosen.Select(r => r.Fold).ToArray();
+        var check = ThresholdCrossValidation.Run(cases, targetSensitivity, foldOf);
+        var perFold = Enumerable.Range(0, foldPredictionFiles.Count).Select(f => foldOf.Count(x => x == f)).ToList();
+        // The spread of the shipped threshold itself: each fold's sensitivity and specificity at the pooled choice.
+        var atPooled = check.Folds.Select(f => Judge(cases, foldOf, f.Fold, point.Threshold)).ToList();
+        return new OutOfFoldThresholdResult(point, cases, mixed, perFold, check, atPooled);
+    }
+
+    private static ThresholdFold Judge(ScoredCases cases, int[] foldOf, int fold, double threshold)
+    {
+        int tp = 0, p = 0, tn = 0, n = 0;
+        for (int i = 0; i < cases.Count; i++)
+        {
+            if (foldOf[i] != fold)
+            {
+                continue;
+            }
+
+            if (cases.Labels[i])
+            {
+                p++;
+                tp += cases.Scores[i] >= threshold ? 1 : 0;
+            }
+            else
+            {
+                n++;
+                tn += cases.Scores[i] < threshold ? 1 : 0;
+            }
+        }
+
+        return new ThresholdFold(fold, threshold, tp, p, tn, n);
+    }
+}
