@@ -27,34 +27,7 @@ public static class OutOfFoldThreshold
     public static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, double targetSensitivity, string scoreColumn = "ensemble",
         int minimumPerClass = DefaultMinimumPerClass)
     {
-        ArgumentNullException.ThrowIfNull(foldPredictionFiles);
-        if (foldPredictionFiles.Count < 2)
-        {
-            throw new ArgumentException($"out-of-fold predictions need at least 2 fold files; got {foldPredictionFiles.Count}.");
-        }
-
-        var rows = new List<(int Fold, string Source, bool IsTb, double Score)>();
-        var seenIn = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int fold = 0; fold < foldPredictionFiles.Count; fold++)
-        {
-            string path = foldPredictionFiles[fold];
-            if (!File.Exists(path))
-            {
-                throw new ManifestException(path, "not found");
-            }
-
-            foreach (var c in CaseTables.ReadPredictions(path, scoreColumn, requireDecision: false))
-            {
-                // Folds are disjoint by construction; an image twice means two files of one fold or a wrong split.
-                if (!seenIn.TryAdd(c.File, path))
-                {
-                    throw new ManifestException(path, $"'{c.File}' is also in {seenIn[c.File]}: fold files must hold disjoint held-out cases");
-                }
-
-                rows.Add((fold, c.Source ?? "", c.IsTb, c.Score));
-            }
-        }
-
+        var rows = OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn);
         var mixed = rows.GroupBy(r => r.Source)
             .Where(g => g.Count(r => r.IsTb) >= minimumPerClass && g.Count(r => !r.IsTb) >= minimumPerClass)
             .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();

@@ -63,6 +63,42 @@ public sealed class SplitFoldsCommandTests
         Assert.Contains("trained 1 epochs without validation", stdout);
         Assert.True(File.Exists(Path.Combine(outDir, "final", "last.pt")));
         Assert.False(File.Exists(Path.Combine(outDir, "final", "best.pt")));
+        // The final model's bundle takes its thresholds and metrics from out-of-fold predictions (here written by hand:
+        // TB at 0.50, 0.55, .., 0.85; normals at 0.10, .., 0.40 and one at 0.52).
+        string Oof(string name, IEnumerable<int> images)
+        {
+            string path = Path.Combine(outDir, name);
+            File.WriteAllLines(path, images.Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"i{i}.png,{i % 2},synthetic,{(i % 2 == 1 ? 0.5 + 0.05 * (i / 2) : i == 14 ? 0.52 : 0.1 + 0.05 * (i / 2)):R}")).Prepend("file,label,source,googlenet"));
+            return path;
+        }
+
+        string oof = Oof("oof-1.csv", Enumerable.Range(0, 8)) + "," + Oof("oof-2.csv", Enumerable.Range(8, 8));
+        string bundle = Path.Combine(outDir, "bundle");
+        (code, stdout, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "final", "last.pt"), "--out", bundle, "--oof", oof);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("16 out-of-fold images", stdout);
+        var metadata = TbScreen.Inference.Bundles.ModelBundle.Load(bundle).Metadata;
+        // By hand: every TB case reaches 0.50 (the sensitivity-0.90 threshold); Youden ties at 0.50 and 0.55 (0.875) and
+        // takes the higher; the normal at 0.52 outranks one TB case, so AUC = 63/64.
+        Assert.Equal(0.50, metadata.Thresholds!.Sensitivity90, 12);
+        Assert.Equal(0.55, metadata.Thresholds.Youden, 12);
+        var auc = Assert.Single(metadata.Metrics, m => m.Name == "auc" && m.Split == "out-of-fold/synthetic");
+        Assert.Equal(63.0 / 64, auc.Value!.Value, 12);
+        Assert.Equal(7.0 / 8, Assert.Single(metadata.Metrics, m => m.Name == "specificity" && m.Split == "out-of-fold").Value!.Value, 12);
+        Assert.DoesNotContain(metadata.Metrics, m => m.Split.StartsWith("validation", StringComparison.Ordinal));
+        Assert.Contains("trained on train + validation", metadata.Training!.Notes);
+        string card = File.ReadAllText(Path.Combine(bundle, "README.md"));
+        Assert.Contains("## Thresholds (chosen on out-of-fold predictions of models retrained per fold)", card);
+        Assert.Contains("## Out-of-fold metrics", card);
+
+        // A test image among the out-of-fold predictions would leak the test split into the thresholds.
+        File.AppendAllLines(Path.Combine(outDir, "oof-2.csv"), ["i17.png,1,synthetic,0.9"]);
+        (code, _, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "final", "last.pt"), "--out", bundle + "2", "--oof", oof);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("'i17.png' is in the test split", stderr);
+        Assert.Contains("oof-2.csv", stderr);
+
         (code, stdout, stderr) = CliRunner.Run("train", "--data", manifest, "--arch", "googlenet", "--out", Path.Combine(outDir, "fold-1"),
             "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split-file", Path.Combine(outDir, "fold-1.csv"));
         Assert.True(code == 0, stderr);

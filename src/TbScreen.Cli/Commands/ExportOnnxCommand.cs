@@ -24,10 +24,12 @@ public static class ExportOnnxCommand
         var operating = new Option<string>("--operating") { Description = "Operating threshold: sensitivity90 (WHO) or youden.", DefaultValueFactory = _ => ModelThresholds.Sensitivity90Name };
         operating.AcceptOnlyFromAmong(ModelThresholds.Sensitivity90Name, ModelThresholds.YoudenName);
         var fp16 = new Option<bool>("--fp16") { Description = "Store weights as float16 (half the size)." };
+        var oof = new Option<string?>("--oof") { Description = "For a final model trained on train + validation (train --no-validation): choose the thresholds and report metrics from out-of-fold predictions instead, one predictions.csv per fold (split-folds), comma-separated." };
+        var oofColumn = new Option<string?>("--oof-column") { Description = "The column of the --oof files that holds this net's score; default the bundle name." };
         var lungs = new Option<string?>("--lungs") { Description = "Lung segmentation bundle for a checkpoint trained with --crop-to-lungs; default: the one training recorded." };
         var command = new Command("export-onnx", "Export a training checkpoint as a deployable model bundle (ONNX + metadata + model card).")
         {
-            checkpoint, output, data, splitFile, name, version, operating, fp16, lungs,
+            checkpoint, output, data, splitFile, name, version, operating, fp16, lungs, oof, oofColumn,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -44,6 +46,8 @@ public static class ExportOnnxCommand
                     Version = result.GetValue(version)!,
                     OperatingThreshold = result.GetValue(operating)!,
                     Float16 = result.GetValue(fp16),
+                    OutOfFoldPredictions = result.GetValue(oof)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    OutOfFoldColumn = result.GetValue(oofColumn),
                 });
             }
             catch (Exception e) when (e is OnnxExportException or InvalidOperationException or IOException)
@@ -54,7 +58,7 @@ public static class ExportOnnxCommand
             var t = exported.Metadata.Thresholds!;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {exported.Directory}: {exported.OnnxBytes / 1e6:F1} MB, thresholds youden={t.Youden:F4} sensitivity90={t.Sensitivity90:F4} (operating {t.Operating}), " +
-                $"{exported.ValidationCount} validation images, ONNX parity {exported.ParityMaxAbsDiff:G2}"));
+                $"{exported.ValidationCount} {(result.GetValue(oof) is null ? "validation" : "out-of-fold")} images, ONNX parity {exported.ParityMaxAbsDiff:G2}"));
             return ExitCodes.Success;
         }));
         return command;

@@ -36,6 +36,16 @@ public sealed record BundleExportOptions
     /// <summary>Store mostly-zero weights as ONNX sparse_initializers (unstructured-pruned models; see docs/pruning.md).</summary>
     public bool SparseWeights { get; init; }
 
+    /// <summary>
+    /// Out-of-fold predictions (one predictions.csv per fold, `tbscreen split-folds`) that choose the thresholds and give
+    /// the reported metrics instead of the validation split: for a final model trained on train + validation, which has
+    /// no unseen validation images of its own.
+    /// </summary>
+    public IReadOnlyList<string>? OutOfFoldPredictions { get; init; }
+
+    /// <summary>The column of the out-of-fold files that holds this net's score; default the bundle name.</summary>
+    public string? OutOfFoldColumn { get; init; }
+
     /// <summary>Where the checkpoint came from when it was derived (pruning); written into metadata.json.</summary>
     public TbScreen.Inference.Bundles.ModelLineage? Lineage { get; init; }
 }

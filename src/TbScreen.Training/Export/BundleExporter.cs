@@ -41,10 +41,15 @@ public static class BundleExporter
         var split = DatasetSplit.LoadOrCreate(dataPath, splitFile, new SplitOptions(), writeTo: null);
         var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
         var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();
-        if (validation.Count == 0)
+        bool outOfFold = options.OutOfFoldPredictions is { Count: > 0 };
+        if (validation.Count == 0 && !outOfFold)
         {
-            throw new DatasetException("the split has no validation records", splitFile);
+            throw new DatasetException("the split has no validation records (a model trained on train + validation takes its thresholds from --oof)", splitFile);
         }
+
+        // The images TorchSharp scores: the validation split, or, for a model whose thresholds come from out-of-fold
+        // predictions, a few development images that only check ONNX Runtime against TorchSharp.
+        var scored = outOfFold ? train.Concat(validation).Take(ParityImages).ToList() : validation;
 
         string? lungBundle = contract.CropToLungs ? options.LungBundle ?? sidecar.Options.LungBundle : null;
         if (lungBundle is not null && !Directory.Exists(lungBundle))
@@ -55,18 +60,20 @@ public static class BundleExporter
         PreprocessedImages images;
         using (var lungs = lungBundle is null ? null : LungSegmenter.FromBundle(lungBundle))
         {
-            images = PreprocessedImages.Load(validation, contract, options.Threads, lungs: lungs);
+            images = PreprocessedImages.Load(scored, contract, options.Threads, lungs: lungs);
         }
 
-        var indices = Enumerable.Range(0, validation.Count).ToArray();
+        var indices = Enumerable.Range(0, scored.Count).ToArray();
         double[] torchScores = ModelScoring.TbProbabilities(model, images, indices);
-        var cases = new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray());
 
         Directory.CreateDirectory(outputDirectory);
         // An ood.json from an earlier export was fitted on the old model.onnx: drop it (tbscreen fit-ood writes a new one).
         File.Delete(Path.Combine(outputDirectory, OodFile.FileName));
         string onnxPath = Path.Combine(outputDirectory, ModelBundle.OnnxFileName);
         string name = options.Name ?? sidecar.Arch;
+        var evidence = outOfFold
+            ? OutOfFoldEvidence(options.OutOfFoldPredictions!, options.OutOfFoldColumn ?? name, split)
+            : new ThresholdEvidence(new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray()), validation, ValidationPrefix, "the validation split");
         long bytes = TorchOnnxExport.ExportToFile(model, sidecar.Arch, onnxPath, new OnnxExportOptions
         {
             InputHeight = contract.Size,
@@ -80,38 +87,82 @@ public static class BundleExporter
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
         });
 
-        var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, cases, train, validation, splitFile);
+        var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, evidence, train, validation, splitFile);
         metadata = ModelBundle.WriteMetadata(outputDirectory, metadata);
         double parity = CheckParity(outputDirectory, images, torchScores, options.EffectiveParityTolerance);
         File.WriteAllText(Path.Combine(outputDirectory, ModelBundle.ModelCardFileName), ModelCard.Render(metadata, sidecar, parity));
-        return new BundleExportResult(outputDirectory, metadata, bytes, parity, validation.Count);
+        return new BundleExportResult(outputDirectory, metadata, bytes, parity, evidence.Records.Count);
+    }
+
+    /// <summary>Metric splits are named "validation[/source]", or "out-of-fold[/source]" when the thresholds came from --oof.</summary>
+    public const string ValidationPrefix = "validation";
+
+    public const string OutOfFoldPrefix = "out-of-fold";
+
+    private const int ParityImages = 16;
+
+    /// <summary>The scored cases that choose the thresholds and give the reported metrics, and what they are.</summary>
+    private sealed record ThresholdEvidence(ScoredCases Cases, List<CxrRecord> Records, string Prefix, string Description);
+
+    /// <summary>
+    /// Out-of-fold scores of this net: every case must be a development image of the split (a test image would leak
+    /// the test split into the thresholds), named as the split names it.
+    /// </summary>
+    private static ThresholdEvidence OutOfFoldEvidence(IReadOnlyList<string> files, string column, DatasetSplit split)
+    {
+        var byName = split.Records.ToDictionary(r => SplitFile.Relative(r, split.DataRoot), StringComparer.Ordinal);
+        var rows = Audit.OutOfFoldPredictions.Read(files, column);
+        var records = new List<CxrRecord>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!byName.TryGetValue(row.File, out var record))
+            {
+                throw new DatasetException($"'{row.File}' is not in the split the model was trained on", files[row.Fold]);
+            }
+
+            if (split.Assignment[record] == SplitName.Test)
+            {
+                throw new DatasetException($"'{row.File}' is in the test split: out-of-fold predictions come from train and validation only", files[row.Fold]);
+            }
+
+            if (record.Label == 1 != row.IsTb)
+            {
+                throw new DatasetException($"'{row.File}' is labelled {(row.IsTb ? 1 : 0)} here but {record.Label} in the dataset", files[row.Fold]);
+            }
+
+            records.Add(record);
+        }
+
+        return new ThresholdEvidence(new ScoredCases(rows.Select(r => r.Score).ToArray(), rows.Select(r => r.IsTb).ToArray()), records, OutOfFoldPrefix,
+            $"out-of-fold predictions of {files.Count} models retrained per fold ({rows.Count} images)");
     }
 
     private static ModelMetadata BuildMetadata(string name, BundleExportOptions options, CheckpointSidecar sidecar, TbScreen.Imaging.InputContract contract,
-        ScoredCases validationCases, List<CxrRecord> train, List<CxrRecord> validation, string splitFile)
+        ThresholdEvidence evidence, List<CxrRecord> train, List<CxrRecord> validation, string splitFile)
     {
+        var (validationCases, scoredRecords, prefix) = (evidence.Cases, evidence.Records, evidence.Prefix);
         // Thresholds come from the sources that hold both classes when they are large enough: on the others a threshold
         // only separates two hospitals. Pooled validation otherwise (a single-source or older dataset).
-        var withinSource = WithinSourceCases(validationCases, validation);
+        var withinSource = WithinSourceCases(validationCases, scoredRecords);
         var thresholdCases = withinSource is { } w && w.Labels.Count(l => l) >= MinPerClassForThresholds && w.Labels.Count(l => !l) >= MinPerClassForThresholds
             ? w
             : validationCases;
-        var youden = ThresholdSelection.Youden(thresholdCases) ?? throw new DatasetException("the validation split needs both classes to choose thresholds", splitFile);
+        var youden = ThresholdSelection.Youden(thresholdCases) ?? throw new DatasetException($"{evidence.Description} need both classes to choose thresholds", splitFile);
         var sensitive = ThresholdSelection.ForSensitivity(thresholdCases) ?? youden;
         var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sensitive.Threshold, Operating = options.OperatingThreshold };
         var metrics = new List<ReportedMetric>();
-        foreach (var source in validation.Select(r => r.Source ?? "unknown").Distinct().Order(StringComparer.Ordinal))
+        foreach (var source in scoredRecords.Select(r => r.Source ?? "unknown").Distinct().Order(StringComparer.Ordinal))
         {
-            var idx = Enumerable.Range(0, validation.Count).Where(i => (validation[i].Source ?? "unknown") == source).ToArray();
+            var idx = Enumerable.Range(0, scoredRecords.Count).Where(i => (scoredRecords[i].Source ?? "unknown") == source).ToArray();
             var cases = new ScoredCases(idx.Select(i => validationCases.Scores[i]).ToArray(), idx.Select(i => validationCases.Labels[i]).ToArray());
             if (cases.Labels.Contains(true) && cases.Labels.Contains(false))
             {
-                metrics.AddRange(Metrics(cases, thresholds.OperatingValue, $"validation/{source}"));
+                metrics.AddRange(Metrics(cases, thresholds.OperatingValue, $"{prefix}/{source}"));
             }
         }
 
-        metrics.AddRange(Metrics(validationCases, thresholds.OperatingValue, "validation"));
-        bool confounded = validation.GroupBy(r => r.Source).Any(g => g.All(r => r.Label == 1) || g.All(r => r.Label == 0)) && validation.Select(r => r.Source).Distinct().Count() > 1;
+        metrics.AddRange(Metrics(validationCases, thresholds.OperatingValue, prefix));
+        bool confounded = scoredRecords.GroupBy(r => r.Source).Any(g => g.All(r => r.Label == 1) || g.All(r => r.Label == 0)) && scoredRecords.Select(r => r.Source).Distinct().Count() > 1;
         return new ModelMetadata
         {
             Lineage = options.Lineage,
@@ -134,8 +185,10 @@ public static class BundleExporter
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-                Notes = $"{Origin(sidecar)}, epoch {sidecar.Epoch}, seed {sidecar.Seed}; thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? "the pooled validation split" : "the validation images of sources that hold both classes")}." +
-                        (confounded ? " Some sources hold one class only: the pooled validation AUC bounds source separation, not TB detection; read the per-source (validation/<source>) metrics first." : ""),
+                Notes = $"{Origin(sidecar)}, epoch {sidecar.Epoch}, seed {sidecar.Seed}; " +
+                        (sidecar.Options.SkipValidation ? "trained on train + validation for a fixed number of epochs, without a validation split; " : "") +
+                        $"thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? $"{evidence.Description}, pooled" : $"{evidence.Description}, the images of sources that hold both classes")}." +
+                        (confounded ? $" Some sources hold one class only: the pooled {prefix} AUC bounds source separation, not TB detection; read the per-source ({prefix}/<source>) metrics first." : ""),
             },
             Metrics = metrics,
         };
@@ -170,13 +223,13 @@ public static class BundleExporter
     private static double CheckParity(string bundleDirectory, PreprocessedImages images, double[] torchScores, double tolerance)
     {
         using var classifier = new OnnxClassifier(ModelBundle.Load(bundleDirectory));
-        int count = Math.Min(16, torchScores.Length);
+        int count = Math.Min(ParityImages, torchScores.Length);
         var tensors = Enumerable.Range(0, count).Select(i => images.ToModelInputArray(i)).ToList();
         var predictions = classifier.Predict(tensors);
         double worst = predictions.Select((p, i) => Math.Abs(p.TbProbability - torchScores[i])).Max();
         if (worst > tolerance)
         {
-            throw new InvalidOperationException($"ONNX Runtime differs from TorchSharp by {worst:G3} (> {tolerance:G3}) on validation images: the export is wrong.");
+            throw new InvalidOperationException($"ONNX Runtime differs from TorchSharp by {worst:G3} (> {tolerance:G3}) on the checked images: the export is wrong.");
         }
 
         return worst;

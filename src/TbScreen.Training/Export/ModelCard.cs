@@ -18,6 +18,11 @@ public static class ModelCard
     {
         var c = metadata.Input!;
         var t = metadata.Thresholds!;
+        // A final model trained on train + validation reports out-of-fold metrics instead of validation ones.
+        string prefix = metadata.Metrics.Any(m => m.Split.StartsWith(BundleExporter.OutOfFoldPrefix, StringComparison.Ordinal))
+            ? BundleExporter.OutOfFoldPrefix
+            : BundleExporter.ValidationPrefix;
+        string evidence = prefix == BundleExporter.OutOfFoldPrefix ? "out-of-fold predictions of models retrained per fold" : "the validation split";
         var card = new StringBuilder();
         card.AppendLine(CultureInfo.InvariantCulture, $"# {metadata.Name} {metadata.Version} — TbScreen model card");
         card.AppendLine();
@@ -50,14 +55,14 @@ public static class ModelCard
             card.AppendLine(CultureInfo.InvariantCulture, $"  from `{lineage.SourceCheckpoint}` (SHA-256 {lineage.SourceSha256[..12]}...). Curves and every round: pruning.json, pruning.svg beside this card; docs/pruning.md.");
         }
 
-        card.AppendLine(CultureInfo.InvariantCulture, $"- Training: epoch {sidecar.Epoch} (best validation AUC), seed {sidecar.Seed}, optimiser {sidecar.Options.Optimizer}, TorchSharp {sidecar.TorchSharpVersion}.");
-        card.AppendLine(CultureInfo.InvariantCulture, $"- ONNX Runtime reproduces TorchSharp's probabilities on validation images within {parityMaxAbsDiff:G2} (checked at export).");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- Training: epoch {sidecar.Epoch} ({(sidecar.Options.SkipValidation ? "the last of a fixed schedule, trained on train + validation without a validation split" : "best validation AUC")}), seed {sidecar.Seed}, optimiser {sidecar.Options.Optimizer}, TorchSharp {sidecar.TorchSharpVersion}.");
+        card.AppendLine(CultureInfo.InvariantCulture, $"- ONNX Runtime reproduces TorchSharp's probabilities on {(prefix == BundleExporter.OutOfFoldPrefix ? "development" : "validation")} images within {parityMaxAbsDiff:G2} (checked at export).");
         card.AppendLine();
         card.AppendLine("## Input contract (stored in metadata.json)");
         card.AppendLine(CultureInfo.InvariantCulture, $"{c.Size}x{c.Size}, {c.Channels} channels, pipeline `{c.PipelineVersion}`: modality LUT, VOI, MONOCHROME1 inversion, border crop {(c.CropBorders ? "on" : "off")},");
         card.AppendLine(CultureInfo.InvariantCulture, $"intensity standardisation `{c.Standardisation}`, {c.ResizeMode} resize, (x - {c.Mean}) / {c.Std}. See docs/input-contract.md.");
         card.AppendLine();
-        card.AppendLine("## Thresholds (chosen on the validation split)");
+        card.AppendLine(CultureInfo.InvariantCulture, $"## Thresholds (chosen on {evidence})");
         card.AppendLine(CultureInfo.InvariantCulture, $"- Youden: {t.Youden:F4}");
         card.AppendLine(CultureInfo.InvariantCulture, $"- Sensitivity >= 0.90 (WHO target product profile): {t.Sensitivity90:F4}");
         card.AppendLine(CultureInfo.InvariantCulture, $"- Operating threshold: `{t.Operating}` = {t.OperatingValue:F4}. Sites should calibrate locally (WHO).");
@@ -72,10 +77,11 @@ public static class ModelCard
 
         card.AppendLine();
         // Within-source numbers (one hospital's TB and normal films) lead: they measure TB detection.
-        var withinSource = metadata.Metrics.Where(m => m.Split.StartsWith("validation/", StringComparison.Ordinal)).ToList();
+        string heading = prefix == BundleExporter.OutOfFoldPrefix ? "Out-of-fold metrics" : "Validation metrics";
+        var withinSource = metadata.Metrics.Where(m => m.Split.StartsWith(prefix + "/", StringComparison.Ordinal)).ToList();
         if (withinSource.Count > 0)
         {
-            card.AppendLine("## Validation metrics within source (TB and normal from one hospital)");
+            card.AppendLine(CultureInfo.InvariantCulture, $"## {heading} within source (TB and normal from one hospital)");
             foreach (var metric in withinSource)
             {
                 card.AppendLine(MetricLine(metric));
@@ -85,9 +91,9 @@ public static class ModelCard
         }
 
         card.AppendLine(withinSource.Count > 0 && metadata.Training?.Notes?.Contains("bounds source separation", StringComparison.Ordinal) == true
-            ? "## Pooled validation metrics (caveat: some sources hold one class, so this AUC measures the hospital as much as TB)"
-            : "## Validation metrics");
-        foreach (var metric in metadata.Metrics.Where(m => !m.Split.StartsWith("validation/", StringComparison.Ordinal)))
+            ? $"## Pooled {heading.ToLowerInvariant()} (caveat: some sources hold one class, so this AUC measures the hospital as much as TB)"
+            : $"## {heading}");
+        foreach (var metric in metadata.Metrics.Where(m => !m.Split.StartsWith(prefix + "/", StringComparison.Ordinal)))
         {
             card.AppendLine(MetricLine(metric));
         }

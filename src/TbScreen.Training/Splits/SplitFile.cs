@@ -98,6 +98,7 @@ public static class SplitFile
     /// <summary>The folder file paths are written relative to: the manifest's folder, or the layout folder itself.</summary>
     public static string DataRoot(string dataPath) => ManifestSet.DataRoot(dataPath);
 
-    private static string Relative(CxrRecord record, string dataRoot) =>
+    /// <summary>A record's name in split files and predictions.csv: its path relative to the data root, with forward slashes.</summary>
+    public static string Relative(CxrRecord record, string dataRoot) =>
         Path.GetRelativePath(dataRoot, record.Path).Replace('\\', '/');
 }
