@@ -195,7 +195,7 @@ public sealed record ReportedMetric
 {
     public string Name { get; init; } = "";
 
-    /// <summary>"validation" or "test".</summary>
+    /// <summary>"validation", "validation/SOURCE", "out-of-fold", "out-of-fold/SOURCE" (a final model trained on train + validation) or "test".</summary>
     public string Split { get; init; } = "";
 
     public double? Value { get; init; }
