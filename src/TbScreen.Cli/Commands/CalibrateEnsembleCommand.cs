@@ -105,21 +105,9 @@ public static class CalibrateEnsembleCommand
                     }
                 }
 
-                var provenance = new ThresholdProvenance
+                var provenance = Provenance(targetSensitivity, "val", mixed.Order(StringComparer.Ordinal).ToList(), cases, point, check) with
                 {
-                    TargetSensitivity = targetSensitivity,
-                    Sources = mixed.Order(StringComparer.Ordinal).ToList(),
-                    Positives = cases.Positives.Length,
-                    Negatives = cases.Negatives.Length,
-                    Sensitivity = point.Sensitivity,
-                    Specificity = point.Specificity,
-                    Folds = check?.Folds.Count ?? 0,
                     Seed = check is null ? null : result.GetValue(seed),
-                    OutOfFoldSensitivity = check?.PooledSensitivity,
-                    OutOfFoldSpecificity = check?.PooledSpecificity,
-                    FoldThresholds = check?.Folds.Select(f => f.Threshold).ToList(),
-                    FoldSensitivities = check?.Folds.Select(f => f.Sensitivity).ToList(),
-                    FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
                 };
                 string path = Write(folder, names, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -167,27 +155,31 @@ public static class CalibrateEnsembleCommand
                 $"warning: across folds the rule reached sensitivity {check.PooledSensitivity:F3}, under its target {targetSensitivity:F2}; a higher --target-sensitivity leaves a margin"));
         }
 
-        var provenance = new ThresholdProvenance
-        {
-            TargetSensitivity = targetSensitivity,
-            Split = ThresholdProvenance.OutOfFoldSplit,
-            Sources = chosen.Sources,
-            Positives = chosen.Cases.Positives.Length,
-            Negatives = chosen.Cases.Negatives.Length,
-            Sensitivity = chosen.Point.Sensitivity,
-            Specificity = chosen.Point.Specificity,
-            Folds = files.Length,
-            OutOfFoldSensitivity = check.PooledSensitivity,
-            OutOfFoldSpecificity = check.PooledSpecificity,
-            FoldThresholds = check.Folds.Select(f => f.Threshold).ToList(),
-            FoldSensitivities = check.Folds.Select(f => f.Sensitivity).ToList(),
-            FoldSpecificities = check.Folds.Select(f => f.Specificity).ToList(),
-        };
+        var provenance = Provenance(targetSensitivity, ThresholdProvenance.OutOfFoldSplit, chosen.Sources, chosen.Cases, chosen.Point, check);
         string path = Write(folder, names, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {chosen.Point.Threshold:F4} (out-of-fold sensitivity {chosen.Point.Sensitivity:F3}, specificity {chosen.Point.Specificity:F3}, n={chosen.Cases.Count}{(chosen.Sources.Count > 0 ? " from " + string.Join(", ", chosen.Sources) : "")}), band ±{band}"));
         return ExitCodes.Success;
     }
+
+    /// <summary>The threshold's provenance: the sample it was chosen on and the fold check of the rule (none when off).</summary>
+    private static ThresholdProvenance Provenance(double target, string split, IReadOnlyList<string> sources, ScoredCases cases, OperatingPoint point,
+        ThresholdCrossValidationResult? check) => new()
+    {
+        TargetSensitivity = target,
+        Split = split,
+        Sources = sources,
+        Positives = cases.Positives.Length,
+        Negatives = cases.Negatives.Length,
+        Sensitivity = point.Sensitivity,
+        Specificity = point.Specificity,
+        Folds = check?.Folds.Count ?? 0,
+        OutOfFoldSensitivity = check?.PooledSensitivity,
+        OutOfFoldSpecificity = check?.PooledSpecificity,
+        FoldThresholds = check?.Folds.Select(f => f.Threshold).ToList(),
+        FoldSensitivities = check?.Folds.Select(f => f.Sensitivity).ToList(),
+        FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
+    };
 
     private static string Write(string folder, string[] names, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
     {
