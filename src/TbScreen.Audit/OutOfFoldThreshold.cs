@@ -45,26 +45,8 @@ public static class OutOfFoldThreshold
 
     private static ThresholdFold Judge(ScoredCases cases, int[] foldOf, int fold, double threshold)
     {
-        int tp = 0, p = 0, tn = 0, n = 0;
-        for (int i = 0; i < cases.Count; i++)
-        {
-            if (foldOf[i] != fold)
-            {
-                continue;
-            }
-
-            if (cases.Labels[i])
-            {
-                p++;
-                tp += cases.Scores[i] >= threshold ? 1 : 0;
-            }
-            else
-            {
-                n++;
-                tn += cases.Scores[i] < threshold ? 1 : 0;
-            }
-        }
-
-        return new ThresholdFold(fold, threshold, tp, p, tn, n);
+        int[] held = Enumerable.Range(0, cases.Count).Where(i => foldOf[i] == fold).ToArray();
+        var at = ConfusionMatrix.At(new ScoredCases(held.Select(i => cases.Scores[i]).ToArray(), held.Select(i => cases.Labels[i]).ToArray()), threshold);
+        return new ThresholdFold(fold, threshold, at.TruePositives, at.TruePositives + at.FalseNegatives, at.TrueNegatives, at.TrueNegatives + at.FalsePositives);
     }
 }

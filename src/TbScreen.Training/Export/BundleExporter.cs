@@ -48,7 +48,10 @@ public static class BundleExporter
         }
 
         // The images TorchSharp scores: the validation split, or, for a model whose thresholds come from out-of-fold
-        // predictions, a few development images that only check ONNX Runtime against TorchSharp.
+        // predictions, a few development images that only check ONNX Runtime against TorchSharp. Out-of-fold files are
+        // read first, so a bad one fails before the slow preprocessing.
+        string name = options.Name ?? sidecar.Arch;
+        var outOfFoldEvidence = outOfFold ? OutOfFoldEvidence(options.OutOfFoldPredictions!, options.OutOfFoldColumn ?? name, split) : null;
         var scored = outOfFold ? train.Concat(validation).Take(ParityImages).ToList() : validation;
 
         string? lungBundle = contract.CropToLungs ? options.LungBundle ?? sidecar.Options.LungBundle : null;
@@ -70,10 +73,8 @@ public static class BundleExporter
         // An ood.json from an earlier export was fitted on the old model.onnx: drop it (tbscreen fit-ood writes a new one).
         File.Delete(Path.Combine(outputDirectory, OodFile.FileName));
         string onnxPath = Path.Combine(outputDirectory, ModelBundle.OnnxFileName);
-        string name = options.Name ?? sidecar.Arch;
-        var evidence = outOfFold
-            ? OutOfFoldEvidence(options.OutOfFoldPredictions!, options.OutOfFoldColumn ?? name, split)
-            : new ThresholdEvidence(new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray()), validation, ValidationPrefix, "the validation split");
+        var evidence = outOfFoldEvidence
+            ?? new ThresholdEvidence(new ScoredCases(torchScores, validation.Select(r => r.Label == 1).ToArray()), validation, ValidationPrefix, "the validation split");
         long bytes = TorchOnnxExport.ExportToFile(model, sidecar.Arch, onnxPath, new OnnxExportOptions
         {
             InputHeight = contract.Size,
