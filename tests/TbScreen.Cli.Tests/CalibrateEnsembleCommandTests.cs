@@ -109,6 +109,45 @@ public class CalibrateEnsembleCommandTests
         Assert.Contains("fold 1/2 (12 TB, 12 normal): at the pooled threshold sensitivity 0.917, specificity 0.667", stdout);
         Assert.Contains("warning: across folds the rule reached sensitivity 0.864", stdout);
 
+        // The INT8 twin of that ensemble carries its threshold over, but only when each member quantises the float32
+        // member in its place (here: copies whose metadata names the source; the second one names the wrong weights).
+        string Twin(string member, string sourceSha256)
+        {
+            string twin = Path.Combine(models, member + "-int8");
+            Directory.CreateDirectory(twin);
+            File.Copy(Path.Combine(models, member, ModelBundle.OnnxFileName), Path.Combine(twin, ModelBundle.OnnxFileName), overwrite: true);
+            var metadata = ModelBundle.ReadMetadata(Path.Combine(models, member));
+            ModelBundle.WriteMetadata(twin, metadata with { Name = member + "-int8", Quantization = new ModelQuantization
+            {
+                Format = "qdq-static", Method = "minmax", Activations = "uint8", Weights = "int8-symmetric-per-channel", CalibrationSplit = "train",
+                CalibrationCount = 1, CalibrationSha256 = new string('a', 64), SourceBundle = member, SourceSha256 = sourceSha256,
+            },
+        });
+            return twin;
+        }
+
+        string Sha(string member) => ModelBundle.ReadMetadata(Path.Combine(models, member)).OnnxSha256;
+        Twin("alexnet", Sha("alexnet"));
+        string wrongTwin = Twin("googlenet", Sha("alexnet"));
+        string[] carry = ["calibrate-ensemble", "--models", models, "--members", "alexnet-int8,googlenet-int8", "--threshold-of", "oof.json", "--ensemble", "oof-int8.json"];
+        (code, _, stderr) = CliRunner.Run(carry);
+        Assert.Equal(ExitCodes.ModelError, code);
+        Assert.Contains(wrongTwin, stderr);
+        Assert.Contains("not the INT8 bundle quantised from 'googlenet'", stderr);
+        Twin("googlenet", Sha("googlenet"));
+        (code, _, stderr) = CliRunner.Run(carry);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("heatmapMember 'googlenet' is not a member", stderr);
+        Assert.False(File.Exists(Path.Combine(models, "oof-int8.json")), "an invalid definition is never written");
+        (code, stdout, stderr) = CliRunner.Run([.. carry, "--heatmap-member", "googlenet-int8"]);
+        Assert.True(code == 0, stderr);
+        var carried = EnsembleDefinition.Load(models, "oof-int8.json");
+        Assert.Equal(0.45, carried.Threshold, 12);
+        Assert.Equal(["alexnet-int8", "googlenet-int8"], carried.Members.Select(m => m.Bundle));
+        Assert.Equal($"oof.json (SHA-256 {ModelBundle.Sha256Of(Path.Combine(models, "oof.json"))})", carried.ThresholdSelection!.CarriedFrom);
+        Assert.Equal(ThresholdProvenance.OutOfFoldSplit, carried.ThresholdSelection.Split);
+        Assert.Contains("carried over from oof.json", stdout);
+
         // Either the validation split or out-of-fold predictions, not both; and not neither.
         var (manifest, split, _, _) = WriteData();
         (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--data", manifest, "--split-file", split);

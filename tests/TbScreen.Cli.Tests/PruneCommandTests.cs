@@ -47,4 +47,64 @@ public sealed class PruneCommandTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("T = 12", stderr);
     }
+
+    [Fact]
+    public void A_fixed_round_and_out_of_fold_thresholds_are_checked_before_any_data_loads()
+    {
+        string checkpoint = Checkpoint();
+        string folder = Path.GetDirectoryName(checkpoint)!;
+        string[] common = ["prune", "--model", checkpoint, "--data", Path.Combine(folder, "manifest.csv"), "--retrain-epochs", "3", "--out", Path.Combine(folder, "out")];
+
+        var (code, _, stderr) = CliRunner.Run([.. common, "--method", "lr-rewind", "--oof", "a.csv"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--oof needs --round", stderr);
+
+        (code, _, stderr) = CliRunner.Run([.. common, "--method", "lr-rewind,finetune", "--round", "1"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("one --method", stderr);
+
+        (code, _, stderr) = CliRunner.Run([.. common, "--method", "lr-rewind", "--rounds", "2", "--round", "3"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("between 1 and --rounds (2)", stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
+    public void A_final_model_without_validation_is_pruned_at_the_named_round_and_takes_out_of_fold_thresholds()
+    {
+        var (manifest, split) = SplitFoldsCommandTests.TinyData();
+        string folder = Path.GetDirectoryName(manifest)!;
+        var (code, _, stderr) = CliRunner.Run("split-folds", "--data", manifest, "--split-file", split, "--folds", "2", "--out", Path.Combine(folder, "cv"));
+        Assert.True(code == 0, stderr);
+        string final = Path.Combine(folder, "cv", "final.csv");
+        (code, _, stderr) = CliRunner.Run("train", "--data", manifest, "--arch", "googlenet", "--out", Path.Combine(folder, "final"),
+            "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split-file", final, "--no-validation");
+        Assert.True(code == 0, stderr);
+        // Out-of-fold scores of the pruned fold models, by hand: TB at 0.50, 0.55, .., 0.85; normals at 0.10, .., 0.40
+        // and one at 0.52, so the sensitivity-0.90 threshold is 0.50 and Youden takes 0.55 (as in SplitFoldsCommandTests).
+        string Oof(string name, IEnumerable<int> images)
+        {
+            string path = Path.Combine(folder, name);
+            File.WriteAllLines(path, images.Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"i{i}.png,{i % 2},synthetic,{(i % 2 == 1 ? 0.5 + 0.05 * (i / 2) : i == 14 ? 0.52 : 0.1 + 0.05 * (i / 2)):R}")).Prepend("file,label,source,googlenet-pruned"));
+            return path;
+        }
+
+        string oof = Oof("oof-1.csv", Enumerable.Range(0, 8)) + "," + Oof("oof-2.csv", Enumerable.Range(8, 8));
+        string outDir = Path.Combine(folder, "prune");
+
+        (code, string stdout, stderr) = CliRunner.Run("prune", "--model", Path.Combine(folder, "final", "last.pt"), "--data", manifest, "--split-file", final,
+            "--method", "lr-rewind", "--retrain-epochs", "1", "--rounds", "2", "--round", "1", "--latency-runs", "1", "--threads", "1",
+            "--oof", oof, "--version", "2.0.0", "--out", outDir);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("round 1 (fixed by --round)", stdout);
+        Assert.Contains("no validation split", stdout);
+        var metadata = TbScreen.Inference.Bundles.ModelBundle.Load(Path.Combine(outDir, "bundle")).Metadata;
+        Assert.Equal(("googlenet-pruned", "2.0.0"), (metadata.Name, metadata.Version));
+        Assert.Equal(1, metadata.Lineage!.Rounds);
+        Assert.Equal(0.50, metadata.Thresholds!.Sensitivity90, 12);
+        Assert.Equal(0.55, metadata.Thresholds.Youden, 12);
+        Assert.Equal(63.0 / 64, Assert.Single(metadata.Metrics, m => m.Name == "auc" && m.Split == "out-of-fold/synthetic").Value!.Value, 12);
+    }
 }

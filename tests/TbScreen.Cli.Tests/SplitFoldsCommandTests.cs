@@ -6,7 +6,7 @@ namespace TbScreen.Cli.Tests;
 public sealed class SplitFoldsCommandTests
 {
     /// <summary>20 phantom PNGs, alternating labels, one source: 12 train, 4 validation, 4 test.</summary>
-    private static (string Manifest, string Split) TinyData()
+    internal static (string Manifest, string Split) TinyData()
     {
         string manifest = CliRunner.TempPath("manifest.csv");
         string folder = Path.GetDirectoryName(manifest)!;
@@ -91,6 +91,18 @@ public sealed class SplitFoldsCommandTests
         string card = File.ReadAllText(Path.Combine(bundle, "README.md"));
         Assert.Contains("## Thresholds (chosen on out-of-fold predictions of models retrained per fold)", card);
         Assert.Contains("## Out-of-fold metrics", card);
+
+        // Its INT8 twin has no unseen images to re-select thresholds on: it keeps the float32 source's out-of-fold ones, and
+        // the sweep measures agreement on the training images left after the 6 calibration images (16 - 6 = 10).
+        (code, stdout, stderr) = CliRunner.Run("quantize", "--model", bundle, "--data", manifest, "--split-file", Path.Combine(outDir, "final.csv"),
+            "--calibration", "6", "--method", "minmax", "--float-layers", "", "--out", bundle + "-int8");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("the sweep uses 10 training images outside the calibration set", stdout);
+        var int8 = TbScreen.Inference.Bundles.ModelBundle.Load(bundle + "-int8").Metadata;
+        Assert.Equal((0.50, 0.55), (int8.Thresholds!.Sensitivity90, int8.Thresholds.Youden));
+        Assert.Equal(TbScreen.Training.Quantization.QuantizedBundle.SourceOutOfFold, int8.Quantization!.ThresholdsSelectedOn);
+        Assert.Equal(63.0 / 64, Assert.Single(int8.Metrics, m => m.Name == "auc" && m.Split == "out-of-fold/synthetic").Value!.Value, 12);
+        Assert.Contains("## Out-of-fold metrics (of the float32 source's fold models)", File.ReadAllText(Path.Combine(bundle + "-int8", "README.md")));
 
         // A test image among the out-of-fold predictions would leak the test split into the thresholds.
         File.AppendAllLines(Path.Combine(outDir, "oof-2.csv"), ["i17.png,1,synthetic,0.9"]);

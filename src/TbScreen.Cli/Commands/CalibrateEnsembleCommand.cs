@@ -28,6 +28,7 @@ public static class CalibrateEnsembleCommand
         var data = new Option<string?>("--data") { Description = "Manifest the members were trained on (not with --oof)." };
         var splitFile = new Option<string?>("--split-file") { Description = "Split file (file,split columns) used in training (not with --oof)." };
         var oof = new Option<string?>("--oof") { Description = "Out-of-fold predictions instead of the validation split: one predictions.csv per fold (evaluate --split val of the models trained on split-folds' fold-K.csv), comma-separated; the members in --models are the final models trained on train + validation." };
+        var thresholdOf = new Option<string?>("--threshold-of") { Description = "Carry over the threshold of this float32 ensemble definition (in --models) unchanged, for its INT8 twin whose members quantise its members one for one: for final models trained on train + validation, which leave no unseen images to choose a threshold on." };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
         var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
@@ -36,7 +37,7 @@ public static class CalibrateEnsembleCommand
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, oof, band, heatmap, ensembleFile, target, folds, seed,
+            models, members, data, splitFile, oof, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -47,6 +48,17 @@ public static class CalibrateEnsembleCommand
             {
                 stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
                 return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(thresholdOf) is string sourceEnsemble)
+            {
+                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null || result.GetValue(oof) is not null)
+                {
+                    stderr.WriteLine("tbscreen: --threshold-of carries a threshold over; leave out --data, --split-file and --oof.");
+                    return ExitCodes.Usage;
+                }
+
+                return CarryOver(stdout, folder, names, sourceEnsemble, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
             }
 
             if (result.GetValue(oof) is string oofFiles)
@@ -162,6 +174,41 @@ public static class CalibrateEnsembleCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>
+    /// --threshold-of: the INT8 twin of a float32 ensemble keeps its threshold. Each member must be the INT8 bundle
+    /// quantised from the float32 member in the same place (its recorded source name and model hash), so the threshold
+    /// describes the same function up to quantisation error (measured by quantize-report on the test split).
+    /// </summary>
+    private static int CarryOver(TextWriter stdout, string folder, string[] names, string sourceFile, double band, string heatmap, string ensembleFile)
+    {
+        string sourcePath = Path.Combine(folder, sourceFile);
+        var source = EnsembleDefinition.Load(folder, sourceFile);
+        if (source.Members.Count != names.Length)
+        {
+            throw new ModelBundleException(sourcePath, $"has {source.Members.Count} members; --members names {names.Length}");
+        }
+
+        foreach (var (name, member) in names.Zip(source.Members))
+        {
+            var quantised = ModelBundle.Load(Path.Combine(folder, name));
+            var float32 = ModelBundle.Load(Path.Combine(folder, member.Bundle));
+            if (quantised.Metadata.Quantization is not { } q || q.SourceBundle != member.Bundle || !string.Equals(q.SourceSha256, float32.Metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelBundleException(quantised.Directory,
+                    $"is not the INT8 bundle quantised from '{member.Bundle}' (model.onnx {float32.Metadata.OnnxSha256}), the member of {sourceFile} in its place; only such a twin may carry its threshold");
+            }
+        }
+
+        var provenance = (source.ThresholdSelection ?? new ThresholdProvenance()) with
+        {
+            CarriedFrom = $"{sourceFile} (SHA-256 {ModelBundle.Sha256Of(sourcePath)})",
+        };
+        string path = Write(folder, names, source.Threshold, band, heatmap, ensembleFile, provenance);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {path}: threshold {source.Threshold:F4} carried over from {sourceFile} ({provenance.Split} sensitivity {provenance.Sensitivity:F3}, specificity {provenance.Specificity:F3}), band ±{band}"));
+        return ExitCodes.Success;
+    }
+
     /// <summary>The threshold's provenance: the sample it was chosen on and the fold check of the rule (none when off).</summary>
     private static ThresholdProvenance Provenance(double target, string split, IReadOnlyList<string> sources, ScoredCases cases, OperatingPoint point,
         ThresholdCrossValidationResult? check) => new()
@@ -194,6 +241,12 @@ public static class CalibrateEnsembleCommand
             Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
             ThresholdSelection = provenance,
         };
+        if (definition.Problems() is { Count: > 0 } problems)
+        {
+            // e.g. a --heatmap-member that is not among --members: refuse rather than write a file that will not load.
+            throw new UsageException(string.Join("; ", problems));
+        }
+
         string path = Path.Combine(folder, ensembleFile);
         File.WriteAllText(path, JsonSerializer.Serialize(definition, BundleJson.Options) + "\n");
         return path;

@@ -32,7 +32,7 @@ public static class ImportBundleCommand
             string dir = result.GetValue(bundle)!;
             int count = result.GetValue(images);
             if (count < 1 || !(result.GetValue(tolerance) > 0)) throw new UsageException("--parity-images must be at least 1 and --parity-tolerance positive");
-            string manifest = InputFiles.Require(result.GetValue(data)!);
+            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
             var rows = ManifestReader.Read(manifest);
             if (result.GetValue(split) is string name) rows = ManifestReader.Filter(rows, name, result.GetValue(splitFile), manifest);
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));

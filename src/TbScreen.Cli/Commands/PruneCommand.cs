@@ -37,10 +37,14 @@ public static class PruneCommand
         var noExport = new Option<bool>("--no-export") { Description = "Only prune and report; export no bundle." };
         var bundleName = new Option<string?>("--bundle-name") { Description = "Name of the exported bundle (default ARCH-pruned)." };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: rebuild pruning.json, pruning.svg and the bundle from the rounds the method folders already hold." };
+        var round = new Option<int?>("--round") { Description = "Export this round of the one --method instead of the selection rule: the same round for every fold model and the final model of a cross-validation." };
+        var version = new Option<string>("--version") { Description = "Version of the exported bundle.", DefaultValueFactory = _ => "1.0.0" };
+        var oof = new Option<string?>("--oof") { Description = "For a checkpoint trained on train + validation (train --no-validation): the exported bundle's thresholds and metrics come from out-of-fold predictions of the pruned fold models, one predictions.csv per fold, comma-separated. The split then needs no validation images; needs --round." };
+        var oofColumn = new Option<string?>("--oof-column") { Description = "The column of the --oof files that holds this net's score; default the bundle name." };
         var pruneOutput = new Option<bool>("--prune-output-layer") { Description = "Unstructured: prune the classifier's weights too (by default they are kept, as in Renda et al.'s code: one global threshold can empty a small output layer)." };
         var command = new Command("prune", "Iterative magnitude pruning with fine-tuning, weight rewinding or learning-rate rewinding (Renda et al. 2020).")
         {
-            model, data, output, method, rate, rounds, rewindEpoch, retrainEpochs, structured, splitFile, seed, threads, tolerance, latencyRuns, noExport, bundleName, reportOnly, pruneOutput,
+            model, data, output, method, rate, rounds, rewindEpoch, retrainEpochs, structured, splitFile, seed, threads, tolerance, latencyRuns, noExport, bundleName, reportOnly, pruneOutput, round, version, oof, oofColumn,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -61,8 +65,11 @@ public static class PruneCommand
                     LatencyRuns = result.GetValue(latencyRuns),
                 };
                 options.Validate();
+                var export = new ExportChoice(result.GetValue(round), result.GetValue(version)!,
+                    result.GetValue(oof)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), result.GetValue(oofColumn));
+                export.Validate(options, methods.Count);
                 string checkpoint = InputFiles.Require(result.GetValue(model)!);
-                string manifest = InputFiles.Require(result.GetValue(data)!);
+                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
                 string outDir = result.GetValue(output)!;
                 string split = result.GetValue(splitFile) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, DatasetSplit.DefaultFileName);
                 if (!File.Exists(split))
@@ -90,10 +97,10 @@ public static class PruneCommand
                 }
                 else
                 {
-                    RunMethods(stdout, methods, options, checkpoint, manifest, split, outDir, sidecar, runs);
+                    RunMethods(stdout, methods, options, checkpoint, manifest, split, outDir, sidecar, runs, validationOptional: export.OutOfFold is not null);
                 }
 
-                return Report(stdout, runs, options, outDir, manifest, split, sidecar.Arch, result.GetValue(noExport), result.GetValue(bundleName));
+                return Report(stdout, runs, options, outDir, manifest, split, sidecar.Arch, result.GetValue(noExport), result.GetValue(bundleName), export);
             }
             catch (PruningException e)
             {
@@ -114,7 +121,7 @@ public static class PruneCommand
     }
 
     private static void RunMethods(TextWriter stdout, IReadOnlyList<PruningMethod> methods, PruningOptions options, string checkpoint, string manifest, string split,
-        string outDir, CheckpointSidecar sidecar, List<PruningRunRecord> runs)
+        string outDir, CheckpointSidecar sidecar, List<PruningRunRecord> runs, bool validationOptional)
     {
         var datasetSplit = DatasetSplit.LoadOrCreate(manifest, split, new SplitOptions(), writeTo: null);
         var prepared = PruningData.Load(datasetSplit, sidecar.Options.Contract, options.Threads, (done, total) =>
@@ -123,7 +130,7 @@ public static class PruneCommand
             {
                 stdout.WriteLine($"preprocessing {done}/{total}");
             }
-        });
+        }, validationOptional);
         foreach (var m in methods)
         {
             string runDir = Path.Combine(outDir, m.Name());
@@ -136,9 +143,11 @@ public static class PruneCommand
     }
 
     private static int Report(TextWriter stdout, List<PruningRunRecord> runs, PruningOptions options, string outDir, string manifest, string split, string arch,
-        bool noExport, string? bundleName)
+        bool noExport, string? bundleName, ExportChoice export)
     {
-        var choice = PruningSelection.Select(runs, options.AccuracyTolerance);
+        var choice = export.Round is int fixedRound
+            ? PruningSelection.AtRound(runs, fixedRound, options.AccuracyTolerance)
+            : PruningSelection.Select(runs, options.AccuracyTolerance);
         PruningReport.Write(outDir, runs, options.AccuracyTolerance, choice);
         foreach (var table in PruningReport.Tables(runs, options.AccuracyTolerance).Take(1))
         {
@@ -165,6 +174,9 @@ public static class PruneCommand
         var exported = PrunedBundle.Export(choice, Path.Combine(outDir, choice.Run.Method), bundle, new BundleExportOptions
         {
             Name = bundleName ?? arch + "-pruned",
+            Version = export.Version,
+            OutOfFoldPredictions = export.OutOfFold,
+            OutOfFoldColumn = export.OutOfFoldColumn,
             DataPath = manifest,
             SplitFile = split,
             Threads = options.Threads,
@@ -172,6 +184,34 @@ public static class PruneCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {exported.Directory}: {exported.OnnxBytes / 1e6:F1} MB model.onnx, ONNX parity {exported.ParityMaxAbsDiff:G2}; pruning.json and pruning.svg beside it"));
         return ExitCodes.Success;
+    }
+
+    /// <summary>Which round is exported, under what version, and where its thresholds come from.</summary>
+    private sealed record ExportChoice(int? Round, string Version, IReadOnlyList<string>? OutOfFold, string? OutOfFoldColumn)
+    {
+        public void Validate(PruningOptions options, int methods)
+        {
+            if (Round is int r && (r < 1 || r > options.Rounds))
+            {
+                throw new ArgumentException($"--round must be between 1 and --rounds ({options.Rounds})");
+            }
+
+            if (Round is not null && methods != 1)
+            {
+                throw new ArgumentException("--round picks a round of one method: pass one --method");
+            }
+
+            if (OutOfFold is not null && Round is null)
+            {
+                // Without validation images nothing can choose a round; the fold models must be cut at the same one.
+                throw new ArgumentException("--oof needs --round: a model trained on train + validation has no validation AUC to choose a round by");
+            }
+
+            if (OutOfFoldColumn is not null && OutOfFold is null)
+            {
+                throw new ArgumentException("--oof-column needs --oof");
+            }
+        }
     }
 
     private static IReadOnlyList<PruningMethod> ParseMethods(string text) =>

@@ -34,9 +34,10 @@ public static class QuantizeCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
         var reduceRange = new Option<bool>("--reduce-range") { Description = "Weights in [-64, 64]: exact U8S8 on CPUs without VNNI (AVX2), at one bit of weight precision." };
         var name = new Option<string?>("--name") { Description = "Bundle name (default: the --out folder's name)." };
+        var checkImages = new Option<int>("--check-images") { Description = "Source trained on train + validation (thresholds from out-of-fold predictions): training images outside the calibration set that the sweep measures on; the thresholds stay the source's.", DefaultValueFactory = _ => defaults.CheckCount };
         var command = new Command("quantize", "Static INT8 quantisation (QDQ) of a float32 bundle, calibrated on training images.")
         {
-            model, data, output, splitFile, count, method, activations, percentile, tolerance, maxFloat, floatLayers, seed, threads, name, reduceRange,
+            model, data, output, splitFile, count, method, activations, percentile, tolerance, maxFloat, floatLayers, seed, threads, name, reduceRange, checkImages,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -49,6 +50,7 @@ public static class QuantizeCommand
                     Activations = ParseActivations(result.GetValue(activations)!),
                     ReduceRange = result.GetValue(reduceRange),
                     CalibrationCount = result.GetValue(count),
+                    CheckCount = result.GetValue(checkImages),
                     Percentile = result.GetValue(percentile),
                     Tolerance = result.GetValue(tolerance),
                     MaxFloatLayers = result.GetValue(maxFloat),
@@ -59,7 +61,7 @@ public static class QuantizeCommand
                 options.Validate();
                 var source = ModelBundle.Load(bundleDir);
                 if (source.Metadata.Quantization is not null) throw new ModelBundleException(bundleDir, "is already quantised; quantise its float32 source bundle");
-                string manifest = InputFiles.Require(result.GetValue(data)!);
+                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
                 string split = result.GetValue(splitFile) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundleDir))!, DatasetSplit.DefaultFileName);
                 if (!File.Exists(split)) throw new DatasetException("split file not found; pass --split-file (the split the bundle was trained with)", split);
                 string outDir = result.GetValue(output)!;
@@ -69,9 +71,9 @@ public static class QuantizeCommand
                 stdout.WriteLine($"{source.Name}: static INT8 ({QuantizedBundle.MethodName(options.Method)}, {result.GetValue(activations)}s8) -> {outDir}");
                 var run = new QuantizationRun(source, datasetSplit, options, stdout.WriteLine).Run();
                 var written = QuantizedBundle.Write(outDir, source, run, options, bundleName);
-                var auc = written.Metrics.First(m => m.Name == "auc").Value;
+                var auc = written.Metrics.First(m => m.Name == "auc");
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {outDir}: float32 layers [{string.Join(", ", run.FloatLayers)}], validation AUC {auc:F4}, operating threshold {written.Thresholds!.OperatingValue:F4}, {new FileInfo(Path.Combine(outDir, ModelBundle.OnnxFileName)).Length / 1e6:F1} MB"));
+                    $"wrote {outDir}: float32 layers [{string.Join(", ", run.FloatLayers)}], {auc.Split} AUC {auc.Value:F4}{(run.ThresholdsFromSource ? " (float32 source)" : "")}, operating threshold {written.Thresholds!.OperatingValue:F4}, {new FileInfo(Path.Combine(outDir, ModelBundle.OnnxFileName)).Length / 1e6:F1} MB"));
                 stdout.WriteLine("Research use only, not a medical device.");
                 return ExitCodes.Success;
             }

@@ -70,7 +70,7 @@ public static class QuantizeReportCommand
                 }
             }
 
-            string manifest = InputFiles.Require(result.GetValue(data)!);
+            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), result.GetValue(split)!, result.GetValue(splitFile), manifest);
             if (result.GetValue(limit) is int n)
             {

@@ -85,7 +85,7 @@ public static class RobustnessCommand
                     ParityTolerance = result.GetValue(parity),
                 };
                 options.Validate();
-                string manifest = InputFiles.Require(result.GetValue(data)!);
+                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
                 string modelsDir = result.GetValue(models)!;
                 if (!Directory.Exists(modelsDir))
                 {

@@ -42,4 +42,11 @@ public sealed record ThresholdProvenance
     public IReadOnlyList<double>? FoldSensitivities { get; init; }
 
     public IReadOnlyList<double>? FoldSpecificities { get; init; }
+
+    /// <summary>
+    /// Set when the threshold is another ensemble's, carried over unchanged (`calibrate-ensemble --threshold-of`): the
+    /// definition file and SHA-256 of the float32 ensemble whose members these INT8 members quantise. The rest of this
+    /// record describes how that ensemble's threshold was chosen.
+    /// </summary>
+    public string? CarriedFrom { get; init; }
 }

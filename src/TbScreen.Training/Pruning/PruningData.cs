@@ -31,7 +31,11 @@ public sealed class PruningData
 
     public IReadOnlyList<CxrRecord> TrainRecords { get; }
 
-    public static PruningData Load(DatasetSplit split, TbScreen.Imaging.InputContract contract, int threads, Action<int, int>? progress = null)
+    /// <param name="validationOptional">
+    /// True for a model trained on train + validation (its thresholds come from out-of-fold predictions): an empty
+    /// validation split is then allowed, and validation AUCs are not measured.
+    /// </param>
+    public static PruningData Load(DatasetSplit split, TbScreen.Imaging.InputContract contract, int threads, Action<int, int>? progress = null, bool validationOptional = false)
     {
         ArgumentNullException.ThrowIfNull(split);
         List<CxrRecord> Of(SplitName name) => split.Records.Where(r => split.Assignment.TryGetValue(r, out var s) && s == name).ToList();
@@ -40,6 +44,11 @@ public sealed class PruningData
         var test = Of(SplitName.Test);
         foreach (var (records, what) in new[] { (train, "training"), (validation, "validation"), (test, "test") })
         {
+            if (records.Count == 0 && what == "validation" && validationOptional)
+            {
+                continue;
+            }
+
             int positives = records.Count(r => r.Label == CxrRecord.Tb);
             if (positives == 0 || positives == records.Count)
             {

@@ -32,8 +32,13 @@ public static class PruningReport
         return report;
     }
 
-    public static string Label(PrunedChoice choice) => string.Create(CultureInfo.InvariantCulture,
-        $"{choice.Run.Arch} {(choice.Run.Structured ? "structured" : "unstructured")} {choice.Run.Method} round {choice.Round.Round}: {choice.Round.Compression:F2}x, val AUC {choice.Round.Validation.Auc:F4} (dense {choice.DenseValidationAuc:F4})");
+    public static string Label(PrunedChoice choice)
+    {
+        string validation = choice.Round.Validation.Auc is null
+            ? "no validation split"
+            : F($"val AUC {choice.Round.Validation.Auc:F4} (dense {choice.DenseValidationAuc:F4})");
+        return F($"{choice.Run.Arch} {(choice.Run.Structured ? "structured" : "unstructured")} {choice.Run.Method} round {choice.Round.Round}{(choice.FixedRound ? " (fixed by --round)" : "")}: {choice.Round.Compression:F2}x, {validation}");
+    }
 
     public static IReadOnlyList<ReportTable> Tables(IReadOnlyList<PruningRunRecord> runs, double tolerance)
     {

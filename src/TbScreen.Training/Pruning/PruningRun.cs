@@ -224,7 +224,7 @@ public sealed class PruningRun
             string sparse = Path.Combine(onnxFolder, $"round-{round}.sparse.onnx");
             sparseBytes = OnnxModelExporter.ExportToFile(sparse, Arch, weights, exportOptions with { SparseWeights = true });
             sparseGzip = GzipBytes(sparse);
-            parity = OnnxParity.MaxAbsDifference(onnx, sparse, _data.Validation.Take(ParityImages).Select(_data.Images.ToModelInputArray).ToList(), _training.Contract.Size);
+            parity = OnnxParity.MaxAbsDifference(onnx, sparse, (_data.Validation.Length > 0 ? _data.Validation : _data.Train).Take(ParityImages).Select(_data.Images.ToModelInputArray).ToList(), _training.Contract.Size);
             File.Delete(sparse);
         }
 
@@ -261,6 +261,11 @@ public sealed class PruningRun
 
     private AucWithCi Auc(nn.Module<Tensor, Tensor> model, int[] indices)
     {
+        if (indices.Length == 0)
+        {
+            return new AucWithCi(null, null, null); // no validation split: a model trained on train + validation
+        }
+
         double[] scores = ModelScoring.TbProbabilities(model, _data.Images, indices, _training.BatchSize);
         var estimate = DeLong.Estimate(new ScoredCases(scores, indices.Select(i => _data.Labels[i] == 1).ToArray()));
         return new AucWithCi(estimate.Auc, estimate.CiLow, estimate.CiHigh);

@@ -23,6 +23,12 @@ public sealed record QuantizationOptions
 
     public double Percentile { get; init; } = 99.99;
 
+    /// <summary>
+    /// For a source trained on train + validation (thresholds from out-of-fold predictions): how many training images,
+    /// none of them calibration images, the sweep measures INT8 against float32 on.
+    /// </summary>
+    public int CheckCount { get; init; } = 200;
+
     public int Seed { get; init; } = 1;
 
     public int Threads { get; init; } = 1;
@@ -39,6 +45,7 @@ public sealed record QuantizationOptions
     public void Validate()
     {
         if (CalibrationCount < 1) throw new ArgumentException("--calibration must be at least 1");
+        if (CheckCount < 1) throw new ArgumentException("--check-images must be at least 1");
         if (Percentile is <= 50 or > 100) throw new ArgumentException("--percentile must be in (50, 100]");
         if (Tolerance < 0 || MaxFloatLayers < 0) throw new ArgumentException("--tolerance and --max-float-layers must not be negative");
         if (Threads < 1) throw new ArgumentException("--threads must be at least 1");
@@ -60,7 +67,12 @@ public sealed record QuantizationResult(
     string CalibrationSha256,
     float[] ValidationFp32,
     float[] ValidationInt8,
-    bool[] ValidationLabels);
+    bool[] ValidationLabels,
+    bool ThresholdsFromSource = false)
+{
+    /// <summary>Which images the sweep and the INT8-float32 agreement were measured on.</summary>
+    public string CheckImages => ThresholdsFromSource ? "training images outside the calibration set" : "validation";
+}
 
 /// <summary>
 /// Static INT8 quantisation of one float bundle: calibrate on training images with every activation exposed as an
@@ -79,14 +91,31 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         var calibration = CalibrationSet.Choose(Paths(SplitName.Train), options.CalibrationCount, options.Seed);
         var validationRecords = split.Records.Where(r => split.Assignment.TryGetValue(r, out var s) && s == SplitName.Val).ToList();
         if (calibration.Count == 0) throw new DatasetException("the training split is empty: nothing to calibrate on");
-        if (validationRecords.Count == 0) throw new DatasetException("the validation split is empty: the sweep and the thresholds need it");
+        bool fromSource = validationRecords.Count == 0 && HasOutOfFoldThresholds(source);
+        if (fromSource)
+        {
+            // A final model trained on train + validation: no image is unseen, so the thresholds stay the float32 source's
+            // (chosen out-of-fold) and the sweep only measures agreement, on training images the ranges were not fitted to.
+            var byPath = split.Records.Where(r => split.Assignment.TryGetValue(r, out var s) && s == SplitName.Train).ToDictionary(r => r.Path);
+            validationRecords = CalibrationSet.Choose(Paths(SplitName.Train), options.CalibrationCount + options.CheckCount, options.Seed)
+                .Skip(calibration.Count).Select(p => byPath[p]).ToList();
+        }
+
+        if (validationRecords.Count == 0)
+        {
+            throw new DatasetException(fromSource
+                ? "every training image is a calibration image: nothing is left to check INT8 against float32 on (lower --calibration)"
+                : "the validation split is empty: the sweep and the thresholds need it (a model trained on train + validation needs its thresholds from out-of-fold predictions: export-onnx --oof)");
+        }
 
         log($"calibration: {calibration.Count} training images, {options.Method.ToString().ToLowerInvariant()}");
         string hash = CalibrationSet.Hash(calibration);
         var calibrationInputs = Load(calibration, contract);
         var ranges = Calibrate(fp32, calibrationInputs);
 
-        log($"validation: {validationRecords.Count} images");
+        log(fromSource
+            ? $"no validation split: thresholds stay the float32 source's (out-of-fold); the sweep uses {validationRecords.Count} training images outside the calibration set"
+            : $"validation: {validationRecords.Count} images");
         var validationInputs = Load(validationRecords.Select(r => r.Path).ToList(), contract);
         bool[] labels = validationRecords.Select(r => r.Label == CxrRecord.Tb).ToArray();
         float[] reference = Probabilities(fp32, validationInputs);
@@ -138,8 +167,12 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         var floatLayers = alwaysFloat.Concat(kept).Distinct().ToList();
         byte[] model = Quantize(fp32, ranges, floatLayers);
         float[] int8 = Probabilities(model, validationInputs);
-        return new QuantizationResult(model, ranges, floatLayers, sweep, greedy, full.MeanAbsoluteError, calibration, hash, reference, int8, labels);
+        return new QuantizationResult(model, ranges, floatLayers, sweep, greedy, full.MeanAbsoluteError, calibration, hash, reference, int8, labels, fromSource);
     }
+
+    /// <summary>A bundle whose thresholds came from out-of-fold predictions (export-onnx --oof) reports out-of-fold metrics.</summary>
+    public static bool HasOutOfFoldThresholds(ModelBundle bundle) =>
+        bundle.Metadata.Metrics.Any(m => m.Split.StartsWith(TbScreen.Training.Export.BundleExporter.OutOfFoldPrefix, StringComparison.Ordinal));
 
     /// <summary>The QDQ model for the given ranges, activation type and float32 layers.</summary>
     public byte[] Quantize(byte[] fp32, IReadOnlyDictionary<string, (float Min, float Max)> ranges, IEnumerable<string> keepFloat) =>

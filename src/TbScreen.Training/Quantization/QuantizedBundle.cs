@@ -21,24 +21,13 @@ public static class QuantizedBundle
         Directory.CreateDirectory(outDir);
         File.WriteAllBytes(Path.Combine(outDir, ModelBundle.OnnxFileName), result.Model);
 
-        var scored = new ScoredCases(result.ValidationInt8.Select(p => (double)p).ToArray(), result.ValidationLabels);
-        var youden = ThresholdSelection.Youden(scored) ?? throw new QuantizationException("the validation split gives no Youden threshold (one class only?)");
-        var sens90 = ThresholdSelection.ForSensitivity(scored) ?? throw new QuantizationException("the validation split gives no sensitivity-90 threshold");
-        string operating = source.Metadata.Thresholds?.Operating is { Length: > 0 } op ? op : ModelThresholds.Sensitivity90Name;
-        var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sens90.Threshold, Operating = operating };
-        var auc = DeLong.Estimate(scored);
-        var matrix = ConfusionMatrix.At(scored, thresholds.OperatingValue);
+        var (thresholds, metrics) = result.ThresholdsFromSource ? (source.Metadata.Thresholds!, source.Metadata.Metrics) : ReselectedOnValidation(source, result);
         string activations = options.Activations == ActivationType.UInt8 ? "uint8" : "int8";
         var metadata = source.Metadata with
         {
             Name = name,
             Thresholds = thresholds,
-            Metrics =
-            [
-                new ReportedMetric { Name = "auc", Split = "validation", Value = auc.Auc, Ci = auc.CiLow is { } lo && auc.CiHigh is { } hi ? [lo, hi] : null, CiMethod = "delong" },
-                new ReportedMetric { Name = "sensitivity", Split = "validation", Value = matrix.Sensitivity },
-                new ReportedMetric { Name = "specificity", Split = "validation", Value = matrix.Specificity },
-            ],
+            Metrics = metrics,
             OodSha256 = null, // the detector was fitted on the float32 features; the INT8 bundle ships without one
             Quantization = new ModelQuantization
             {
@@ -53,7 +42,7 @@ public static class QuantizedBundle
                 FloatLayers = result.FloatLayers,
                 SourceBundle = source.Name,
                 SourceSha256 = source.Metadata.OnnxSha256,
-                ThresholdsSelectedOn = "validation",
+                ThresholdsSelectedOn = result.ThresholdsFromSource ? SourceOutOfFold : "validation",
             },
         };
         var written = ModelBundle.WriteMetadata(outDir, metadata);
@@ -69,6 +58,7 @@ public static class QuantizedBundle
             maxFloatLayers = options.MaxFloatLayers,
             calibrationFiles = result.CalibrationFiles.Select(Path.GetFileName),
             calibrationSha256 = result.CalibrationSha256,
+            checkImages = result.CheckImages,
             validationMeanAbsError = new { allInt8 = result.FullInt8Error, shipped = QuantizationRun.MeanAbs(result.ValidationInt8, result.ValidationFp32) },
             floatLayers = result.FloatLayers,
             sweep = result.Sweep,
@@ -78,6 +68,29 @@ public static class QuantizedBundle
         File.WriteAllText(Path.Combine(outDir, ReportFileName), JsonSerializer.Serialize(report, Json) + "\n");
         File.WriteAllText(Path.Combine(outDir, "README.md"), Card(written, source, result, options));
         return written;
+    }
+
+    /// <summary>
+    /// <see cref="ModelQuantization.ThresholdsSelectedOn"/> of a bundle quantised from a final model trained on train +
+    /// validation: its thresholds and metrics are the float32 source's, from out-of-fold predictions.
+    /// </summary>
+    public const string SourceOutOfFold = "out-of-fold (float32 source)";
+
+    private static (ModelThresholds, IReadOnlyList<ReportedMetric>) ReselectedOnValidation(ModelBundle source, QuantizationResult result)
+    {
+        var scored = new ScoredCases(result.ValidationInt8.Select(p => (double)p).ToArray(), result.ValidationLabels);
+        var youden = ThresholdSelection.Youden(scored) ?? throw new QuantizationException("the validation split gives no Youden threshold (one class only?)");
+        var sens90 = ThresholdSelection.ForSensitivity(scored) ?? throw new QuantizationException("the validation split gives no sensitivity-90 threshold");
+        string operating = source.Metadata.Thresholds?.Operating is { Length: > 0 } op ? op : ModelThresholds.Sensitivity90Name;
+        var thresholds = new ModelThresholds { Youden = youden.Threshold, Sensitivity90 = sens90.Threshold, Operating = operating };
+        var auc = DeLong.Estimate(scored);
+        var matrix = ConfusionMatrix.At(scored, thresholds.OperatingValue);
+        return (thresholds,
+        [
+            new ReportedMetric { Name = "auc", Split = "validation", Value = auc.Auc, Ci = auc.CiLow is { } lo && auc.CiHigh is { } hi ? [lo, hi] : null, CiMethod = "delong" },
+            new ReportedMetric { Name = "sensitivity", Split = "validation", Value = matrix.Sensitivity },
+            new ReportedMetric { Name = "specificity", Split = "validation", Value = matrix.Specificity },
+        ]);
     }
 
     /// <summary>Reads the ranges a bundle's quantization.json recorded (<see cref="Int8Recipe.ReadRanges"/>).</summary>
@@ -109,14 +122,16 @@ public static class QuantizedBundle
         card.AppendLine($"- Format: QDQ (QuantizeLinear/DequantizeLinear) that ONNX Runtime fuses into QLinearConv/QGemm; weights {q.Weights}{(q.ReduceRange ? " in [-64, 64] (reduced range: exact on CPUs without VNNI)" : " in [-127, 127] (needs a VNNI CPU to run exactly)")}; activations {q.Activations} per tensor, asymmetric.");
         card.AppendLine($"- Ranges: {q.Method}{(o.Method == CalibrationMethod.Percentile ? $" {o.Percentile.ToString(CultureInfo.InvariantCulture)}" : "")} on {q.CalibrationCount} training-split images (SHA-256 `{q.CalibrationSha256}`); never test images.");
         card.AppendLine($"- Kept in float32: {(q.FloatLayers.Count == 0 ? "nothing" : string.Join(", ", q.FloatLayers.Select(l => $"`{l}`")))}, chosen by the per-layer sensitivity sweep in quantization.json (the CAM conv always: it feeds no quantised op, so ONNX Runtime could not fuse it).");
-        card.AppendLine($"- Validation mean |p(INT8) - p(FP32)|: all layers INT8 {F(r.FullInt8Error)}, shipped {F(QuantizationRun.MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
+        card.AppendLine($"- Mean |p(INT8) - p(FP32)| on {r.ValidationLabels.Length} {r.CheckImages} images: all layers INT8 {F(r.FullInt8Error)}, shipped {F(QuantizationRun.MeanAbs(r.ValidationInt8, r.ValidationFp32))}.");
         card.AppendLine();
-        card.AppendLine("## Thresholds (re-selected on the validation split with the INT8 scores)");
+        card.AppendLine(r.ThresholdsFromSource
+            ? "## Thresholds (the float32 source's, chosen on out-of-fold predictions: the source trained on train + validation, so no image is left to re-select them on)"
+            : "## Thresholds (re-selected on the validation split with the INT8 scores)");
         card.AppendLine($"- Youden: {F(m.Thresholds!.Youden)}");
         card.AppendLine($"- Sensitivity >= 0.90: {F(m.Thresholds.Sensitivity90)}");
         card.AppendLine($"- Operating threshold: `{m.Thresholds.Operating}` = {F(m.Thresholds.OperatingValue)} (float32 source: {F(source.Threshold)}).");
         card.AppendLine();
-        card.AppendLine("## Validation metrics");
+        card.AppendLine(r.ThresholdsFromSource ? "## Out-of-fold metrics (of the float32 source's fold models)" : "## Validation metrics");
         foreach (var metric in m.Metrics)
         {
             string ci = metric.Ci is { Count: 2 } c ? $" (95% CI {F(c[0])}-{F(c[1])}, {metric.CiMethod})" : "";

@@ -37,6 +37,22 @@ public class SelectionTests
     }
 
     [Fact]
+    public void A_fixed_round_is_taken_whatever_its_AUC_and_only_from_one_run()
+    {
+        var run = Run("lr-rewind", Round(0, 1, 0.960), Round(1, 1.25, 0.900), Round(2, 1.56, 0.800));
+        var choice = PruningSelection.AtRound([run], 2, 0.01);
+        Assert.Equal((2, true, 0.960), (choice.Round.Round, choice.FixedRound, choice.DenseValidationAuc));
+        Assert.Contains("round 2 (fixed by --round): 1.56x, val AUC 0.8000 (dense 0.9600)", PruningReport.Label(choice));
+        Assert.Throws<ArgumentException>(() => PruningSelection.AtRound([run], 3, 0.01));
+        Assert.Throws<ArgumentException>(() => PruningSelection.AtRound([run, run], 1, 0.01));
+
+        // A final model trained on train + validation has no validation AUC: the label says so.
+        var final = Run("lr-rewind", Round(0, 1, 0.5) with { Validation = new AucWithCi(null, null, null) }, Round(1, 1.25, 0.5) with { Validation = new AucWithCi(null, null, null) });
+        Assert.EndsWith("1.25x, no validation split", PruningReport.Label(PruningSelection.AtRound([final], 1, 0.01)));
+        Assert.Null(PruningSelection.Select([final], 0.01));
+    }
+
+    [Fact]
     public void Report_tables_and_plot_cover_every_run()
     {
         var a = Run("finetune", Round(0, 1, 0.96), Round(1, 1.25, 0.945));
