@@ -5,6 +5,7 @@ namespace TbScreen.Audit;
 
 /// <summary>The threshold chosen on pooled out-of-fold predictions, and the same rule cross-validated over the folds.</summary>
 public sealed record OutOfFoldThresholdResult(
+    double TargetSensitivity,
     OperatingPoint Point,
     ScoredCases Cases,
     IReadOnlyList<string> Sources,
@@ -40,7 +41,27 @@ public static class OutOfFoldThreshold
         var perFold = Enumerable.Range(0, foldPredictionFiles.Count).Select(f => foldOf.Count(x => x == f)).ToList();
         // The spread of the shipped threshold itself: each fold's sensitivity and specificity at the pooled choice.
         var atPooled = check.Folds.Select(f => Judge(cases, foldOf, f.Fold, point.Threshold)).ToList();
-        return new OutOfFoldThresholdResult(point, cases, mixed, perFold, check, atPooled);
+        return new OutOfFoldThresholdResult(targetSensitivity, point, cases, mixed, perFold, check, atPooled);
+    }
+
+    /// <summary>Step by which <see cref="ChooseHolding"/> raises the rule's target.</summary>
+    public const double HoldStep = 0.01;
+
+    /// <summary>
+    /// The rule with the lowest target (from <paramref name="sensitivity"/> upward in steps of <see cref="HoldStep"/>)
+    /// whose threshold, chosen on the other folds, still catches at least <paramref name="sensitivity"/> of the TB cases
+    /// pooled across folds: the margin that makes the target hold on cases the threshold was not chosen on. At a target
+    /// of 1 the search stops whether or not it holds (the caller reports that).
+    /// </summary>
+    public static OutOfFoldThresholdResult ChooseHolding(IReadOnlyList<string> foldPredictionFiles, double sensitivity, string scoreColumn = "ensemble",
+        int minimumPerClass = DefaultMinimumPerClass)
+    {
+        for (int step = 0; ; step++)
+        {
+            double target = Math.Min(1.0, Math.Round(sensitivity + HoldStep * step, 10)); // rounding removes 0.1 + 0.01 noise
+            var result = Choose(foldPredictionFiles, target, scoreColumn, minimumPerClass);
+            if (result.Check.PooledSensitivity >= sensitivity || target >= 1.0) return result;
+        }
     }
 
     private static ThresholdFold Judge(ScoredCases cases, int[] foldOf, int fold, double threshold)

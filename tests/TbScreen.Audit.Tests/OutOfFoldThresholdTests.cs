@@ -48,6 +48,23 @@ public sealed class OutOfFoldThresholdTests : IDisposable
     }
 
     [Fact]
+    public void Holding_raises_the_target_by_steps_of_one_hundredth_until_the_folds_reach_it()
+    {
+        // Target 0.90 reaches 19/22 across folds (above); 0.91 reaches 20/22 (by hand: fold A judged at 0.42 catches
+        // 11/12, fold B at 0.45 catches 9/10), so the search stops there. A target no rule can hold stops at 1.
+        var held = OutOfFoldThreshold.ChooseHolding(WriteFolds(), 0.9);
+        Assert.Equal(0.91, held.TargetSensitivity, 12);
+        Assert.Equal(0.42, held.Point.Threshold, 12);
+        Assert.Equal(20.0 / 22, held.Check.PooledSensitivity, 12);
+
+        var first = OutOfFoldThreshold.ChooseHolding(WriteFolds(), 0.85);
+        Assert.Equal(0.85, first.TargetSensitivity, 12); // 19/22 = 0.864 already holds
+
+        var ceiling = OutOfFoldThreshold.ChooseHolding(WriteFolds(), 0.999);
+        Assert.Equal(1.0, ceiling.TargetSensitivity, 12);
+    }
+
+    [Fact]
     public void An_image_in_two_folds_or_a_missing_file_is_refused_by_name()
     {
         string[] folds = WriteFolds();

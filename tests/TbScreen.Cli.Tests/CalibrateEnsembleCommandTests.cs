@@ -76,12 +76,10 @@ public class CalibrateEnsembleCommandTests
         Assert.Contains("--target-sensitivity", stderr);
     }
 
-    [Fact]
-    public void With_out_of_fold_predictions_the_threshold_comes_from_the_pooled_folds()
+    /// <summary>Fold 1: 12 TB at 0.40..0.95 and 12 normals at 0.051..0.601; fold 2: 10 TB at 0.42..0.87, 10 normals at 0.071..0.521.</summary>
+    private static string TwoFolds()
     {
-        string models = TestBundles.WriteEnsemble();
         string folder = TestBundles.TempDirectory();
-        // Fold 1: 12 TB at 0.40..0.95 and 12 normals at 0.051..0.601; fold 2: 10 TB at 0.42..0.87, 10 normals at 0.071..0.521.
         string Fold(string name, int tb, double tbStart, double normalStart)
         {
             var rows = Enumerable.Range(0, tb).Select(i => Row($"{name}-tb{i}", 1, tbStart + 0.05 * i))
@@ -91,7 +89,44 @@ public class CalibrateEnsembleCommandTests
             return path;
         }
 
-        string oof = Fold("f1", 12, 0.40, 0.051) + "," + Fold("f2", 10, 0.42, 0.071);
+        return Fold("f1", 12, 0.40, 0.051) + "," + Fold("f2", 10, 0.42, 0.071);
+    }
+
+    [Fact]
+    public void Holding_across_folds_raises_the_target_until_the_other_folds_threshold_still_reaches_it()
+    {
+        string models = TestBundles.WriteEnsemble();
+
+        var (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", TwoFolds(), "--hold-across-folds", "--ensemble", "held.json");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "held.json");
+        var provenance = definition.ThresholdSelection!;
+        // By hand. Target 0.90: across folds 19/22 (see the test above), under 0.90. Target 0.91: fold 1 is judged by
+        // fold 2's rule (10 of 10 TB: 0.42) and catches 11/12; fold 2 by fold 1's (11 of 12: 0.45) and catches 9/10:
+        // 20/22 = 0.909, which holds. The pooled rule at 0.91 must catch 21 of 22 TB: threshold 0.42, under which lie
+        // 8 + 7 normals.
+        Assert.Equal(0.42, definition.Threshold, 12);
+        Assert.Equal(0.91, provenance.TargetSensitivity, 12);
+        Assert.Equal(0.90, provenance.HeldAcrossFolds!.Value, 12);
+        Assert.Equal(20.0 / 22, provenance.OutOfFoldSensitivity!.Value, 12);
+        Assert.Equal(21.0 / 22, provenance.Sensitivity, 12);
+        Assert.Equal(15.0 / 22, provenance.Specificity, 12);
+        Assert.Equal([0.42, 0.45], provenance.FoldThresholds!);
+        Assert.Contains("the rule's target was raised to 0.91 so that across folds it reaches 0.909", stdout);
+        Assert.DoesNotContain("warning", stdout);
+
+        // Without --oof there are no folds of retrained models to hold across.
+        var refused = CliRunner.Run("calibrate-ensemble", "--models", models, "--hold-across-folds", "--data", "m.csv", "--split-file", "s.csv");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--hold-across-folds needs --oof", refused.Stderr);
+    }
+
+    [Fact]
+    public void With_out_of_fold_predictions_the_threshold_comes_from_the_pooled_folds()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string oof = TwoFolds();
 
         var (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "oof.json");
 

@@ -29,6 +29,7 @@ public static class CalibrateEnsembleCommand
         var splitFile = new Option<string?>("--split-file") { Description = "Split file (file,split columns) used in training (not with --oof)." };
         var oof = new Option<string?>("--oof") { Description = "Out-of-fold predictions instead of the validation split: one predictions.csv per fold (evaluate --split val of the models trained on split-folds' fold-K.csv), comma-separated; the members in --models are the final models trained on train + validation." };
         var thresholdOf = new Option<string?>("--threshold-of") { Description = "Carry over the threshold of this float32 ensemble definition (in --models) unchanged, for its INT8 twin whose members quantise its members one for one: for final models trained on train + validation, which leave no unseen images to choose a threshold on." };
+        var hold = new Option<bool>("--hold-across-folds") { Description = "With --oof: raise the rule's target in steps of 0.01 until, judged fold by fold with the threshold chosen on the other folds, it still reaches --target-sensitivity (a target that holds on cases it was not chosen on)." };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
         var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
@@ -37,7 +38,7 @@ public static class CalibrateEnsembleCommand
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, oof, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
+            models, members, data, splitFile, oof, hold, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -47,6 +48,12 @@ public static class CalibrateEnsembleCommand
             if (targetSensitivity is <= 0 or > 1)
             {
                 stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(hold) && result.GetValue(oof) is null)
+            {
+                stderr.WriteLine("tbscreen: --hold-across-folds needs --oof (the folds of retrained models).");
                 return ExitCodes.Usage;
             }
 
@@ -69,7 +76,7 @@ public static class CalibrateEnsembleCommand
                     return ExitCodes.Usage;
                 }
 
-                return FromOutOfFold(stdout, folder, names, oofFiles, targetSensitivity, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
+                return FromOutOfFold(stdout, folder, names, oofFiles, targetSensitivity, result.GetValue(hold), result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
             }
 
             if (result.GetValue(data) is not string dataPath || result.GetValue(splitFile) is not string splitPath)
@@ -134,7 +141,7 @@ public static class CalibrateEnsembleCommand
         return command;
     }
     /// <summary>--oof: the threshold from pooled out-of-fold predictions, each fold judged by the rule on the others.</summary>
-    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, string oofFiles, double targetSensitivity, double band, string heatmap, string ensembleFile)
+    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, string oofFiles, double targetSensitivity, bool hold, double band, string heatmap, string ensembleFile)
     {
         foreach (string name in names)
         {
@@ -145,7 +152,7 @@ public static class CalibrateEnsembleCommand
         OutOfFoldThresholdResult chosen;
         try
         {
-            chosen = OutOfFoldThreshold.Choose(files, targetSensitivity);
+            chosen = hold ? OutOfFoldThreshold.ChooseHolding(files, targetSensitivity) : OutOfFoldThreshold.Choose(files, targetSensitivity);
         }
         catch (ArgumentException e)
         {
@@ -161,13 +168,22 @@ public static class CalibrateEnsembleCommand
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"across folds: sensitivity {check.PooledSensitivity:F3}, specificity {check.PooledSpecificity:F3}; fold thresholds {check.Folds.Min(f => f.Threshold):F4}-{check.Folds.Max(f => f.Threshold):F4}"));
-        if (check.PooledSensitivity < targetSensitivity)
+        if (hold && check.PooledSensitivity >= targetSensitivity)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: across folds the rule reached sensitivity {check.PooledSensitivity:F3}, under its target {targetSensitivity:F2}; a higher --target-sensitivity leaves a margin"));
+                $"the rule's target was raised to {chosen.TargetSensitivity:0.00##} so that across folds it reaches {check.PooledSensitivity:F3} (≥ {targetSensitivity:0.00##})"));
+        }
+        else if (check.PooledSensitivity < targetSensitivity)
+        {
+            stdout.WriteLine(hold
+                ? string.Create(CultureInfo.InvariantCulture, $"warning: even at a target of {chosen.TargetSensitivity:0.00##} the rule reached {check.PooledSensitivity:F3} across folds, under {targetSensitivity:0.00##}")
+                : string.Create(CultureInfo.InvariantCulture, $"warning: across folds the rule reached sensitivity {check.PooledSensitivity:F3}, under its target {targetSensitivity:F2}; --hold-across-folds or a higher --target-sensitivity leaves a margin"));
         }
 
-        var provenance = Provenance(targetSensitivity, ThresholdProvenance.OutOfFoldSplit, chosen.Sources, chosen.Cases, chosen.Point, check);
+        var provenance = Provenance(chosen.TargetSensitivity, ThresholdProvenance.OutOfFoldSplit, chosen.Sources, chosen.Cases, chosen.Point, check) with
+        {
+            HeldAcrossFolds = hold ? targetSensitivity : null,
+        };
         string path = Write(folder, names, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {chosen.Point.Threshold:F4} (out-of-fold sensitivity {chosen.Point.Sensitivity:F3}, specificity {chosen.Point.Specificity:F3}, n={chosen.Cases.Count}{(chosen.Sources.Count > 0 ? " from " + string.Join(", ", chosen.Sources) : "")}), band ±{band}"));

@@ -6,7 +6,14 @@ namespace TbScreen.Inference.Ensembles;
 /// </summary>
 public sealed record ThresholdProvenance
 {
+    /// <summary>The sensitivity the threshold rule was asked for on the sample it chose on.</summary>
     public double TargetSensitivity { get; init; }
+
+    /// <summary>
+    /// Set by `calibrate-ensemble --oof --hold-across-folds`: the sensitivity that had to hold across folds (each fold
+    /// judged by the threshold chosen on the others); <see cref="TargetSensitivity"/> is then the raised target that did.
+    /// </summary>
+    public double? HeldAcrossFolds { get; init; }
 
     /// <summary><see cref="Split"/> of a threshold chosen on out-of-fold predictions of models retrained per fold.</summary>
     public const string OutOfFoldSplit = "out-of-fold";
