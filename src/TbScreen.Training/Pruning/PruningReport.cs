@@ -52,10 +52,10 @@ public static class PruningReport
                 run.Arch, run.Structured ? "structured" : "unstructured", run.Method, $"k={run.RewindEpoch}, t={run.RetrainEpochs}",
                 (run.Rounds.Count - 1).ToString(CultureInfo.InvariantCulture),
                 best is null ? "none" : F($"{best.Compression:F2}x (round {best.Round})"),
-                best is null ? "-" : F($"{best.Validation.Auc:F4}"),
-                best is null ? "-" : F($"{best.Test.Auc:F4}"),
+                Auc(best?.Validation.Auc),
+                Auc(best?.Test.Auc),
                 best is null || dense?.Latency is null || best.Latency is null ? "-" : F($"{dense.Latency.MedianMs / best.Latency.MedianMs:F2}x"),
-                dense is null ? "-" : F($"{dense.Validation.Auc:F4}"),
+                Auc(dense?.Validation.Auc),
             ]);
         }
 
@@ -140,6 +140,9 @@ public static class PruningReport
 
         return svg.Append("</svg>\n").ToString();
     }
+
+    /// <summary>An AUC, or "-" where there was none (no round chosen, or no validation split).</summary>
+    public static string Auc(double? auc) => auc is double a ? F($"{a:F4}") : "-";
 
     private static string Ci(AucWithCi auc) => auc.Auc is null ? "-" : auc.Low is null ? F($"{auc.Auc:F4}") : F($"{auc.Auc:F4} ({auc.Low:F3}-{auc.High:F3})");
 

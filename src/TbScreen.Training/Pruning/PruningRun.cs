@@ -144,7 +144,7 @@ public sealed class PruningRun
                 SaveRound(model, masks, originalKeep, round, modelOptions, lastLr, evaluated.Validation.Auc);
                 record = Append(record, evaluated);
                 _log($"{_options.Method.Name()} round {round}/{_options.Rounds}: {evaluated.Compression:F2}x ({evaluated.Sparsity:P1} pruned), " +
-                     $"val AUC {evaluated.Validation.Auc:F4}, test AUC {evaluated.Test.Auc:F4}, ONNX {evaluated.OnnxBytes / 1e6:F1} MB" +
+                     $"val AUC {PruningReport.Auc(evaluated.Validation.Auc)}, test AUC {PruningReport.Auc(evaluated.Test.Auc)}, ONNX {evaluated.OnnxBytes / 1e6:F1} MB" +
                      (evaluated.SparseOnnxBytes is long s ? $" (sparse {s / 1e6:F1} MB)" : "") +
                      $", {evaluated.Latency?.MedianMs:F1} ms, {clock.Elapsed.TotalSeconds:F0} s");
             }

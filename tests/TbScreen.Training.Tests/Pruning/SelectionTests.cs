@@ -62,6 +62,14 @@ public class SelectionTests
         Assert.Equal("none", tables[0].Rows[0][5]);
         Assert.Equal("1.25x (round 1)", tables[0].Rows[1][5]);
         Assert.All(tables.Skip(1), t => Assert.Equal(2, t.Rows.Count));
+        Assert.Equal(("-", "0.9600"), (tables[0].Rows[0][6], tables[0].Rows[0][9]));
+
+        // A run without a validation split (a final model) shows "-", never an empty cell.
+        var none = new AucWithCi(null, null, null);
+        var final = Run("lr-rewind", Round(0, 1, 0.5) with { Validation = none }, Round(1, 1.25, 0.5) with { Validation = none });
+        var row = PruningReport.Tables([final], 0.01)[0].Rows[0];
+        Assert.Equal(("-", "-"), (row[6], row[9]));
+        Assert.Equal("-", PruningReport.Auc(null));
         string svg = PruningReport.Svg([a, b], 0.01);
         Assert.Equal(2, svg.Split("<polyline").Length - 1);
         Assert.Contains("lr-rewind", svg);
