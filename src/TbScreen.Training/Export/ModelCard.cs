@@ -31,7 +31,7 @@ public static class ModelCard
         card.AppendLine("## Intended use");
         card.AppendLine("Flags frontal (PA/AP) adult and paediatric chest radiographs that may show pulmonary tuberculosis, as one member of the");
         card.AppendLine(metadata.Architecture == "resnet18"
-            ? "optional three-member TbScreen ensemble (ensemble-3.json: AlexNet + GoogLeNet + ResNet-18). Disagreements and uncertain cases go to a"
+            ? "optional three-member TbScreen ensemble (AlexNet + GoogLeNet + ResNet-18, built with calibrate-ensemble). Disagreements and uncertain cases go to a"
             : "TbScreen AlexNet + GoogLeNet ensemble (after Lakhani & Sundaram, Radiology 2017). Disagreements and uncertain cases go to a");
         card.AppendLine("radiologist. Not for lateral views, other modalities, or as the only basis of a diagnosis.");
         card.AppendLine();

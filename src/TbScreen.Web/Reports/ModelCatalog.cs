@@ -239,7 +239,7 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             return known;
         }
 
-        // Every ensemble definition (ensemble.json, ensemble-pruned.json, ensemble-3.json).
+        // Every ensemble definition (ensemble.json, ensemble-pruned.json, the INT8 ones, any a site adds).
         foreach (string definition in FilesIn("", ".json").Where(f => f.StartsWith("ensemble", StringComparison.Ordinal)))
         {
             known.Add(definition);

@@ -47,7 +47,7 @@ public sealed class ResNet18BundleTests(ITestOutputHelper output)
         string card = File.ReadAllText(Path.Combine(temp["bundle"], ModelBundle.ModelCardFileName));
         Assert.Contains("fine-tuned from ImageNet weights", card, StringComparison.Ordinal);
         // It is the optional third member, not one of the default pair.
-        Assert.Contains("ensemble-3.json: AlexNet + GoogLeNet + ResNet-18", card, StringComparison.Ordinal);
+        Assert.Contains("optional three-member TbScreen ensemble (AlexNet + GoogLeNet + ResNet-18", card, StringComparison.Ordinal);
         using var classifier = new OnnxClassifier(bundle);
         var prediction = classifier.PredictOne(new float[classifier.TensorLength]);
         Assert.Equal((2, 2), (prediction.Cam!.Height, prediction.Cam.Width)); // 64 px / 32: ResNet-18 downsamples 32x
