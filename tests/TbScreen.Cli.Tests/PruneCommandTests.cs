@@ -80,17 +80,9 @@ public sealed class PruneCommandTests
         (code, _, stderr) = CliRunner.Run("train", "--data", manifest, "--arch", "googlenet", "--out", Path.Combine(folder, "final"),
             "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1", "--split-file", final, "--no-validation");
         Assert.True(code == 0, stderr);
-        // Out-of-fold scores of the pruned fold models, by hand: TB at 0.50, 0.55, .., 0.85; normals at 0.10, .., 0.40
-        // and one at 0.52, so the sensitivity-0.90 threshold is 0.50 and Youden takes 0.55 (as in SplitFoldsCommandTests).
-        string Oof(string name, IEnumerable<int> images)
-        {
-            string path = Path.Combine(folder, name);
-            File.WriteAllLines(path, images.Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"i{i}.png,{i % 2},synthetic,{(i % 2 == 1 ? 0.5 + 0.05 * (i / 2) : i == 14 ? 0.52 : 0.1 + 0.05 * (i / 2)):R}")).Prepend("file,label,source,googlenet-pruned"));
-            return path;
-        }
-
-        string oof = Oof("oof-1.csv", Enumerable.Range(0, 8)) + "," + Oof("oof-2.csv", Enumerable.Range(8, 8));
+        // Out-of-fold scores of the pruned fold models, by hand, so the sensitivity-0.90 threshold is 0.50 and Youden
+        // takes 0.55 (as in SplitFoldsCommandTests).
+        string oof = SplitFoldsCommandTests.HandOutOfFold(folder, "googlenet-pruned");
         string outDir = Path.Combine(folder, "prune");
 
         (code, string stdout, stderr) = CliRunner.Run("prune", "--model", Path.Combine(folder, "final", "last.pt"), "--data", manifest, "--split-file", final,

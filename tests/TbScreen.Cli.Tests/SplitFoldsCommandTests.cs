@@ -6,6 +6,23 @@ namespace TbScreen.Cli.Tests;
 public sealed class SplitFoldsCommandTests
 {
     /// <summary>20 phantom PNGs, alternating labels, one source: 12 train, 4 validation, 4 test.</summary>
+    /// <summary>
+    /// Two out-of-fold prediction files (images i0..i7 and i8..i15 of <see cref="TinyData"/>) in column
+    /// <paramref name="column"/>, by hand: TB at 0.50, 0.55, .., 0.85; normals at 0.10, .., 0.40 and one (i14) at 0.52.
+    /// </summary>
+    internal static string HandOutOfFold(string folder, string column)
+    {
+        string Oof(string name, IEnumerable<int> images)
+        {
+            string path = Path.Combine(folder, name);
+            File.WriteAllLines(path, images.Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"i{i}.png,{i % 2},synthetic,{(i % 2 == 1 ? 0.5 + 0.05 * (i / 2) : i == 14 ? 0.52 : 0.1 + 0.05 * (i / 2)):R}")).Prepend("file,label,source," + column));
+            return path;
+        }
+
+        return Oof("oof-1.csv", Enumerable.Range(0, 8)) + "," + Oof("oof-2.csv", Enumerable.Range(8, 8));
+    }
+
     internal static (string Manifest, string Split) TinyData()
     {
         string manifest = CliRunner.TempPath("manifest.csv");
@@ -63,17 +80,8 @@ public sealed class SplitFoldsCommandTests
         Assert.Contains("trained 1 epochs without validation", stdout);
         Assert.True(File.Exists(Path.Combine(outDir, "final", "last.pt")));
         Assert.False(File.Exists(Path.Combine(outDir, "final", "best.pt")));
-        // The final model's bundle takes its thresholds and metrics from out-of-fold predictions (here written by hand:
-        // TB at 0.50, 0.55, .., 0.85; normals at 0.10, .., 0.40 and one at 0.52).
-        string Oof(string name, IEnumerable<int> images)
-        {
-            string path = Path.Combine(outDir, name);
-            File.WriteAllLines(path, images.Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"i{i}.png,{i % 2},synthetic,{(i % 2 == 1 ? 0.5 + 0.05 * (i / 2) : i == 14 ? 0.52 : 0.1 + 0.05 * (i / 2)):R}")).Prepend("file,label,source,googlenet"));
-            return path;
-        }
-
-        string oof = Oof("oof-1.csv", Enumerable.Range(0, 8)) + "," + Oof("oof-2.csv", Enumerable.Range(8, 8));
+        // The final model's bundle takes its thresholds and metrics from out-of-fold predictions (here written by hand).
+        string oof = HandOutOfFold(outDir, "googlenet");
         string bundle = Path.Combine(outDir, "bundle");
         (code, stdout, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "final", "last.pt"), "--out", bundle, "--oof", oof);
         Assert.True(code == 0, stderr);
