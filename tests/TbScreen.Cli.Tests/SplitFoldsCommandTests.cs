@@ -110,6 +110,8 @@ public sealed class SplitFoldsCommandTests
         Assert.Equal((0.50, 0.55), (int8.Thresholds!.Sensitivity90, int8.Thresholds.Youden));
         Assert.Equal(TbScreen.Training.Quantization.QuantizedBundle.SourceOutOfFold, int8.Quantization!.ThresholdsSelectedOn);
         Assert.Equal(63.0 / 64, Assert.Single(int8.Metrics, m => m.Name == "auc" && m.Split == "out-of-fold/synthetic").Value!.Value, 12);
+        // The summary line names every recorded AUC with its split (63/64 = 0.984375).
+        Assert.Contains("AUC out-of-fold/synthetic 0.9844", stdout);
         Assert.Contains("## Out-of-fold metrics (of the float32 source's fold models)", File.ReadAllText(Path.Combine(bundle + "-int8", "README.md")));
 
         // A test image among the out-of-fold predictions would leak the test split into the thresholds.

@@ -71,9 +71,11 @@ public static class QuantizeCommand
                 stdout.WriteLine($"{source.Name}: static INT8 ({QuantizedBundle.MethodName(options.Method)}, {result.GetValue(activations)}s8) -> {outDir}");
                 var run = new QuantizationRun(source, datasetSplit, options, stdout.WriteLine).Run();
                 var written = QuantizedBundle.Write(outDir, source, run, options, bundleName);
-                var auc = written.Metrics.First(m => m.Name == "auc");
+                // Every AUC the bundle records (each source that holds both classes, then the pooled one), so a source of
+                // three images never stands alone as the headline.
+                string aucs = string.Join(", ", written.Metrics.Where(m => m.Name == "auc").Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Split} {m.Value:F4}")));
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {outDir}: float32 layers [{string.Join(", ", run.FloatLayers)}], {auc.Split} AUC {auc.Value:F4}{(run.ThresholdsFromSource ? " (float32 source)" : "")}, operating threshold {written.Thresholds!.OperatingValue:F4}, {new FileInfo(Path.Combine(outDir, ModelBundle.OnnxFileName)).Length / 1e6:F1} MB"));
+                    $"wrote {outDir}: float32 layers [{string.Join(", ", run.FloatLayers)}], AUC {aucs}{(run.ThresholdsFromSource ? " (float32 source)" : "")}, operating threshold {written.Thresholds!.OperatingValue:F4}, {new FileInfo(Path.Combine(outDir, ModelBundle.OnnxFileName)).Length / 1e6:F1} MB"));
                 stdout.WriteLine("Research use only, not a medical device.");
                 return ExitCodes.Success;
             }

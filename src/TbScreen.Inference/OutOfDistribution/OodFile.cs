@@ -28,8 +28,25 @@ public static class OodFile
         var problems = Problems(model, metadata);
         if (problems.Count > 0) throw new ModelBundleException(bundleDirectory, $"{FileName} not written: {string.Join("; ", problems)}");
         string path = Path.Combine(bundleDirectory, FileName);
-        File.WriteAllText(path, JsonSerializer.Serialize(model, BundleJson.Options) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(Compact(model), CompactOptions) + "\n");
         return ModelBundle.WriteMetadata(bundleDirectory, metadata with { OodSha256 = ModelBundle.Sha256Of(path) });
+    }
+
+    /// <summary>One line, no indentation: a GoogLeNet detector holds about 50 000 numbers, and models/ has a size budget.</summary>
+    private static readonly JsonSerializerOptions CompactOptions = new(BundleJson.Options) { WriteIndented = false };
+
+    /// <summary>Significant digits kept for the mean, directions and variances: float32 features carry no more.</summary>
+    public const int StoredDigits = 9;
+
+    /// <summary>
+    /// The model as stored: its vectors rounded to <see cref="StoredDigits"/> significant digits (distances move by about
+    /// 1e-9 relative, far below the threshold's resolution), which halves the file. Scalars are kept exactly.
+    /// </summary>
+    public static OodModel Compact(OodModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        static double[] Round(IEnumerable<double> values) => [.. values.Select(v => double.Parse(v.ToString("G" + StoredDigits, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture))];
+        return model with { Mean = Round(model.Mean), Directions = [.. model.Directions.Select(Round)], Variances = Round(model.Variances) };
     }
 
     /// <summary>

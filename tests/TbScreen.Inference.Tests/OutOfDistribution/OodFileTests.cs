@@ -28,13 +28,21 @@ public class OodFileTests
         Assert.Equal(ModelBundle.Sha256Of(Path.Combine(dir, OodFile.FileName)), bundle.Metadata.OodSha256);
         var loaded = bundle.Ood!.Model;
         Assert.Equal(model.Threshold, loaded.Threshold);
-        Assert.Equal(model.Mean, loaded.Mean);
-        Assert.Equal(model.Variances, loaded.Variances);
+        Assert.Equal(model.Mean, loaded.Mean); // [1, 2, 1]: exact in 9 digits
+        // Variances are stored to 9 significant digits (4/3 as 1.33333333), scalars exactly.
+        Assert.Equal(OodFile.Compact(model).Variances, loaded.Variances);
+        Assert.All(model.Variances.Zip(loaded.Variances), p => Assert.Equal(p.First, p.Second, p.First * 1e-8));
+        Assert.Equal(model.ResidualScale, loaded.ResidualScale);
+        // One line (models/ has a size budget), variances 16/3 and 4/3 to 9 significant digits.
+        string text = File.ReadAllText(Path.Combine(dir, OodFile.FileName));
+        Assert.Single(text.TrimEnd('\n').Split('\n'));
+        Assert.Contains("\"variances\":[5.33333333,1.33333333]", text);
         Assert.Equal(4, loaded.FitCount);
         Assert.Equal(2, loaded.Components);
         Assert.Equal(0.99, loaded.Quantile);
         Assert.Equal(new string('b', 64), loaded.Source.DataSha256);
-        Assert.Equal(new OodDetector(model).Distance([5f, 5f, 1f]), bundle.Ood.Distance([5f, 5f, 1f]), 12);
+        double distance = new OodDetector(model).Distance([5f, 5f, 1f]);
+        Assert.Equal(distance, bundle.Ood.Distance([5f, 5f, 1f]), distance * 1e-8);
     }
 
     [Fact]
@@ -43,7 +51,7 @@ public class OodFileTests
         var (dir, _) = FittedBundle();
         string path = Path.Combine(dir, OodFile.FileName);
         string expected = ModelBundle.Sha256Of(path);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"quantile\": 0.99", "\"quantile\": 0.5", StringComparison.Ordinal));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"quantile\":0.99", "\"quantile\":0.5", StringComparison.Ordinal));
 
         var e = Assert.Throws<OodHashMismatchException>(() => ModelBundle.Load(dir));
 
