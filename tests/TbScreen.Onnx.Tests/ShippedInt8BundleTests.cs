@@ -72,15 +72,21 @@ public class ShippedInt8BundleTests
         }
     }
 
-    /// <summary>googlenet-int8's recipe (metadata.json, quantization.json) beside a copy of its float32 source.</summary>
+    /// <summary>googlenet-int8's recipe (metadata.json, quantization.json, ood.json) beside a copy of its float32 source.</summary>
     private static string CopyRecipe(string dir)
     {
         string bundle = Path.Combine(dir, "googlenet-int8");
         Directory.CreateDirectory(bundle);
-        foreach (string f in new[] { "metadata.json", QuantizedBundle.ReportFileName }) File.Copy(Path.Combine(Models, "googlenet-int8", f), Path.Combine(bundle, f));
-        Directory.CreateDirectory(Path.Combine(dir, "googlenet"));
-        foreach (string f in new[] { "metadata.json", ModelBundle.OnnxFileName }) File.Copy(Path.Combine(Models, "googlenet", f), Path.Combine(dir, "googlenet", f));
+        Copy(Path.Combine(Models, "googlenet-int8"), bundle, "metadata.json", QuantizedBundle.ReportFileName);
+        Copy(Path.Combine(Models, "googlenet"), Path.Combine(dir, "googlenet"), "metadata.json", ModelBundle.OnnxFileName);
         return bundle;
+    }
+
+    /// <summary>Copies the named files, and the bundle's ood.json where it has one (its metadata names it by hash).</summary>
+    private static void Copy(string from, string to, params string[] files)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string f in files.Append("ood.json").Where(f => File.Exists(Path.Combine(from, f)))) File.Copy(Path.Combine(from, f), Path.Combine(to, f));
     }
 
     [Fact]

@@ -8,8 +8,8 @@ using static TbScreen.Web.E2ETests.Infrastructure.DashboardSteps;
 namespace TbScreen.Web.E2ETests;
 
 /// <summary>
-/// The dashboard in headless chromium against the real app. The app runs with a test ensemble.json (threshold 0.05,
-/// band ±0.045) so every sample phantom is called TB and flagged "uncertain": see <see cref="WebAppProcess"/>.
+/// The dashboard in headless chromium against the real app. The app runs with a test ensemble.json (threshold 0.66,
+/// band ±0.075) so every sample phantom is called TB and flagged "uncertain": see <see cref="WebAppProcess"/>.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardFlowTests(DashboardApp dashboard)

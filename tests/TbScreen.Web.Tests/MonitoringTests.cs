@@ -14,8 +14,8 @@ public sealed class MonitoringTests(TbScreenApiFactory factory)
     public async Task A_sites_results_are_monitored_against_the_reference_with_alerts()
     {
         // Reference 0.5 and 0.6: one inner edge, 0.6 (the 0.5 edges equal the minimum and are dropped). A phantom scores
-        // about 0.05 (all phantoms 0.036-0.078): current shares (1, 0 → 1e-4) against (0.5, 0.5), so
-        // PSI = (1 − 0.5) ln(1 / 0.5) + (1e-4 − 0.5) ln(1e-4 / 0.5) = 4.604; KS D = 1 (all below the reference's minimum).
+        // about 0.7 (the samples 0.667-0.730), over the shipped threshold 0.2898: current shares (0 → 1e-4, 1) against
+        // (0.5, 0.5), so PSI = (1e-4 − 0.5) ln(1e-4 / 0.5) + (1 − 0.5) ln(1 / 0.5) = 4.604; KS D = 1 (all above the maximum).
         await File.WriteAllTextAsync(factory.MonitoringReference, "{\"scores\": [0.5, 0.6], \"modelVersion\": \"test\"}");
         using var admin = await factory.ClientAsAsync(Roles.Admin);
         string site = "mon-" + Guid.NewGuid().ToString("N")[..10];
@@ -27,7 +27,7 @@ public sealed class MonitoringTests(TbScreenApiFactory factory)
         using var auditor = await factory.ClientAsAsync(Roles.Auditor);
         var report = await (await auditor.GetAsync($"/api/monitoring?site={site}&period=day")).JsonAsync(HttpStatusCode.OK);
         var period = Assert.Single(Assert.Single(report.GetProperty("sites").EnumerateArray()).GetProperty("periods").EnumerateArray());
-        Assert.Equal((1, 0.0, 0.0), (period.GetProperty("n").GetInt32(), period.GetProperty("positiveRate").GetDouble(), period.GetProperty("unfamiliarRate").GetDouble()));
+        Assert.Equal((1, 1.0, 0.0), (period.GetProperty("n").GetInt32(), period.GetProperty("positiveRate").GetDouble(), period.GetProperty("unfamiliarRate").GetDouble()));
         double psi = 0.5 * Math.Log(2) + (1e-4 - 0.5) * Math.Log(1e-4 / 0.5);
         Assert.Equal(psi, period.GetProperty("psi").GetDouble(), 10);
         Assert.Equal(1.0, period.GetProperty("ks").GetDouble());

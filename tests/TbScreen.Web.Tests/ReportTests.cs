@@ -109,7 +109,7 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.DoesNotContain("<script>alert", html);
         Assert.Contains("&lt;script&gt;alert", html);
         Assert.DoesNotContain("javascript:", html);
-        Assert.Contains("0.8821", html); // alexnet's operating threshold from metadata.json
+        Assert.Contains("0.2932", html); // alexnet's operating threshold from metadata.json (2.0.0)
         Assert.Contains("0.9000 (0.8000, 1.0000)", html); // evaluation/metrics.json: AUC with its CI
         Assert.Contains(">0.1250<", html); // flaggedRate
         Assert.Contains("on 39 TB and 36 normal val cases from shenzhen", html);
@@ -215,6 +215,10 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
                 File.Copy(Path.Combine(RepositoryPaths.Models, bundle, "metadata.json"), Path.Combine(folder, "metadata.json"));
                 // The weights by link: the host loads them, the catalog must never offer them.
                 File.CreateSymbolicLink(Path.Combine(folder, "model.onnx"), Path.Combine(RepositoryPaths.Models, bundle, "model.onnx"));
+                if (File.Exists(Path.Combine(RepositoryPaths.Models, bundle, "ood.json")))
+                {
+                    File.Copy(Path.Combine(RepositoryPaths.Models, bundle, "ood.json"), Path.Combine(folder, "ood.json")); // named by hash in metadata.json
+                }
                 File.WriteAllText(Path.Combine(folder, "pruning.json"), Report($"{bundle}@1.0.0-pruned", "Sparsity", ["sparsity", "auc"], [["0.5", "0.97"]]));
             }
 

@@ -17,8 +17,11 @@ public sealed class SiteTests(TbScreenApiFactory factory)
     // where 3 of 4 negatives fall below it (specificity 0.75). 4 + 4 cases: the under-30 warning.
     private const string Sample = "score,label\n0.9,1\n0.8,1\n0.6,1\n0.4,1\n0.7,0\n0.3,0\n0.2,0\n0.1,0\n";
 
-    // Every phantom's ensemble score is far above 0.001 (0.036-0.078), so a profile at 0.001 calls it tb.
+    // Every phantom's ensemble score is far above 0.001 (the samples: 0.667-0.730), so a profile at 0.001 calls it tb.
     private const string LowThresholdSample = "score,label\n0.001,1\n0.9,1\n0.0001,0\n0.0005,0\n";
+
+    // ... and far below 0.999, where the shipped threshold (0.2898) calls it tb: a profile at 0.999 calls it not-tb.
+    private const string HighThresholdSample = "score,label\n0.999,1\n0.9999,1\n0.5,0\n0.9,0\n";
 
     [Fact]
     public async Task An_admin_creates_calibrates_from_a_csv_and_approves_and_every_step_is_audited()
@@ -61,20 +64,20 @@ public sealed class SiteTests(TbScreenApiFactory factory)
         using var clinician = await factory.ClientAsAsync(Roles.Clinician);
         string site = NewSite();
         await (await admin.PostAsJsonAsync("/api/sites", new { name = site, rules = Array.Empty<string>() })).JsonAsync(HttpStatusCode.Created);
-        await (await admin.PostAsync($"/api/sites/{site}/calibrations/upload", Csv(LowThresholdSample, "low.csv", "1"))).JsonAsync(HttpStatusCode.Created);
+        await (await admin.PostAsync($"/api/sites/{site}/calibrations/upload", Csv(HighThresholdSample, "high.csv", "1"))).JsonAsync(HttpStatusCode.Created);
 
         var before = await (await clinician.PostAsync("/api/screenings", WithSite(TestRadiographs.Phantom(TestRadiographs.NewSeed()), site))).JsonAsync(HttpStatusCode.Created);
         var decidedBefore = before.GetProperty("decidedBy");
         double shipped = TbScreen.Inference.Ensembles.EnsembleDefinition.Load(factory.Models).Threshold;
         Assert.Equal((site, JsonNull, shipped), (decidedBefore.GetProperty("site").GetString(), decidedBefore.GetProperty("version").ValueKind, decidedBefore.GetProperty("threshold").GetDouble()));
-        Assert.Equal("not-tb", before.GetProperty("decision").GetString());
+        Assert.Equal("tb", before.GetProperty("decision").GetString());
 
         await (await admin.PostAsync($"/api/sites/{site}/profiles/1/approve", null)).JsonAsync(HttpStatusCode.OK);
         var after = await (await clinician.PostAsync("/api/screenings", WithSite(TestRadiographs.Phantom(TestRadiographs.NewSeed()), site))).JsonAsync(HttpStatusCode.Created);
         var decidedAfter = after.GetProperty("decidedBy");
-        Assert.Equal((site, 1, 0.001, $"{site} v1"), (decidedAfter.GetProperty("site").GetString(), decidedAfter.GetProperty("version").GetInt32(),
+        Assert.Equal((site, 1, 0.999, $"{site} v1"), (decidedAfter.GetProperty("site").GetString(), decidedAfter.GetProperty("version").GetInt32(),
             decidedAfter.GetProperty("threshold").GetDouble(), decidedAfter.GetProperty("label").GetString()));
-        Assert.Equal("tb", after.GetProperty("decision").GetString());
+        Assert.Equal("not-tb", after.GetProperty("decision").GetString());
         var page = await clinician.GetAsync($"/results/{after.GetProperty("id").GetString()}");
         string html = await page.Content.ReadAsStringAsync();
         Assert.Contains("Decided by", html);

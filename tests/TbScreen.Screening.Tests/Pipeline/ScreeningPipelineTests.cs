@@ -16,7 +16,7 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
 
     [Fact]
     public void ModelVersionNamesEveryBundleAndItsVersion() =>
-        Assert.Equal("alexnet@1.0.0+googlenet@1.0.0", Pipeline.ModelVersion);
+        Assert.Equal("alexnet@2.0.0+googlenet@2.0.0", Pipeline.ModelVersion);
 
     [Theory]
     [InlineData(TransferSyntax.ExplicitVrLittleEndianUid)]

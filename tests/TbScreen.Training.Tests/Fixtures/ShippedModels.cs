@@ -20,12 +20,12 @@ internal static class ShippedModels
 
     public static string Bundle(string name) => Path.Combine(Directory, name);
 
-    /// <summary>Copies metadata.json, quantization.json and model.onnx where present (an INT8 copy has none: loading rebuilds it there).</summary>
+    /// <summary>Copies metadata.json, quantization.json, ood.json and model.onnx where present (an INT8 copy has none: loading rebuilds it there).</summary>
     public static void Copy(string name, string modelsFolder)
     {
         string target = Path.Combine(modelsFolder, name);
         System.IO.Directory.CreateDirectory(target);
-        foreach (string file in new[] { ModelBundle.MetadataFileName, "quantization.json", ModelBundle.OnnxFileName })
+        foreach (string file in new[] { ModelBundle.MetadataFileName, "quantization.json", ModelBundle.OnnxFileName, "ood.json" })
         {
             string source = Path.Combine(Bundle(name), file);
             if (File.Exists(source) && !(file == ModelBundle.OnnxFileName && name.EndsWith("-int8", StringComparison.Ordinal))) File.Copy(source, Path.Combine(target, file));
