@@ -120,6 +120,41 @@ public class QuantizationTests
     }
 
     [Fact]
+    public void The_qdq_arithmetic_runner_computes_what_the_graph_defines_even_where_full_range_kernels_saturate()
+    {
+        // The full-range model of the test above, whose fused U8S8 kernels gave 92.5 instead of 183.6 on an AVX2 host.
+        // With graph optimisations off nothing is fused, and float Conv over the dequantised values gives 183.6 on any
+        // CPU: what the quantiser's sensitivity sweep measures, so its choice of float32 layers does not depend on the host.
+        var weights = Enumerable.Repeat(1f, 8 * 3 * 3).ToArray();
+        var g = new OnnxGraphBuilder(false);
+        var conv = g.Conv(g.Input("input", 8, 3, 3), "conv", new Weight("w", weights, [1, 8, 3, 3]), new Weight("b", [0f], [1]));
+        g.Output(g.Flatten(g.Relu(conv), "flatten"), "y");
+        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
+        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f), [g.Graph.Node.Single(n => n.OpType == "Relu").Output[0]] = (0f, 200f) };
+        float outputScale = QuantizationMath.Activation(0f, 200f, ActivationType.UInt8).Scale;
+        byte[] full = QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges });
+        string optimized = Path.Combine(Path.GetTempPath(), $"tbscreen-qdq-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            float exact;
+            using (var runner = new TbScreen.Inference.Runtime.OnnxGraphRunner(full, 1, optimized, qdqArithmetic: true))
+            {
+                exact = runner.Run(Enumerable.Repeat(2.55f, 72).ToArray(), [1, 8, 3, 3], "y")["y"].Single();
+            }
+
+            var ops = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimized)).Graph.Node.GroupBy(n => n.OpType).ToDictionary(n => n.Key, n => n.Count());
+            Assert.Equal(0, ops.GetValueOrDefault("QLinearConv"));
+            Assert.Equal(1, ops.GetValueOrDefault("Conv"));
+            Assert.True(Math.Abs(exact - 183.6f) <= outputScale, $"QDQ arithmetic gave {exact}, not 183.6 within one output step {outputScale}");
+            Assert.Equal(1, OptimizedOps(full).GetValueOrDefault("QLinearConv")); // the serving path still fuses it
+        }
+        finally
+        {
+            File.Delete(optimized);
+        }
+    }
+
+    [Fact]
     public void Onnx_runtime_fuses_every_u8s8_qdq_conv_and_gemm()
     {
         var ops = OptimizedOps(TinyAlexNetInt8(ActivationType.UInt8));

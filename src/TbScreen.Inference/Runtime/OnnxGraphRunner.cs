@@ -12,12 +12,17 @@ public sealed class OnnxGraphRunner : IDisposable
     private readonly string inputName;
 
     /// <param name="optimizedModelPath">When set, ONNX Runtime writes the graph after its optimisations (fusions) there.</param>
-    public OnnxGraphRunner(byte[] model, int intraOpThreads = 1, string? optimizedModelPath = null)
+    /// <param name="qdqArithmetic">
+    /// Graph optimisations off: a QDQ model then runs as QuantizeLinear/DequantizeLinear around float operators, the
+    /// arithmetic the QDQ graph defines, the same on every CPU. With them on (the serving path) ONNX Runtime fuses the
+    /// pairs into integer kernels, whose U8S8 products saturate on CPUs without VNNI (docs/quantization.md).
+    /// </param>
+    public OnnxGraphRunner(byte[] model, int intraOpThreads = 1, string? optimizedModelPath = null, bool qdqArithmetic = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = qdqArithmetic ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
             IntraOpNumThreads = Math.Max(1, intraOpThreads),

@@ -125,9 +125,12 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         // and quantising it would only add error to the heatmap.
         string[] alwaysFloat = source.Metadata.Onnx.Cam is { } cam && QdqQuantizer.ProducerOf(fp32, cam) is { } camLayer ? [camLayer] : [];
         var layers = QdqQuantizer.QuantizableLayers(fp32).Where(l => !alwaysFloat.Contains(l)).ToList();
+        // The sweep measures the QDQ arithmetic itself, not this CPU's integer kernels: otherwise a host without VNNI,
+        // where full-range U8S8 products saturate, keeps layers in float32 that a VNNI host serving the bundle would not need.
+        log("the sweep measures the QDQ graph's own arithmetic (graph optimisations off), so its choice does not depend on this CPU");
         LayerSensitivity Measure(string label, IEnumerable<string> keep)
         {
-            var p = Probabilities(Quantize(fp32, ranges, keep), validationInputs);
+            var p = Probabilities(Quantize(fp32, ranges, keep), validationInputs, qdqArithmetic: true);
             return new LayerSensitivity(label, MeanAbs(p, reference), Changed(p, reference, threshold));
         }
 
@@ -167,6 +170,8 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         var floatLayers = alwaysFloat.Concat(kept).Distinct().ToList();
         byte[] model = Quantize(fp32, ranges, floatLayers);
         float[] int8 = Probabilities(model, validationInputs);
+        log(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"chosen recipe: mean |dp| {MeanAbs(int8, reference):F5} with this CPU's integer kernels (VNNI: {TbScreen.Inference.Runtime.Int8Kernels.HasVnni}), {MeanAbs(Probabilities(model, validationInputs, qdqArithmetic: true), reference):F5} in QDQ arithmetic"));
         return new QuantizationResult(model, ranges, floatLayers, sweep, greedy, full.MeanAbsoluteError, calibration, hash, reference, int8, labels, fromSource);
     }
 
@@ -195,9 +200,9 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
 
     private const string OnnxInputName = TbScreen.Onnx.OnnxModelExporter.InputName;
 
-    private float[] Probabilities(byte[] model, List<float[]> inputs)
+    private float[] Probabilities(byte[] model, List<float[]> inputs, bool qdqArithmetic = false)
     {
-        using var runner = new OnnxGraphRunner(model, options.Threads);
+        using var runner = new OnnxGraphRunner(model, options.Threads, qdqArithmetic: qdqArithmetic);
         string output = source.Metadata.Onnx.Probability;
         int positive = source.Metadata.PositiveIndex, classes = source.Metadata.Labels.Count;
         var result = new List<float>(inputs.Count);
