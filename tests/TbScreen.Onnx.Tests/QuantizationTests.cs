@@ -103,14 +103,7 @@ public class QuantizationTests
         // Every input at the top of its uint8 range and every weight at the top of its int8 range: one u8 x s8 pair sum
         // is 2 x 255 x 127 = 64770 with full range, beyond int16, where AVX2 U8S8 kernels saturate; 2 x 255 x 64 = 32640
         // with reduced range, within it. The exact value is 72 x 2.55 x 1.0 = 183.6 (full range gave 92.5 on an AVX2 host).
-        var weights = Enumerable.Repeat(1f, 8 * 3 * 3).ToArray();
-        var g = new OnnxGraphBuilder(false);
-        var conv = g.Conv(g.Input("input", 8, 3, 3), "conv", new Weight("w", weights, [1, 8, 3, 3]), new Weight("b", [0f], [1]));
-        g.Output(g.Flatten(g.Relu(conv), "flatten"), "y");
-        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
-        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f), [g.Graph.Node.Single(n => n.OpType == "Relu").Output[0]] = (0f, 200f) };
-        float[] x = Enumerable.Repeat(2.55f, 72).ToArray();
-        float outputScale = QuantizationMath.Activation(0f, 200f, ActivationType.UInt8).Scale;
+        var (model, ranges, x, outputScale) = SaturatingConv();
 
         byte[] reduced = QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges, ReduceRange = true });
         float kernels = OrtRunner.Run(reduced, x, 1, 8, 3, 3)["y"].Data.Single();
@@ -125,13 +118,7 @@ public class QuantizationTests
         // The full-range model of the test above, whose fused U8S8 kernels gave 92.5 instead of 183.6 on an AVX2 host.
         // With graph optimisations off nothing is fused, and float Conv over the dequantised values gives 183.6 on any
         // CPU: what the quantiser's sensitivity sweep measures, so its choice of float32 layers does not depend on the host.
-        var weights = Enumerable.Repeat(1f, 8 * 3 * 3).ToArray();
-        var g = new OnnxGraphBuilder(false);
-        var conv = g.Conv(g.Input("input", 8, 3, 3), "conv", new Weight("w", weights, [1, 8, 3, 3]), new Weight("b", [0f], [1]));
-        g.Output(g.Flatten(g.Relu(conv), "flatten"), "y");
-        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
-        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f), [g.Graph.Node.Single(n => n.OpType == "Relu").Output[0]] = (0f, 200f) };
-        float outputScale = QuantizationMath.Activation(0f, 200f, ActivationType.UInt8).Scale;
+        var (model, ranges, x, outputScale) = SaturatingConv();
         byte[] full = QdqQuantizer.Quantize(model, new QdqOptions { Ranges = ranges });
         string optimized = Path.Combine(Path.GetTempPath(), $"tbscreen-qdq-{Guid.NewGuid():N}.onnx");
         try
@@ -139,7 +126,7 @@ public class QuantizationTests
             float exact;
             using (var runner = new TbScreen.Inference.Runtime.OnnxGraphRunner(full, 1, optimized, qdqArithmetic: true))
             {
-                exact = runner.Run(Enumerable.Repeat(2.55f, 72).ToArray(), [1, 8, 3, 3], "y")["y"].Single();
+                exact = runner.Run(x, [1, 8, 3, 3], "y")["y"].Single();
             }
 
             var ops = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimized)).Graph.Node.GroupBy(n => n.OpType).ToDictionary(n => n.Key, n => n.Count());
@@ -152,6 +139,18 @@ public class QuantizationTests
         {
             File.Delete(optimized);
         }
+    }
+
+    /// <summary>One 8x3x3 conv of all-ones weights on an input of 2.55 everywhere (ranges: input 0-2.55, ReLU 0-200).</summary>
+    private static (byte[] Model, Dictionary<string, (float, float)> Ranges, float[] Input, float OutputScale) SaturatingConv()
+    {
+        var weights = Enumerable.Repeat(1f, 8 * 3 * 3).ToArray();
+        var g = new OnnxGraphBuilder(false);
+        var conv = g.Conv(g.Input("input", 8, 3, 3), "conv", new Weight("w", weights, [1, 8, 3, 3]), new Weight("b", [0f], [1]));
+        g.Output(g.Flatten(g.Relu(conv), "flatten"), "y");
+        byte[] model = OnnxModelExporter.CreateModel(g.Graph, 17).ToByteArray();
+        var ranges = new Dictionary<string, (float, float)> { ["input"] = (0f, 2.55f), [g.Graph.Node.Single(n => n.OpType == "Relu").Output[0]] = (0f, 200f) };
+        return (model, ranges, Enumerable.Repeat(2.55f, 72).ToArray(), QuantizationMath.Activation(0f, 200f, ActivationType.UInt8).Scale);
     }
 
     [Fact]
