@@ -43,6 +43,30 @@ public class ShippedInt8BundleTests
         Assert.Contains(ModelProto.Parser.ParseFrom(model).Graph.Output, o => o.Name == OnnxModelExporter.CamOutput);
     }
 
+    /// <summary>
+    /// With <c>QdqArithmetic</c> the shipped full-range AlexNet INT8 computes bit for bit what its QDQ graph defines
+    /// (the graph runner with optimisations off), whatever this CPU's integer kernels do, and warns of no saturation.
+    /// </summary>
+    [Fact]
+    public void In_qdq_arithmetic_an_int8_bundle_computes_its_graph_on_any_cpu_without_a_saturation_warning()
+    {
+        var bundle = ModelBundle.Load(Path.Combine(Models, "alexnet-int8")); // rebuilds model.onnx from its recipe if absent
+        using var classifier = new TbScreen.Inference.Runtime.OnnxClassifier(bundle, new TbScreen.Inference.Runtime.InferenceOptions { IntraOpThreads = 1, QdqArithmetic = true });
+        var rng = new Random(7);
+        float[] tensor = [.. Enumerable.Range(0, classifier.TensorLength).Select(_ => (float)(rng.NextDouble() * 4 - 2))];
+
+        float[] probabilities = classifier.PredictOne(tensor).Probabilities;
+        float[] graph;
+        using (var runner = new TbScreen.Inference.Runtime.OnnxGraphRunner(File.ReadAllBytes(bundle.OnnxPath), 1, qdqArithmetic: true))
+        {
+            var c = bundle.Metadata.Input!;
+            graph = runner.Run(tensor, [1, c.Channels, c.Size, c.Size], bundle.Metadata.Onnx.Probability)[bundle.Metadata.Onnx.Probability];
+        }
+
+        Assert.Equal(graph, probabilities);
+        Assert.Null(classifier.Int8Warning);
+    }
+
     /// <summary>Loading is enough to use an INT8 bundle on a fresh checkout: no `quantize-rebuild` step (issue 18).</summary>
     [Fact]
     public void Loading_an_int8_bundle_without_its_model_rebuilds_it_and_edited_ranges_are_refused_by_name()

@@ -11,6 +11,12 @@ public sealed record InferenceOptions
 
     public int CudaDeviceId { get; init; }
 
+    /// <summary>
+    /// Graph optimisations off, so an INT8 (QDQ) bundle computes the arithmetic its graph defines instead of running
+    /// through fused integer kernels: the function a VNNI CPU computes, on any CPU (slower; for measuring, not serving).
+    /// </summary>
+    public bool QdqArithmetic { get; init; }
+
     /// <summary>Largest batch sent to one Run; larger requests are split (bounds peak memory).</summary>
     public int MaxBatchSize { get; init; } = 16;
 

@@ -47,8 +47,9 @@ public sealed class OnnxClassifier : IDisposable
             throw;
         }
 
-        // CUDA runs QDQ graphs through its own kernels; the saturation concerns ONNX Runtime's CPU integer kernels.
-        Int8Warning = ExecutionProvider == "CPU" ? Int8Kernels.SaturationRisk(bundle.Metadata.Quantization) : null;
+        // CUDA runs QDQ graphs through its own kernels; the saturation concerns ONNX Runtime's CPU integer kernels, which
+        // QDQ arithmetic (no fusion) does not use.
+        Int8Warning = ExecutionProvider == "CPU" && !options.QdqArithmetic ? Int8Kernels.SaturationRisk(bundle.Metadata.Quantization) : null;
         if (Int8Warning is not null)
         {
             (logger ?? NullLogger.Instance).LogWarning("{Bundle}: {Warning}", bundle.Name, Int8Warning);

@@ -40,7 +40,7 @@ internal static class SessionFactory
     {
         var session = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = options.QdqArithmetic ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             // One inter-op thread: our graphs are chains, and requests already run in parallel.
             InterOpNumThreads = 1,

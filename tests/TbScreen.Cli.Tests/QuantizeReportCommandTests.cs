@@ -1,0 +1,32 @@
+using System.Text.Json;
+using TbScreen.Dicom.Tests.TestData;
+
+namespace TbScreen.Cli.Tests;
+
+/// <summary>`quantize-report --qdq-arithmetic` measures the INT8 ensembles as their graphs define them, and says so.</summary>
+public sealed class QuantizeReportCommandTests
+{
+    [Fact]
+    public void In_qdq_arithmetic_the_report_says_how_int8_was_computed()
+    {
+        string root = SharedDicomData.RepositoryRoot;
+        string folder = CliRunner.TempPath("qdq-report");
+        Directory.CreateDirectory(folder);
+        string manifest = Path.Combine(folder, "manifest.csv");
+        var samples = Directory.GetFiles(Path.Combine(root, "samples"), "*.dcm").Order().Take(4).ToArray();
+        File.WriteAllLines(manifest, samples.Select((path, i) => $"{path},{i % 2},test").Prepend("file,label,split"));
+        string[] common = ["quantize-report", "--models", Path.Combine(root, "models"), "--data", manifest, "--pairs", "ensemble.json:ensemble-avx2-int8.json", "--stability-eps", "0"];
+
+        var (code, stdout, stderr) = CliRunner.Run([.. common, "--qdq-arithmetic", "--out", Path.Combine(folder, "qdq")]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("4 images, split 'test'; INT8 in QDQ arithmetic (graph optimisations off", stdout);
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "qdq", "quantization.json"))))
+        {
+            Assert.StartsWith("in QDQ arithmetic", report.RootElement.GetProperty("int8Arithmetic").GetString());
+        }
+
+        (code, stdout, stderr) = CliRunner.Run([.. common, "--out", Path.Combine(folder, "kernels")]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("INT8 through this CPU's fused integer kernels (VNNI: ", stdout);
+    }
+}
