@@ -26,9 +26,11 @@ public static class OutOfFoldThreshold
     public const int DefaultMinimumPerClass = 20;
 
     public static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, double targetSensitivity, string scoreColumn = "ensemble",
-        int minimumPerClass = DefaultMinimumPerClass)
+        int minimumPerClass = DefaultMinimumPerClass) =>
+        Choose(foldPredictionFiles, OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn), targetSensitivity, minimumPerClass);
+
+    private static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, IReadOnlyList<OutOfFoldCase> rows, double targetSensitivity, int minimumPerClass)
     {
-        var rows = OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn);
         var mixed = rows.GroupBy(r => r.Source)
             .Where(g => g.Count(r => r.IsTb) >= minimumPerClass && g.Count(r => !r.IsTb) >= minimumPerClass)
             .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
@@ -56,10 +58,11 @@ public static class OutOfFoldThreshold
     public static OutOfFoldThresholdResult ChooseHolding(IReadOnlyList<string> foldPredictionFiles, double sensitivity, string scoreColumn = "ensemble",
         int minimumPerClass = DefaultMinimumPerClass)
     {
+        var rows = OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn); // read once for every target tried
         for (int step = 0; ; step++)
         {
             double target = Math.Min(1.0, Math.Round(sensitivity + HoldStep * step, 10)); // rounding removes 0.1 + 0.01 noise
-            var result = Choose(foldPredictionFiles, target, scoreColumn, minimumPerClass);
+            var result = Choose(foldPredictionFiles, rows, target, minimumPerClass);
             if (result.Check.PooledSensitivity >= sensitivity || target >= 1.0) return result;
         }
     }

@@ -170,8 +170,10 @@ public sealed class QuantizationRun(ModelBundle source, DatasetSplit split, Quan
         var floatLayers = alwaysFloat.Concat(kept).Distinct().ToList();
         byte[] model = Quantize(fp32, ranges, floatLayers);
         float[] int8 = Probabilities(model, validationInputs);
+        // After a sweep the last greedy step is the chosen recipe, already measured in QDQ arithmetic; fixed layers are not.
+        double qdqError = options.FloatLayers is null ? greedy[^1].MeanAbsoluteError : MeanAbs(Probabilities(model, validationInputs, qdqArithmetic: true), reference);
         log(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"chosen recipe: mean |dp| {MeanAbs(int8, reference):F5} with this CPU's integer kernels (VNNI: {TbScreen.Inference.Runtime.Int8Kernels.HasVnni}), {MeanAbs(Probabilities(model, validationInputs, qdqArithmetic: true), reference):F5} in QDQ arithmetic"));
+            $"chosen recipe: mean |dp| {MeanAbs(int8, reference):F5} with this CPU's integer kernels (VNNI: {TbScreen.Inference.Runtime.Int8Kernels.HasVnni}), {qdqError:F5} in QDQ arithmetic"));
         return new QuantizationResult(model, ranges, floatLayers, sweep, greedy, full.MeanAbsoluteError, calibration, hash, reference, int8, labels, fromSource);
     }
 
