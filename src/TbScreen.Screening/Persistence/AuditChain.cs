@@ -19,13 +19,36 @@ public sealed record AuditChainReport(int Sealed, int Unsealed, AuditChainBreak?
 /// The audit trail's hash chain (issue 17). Rows are inserted as usual and then sealed in insertion order: each gets
 /// the next place, the previous row's hash and SHA-256(place | id | time | actor | action | target | detail | previous
 /// hash). A unique index on the place makes a racing sealer (another process) fail and retry rather than fork the
-/// chain. <see cref="VerifyAsync"/> recomputes every link and reports the first that does not hold.
+/// chain. On PostgreSQL sealers also take a transaction-scoped advisory lock, so they seal one at a time: the chain's
+/// end and the unsealed rows are read in two statements, and two sealers numbering from different ends deadlocked
+/// (40P01). <see cref="VerifyAsync"/> recomputes every link and reports the first that does not hold.
 /// </summary>
 public static class AuditChain
 {
     private const int Attempts = 5;
 
+    /// <summary>The advisory lock's key (any constant the database's other users do not take): "tbaudit" in ASCII.</summary>
+    private const long SealLock = 0x74_62_61_75_64_69_74;
+
     public static async Task SealAsync(ScreeningDbContext ctx, CancellationToken cancellationToken = default)
+    {
+        if (!ctx.Database.IsNpgsql())
+        {
+            await SealUnlockedAsync(ctx, cancellationToken);
+            return;
+        }
+
+        // Held until the transaction ends: the caller's, when there is one, or our own around the reads and the save.
+        await using var own = ctx.Database.CurrentTransaction is null ? await ctx.Database.BeginTransactionAsync(cancellationToken) : null;
+        await ctx.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({SealLock})", cancellationToken);
+        await SealUnlockedAsync(ctx, cancellationToken);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static async Task SealUnlockedAsync(ScreeningDbContext ctx, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {

@@ -67,6 +67,31 @@ public abstract class StoreContractTests
         }
     }
 
+    /// <summary>
+    /// Regression: concurrent sealers read the chain's end and the unsealed rows in two statements, so one could number
+    /// rows from a stale end while another held them, and PostgreSQL aborted one with a deadlock (40P01).
+    /// </summary>
+    [SkippableFact]
+    public async Task ManyConcurrentWritersSealOneUnbrokenChain()
+    {
+        string actor = "burst-" + Guid.NewGuid().ToString("N");
+        await using var ctx = Contexts.CreateDbContext();
+        // The class shares one database, and another test breaks its chain on purpose: check the links made here.
+        var end = await ctx.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync();
+        for (int round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 48).Select(i => Task.Run(() => Store.RecordAsync(actor, "test.burst", $"thing/{round}/{i}", null))));
+        }
+
+        long from = end?.Sequence ?? 0;
+        var added = await ctx.AuditEvents.AsNoTracking().Where(e => e.Sequence > from || e.Sequence == null).OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(144, added.Count);
+        Assert.All(added, e => Assert.Equal(actor, e.Actor));
+        Assert.Equal(Enumerable.Range(1, 144).Select(k => (long?)(from + k)), added.Select(e => e.Sequence));
+        Assert.Equal([end?.Hash ?? "", .. added.SkipLast(1).Select(e => e.Hash)], added.Select(e => e.PrevHash));
+    }
+
     [SkippableFact]
     public async Task ImagesWithoutSopAreFoundByContentHash()
     {
