@@ -96,6 +96,37 @@ public class ShippedInt8BundleTests
         }
     }
 
+    /// <summary>
+    /// Regression: a checkout updated to new bundles kept the old, git-ignored INT8 model.onnx, and loading refused it.
+    /// A stale INT8 model is rebuilt from the recipe; one the recipe cannot reproduce is still refused.
+    /// </summary>
+    [Fact]
+    public void A_stale_int8_model_is_rebuilt_from_its_recipe_and_an_unrebuildable_one_is_still_refused()
+    {
+        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-stale-").FullName;
+        try
+        {
+            string bundle = CopyRecipe(dir);
+            string onnx = Path.Combine(bundle, ModelBundle.OnnxFileName);
+            File.WriteAllBytes(onnx, [1, 2, 3]);
+
+            var loaded = ModelBundle.Load(bundle);
+
+            Assert.Equal(loaded.Metadata.OnnxSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(onnx))));
+            Assert.Empty(Directory.GetFiles(bundle, "*.partial"));
+
+            File.WriteAllBytes(onnx, [1, 2, 3]);
+            string report = Path.Combine(bundle, QuantizedBundle.ReportFileName);
+            File.WriteAllText(report, File.ReadAllText(report).Replace("\"ranges\"", "\"rangez\"", StringComparison.Ordinal));
+            Assert.Throws<ModelHashMismatchException>(() => ModelBundle.Load(bundle));
+            Assert.Equal([1, 2, 3], File.ReadAllBytes(onnx));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>googlenet-int8's recipe (metadata.json, quantization.json, ood.json) beside a copy of its float32 source.</summary>
     private static string CopyRecipe(string dir)
     {

@@ -52,6 +52,12 @@ public static class QuantizeReportCommand
             QuantizedAttackOptions? attack = null;
             if (result.GetValue(pgd))
             {
+                // The attack's INT8 forward runs through this CPU's kernels; accepting the flag would mislabel the report.
+                if (result.GetValue(qdqArithmetic))
+                {
+                    throw new UsageException("--qdq-arithmetic applies to the screening comparison only; --pgd runs INT8 through this CPU's kernels (docs/quantization.md)");
+                }
+
                 attack = attackDefaults with
                 {
                     Epsilon = ParseFraction(result.GetValue(pgdEps)!, "--pgd-eps"),

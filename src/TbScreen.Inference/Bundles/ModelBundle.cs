@@ -64,12 +64,34 @@ public sealed class ModelBundle
         }
 
         string actual = Sha256Of(onnx);
-        if (!string.Equals(actual, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(actual, metadata.OnnxSha256, StringComparison.OrdinalIgnoreCase) && !RebuiltStaleInt8(directory, metadata))
         {
             throw new ModelHashMismatchException(directory, metadata.OnnxSha256.ToLowerInvariant(), actual);
         }
 
         return new ModelBundle(directory, metadata, OodFile.Load(directory, metadata));
+    }
+
+    /// <summary>
+    /// An INT8 model.onnx is derived (git-ignored, rebuilt from the recipe), so one left from an earlier version of the
+    /// bundle is replaced when the recipe rebuilds to metadata.json's hash. False when it cannot: the mismatch stands.
+    /// </summary>
+    private static bool RebuiltStaleInt8(string directory, ModelMetadata metadata)
+    {
+        if (metadata.Quantization is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            Int8Recipe.Rebuild(directory, write: true);
+            return true;
+        }
+        catch (Exception e) when (e is TbScreen.Onnx.Quantization.QuantizationException or ModelBundleException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads and validates metadata.json without touching model.onnx.</summary>
