@@ -71,11 +71,8 @@ public class ShippedInt8BundleTests
     [Fact]
     public void Loading_an_int8_bundle_without_its_model_rebuilds_it_and_edited_ranges_are_refused_by_name()
     {
-        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-load-").FullName;
-        try
+        WithRecipeCopy("tbscreen-int8-load-", bundle =>
         {
-            string bundle = CopyRecipe(dir);
-
             var loaded = ModelBundle.Load(bundle);
 
             Assert.True(File.Exists(loaded.OnnxPath));
@@ -89,11 +86,7 @@ public class ShippedInt8BundleTests
             Assert.Contains("cannot be rebuilt", e.Message);
             Assert.Contains(QuantizedBundle.ReportFileName, e.Message);
             Assert.Contains("tbscreen quantize-rebuild", e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     /// <summary>
@@ -103,10 +96,8 @@ public class ShippedInt8BundleTests
     [Fact]
     public void A_stale_int8_model_is_rebuilt_from_its_recipe_and_an_unrebuildable_one_is_still_refused()
     {
-        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-stale-").FullName;
-        try
+        WithRecipeCopy("tbscreen-int8-stale-", bundle =>
         {
-            string bundle = CopyRecipe(dir);
             string onnx = Path.Combine(bundle, ModelBundle.OnnxFileName);
             File.WriteAllBytes(onnx, [1, 2, 3]);
 
@@ -120,6 +111,16 @@ public class ShippedInt8BundleTests
             File.WriteAllText(report, File.ReadAllText(report).Replace("\"ranges\"", "\"rangez\"", StringComparison.Ordinal));
             Assert.Throws<ModelHashMismatchException>(() => ModelBundle.Load(bundle));
             Assert.Equal([1, 2, 3], File.ReadAllBytes(onnx));
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> on a throwaway copy of googlenet-int8's recipe (<see cref="CopyRecipe"/>).</summary>
+    private static void WithRecipeCopy(string prefix, Action<string> test)
+    {
+        string dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        try
+        {
+            test(CopyRecipe(dir));
         }
         finally
         {
@@ -147,10 +148,8 @@ public class ShippedInt8BundleTests
     [Fact]
     public void A_rebuild_from_edited_ranges_is_refused()
     {
-        string dir = Directory.CreateTempSubdirectory("tbscreen-int8-").FullName;
-        try
+        WithRecipeCopy("tbscreen-int8-", bundle =>
         {
-            string bundle = CopyRecipe(dir);
             string report = Path.Combine(bundle, QuantizedBundle.ReportFileName);
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
             foreach (var (_, range) in json["ranges"]!.AsObject()) range![1] = range[1]!.GetValue<float>() * 2; // every max doubled
@@ -159,10 +158,6 @@ public class ShippedInt8BundleTests
             var e = Assert.Throws<QuantizationException>(() => QuantizedBundle.Rebuild(bundle, write: true));
             Assert.Contains("hashes to", e.Message);
             Assert.False(File.Exists(Path.Combine(bundle, ModelBundle.OnnxFileName)));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 }
