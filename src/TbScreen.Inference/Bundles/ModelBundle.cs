@@ -56,7 +56,7 @@ public sealed class ModelBundle
             {
                 Int8Recipe.Rebuild(directory, write: true);
             }
-            catch (Exception e) when (e is TbScreen.Onnx.Quantization.QuantizationException or ModelBundleException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsRebuildFailure(e))
             {
                 throw new ModelBundleException(directory,
                     $"{OnnxFileName} not found and it cannot be rebuilt from its float32 source ({e.Message}); fix that, or run `tbscreen quantize-rebuild {directory}` where the models folder is writable (docs/quantization.md)");
@@ -88,11 +88,15 @@ public sealed class ModelBundle
             Int8Recipe.Rebuild(directory, write: true);
             return true;
         }
-        catch (Exception e) when (e is TbScreen.Onnx.Quantization.QuantizationException or ModelBundleException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsRebuildFailure(e))
         {
             return false;
         }
     }
+
+    /// <summary>Why a recipe rebuild can fail: the recipe or its source bundle, or the models folder's files.</summary>
+    private static bool IsRebuildFailure(Exception e) =>
+        e is TbScreen.Onnx.Quantization.QuantizationException or ModelBundleException or IOException or UnauthorizedAccessException;
 
     /// <summary>Reads and validates metadata.json without touching model.onnx.</summary>
     public static ModelMetadata ReadMetadata(string directory)
