@@ -45,7 +45,8 @@ internal static class QuantizePgdReport
             QuantizedAttackSettings.From(options), results);
         OutputFiles.Write(Path.Combine(outDir, FileName), JsonSerializer.SerializeToUtf8Bytes(file, BundleJson.Options));
         stdout.WriteLine($"{data.Count} images ({file.Positives} TB), split '{split}', eps {options.Epsilon * 255:0.##}/255, PGD-{options.Pgd.Steps}, Lipschitz {options.Lipschitz.Steps} x {options.Lipschitz.StepSize}, seed {options.Seed}. Research use only.");
-        stdout.WriteLine($"INT8 graphs ran on {file.Cpu.Model} ({(file.Cpu.Flags.Count == 0 ? "flags unknown" : string.Join(" ", file.Cpu.Flags))}); without VNNI, ONNX Runtime's U8S8 kernels may saturate.");
+        stdout.WriteLine($"INT8 graphs ran on {file.Cpu.Model} ({(file.Cpu.Flags.Count == 0 ? "flags unknown" : string.Join(" ", file.Cpu.Flags))}), {file.Settings.Int8Arithmetic}" +
+            (options.QdqArithmetic ? "." : "; without VNNI, ONNX Runtime's U8S8 kernels may saturate (--qdq-arithmetic computes the graphs' own arithmetic)."));
         stdout.WriteLine("| ensemble | attack | clean accuracy | PGD robust accuracy | calls flipped | Lipschitz (probabilities) mean [95% CI] / max |");
         stdout.WriteLine("|---|---|---:|---:|---:|---:|");
         foreach (var pair in results)

@@ -34,7 +34,7 @@ public static class QuantizeReportCommand
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session.", DefaultValueFactory = _ => 1 };
         var stabilityEps = new Option<string>("--stability-eps") { Description = "Linf radius of the gradient-free attack (StabilityCheck) in [0,1] units, fractions allowed; 0 = off.", DefaultValueFactory = _ => "1/255" };
         var attackDefaults = new QuantizedAttackOptions();
-        var qdqArithmetic = new Option<bool>("--qdq-arithmetic") { Description = "Run every session with graph optimisations off, so the INT8 ensembles compute their QDQ arithmetic (what a VNNI CPU's kernels compute) on any CPU, instead of this CPU's fused integer kernels." };
+        var qdqArithmetic = new Option<bool>("--qdq-arithmetic") { Description = "Run the INT8 ensembles with graph optimisations off, so they compute their QDQ arithmetic (what a VNNI CPU's kernels compute) on any CPU, instead of this CPU's fused integer kernels; with --pgd too (the INT8 forward of BPDA, transfer and Lipschitz)." };
         var pgd = new Option<bool>("--pgd") { Description = $"Instead of the screening comparison: PGD and the Lipschitz estimate, white-box on float32, BPDA and transfer on INT8 ({QuantizePgdReport.FileName})." };
         var pgdEps = new Option<string>("--pgd-eps") { Description = "--pgd: Linf radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "1/255" };
         var pgdSteps = new Option<int>("--pgd-steps") { Description = "--pgd: PGD iterations (step 2.5 eps / steps, one random start).", DefaultValueFactory = _ => attackDefaults.Pgd.Steps };
@@ -52,11 +52,6 @@ public static class QuantizeReportCommand
             QuantizedAttackOptions? attack = null;
             if (result.GetValue(pgd))
             {
-                // The attack's INT8 forward runs through this CPU's kernels; accepting the flag would mislabel the report.
-                if (result.GetValue(qdqArithmetic))
-                {
-                    throw new UsageException("--qdq-arithmetic applies to the screening comparison only; --pgd runs INT8 through this CPU's kernels (docs/quantization.md)");
-                }
 
                 attack = attackDefaults with
                 {
@@ -66,6 +61,7 @@ public static class QuantizeReportCommand
                     Seed = result.GetValue(seed),
                     BatchSize = result.GetValue(batch),
                     Threads = Math.Max(1, result.GetValue(threads)),
+                    QdqArithmetic = result.GetValue(qdqArithmetic),
                 };
                 try
                 {
@@ -100,7 +96,7 @@ public static class QuantizeReportCommand
             double eps = ParseFraction(result.GetValue(stabilityEps)!);
             var stability = eps > 0 ? new StabilityOptions { Enabled = true, Epsilon = eps } : null;
             var reports = new List<object>();
-            stdout.WriteLine($"{rows.Count} images, split '{result.GetValue(split)}'; INT8 {Arithmetic(exact)}. Research use only, not a medical device.");
+            stdout.WriteLine($"{rows.Count} images, split '{result.GetValue(split)}'; INT8 {Int8Kernels.Arithmetic(exact)}. Research use only, not a medical device.");
             stdout.WriteLine("| ensemble | AUC (95% CI, DeLong) | threshold | sensitivity | specificity | INT8 at FP32 threshold: sens / spec | decisions changed | heatmap r (mean, min) |");
             stdout.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
             foreach (var (fp32File, int8File) in pairList)
@@ -117,7 +113,7 @@ public static class QuantizeReportCommand
                 split = result.GetValue(split),
                 images = rows.Count,
                 positives = labels.Count(l => l),
-                int8Arithmetic = Arithmetic(exact),
+                int8Arithmetic = Int8Kernels.Arithmetic(exact),
                 robustnessMethod = stability is null ? null : $"Gradient-free: StabilityCheck (random corners of the Linf ball, then SPSA sign steps, seed {stability.Seed}, {stability.QueriesPerImage} queries per image at most) at eps {eps:0.######}, the same search for float32 and INT8. White-box PGD needs gradients, which an INT8 ONNX graph does not give, and the float32 checkpoints whose PGD perturbations could be transferred are not on this machine. lipschitz = |p(worst) - p(clean)| / eps, a lower bound on the local Lipschitz constant in Linf (the search stops at the first flip).",
                 pairs = reports,
             };
@@ -126,11 +122,6 @@ public static class QuantizeReportCommand
         }));
         return command;
     }
-
-    /// <summary>How the INT8 scores were computed: the report is only comparable across CPUs in QDQ arithmetic.</summary>
-    private static string Arithmetic(bool qdq) => qdq
-        ? "in QDQ arithmetic (graph optimisations off: the function the graph defines, on any CPU)"
-        : $"through this CPU's fused integer kernels (VNNI: {(Int8Kernels.HasVnni ? "yes" : "no")})";
 
     private static double ParseFraction(string text, string option = "--stability-eps")
     {

@@ -34,6 +34,11 @@ public static class Int8Kernels
                "(docs/quantization.md, \"CPU dependence\")";
     }
 
+    /// <summary>How INT8 scores were computed, for reports: they compare across CPUs only in QDQ arithmetic.</summary>
+    public static string Arithmetic(bool qdqArithmetic) => qdqArithmetic
+        ? "in QDQ arithmetic (graph optimisations off: the function the graph defines, on any CPU)"
+        : $"through this CPU's fused integer kernels (VNNI: {(HasVnni ? "yes" : "no")})";
+
     private static bool DetectVnni()
     {
         if (!X86Base.IsSupported || !Avx2.IsSupported) return false;

@@ -50,6 +50,7 @@ public sealed class OnnxClassifier : IDisposable
         // CUDA runs QDQ graphs through its own kernels; the saturation concerns ONNX Runtime's CPU integer kernels, which
         // QDQ arithmetic (no fusion) does not use.
         Int8Warning = ExecutionProvider == "CPU" && !options.QdqArithmetic ? Int8Kernels.SaturationRisk(bundle.Metadata.Quantization) : null;
+        Int8Arithmetic = bundle.Metadata.Quantization is null ? null : Int8Kernels.Arithmetic(options.QdqArithmetic);
         if (Int8Warning is not null)
         {
             (logger ?? NullLogger.Instance).LogWarning("{Bundle}: {Warning}", bundle.Name, Int8Warning);
@@ -58,6 +59,9 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>Why this INT8 bundle may not compute its quantised function on this CPU (<see cref="Int8Kernels"/>), or null.</summary>
     public string? Int8Warning { get; }
+
+    /// <summary>For an INT8 bundle, how this session computes it (<see cref="Int8Kernels.Arithmetic"/>); null for float32.</summary>
+    public string? Int8Arithmetic { get; }
 
     public ModelBundle Bundle { get; }
 

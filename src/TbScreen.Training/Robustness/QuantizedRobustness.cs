@@ -156,8 +156,9 @@ public sealed class QuantizedRobustness : IDisposable
             throw new RobustnessException(bundle.Directory, $"was quantised from a {quantization.SourceBundle} whose model.onnx had SHA-256 {quantization.SourceSha256}, not {source.Record.OnnxSha256}");
         }
 
-        var session = new OnnxClassifier(bundle, inference);
-        var record = new MemberRecord(name, ModelBundle.Sha256Of(bundle.OnnxPath), quantization.SourceBundle, null);
+        // The float32 side keeps the optimised graph; only the INT8 forward has a CPU-dependent arithmetic.
+        var session = new OnnxClassifier(bundle, inference with { QdqArithmetic = options.QdqArithmetic });
+        var record = new MemberRecord(name, ModelBundle.Sha256Of(bundle.OnnxPath), quantization.SourceBundle, null) { Int8Arithmetic = session.Int8Arithmetic };
         progress($"{name}: INT8 graph {record.OnnxSha256[..12]}, gradients from {quantization.SourceBundle}");
         return int8[name] = (new StraightThroughTarget(name, source.Target, session, bundle.Threshold), session, record);
     }

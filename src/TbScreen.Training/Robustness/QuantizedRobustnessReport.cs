@@ -1,3 +1,5 @@
+using TbScreen.Inference.Runtime;
+
 namespace TbScreen.Training.Robustness;
 
 /// <summary>Settings of the float32-vs-INT8 attack comparison; all of them go into the report.</summary>
@@ -16,6 +18,12 @@ public sealed record QuantizedAttackOptions
     public int BatchSize { get; init; } = 8;
 
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Run the INT8 graphs with optimisations off, so they compute their QDQ arithmetic on any CPU instead of this
+    /// CPU's fused integer kernels (which saturate with full-range weights where there is no VNNI).
+    /// </summary>
+    public bool QdqArithmetic { get; init; }
 
     public int ParityImages { get; init; } = 4;
 
@@ -44,7 +52,11 @@ public sealed record AttackSummary(string Target, string Method, double Threshol
 /// <param name="OnnxSha256">SHA-256 of the model.onnx file that was run.</param>
 /// <param name="Source">For an INT8 member, the float32 bundle whose net gives the BPDA gradient.</param>
 /// <param name="ParityMaxDifference">For a float32 member, max |P_torch - P_onnx| of the net imported from its graph.</param>
-public sealed record MemberRecord(string Bundle, string OnnxSha256, string? Source, double? ParityMaxDifference);
+public sealed record MemberRecord(string Bundle, string OnnxSha256, string? Source, double? ParityMaxDifference)
+{
+    /// <summary>For an INT8 member, how its session computed it (fused kernels of this CPU, or QDQ arithmetic).</summary>
+    public string? Int8Arithmetic { get; init; }
+}
 
 public sealed record QuantizedPerImage(
     IReadOnlyList<string> Files,
@@ -80,13 +92,19 @@ public sealed record QuantizedAttackSettings(
     double Epsilon, double GreyLevels, int PgdSteps, double PgdStepSize, bool PgdRandomStart, int PgdRestarts,
     int LipschitzSteps, double LipschitzStepSize, double LipschitzInitialNoise, string LipschitzOutput, int Seed, int BatchSize, int Threads, string Method)
 {
+    /// <summary>How the INT8 forward was computed (<see cref="Int8Kernels.Arithmetic"/>); null in reports written before it was recorded.</summary>
+    public string? Int8Arithmetic { get; init; }
+
     public static QuantizedAttackSettings From(QuantizedAttackOptions o) => new(
         o.Epsilon, o.Epsilon * 255, o.Pgd.Steps, o.Pgd.StepFor(o.Epsilon), o.Pgd.RandomStart, o.Pgd.Restarts,
         o.Lipschitz.Steps, o.Lipschitz.StepSize, o.Lipschitz.InitialNoise, "probabilities (the ensemble's mean of member probabilities)", o.Seed, o.BatchSize, o.Threads,
         "Untargeted Linf PGD on the true label (maximise -log P(true class)); robust = the call at the ensemble's threshold is right at the clean image and at every iterate. " +
         "FP32: white-box in TorchSharp on nets imported from the bundles' model.onnx (parity-checked against ONNX Runtime). " +
         "INT8 BPDA (Athalye et al. 2018): values, softmax weights of the loss, success and the Lipschitz ratio from the INT8 graph in ONNX Runtime; gradient from the float32 source net (quantise-dequantise as identity on the backward pass). " +
-        "INT8 transfer: every iterate of the FP32 white-box PGD scored on INT8. Random starts and Lipschitz noise are seeded by (seed, batch), the same for FP32 and INT8.");
+        "INT8 transfer: every iterate of the FP32 white-box PGD scored on INT8. Random starts and Lipschitz noise are seeded by (seed, batch), the same for FP32 and INT8.")
+    {
+        Int8Arithmetic = Int8Kernels.Arithmetic(o.QdqArithmetic),
+    };
 }
 
 /// <summary>quantization-pgd.json: the pairs, the data and the settings.</summary>

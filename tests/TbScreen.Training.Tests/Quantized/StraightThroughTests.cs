@@ -129,6 +129,8 @@ public sealed class StraightThroughTests : IDisposable
         Assert.Equal(recorded, member.OnnxSha256);
         Assert.Equal(ModelBundle.ReadMetadata(ShippedModels.Bundle("alexnet")).OnnxSha256, result.Fp32Members[0].OnnxSha256);
         Assert.All(result.Fp32Members, m => Assert.InRange(m.ParityMaxDifference!.Value, 0, 1e-4));
+        Assert.All(result.Int8Members, m => Assert.StartsWith("through this CPU's fused integer kernels", m.Int8Arithmetic));
+        Assert.All(result.Fp32Members, m => Assert.Null(m.Int8Arithmetic));
         Assert.Equal((2, 2, 2), (result.Fp32WhiteBox.Images, result.Int8Bpda.Images, result.Int8Transfer.Images));
         Assert.Null(result.Int8Transfer.Lipschitz);
         Assert.NotNull(result.Int8Bpda.Lipschitz);
@@ -140,6 +142,42 @@ public sealed class StraightThroughTests : IDisposable
         // INT8 outputs depend on the CPU's kernels, so the report says where they ran.
         Assert.False(string.IsNullOrWhiteSpace(file.Cpu.Model));
         Assert.Contains($"\"model\": {JsonSerializer.Serialize(file.Cpu.Model)}", json);
+    }
+
+    /// <summary>
+    /// Regression: `quantize-report --pgd` ran INT8 through this CPU's fused kernels even where they saturate. With
+    /// QdqArithmetic the INT8 side scores each image with its graphs' own QDQ arithmetic (the graph runner with
+    /// optimisations off, averaged as the ensemble averages), and the settings say so.
+    /// </summary>
+    [Fact]
+    public void With_qdq_arithmetic_the_int8_side_scores_the_graphs_own_arithmetic_and_the_report_says_so()
+    {
+        var contract = ModelBundle.ReadMetadata(Path.Combine(temp["models"], "alexnet")).Input!;
+        var data = RobustnessData.FromPlanes(contract, ["a.png", "b.png"], [true, false], planes);
+        var options = new QuantizedAttackOptions { Epsilon = Epsilon, Pgd = new PgdOptions { Steps = 1 }, Lipschitz = new LipschitzOptions { Steps = 1 }, ParityImages = 1, BootstrapReplicates = 100, QdqArithmetic = true };
+        QuantizedPairResult result;
+        using (var run = new QuantizedRobustness(temp["models"], data, options, _ => { }))
+        {
+            result = run.Compare("fp32.json", "int8.json");
+        }
+
+        for (int i = 0; i < planes.Length; i++)
+        {
+            float[] tensor = [.. Enumerable.Range(0, contract.Channels).SelectMany(_ => planes[i].Select(v => (v - (float)contract.Mean) / (float)contract.Std))];
+            double expected = new[] { "alexnet-int8", "alexnet-pruned-int8" }.Average(name =>
+            {
+                var bundle = ModelBundle.Load(Path.Combine(temp["models"], name));
+                using var runner = new OnnxGraphRunner(File.ReadAllBytes(bundle.OnnxPath), 1, qdqArithmetic: true);
+                string output = bundle.Metadata.Onnx.Probability;
+                return (double)runner.Run(tensor, [1, contract.Channels, contract.Size, contract.Size], output)[output][bundle.Metadata.PositiveIndex];
+            });
+            Assert.Equal(expected, result.PerImage.Int8Clean[i], 6);
+        }
+
+        // On a VNNI CPU the fused kernels compute the same numbers, so the sessions themselves must say how they ran.
+        Assert.All(result.Int8Members, m => Assert.StartsWith("in QDQ arithmetic", m.Int8Arithmetic));
+        Assert.StartsWith("in QDQ arithmetic", QuantizedAttackSettings.From(options).Int8Arithmetic);
+        Assert.StartsWith("through this CPU's fused integer kernels", QuantizedAttackSettings.From(options with { QdqArithmetic = false }).Int8Arithmetic);
     }
 
     private static Tensor Gradient(IAttackTarget target, Tensor gray, Tensor labels)
