@@ -34,7 +34,7 @@ public static class QuantizeReportCommand
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session.", DefaultValueFactory = _ => 1 };
         var stabilityEps = new Option<string>("--stability-eps") { Description = "Linf radius of the gradient-free attack (StabilityCheck) in [0,1] units, fractions allowed; 0 = off.", DefaultValueFactory = _ => "1/255" };
         var attackDefaults = new QuantizedAttackOptions();
-        var qdqArithmetic = new Option<bool>("--qdq-arithmetic") { Description = "Run the INT8 ensembles with graph optimisations off, so they compute their QDQ arithmetic (what a VNNI CPU's kernels compute) on any CPU, instead of this CPU's fused integer kernels; with --pgd too (the INT8 forward of BPDA, transfer and Lipschitz)." };
+        var qdqArithmetic = new Option<bool>("--qdq-arithmetic") { Description = "Run every session with graph optimisations off, so the INT8 ensembles compute their QDQ arithmetic (what a VNNI CPU's kernels compute) on any CPU, instead of this CPU's fused integer kernels; with --pgd, the INT8 sessions only (the INT8 forward of BPDA, transfer and Lipschitz)." };
         var pgd = new Option<bool>("--pgd") { Description = $"Instead of the screening comparison: PGD and the Lipschitz estimate, white-box on float32, BPDA and transfer on INT8 ({QuantizePgdReport.FileName})." };
         var pgdEps = new Option<string>("--pgd-eps") { Description = "--pgd: Linf radius in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "1/255" };
         var pgdSteps = new Option<int>("--pgd-steps") { Description = "--pgd: PGD iterations (step 2.5 eps / steps, one random start).", DefaultValueFactory = _ => attackDefaults.Pgd.Steps };
@@ -52,7 +52,6 @@ public static class QuantizeReportCommand
             QuantizedAttackOptions? attack = null;
             if (result.GetValue(pgd))
             {
-
                 attack = attackDefaults with
                 {
                     Epsilon = ParseFraction(result.GetValue(pgdEps)!, "--pgd-eps"),
