@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TbScreen.Dicom.Samples;
 using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Dicom.Writing;
@@ -52,6 +53,38 @@ public sealed class SegmentCommandTests
 
         Assert.Equal(ExitCodes.ModelError, code);
         Assert.Contains("lungs", stderr);
+    }
+
+    [Fact]
+    public void Another_hospitals_nlm_layout_is_evaluated_without_a_split_file_and_under_stress()
+    {
+        // A Montgomery-style folder: CXR_png and ManualMask/{leftMask,rightMask}. The reference is the segmenter's own
+        // mask on the left and an empty one on the right, so their union must score Dice 1 exactly.
+        string root = Path.GetDirectoryName(CliRunner.TempPath("nlm/x"))!;
+        string name = "MCUCXR_0001_0.png";
+        string image = Path.Combine(root, "CXR_png", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(image)!);
+        File.WriteAllBytes(image, GrayPngWriter.Encode(ChestPhantom.Generate(200, 170, 255, seed: 6).Select(v => (byte)v).ToArray(), 170, 200));
+        string own = Path.Combine(root, "own");
+        Assert.Equal(0, CliRunner.Run("segment", image, "--out", own, "--models", ModelsDirectory).ExitCode);
+        Assert.Contains(255, RasterImageLoader.Default.Load(Path.Combine(own, name)).StoredPixels); // a non-empty reference
+        Directory.CreateDirectory(Path.Combine(root, "ManualMask", "leftMask"));
+        Directory.CreateDirectory(Path.Combine(root, "ManualMask", "rightMask"));
+        File.Copy(Path.Combine(own, name), Path.Combine(root, "ManualMask", "leftMask", name));
+        File.WriteAllBytes(Path.Combine(root, "ManualMask", "rightMask", name), GrayPngWriter.Encode(new byte[170 * 200], 170, 200));
+        string report = Path.Combine(root, "stress.json");
+
+        var (code, stdout, stderr) = CliRunner.Run("segment", "--evaluate", root, "--stress", "--models", ModelsDirectory, "--out", report);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("no --split-file: scoring every image with a reference mask (1)", stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.Equal("all", json.RootElement.GetProperty("split").GetString());
+        var rows = json.RootElement.GetProperty("conditions").EnumerateArray().ToList();
+        Assert.Equal(["none", "zoom-out", "portrait", "blur", "noise", "jpeg", "low-resolution", "markers", "collimation"],
+            rows.Select(r => r.GetProperty("condition").GetString()));
+        Assert.Equal(1.0, rows[0].GetProperty("dice").GetProperty("mean").GetDouble(), 12);
+        Assert.Equal(0.0, rows[0].GetProperty("meanChange").GetDouble(), 12);
     }
 
     /// <summary>A gray 8-bit PNG of the given size holding only 0 and 255.</summary>

@@ -86,6 +86,50 @@ public sealed class TrainLungsCommandTests
     }
 
     [Fact]
+    public void Site_augmentation_flags_reach_the_run_and_change_what_it_learns()
+    {
+        string manifest = TinyManifest();
+        string plain = Path.Combine(Path.GetDirectoryName(manifest)!, "plain");
+        string sited = Path.Combine(Path.GetDirectoryName(manifest)!, "sited");
+        string[] common = ["train-lungs", "--data", manifest, "--epochs", "1", "--size", "32", "--depth", "2", "--width", "8", "--batch", "4",
+            "--threads", "1", "--split", "0.5,0.25,0.25"];
+
+        var (code, _, stderr) = CliRunner.Run([.. common, "--out", plain]);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = CliRunner.Run([.. common, "--out", sited, "--zoom-out", "0.25", "--aspect", "0.12", "--acquisition-augment"]);
+        Assert.True(code == 0, stderr);
+
+        using var history = JsonDocument.Parse(File.ReadAllText(Path.Combine(sited, "training.json")));
+        var options = history.RootElement.GetProperty("options");
+        Assert.Equal(0.25, options.GetProperty("fieldOfView").GetProperty("zoomOut").GetDouble());
+        Assert.Equal(0.12, options.GetProperty("fieldOfView").GetProperty("aspect").GetDouble());
+        Assert.True(options.GetProperty("acquisition").GetProperty("enabled").GetBoolean());
+        // Same seed, same data: only the augmentation differs, so the first epoch's training loss must too.
+        double Loss(string run)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "training.json")));
+            return json.RootElement.GetProperty("history")[0].GetProperty("trainLoss").GetDouble();
+        }
+
+        Assert.NotEqual(Loss(plain), Loss(sited));
+
+        // The bundle says how it was trained against other sites' films.
+        string bundle = Path.Combine(sited, "models", "lungs");
+        (code, _, stderr) = CliRunner.Run("export-lungs", "--checkpoint", Path.Combine(sited, "best.pt"), "--out", bundle);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("site augmentation: zoom-out 0.25, aspect 0.12, acquisition-style", SegmentationBundle.Load(bundle).Metadata.Training!.Notes);
+    }
+
+    [Fact]
+    public void An_out_of_range_zoom_out_is_a_usage_error_naming_it()
+    {
+        var (code, _, stderr) = CliRunner.Run("train-lungs", "--data", "x.csv", "--out", CliRunner.TempPath("o"), "--zoom-out", "0.9");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--zoom-out", stderr);
+    }
+
+    [Fact]
     public void A_size_the_net_cannot_halve_is_a_usage_error()
     {
         var (code, _, stderr) = CliRunner.Run("train-lungs", "--data", "x.csv", "--out", CliRunner.TempPath("o"), "--size", "100");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Segmentation;
 using TbScreen.Training.Splits;
@@ -29,10 +30,13 @@ public static class TrainLungsCommand
         var threads = new Option<int>("--threads") { Description = "Torch and preprocessing threads.", DefaultValueFactory = _ => defaults.Threads };
         var splitFile = new Option<string?>("--split-file") { Description = "Reuse this split file (split,file,label,source) instead of splitting anew." };
         var ratios = new Option<string>("--split") { Description = "Train/val/test ratios for a new split.", DefaultValueFactory = _ => "0.70,0.15,0.15" };
+        var zoomOut = new Option<double>("--zoom-out") { Description = "Field-of-view augmentation: half the images shrink by up to this fraction (0 = off; 0.25 covers a film showing more of the body).", DefaultValueFactory = _ => 0 };
+        var aspect = new Option<double>("--aspect") { Description = "Field-of-view augmentation: width and height stretched by 1 ± this and its inverse (0 = off; 0.12 covers portrait films).", DefaultValueFactory = _ => 0 };
+        var acquisition = new Option<bool>("--acquisition-augment") { Description = "The classifier's acquisition-style augmentation on the image only: window, blur/sharpen, noise, JPEG, resolution, borders, burned-in text, histogram matching across sources." };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
         var command = new Command("train-lungs", "Train the lung-field U-Net on radiographs with lung masks (patient-level split).")
         {
-            data, output, epochs, size, seed, batch, lr, width, depth, threads, splitFile, ratios, maxBatches,
+            data, output, epochs, size, seed, batch, lr, width, depth, threads, splitFile, ratios, zoomOut, aspect, acquisition, maxBatches,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -48,6 +52,8 @@ public static class TrainLungsCommand
                     Threads = result.GetValue(threads),
                     Seed = result.GetValue(seed),
                     MaxBatchesPerEpoch = result.GetValue(maxBatches),
+                    FieldOfView = new FieldOfViewOptions { ZoomOut = result.GetValue(zoomOut), Aspect = result.GetValue(aspect) },
+                    Acquisition = result.GetValue(acquisition) ? AcquisitionOptions.On : AcquisitionOptions.Off,
                 };
                 options.Validate(); // before the slow dataset load
                 string outDir = result.GetValue(output)!;

@@ -4,7 +4,10 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace TbScreen.Training.Augmentation;
 
-/// <summary>The acquisition-style changes on one square [0,1] gray plane (row-major, size x size), each pure.</summary>
+/// <summary>
+/// The acquisition-style changes on one [0,1] gray plane (row-major; size x size, or width x height where an overload
+/// takes both), each pure.
+/// </summary>
 public static class AcquisitionTransforms
 {
     /// <summary>Maps [low, high] to [0, 1] and clips: another display window.</summary>
@@ -19,7 +22,10 @@ public static class AcquisitionTransforms
     }
 
     /// <summary>Separable Gaussian blur (kernel radius 3 sigma), edges clamped.</summary>
-    public static float[] Blur(float[] plane, int size, double sigma)
+    public static float[] Blur(float[] plane, int size, double sigma) => Blur(plane, size, size, sigma);
+
+    /// <summary>Separable Gaussian blur of a width x height plane (kernel radius 3 sigma), edges clamped.</summary>
+    public static float[] Blur(float[] plane, int width, int height, double sigma)
     {
         int radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
         var kernel = Enumerable.Range(-radius, 2 * radius + 1).Select(d => Math.Exp(-d * d / (2 * sigma * sigma))).ToArray();
@@ -27,31 +33,31 @@ public static class AcquisitionTransforms
         float[] k = kernel.Select(v => (float)(v / sum)).ToArray();
         var rows = new float[plane.Length];
         var result = new float[plane.Length];
-        for (int y = 0; y < size; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
                 float acc = 0;
                 for (int d = -radius; d <= radius; d++)
                 {
-                    acc += k[d + radius] * plane[y * size + Math.Clamp(x + d, 0, size - 1)];
+                    acc += k[d + radius] * plane[y * width + Math.Clamp(x + d, 0, width - 1)];
                 }
 
-                rows[y * size + x] = acc;
+                rows[y * width + x] = acc;
             }
         }
 
-        for (int y = 0; y < size; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
                 float acc = 0;
                 for (int d = -radius; d <= radius; d++)
                 {
-                    acc += k[d + radius] * rows[Math.Clamp(y + d, 0, size - 1) * size + x];
+                    acc += k[d + radius] * rows[Math.Clamp(y + d, 0, height - 1) * width + x];
                 }
 
-                result[y * size + x] = acc;
+                result[y * width + x] = acc;
             }
         }
 
@@ -66,45 +72,49 @@ public static class AcquisitionTransforms
     }
 
     /// <summary>Area down-sampling by an integer-free factor and bilinear up-sampling back to the size.</summary>
-    public static float[] DownUp(float[] plane, int size, double factor)
+    public static float[] DownUp(float[] plane, int size, double factor) => DownUp(plane, size, size, factor);
+
+    /// <summary>As the square overload, for a width x height plane: each axis shrinks by the factor.</summary>
+    public static float[] DownUp(float[] plane, int width, int height, double factor)
     {
-        int small = Math.Clamp((int)Math.Round(size * factor), 2, size);
-        var down = new float[small * small];
-        double step = (double)size / small;
-        for (int y = 0; y < small; y++)
+        int smallX = Math.Clamp((int)Math.Round(width * factor), 2, width);
+        int smallY = Math.Clamp((int)Math.Round(height * factor), 2, height);
+        var down = new float[smallX * smallY];
+        double stepX = (double)width / smallX, stepY = (double)height / smallY;
+        for (int y = 0; y < smallY; y++)
         {
-            for (int x = 0; x < small; x++)
+            for (int x = 0; x < smallX; x++)
             {
                 // Mean over the source cells this target pixel covers (nearest cell bounds).
-                int x0 = (int)(x * step), x1 = Math.Max(x0 + 1, (int)((x + 1) * step));
-                int y0 = (int)(y * step), y1 = Math.Max(y0 + 1, (int)((y + 1) * step));
+                int x0 = (int)(x * stepX), x1 = Math.Max(x0 + 1, (int)((x + 1) * stepX));
+                int y0 = (int)(y * stepY), y1 = Math.Max(y0 + 1, (int)((y + 1) * stepY));
                 double acc = 0;
                 for (int yy = y0; yy < y1; yy++)
                 {
                     for (int xx = x0; xx < x1; xx++)
                     {
-                        acc += plane[yy * size + xx];
+                        acc += plane[yy * width + xx];
                     }
                 }
 
-                down[y * small + x] = (float)(acc / ((x1 - x0) * (y1 - y0)));
+                down[y * smallX + x] = (float)(acc / ((x1 - x0) * (y1 - y0)));
             }
         }
 
         var up = new float[plane.Length];
-        for (int y = 0; y < size; y++)
+        for (int y = 0; y < height; y++)
         {
-            double sy = Math.Clamp((y + 0.5) / step - 0.5, 0, small - 1);
-            int ya = (int)sy, yb = Math.Min(ya + 1, small - 1);
+            double sy = Math.Clamp((y + 0.5) / stepY - 0.5, 0, smallY - 1);
+            int ya = (int)sy, yb = Math.Min(ya + 1, smallY - 1);
             double fy = sy - ya;
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
-                double sx = Math.Clamp((x + 0.5) / step - 0.5, 0, small - 1);
-                int xa = (int)sx, xb = Math.Min(xa + 1, small - 1);
+                double sx = Math.Clamp((x + 0.5) / stepX - 0.5, 0, smallX - 1);
+                int xa = (int)sx, xb = Math.Min(xa + 1, smallX - 1);
                 double fx = sx - xa;
-                double top = down[ya * small + xa] * (1 - fx) + down[ya * small + xb] * fx;
-                double bottom = down[yb * small + xa] * (1 - fx) + down[yb * small + xb] * fx;
-                up[y * size + x] = (float)(top * (1 - fy) + bottom * fy);
+                double top = down[ya * smallX + xa] * (1 - fx) + down[ya * smallX + xb] * fx;
+                double bottom = down[yb * smallX + xa] * (1 - fx) + down[yb * smallX + xb] * fx;
+                up[y * width + x] = (float)(top * (1 - fy) + bottom * fy);
             }
         }
 
@@ -112,14 +122,17 @@ public static class AcquisitionTransforms
     }
 
     /// <summary>Encodes as an 8-bit greyscale JPEG at this quality and decodes again.</summary>
-    public static float[] Jpeg(float[] plane, int size, int quality)
+    public static float[] Jpeg(float[] plane, int size, int quality) => Jpeg(plane, size, size, quality);
+
+    /// <summary>As the square overload, for a width x height plane.</summary>
+    public static float[] Jpeg(float[] plane, int width, int height, int quality)
     {
-        using var image = new Image<L8>(size, size);
-        for (int y = 0; y < size; y++)
+        using var image = new Image<L8>(width, height);
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
-                image[x, y] = new L8((byte)Math.Clamp((int)Math.Round(plane[y * size + x] * 255), 0, 255));
+                image[x, y] = new L8((byte)Math.Clamp((int)Math.Round(plane[y * width + x] * 255), 0, 255));
             }
         }
 
@@ -128,11 +141,11 @@ public static class AcquisitionTransforms
         stream.Position = 0;
         using var decoded = Image.Load<L8>(stream);
         var result = new float[plane.Length];
-        for (int y = 0; y < size; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
-                result[y * size + x] = decoded[x, y].PackedValue / 255f;
+                result[y * width + x] = decoded[x, y].PackedValue / 255f;
             }
         }
 

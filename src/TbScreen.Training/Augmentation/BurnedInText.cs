@@ -26,7 +26,11 @@ public static class BurnedInText
     public static IReadOnlyCollection<char> Characters => Glyphs.Keys;
 
     /// <summary>Draws <paramref name="text"/> with its top-left corner at (x, y), each dot a scale x scale square.</summary>
-    public static void Draw(float[] plane, int size, string text, int x, int y, int scale, float value)
+    public static void Draw(float[] plane, int size, string text, int x, int y, int scale, float value) =>
+        Draw(plane, size, size, text, x, y, scale, value);
+
+    /// <summary>As the square overload, on a width x height plane; dots outside it are clipped.</summary>
+    public static void Draw(float[] plane, int width, int height, string text, int x, int y, int scale, float value)
     {
         ArgumentNullException.ThrowIfNull(plane);
         ArgumentNullException.ThrowIfNull(text);
@@ -41,7 +45,7 @@ public static class BurnedInText
                     {
                         if (rows[r][col] == '1')
                         {
-                            FillSquare(plane, size, cursor + col * scale, y + r * scale, scale, value);
+                            FillSquare(plane, width, height, cursor + col * scale, y + r * scale, scale, value);
                         }
                     }
                 }
@@ -68,13 +72,13 @@ public static class BurnedInText
         }
     }
 
-    private static void FillSquare(float[] plane, int size, int x0, int y0, int scale, float value)
+    private static void FillSquare(float[] plane, int width, int height, int x0, int y0, int scale, float value)
     {
-        for (int y = Math.Max(0, y0); y < Math.Min(size, y0 + scale); y++)
+        for (int y = Math.Max(0, y0); y < Math.Min(height, y0 + scale); y++)
         {
-            for (int x = Math.Max(0, x0); x < Math.Min(size, x0 + scale); x++)
+            for (int x = Math.Max(0, x0); x < Math.Min(width, x0 + scale); x++)
             {
-                plane[y * size + x] = value;
+                plane[y * width + x] = value;
             }
         }
     }

@@ -7,10 +7,29 @@ namespace TbScreen.Training.Segmentation;
 /// <summary>
 /// The classifier's augmentation ranges applied to an image and its mask together: one affine grid moves both
 /// (bilinear, so the moved mask stays a soft fraction), the intensity changes touch the image only. All randomness
-/// comes from the caller's <see cref="Random"/>, in sample order, so a seed reproduces the batch.
+/// comes from the caller's <see cref="Random"/>, in sample order, so a seed reproduces the batch. The optional
+/// field-of-view change (zoom-out, aspect) is part of the same grid; acquisition-style changes (blur, noise, JPEG,
+/// resolution, borders, burned-in text) follow on the image only, since they alter the film and not the lungs.
 /// </summary>
-public sealed class JointAugmenter(AugmentationOptions options)
+public sealed class JointAugmenter(AugmentationOptions options, FieldOfViewOptions? fieldOfView = null, AcquisitionAugmenter? acquisition = null)
 {
+    private readonly FieldOfViewOptions _fieldOfView = fieldOfView ?? new FieldOfViewOptions();
+
+    /// <summary>As <see cref="Apply(Tensor, Tensor, Random)"/>, with the batch's image indices for the acquisition changes.</summary>
+    public (Tensor Gray, Tensor Mask) Apply(Tensor gray, Tensor mask, IReadOnlyList<int> imageIndices, Random random)
+    {
+        var (x, y) = Apply(gray, mask, random);
+        if (acquisition is null || !options.Enabled)
+        {
+            return (x, y);
+        }
+
+        using (x)
+        {
+            return (acquisition.Apply(x, imageIndices, random), y);
+        }
+    }
+
     public (Tensor Gray, Tensor Mask) Apply(Tensor gray, Tensor mask, Random random)
     {
         ArgumentNullException.ThrowIfNull(gray);
@@ -30,12 +49,23 @@ public sealed class JointAugmenter(AugmentationOptions options)
         {
             double angle = Uniform(random, options.RotationDegrees) * Math.PI / 180;
             double scale = 1 + Uniform(random, options.Scale);
-            double c = Math.Cos(angle) / scale, s = Math.Sin(angle) / scale; // affine_grid maps output to input: the inverse
-            theta[i * 6 + 0] = (float)c;
-            theta[i * 6 + 1] = (float)-s;
+            double scaleX = scale, scaleY = scale;
+            if (_fieldOfView.Enabled)
+            {
+                // Drawn only when enabled, so runs without it keep their random stream.
+                double zoom = random.NextDouble() < 0.5 ? 1 - _fieldOfView.ZoomOut * random.NextDouble() : 1;
+                double stretch = 1 + Uniform(random, _fieldOfView.Aspect);
+                scaleX = scale * zoom * stretch;
+                scaleY = scale * zoom / stretch;
+            }
+
+            // affine_grid maps output to input: the inverse, rotation times diag(1 / scaleX, 1 / scaleY)
+            double cos = Math.Cos(angle), sin = Math.Sin(angle);
+            theta[i * 6 + 0] = (float)(cos / scaleX);
+            theta[i * 6 + 1] = (float)(-sin / scaleY);
             theta[i * 6 + 2] = (float)(2 * Uniform(random, options.Translate)); // normalised coordinates span 2
-            theta[i * 6 + 3] = (float)s;
-            theta[i * 6 + 4] = (float)c;
+            theta[i * 6 + 3] = (float)(sin / scaleX);
+            theta[i * 6 + 4] = (float)(cos / scaleY);
             theta[i * 6 + 5] = (float)(2 * Uniform(random, options.Translate));
             contrast[i] = (float)(1 + Uniform(random, options.Contrast));
             brightness[i] = (float)Uniform(random, options.Brightness);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TbScreen.Inference.Bundles;
 using TbScreen.Onnx;
 using TbScreen.Onnx.Architectures;
@@ -45,7 +46,7 @@ public static class LungBundleExporter
                     Dataset = datasetDescription,
                     TrainCount = split.Train,
                     ValidationCount = split.Validation,
-                    Notes = $"best epoch {sidecar.Epoch} of {options.Epochs} by validation Dice at {options.Contract.Size} px ({sidecar.ValDice:F4}); seed {options.Seed}. Masks: Stirenko et al. 2018, CC BY-NC-SA 4.0, non-commercial use only.",
+                    Notes = $"best epoch {sidecar.Epoch} of {options.Epochs} by validation Dice at {options.Contract.Size} px ({sidecar.ValDice:F4}); seed {options.Seed}{SiteAugmentation(options)}. Masks: Stirenko et al. 2018, CC BY-NC-SA 4.0, non-commercial use only.",
                 },
                 Split = split,
             });
@@ -70,5 +71,27 @@ public static class LungBundleExporter
             TestDice = test.Dice,
             ParityMaxAbsDiff = parityMaxAbsDiff,
         });
+    }
+
+    /// <summary>The augmentation against other hospitals' films, as the bundle's notes name it ("" when off).</summary>
+    internal static string SiteAugmentation(SegmentationOptions options)
+    {
+        var parts = new List<string>();
+        if (options.FieldOfView.ZoomOut > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"zoom-out {options.FieldOfView.ZoomOut:0.###}"));
+        }
+
+        if (options.FieldOfView.Aspect > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"aspect {options.FieldOfView.Aspect:0.###}"));
+        }
+
+        if (options.Acquisition.Enabled)
+        {
+            parts.Add("acquisition-style");
+        }
+
+        return parts.Count == 0 ? "" : $"; site augmentation: {string.Join(", ", parts)}";
     }
 }

@@ -33,12 +33,8 @@ public static class LungEvaluation
         var cases = new List<LungEvaluationCase>(records.Count);
         foreach (var record in records)
         {
-            var reference = ReadMask(MaskedImages.MaskPath(record));
             var result = segmenter.Segment(RadiographFiles.Load(record.Path));
-            if (result.Mask.Width != reference.Width || result.Mask.Height != reference.Height)
-            {
-                throw new DatasetException($"mask is {reference.Width}x{reference.Height} but the image is {result.Mask.Width}x{result.Mask.Height}", MaskedImages.MaskPath(record));
-            }
+            var reference = ReadReference(record, result.Mask.Width, result.Mask.Height);
 
             var item = new LungEvaluationCase(Path.GetFileName(record.Path), MaskMetrics.Dice(result.Mask, reference), result.LungsFound, result.Check.Reason);
             cases.Add(item);
@@ -48,7 +44,41 @@ public static class LungEvaluation
         return new LungEvaluationResult(split, Distribution(cases), cases.Count(c => !c.LungsFound), cases);
     }
 
-    /// <summary>A 0/255 mask file (PNG or DICOM) as a binary mask: lung where the windowed value is at least one half.</summary>
+    /// <summary>
+    /// The union of the image's reference masks (<see cref="MaskedImages.ReferenceMaskPaths"/>), checked against the
+    /// image's size.
+    /// </summary>
+    public static BinaryMask ReadReference(CxrRecord record, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var paths = MaskedImages.ReferenceMaskPaths(record);
+        if (paths.Count == 0)
+        {
+            throw new DatasetException("no reference lung mask (masks/<file> beside it, or ManualMask/leftMask and rightMask in the NLM layout)", record.Path);
+        }
+
+        var union = new bool[width * height];
+        foreach (string path in paths)
+        {
+            var mask = ReadMask(path);
+            if (mask.Width != width || mask.Height != height)
+            {
+                throw new DatasetException($"mask is {mask.Width}x{mask.Height} but the image is {width}x{height}", path);
+            }
+
+            for (int i = 0; i < union.Length; i++)
+            {
+                union[i] |= mask.Pixels[i];
+            }
+        }
+
+        return new BinaryMask(width, height, union);
+    }
+
+    /// <summary>
+    /// A two-valued mask file (PNG or DICOM) as a binary mask: lung where the windowed value is at least half the
+    /// file's largest, so 0/255 and 0/1 masks (Montgomery's) both read; an all-zero file is an empty mask.
+    /// </summary>
     public static BinaryMask ReadMask(string path)
     {
         Radiograph mask;
@@ -61,7 +91,9 @@ public static class LungEvaluation
             throw new DatasetException($"cannot read the lung mask: {e.Message}", path, inner: e);
         }
 
-        return BinaryMask.FromValues(mask.Layout.Columns, mask.Layout.Rows, RadiographPipeline.ToUnitGray(mask));
+        float[] values = RadiographPipeline.ToUnitGray(mask);
+        float top = values.Length == 0 ? 0 : values.Max();
+        return BinaryMask.FromValues(mask.Layout.Columns, mask.Layout.Rows, values, top > 0 ? top / 2 : 0.5f);
     }
 
     /// <summary>Mean with a seeded percentile-bootstrap CI, min, 5th percentile, median, max and every value.</summary>

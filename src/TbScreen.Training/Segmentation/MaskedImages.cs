@@ -20,6 +20,30 @@ public sealed class MaskedImages
 
     public static bool HasMask(CxrRecord record) => File.Exists(MaskPath(record));
 
+    /// <summary>
+    /// The reference mask files of an image for evaluation: <c>masks/&lt;file&gt;</c> beside it, or else, in the NLM
+    /// layout (Montgomery), <c>ManualMask/leftMask/&lt;file&gt;</c> and <c>ManualMask/rightMask/&lt;file&gt;</c> beside
+    /// <c>CXR_png</c>, whose union is the lung field. Empty when the image has none.
+    /// </summary>
+    public static IReadOnlyList<string> ReferenceMaskPaths(CxrRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (HasMask(record))
+        {
+            return [MaskPath(record)];
+        }
+
+        string? imageFolder = Path.GetDirectoryName(record.Path);
+        if (imageFolder is null || Path.GetFileName(imageFolder) != NlmLayoutReader.ImageFolder || Path.GetDirectoryName(imageFolder) is not string root)
+        {
+            return [];
+        }
+
+        string[] sides = ["leftMask", "rightMask"];
+        var paths = sides.Select(side => Path.Combine(root, "ManualMask", side, Path.GetFileName(record.Path))).ToArray();
+        return paths.All(File.Exists) ? paths : [];
+    }
+
     private MaskedImages(PreprocessedImages images, PreprocessedImages masks)
     {
         Images = images;

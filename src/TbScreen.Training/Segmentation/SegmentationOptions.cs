@@ -39,6 +39,12 @@ public sealed record SegmentationOptions
         RotationDegrees = 7, Scale = 0.08, Translate = 0.05, Brightness = 0.08, Contrast = 0.15, Gamma = 1.25,
     };
 
+    /// <summary>Zoom-out and aspect changes in the same affine grid as the image and mask (off by default).</summary>
+    public FieldOfViewOptions FieldOfView { get; init; } = new();
+
+    /// <summary>The classifier's acquisition-style changes, on the image only (off by default).</summary>
+    public AcquisitionOptions Acquisition { get; init; } = AcquisitionOptions.Off;
+
     /// <summary>Stop each epoch after this many batches (timing and smoke runs).</summary>
     public int? MaxBatchesPerEpoch { get; init; }
 
@@ -47,6 +53,8 @@ public sealed record SegmentationOptions
         Contract.Validate();
         Net.Validate();
         Augmentation.Validate();
+        FieldOfView.Validate();
+        Acquisition.Validate();
         if (Contract.Channels != 1)
         {
             throw new ArgumentException($"The lung U-Net takes one grey channel, not {Contract.Channels}.");

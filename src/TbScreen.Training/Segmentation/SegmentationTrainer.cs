@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TbScreen.Training.Augmentation;
 using TbScreen.Training.Data;
 using TbScreen.Training.Training;
 using TorchSharp;
@@ -46,7 +47,10 @@ public static class SegmentationTrainer
 
         using var model = new UNet(options.Net);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
-        var augmenter = new JointAugmenter(options.Augmentation);
+        var acquisition = options.Acquisition.Enabled
+            ? new AcquisitionAugmenter(options.Acquisition, train.Select(r => r.Source ?? "unknown").ToList(), Enumerable.Range(0, train.Count).ToList(), trainData.Images.Plane)
+            : null;
+        var augmenter = new JointAugmenter(options.Augmentation, options.FieldOfView, acquisition);
         int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         if (options.MaxBatchesPerEpoch is int cap)
         {
@@ -82,7 +86,7 @@ public static class SegmentationTrainer
                 }
 
                 var (gray, mask) = trainData.Batch(indices);
-                var (x, y) = augmenter.Apply(gray, mask, random);
+                var (x, y) = augmenter.Apply(gray, mask, indices, random);
                 optimizer.zero_grad();
                 var loss = SegmentationLoss.Compute(model.forward(Normalise(x, options)), y);
                 float lossValue = loss.item<float>();
