@@ -12,18 +12,8 @@ public sealed class SharedLungsTests
     [SkippableFact]
     public void The_shipped_lung_bundle_reaches_Dice_095_on_the_Shenzhen_test_masks()
     {
-        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
-        string manifest = Path.Combine(shenzhen, "manifest.csv");
-        SharedDicomData.Require(manifest, Path.Combine(shenzhen, "masks"));
-
-        string models = Path.Combine(SharedDicomData.RepositoryRoot, "models");
-        string report = CliRunner.TempPath("lungs-test.json");
-
-        var (code, stdout, stderr) = CliRunner.Run("segment", "--evaluate", manifest, "--split-file", Path.Combine(models, "lungs", "split.csv"),
-            "--split", "test", "--models", models, "--out", report);
-
-        Assert.True(code == 0, stderr);
-        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var (report, stdout) = EvaluateTestMasks();
+        using var json = report;
         var dice = json.RootElement.GetProperty("dice");
         Assert.Equal(66, dice.GetProperty("count").GetInt32());
         Assert.True(dice.GetProperty("mean").GetDouble() >= 0.95, stdout);
@@ -38,21 +28,11 @@ public sealed class SharedLungsTests
     [SkippableFact]
     public void The_shipped_lung_bundle_holds_its_Dice_under_other_hospitals_film_changes()
     {
-        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
-        string manifest = Path.Combine(shenzhen, "manifest.csv");
-        SharedDicomData.Require(manifest, Path.Combine(shenzhen, "masks"));
-
-        string models = Path.Combine(SharedDicomData.RepositoryRoot, "models");
-        string report = CliRunner.TempPath("lungs-stress.json");
-
-        var (code, stdout, stderr) = CliRunner.Run("segment", "--evaluate", manifest, "--split-file", Path.Combine(models, "lungs", "split.csv"),
-            "--split", "test", "--stress", "--models", models, "--out", report);
-
-        Assert.True(code == 0, stderr);
-        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var (report, stdout) = EvaluateTestMasks("--stress");
+        using var json = report;
         var rows = json.RootElement.GetProperty("conditions").EnumerateArray().ToList();
         Assert.Equal(9, rows.Count);
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(models, "lungs", "metadata.json")));
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Models, "lungs", "metadata.json")));
         double recorded = metadata.RootElement.GetProperty("testDice").GetProperty("mean").GetDouble();
         Assert.Equal(recorded, rows[0].GetProperty("dice").GetProperty("mean").GetDouble(), 4);
         foreach (var row in rows)
@@ -61,5 +41,22 @@ public sealed class SharedLungsTests
             Assert.True(row.GetProperty("dice").GetProperty("mean").GetDouble() >= 0.945, $"{name}: {stdout}");
             Assert.True(row.GetProperty("lungsNotFound").GetInt32() <= 1, $"{name}: {stdout}");
         }
+    }
+
+    private static string Models => Path.Combine(SharedDicomData.RepositoryRoot, "models");
+
+    /// <summary>`segment --evaluate` of the shipped bundle on the Shenzhen test masks: the JSON report and stdout.</summary>
+    private static (JsonDocument Report, string Stdout) EvaluateTestMasks(params string[] options)
+    {
+        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
+        string manifest = Path.Combine(shenzhen, "manifest.csv");
+        SharedDicomData.Require(manifest, Path.Combine(shenzhen, "masks"));
+        string report = CliRunner.TempPath("lungs-test.json");
+
+        var (code, stdout, stderr) = CliRunner.Run(["segment", "--evaluate", manifest, "--split-file", Path.Combine(Models, "lungs", "split.csv"),
+            "--split", "test", .. options, "--models", Models, "--out", report]);
+
+        Assert.True(code == 0, stderr);
+        return (JsonDocument.Parse(File.ReadAllText(report)), stdout);
     }
 }
