@@ -91,7 +91,7 @@ public static class SegmentCommand
         string splitName;
         if (splitFile is null)
         {
-            records = DatasetLoader.Load(manifest).Where(r => MaskedImages.ReferenceMaskPaths(r).Count > 0).ToList();
+            records = DatasetLoader.Load(manifest).Where(MaskedImages.HasReferenceMask).ToList();
             splitName = "all";
             stdout.WriteLine($"no --split-file: scoring every image with a reference mask ({records.Count}); use this only for data the model never trained on");
         }
@@ -109,7 +109,7 @@ public static class SegmentCommand
             }
 
             var data = DatasetSplit.LoadOrCreate(manifest, splitFile, new SplitOptions(), null);
-            records = data.Records.Where(r => data.Assignment[r] == split && MaskedImages.ReferenceMaskPaths(r).Count > 0).ToList();
+            records = data.Records.Where(r => data.Assignment[r] == split && MaskedImages.HasReferenceMask(r)).ToList();
             splitName = SplitNames.ToText(split);
         }
 

@@ -75,11 +75,7 @@ public sealed class AcquisitionAugmenter
 
         if (Hit(random, _options.Noise))
         {
-            double sigma = 0.005 + 0.025 * random.NextDouble();
-            for (int p = 0; p < x.Length; p++)
-            {
-                x[p] = Math.Clamp(x[p] + (float)(sigma * Gaussian(random)), 0f, 1f);
-            }
+            x = AcquisitionTransforms.Noise(x, 0.005 + 0.025 * random.NextDouble(), random);
         }
 
         if (Hit(random, _options.Borders))
@@ -121,7 +117,4 @@ public sealed class AcquisitionAugmenter
     }
 
     private static bool Hit(Random random, double probability) => random.NextDouble() < probability;
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

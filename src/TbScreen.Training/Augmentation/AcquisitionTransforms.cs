@@ -153,22 +153,34 @@ public static class AcquisitionTransforms
     }
 
     /// <summary>Fills bands of the given widths (pixels) on the left, top, right and bottom with a constant.</summary>
-    public static float[] Borders(float[] plane, int size, int left, int top, int right, int bottom, float value)
+    public static float[] Borders(float[] plane, int size, int left, int top, int right, int bottom, float value) =>
+        Borders(plane, size, size, left, top, right, bottom, value);
+
+    /// <summary>As the square overload, for a width x height plane.</summary>
+    public static float[] Borders(float[] plane, int width, int height, int left, int top, int right, int bottom, float value)
     {
         var result = (float[])plane.Clone();
-        for (int y = 0; y < size; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < size; x++)
+            for (int x = 0; x < width; x++)
             {
-                if (x < left || x >= size - right || y < top || y >= size - bottom)
+                if (x < left || x >= width - right || y < top || y >= height - bottom)
                 {
-                    result[y * size + x] = value;
+                    result[y * width + x] = value;
                 }
             }
         }
 
         return result;
     }
+
+    /// <summary>Additive Gaussian noise of this sigma, clipped to [0, 1]; two draws per pixel from the caller's stream.</summary>
+    public static float[] Noise(float[] plane, double sigma, Random random) =>
+        plane.Select(v => Math.Clamp(v + (float)(sigma * Gaussian(random)), 0f, 1f)).ToArray();
+
+    /// <summary>A standard normal draw (Box-Muller).</summary>
+    public static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>256-bin cumulative histogram of a [0,1] plane, normalised to end at 1.</summary>
     public static double[] Cdf(float[] plane)

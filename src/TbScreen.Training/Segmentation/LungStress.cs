@@ -14,8 +14,11 @@ public sealed record StressImage(float[] Gray, int Width, int Height, BinaryMask
 public sealed record LungStressCondition(string Name, string Description, Func<StressImage, Random, StressImage> Apply);
 
 /// <summary>Dice of the shipped pipeline on the changed images, and the mean change against the unchanged ones.</summary>
-public sealed record LungStressRow(string Condition, string Description, DiceDistribution Dice, int LungsNotFound, double MeanChange,
-    IReadOnlyList<LungEvaluationCase> NotFound);
+public sealed record LungStressRow(string Condition, string Description, DiceDistribution Dice, double MeanChange,
+    IReadOnlyList<LungEvaluationCase> NotFound)
+{
+    public int LungsNotFound => NotFound.Count;
+}
 
 public sealed record LungStressResult(string Split, IReadOnlyList<LungStressRow> Conditions);
 
@@ -39,18 +42,17 @@ public static class LungStress
             Pad(image, 0, Fraction(image.Height, 0.11), 0, Fraction(image.Height, 0.11))),
         new("blur", "Gaussian blur, sigma 0.5% of the larger side", (image, _) =>
             image with { Gray = AcquisitionTransforms.Blur(image.Gray, image.Width, image.Height, 0.005 * Math.Max(image.Width, image.Height)) }),
-        new("noise", "additive Gaussian noise, sigma 0.03", (image, random) => image with { Gray = Noise(image.Gray, 0.03, random) }),
+        new("noise", "additive Gaussian noise, sigma 0.03", (image, random) => image with { Gray = AcquisitionTransforms.Noise(image.Gray, 0.03, random) }),
         new("jpeg", "8-bit JPEG at quality 15", (image, _) => image with { Gray = AcquisitionTransforms.Jpeg(image.Gray, image.Width, image.Height, 15) }),
         new("low-resolution", "area-averaged to 25% and bilinear back: a coarse detector", (image, _) =>
             image with { Gray = AcquisitionTransforms.DownUp(image.Gray, image.Width, image.Height, 0.25) }),
         new("markers", "burned-in white side marker (top left) and date (bottom right)", (image, _) => Markers(image)),
         new("collimation", "white unexposed bands, 6% of the size on every side (image only)", (image, _) =>
-            image with { Gray = Bands(image, Fraction(image.Width, 0.06), Fraction(image.Height, 0.06), 1f) }),
+            image with { Gray = Collimation(image, Fraction(image.Width, 0.06), Fraction(image.Height, 0.06)) }),
     ];
 
     /// <summary>Every condition (or the named ones) on every record; the reference masks are read beside the images.</summary>
-    public static LungStressResult Run(LungSegmenter segmenter, IReadOnlyList<CxrRecord> records, string split,
-        IReadOnlyList<string>? names = null, Action<string, LungEvaluationCase>? onCase = null)
+    public static LungStressResult Run(LungSegmenter segmenter, IReadOnlyList<CxrRecord> records, string split, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(segmenter);
         ArgumentNullException.ThrowIfNull(records);
@@ -68,15 +70,13 @@ public static class LungStress
             {
                 var changed = conditions[c].Apply(original, new Random(unchecked(Seed + 1009 * i + c)));
                 var result = segmenter.Segment(ToRadiograph(changed, $"{records[i].Path} ({conditions[c].Name})"));
-                var item = new LungEvaluationCase(Path.GetFileName(records[i].Path), MaskMetrics.Dice(result.Mask, changed.Mask), result.LungsFound, result.Check.Reason);
-                cases[c].Add(item);
-                onCase?.Invoke(conditions[c].Name, item);
+                cases[c].Add(new LungEvaluationCase(Path.GetFileName(records[i].Path), MaskMetrics.Dice(result.Mask, changed.Mask), result.LungsFound, result.Check.Reason));
             }
         }
 
         double baseline = cases[0].Average(x => x.Dice);
         var rows = conditions.Select((condition, c) => new LungStressRow(condition.Name, condition.Description,
-            LungEvaluation.Distribution(cases[c]), cases[c].Count(x => !x.LungsFound), cases[c].Average(x => x.Dice) - baseline,
+            LungEvaluation.Distribution(cases[c]), cases[c].Average(x => x.Dice) - baseline,
             cases[c].Where(x => !x.LungsFound).ToList())).ToList();
         return new LungStressResult(split, rows);
     }
@@ -147,25 +147,8 @@ public static class LungStress
         return image with { Gray = gray };
     }
 
-    private static float[] Bands(StressImage image, int across, int down, float value)
-    {
-        float[] gray = (float[])image.Gray.Clone();
-        for (int y = 0; y < image.Height; y++)
-        {
-            for (int x = 0; x < image.Width; x++)
-            {
-                if (x < across || x >= image.Width - across || y < down || y >= image.Height - down)
-                {
-                    gray[y * image.Width + x] = value;
-                }
-            }
-        }
-
-        return gray;
-    }
-
-    private static float[] Noise(float[] gray, double sigma, Random random) =>
-        gray.Select(v => Math.Clamp(v + (float)(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())), 0f, 1f)).ToArray();
+    private static float[] Collimation(StressImage image, int across, int down) =>
+        AcquisitionTransforms.Borders(image.Gray, image.Width, image.Height, across, down, across, down, 1f);
 
     private static int Fraction(int size, double fraction) => (int)Math.Round(size * fraction);
 }

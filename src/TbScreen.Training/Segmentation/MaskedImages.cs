@@ -20,6 +20,9 @@ public sealed class MaskedImages
 
     public static bool HasMask(CxrRecord record) => File.Exists(MaskPath(record));
 
+    /// <summary>Whether evaluation finds a reference mask for the image (<see cref="ReferenceMaskPaths"/>).</summary>
+    public static bool HasReferenceMask(CxrRecord record) => ReferenceMaskPaths(record).Count > 0;
+
     /// <summary>
     /// The reference mask files of an image for evaluation: <c>masks/&lt;file&gt;</c> beside it, or else, in the NLM
     /// layout (Montgomery), <c>ManualMask/leftMask/&lt;file&gt;</c> and <c>ManualMask/rightMask/&lt;file&gt;</c> beside
