@@ -41,7 +41,7 @@ public static class ExitCodes
             stderr.WriteLine($"tbscreen: {e.Message}");
             return ModelError;
         }
-        catch (Exception e) when (e is DicomException or ImageDecodeException or ManifestException or DatasetException or Screening.Sites.SiteProfileFileException)
+        catch (Exception e) when (e is DicomException or ImageDecodeException or ManifestException or DatasetException or Training.Training.TrainingResumeException or Screening.Sites.SiteProfileFileException)
         {
             stderr.WriteLine($"tbscreen: {e.Message}");
             return InvalidInput;

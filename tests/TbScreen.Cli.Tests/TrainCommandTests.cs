@@ -64,6 +64,29 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void ResumeContinuesOnTheRunsOwnSplitAndRefusesOtherOptions()
+    {
+        string manifest = TinyManifest();
+        string folder = Path.GetDirectoryName(manifest)!;
+        string splitFile = Path.Combine(folder, "halves.csv");
+        File.WriteAllLines(splitFile, ["split,file,label,source", .. Enumerable.Range(0, 12).Select(i => $"{(i < 6 ? "train" : "val")},i{i}.png,{i % 2},synthetic")]);
+        string outDir = Path.Combine(folder, "run");
+        string[] run = ["train", "--data", manifest, "--arch", "googlenet", "--out", outDir, "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1"];
+        var (code, _, stderr) = CliRunner.Run([.. run, "--split-file", splitFile]);
+        Assert.True(code == 0, stderr);
+
+        // Without --split-file the resumed run reads the split it wrote; a new seeded 70/15/15 split would not match.
+        (code, var stdout, stderr) = CliRunner.Run([.. run, "--resume"]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("already complete", stdout);
+
+        (code, _, stderr) = CliRunner.Run([.. run, "--resume", "--lr", "0.5"]);
+        Assert.Equal(2, code);
+        Assert.Contains($"cannot resume the training run in {outDir}", stderr);
+        Assert.Contains("learningRate: null then, 0.5 now", stderr);
+    }
+
+    [Fact]
     public void MissingManifestIsInvalidInput()
     {
         var (code, _, stderr) = CliRunner.Run("train", "--data", "/no/such/manifest.csv", "--arch", "googlenet", "--out", CliRunner.TempPath("o"), "--size", "32");

@@ -33,21 +33,8 @@ public sealed class FineTuningTests
         Trainer.Run(data.Records, data.Assignment, tiny with { InitialCheckpoint = population }, temp["tuned"]);
         Trainer.Run(data.Records, data.Assignment, tiny, temp["fresh"]);
 
-        Assert.True(MaxDifference(population, Path.Combine(temp["tuned"], "last.pt")) < 1e-6);
-        Assert.True(MaxDifference(population, Path.Combine(temp["fresh"], "last.pt")) > 1e-3);
+        Assert.True(Checkpoint.MaxDifference(population, Path.Combine(temp["tuned"], "last.pt")) < 1e-6);
+        Assert.True(Checkpoint.MaxDifference(population, Path.Combine(temp["fresh"], "last.pt")) > 1e-3);
         Assert.Throws<ArgumentException>(() => (options with { InitialCheckpoint = temp["missing.pt"] }).Validate());
-    }
-
-    private static double MaxDifference(string a, string b)
-    {
-        var (first, _) = Checkpoints.Load(a);
-        var (second, _) = Checkpoints.Load(b);
-        using (first)
-        using (second)
-        {
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var right = second.parameters().ToList();
-            return first.parameters().Select((p, i) => (p - right[i]).abs().max().item<float>()).Max();
-        }
     }
 }

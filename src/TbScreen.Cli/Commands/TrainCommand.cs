@@ -67,12 +67,13 @@ public static class TrainCommand
         var lungs = new Option<string>("--lungs") { Description = "The lung segmentation bundle for --crop-to-lungs.", DefaultValueFactory = _ => Path.Combine("models", "lungs") };
         var noValidation = new Option<bool>("--no-validation") { Description = "Train for exactly --epochs with no validation split (a final model on train + validation, split-folds' final.csv); the model is last.pt." };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (smoke runs, timing)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the stopped run in --out from its last finished epoch (resume.json), with the same options; the result equals an uninterrupted run. A finished run is left as it is." };
         var command = new Command("train", "Train AlexNet, GoogLeNet or ResNet-18 (from scratch, or ResNet-18 from ImageNet weights with --pretrained) with a patient-level split.")
         {
             data, arch, pretrained, output, epochs, size, seed, batch, lr, optimizer, schedule, weightDecay, patience, threads,
             splitFile, ratios, rewind, alexHidden, noAugment, noCrop, standardise, maxBatches, defence, defenceEps, defenceSteps, defenceStep, defenceBeta,
             sampling, selection, acquisition, excludeSource, distillEpochs, distillTeacher, distillLr, teacherBundle, teacherWeight, teacherTemperature,
-            cropToLungs, lungs, noValidation,
+            cropToLungs, lungs, noValidation, resume,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
@@ -130,15 +131,19 @@ public static class TrainCommand
                 Directory.CreateDirectory(outDir);
                 DatasetPointer.Write(outDir, result.GetValue(data)!);
                 double[] r = ParseDoubles(result.GetValue(ratios)!, "--split", 3);
-                var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, result.GetValue(splitFile),
+                bool resuming = result.GetValue(resume);
+                string ownSplit = Path.Combine(outDir, DatasetSplit.DefaultFileName);
+                // A resumed run without --split-file reads the split it wrote, never a new one over it.
+                string? splitToRead = result.GetValue(splitFile) ?? (resuming && File.Exists(ownSplit) ? ownSplit : null);
+                var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, splitToRead,
                     new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName))
                     .WithoutSources(result.GetValue(excludeSource) ?? []);
                 stdout.WriteLine($"{options.Arch}: train {split.Count(SplitName.Train)} ({split.Count(SplitName.Train, 1)} TB), " +
                     $"val {split.Count(SplitName.Val)} ({split.Count(SplitName.Val, 1)} TB), test {split.Count(SplitName.Test)} held out; {options.Contract.Size}px, {options.Threads} threads");
                 bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
                 var trained = interactive
-                    ? SpectreTrainingProgress.Run(p => Trainer.Run(split.Records, split.Assignment, options, outDir, p))
-                    : Trainer.Run(split.Records, split.Assignment, options, outDir, new PlainTrainingProgress(stdout));
+                    ? SpectreTrainingProgress.Run(p => Trainer.Run(split.Records, split.Assignment, options, outDir, p, resume: resuming))
+                    : Trainer.Run(split.Records, split.Assignment, options, outDir, new PlainTrainingProgress(stdout), resume: resuming);
                 if (options.SkipValidation)
                 {
                     stdout.WriteLine($"trained {trained.History.Count} epochs without validation; the model is {Path.Combine(Path.GetFullPath(outDir), "last.pt")}");

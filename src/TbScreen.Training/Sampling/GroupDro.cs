@@ -21,6 +21,21 @@ public sealed class GroupDro
 
     public IReadOnlyList<double> Weights => _weights;
 
+    /// <summary>Sets the group weights of a resumed run (<see cref="Training.ResumePoint"/>).</summary>
+    public void Restore(IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Count != _weights.Length)
+        {
+            throw new ArgumentException($"{weights.Count} group weights for {_weights.Length} groups", nameof(weights));
+        }
+
+        for (int g = 0; g < _weights.Length; g++)
+        {
+            _weights[g] = weights[g];
+        }
+    }
+
     /// <param name="perSampleLoss">[N] losses, not reduced.</param>
     /// <param name="groupOfSample">The group of each of the N samples.</param>
     public Tensor Loss(Tensor perSampleLoss, IReadOnlyList<int> groupOfSample)

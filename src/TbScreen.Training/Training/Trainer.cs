@@ -17,8 +17,8 @@ namespace TbScreen.Training.Training;
 
 /// <summary>
 /// Trains one architecture on the train split, early-stops on validation AUC, and writes into the output folder:
-/// last.pt (every epoch), best.pt, epoch-{k}.pt (rewind points), a .json sidecar for each, and training.json.
-/// The test split is never read here.
+/// last.pt (every epoch), best.pt, epoch-{k}.pt (rewind points), a .json sidecar for each, training.json, and
+/// resume.json (<see cref="ResumePoint"/>), from which a stopped run continues exactly. The test split is never read here.
 /// </summary>
 public static class Trainer
 {
@@ -30,7 +30,8 @@ public static class Trainer
         TrainingOptions options,
         string outputDirectory,
         ITrainingProgress? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        bool resume = false)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(split);
@@ -48,6 +49,14 @@ public static class Trainer
         }
 
         Directory.CreateDirectory(outputDirectory);
+        string fingerprint = ResumePoint.Fingerprint(train, val);
+        var resumeFrom = resume ? ResumableRun.Find(outputDirectory, options, fingerprint) : null;
+        if (resumeFrom is { Finished: true })
+        {
+            progress.Message($"the run in {outputDirectory} is already complete ({resumeFrom.History.Count} epochs); nothing to resume");
+            return WriteHistory(outputDirectory, options, [.. resumeFrom.History], resumeFrom.BestEpoch, resumeFrom.BestValAuc, resumeFrom.StoppedEarly, train.Count, val.Count);
+        }
+
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var random = new Random(options.Seed);
@@ -73,7 +82,7 @@ public static class Trainer
         var augmenter = new GrayAugmenter(options.Augmentation);
         string[] sourceOfImage = [.. train.Select(r => r.Source ?? "unknown"), .. val.Select(r => r.Source ?? "unknown")];
         var acquisition = options.Acquisition.Enabled ? new AcquisitionAugmenter(options.Acquisition, sourceOfImage, trainIndices, images.Plane) : null;
-        if (options.Distillation.Enabled)
+        if (options.Distillation.Enabled && resumeFrom is null)
         {
             Distill(model, options, images, trainIndices, valIndices, augmenter, acquisition, outputDirectory, progress, cancellation);
         }
@@ -91,7 +100,7 @@ public static class Trainer
         int batchesPerEpoch = EpochLoop.BatchesPerEpoch(trainIndices.Length, options);
         var schedule = new LearningRateSchedule(options, batchesPerEpoch);
         var checkpoints = new CheckpointWriter(outputDirectory, options);
-        if (options.RewindEpochs.Contains(0))
+        if (options.RewindEpochs.Contains(0) && resumeFrom is null)
         {
             checkpoints.Save(model, "epoch-0", 0, 0, null);
         }
@@ -107,7 +116,15 @@ public static class Trainer
         int? bestEpoch = null;
         int sinceBest = 0;
         bool stoppedEarly = false;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        int firstEpoch = 1;
+        if (resumeFrom is not null)
+        {
+            ResumableRun.Restore(resumeFrom, outputDirectory, model, optimizer, defenceGenerator, dro, trainIndices);
+            (history, bestAuc, bestEpoch, sinceBest, firstEpoch) = ([.. resumeFrom.History], resumeFrom.BestValAuc, resumeFrom.BestEpoch, resumeFrom.SinceBest, resumeFrom.Epoch + 1);
+            progress.Message($"resuming after epoch {resumeFrom.Epoch} of {options.Epochs}");
+        }
+
+        for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
@@ -151,11 +168,14 @@ public static class Trainer
                 sinceBest++;
             }
 
+            stoppedEarly = !options.SkipValidation && sinceBest >= options.Patience;
+            var point = new ResumePoint(epoch, stoppedEarly || epoch == options.Epochs, options, fingerprint, [.. history], bestEpoch, bestAuc, sinceBest, stoppedEarly,
+                null, null, null, null, dro?.Weights.ToArray(), [.. trainIndices]);
+            ResumableRun.Save(point, outputDirectory, model, optimizer, defenceGenerator);
             progress.EpochDone(record, isBest);
             WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
-            if (!options.SkipValidation && sinceBest >= options.Patience)
+            if (stoppedEarly)
             {
-                stoppedEarly = true;
                 progress.Message($"early stop: no better validation AUC for {options.Patience} epochs (best {bestAuc:F4} at epoch {bestEpoch})");
                 break;
             }
