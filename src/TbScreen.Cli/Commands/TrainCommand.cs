@@ -136,7 +136,7 @@ public static class TrainCommand
                 // A resumed run without --split-file reads the split it wrote, never a new one over it.
                 string? splitToRead = result.GetValue(splitFile) ?? (resuming && File.Exists(ownSplit) ? ownSplit : null);
                 var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, splitToRead,
-                    new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, Path.Combine(outDir, DatasetSplit.DefaultFileName))
+                    new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, ownSplit)
                     .WithoutSources(result.GetValue(excludeSource) ?? []);
                 stdout.WriteLine($"{options.Arch}: train {split.Count(SplitName.Train)} ({split.Count(SplitName.Train, 1)} TB), " +
                     $"val {split.Count(SplitName.Val)} ({split.Count(SplitName.Val, 1)} TB), test {split.Count(SplitName.Test)} held out; {options.Contract.Size}px, {options.Threads} threads");

@@ -8,19 +8,17 @@ namespace TbScreen.Training.Training;
 /// <summary>
 /// Where a training run stands after its last finished epoch: everything the next epoch reads, so that a run stopped
 /// between epochs (a session ending, a crash, Ctrl+C) continues with exactly the weights, optimiser moments, random
-/// streams, training order (shuffling permutes the previous epoch's order) and early-stopping state it would have had. Written as resume.json after each epoch; its state files
-/// (resume-K.*) are written first, so a run killed mid-save still resumes from the previous epoch.
+/// streams, training order (shuffling permutes the previous epoch's order) and early-stopping state it would have had.
+/// Written as resume.json after each epoch; its state files (resume-K.*) are written first, so a run killed mid-save
+/// still resumes from the previous epoch.
 /// </summary>
 public sealed record ResumePoint(
     int Epoch,
-    bool Finished,
     TrainingOptions Options,
     string SplitFingerprint,
     IReadOnlyList<EpochRecord> History,
     int? BestEpoch,
     double? BestValAuc,
-    int SinceBest,
-    bool StoppedEarly,
     string? WeightsFile,
     string? OptimizerFile,
     string? TorchRandomState,
@@ -29,6 +27,14 @@ public sealed record ResumePoint(
     IReadOnlyList<int>? TrainOrder)
 {
     public const string FileName = "resume.json";
+
+    /// <summary>Epochs since the best one; every epoch when there is no validation AUC.</summary>
+    public int SinceBest => Epoch - (BestEpoch ?? 0);
+
+    public bool StoppedEarly => !Options.SkipValidation && SinceBest >= Options.Patience;
+
+    /// <summary>Nothing is left to train: the last epoch is done, or early stopping ended the run.</summary>
+    public bool Finished => StoppedEarly || Epoch >= Options.Epochs;
 
     public static string PathIn(string directory) => System.IO.Path.Combine(directory, FileName);
 

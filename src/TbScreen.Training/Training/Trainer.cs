@@ -114,13 +114,12 @@ public static class Trainer
         var history = new List<EpochRecord>();
         double? bestAuc = null;
         int? bestEpoch = null;
-        int sinceBest = 0;
         bool stoppedEarly = false;
         int firstEpoch = 1;
         if (resumeFrom is not null)
         {
             ResumableRun.Restore(resumeFrom, outputDirectory, model, optimizer, defenceGenerator, dro, trainIndices);
-            (history, bestAuc, bestEpoch, sinceBest, firstEpoch) = ([.. resumeFrom.History], resumeFrom.BestValAuc, resumeFrom.BestEpoch, resumeFrom.SinceBest, resumeFrom.Epoch + 1);
+            (history, bestAuc, bestEpoch, firstEpoch) = ([.. resumeFrom.History], resumeFrom.BestValAuc, resumeFrom.BestEpoch, resumeFrom.Epoch + 1);
             progress.Message($"resuming after epoch {resumeFrom.Epoch} of {options.Epochs}");
         }
 
@@ -160,17 +159,12 @@ public static class Trainer
             {
                 bestAuc = valAuc;
                 bestEpoch = epoch;
-                sinceBest = 0;
                 checkpoints.Save(model, "best", epoch, lr, valAuc);
             }
-            else
-            {
-                sinceBest++;
-            }
 
-            stoppedEarly = !options.SkipValidation && sinceBest >= options.Patience;
-            var point = new ResumePoint(epoch, stoppedEarly || epoch == options.Epochs, options, fingerprint, [.. history], bestEpoch, bestAuc, sinceBest, stoppedEarly,
-                null, null, null, null, dro?.Weights.ToArray(), [.. trainIndices]);
+            // Early stopping counts the epochs since the best one (ResumePoint.SinceBest).
+            var point = new ResumePoint(epoch, options, fingerprint, [.. history], bestEpoch, bestAuc, null, null, null, null, dro?.Weights.ToArray(), [.. trainIndices]);
+            stoppedEarly = point.StoppedEarly;
             ResumableRun.Save(point, outputDirectory, model, optimizer, defenceGenerator);
             progress.EpochDone(record, isBest);
             WriteHistory(outputDirectory, options, history, bestEpoch, bestAuc, stoppedEarly, train.Count, val.Count);
