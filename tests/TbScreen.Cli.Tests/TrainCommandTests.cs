@@ -5,17 +5,17 @@ namespace TbScreen.Cli.Tests;
 
 public sealed class TrainCommandTests
 {
-    /// <summary>A 12-image manifest of phantom PNGs, alternating labels.</summary>
-    private static string TinyManifest()
+    /// <summary>A manifest of phantom PNGs with alternating labels: 12 from one source, or the second half from another.</summary>
+    private static string TinyManifest(int count = 12, Func<int, string>? source = null)
     {
         string manifest = CliRunner.TempPath("manifest.csv");
         string folder = Path.GetDirectoryName(manifest)!;
         var lines = new List<string> { "file,label,source" };
-        for (int i = 0; i < 12; i++)
+        for (int i = 0; i < count; i++)
         {
             byte[] pixels = ChestPhantom.Generate(32, 32, 255, i + 1).Select(v => (byte)v).ToArray();
             File.WriteAllBytes(Path.Combine(folder, $"i{i}.png"), GrayPngWriter.Encode(pixels, 32, 32));
-            lines.Add($"i{i}.png,{i % 2},synthetic");
+            lines.Add($"i{i}.png,{i % 2},{source?.Invoke(i) ?? "synthetic"}");
         }
 
         File.WriteAllLines(manifest, lines);
@@ -84,6 +84,40 @@ public sealed class TrainCommandTests
         Assert.Equal(2, code);
         Assert.Contains($"cannot resume the training run in {outDir}", stderr);
         Assert.Contains("learningRate: null then, 0.5 now", stderr);
+    }
+
+    [Fact]
+    public void ALeaveOneSourceOutRunIsExportedWithoutTheSourceItLeftOut()
+    {
+        // Regression: the run's split.csv lists every source, so export-onnx chose the thresholds and reported the
+        // validation metrics on the left-out hospital's validation images too.
+        string manifest = TinyManifest(16, i => i < 8 ? "kept" : "leftout");
+        string folder = Path.GetDirectoryName(manifest)!;
+        string splitFile = Path.Combine(folder, "split-both.csv");
+        File.WriteAllLines(splitFile, ["split,file,label,source",
+            .. Enumerable.Range(0, 16).Select(i => $"{(i % 8 < 4 ? "train" : "val")},i{i}.png,{i % 2},{(i < 8 ? "kept" : "leftout")}")]);
+        string outDir = Path.Combine(folder, "loso");
+        var (code, stdout, stderr) = CliRunner.Run("train", "--data", manifest, "--split-file", splitFile, "--exclude-source", "leftout",
+            "--arch", "googlenet", "--out", outDir, "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("train 4 (2 TB), val 4 (2 TB)", stdout);
+
+        string bundle = Path.Combine(outDir, "bundle");
+        (code, _, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "best.pt"), "--out", bundle);
+        Assert.True(code == 0, stderr);
+        var training = TbScreen.Inference.Bundles.ModelBundle.Load(bundle).Metadata.Training!;
+        Assert.Equal(4, training.ValidationCount);
+        Assert.Equal(new Dictionary<string, int> { ["kept"] = 8 }, training.CasesBySource);
+        Assert.Contains("left out of training and validation: leftout", training.Notes);
+
+        // Told the data again, without the left-out source, the export has nothing to leave out and agrees.
+        string keptOnly = Path.Combine(folder, "kept.csv");
+        File.WriteAllLines(keptOnly, File.ReadAllLines(manifest).Where(l => !l.EndsWith(",leftout", StringComparison.Ordinal)));
+        string keptSplit = Path.Combine(folder, "split-kept.csv");
+        File.WriteAllLines(keptSplit, File.ReadAllLines(splitFile).Where(l => !l.EndsWith(",leftout", StringComparison.Ordinal)));
+        (code, _, stderr) = CliRunner.Run("export-onnx", Path.Combine(outDir, "best.pt"), "--out", bundle + "2", "--data", keptOnly, "--split-file", keptSplit);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(4, TbScreen.Inference.Bundles.ModelBundle.Load(bundle + "2").Metadata.Training!.ValidationCount);
     }
 
     [Fact]

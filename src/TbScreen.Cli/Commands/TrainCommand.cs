@@ -129,7 +129,8 @@ public static class TrainCommand
                 options.Validate(); // before the slow dataset load
                 string outDir = result.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
-                DatasetPointer.Write(outDir, result.GetValue(data)!);
+                string[] excluded = result.GetValue(excludeSource) ?? [];
+                DatasetPointer.Write(outDir, result.GetValue(data)!, excluded);
                 double[] r = ParseDoubles(result.GetValue(ratios)!, "--split", 3);
                 bool resuming = result.GetValue(resume);
                 string ownSplit = Path.Combine(outDir, DatasetSplit.DefaultFileName);
@@ -137,7 +138,7 @@ public static class TrainCommand
                 string? splitToRead = result.GetValue(splitFile) ?? (resuming && File.Exists(ownSplit) ? ownSplit : null);
                 var split = DatasetSplit.LoadOrCreate(result.GetValue(data)!, splitToRead,
                     new SplitOptions { Train = r[0], Val = r[1], Test = r[2], Seed = options.Seed }, ownSplit)
-                    .WithoutSources(result.GetValue(excludeSource) ?? []);
+                    .WithoutSources(excluded);
                 stdout.WriteLine($"{options.Arch}: train {split.Count(SplitName.Train)} ({split.Count(SplitName.Train, 1)} TB), " +
                     $"val {split.Count(SplitName.Val)} ({split.Count(SplitName.Val, 1)} TB), test {split.Count(SplitName.Test)} held out; {options.Contract.Size}px, {options.Threads} threads");
                 bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;

@@ -39,6 +39,12 @@ public static class BundleExporter
         var contract = sidecar.Options.Contract;
         string splitFile = options.SplitFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, DatasetSplit.DefaultFileName);
         var split = DatasetSplit.LoadOrCreate(dataPath, splitFile, new SplitOptions(), writeTo: null);
+        // A leave-one-source-out run: its thresholds and reported metrics must not come from the hospital it left out
+        // (a --data without that source has nothing to leave out).
+        var present = split.Records.Select(r => r.Source ?? "").ToHashSet(StringComparer.Ordinal);
+        var leftOut = DatasetPointer.ExcludedSources(checkpointPath).Where(present.Contains).ToList();
+        split = split.WithoutSources(leftOut);
+
         var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
         var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();
         bool outOfFold = options.OutOfFoldPredictions is { Count: > 0 };
@@ -88,7 +94,7 @@ public static class BundleExporter
             DocString = $"TbScreen {name} {options.Version}: research use only, not a medical device.",
         });
 
-        var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, evidence, train, validation, splitFile);
+        var metadata = BuildMetadata(name, options with { DataPath = dataPath }, sidecar, contract, evidence, train, validation, splitFile, leftOut);
         metadata = ModelBundle.WriteMetadata(outputDirectory, metadata);
         double parity = CheckParity(outputDirectory, images, torchScores, options.EffectiveParityTolerance);
         File.WriteAllText(Path.Combine(outputDirectory, ModelBundle.ModelCardFileName), ModelCard.Render(metadata, sidecar, parity));
@@ -139,7 +145,7 @@ public static class BundleExporter
     }
 
     private static ModelMetadata BuildMetadata(string name, BundleExportOptions options, CheckpointSidecar sidecar, TbScreen.Imaging.InputContract contract,
-        ThresholdEvidence evidence, List<CxrRecord> train, List<CxrRecord> validation, string splitFile)
+        ThresholdEvidence evidence, List<CxrRecord> train, List<CxrRecord> validation, string splitFile, IReadOnlyList<string> leftOut)
     {
         var (validationCases, scoredRecords, prefix) = (evidence.Cases, evidence.Records, evidence.Prefix);
         // Thresholds come from the sources that hold both classes when they are large enough: on the others a threshold
@@ -188,6 +194,7 @@ public static class BundleExporter
                 CasesBySource = train.Concat(validation).GroupBy(r => r.Source ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
                 Notes = $"{Origin(sidecar)}, epoch {sidecar.Epoch}, seed {sidecar.Seed}; " +
                         (sidecar.Options.SkipValidation ? "trained on train + validation for a fixed number of epochs, without a validation split; " : "") +
+                        (leftOut.Count > 0 ? $"left out of training and validation: {string.Join(", ", leftOut)} (leave-one-source-out); " : "") +
                         $"thresholds chosen on {(ReferenceEquals(thresholdCases, validationCases) ? $"{evidence.Description}, pooled" : $"{evidence.Description}, the images of sources that hold both classes")}." +
                         (confounded ? $" Some sources hold one class only: the pooled {prefix} AUC bounds source separation, not TB detection; read the per-source ({prefix}/<source>) metrics first." : ""),
             },

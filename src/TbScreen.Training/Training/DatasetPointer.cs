@@ -1,30 +1,45 @@
+using System.Text.Json.Serialization;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Training.Data;
 
 namespace TbScreen.Training.Training;
 
 /// <summary>
-/// dataset.json in a training output folder: which dataset the run used, so that `export-onnx` can score
-/// the validation split without being told again.
+/// dataset.json in a training output folder: which dataset the run used, and the sources it left out
+/// (`train --exclude-source`), so that `export-onnx` can score the run's own validation split without being told again.
 /// </summary>
 public static class DatasetPointer
 {
     public const string FileName = "dataset.json";
 
-    private sealed record Pointer(string Data);
+    private sealed record Pointer(string Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? ExcludedSources = null);
 
-    public static void Write(string outputDirectory, string dataPath) =>
-        TrainingJson.Write(Path.Combine(outputDirectory, FileName), new Pointer(string.Join(",", ManifestSet.Parts(dataPath).Select(Path.GetFullPath))));
+    public static void Write(string outputDirectory, string dataPath, IReadOnlyCollection<string>? excludedSources = null) =>
+        TrainingJson.Write(Path.Combine(outputDirectory, FileName), new Pointer(
+            string.Join(",", ManifestSet.Parts(dataPath).Select(Path.GetFullPath)),
+            excludedSources is { Count: > 0 } ? [.. excludedSources] : null));
 
     /// <summary>The dataset path recorded beside <paramref name="checkpointPath"/>; fails naming the file when there is none.</summary>
-    public static string Read(string checkpointPath)
+    public static string Read(string checkpointPath) => ReadPointer(checkpointPath).Data;
+
+    /// <summary>
+    /// The sources the run beside <paramref name="checkpointPath"/> neither trained nor validated on (none when no
+    /// dataset.json is there). Its split.csv still lists them (a split file covers the whole dataset), so whoever
+    /// re-reads that split must leave them out again.
+    /// </summary>
+    public static IReadOnlyList<string> ExcludedSources(string checkpointPath) =>
+        File.Exists(PathBeside(checkpointPath)) ? ReadPointer(checkpointPath).ExcludedSources ?? [] : [];
+
+    private static string PathBeside(string checkpointPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, FileName);
+
+    private static Pointer ReadPointer(string checkpointPath)
     {
-        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, FileName);
+        string path = PathBeside(checkpointPath);
         if (!File.Exists(path))
         {
             throw new DatasetException("no dataset recorded beside the checkpoint; pass --data", path);
         }
 
-        return TrainingJson.Read<Pointer>(path).Data;
+        return TrainingJson.Read<Pointer>(path);
     }
 }
