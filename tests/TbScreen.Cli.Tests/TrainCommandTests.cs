@@ -91,11 +91,11 @@ public sealed class TrainCommandTests
     {
         // Regression: the run's split.csv lists every source, so export-onnx chose the thresholds and reported the
         // validation metrics on the left-out hospital's validation images too.
-        string manifest = TinyManifest(16, i => i < 8 ? "kept" : "leftout");
+        string manifest = TinyManifest(24, i => i < 12 ? "kept" : "leftout");
         string folder = Path.GetDirectoryName(manifest)!;
         string splitFile = Path.Combine(folder, "split-both.csv");
         File.WriteAllLines(splitFile, ["split,file,label,source",
-            .. Enumerable.Range(0, 16).Select(i => $"{(i % 8 < 4 ? "train" : "val")},i{i}.png,{i % 2},{(i < 8 ? "kept" : "leftout")}")]);
+            .. Enumerable.Range(0, 24).Select(i => $"{(i % 12 < 4 ? "train" : i % 12 < 8 ? "val" : "test")},i{i}.png,{i % 2},{(i < 12 ? "kept" : "leftout")}")]);
         string outDir = Path.Combine(folder, "loso");
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", manifest, "--split-file", splitFile, "--exclude-source", "leftout",
             "--arch", "googlenet", "--out", outDir, "--epochs", "1", "--size", "32", "--batch", "4", "--threads", "1");
@@ -107,8 +107,18 @@ public sealed class TrainCommandTests
         Assert.True(code == 0, stderr);
         var training = TbScreen.Inference.Bundles.ModelBundle.Load(bundle).Metadata.Training!;
         Assert.Equal(4, training.ValidationCount);
-        Assert.Equal(new Dictionary<string, int> { ["kept"] = 8 }, training.CasesBySource);
+        Assert.Equal(new Dictionary<string, int> { ["kept"] = 8 }, training.CasesBySource); // train + validation
         Assert.Contains("left out of training and validation: leftout", training.Notes);
+
+        // prune retrains and reports on the same split: without the left-out source, and its bundle says so.
+        string pruned = Path.Combine(outDir, "prune");
+        (code, stdout, stderr) = CliRunner.Run("prune", "--model", Path.Combine(outDir, "last.pt"), "--data", manifest, "--method", "finetune",
+            "--retrain-epochs", "1", "--rounds", "1", "--latency-runs", "1", "--threads", "1", "--out", pruned);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("preprocessing 12/12", stdout); // train, validation and test of the kept source
+        var prunedTraining = TbScreen.Inference.Bundles.ModelBundle.Load(Path.Combine(pruned, "bundle")).Metadata.Training!;
+        Assert.Equal((4, 4), (prunedTraining.TrainCount, prunedTraining.ValidationCount));
+        Assert.Contains("left out of training and validation: leftout", prunedTraining.Notes);
 
         // Told the data again, without the left-out source, the export has nothing to leave out and agrees.
         string keptOnly = Path.Combine(folder, "kept.csv");

@@ -123,7 +123,7 @@ public static class PruneCommand
     private static void RunMethods(TextWriter stdout, IReadOnlyList<PruningMethod> methods, PruningOptions options, string checkpoint, string manifest, string split,
         string outDir, CheckpointSidecar sidecar, List<PruningRunRecord> runs, bool validationOptional)
     {
-        var datasetSplit = DatasetSplit.LoadOrCreate(manifest, split, new SplitOptions(), writeTo: null);
+        var (datasetSplit, leftOut) = DatasetPointer.RunSplit(manifest, split, checkpoint);
         var prepared = PruningData.Load(datasetSplit, sidecar.Options.Contract, options.Threads, (done, total) =>
         {
             if (done % 200 == 0 || done == total)
@@ -135,7 +135,7 @@ public static class PruneCommand
         {
             string runDir = Path.Combine(outDir, m.Name());
             Directory.CreateDirectory(runDir);
-            DatasetPointer.Write(runDir, manifest);
+            DatasetPointer.Write(runDir, manifest, leftOut);
             File.Copy(split, Path.Combine(runDir, DatasetSplit.DefaultFileName), overwrite: true);
             runs.Add(new PruningRun(checkpoint, options with { Method = m }, prepared, runDir, stdout.WriteLine).Run());
             PruningReport.Write(outDir, runs, options.AccuracyTolerance, null);

@@ -38,12 +38,7 @@ public static class BundleExporter
         using var _ = model;
         var contract = sidecar.Options.Contract;
         string splitFile = options.SplitFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, DatasetSplit.DefaultFileName);
-        var split = DatasetSplit.LoadOrCreate(dataPath, splitFile, new SplitOptions(), writeTo: null);
-        // A leave-one-source-out run: its thresholds and reported metrics must not come from the hospital it left out
-        // (a --data without that source has nothing to leave out).
-        var present = split.Records.Select(r => r.Source ?? "").ToHashSet(StringComparer.Ordinal);
-        var leftOut = DatasetPointer.ExcludedSources(checkpointPath).Where(present.Contains).ToList();
-        split = split.WithoutSources(leftOut);
+        var (split, leftOut) = DatasetPointer.RunSplit(dataPath, splitFile, checkpointPath);
 
         var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
         var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Training.Data;
+using TbScreen.Training.Splits;
 
 namespace TbScreen.Training.Training;
 
@@ -29,6 +30,19 @@ public static class DatasetPointer
     /// </summary>
     public static IReadOnlyList<string> ExcludedSources(string checkpointPath) =>
         File.Exists(PathBeside(checkpointPath)) ? ReadPointer(checkpointPath).ExcludedSources ?? [] : [];
+
+    /// <summary>
+    /// Re-reads the split of the run beside <paramref name="checkpointPath"/> without the sources that run left out (those
+    /// the data holds: a dataset given without them has nothing to leave out), so that a leave-one-source-out model is
+    /// never thresholded, pruned or reported on the hospital it is meant not to have seen.
+    /// </summary>
+    public static (DatasetSplit Split, IReadOnlyList<string> LeftOut) RunSplit(string dataPath, string splitFile, string checkpointPath)
+    {
+        var split = DatasetSplit.LoadOrCreate(dataPath, splitFile, new SplitOptions(), writeTo: null);
+        var present = split.Records.Select(r => r.Source ?? "").ToHashSet(StringComparer.Ordinal);
+        var leftOut = ExcludedSources(checkpointPath).Where(present.Contains).ToList();
+        return (split.WithoutSources(leftOut), leftOut);
+    }
 
     private static string PathBeside(string checkpointPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, FileName);
 
