@@ -19,9 +19,10 @@ public sealed class ShippedReportHashTests
         var checkedReports = ReportHashes.Checked(ModelsDirectory);
 
         Assert.Empty(ReportHashes.Mismatches(ModelsDirectory));
-        // The robustness reports of each shipped classifier, the pruned AlexNet and both ensembles, and the Shenzhen fairness audit.
+        // The robustness reports of each shipped classifier (the optional ResNet-18 too), the pruned AlexNet and both ensembles, and the Shenzhen fairness audit.
         Assert.Contains(Path.Combine("alexnet", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("googlenet", "robustness.json"), checkedReports);
+        Assert.Contains(Path.Combine("resnet18", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("evaluation", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("alexnet-pruned", "robustness.json"), checkedReports);
         Assert.Contains(Path.Combine("evaluation", "ensemble-pruned", "robustness.json"), checkedReports);
