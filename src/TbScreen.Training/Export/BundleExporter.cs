@@ -39,7 +39,6 @@ public static class BundleExporter
         var contract = sidecar.Options.Contract;
         string splitFile = options.SplitFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, DatasetSplit.DefaultFileName);
         var (split, leftOut) = DatasetPointer.RunSplit(dataPath, splitFile, checkpointPath);
-
         var validation = split.Records.Where(r => split.Assignment[r] == SplitName.Val).ToList();
         var train = split.Records.Where(r => split.Assignment[r] == SplitName.Train).ToList();
         bool outOfFold = options.OutOfFoldPredictions is { Count: > 0 };

@@ -28,7 +28,7 @@ public static class DatasetPointer
     /// dataset.json is there). Its split.csv still lists them (a split file covers the whole dataset), so whoever
     /// re-reads that split must leave them out again.
     /// </summary>
-    public static IReadOnlyList<string> ExcludedSources(string checkpointPath) =>
+    private static IReadOnlyList<string> ExcludedSources(string checkpointPath) =>
         File.Exists(PathBeside(checkpointPath)) ? ReadPointer(checkpointPath).ExcludedSources ?? [] : [];
 
     /// <summary>
