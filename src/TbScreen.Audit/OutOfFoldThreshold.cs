@@ -29,6 +29,11 @@ public static class OutOfFoldThreshold
         int minimumPerClass = DefaultMinimumPerClass) =>
         Choose(foldPredictionFiles, OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn), targetSensitivity, minimumPerClass);
 
+    /// <summary>As above, scored by the weighted mean of member columns (a "weighted" ensemble definition).</summary>
+    public static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, double targetSensitivity, IReadOnlyList<WeightedColumn> columns,
+        int minimumPerClass = DefaultMinimumPerClass) =>
+        Choose(foldPredictionFiles, OutOfFoldPredictions.Read(foldPredictionFiles, columns), targetSensitivity, minimumPerClass);
+
     private static OutOfFoldThresholdResult Choose(IReadOnlyList<string> foldPredictionFiles, IReadOnlyList<OutOfFoldCase> rows, double targetSensitivity, int minimumPerClass)
     {
         var mixed = rows.GroupBy(r => r.Source)
@@ -56,9 +61,14 @@ public static class OutOfFoldThreshold
     /// of 1 the search stops whether or not it holds (the caller reports that).
     /// </summary>
     public static OutOfFoldThresholdResult ChooseHolding(IReadOnlyList<string> foldPredictionFiles, double sensitivity, string scoreColumn = "ensemble",
+        int minimumPerClass = DefaultMinimumPerClass) =>
+        ChooseHolding(foldPredictionFiles, sensitivity, [new WeightedColumn(scoreColumn, 1)], minimumPerClass);
+
+    /// <summary>As above, scored by the weighted mean of member columns (a "weighted" ensemble definition).</summary>
+    public static OutOfFoldThresholdResult ChooseHolding(IReadOnlyList<string> foldPredictionFiles, double sensitivity, IReadOnlyList<WeightedColumn> columns,
         int minimumPerClass = DefaultMinimumPerClass)
     {
-        var rows = OutOfFoldPredictions.Read(foldPredictionFiles, scoreColumn); // read once for every target tried
+        var rows = OutOfFoldPredictions.Read(foldPredictionFiles, columns); // read once for every target tried
         for (int step = 0; ; step++)
         {
             double target = Math.Min(1.0, Math.Round(sensitivity + HoldStep * step, 10)); // rounding removes 0.1 + 0.01 noise

@@ -67,6 +67,99 @@ public class CalibrateEnsembleCommandTests
     }
 
     [Fact]
+    public void Weights_make_a_weighted_definition_whose_threshold_is_chosen_on_the_weighted_mean()
+    {
+        string models = TestBundles.WriteEnsemble();
+        var (manifest, split, valFiles, valTb) = WriteData();
+
+        var (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split,
+            "--ensemble", "w.json", "--target-sensitivity", "0.8", "--folds", "0", "--weights", "1,3");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "w.json");
+        Assert.Equal(EnsembleDefinition.WeightedRule, definition.Rule);
+        Assert.Equal([1.0, 3.0], definition.Members.Select(m => m.Weight));
+        double[] tbScores = WeightedScores(models, valFiles, 1, 3).Where((_, i) => valTb[i]).OrderDescending().ToArray();
+        Assert.Equal(tbScores[7], definition.Threshold, 6);
+        Assert.NotEqual(MeanScores(models, valFiles).Where((_, i) => valTb[i]).OrderDescending().ElementAt(7), definition.Threshold, 6);
+
+        // Equal weights are the plain mean; a count that is not one per member, or a weight that is not positive, is refused.
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split, "--ensemble", "m.json", "--folds", "0", "--weights", "2,2");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(EnsembleDefinition.MeanRule, EnsembleDefinition.Load(models, "m.json").Rule);
+        foreach (string bad in new[] { "1", "1,0", "1,x", "1,2,3" })
+        {
+            (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split, "--weights", bad);
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains("--weights needs one positive number per member (2: alexnet, googlenet)", stderr);
+        }
+    }
+
+    [Fact]
+    public void With_weights_out_of_fold_scores_are_rescored_from_the_member_columns_and_the_twin_keeps_them()
+    {
+        // Two folds whose ensemble column is a decoy (all 0.5): only the member columns can separate the classes.
+        // alexnet is uninformative (0.5); googlenet: TB at 0.60..0.95 (8 per fold), normals at 0.05..0.40.
+        string folder = TestBundles.TempDirectory();
+        string Fold(string name)
+        {
+            string Line(string file, int label, double score) =>
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{file}.png\",{label},\"s\",0.5,{score:R},0.5,0,");
+            var rows = Enumerable.Range(0, 8).Select(i => Line($"{name}-tb{i}", 1, 0.60 + 0.05 * i))
+                .Concat(Enumerable.Range(0, 8).Select(i => Line($"{name}-n{i}", 0, 0.05 + 0.05 * i)));
+            string path = Path.Combine(folder, name + ".csv");
+            File.WriteAllLines(path, rows.Prepend("file,label,source,alexnet,googlenet,ensemble,decision,flags"));
+            return path;
+        }
+
+        string models = TestBundles.WriteEnsemble();
+        string oof = Fold("f1") + "," + Fold("f2");
+        var (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--weights", "1,3", "--target-sensitivity", "1", "--ensemble", "w.json");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "w.json");
+        // By hand: every TB case is caught at the lowest TB score, (1 x 0.5 + 3 x 0.60) / 4 = 0.575; every normal
+        // ((0.5 + 3 x at most 0.40) / 4 = 0.425) lies under it.
+        Assert.Equal(0.575, definition.Threshold, 9);
+        Assert.Equal(1.0, definition.ThresholdSelection!.Specificity, 12);
+        Assert.Equal(EnsembleDefinition.WeightedRule, definition.Rule);
+
+        // The file's own ensemble column (0.5 everywhere) gives no separation: equal weights use it.
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--target-sensitivity", "1", "--ensemble", "m.json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0.0, EnsembleDefinition.Load(models, "m.json").ThresholdSelection!.Specificity, 12);
+
+        // A member the fold files do not score is named with the file.
+        File.WriteAllLines(Path.Combine(folder, "f3.csv"), ["file,label,source,alexnet,ensemble", "\"c.png\",1,\"s\",0.5,0.5"]);
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof + "," + Path.Combine(folder, "f3.csv"), "--weights", "1,3");
+        Assert.NotEqual(0, code);
+        Assert.Contains("f3.csv", stderr);
+        Assert.Contains("googlenet", stderr);
+
+        // The INT8-style twin carries the weights over with the threshold (copies of the members stand in for INT8).
+        foreach (string member in new[] { "alexnet", "googlenet" })
+        {
+            string twin = Path.Combine(models, member + "-int8");
+            Directory.CreateDirectory(twin);
+            File.Copy(Path.Combine(models, member, ModelBundle.OnnxFileName), Path.Combine(twin, ModelBundle.OnnxFileName), overwrite: true);
+            var metadata = ModelBundle.ReadMetadata(Path.Combine(models, member));
+            ModelBundle.WriteMetadata(twin, metadata with { Name = member + "-int8", Quantization = new ModelQuantization
+            {
+                Format = "qdq-static", Method = "minmax", Activations = "uint8", Weights = "int8-symmetric-per-channel", CalibrationSplit = "train",
+                CalibrationCount = 1, CalibrationSha256 = new string('a', 64), SourceBundle = member, SourceSha256 = metadata.OnnxSha256,
+            },
+        });
+        }
+
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--members", "alexnet-int8,googlenet-int8", "--heatmap-member", "googlenet-int8",
+            "--threshold-of", "w.json", "--ensemble", "w-int8.json");
+        Assert.True(code == 0, stderr);
+        var twinDefinition = EnsembleDefinition.Load(models, "w-int8.json");
+        Assert.Equal((EnsembleDefinition.WeightedRule, 0.575), (twinDefinition.Rule, Math.Round(twinDefinition.Threshold, 9)));
+        Assert.Equal([1.0, 3.0], twinDefinition.Members.Select(m => m.Weight));
+    }
+
+    [Fact]
     public void A_target_outside_zero_to_one_is_a_usage_error()
     {
         string models = TestBundles.WriteEnsemble();
@@ -196,15 +289,18 @@ public class CalibrateEnsembleCommandTests
     private static string Row(string name, int label, double score) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{name}.png\",{label},\"s\",{score:R},{score:R},{score:R},0,");
 
-    private static double[] MeanScores(string models, string[] files)
+    private static double[] MeanScores(string models, string[] files) => WeightedScores(models, files, 1, 1);
+
+    private static double[] WeightedScores(string models, string[] files, double alexnet, double googlenet)
     {
+        double[] weights = [alexnet, googlenet];
         var classifiers = new[] { "alexnet", "googlenet" }.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(models, n)))).ToList();
         try
         {
             return files.Select(f =>
             {
                 var radiograph = RadiographFiles.Load(f);
-                return classifiers.Average(c => (double)c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability);
+                return classifiers.Select((c, k) => weights[k] * c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability).Sum() / weights.Sum();
             }).ToArray();
         }
         finally

@@ -30,6 +30,7 @@ public static class CalibrateEnsembleCommand
         var oof = new Option<string?>("--oof") { Description = "Out-of-fold predictions instead of the validation split: one predictions.csv per fold (evaluate --split val of the models trained on split-folds' fold-K.csv), comma-separated; the members in --models are the final models trained on train + validation." };
         var thresholdOf = new Option<string?>("--threshold-of") { Description = "Carry over the threshold of this float32 ensemble definition (in --models) unchanged, for its INT8 twin whose members quantise its members one for one: for final models trained on train + validation, which leave no unseen images to choose a threshold on." };
         var hold = new Option<bool>("--hold-across-folds") { Description = "With --oof: raise the rule's target in steps of 0.01 until, judged fold by fold with the threshold chosen on the other folds, it still reaches --target-sensitivity (a target that holds on cases it was not chosen on)." };
+        var weights = new Option<string?>("--weights") { Description = "One positive weight per member, comma-separated (e.g. 1,1,2): the ensemble scores the weighted mean of the members' TB probabilities (rule \"weighted\"); with --oof the fold files' member columns are combined with these weights. Default: the plain mean." };
         var band = new Option<double>("--band") { Description = "Uncertainty band half-width around the threshold.", DefaultValueFactory = _ => 0.05 };
         var heatmap = new Option<string>("--heatmap-member") { Description = "Member whose CAM is the heatmap.", DefaultValueFactory = _ => "googlenet" };
         var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
@@ -38,13 +39,19 @@ public static class CalibrateEnsembleCommand
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, data, splitFile, oof, hold, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
+            models, members, weights, data, splitFile, oof, hold, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             string folder = result.GetValue(models)!;
             var names = result.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             double targetSensitivity = result.GetValue(target);
+            if (ParseWeights(result.GetValue(weights), names.Length) is not { } memberWeights)
+            {
+                stderr.WriteLine($"tbscreen: --weights needs one positive number per member ({names.Length}: {string.Join(", ", names)}), comma-separated.");
+                return ExitCodes.Usage;
+            }
+
             if (targetSensitivity is <= 0 or > 1)
             {
                 stderr.WriteLine("tbscreen: --target-sensitivity must be in (0, 1].");
@@ -59,9 +66,9 @@ public static class CalibrateEnsembleCommand
 
             if (result.GetValue(thresholdOf) is string sourceEnsemble)
             {
-                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null || result.GetValue(oof) is not null)
+                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null || result.GetValue(oof) is not null || result.GetValue(weights) is not null)
                 {
-                    stderr.WriteLine("tbscreen: --threshold-of carries a threshold over; leave out --data, --split-file and --oof.");
+                    stderr.WriteLine("tbscreen: --threshold-of carries a threshold (and the weights) over; leave out --data, --split-file, --oof and --weights.");
                     return ExitCodes.Usage;
                 }
 
@@ -76,7 +83,7 @@ public static class CalibrateEnsembleCommand
                     return ExitCodes.Usage;
                 }
 
-                return FromOutOfFold(stdout, folder, names, oofFiles, targetSensitivity, result.GetValue(hold), result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
+                return FromOutOfFold(stdout, folder, names, memberWeights, oofFiles, targetSensitivity, result.GetValue(hold), result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
             }
 
             if (result.GetValue(data) is not string dataPath || result.GetValue(splitFile) is not string splitPath)
@@ -97,7 +104,7 @@ public static class CalibrateEnsembleCommand
                 {
                     var radiograph = RadiographFiles.Load(rows[i].Path);
                     var segmentation = lungs?.Segment(radiograph);
-                    mean[i] = classifiers.Average(c => (double)c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability);
+                    mean[i] = classifiers.Select((c, k) => memberWeights[k] * c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability).Sum() / memberWeights.Sum();
                 }
 
                 // As for member thresholds (BundleExporter): on sources that hold both classes when each has 20 or more,
@@ -128,7 +135,7 @@ public static class CalibrateEnsembleCommand
                 {
                     Seed = check is null ? null : result.GetValue(seed),
                 };
-                string path = Write(folder, names, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
+                string path = Write(folder, names, memberWeights, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={cases.Count}{(mixed.Count > 0 ? " from " + string.Join(", ", mixed) : "")}), band ±{result.GetValue(band)}"));
                 return ExitCodes.Success;
@@ -141,7 +148,7 @@ public static class CalibrateEnsembleCommand
         return command;
     }
     /// <summary>--oof: the threshold from pooled out-of-fold predictions, each fold judged by the rule on the others.</summary>
-    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, string oofFiles, double targetSensitivity, bool hold, double band, string heatmap, string ensembleFile)
+    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, double[] weights, string oofFiles, double targetSensitivity, bool hold, double band, string heatmap, string ensembleFile)
     {
         foreach (string name in names)
         {
@@ -152,7 +159,11 @@ public static class CalibrateEnsembleCommand
         OutOfFoldThresholdResult chosen;
         try
         {
-            chosen = hold ? OutOfFoldThreshold.ChooseHolding(files, targetSensitivity) : OutOfFoldThreshold.Choose(files, targetSensitivity);
+            // Unequal weights rescore the folds from the member columns; equal ones keep the files' own ensemble column.
+            IReadOnlyList<WeightedColumn> score = weights.Distinct().Count() == 1
+                ? [new WeightedColumn("ensemble", 1)]
+                : names.Zip(weights, (n, w) => new WeightedColumn(n, w)).ToList();
+            chosen = hold ? OutOfFoldThreshold.ChooseHolding(files, targetSensitivity, score) : OutOfFoldThreshold.Choose(files, targetSensitivity, score);
         }
         catch (ArgumentException e)
         {
@@ -184,7 +195,7 @@ public static class CalibrateEnsembleCommand
         {
             HeldAcrossFolds = hold ? targetSensitivity : null,
         };
-        string path = Write(folder, names, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
+        string path = Write(folder, names, weights, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {chosen.Point.Threshold:F4} (out-of-fold sensitivity {chosen.Point.Sensitivity:F3}, specificity {chosen.Point.Specificity:F3}, n={chosen.Cases.Count}{(chosen.Sources.Count > 0 ? " from " + string.Join(", ", chosen.Sources) : "")}), band ±{band}"));
         return ExitCodes.Success;
@@ -219,7 +230,8 @@ public static class CalibrateEnsembleCommand
         {
             CarriedFrom = $"{sourceFile} (SHA-256 {ModelBundle.Sha256Of(sourcePath)})",
         };
-        string path = Write(folder, names, source.Threshold, band, heatmap, ensembleFile, provenance);
+        // The twin is the same function up to quantisation only with the same weights.
+        string path = Write(folder, names, source.Members.Select(m => m.Weight).ToArray(), source.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {source.Threshold:F4} carried over from {sourceFile} ({provenance.Split} sensitivity {provenance.Sensitivity:F3}, specificity {provenance.Specificity:F3}), band ±{band}"));
         return ExitCodes.Success;
@@ -244,12 +256,27 @@ public static class CalibrateEnsembleCommand
         FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
     };
 
-    private static string Write(string folder, string[] names, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
+    /// <summary>The --weights value, all ones when absent; null when it is not one positive finite number per member.</summary>
+    private static double[]? ParseWeights(string? text, int members)
+    {
+        if (text is null) return Enumerable.Repeat(1.0, members).ToArray();
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var weights = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || !(weights[i] > 0) || !double.IsFinite(weights[i])) return null;
+        }
+
+        return weights.Length == members ? weights : null;
+    }
+
+    private static string Write(string folder, string[] names, double[] weights, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
     {
         var definition = new EnsembleDefinition
         {
-            Members = names.Select(n => new EnsembleMember { Bundle = n, Weight = 1 }).ToList(),
-            Rule = EnsembleDefinition.MeanRule,
+            // Equal weights are the plain mean, written as such (weight 1 each) so older readers see the same file.
+            Members = names.Zip(weights, (n, w) => new EnsembleMember { Bundle = n, Weight = weights.Distinct().Count() == 1 ? 1 : w }).ToList(),
+            Rule = weights.Distinct().Count() == 1 ? EnsembleDefinition.MeanRule : EnsembleDefinition.WeightedRule,
             Threshold = threshold,
             UncertaintyBand = band,
             HeatmapMember = heatmap,
