@@ -139,16 +139,7 @@ public class CalibrateEnsembleCommandTests
         // The INT8-style twin carries the weights over with the threshold (copies of the members stand in for INT8).
         foreach (string member in new[] { "alexnet", "googlenet" })
         {
-            string twin = Path.Combine(models, member + "-int8");
-            Directory.CreateDirectory(twin);
-            File.Copy(Path.Combine(models, member, ModelBundle.OnnxFileName), Path.Combine(twin, ModelBundle.OnnxFileName), overwrite: true);
-            var metadata = ModelBundle.ReadMetadata(Path.Combine(models, member));
-            ModelBundle.WriteMetadata(twin, metadata with { Name = member + "-int8", Quantization = new ModelQuantization
-            {
-                Format = "qdq-static", Method = "minmax", Activations = "uint8", Weights = "int8-symmetric-per-channel", CalibrationSplit = "train",
-                CalibrationCount = 1, CalibrationSha256 = new string('a', 64), SourceBundle = member, SourceSha256 = metadata.OnnxSha256,
-            },
-        });
+            WriteInt8Twin(models, member, ModelBundle.ReadMetadata(Path.Combine(models, member)).OnnxSha256);
         }
 
         (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--members", "alexnet-int8,googlenet-int8", "--heatmap-member", "googlenet-int8",
@@ -239,20 +230,7 @@ public class CalibrateEnsembleCommandTests
 
         // The INT8 twin of that ensemble carries its threshold over, but only when each member quantises the float32
         // member in its place (here: copies whose metadata names the source; the second one names the wrong weights).
-        string Twin(string member, string sourceSha256)
-        {
-            string twin = Path.Combine(models, member + "-int8");
-            Directory.CreateDirectory(twin);
-            File.Copy(Path.Combine(models, member, ModelBundle.OnnxFileName), Path.Combine(twin, ModelBundle.OnnxFileName), overwrite: true);
-            var metadata = ModelBundle.ReadMetadata(Path.Combine(models, member));
-            ModelBundle.WriteMetadata(twin, metadata with { Name = member + "-int8", Quantization = new ModelQuantization
-            {
-                Format = "qdq-static", Method = "minmax", Activations = "uint8", Weights = "int8-symmetric-per-channel", CalibrationSplit = "train",
-                CalibrationCount = 1, CalibrationSha256 = new string('a', 64), SourceBundle = member, SourceSha256 = sourceSha256,
-            },
-        });
-            return twin;
-        }
+        string Twin(string member, string sourceSha256) => WriteInt8Twin(models, member, sourceSha256);
 
         string Sha(string member) => ModelBundle.ReadMetadata(Path.Combine(models, member)).OnnxSha256;
         Twin("alexnet", Sha("alexnet"));
@@ -288,6 +266,25 @@ public class CalibrateEnsembleCommandTests
 
     private static string Row(string name, int label, double score) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{name}.png\",{label},\"s\",{score:R},{score:R},{score:R},0,");
+
+    /// <summary>A stand-in INT8 twin: a copy of the member whose metadata says it was quantised from the bundle with that hash.</summary>
+    private static string WriteInt8Twin(string models, string member, string sourceSha256)
+    {
+        string twin = Path.Combine(models, member + "-int8");
+        Directory.CreateDirectory(twin);
+        File.Copy(Path.Combine(models, member, ModelBundle.OnnxFileName), Path.Combine(twin, ModelBundle.OnnxFileName), overwrite: true);
+        var metadata = ModelBundle.ReadMetadata(Path.Combine(models, member));
+        ModelBundle.WriteMetadata(twin, metadata with
+        {
+            Name = member + "-int8",
+            Quantization = new ModelQuantization
+            {
+                Format = "qdq-static", Method = "minmax", Activations = "uint8", Weights = "int8-symmetric-per-channel", CalibrationSplit = "train",
+                CalibrationCount = 1, CalibrationSha256 = new string('a', 64), SourceBundle = member, SourceSha256 = sourceSha256,
+            },
+        });
+        return twin;
+    }
 
     private static double[] MeanScores(string models, string[] files) => WeightedScores(models, files, 1, 1);
 

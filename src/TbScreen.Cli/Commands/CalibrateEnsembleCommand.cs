@@ -100,11 +100,12 @@ public static class CalibrateEnsembleCommand
             try
             {
                 var mean = new double[rows.Count];
+                double totalWeight = memberWeights.Sum();
                 for (int i = 0; i < rows.Count; i++)
                 {
                     var radiograph = RadiographFiles.Load(rows[i].Path);
                     var segmentation = lungs?.Segment(radiograph);
-                    mean[i] = classifiers.Select((c, k) => memberWeights[k] * c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability).Sum() / memberWeights.Sum();
+                    mean[i] = classifiers.Select((c, k) => memberWeights[k] * c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability).Sum() / totalWeight;
                 }
 
                 // As for member thresholds (BundleExporter): on sources that hold both classes when each has 20 or more,
@@ -160,7 +161,7 @@ public static class CalibrateEnsembleCommand
         try
         {
             // Unequal weights rescore the folds from the member columns; equal ones keep the files' own ensemble column.
-            IReadOnlyList<WeightedColumn> score = weights.Distinct().Count() == 1
+            IReadOnlyList<WeightedColumn> score = IsPlainMean(weights)
                 ? [new WeightedColumn("ensemble", 1)]
                 : names.Zip(weights, (n, w) => new WeightedColumn(n, w)).ToList();
             chosen = hold ? OutOfFoldThreshold.ChooseHolding(files, targetSensitivity, score) : OutOfFoldThreshold.Choose(files, targetSensitivity, score);
@@ -270,13 +271,16 @@ public static class CalibrateEnsembleCommand
         return weights.Length == members ? weights : null;
     }
 
+    private static bool IsPlainMean(double[] weights) => weights.All(w => w == weights[0]);
+
     private static string Write(string folder, string[] names, double[] weights, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
     {
+        bool plainMean = IsPlainMean(weights);
         var definition = new EnsembleDefinition
         {
             // Equal weights are the plain mean, written as such (weight 1 each) so older readers see the same file.
-            Members = names.Zip(weights, (n, w) => new EnsembleMember { Bundle = n, Weight = weights.Distinct().Count() == 1 ? 1 : w }).ToList(),
-            Rule = weights.Distinct().Count() == 1 ? EnsembleDefinition.MeanRule : EnsembleDefinition.WeightedRule,
+            Members = names.Zip(weights, (n, w) => new EnsembleMember { Bundle = n, Weight = plainMean ? 1 : w }).ToList(),
+            Rule = plainMean ? EnsembleDefinition.MeanRule : EnsembleDefinition.WeightedRule,
             Threshold = threshold,
             UncertaintyBand = band,
             HeatmapMember = heatmap,
