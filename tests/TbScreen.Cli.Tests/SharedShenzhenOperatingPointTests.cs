@@ -51,16 +51,17 @@ public sealed class SharedShenzhenOperatingPointTests
             Assert.Equal(expected.GetProperty(count).GetInt32(), shenzhen.GetProperty(count).GetInt32());
         }
 
-        Assert.True(shenzhen.GetProperty("auc").GetDouble() >= 0.90, $"AUC {shenzhen.GetProperty("auc").GetDouble():F3}");
-        Assert.True(shenzhen.GetProperty("sensitivity").GetDouble() >= 0.90, $"sensitivity {shenzhen.GetProperty("sensitivity").GetDouble():F3}");
+        double auc = shenzhen.GetProperty("auc").GetDouble(), sensitivity = shenzhen.GetProperty("sensitivity").GetDouble();
+        Assert.True(auc >= 0.90, $"AUC {auc:F3}");
+        Assert.True(sensitivity >= 0.90, $"sensitivity {sensitivity:F3}");
     }
 
     /// <summary>`evaluate` of the shipped models on the Shenzhen test split of models/split-all-sources.csv: the ensemble's Shenzhen figures.</summary>
-    internal static JsonElement EvaluateShenzhenTest(string? ensembleFile)
+    private static JsonElement EvaluateShenzhenTest(string? ensembleFile)
     {
         string manifest = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen", "manifest.csv");
         SharedDicomData.Require(manifest);
-        string outDir = Path.GetDirectoryName(CliRunner.TempPath("eval"))!;
+        string outDir = CliRunner.TempPath("eval");
         string[] ensemble = ensembleFile is null ? [] : ["--ensemble", ensembleFile];
 
         var (code, stdout, stderr) = CliRunner.Run(["evaluate", "--models", Models, .. ensemble, "--data", manifest, "--split", "test",
