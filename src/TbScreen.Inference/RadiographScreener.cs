@@ -21,7 +21,8 @@ public sealed record ScreeningResult(EnsembleDecision Decision, Heatmap? Heatmap
 /// The whole path for callers that hold a <see cref="Radiograph"/>: preprocessing with each bundle's own input
 /// contract (shared when equal), every member, the ensemble policy, and the CAM heatmap. Thread-safe.
 /// </summary>
-/// <remarks>With <see cref="StabilityOptions.Enabled"/>, each decision also runs the stability check (its time counts in the Ensemble stage).</remarks>
+/// <remarks>With the definition's test-time views, each member scores every image and its views (docs/generalisation.md).
+/// With <see cref="StabilityOptions.Enabled"/>, each decision also runs the stability check (its time counts in the Ensemble stage).</remarks>
 public sealed class RadiographScreener
 {
     private readonly StabilityCheck? stability;
@@ -59,7 +60,8 @@ public sealed class RadiographScreener
 
         var preprocess = clock.Elapsed;
         clock.Restart();
-        var predictions = Ensemble.Members.Select(m => m.Predict(tensorsByContract[m.Contract])).ToArray();
+        var views = Ensemble.Policy.Definition.TestTimeAugmentation;
+        var predictions = Ensemble.Members.Select(m => TestTimeAugmentation.Predict(m, tensorsByContract[m.Contract], views)).ToArray();
         var inference = clock.Elapsed;
         clock.Restart();
         var decisions = new EnsembleDecision[radiographs.Count];

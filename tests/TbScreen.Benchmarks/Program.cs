@@ -7,6 +7,7 @@ using TbScreen.Dicom.Pixels;
 // Decode throughput of our reader against dcmtk on the same files in the same run, or (with `inference`) model speed.
 // Usage: dotnet run -c Release --project tests/TbScreen.Benchmarks -- [--data ../shared/data/dicom] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- inference [--models models] [--threads 1] [--runs 30]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- ensembles [--models models] [--sample FILE] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- batch [--models models] [--count 200] [--runs 3]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- load [--concurrency 4] [--requests 40] [--warmup 2] [--threads 0]
 //            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
@@ -95,6 +96,15 @@ if (args.Length > 0 && args[0] == "receive")
         int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--rows") ?? "2140", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--columns") ?? "1760", CultureInfo.InvariantCulture));
+}
+
+if (args.Length > 0 && args[0] == "ensembles")
+{
+    return EnsembleBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        ArgValue("--sample") ?? Path.Combine(FindRepositoryRoot(), "samples", "phantom-jpeg2000-mono1.dcm"),
+        int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "inference")

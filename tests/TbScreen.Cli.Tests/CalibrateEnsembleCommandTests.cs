@@ -96,6 +96,60 @@ public class CalibrateEnsembleCommandTests
     }
 
     [Fact]
+    public void Test_time_augmentation_writes_the_standard_views_and_chooses_the_threshold_on_scores_made_with_them()
+    {
+        string models = TestBundles.WriteEnsemble();
+        var (manifest, split, valFiles, valTb) = WriteData();
+
+        var (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--data", manifest, "--split-file", split,
+            "--ensemble", "tta.json", "--target-sensitivity", "0.8", "--folds", "0", "--test-time-augmentation");
+
+        Assert.True(code == 0, stderr);
+        var definition = EnsembleDefinition.Load(models, "tta.json");
+        Assert.Equal(TestTimeAugmentation.Standard.Views, definition.TestTimeAugmentation!.Views);
+        double[] tbScores = MeanScores(models, valFiles, TestTimeAugmentation.Standard).Where((_, i) => valTb[i]).OrderDescending().ToArray();
+        Assert.Equal(tbScores[7], definition.Threshold, 6);
+        Assert.NotEqual(MeanScores(models, valFiles).Where((_, i) => valTb[i]).OrderDescending().ElementAt(7), definition.Threshold, 6);
+
+        // An INT8 twin carries the views over with the threshold; naming them again is refused.
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--threshold-of", "tta.json", "--test-time-augmentation");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("leave out --data, --split-file, --oof, --weights and --test-time-augmentation", stderr);
+    }
+
+    [Fact]
+    public void Out_of_fold_files_must_have_been_scored_with_the_views_of_the_definition_being_written()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string oof = TwoFolds();
+        string[] files = oof.Split(',');
+
+        // No metrics.json beside the fold files: a note, not a refusal (predictions from elsewhere).
+        var (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "a.json", "--test-time-augmentation");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"note: no metrics.json beside {files[0]}: cannot check that it was scored with 9 view(s) per image", stdout);
+
+        // Both folds in one folder share a metrics.json that says 9 views: accepted with the flag, refused without it.
+        string metrics = Path.Combine(Path.GetDirectoryName(files[0])!, "metrics.json");
+        File.WriteAllText(metrics, "{ \"n\": 44, \"testTimeViews\": 9 }");
+        (code, stdout, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "b.json", "--test-time-augmentation");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("cannot check", stdout);
+        Assert.Equal(8, EnsembleDefinition.Load(models, "b.json").TestTimeAugmentation!.Views.Count);
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "c.json");
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains($"{files[0]}: was scored with 9 view(s) per image (its metrics.json), but the definition being written averages 1", stderr);
+        Assert.False(File.Exists(Path.Combine(models, "c.json")));
+
+        // A metrics.json from before views were recorded scored the image alone.
+        File.WriteAllText(metrics, "{ \"n\": 44 }");
+        (code, _, stderr) = CliRunner.Run("calibrate-ensemble", "--models", models, "--oof", oof, "--ensemble", "d.json", "--test-time-augmentation");
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("was scored with 1 view(s) per image", stderr);
+        Assert.Contains("evaluate each fold with a definition that has the same test-time views", stderr);
+    }
+
+    [Fact]
     public void With_weights_out_of_fold_scores_are_rescored_from_the_member_columns_and_the_twin_keeps_them()
     {
         // Two folds whose ensemble column is a decoy (all 0.5): only the member columns can separate the classes.
@@ -286,9 +340,18 @@ public class CalibrateEnsembleCommandTests
         return twin;
     }
 
-    private static double[] MeanScores(string models, string[] files) => WeightedScores(models, files, 1, 1);
+    /// <summary>A member's TB probability, with the views: the mean over the image and each view made by hand (PlaneWarp).</summary>
+    private static double Score(OnnxClassifier member, float[] tensor, TestTimeAugmentation? views)
+    {
+        var contract = member.Contract;
+        float[] plane = tensor.Take(contract.Size * contract.Size).Select(v => (v * contract.Std) + contract.Mean).ToArray();
+        var inputs = (views?.Views ?? []).Select(v => RadiographPipeline.ToModelInput(PlaneWarp.Apply(plane, contract.Size, v), contract)).Prepend(tensor).ToArray();
+        return member.Predict(inputs).Average(p => (double)p.TbProbability);
+    }
 
-    private static double[] WeightedScores(string models, string[] files, double alexnet, double googlenet)
+    private static double[] MeanScores(string models, string[] files, TestTimeAugmentation? views = null) => WeightedScores(models, files, 1, 1, views);
+
+    private static double[] WeightedScores(string models, string[] files, double alexnet, double googlenet, TestTimeAugmentation? views = null)
     {
         double[] weights = [alexnet, googlenet];
         var classifiers = new[] { "alexnet", "googlenet" }.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(models, n)))).ToList();
@@ -297,7 +360,7 @@ public class CalibrateEnsembleCommandTests
             return files.Select(f =>
             {
                 var radiograph = RadiographFiles.Load(f);
-                return classifiers.Select((c, k) => weights[k] * c.PredictOne(RadiographPipeline.ToTensor(radiograph, c.Contract)).TbProbability).Sum() / weights.Sum();
+                return classifiers.Select((c, k) => weights[k] * Score(c, RadiographPipeline.ToTensor(radiograph, c.Contract), views)).Sum() / weights.Sum();
             }).ToArray();
         }
         finally

@@ -65,6 +65,33 @@ public class EvaluateCommandTests
     }
 
     [Fact]
+    public void Metrics_record_the_views_each_member_scored_so_out_of_fold_thresholds_can_check_them()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string data = TestBundles.TempDirectory();
+        string manifest = WriteManifest(data, [("both", 1, 1.3), ("both", 0, 0.6)]);
+        string plainOut = Path.Combine(TestBundles.TempDirectory(), "plain"), viewsOut = Path.Combine(TestBundles.TempDirectory(), "views");
+
+        var (code, stdout, stderr) = CliRunner.Run("evaluate", "--data", manifest, "--models", models, "--out", plainOut);
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("test-time augmentation", stdout);
+        File.WriteAllText(Path.Combine(models, "views.json"), File.ReadAllText(Path.Combine(models, "ensemble.json")).TrimEnd().TrimEnd('}')
+            + ", \"testTimeAugmentation\": { \"views\": [ { \"scale\": 0.9 }, { \"shiftX\": 0.1 } ] } }");
+        (code, stdout, stderr) = CliRunner.Run("evaluate", "--data", manifest, "--models", models, "--ensemble", "views.json", "--out", viewsOut);
+        Assert.True(code == 0, stderr);
+
+        Assert.Contains("each member scored 3 views per image (test-time augmentation)", stdout);
+        int Views(string dir)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+            return json.RootElement.GetProperty("testTimeViews").GetInt32();
+        }
+
+        Assert.Equal((1, 3), (Views(plainOut), Views(viewsOut)));
+        Assert.NotEqual(Predictions(Path.Combine(plainOut, "predictions.csv"))[0].AlexNet, Predictions(Path.Combine(viewsOut, "predictions.csv"))[0].AlexNet, 4);
+    }
+
+    [Fact]
     public void A_single_class_manifest_reports_null_auc_with_the_reason()
     {
         string models = TestBundles.WriteEnsemble();

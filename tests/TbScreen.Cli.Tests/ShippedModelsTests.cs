@@ -146,7 +146,8 @@ public sealed class ShippedModelsTests
     [Fact]
     public void AThreeMemberEnsembleOfTheShippedBundlesAveragesAlexNetGoogLeNetAndTheResNet()
     {
-        // No three-member definition ships (docs/generalisation.md); a site can write one: here beside links to the bundles.
+        // A site can write its own three-member definition (the shipped ensemble-3.json weights the ResNet and averages
+        // test-time views): here a plain mean, beside links to the bundles.
         string models = CliRunner.TempPath("three-members");
         Directory.CreateDirectory(models);
         foreach (string bundle in new[] { "alexnet", "googlenet", "resnet18", "lungs" })

@@ -38,5 +38,7 @@ public sealed class Int8EnsembleTests
         Assert.Equal(expected, ReportTests.Section(html, "alexnet-int8").Contains("data-int8-warning", StringComparison.Ordinal));
         Assert.DoesNotContain("data-int8-warning", ReportTests.Section(html, "alexnet"), StringComparison.Ordinal);
         if (expected) Assert.Contains("--reduce-range", ReportTests.Section(html, "googlenet-int8"), StringComparison.Ordinal);
+        // The shipped default averages no test-time views (only ensemble-3.json does), so the page claims none.
+        Assert.DoesNotContain("data-test-time-views", html, StringComparison.Ordinal);
     }
 }

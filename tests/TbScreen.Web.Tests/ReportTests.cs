@@ -117,6 +117,7 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
         Assert.Contains("out-of-fold sensitivity <strong>0.872</strong>, specificity 0.833; fold thresholds 0.761 to 0.878", html);
         Assert.Contains("carried over unchanged from ensemble-fp32.json (SHA-256 0a1b), the float32 ensemble these members quantise", html);
         Assert.Contains("target was raised from 0.90 to 0.91 so that, judged fold by fold with the threshold chosen on the other folds, it still catches 0.90 of the TB cases.", html);
+        Assert.Contains("Each member scores the image and 8 geometric views of it and averages them (test-time augmentation): the threshold applies to that average, and each image costs 9 runs of every member.", html);
     }
 
     [Fact]
@@ -206,6 +207,7 @@ public sealed class ReportTests : IClassFixture<ReportTests.Host>
                     Folds = 5, Seed = 1, OutOfFoldSensitivity = 0.872, OutOfFoldSpecificity = 0.833, FoldThresholds = [0.7606, 0.8781, 0.8195],
                     CarriedFrom = "ensemble-fp32.json (SHA-256 0a1b)", HeldAcrossFolds = 0.9,
                 },
+                TestTimeAugmentation = TbScreen.Inference.Ensembles.TestTimeAugmentation.Standard,
             };
             File.WriteAllText(Path.Combine(models, "ensemble.json"), System.Text.Json.JsonSerializer.Serialize(definition, TbScreen.Inference.Bundles.BundleJson.Options));
             File.WriteAllText(Path.Combine(models, "split.csv"), "patient,split\n");

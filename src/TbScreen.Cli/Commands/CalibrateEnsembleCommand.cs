@@ -36,16 +36,18 @@ public static class CalibrateEnsembleCommand
         var target = new Option<double>("--target-sensitivity") { Description = "Validation sensitivity the threshold must reach (the highest threshold that does is chosen).", DefaultValueFactory = _ => ThresholdSelection.WhoMinimumSensitivity };
         var folds = new Option<int>("--folds") { Description = "K-fold check of the threshold rule on the validation cases: each fold judged by the threshold chosen without it (0 = off).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the fold assignment.", DefaultValueFactory = _ => 1 };
+        var testTime = new Option<bool>("--test-time-augmentation") { Description = "Score each image and 8 geometric views of it (zoom 1.06/0.94, rotation ±5°, shift ±4%) and average each member over them; written into the definition, and the threshold is chosen on scores made the same way (with --oof, each fold's evaluate must have used a definition with the same views)." };
         var ensembleFile = new Option<string>("--ensemble") { Description = "File name of the definition written in the models folder (ensemble-pruned.json for the pruned option).", DefaultValueFactory = _ => EnsembleDefinition.FileName };
         var command = new Command("calibrate-ensemble", "Choose the ensemble threshold on the validation split and write ensemble.json.")
         {
-            models, members, weights, data, splitFile, oof, hold, thresholdOf, band, heatmap, ensembleFile, target, folds, seed,
+            models, members, weights, data, splitFile, oof, hold, thresholdOf, band, heatmap, ensembleFile, target, folds, seed, testTime,
         };
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
             string folder = result.GetValue(models)!;
             var names = result.GetValue(members)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             double targetSensitivity = result.GetValue(target);
+            var views = result.GetValue(testTime) ? TestTimeAugmentation.Standard : null;
             if (ParseWeights(result.GetValue(weights), names.Length) is not { } memberWeights)
             {
                 stderr.WriteLine($"tbscreen: --weights needs one positive number per member ({names.Length}: {string.Join(", ", names)}), comma-separated.");
@@ -66,9 +68,9 @@ public static class CalibrateEnsembleCommand
 
             if (result.GetValue(thresholdOf) is string sourceEnsemble)
             {
-                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null || result.GetValue(oof) is not null || result.GetValue(weights) is not null)
+                if (result.GetValue(data) is not null || result.GetValue(splitFile) is not null || result.GetValue(oof) is not null || result.GetValue(weights) is not null || views is not null)
                 {
-                    stderr.WriteLine("tbscreen: --threshold-of carries a threshold (and the weights) over; leave out --data, --split-file, --oof and --weights.");
+                    stderr.WriteLine("tbscreen: --threshold-of carries a threshold (and the weights and test-time views) over; leave out --data, --split-file, --oof, --weights and --test-time-augmentation.");
                     return ExitCodes.Usage;
                 }
 
@@ -83,7 +85,7 @@ public static class CalibrateEnsembleCommand
                     return ExitCodes.Usage;
                 }
 
-                return FromOutOfFold(stdout, folder, names, memberWeights, oofFiles, targetSensitivity, result.GetValue(hold), result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
+                return FromOutOfFold(stdout, folder, names, memberWeights, views, oofFiles, targetSensitivity, result.GetValue(hold), result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!);
             }
 
             if (result.GetValue(data) is not string dataPath || result.GetValue(splitFile) is not string splitPath)
@@ -105,7 +107,7 @@ public static class CalibrateEnsembleCommand
                 {
                     var radiograph = RadiographFiles.Load(rows[i].Path);
                     var segmentation = lungs?.Segment(radiograph);
-                    mean[i] = classifiers.Select((c, k) => memberWeights[k] * c.PredictOne(TbEnsemble.Tensor(radiograph, c.Contract, segmentation)).TbProbability).Sum() / totalWeight;
+                    mean[i] = classifiers.Select((c, k) => memberWeights[k] * TestTimeAugmentation.Predict(c, [TbEnsemble.Tensor(radiograph, c.Contract, segmentation)], views)[0].TbProbability).Sum() / totalWeight;
                 }
 
                 // As for member thresholds (BundleExporter): on sources that hold both classes when each has 20 or more,
@@ -136,7 +138,7 @@ public static class CalibrateEnsembleCommand
                 {
                     Seed = check is null ? null : result.GetValue(seed),
                 };
-                string path = Write(folder, names, memberWeights, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
+                string path = Write(folder, names, memberWeights, views, point.Threshold, result.GetValue(band), result.GetValue(heatmap)!, result.GetValue(ensembleFile)!, provenance);
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {path}: threshold {point.Threshold:F4} (validation sensitivity {point.Sensitivity:F3}, specificity {point.Specificity:F3}, n={cases.Count}{(mixed.Count > 0 ? " from " + string.Join(", ", mixed) : "")}), band ±{result.GetValue(band)}"));
                 return ExitCodes.Success;
@@ -149,7 +151,7 @@ public static class CalibrateEnsembleCommand
         return command;
     }
     /// <summary>--oof: the threshold from pooled out-of-fold predictions, each fold judged by the rule on the others.</summary>
-    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, double[] weights, string oofFiles, double targetSensitivity, bool hold, double band, string heatmap, string ensembleFile)
+    private static int FromOutOfFold(TextWriter stdout, string folder, string[] names, double[] weights, TestTimeAugmentation? views, string oofFiles, double targetSensitivity, bool hold, double band, string heatmap, string ensembleFile)
     {
         foreach (string name in names)
         {
@@ -157,6 +159,7 @@ public static class CalibrateEnsembleCommand
         }
 
         var files = oofFiles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        RequireSameViews(stdout, files, 1 + (views?.Views.Count ?? 0));
         OutOfFoldThresholdResult chosen;
         try
         {
@@ -196,7 +199,7 @@ public static class CalibrateEnsembleCommand
         {
             HeldAcrossFolds = hold ? targetSensitivity : null,
         };
-        string path = Write(folder, names, weights, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
+        string path = Write(folder, names, weights, views, chosen.Point.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {chosen.Point.Threshold:F4} (out-of-fold sensitivity {chosen.Point.Sensitivity:F3}, specificity {chosen.Point.Specificity:F3}, n={chosen.Cases.Count}{(chosen.Sources.Count > 0 ? " from " + string.Join(", ", chosen.Sources) : "")}), band ±{band}"));
         return ExitCodes.Success;
@@ -231,8 +234,8 @@ public static class CalibrateEnsembleCommand
         {
             CarriedFrom = $"{sourceFile} (SHA-256 {ModelBundle.Sha256Of(sourcePath)})",
         };
-        // The twin is the same function up to quantisation only with the same weights.
-        string path = Write(folder, names, source.Members.Select(m => m.Weight).ToArray(), source.Threshold, band, heatmap, ensembleFile, provenance);
+        // The twin is the same function up to quantisation only with the same weights and views.
+        string path = Write(folder, names, source.Members.Select(m => m.Weight).ToArray(), source.TestTimeAugmentation, source.Threshold, band, heatmap, ensembleFile, provenance);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {path}: threshold {source.Threshold:F4} carried over from {sourceFile} ({provenance.Split} sensitivity {provenance.Sensitivity:F3}, specificity {provenance.Specificity:F3}), band ±{band}"));
         return ExitCodes.Success;
@@ -257,6 +260,41 @@ public static class CalibrateEnsembleCommand
         FoldSpecificities = check?.Folds.Select(f => f.Specificity).ToList(),
     };
 
+    /// <summary>
+    /// A threshold chosen on scores averaged over other views than screening will average means another operating point:
+    /// each fold's metrics.json (written by evaluate beside its predictions.csv) must record the views of the definition
+    /// being written. Files from before views were recorded scored the image alone.
+    /// </summary>
+    private static void RequireSameViews(TextWriter stdout, IReadOnlyList<string> files, int expected)
+    {
+        foreach (string file in files)
+        {
+            string metrics = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, EvaluationRun.MetricsFileName);
+            if (!File.Exists(metrics))
+            {
+                stdout.WriteLine($"note: no {EvaluationRun.MetricsFileName} beside {file}: cannot check that it was scored with {expected} view(s) per image");
+                continue;
+            }
+
+            int scored;
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(metrics));
+                scored = document.RootElement.TryGetProperty("testTimeViews", out var v) ? v.GetInt32() : 1;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                throw new ManifestException(metrics, $"not a readable evaluate metrics.json: {e.Message}");
+            }
+
+            if (scored != expected)
+            {
+                throw new ManifestException(file, $"was scored with {scored} view(s) per image (its {EvaluationRun.MetricsFileName}), but the definition being written averages {expected}: "
+                    + (expected > 1 ? "evaluate each fold with a definition that has the same test-time views" : "add --test-time-augmentation, or evaluate the folds without test-time views"));
+            }
+        }
+    }
+
     /// <summary>The --weights value, all ones when absent; null when it is not one positive finite number per member.</summary>
     private static double[]? ParseWeights(string? text, int members)
     {
@@ -273,7 +311,7 @@ public static class CalibrateEnsembleCommand
 
     private static bool IsPlainMean(double[] weights) => weights.All(w => w == weights[0]);
 
-    private static string Write(string folder, string[] names, double[] weights, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
+    private static string Write(string folder, string[] names, double[] weights, TestTimeAugmentation? views, double threshold, double band, string heatmap, string ensembleFile, ThresholdProvenance provenance)
     {
         bool plainMean = IsPlainMean(weights);
         var definition = new EnsembleDefinition
@@ -287,6 +325,7 @@ public static class CalibrateEnsembleCommand
             // Keep the lung check whenever the folder ships the lung bundle.
             Lungs = Directory.Exists(Path.Combine(folder, "lungs")) ? "lungs" : null,
             ThresholdSelection = provenance,
+            TestTimeAugmentation = views,
         };
         if (definition.Problems() is { Count: > 0 } problems)
         {

@@ -73,7 +73,7 @@ public static class EvaluateCommand
                 throw new ManifestException(manifest, $"none of its {rows.Count} images could be read");
             }
 
-            var report = EnsembleEvaluation.Compute(cases, failures);
+            var report = EnsembleEvaluation.Compute(cases, failures) with { TestTimeViews = ensemble.Policy.Definition.TestTimeViews };
             string outDir = result.GetValue(output)!;
             EvaluationRun.WriteOutputs(outDir, report, cases);
             stdout.WriteLine(EvaluationSummary.Format(report));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TbScreen.Inference.Bundles;
 
 namespace TbScreen.Inference.Ensembles;
@@ -40,6 +41,13 @@ public sealed record EnsembleDefinition
     /// flag when no plausible pair of lungs is seen (often not a frontal chest X-ray). Null: no lung check.
     /// </summary>
     public string? Lungs { get; init; }
+
+    /// <summary>Extra geometric views each member scores and averages (<see cref="Ensembles.TestTimeAugmentation"/>); null for none.</summary>
+    public TestTimeAugmentation? TestTimeAugmentation { get; init; }
+
+    /// <summary>Views each member scores per image: the image itself plus the test-time views.</summary>
+    [JsonIgnore]
+    public int TestTimeViews => 1 + (TestTimeAugmentation?.Views.Count ?? 0);
 
     /// <summary>How <see cref="Threshold"/> was chosen and how well that choice held out of fold; null when not recorded.</summary>
     public ThresholdProvenance? ThresholdSelection { get; init; }
@@ -126,6 +134,11 @@ public sealed record EnsembleDefinition
         if (UncertaintyBand is < 0 or >= 0.5 || double.IsNaN(UncertaintyBand))
         {
             problems.Add($"uncertaintyBand ({UncertaintyBand}) must be in [0, 0.5)");
+        }
+
+        if (TestTimeAugmentation is not null)
+        {
+            problems.AddRange(TestTimeAugmentation.Problems());
         }
 
         return problems;

@@ -83,6 +83,9 @@ public sealed record EvaluationReport : GroupMetrics
 
     public string AucCiMethod { get; init; } = "delong-95";
 
+    /// <summary>Views each member scored per image and averaged: 1 for the image alone, more with the ensemble's test-time augmentation.</summary>
+    public int TestTimeViews { get; init; } = 1;
+
     public IReadOnlyDictionary<string, GroupMetrics> BySource { get; init; } = new Dictionary<string, GroupMetrics>();
 
     /// <summary>Only the cases whose source holds both TB and non-TB images: the cross-source shortcut cannot score here. Null when no source does.</summary>

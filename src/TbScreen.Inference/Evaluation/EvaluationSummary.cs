@@ -38,6 +38,11 @@ public static class EvaluationSummary
         text.Append(confounded ? $"{PooledCaveat}: " : "overall: ");
         text.AppendLine(Invariant($"ensemble AUC {Auc(report.Ensemble)}"));
         text.Append(Invariant($"evaluated {report.N} images ({report.Tb} TB, {report.NonTb} not TB, {report.Failures.Count} failed)"));
+        if (report.TestTimeViews > 1)
+        {
+            text.Append(Invariant($"; each member scored {report.TestTimeViews} views per image (test-time augmentation)"));
+        }
+
         return text.ToString();
     }
 

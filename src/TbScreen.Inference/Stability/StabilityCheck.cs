@@ -125,7 +125,8 @@ public sealed class StabilityCheck
     private double[] Probabilities(float[][] planes, ref int queries)
     {
         queries += planes.Length;
-        var predictions = members.Select(m => m.Predict(planes.Select(p => RadiographPipeline.ToModelInput(p, m.Contract)).ToArray())).ToArray();
+        // With test-time views each query is scored as screening scores it, so the threshold means the same.
+        var predictions = members.Select(m => TestTimeAugmentation.Predict(m, planes.Select(p => RadiographPipeline.ToModelInput(p, m.Contract)).ToArray(), policy.Definition.TestTimeAugmentation)).ToArray();
         return Enumerable.Range(0, planes.Length)
             .Select(i => policy.Decide(members.Select((m, j) => new MemberScore(policy.Definition.Members[j].Bundle, predictions[j][i].TbProbability, m.Bundle.Threshold)).ToArray()).Probability)
             .ToArray();

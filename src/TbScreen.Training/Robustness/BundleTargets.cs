@@ -111,6 +111,19 @@ public static class BundleTargets
     }
 
     /// <summary>
+    /// Attacks and corruptions score each image once. A definition that averages test-time views has its threshold on
+    /// another score, so a report on it would describe an operating point screening never uses: refused.
+    /// </summary>
+    public static void RefuseTestTimeViews(string path, EnsembleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.TestTimeAugmentation is not null)
+        {
+            throw new RobustnessException(path, $"averages {definition.TestTimeViews} test-time views per image; robustness runs score single views, so its threshold would not apply");
+        }
+    }
+
+    /// <summary>
     /// The checkpoint a bundle's metadata.json names in its optional "lineage" object (written for pruned bundles):
     /// "checkpoint" (or "prunedCheckpoint"/"checkpointPath"), relative to the bundle folder unless absolute. A
     /// "checkpointSha256" beside it must match the file.

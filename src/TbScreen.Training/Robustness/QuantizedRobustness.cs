@@ -128,7 +128,10 @@ public sealed class QuantizedRobustness : IDisposable
 
     private (EnsembleDefinition Definition, double[] Weights) Definition(string file)
     {
-        var definition = BundleTargets.LoadEnsemble(Path.Combine(modelsDirectory, file));
+        string path = Path.Combine(modelsDirectory, file);
+        var definition = BundleTargets.LoadEnsemble(path);
+        BundleTargets.RefuseTestTimeViews(path, definition);
+
         double[] weights = definition.Rule == EnsembleDefinition.WeightedRule ? definition.Members.Select(m => m.Weight).ToArray() : definition.Members.Select(_ => 1.0).ToArray();
         return (definition, weights);
     }

@@ -206,6 +206,14 @@ public static class RobustnessSuite
                 continue;
             }
 
+            // Found by the folder scan, a definition with test-time views is passed over; named, it is refused.
+            if (definition.TestTimeAugmentation is not null && !explicitList)
+            {
+                continue;
+            }
+
+            BundleTargets.RefuseTestTimeViews(file, definition);
+
             yield return (Path.GetFileNameWithoutExtension(file), definition);
         }
     }

@@ -44,13 +44,17 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     /// <summary>The ensemble definition the host serves: TbScreen:Ensemble, or ensemble.json.</summary>
     public string EnsembleFile => string.IsNullOrWhiteSpace(options.Value.Ensemble) ? "ensemble.json" : options.Value.Ensemble;
 
-    /// <summary>The site's operating threshold on the ensemble probability (the served ensemble definition), if readable.</summary>
     /// <summary>How the served ensemble's threshold was chosen (calibrate-ensemble's record); null when not recorded or unreadable.</summary>
-    public ThresholdProvenance? EnsembleThresholdSelection()
+    public ThresholdProvenance? EnsembleThresholdSelection() => ServedDefinition()?.ThresholdSelection;
+
+    /// <summary>Views each member of the served ensemble scores per image (1: the image alone); null when unreadable.</summary>
+    public int? EnsembleTestTimeViews() => ServedDefinition()?.TestTimeViews;
+
+    private EnsembleDefinition? ServedDefinition()
     {
         try
         {
-            return JsonSerializer.Deserialize<EnsembleDefinition>(File.ReadAllText(Path.Combine(Root, EnsembleFile)), BundleJson.Options)?.ThresholdSelection;
+            return JsonSerializer.Deserialize<EnsembleDefinition>(File.ReadAllText(Path.Combine(Root, EnsembleFile)), BundleJson.Options);
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -58,6 +62,7 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
         }
     }
 
+    /// <summary>The site's operating threshold on the ensemble probability (the served ensemble definition), if readable.</summary>
     public double? EnsembleThreshold()
     {
         try

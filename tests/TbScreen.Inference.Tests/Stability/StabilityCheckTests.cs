@@ -72,6 +72,28 @@ public sealed class StabilityCheckTests
     }
 
     [Fact]
+    public void With_test_time_views_the_queries_are_scored_with_the_views_as_screening_scores_the_image()
+    {
+        // A zoom-out view mixes in black, so a uniform grey scores far lower with the views than alone. The decision
+        // sits just above the threshold with the views; scored without them it would be far above, out of reach.
+        string models = TestBundles.WriteEnsemble(band: 0);
+        TestBundles.WriteEnsembleJson(models, EnsembleDefinition.Load(models) with
+        {
+            TestTimeAugmentation = new TestTimeAugmentation { Views = [new Imaging.AffineView { Scale = 0.8 }] },
+        });
+        using var ensemble = TbEnsemble.Load(models);
+        float[] tensor = UniformTensor(ensemble, GreyWithProbability(ensemble, 0.505));
+        var decision = Decide(ensemble, tensor);
+        double alone = ensemble.Members.Average(m => m.PredictOne(tensor).TbProbability);
+        Assert.True(alone > 0.55, $"without the views {alone:F3}");
+
+        var finding = new StabilityCheck(ensemble.Members, ensemble.Policy, Options with { Epsilon = 8 / 255.0 }).Check(tensor, decision);
+
+        Assert.True(finding.Flipped, $"worst {finding.WorstProbability:F4}");
+        Assert.InRange(finding.WorstProbability, 0.45, 0.5);
+    }
+
+    [Fact]
     public void Invalid_options_are_refused()
     {
         using var ensemble = TbEnsemble.Load(TestBundles.WriteEnsemble(band: 0));
@@ -80,7 +102,8 @@ public sealed class StabilityCheckTests
     }
 
     private static EnsembleDecision Decide(TbEnsemble ensemble, float[] tensor) =>
-        ensemble.Policy.Decide(ensemble.Scores(ensemble.Members.Select(m => m.PredictOne(tensor).TbProbability).ToArray()));
+        ensemble.Policy.Decide(ensemble.Scores(ensemble.Members
+            .Select(m => TestTimeAugmentation.Predict(m, [tensor], ensemble.Policy.Definition.TestTimeAugmentation)[0].TbProbability).ToArray()));
 
     private static float[] UniformTensor(TbEnsemble ensemble, double grey)
     {
