@@ -103,6 +103,29 @@ public static class RadiographPipeline
     }
 
     /// <summary>
+    /// The inverse of <see cref="ToModelInput"/>: the [0,1] Size x Size plane behind a model input (its first channel,
+    /// the contract's normalisation undone), for everything that perturbs or resamples the image the nets saw.
+    /// </summary>
+    public static float[] ToUnitPlane(float[] tensor, InputContract contract)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(contract);
+        int plane = contract.Size * contract.Size;
+        if (tensor.Length != (long)contract.Channels * plane)
+        {
+            throw new ArgumentException($"The tensor has {tensor.Length} values, the contract's {contract.Channels}x{contract.Size}x{contract.Size} input {(long)contract.Channels * plane}.", nameof(tensor));
+        }
+
+        var gray = new float[plane];
+        for (int i = 0; i < plane; i++)
+        {
+            gray[i] = (tensor[i] * contract.Std) + contract.Mean;
+        }
+
+        return gray;
+    }
+
+    /// <summary>
     /// The geometry of <see cref="ToTensor"/>'s output for this image: the border crop and the placement in the
     /// square, computed by the same code, so a heatmap over the model input can be mapped back onto the radiograph.
     /// </summary>

@@ -81,3 +81,21 @@ public class PlaneWarpTests
         Assert.Contains("5 values, not 2x2", e.Message);
     }
 }
+
+/// <summary>The inverse of the model input's normalisation, which the test-time views and the stability check start from.</summary>
+public class UnitPlaneTests
+{
+    [Fact]
+    public void The_unit_plane_undoes_the_normalisation_of_the_first_channel()
+    {
+        var contract = new InputContract { Size = 2, Channels = 3, Mean = 0.5f, Std = 0.25f };
+        float[] plane = [0f, 0.25f, 0.5f, 1f];
+
+        float[] tensor = RadiographPipeline.ToModelInput(plane, contract);
+
+        Assert.Equal([-2f, -1f, 0f, 2f], tensor.Take(4));
+        Assert.Equal(plane, RadiographPipeline.ToUnitPlane(tensor, contract));
+        var e = Assert.Throws<ArgumentException>(() => RadiographPipeline.ToUnitPlane(new float[4], contract));
+        Assert.Contains("4 values, the contract's 3x2x2 input 12", e.Message);
+    }
+}

@@ -78,7 +78,7 @@ public sealed record TestTimeAugmentation
         foreach (float[] tensor in tensors)
         {
             inputs.Add(tensor);
-            float[] plane = UnitPlane(tensor, contract);
+            float[] plane = RadiographPipeline.ToUnitPlane(tensor, contract);
             inputs.AddRange(augmentation.Views.Select(v => RadiographPipeline.ToModelInput(PlaneWarp.Apply(plane, contract.Size, v), contract)));
         }
 
@@ -103,23 +103,5 @@ public sealed record TestTimeAugmentation
         }
 
         return averaged;
-    }
-
-    /// <summary>The [0,1] gray plane behind a model input: its first channel with the contract's normalisation undone.</summary>
-    private static float[] UnitPlane(float[] tensor, InputContract contract)
-    {
-        int plane = contract.Size * contract.Size;
-        if (tensor.Length != contract.Channels * plane)
-        {
-            throw new ArgumentException($"A tensor has {tensor.Length} values; the contract's input has {contract.Channels * plane}.", nameof(tensor));
-        }
-
-        var gray = new float[plane];
-        for (int p = 0; p < plane; p++)
-        {
-            gray[p] = (tensor[p] * contract.Std) + contract.Mean;
-        }
-
-        return gray;
     }
 }

@@ -47,11 +47,7 @@ public sealed class StabilityCheck
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(decision);
         int plane = contract.Size * contract.Size;
-        var clean = new float[plane];
-        for (int p = 0; p < plane; p++)
-        {
-            clean[p] = tensor[p] * contract.Std + contract.Mean;
-        }
+        var clean = RadiographPipeline.ToUnitPlane(tensor, contract);
 
         double eps = Options.Epsilon;
         var random = new Random(Options.Seed);

@@ -50,7 +50,7 @@ public sealed class RobustnessData
             {
                 float[] normalised = RadiographPipeline.ToTensor(RadiographFiles.Load(rows[i].Path), single);
                 // Undo the contract's normalisation: attacks live in the [0,1] image space.
-                planes[i] = normalised.Select(v => v * contract.Std + contract.Mean).ToArray();
+                planes[i] = RadiographPipeline.ToUnitPlane(normalised, single);
             }
             catch (Exception e) when (e is DicomException or ImageDecodeException or IOException)
             {
