@@ -47,7 +47,7 @@ public class PlaneWarpTests
     }
 
     [Fact]
-    public void A_quarter_turn_within_the_limit_keeps_a_centred_dot_in_place()
+    public void The_largest_rotation_allowed_keeps_a_centred_dot_in_place()
     {
         // A rotation about the centre leaves the centre pixel's value (a 3 x 3 plane with one lit centre pixel): the
         // centre reads itself exactly; the corners read between their neighbours.

@@ -40,6 +40,19 @@ public sealed class PlaneWarpTorchParityTests
             Assert.True(Math.Abs(reference[i] - ours[i]) < 2e-5, $"pixel {i}: torch {reference[i]}, ours {ours[i]}");
         }
     }
+
+    [Fact]
+    public void The_standard_test_time_views_stay_inside_the_training_augmentation_s_ranges()
+    {
+        // The ranges training draws from (zoom 1 ± 0.08, rotation ± 7 degrees, shifts ± 8%): read from the options
+        // the trainer uses, so a narrower augmentation fails here instead of leaving views the nets never saw.
+        var training = new Augmentation.AugmentationOptions();
+        var views = Inference.Ensembles.TestTimeAugmentation.Standard.Views;
+        Assert.Equal(8, views.Count);
+        Assert.Empty(Inference.Ensembles.TestTimeAugmentation.Standard.Problems());
+        Assert.All(views, v => Assert.True(Math.Abs(v.Scale - 1) <= training.Scale && Math.Abs(v.RotationDegrees) <= training.RotationDegrees
+            && Math.Abs(v.ShiftX) <= training.Translate && Math.Abs(v.ShiftY) <= training.Translate));
+    }
 }
 
 /// <summary>Robustness runs score single views, so a definition that averages test-time views is refused by name.</summary>

@@ -159,7 +159,7 @@ public static class CalibrateEnsembleCommand
         }
 
         var files = oofFiles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        RequireSameViews(stdout, files, 1 + (views?.Views.Count ?? 0));
+        RequireSameViews(stdout, files, views?.ViewsPerImage ?? 1);
         OutOfFoldThresholdResult chosen;
         try
         {

@@ -47,7 +47,7 @@ public sealed record EnsembleDefinition
 
     /// <summary>Views each member scores per image: the image itself plus the test-time views.</summary>
     [JsonIgnore]
-    public int TestTimeViews => 1 + (TestTimeAugmentation?.Views.Count ?? 0);
+    public int TestTimeViews => TestTimeAugmentation?.ViewsPerImage ?? 1;
 
     /// <summary>How <see cref="Threshold"/> was chosen and how well that choice held out of fold; null when not recorded.</summary>
     public ThresholdProvenance? ThresholdSelection { get; init; }

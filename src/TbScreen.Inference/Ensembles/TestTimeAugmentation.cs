@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TbScreen.Imaging;
 using TbScreen.Inference.Runtime;
 
@@ -29,6 +30,10 @@ public sealed record TestTimeAugmentation
 
     /// <summary>The views besides the image itself, which is always scored first.</summary>
     public IReadOnlyList<AffineView> Views { get; init; } = [];
+
+    /// <summary>Member runs per image: the image itself and each view.</summary>
+    [JsonIgnore]
+    public int ViewsPerImage => Views.Count + 1;
 
     public IReadOnlyList<string> Problems()
     {
@@ -73,7 +78,7 @@ public sealed record TestTimeAugmentation
         }
 
         var contract = member.Contract;
-        int perCase = augmentation.Views.Count + 1;
+        int perCase = augmentation.ViewsPerImage;
         var inputs = new List<float[]>(tensors.Count * perCase);
         foreach (float[] tensor in tensors)
         {

@@ -44,13 +44,11 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
     /// <summary>The ensemble definition the host serves: TbScreen:Ensemble, or ensemble.json.</summary>
     public string EnsembleFile => string.IsNullOrWhiteSpace(options.Value.Ensemble) ? "ensemble.json" : options.Value.Ensemble;
 
-    /// <summary>How the served ensemble's threshold was chosen (calibrate-ensemble's record); null when not recorded or unreadable.</summary>
-    public ThresholdProvenance? EnsembleThresholdSelection() => ServedDefinition()?.ThresholdSelection;
-
-    /// <summary>Views each member of the served ensemble scores per image (1: the image alone); null when unreadable.</summary>
-    public int? EnsembleTestTimeViews() => ServedDefinition()?.TestTimeViews;
-
-    private EnsembleDefinition? ServedDefinition()
+    /// <summary>
+    /// The served ensemble definition as written (its threshold record, test-time views, ...), read once per call;
+    /// null when unreadable.
+    /// </summary>
+    public EnsembleDefinition? ServedDefinition()
     {
         try
         {
