@@ -68,6 +68,65 @@ public class RasterImageLoaderTests
         Assert.Equal("upload.png", radiograph.Source);
     }
 
+    [Theory]
+    [InlineData(0, 8)]
+    [InlineData(255, 8)]
+    [InlineData(256, 10)]
+    [InlineData(1023, 10)]
+    [InlineData(1024, 12)]
+    [InlineData(4095, 12)]
+    [InlineData(4096, 14)]
+    [InlineData(16383, 14)]
+    [InlineData(16384, 16)]
+    [InlineData(65535, 16)]
+    public void Significant_bits_are_the_largest_samples_bit_length_rounded_up_to_even(int largest, int expected)
+    {
+        Assert.Equal(expected, RasterImageLoader.SignificantBits(new[] { 0, largest / 2, largest }));
+    }
+
+    [Fact]
+    public void Twelve_bit_data_in_a_16_bit_png_is_windowed_on_12_bits()
+    {
+        // Regression: detector data written into a 16-bit PNG unscaled used to be windowed on 0..65535, so the
+        // brightest bone reached 1/16 of white and the model saw a black film.
+        ushort[] values = [0, 100, 2048, 4095, 3000, 17];
+        Radiograph radiograph = LoadBytes(Gray16Png(values, 3, 2), "export-12bit.png");
+
+        Assert.Equal(new PixelLayout(2, 3, 1, 12, false, "MONOCHROME2"), radiograph.Layout);
+        Assert.Equal(values.Select(v => (int)v), radiograph.StoredPixels);
+        Assert.Equal(new WindowVoi(2048, 4096, VoiLutFunction.Linear), radiograph.Voi);
+        float[] gray = RadiographPipeline.ToUnitGray(radiograph);
+        Assert.Equal(1f, gray[3]);
+        Assert.Equal(0f, gray[0]);
+        Assert.Equal((float)(((2048 - 2047.5) / 4095) + 0.5), gray[2], 6);
+    }
+
+    [Fact]
+    public void Eight_bit_values_in_a_16_bit_png_give_the_8_bit_pngs_tensor()
+    {
+        using var image = new Image<L8>(2, 1);
+        image[0, 0] = new L8(3);
+        image[1, 0] = new L8(250);
+        Radiograph eightBit = LoadBytes(Encode(image, new PngEncoder { BitDepth = PngBitDepth.Bit8, ColorType = PngColorType.Grayscale }));
+        Radiograph sixteenBit = LoadBytes(Gray16Png([3, 250], 2, 1));
+
+        Assert.Equal(RadiographPipeline.ToTensor(eightBit, InputContract.Default), RadiographPipeline.ToTensor(sixteenBit, InputContract.Default));
+    }
+
+    [Fact]
+    public void Twelve_bit_film_saved_raw_or_scaled_to_16_bits_gives_the_same_image()
+    {
+        int[] film = Enumerable.Range(0, 64 * 64).Select(i => (i * 37) % 4096).ToArray();
+        ushort[] raw = film.Select(v => (ushort)v).ToArray();
+        ushort[] scaled = film.Select(v => (ushort)((v << 4) | (v >> 8))).ToArray(); // PNG's left-bit replication
+
+        float[] fromRaw = RadiographPipeline.ToTensor(LoadBytes(Gray16Png(raw, 64, 64)), InputContract.Default);
+        float[] fromScaled = RadiographPipeline.ToTensor(LoadBytes(Gray16Png(scaled, 64, 64)), InputContract.Default);
+
+        // 0.25 of a 12-bit step in [0,1], times 1/Std (4), at most.
+        Assert.All(fromRaw.Zip(fromScaled), p => Assert.InRange(p.First - p.Second, -4f / 4095, 4f / 4095));
+    }
+
     [Fact]
     public void Gray_8_bit_png_stays_8_bit()
     {

@@ -9,7 +9,8 @@ namespace TbScreen.Imaging;
 
 /// <summary>
 /// Loads PNG and JPEG radiographs through ImageSharp as MONOCHROME2 <see cref="Radiograph"/>s whose VOI maps the
-/// full stored range linearly, so they run through exactly the same pipeline as DICOM.
+/// full stored range linearly (for 16-bit PNGs, the range of the bits actually used: <see cref="SignificantBits"/>),
+/// so they run through exactly the same pipeline as DICOM.
 /// Hardened: only PNG and JPEG are registered, dimensions are checked from the header before decoding, the
 /// allocator has a hard limit, and every failure surfaces as <see cref="ImageDecodeException"/>.
 /// </summary>
@@ -139,6 +140,10 @@ public sealed class RasterImageLoader
         (int[] pixels, int bitsStored) = format is PngFormat
             ? DecodePng(stream, info.Metadata.GetPngMetadata())
             : (DecodeColor<Rgb24>(stream), 8);
+        if (bitsStored == 16)
+        {
+            bitsStored = SignificantBits(pixels);
+        }
 
         var layout = new PixelLayout(info.Height, info.Width, 1, bitsStored, false, "MONOCHROME2");
         return new Radiograph(layout, pixels, new RadiographMetadata())
@@ -169,6 +174,24 @@ public sealed class RasterImageLoader
                 name,
                 $"image is {width}x{height} pixels; the limit is {Options.MaxSide} per side and {Options.MaxPixels} pixels in total");
         }
+    }
+
+    /// <summary>
+    /// The bits a 16-bit PNG's samples really use: the bit length of its largest sample rounded up to an even
+    /// count (8, 10, 12, 14 or 16, the depths detectors deliver). Hospital exports often write 10-, 12- or 14-bit
+    /// detector data into a 16-bit PNG without scaling it up; read against 16 bits such a film would reach at most
+    /// 1/16 of white and the model would see a black image.
+    /// </summary>
+    public static int SignificantBits(ReadOnlySpan<int> samples)
+    {
+        int max = 0;
+        foreach (int sample in samples)
+        {
+            max = Math.Max(max, sample);
+        }
+
+        int length = 32 - int.LeadingZeroCount(max);
+        return Math.Clamp(length + (length % 2), 8, 16);
     }
 
     /// <summary>Gray PNGs keep their exact stored values (8 or 16 bits as in the file); colour goes through BT.601 luma.</summary>
