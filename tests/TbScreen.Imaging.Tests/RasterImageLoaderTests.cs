@@ -127,6 +127,50 @@ public class RasterImageLoaderTests
         Assert.All(fromRaw.Zip(fromScaled), p => Assert.InRange(p.First - p.Second, -4f / 4095, 4f / 4095));
     }
 
+    [Theory]
+    [InlineData(1, 2, 3, new[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData(6, 3, 2, new[] { 4, 1, 5, 2, 6, 3 })] // 0th row on the right: turned 90 degrees clockwise to show
+    [InlineData(3, 2, 3, new[] { 6, 5, 4, 3, 2, 1 })] // upside down
+    [InlineData(8, 3, 2, new[] { 3, 6, 2, 5, 1, 4 })] // 0th row on the left: turned 90 degrees anticlockwise
+    public void Exif_orientation_is_applied_so_the_film_is_read_as_it_is_shown(ushort orientation, int rows, int columns, int[] expected)
+    {
+        // Stored 3 wide and 2 high: 1 2 3 / 4 5 6.
+        using var image = new Image<L8>(3, 2);
+        for (int i = 0; i < 6; i++)
+        {
+            image[i % 3, i / 3] = new L8((byte)(i + 1));
+        }
+
+        image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, orientation);
+        Radiograph radiograph = LoadBytes(Encode(image, new PngEncoder { BitDepth = PngBitDepth.Bit8, ColorType = PngColorType.Grayscale }));
+
+        Assert.Equal((rows, columns), (radiograph.Layout.Rows, radiograph.Layout.Columns));
+        Assert.Equal(expected, radiograph.StoredPixels);
+    }
+
+    [Fact]
+    public void A_phone_jpeg_turned_by_exif_is_read_upright()
+    {
+        // 64 wide, 32 high: dark left half, bright right half. Orientation 6 shows it 32 wide and 64 high: the stored left column becomes the top row, so dark on top.
+        using var image = new Image<Rgb24>(64, 32);
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                image[x, y] = x < 32 ? new Rgb24(20, 20, 20) : new Rgb24(230, 230, 230);
+            }
+        }
+
+        image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+        Radiograph radiograph = LoadBytes(Encode(image, new JpegEncoder { Quality = 95 }), "phone.jpg");
+
+        Assert.Equal((64, 32), (radiograph.Layout.Rows, radiograph.Layout.Columns));
+        Assert.All(radiograph.StoredPixels.Take(24 * 32), v => Assert.InRange(v, 10, 30));
+        Assert.All(radiograph.StoredPixels.Skip(40 * 32), v => Assert.InRange(v, 220, 240));
+    }
+
     [Fact]
     public void Gray_8_bit_png_stays_8_bit()
     {

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace TbScreen.Imaging;
 
@@ -137,15 +138,16 @@ public sealed class RasterImageLoader
 
         stream.Position = start;
 
-        (int[] pixels, int bitsStored) = format is PngFormat
+        (Decoded decoded, int bitsStored) = format is PngFormat
             ? DecodePng(stream, info.Metadata.GetPngMetadata())
             : (DecodeColor<Rgb24>(stream), 8);
+        int[] pixels = decoded.Pixels;
         if (bitsStored == 16)
         {
             bitsStored = SignificantBits(pixels);
         }
 
-        var layout = new PixelLayout(info.Height, info.Width, 1, bitsStored, false, "MONOCHROME2");
+        var layout = new PixelLayout(decoded.Rows, decoded.Columns, 1, bitsStored, false, "MONOCHROME2");
         return new Radiograph(layout, pixels, new RadiographMetadata())
         {
             Voi = FullRangeWindow(bitsStored),
@@ -195,7 +197,7 @@ public sealed class RasterImageLoader
     }
 
     /// <summary>Gray PNGs keep their exact stored values (8 or 16 bits as in the file); colour goes through BT.601 luma.</summary>
-    private static (int[] Pixels, int BitsStored) DecodePng(Stream stream, PngMetadata png)
+    private static (Decoded Pixels, int BitsStored) DecodePng(Stream stream, PngMetadata png)
     {
         int bits = png.BitDepth == PngBitDepth.Bit16 ? 16 : 8;
         if (png.ColorType is PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha)
@@ -207,9 +209,9 @@ public sealed class RasterImageLoader
     }
 
     // L16 holds 16-bit samples as-is and 8-bit (and 1/2/4-bit, which ImageSharp scales to 8) samples as v * 257.
-    private static int[] DecodeGray(Stream stream, int bits)
+    private static Decoded DecodeGray(Stream stream, int bits)
     {
-        using Image<L16> image = Image.Load<L16>(SharedConfiguration, stream);
+        using Image<L16> image = LoadUpright<L16>(stream);
         int width = image.Width;
         int[] pixels = new int[(long)width * image.Height];
         image.ProcessPixelRows(accessor =>
@@ -224,14 +226,14 @@ public sealed class RasterImageLoader
                 }
             }
         });
-        return pixels;
+        return new Decoded(pixels, image.Height, width);
     }
 
     // Alpha is ignored: radiographs are opaque and transparency has no clinical meaning.
-    private static int[] DecodeColor<TPixel>(Stream stream)
+    private static Decoded DecodeColor<TPixel>(Stream stream)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        using Image<TPixel> image = Image.Load<TPixel>(SharedConfiguration, stream);
+        using Image<TPixel> image = LoadUpright<TPixel>(stream);
         int width = image.Width;
         int[] pixels = new int[(long)width * image.Height];
         image.ProcessPixelRows(accessor =>
@@ -245,8 +247,22 @@ public sealed class RasterImageLoader
                 }
             }
         });
-        return pixels;
+        return new Decoded(pixels, image.Height, width);
     }
+
+    /// <summary>
+    /// Decodes and turns the image the way its EXIF Orientation says it is shown (cameras, phones photographing a
+    /// film, some exporters): a browser or viewer shows it upright, so the model must see it upright too.
+    /// </summary>
+    private static Image<TPixel> LoadUpright<TPixel>(Stream stream)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        var image = Image.Load<TPixel>(SharedConfiguration, stream);
+        image.Mutate(context => context.AutoOrient());
+        return image;
+    }
+
+    private sealed record Decoded(int[] Pixels, int Rows, int Columns);
 
     private static double LumaOf<TPixel>(TPixel pixel)
         where TPixel : unmanaged, IPixel<TPixel> => pixel switch
