@@ -74,6 +74,11 @@ public sealed class RadiographScreener
                 decisions[i] = decisions[i] with { Flags = decisions[i].Flags | FlagReasons.LungsNotFound };
             }
 
+            if (segmentations[i] is { LooksInverted: true })
+            {
+                decisions[i] = decisions[i] with { Flags = decisions[i].Flags | FlagReasons.Inverted };
+            }
+
             if (stability is not null)
             {
                 decisions[i] = EnsemblePolicy.WithStability(decisions[i], stability.Check(tensorsByContract[Ensemble.Members[0].Contract][i], decisions[i]));

@@ -72,8 +72,8 @@ public sealed class TbEnsemble : IDisposable
     /// <summary>Whether any member's input is the lung-field crop (so every image must be segmented first).</summary>
     public bool CropsToLungs => Members.Any(m => m.Contract.CropToLungs);
 
-    /// <summary>The lung segmentation an image needs: for the lung check or a member that crops to the lungs; else null.</summary>
-    public LungSegmentation? Segment(Radiograph radiograph) => Lungs?.Segment(radiograph);
+    /// <summary>The lung segmentation an image needs, with the polarity check: for the lung checks or a member that crops to the lungs; else null.</summary>
+    public LungSegmentation? Segment(Radiograph radiograph) => Lungs?.Segment(radiograph, checkPolarity: true);
 
     /// <summary>A member's model input for an image, with the lung-field crop from <paramref name="segmentation"/> where its contract asks for it.</summary>
     public static float[] Tensor(Radiograph radiograph, InputContract contract, LungSegmentation? segmentation) =>

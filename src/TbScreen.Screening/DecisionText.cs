@@ -12,12 +12,14 @@ public static class DecisionText
 
     public static string Decision(EnsembleDecision decision) => decision.IsTb ? Tb : NotTb;
 
-    /// <summary>What the "unfamiliar" flag means, for people.</summary>
+    /// <summary>What the "lungs-not-found", "inverted" and "unfamiliar" flags mean, for people.</summary>
     public const string LungsNotFoundReason = "lungs not found: no plausible pair of lungs in the image; often not a frontal chest X-ray";
+
+    public const string InvertedReason = "looks inverted: the lungs are found with more confidence in the film's negative; often a MONOCHROME1 image exported without inversion, so check the export before trusting the scores";
 
     public const string UnfamiliarReason = "unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition";
 
-    /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable, unfamiliar.</summary>
+    /// <summary>none, or the fired rules joined by '+': disagreement, uncertain, unstable, unfamiliar, lungs-not-found, inverted.</summary>
     public static string Flag(EnsembleDecision decision) => decision.Flagged ? string.Join('+', decision.FlagNames) : NoFlag;
 
     /// <summary>A sentence a radiologist can read: which rule fired and on which numbers.</summary>
@@ -42,6 +44,11 @@ public static class DecisionText
         if (decision.Flags.HasFlag(FlagReasons.LungsNotFound))
         {
             reasons.Add(LungsNotFoundReason);
+        }
+
+        if (decision.Flags.HasFlag(FlagReasons.Inverted))
+        {
+            reasons.Add(InvertedReason);
         }
 
         if (decision.Flags.HasFlag(FlagReasons.Unfamiliar))

@@ -107,6 +107,15 @@ if (args.Length > 0 && args[0] == "ensembles")
         int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
 }
 
+if (args.Length > 0 && args[0] == "lungs")
+{
+    return LungsBenchmark.Run(
+        ArgValue("--models") ?? Path.Combine(FindRepositoryRoot(), "models"),
+        ArgValue("--sample") ?? Path.Combine(FindRepositoryRoot(), "samples", "phantom-jpeg2000-mono1.dcm"),
+        int.Parse(ArgValue("--threads") ?? "1", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "30", CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "inference")
 {
     return InferenceBenchmark.Run(

@@ -1,3 +1,4 @@
+using TbScreen.Inference.Ensembles;
 using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Viewing;
@@ -14,6 +15,20 @@ public sealed class ResultViewsTests
     });
 
     [Fact]
+    public void Every_flag_reason_the_pipeline_can_raise_has_a_label_and_an_explanation_on_the_dashboard()
+    {
+        var decision = new EnsembleDecision(0.5, 0.5, true, FlagReasons.None, []);
+        foreach (FlagReasons reason in Enum.GetValues<FlagReasons>().Where(r => r != FlagReasons.None))
+        {
+            string name = Assert.Single((decision with { Flags = reason }).FlagNames);
+            Assert.NotEqual(name, Components.Models.Labels.FlagReason(name));
+            Assert.NotEqual("The pipeline flagged this case for review.", Components.Models.Labels.FlagExplanation(name));
+        }
+
+        Assert.Equal("Looks inverted", Components.Models.Labels.FlagReason("inverted"));
+    }
+
+        [Fact]
     public void A_three_member_result_keeps_the_third_members_score_for_the_card()
     {
         var view = ResultViews.ToView(Stored(new() { ["alexnet"] = 0.1, ["googlenet"] = 0.2, ["resnet18"] = 0.9 }), 0.76);

@@ -23,6 +23,12 @@ public enum FlagReasons
 
     /// <summary>The lung segmenter found no plausible pair of lungs: often not a frontal chest X-ray.</summary>
     LungsNotFound = 16,
+
+    /// <summary>
+    /// The film looks like a photographic negative: the lung segmenter is surer of the lungs in its inverted copy
+    /// (often a MONOCHROME1 image exported without inversion). The scores describe a film the models never learned.
+    /// </summary>
+    Inverted = 32,
 }
 
 /// <summary>One member's TB probability against its own shipped threshold.</summary>
@@ -45,7 +51,7 @@ public sealed record EnsembleDecision(double Probability, double Threshold, bool
 
     public bool Flagged => Flags != FlagReasons.None;
 
-    /// <summary>"disagreement", "uncertain", "unstable", "unfamiliar" (in that order, any combination), or empty: stable names for JSON and the CLI.</summary>
+    /// <summary>"disagreement", "uncertain", "unstable", "unfamiliar", "lungs-not-found", "inverted" (in that order, any combination), or empty: stable names for JSON and the CLI.</summary>
     public IReadOnlyList<string> FlagNames =>
     [
         .. Flags.HasFlag(FlagReasons.Disagreement) ? ["disagreement"] : Array.Empty<string>(),
@@ -53,5 +59,6 @@ public sealed record EnsembleDecision(double Probability, double Threshold, bool
         .. Flags.HasFlag(FlagReasons.Unstable) ? ["unstable"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.Unfamiliar) ? ["unfamiliar"] : Array.Empty<string>(),
         .. Flags.HasFlag(FlagReasons.LungsNotFound) ? ["lungs-not-found"] : Array.Empty<string>(),
+        .. Flags.HasFlag(FlagReasons.Inverted) ? ["inverted"] : Array.Empty<string>(),
     ];
 }

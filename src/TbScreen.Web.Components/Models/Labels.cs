@@ -33,6 +33,7 @@ public static class Labels
         "unstable" => "Unstable under perturbation",
         "unfamiliar" => "Unfamiliar image",
         "lungs-not-found" => "Lungs not found",
+        "inverted" => "Looks inverted",
         "uid-conflict" => "UID conflict",
         _ => reason,
     };
@@ -45,6 +46,7 @@ public static class Labels
         "unstable" => "The decision changes under small perturbations of the image, so it is not robust.",
         "unfamiliar" => "Unfamiliar image: unlike the training radiographs; often not a frontal chest X-ray or an unusual acquisition.",
         "lungs-not-found" => "Lungs not found: no plausible pair of lungs in the image; often not a frontal chest X-ray.",
+        "inverted" => "Looks inverted: the lungs are found with more confidence in the film's negative, as on a MONOCHROME1 image exported without inversion. The scores describe a film the models never learned; check the export.",
         "uid-conflict" => "UID conflict: another image with different pixels already carries this SOP Instance UID. Each was screened on its own; check which file is genuine before trusting either result.",
         _ => "The pipeline flagged this case for review.",
     };

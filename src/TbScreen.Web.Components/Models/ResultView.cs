@@ -23,7 +23,7 @@ public sealed record ResultView
 
     public string? Decision { get; init; }
 
-    /// <summary>Stable reason names: "disagreement", "uncertain", "unstable", "unfamiliar" (others are shown as given).</summary>
+    /// <summary>Stable reason names: "disagreement", "uncertain", "unstable", "unfamiliar", "lungs-not-found", "inverted" (others are shown as given).</summary>
     public IReadOnlyList<string> FlagReasons { get; init; } = [];
 
     /// <summary>The pipeline's own sentence with the numbers behind the flag (or behind an unflagged decision).</summary>
