@@ -18,20 +18,20 @@ public class MonitorCommandTests
     {
         var (db, reference) = await SeedAsync();
 
-        var (code, stdout, stderr) = CliRunner.Run("monitor", "--db", db, "--reference", reference, "--period", "day", "--min-cases", "4");
+        var (code, stdout, stderr) = CliRunner.Run("monitor", "--db", db, "--reference", reference, "--period", "day", "--min-cases", "4", "--inverted-alert", "0.1");
 
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.TrimEntries);
         Assert.Equal("# TbScreen monitoring: research use only, not a medical device.", lines[0]);
         Assert.Equal($"reference: {reference} (10 scores)", lines[1]);
-        Assert.Equal("limits: PSI > 0.25, KS > 0.2, at least 4 results a period; period day", lines[2]);
+        Assert.Equal("limits: PSI > 0.25, KS > 0.2, at least 4 results a period; inverted > 0.1; period day", lines[2]);
         // North: the reference's own ten scores, 3 at or above 0.8 called tb, 2 flagged of which 1 unfamiliar: no drift.
-        Assert.Equal(["North", "2026-12-01", "10", "0.300", "0.200", "0.100", "0.000", "0.000", "1.0000"], Fields(lines, "North"));
+        Assert.Equal(["North", "2026-12-01", "10", "0.300", "0.200", "0.100", "0.000", "0.000", "0.000", "1.0000"], Fields(lines, "North"));
         Assert.Contains("  inputs: manufacturer Acme 10; size 2500x2048 10; bits stored 12 10; photometric MONOCHROME2 10".Trim(), lines);
         // South: four scores of 0.95, all in the reference's last bin: PSI = 9 (1e-4 − 0.1) ln(1e-3) + 0.9 ln 10 = 8.283;
         // KS D = 0.9 (at 0.9 the reference CDF is 0.9, South's 0).
         var south = Fields(lines, "South");
-        Assert.Equal(["South", "2026-12-01", "4", "1.000", "0.000", "0.000", "8.283", "0.900"], south[..8]);
+        Assert.Equal(["South", "2026-12-01", "4", "1.000", "0.000", "0.000", "0.000", "8.283", "0.900"], south[..9]);
         Assert.Contains("alerts: 1 (South 2026-12-01: PSI 8.283 > 0.25, KS 0.900 > 0.2)", lines);
     }
 
@@ -46,7 +46,7 @@ public class MonitorCommandTests
         Assert.True(code == 0, stderr);
         Assert.Contains($"reference: none ({missing} does not exist: make it with tbscreen monitor reference (docs/sites.md)); drift not computed", stdout);
         Assert.DoesNotContain("South", stdout);
-        Assert.Equal(["North", "2026-11-30", "10", "0.300", "0.200", "0.100", "-", "-", "-"], Fields(stdout.Split('\n', StringSplitOptions.TrimEntries), "North"));
+        Assert.Equal(["North", "2026-11-30", "10", "0.300", "0.200", "0.100", "0.000", "-", "-", "-"], Fields(stdout.Split('\n', StringSplitOptions.TrimEntries), "North"));
         Assert.Contains("note: no validation reference: drift not computed", stdout);
         Assert.Contains("alerts: none", stdout);
     }

@@ -27,7 +27,8 @@ public sealed class MonitoringTests(TbScreenApiFactory factory)
         using var auditor = await factory.ClientAsAsync(Roles.Auditor);
         var report = await (await auditor.GetAsync($"/api/monitoring?site={site}&period=day")).JsonAsync(HttpStatusCode.OK);
         var period = Assert.Single(Assert.Single(report.GetProperty("sites").EnumerateArray()).GetProperty("periods").EnumerateArray());
-        Assert.Equal((1, 1.0, 0.0), (period.GetProperty("n").GetInt32(), period.GetProperty("positiveRate").GetDouble(), period.GetProperty("unfamiliarRate").GetDouble()));
+        Assert.Equal((1, 1.0, 0.0, 0.0), (period.GetProperty("n").GetInt32(), period.GetProperty("positiveRate").GetDouble(),
+            period.GetProperty("unfamiliarRate").GetDouble(), period.GetProperty("invertedRate").GetDouble()));
         double psi = 0.5 * Math.Log(2) + (1e-4 - 0.5) * Math.Log(1e-4 / 0.5);
         Assert.Equal(psi, period.GetProperty("psi").GetDouble(), 10);
         Assert.Equal(1.0, period.GetProperty("ks").GetDouble());
@@ -40,6 +41,7 @@ public sealed class MonitoringTests(TbScreenApiFactory factory)
         Assert.Contains($"data-site=\"{site}\"", html);
         Assert.Contains("PSI 4.604 &gt; 0.25, KS 1.000 &gt; 0.2", html);
         Assert.Contains("<td>4.604</td><td>1.000</td>", html);
+        Assert.Contains("<th>Unfamiliar</th><th>Inverted</th>", html);
     }
 
     [Fact]

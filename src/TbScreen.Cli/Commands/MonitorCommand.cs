@@ -26,10 +26,11 @@ public static class MonitorCommand
         var reference = new Option<string?>("--reference") { Description = "The reference-scores.json to compare against (default: MODELS/evaluation/reference-scores.json)." };
         var psi = new Option<double>("--psi-alert") { Description = "Alert when PSI exceeds this.", DefaultValueFactory = _ => new MonitoringOptions().PsiAlert };
         var ks = new Option<double>("--ks-alert") { Description = "Alert when the KS statistic exceeds this.", DefaultValueFactory = _ => new MonitoringOptions().KsAlert };
+        var inverted = new Option<double>("--inverted-alert") { Description = "Alert when more than this share of a period's results look inverted (at least 3).", DefaultValueFactory = _ => new MonitoringOptions().InvertedAlert };
         var minimum = new Option<int>("--min-cases") { Description = "Fewest results in a period for PSI and KS.", DefaultValueFactory = _ => new MonitoringOptions().MinimumCases };
         var command = new Command("monitor", "Per-site drift and rates over time against the validation reference. Research use only.")
         {
-            db, site, period, since, models, reference, psi, ks, minimum,
+            db, site, period, since, models, reference, psi, ks, inverted, minimum,
         };
         period.Validators.Add(r =>
         {
@@ -53,6 +54,7 @@ public static class MonitorCommand
             {
                 PsiAlert = result.GetValue(psi),
                 KsAlert = result.GetValue(ks),
+                InvertedAlert = result.GetValue(inverted),
                 MinimumCases = result.GetValue(minimum),
                 Period = result.GetValue(period)!,
                 ReferenceFile = result.GetValue(reference) is { } file ? Path.GetFullPath(file) : new MonitoringOptions().ReferenceFile,

@@ -5,13 +5,19 @@ namespace TbScreen.Screening.Monitoring;
 
 /// <summary>
 /// Per site and period: the score distribution against the validation reference (PSI over the reference's
-/// deciles, two-sample KS), the positive, flagged and unfamiliar rates, and the input properties. Pure: the
+/// deciles, two-sample KS), the positive, flagged, unfamiliar and inverted rates, and the input properties. Pure: the
 /// web page and `tbscreen monitor` feed it the same rows and print the same numbers.
 /// </summary>
 public static class DriftMonitor
 {
     /// <summary>The flag reason the out-of-distribution check adds (stored in the result's flag, joined by '+').</summary>
     public const string UnfamiliarFlag = "unfamiliar";
+
+    /// <summary>The flag reason the polarity check adds: the film looks like a photographic negative.</summary>
+    public const string InvertedFlag = "inverted";
+
+    /// <summary>Fewer inverted results than this never raise the inverted alert, whatever their share.</summary>
+    public const int MinimumInvertedForAlert = 3;
 
     public static MonitoringReport Compute(IReadOnlyList<MonitoredResult> results, ReferenceScores? reference, ReferenceSummary referenceSummary, MonitoringOptions options)
     {
@@ -27,7 +33,10 @@ public static class DriftMonitor
                 .Select(p => Period(p.Key, p.ToArray(), reference, edges, options))
                 .ToArray()))
             .ToArray();
-        return new MonitoringReport(referenceSummary, options.Period, options.PsiAlert, options.KsAlert, options.MinimumCases, sites);
+        return new MonitoringReport(referenceSummary, options.Period, options.PsiAlert, options.KsAlert, options.MinimumCases, sites)
+        {
+            InvertedAlert = options.InvertedAlert,
+        };
     }
 
     private static PeriodMonitoring Period(DateOnly start, MonitoredResult[] rows, ReferenceScores? reference, IReadOnlyList<double>? edges, MonitoringOptions options)
@@ -62,12 +71,18 @@ public static class DriftMonitor
             }
         }
 
+        int inverted = rows.Count(r => HasFlag(r, InvertedFlag));
+        if (inverted >= MinimumInvertedForAlert && inverted / (double)n > options.InvertedAlert)
+        {
+            alerts.Add(string.Create(CultureInfo.InvariantCulture, $"inverted {inverted} of {n} ({inverted / (double)n:0.000}) > {options.InvertedAlert:0.###}: check the export"));
+        }
+
         return new PeriodMonitoring(
             start,
             n,
             rate(r => r.Decision == DecisionText.Tb),
             rate(r => r.Flag is { } f && f != DecisionText.NoFlag),
-            rate(r => r.Flag is { } f && f.Split('+').Contains(UnfamiliarFlag, StringComparer.Ordinal)),
+            rate(r => HasFlag(r, UnfamiliarFlag)),
             psi,
             ks,
             ksP,
@@ -77,8 +92,14 @@ public static class DriftMonitor
                 Count(rows, r => r.Manufacturer),
                 Count(rows, r => r.Rows is int h && r.Columns is int w ? $"{w}x{h}" : null),
                 Count(rows, r => r.BitsStored?.ToString(CultureInfo.InvariantCulture)),
-                Count(rows, r => r.PhotometricInterpretation)));
+                Count(rows, r => r.PhotometricInterpretation)))
+        {
+            InvertedRate = inverted / (double)n,
+        };
     }
+
+    private static bool HasFlag(MonitoredResult row, string reason) =>
+        row.Flag is { } flag && flag.Split('+').Contains(reason, StringComparer.Ordinal);
 
     private static IReadOnlyDictionary<string, int> Count(IEnumerable<MonitoredResult> rows, Func<MonitoredResult, string?> key) =>
         rows.GroupBy(r => key(r) is { Length: > 0 } k ? k.Trim() : "unknown", StringComparer.Ordinal)

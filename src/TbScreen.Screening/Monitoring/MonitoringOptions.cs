@@ -11,6 +11,13 @@ public sealed class MonitoringOptions
     /// <summary>Alert when the two-sample KS statistic D exceeds this.</summary>
     public double KsAlert { get; set; } = 0.2;
 
+    /// <summary>
+    /// Alert when more than this share of a period's results look inverted (and at least
+    /// <see cref="DriftMonitor.MinimumInvertedForAlert"/> do): a site whose export produces negatives. The polarity
+    /// check calls 0.14% of correctly displayed films inverted (docs/segmentation.md), so 5% is not chance.
+    /// </summary>
+    public double InvertedAlert { get; set; } = 0.05;
+
     /// <summary>Below this many results in a period, PSI and KS are not computed (too noisy to act on).</summary>
     public int MinimumCases { get; set; } = 30;
 

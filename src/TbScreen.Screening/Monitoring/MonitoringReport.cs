@@ -22,7 +22,7 @@ public sealed record InputSummary(
 
 /// <summary>
 /// One site in one period. Rates are over the period's screened results: positive (decision tb), flagged (any flag
-/// reason), unfamiliar (the "unfamiliar" flag reason). Psi, Ks and KsPValue are against the validation reference;
+/// reason), unfamiliar (the "unfamiliar" flag reason), inverted (the "inverted" flag reason). Psi, Ks and KsPValue are against the validation reference;
 /// null without a reference or under MinimumCases results (Note says which).
 /// </summary>
 public sealed record PeriodMonitoring(
@@ -36,7 +36,11 @@ public sealed record PeriodMonitoring(
     double? KsPValue,
     IReadOnlyList<string> Alerts,
     string? Note,
-    InputSummary Inputs);
+    InputSummary Inputs)
+{
+    /// <summary>Share whose flag includes "inverted": the film looked like a photographic negative.</summary>
+    public double InvertedRate { get; init; }
+}
 
 public sealed record SiteMonitoring(string Site, IReadOnlyList<PeriodMonitoring> Periods)
 {
@@ -49,6 +53,9 @@ public sealed record ReferenceSummary(string? Path, int Count, string? ModelVers
 
 public sealed record MonitoringReport(ReferenceSummary Reference, string Period, double PsiAlert, double KsAlert, int MinimumCases, IReadOnlyList<SiteMonitoring> Sites)
 {
+    /// <summary>The inverted-share limit in use (<see cref="MonitoringOptions.InvertedAlert"/>).</summary>
+    public double InvertedAlert { get; init; } = new MonitoringOptions().InvertedAlert;
+
     public IEnumerable<(string Site, PeriodMonitoring Period)> Alerts =>
         Sites.SelectMany(s => s.Periods.Where(p => p.Alerts.Count > 0).Select(p => (s.Site, p)));
 }

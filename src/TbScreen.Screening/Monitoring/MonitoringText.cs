@@ -17,13 +17,13 @@ public static class MonitoringText
         text.AppendLine(r.Path is { } path && r.Problem is null
             ? $"reference: {path} ({r.Count} scores{(r.ModelVersion is { } v ? $", models {v}" : "")})"
             : $"reference: none ({r.Problem}); drift not computed");
-        text.AppendLine(Invariant($"limits: PSI > {report.PsiAlert:0.###}, KS > {report.KsAlert:0.###}, at least {report.MinimumCases} results a period; period {report.Period}"));
-        text.AppendLine(Invariant($"{"site",-20} {"period",-10} {"n",6} {"positive",8} {"flagged",8} {"unfamil.",8} {"PSI",7} {"KS",6} {"KS p",7}  alerts"));
+        text.AppendLine(Invariant($"limits: PSI > {report.PsiAlert:0.###}, KS > {report.KsAlert:0.###}, at least {report.MinimumCases} results a period; inverted > {report.InvertedAlert:0.###}; period {report.Period}"));
+        text.AppendLine(Invariant($"{"site",-20} {"period",-10} {"n",6} {"positive",8} {"flagged",8} {"unfamil.",8} {"inverted",8} {"PSI",7} {"KS",6} {"KS p",7}  alerts"));
         foreach (var site in report.Sites)
         {
             foreach (var p in site.Periods)
             {
-                text.AppendLine(Invariant($"{site.Site,-20} {p.Start:yyyy-MM-dd} {p.N,6} {p.PositiveRate,8:0.000} {p.FlaggedRate,8:0.000} {p.UnfamiliarRate,8:0.000} {Num(p.Psi, "0.000"),7} {Num(p.Ks, "0.000"),6} {Num(p.KsPValue, "0.0000"),7}  {string.Join("; ", p.Alerts)}").TrimEnd());
+                text.AppendLine(Invariant($"{site.Site,-20} {p.Start:yyyy-MM-dd} {p.N,6} {p.PositiveRate,8:0.000} {p.FlaggedRate,8:0.000} {p.UnfamiliarRate,8:0.000} {p.InvertedRate,8:0.000} {Num(p.Psi, "0.000"),7} {Num(p.Ks, "0.000"),6} {Num(p.KsPValue, "0.0000"),7}  {string.Join("; ", p.Alerts)}").TrimEnd());
                 text.AppendLine($"  inputs: {Inputs(p.Inputs)}");
                 if (p.Note is { } note)
                 {

@@ -29,6 +29,23 @@ public sealed class DriftMonitorTests
     }
 
     [Fact]
+    public void A_site_sending_negatives_gets_the_inverted_rate_and_an_alert_without_any_reference()
+    {
+        // Ten results, three flagged inverted (one with another reason too): 0.3 > 0.05 with 3 of them, so an alert even
+        // though no reference exists and the period is under MinimumCases.
+        var rows = Enumerable.Range(0, 10).Select(i => Row(Tuesday, "North", 0.5,
+            flag: i == 0 ? "unfamiliar+inverted" : i < 3 ? "inverted" : i == 3 ? "disagreement" : "none")).ToArray();
+        var period = Single(DriftMonitor.Compute(rows, null, Summary, new MonitoringOptions()));
+
+        Assert.Equal((0.3, 0.4, 0.1), (period.InvertedRate, period.FlaggedRate, period.UnfamiliarRate));
+        Assert.Equal(["inverted 3 of 10 (0.300) > 0.05: check the export"], period.Alerts);
+
+        // Two inverted films are never enough, and the limit is strict and comes from the options.
+        Assert.Empty(Single(DriftMonitor.Compute(rows[1..], null, Summary, new MonitoringOptions { InvertedAlert = 0.01 })).Alerts);
+        Assert.Empty(Single(DriftMonitor.Compute(rows, null, Summary, new MonitoringOptions { InvertedAlert = 0.3 })).Alerts);
+    }
+
+    [Fact]
     public void A_shifted_period_passes_both_limits_and_alerts()
     {
         // Every score at 0.95 (the last bin, reference share 0.1): PSI = 9 (1e-4 − 0.1) ln(1e-4 / 0.1) + (1 − 0.1) ln(1 / 0.1);
