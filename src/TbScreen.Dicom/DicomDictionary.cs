@@ -21,6 +21,7 @@ internal static class DicomDictionary
         [DicomTag.SopClassUid] = "UI",
         [DicomTag.SopInstanceUid] = "UI",
         [DicomTag.Modality] = "CS",
+        [DicomTag.PresentationIntentType] = "CS",
         [DicomTag.Manufacturer] = "LO",
         [DicomTag.InstitutionName] = "LO",
         [0x00080090] = "PN",

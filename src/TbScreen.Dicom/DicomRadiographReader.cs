@@ -77,6 +77,8 @@ public static class DicomMetadata
         SeriesInstanceUid = ds.GetString(DicomTag.SeriesInstanceUid),
         SopInstanceUid = ds.GetString(DicomTag.SopInstanceUid),
         Modality = ds.GetString(DicomTag.Modality),
+        PresentationIntentType = ds.GetString(DicomTag.PresentationIntentType),
+        SopClassUid = ds.GetString(DicomTag.SopClassUid),
         BodyPartExamined = ds.GetString(DicomTag.BodyPartExamined),
         ViewPosition = ds.GetString(DicomTag.ViewPosition),
         Manufacturer = ds.GetString(DicomTag.Manufacturer),

@@ -13,6 +13,7 @@ public static class DicomTag
     public const uint SopClassUid = 0x00080016;
     public const uint SopInstanceUid = 0x00080018;
     public const uint Modality = 0x00080060;
+    public const uint PresentationIntentType = 0x00080068;
     public const uint Manufacturer = 0x00080070;
     public const uint InstitutionName = 0x00080080;
     public const uint StationName = 0x00081010;

@@ -81,6 +81,12 @@ public sealed record RadiographMetadata
     public string? SeriesInstanceUid { get; init; }
     public string? SopInstanceUid { get; init; }
     public string? Modality { get; init; }
+
+    /// <summary>Presentation Intent Type (0008,0068): FOR PRESENTATION, or FOR PROCESSING (raw detector data).</summary>
+    public string? PresentationIntentType { get; init; }
+
+    /// <summary>SOP Class UID (0008,0016): which kind of image object (e.g. DX for presentation or for processing).</summary>
+    public string? SopClassUid { get; init; }
     public string? BodyPartExamined { get; init; }
     public string? ViewPosition { get; init; }
     public string? Manufacturer { get; init; }

@@ -16,6 +16,15 @@ public static class ChestXrayRules
 
     public static IReadOnlySet<string> LateralViews { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "LL", "RL", "LATERAL", "LAT" };
 
+    /// <summary>
+    /// The "For Processing" image storage SOP classes of projection radiography (PS3.4 B.5): DX, mammography and
+    /// intra-oral. Their pixels are raw detector data that the modality has not yet processed for viewing.
+    /// </summary>
+    public static IReadOnlySet<string> ForProcessingSopClasses { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "1.2.840.10008.5.1.4.1.1.1.1.1", "1.2.840.10008.5.1.4.1.1.1.2.1", "1.2.840.10008.5.1.4.1.1.1.3.1",
+    };
+
     /// <summary>Null when the file may be screened; otherwise the reason it is not a frontal chest radiograph.</summary>
     public static string? Reject(RadiographMetadata metadata)
     {
@@ -23,6 +32,14 @@ public static class ChestXrayRules
         if (Present(metadata.Modality) is { } modality && !RadiographModalities.Contains(modality))
         {
             return $"modality {modality} is not a radiograph (CR, DX or DR)";
+        }
+
+        string? forProcessing = string.Equals(Present(metadata.PresentationIntentType), "FOR PROCESSING", StringComparison.OrdinalIgnoreCase)
+            ? "presentation intent type FOR PROCESSING"
+            : Present(metadata.SopClassUid) is { } sopClass && ForProcessingSopClasses.Contains(sopClass) ? $"SOP class {sopClass} (FOR PROCESSING)" : null;
+        if (forProcessing is not null)
+        {
+            return $"{forProcessing}: raw detector data the modality has not processed for viewing; send the FOR PRESENTATION image of the same exposure";
         }
 
         if (Present(metadata.BodyPartExamined) is { } bodyPart && !ChestBodyParts.Contains(bodyPart))

@@ -219,7 +219,8 @@ public sealed class StructureTests
         ds.AddDecimal(DicomTag.RescaleSlope, -1).AddDecimal(DicomTag.RescaleIntercept, 4095)
           .AddDecimal(DicomTag.WindowCenter, 1000, 2000).AddDecimal(DicomTag.WindowWidth, 500, 800)
           .AddString(DicomTag.VoiLutFunction, "CS", "SIGMOID")
-          .AddDecimal(DicomTag.PixelSpacing, 0.139, 0.14);
+          .AddDecimal(DicomTag.PixelSpacing, 0.139, 0.14)
+          .AddString(DicomTag.PresentationIntentType, "CS", "FOR PRESENTATION");
         var radiograph = new DicomRadiographReader().ToRadiograph(new DicomReader().Parse(DicomWriter.Write(ds, TransferSyntax.ExplicitVrLittleEndianUid), "m.dcm"));
 
         Assert.Equal(new RescaleModalityLut(-1, 4095), radiograph.ModalityLut);
@@ -228,6 +229,7 @@ public sealed class StructureTests
         var m = radiograph.Metadata;
         Assert.Equal(("F", "042Y", "19840101", "CR", "CHEST", "PA"), (m.PatientSex, m.PatientAge, m.PatientBirthDate, m.Modality, m.BodyPartExamined, m.ViewPosition));
         Assert.Equal(("TbScreen Phantom", "ChestPhantom v1", "Synthetic Hospital"), (m.Manufacturer, m.ManufacturerModelName, m.InstitutionName));
+        Assert.Equal(("FOR PRESENTATION", "1.2.840.10008.5.1.4.1.1.1"), (m.PresentationIntentType, m.SopClassUid));
         Assert.Equal((0.139, 0.14), m.PixelSpacingMm);
         Assert.EndsWith(".1", m.StudyInstanceUid);
         Assert.EndsWith(".2", m.SeriesInstanceUid);

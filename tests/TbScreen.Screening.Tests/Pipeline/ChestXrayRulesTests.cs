@@ -21,6 +21,24 @@ public sealed class ChestXrayRulesTests
         Assert.Equal(accepted, ChestXrayRules.Reject(metadata) is null);
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("FOR PRESENTATION", "1.2.840.10008.5.1.4.1.1.1.1", true)]     // DX for presentation
+    [InlineData(null, "1.2.840.10008.5.1.4.1.1.1", true)]                     // CR
+    [InlineData(" for processing ", null, false)]
+    [InlineData(null, "1.2.840.10008.5.1.4.1.1.1.1.1", false)]                // DX for processing
+    [InlineData("FOR PRESENTATION", "1.2.840.10008.5.1.4.1.1.1.2.1", false)]  // mammography for processing
+    public void For_processing_images_are_refused_by_intent_or_sop_class(string? intent, string? sopClass, bool accepted)
+    {
+        var metadata = new RadiographMetadata { Modality = "DX", PresentationIntentType = intent, SopClassUid = sopClass };
+        string? reason = ChestXrayRules.Reject(metadata);
+        Assert.Equal(accepted, reason is null);
+        if (reason is not null)
+        {
+            Assert.Contains("FOR PROCESSING", reason);
+        }
+    }
+
     [Fact]
     public void StatusCodesRoundTrip()
     {

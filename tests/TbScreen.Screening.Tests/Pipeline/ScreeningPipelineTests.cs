@@ -102,6 +102,8 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
     [InlineData("View", "RL")]
     [InlineData("View", "LATERAL")]
     [InlineData("View", "LAT")]
+    [InlineData("Intent", "FOR PROCESSING")]
+    [InlineData("SopClass", "1.2.840.10008.5.1.4.1.1.1.1.1")] // Digital X-Ray Image Storage - For Processing
     public void NonChestDicomIsNotChestXray(string attribute, string value)
     {
         var outcome = Pipeline.Screen(Write("other.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, ds => Edit(ds, attribute, value))));
@@ -227,10 +229,17 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
 
     private static void Edit(DicomDataset ds, string attribute, string value)
     {
+        if (attribute == "SopClass")
+        {
+            ds.AddString(DicomTag.SopClassUid, "UI", value);
+            return;
+        }
+
         uint tag = attribute switch
         {
             "Modality" => DicomTag.Modality,
             "BodyPart" => DicomTag.BodyPartExamined,
+            "Intent" => DicomTag.PresentationIntentType,
             _ => DicomTag.ViewPosition,
         };
         ds.AddString(tag, "CS", value);
