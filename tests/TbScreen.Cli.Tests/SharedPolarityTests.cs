@@ -46,4 +46,23 @@ public sealed class SharedPolarityTests
         Assert.All(flags.Except(negativeFlags), f => Assert.DoesNotContain("inverted", f.Value));
         Assert.Contains("looks inverted: the lungs are found with more confidence in the film's negative", stdout);
     }
+
+    [SkippableFact]
+    public void Segment_says_which_of_a_film_and_its_negative_looks_inverted()
+    {
+        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
+        SharedDicomData.Require(Path.Combine(shenzhen, "manifest.csv"));
+        string film = Path.Combine(shenzhen, "shz_dev_0034.png");
+        var radiograph = RasterImageLoader.Default.Load(film);
+        string negative = CliRunner.TempPath("negative.png");
+        File.WriteAllBytes(negative, GrayPngWriter.Encode(radiograph.StoredPixels.Select(v => (byte)(255 - v)).ToArray(), radiograph.Layout.Columns, radiograph.Layout.Rows));
+
+        var (code, stdout, stderr) = CliRunner.Run("segment", film, negative, "--out", Path.Combine(Path.GetDirectoryName(negative)!, "masks"), "--models",
+            Path.Combine(SharedDicomData.RepositoryRoot, "models"));
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain("looks inverted", Assert.Single(lines, l => l.StartsWith(film, StringComparison.Ordinal)));
+        Assert.Contains(", looks inverted (", Assert.Single(lines, l => l.StartsWith(negative, StringComparison.Ordinal)));
+    }
 }

@@ -64,7 +64,7 @@ public static class SegmentCommand
             LungSegmentation segmentation;
             try
             {
-                segmentation = segmenter.Segment(RadiographFiles.Load(InputFiles.Require(path)));
+                segmentation = segmenter.Segment(RadiographFiles.Load(InputFiles.Require(path)), checkPolarity: true);
             }
             catch (Exception e) when (e is DicomException or ImageDecodeException)
             {
@@ -78,8 +78,9 @@ public static class SegmentCommand
             string target = Path.Combine(outDir, Path.GetFileNameWithoutExtension(path) + ".png");
             OutputFiles.Write(target, GrayPngWriter.Encode(mask.ToBytes(), mask.Width, mask.Height));
             string crop = LungFieldCrop.Find(mask) is PixelRect r ? $"crop top {r.Top} left {r.Left} {r.Columns}x{r.Rows}" : "no crop";
+            string polarity = segmentation.LooksInverted is true ? ", looks inverted (the lungs are drawn with more confidence in its negative; check the export)" : "";
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: {mask.Width}x{mask.Height}, lungs {(segmentation.LungsFound ? "found" : "not found")} ({segmentation.Check.Reason}), {crop} -> {target}"));
+                $"{path}: {mask.Width}x{mask.Height}, lungs {(segmentation.LungsFound ? "found" : "not found")} ({segmentation.Check.Reason}){polarity}, {crop} -> {target}"));
         }
 
         return failed == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
