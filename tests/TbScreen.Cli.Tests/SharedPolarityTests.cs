@@ -15,10 +15,8 @@ public sealed class SharedPolarityTests
     [SkippableFact]
     public void Negatives_of_the_Shenzhen_test_films_are_flagged_inverted_and_the_films_are_not()
     {
-        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
-        SharedDicomData.Require(Path.Combine(shenzhen, "manifest.csv"));
-        string models = Path.Combine(SharedDicomData.RepositoryRoot, "models");
-        string[] films = File.ReadLines(Path.Combine(models, "split-all-sources.csv"))
+        string shenzhen = RequireShenzhen();
+        string[] films = File.ReadLines(Path.Combine(Models, "split-all-sources.csv"))
             .Select(line => line.Split(','))
             .Where(f => f[0] == "test" && f[1].StartsWith("shenzhen/", StringComparison.Ordinal))
             .Select(f => Path.Combine(shenzhen, f[1]["shenzhen/".Length..]))
@@ -27,13 +25,10 @@ public sealed class SharedPolarityTests
         string negatives = Path.GetDirectoryName(CliRunner.TempPath("negatives"))!;
         foreach (string film in films)
         {
-            var radiograph = RasterImageLoader.Default.Load(film);
-            Assert.Equal(8, radiograph.Layout.BitsStored);
-            byte[] inverted = radiograph.StoredPixels.Select(v => (byte)(255 - v)).ToArray();
-            File.WriteAllBytes(Path.Combine(negatives, "negative-" + Path.GetFileName(film)), GrayPngWriter.Encode(inverted, radiograph.Layout.Columns, radiograph.Layout.Rows));
+            WriteNegative(film, Path.Combine(negatives, "negative-" + Path.GetFileName(film)));
         }
 
-        var (code, stdout, stderr) = CliRunner.Run(["screen", .. films, negatives, "--models", models]);
+        var (code, stdout, stderr) = CliRunner.Run(["screen", .. films, negatives, "--models", Models]);
 
         Assert.True(code == 0, stderr);
         var flags = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -50,19 +45,33 @@ public sealed class SharedPolarityTests
     [SkippableFact]
     public void Segment_says_which_of_a_film_and_its_negative_looks_inverted()
     {
-        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
-        SharedDicomData.Require(Path.Combine(shenzhen, "manifest.csv"));
-        string film = Path.Combine(shenzhen, "shz_dev_0034.png");
-        var radiograph = RasterImageLoader.Default.Load(film);
+        string film = Path.Combine(RequireShenzhen(), "shz_dev_0034.png");
         string negative = CliRunner.TempPath("negative.png");
-        File.WriteAllBytes(negative, GrayPngWriter.Encode(radiograph.StoredPixels.Select(v => (byte)(255 - v)).ToArray(), radiograph.Layout.Columns, radiograph.Layout.Rows));
+        WriteNegative(film, negative);
 
-        var (code, stdout, stderr) = CliRunner.Run("segment", film, negative, "--out", Path.Combine(Path.GetDirectoryName(negative)!, "masks"), "--models",
-            Path.Combine(SharedDicomData.RepositoryRoot, "models"));
+        var (code, stdout, stderr) = CliRunner.Run("segment", film, negative, "--out", Path.Combine(Path.GetDirectoryName(negative)!, "masks"), "--models", Models);
 
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.DoesNotContain("looks inverted", Assert.Single(lines, l => l.StartsWith(film, StringComparison.Ordinal)));
         Assert.Contains(", looks inverted (", Assert.Single(lines, l => l.StartsWith(negative, StringComparison.Ordinal)));
+    }
+
+    private static string Models => Path.Combine(SharedDicomData.RepositoryRoot, "models");
+
+    private static string RequireShenzhen()
+    {
+        string shenzhen = Path.Combine(SharedDicomData.SharedDataFolder, "shenzhen");
+        SharedDicomData.Require(Path.Combine(shenzhen, "manifest.csv"));
+        return shenzhen;
+    }
+
+    /// <summary>The film's photographic negative (stored values 255 - v) as an 8-bit PNG written by our own writer.</summary>
+    private static void WriteNegative(string film, string target)
+    {
+        var radiograph = RasterImageLoader.Default.Load(film);
+        Assert.Equal(8, radiograph.Layout.BitsStored);
+        byte[] inverted = radiograph.StoredPixels.Select(v => (byte)(255 - v)).ToArray();
+        File.WriteAllBytes(target, GrayPngWriter.Encode(inverted, radiograph.Layout.Columns, radiograph.Layout.Rows));
     }
 }
