@@ -72,8 +72,9 @@ public sealed class LungSegmenter : IDisposable
 
     /// <summary>
     /// The lung mask and the plausibility check; with <paramref name="checkPolarity"/> also the polarity check, which
-    /// segments the film's inverted copy too (a second run of the net): the film looks inverted when the copy holds a
-    /// plausible pair of lungs found with less doubt. The segmenter learned dark, lung-shaped fields, so on a negative
+    /// segments the film's inverted copy too (a second run of the net, its mask checked at the net's own size, so a
+    /// large film costs no second full-size mask): the film looks inverted when the copy holds a plausible pair of
+    /// lungs found with less doubt. The segmenter learned dark, lung-shaped fields, so on a negative
     /// it is surer of the copy (docs/segmentation.md: 99.2% of 1418 inverted films caught, 0.14% of the films as given
     /// called inverted).
     /// </summary>
@@ -86,8 +87,9 @@ public sealed class LungSegmenter : IDisposable
         bool? inverted = null;
         if (checkPolarity)
         {
-            var negative = SegmentTensor(LungPolarity.Negative(tensor, contract.Size, geometry.Content, contract), geometry);
-            inverted = negative.Check.Found && negative.Doubt < doubt;
+            float[] negative = Probability(LungPolarity.Negative(tensor, contract.Size, geometry.Content, contract));
+            inverted = CheckAtModelSize(negative, geometry.Content).Found
+                && LungPolarity.Doubt(negative, metadata.Threshold, contract.Size, geometry.Content) < doubt;
         }
 
         return new LungSegmentation(mask, check) { Doubt = doubt, LooksInverted = inverted };
@@ -104,6 +106,22 @@ public sealed class LungSegmenter : IDisposable
         }
 
         return (mask, Plausibility.Check(mask), LungPolarity.Doubt(probability, metadata.Threshold, contract.Size, geometry.Content));
+    }
+
+    /// <summary>The plausibility check on the probability map's content block, post-processed like the full-size mask.</summary>
+    private LungCheck CheckAtModelSize(float[] probability, PixelRect content)
+    {
+        var pixels = new bool[content.Rows * content.Columns];
+        for (int r = 0; r < content.Rows; r++)
+        {
+            for (int c = 0; c < content.Columns; c++)
+            {
+                pixels[(r * content.Columns) + c] = probability[((content.Top + r) * contract.Size) + content.Left + c] >= metadata.Threshold;
+            }
+        }
+
+        var mask = MaskComponents.KeepLargest(new BinaryMask(content.Columns, content.Rows, pixels), metadata.KeepComponents);
+        return Plausibility.Check(metadata.FillHoles ? MaskComponents.FillHoles(mask) : mask);
     }
 
     /// <summary>The per-pixel lung probability, Size x Size, for one model input tensor.</summary>
