@@ -98,6 +98,18 @@ public sealed class ResultCardTests : BunitContext
     }
 
     [Fact]
+    public void Inverted_flag_is_shown_with_its_explanation()
+    {
+        var result = FlaggedPositive() with { FlagReasons = ResultView.ParseFlag("unfamiliar+lungs-not-found+inverted") };
+
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, result));
+
+        var reason = cut.FindAll(".tb-flag-reasons li").Single(li => li.GetAttribute("data-reason") == "inverted");
+        Assert.Contains("Looks inverted", reason.TextContent);
+        Assert.Contains("MONOCHROME1 image exported without inversion", reason.TextContent);
+    }
+
+    [Fact]
     public void Uid_conflict_is_shown_to_reviewers_with_its_explanation()
     {
         var result = FlaggedPositive() with { FlagReasons = ResultView.ParseFlag("disagreement+uid-conflict") };
