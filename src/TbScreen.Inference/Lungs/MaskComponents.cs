@@ -40,40 +40,27 @@ public static class MaskComponents
     {
         ArgumentNullException.ThrowIfNull(mask);
         int w = mask.Width, h = mask.Height;
-        var outside = new bool[mask.Pixels.Length];
-        var stack = new Stack<int>();
-        void Seed(int i)
+        var background = MaskRuns.Of(mask, value: false, eightConnected: false);
+        var outside = new bool[background.Count];
+        for (int run = 0; run < background.Count; run++)
         {
-            if (!mask.Pixels[i] && !outside[i])
+            if (background.Row(run) == 0 || background.Row(run) == h - 1 || background.Start(run) == 0 || background.End(run) == w - 1)
             {
-                outside[i] = true;
-                stack.Push(i);
+                outside[background.Root(run)] = true;
             }
         }
 
-        for (int x = 0; x < w; x++)
+        var pixels = new bool[mask.Pixels.Length];
+        Array.Fill(pixels, true);
+        for (int run = 0; run < background.Count; run++)
         {
-            Seed(x);
-            Seed(((h - 1) * w) + x);
+            if (outside[background.Root(run)])
+            {
+                Array.Fill(pixels, false, (background.Row(run) * w) + background.Start(run), background.End(run) - background.Start(run) + 1);
+            }
         }
 
-        for (int y = 0; y < h; y++)
-        {
-            Seed(y * w);
-            Seed((y * w) + w - 1);
-        }
-
-        while (stack.Count > 0)
-        {
-            int i = stack.Pop();
-            int x = i % w, y = i / w;
-            if (x > 0) Seed(i - 1);
-            if (x < w - 1) Seed(i + 1);
-            if (y > 0) Seed(i - w);
-            if (y < h - 1) Seed(i + w);
-        }
-
-        return new BinaryMask(w, h, outside.Select(o => !o).ToArray());
+        return new BinaryMask(w, h, pixels);
     }
 
     /// <summary>Threshold-free clean-up the segmenter applies: <see cref="KeepLargest"/> (2), then <see cref="FillHoles"/>.</summary>
@@ -82,53 +69,28 @@ public static class MaskComponents
     private static (int[] Labels, List<MaskComponent> Components) Label(BinaryMask mask)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        int w = mask.Width, h = mask.Height;
+        int w = mask.Width;
+        var runs = MaskRuns.Of(mask, value: true, eightConnected: true);
         var labels = new int[mask.Pixels.Length];
-        var components = new List<MaskComponent>();
-        var stack = new Stack<int>();
-        for (int start = 0; start < labels.Length; start++)
+        var labelOfRoot = new int[runs.Count];
+        var boxes = new List<(int Area, int Top, int Left, int Bottom, int Right)>();
+        // Runs in row-major order: a component's first run holds its first pixel, so labels follow discovery order.
+        for (int run = 0; run < runs.Count; run++)
         {
-            if (!mask.Pixels[start] || labels[start] != 0)
+            int root = runs.Root(run);
+            if (labelOfRoot[root] == 0)
             {
-                continue;
+                boxes.Add((0, int.MaxValue, int.MaxValue, -1, -1));
+                labelOfRoot[root] = boxes.Count;
             }
 
-            int label = components.Count + 1, area = 0;
-            int top = int.MaxValue, left = int.MaxValue, bottom = -1, right = -1;
-            labels[start] = label;
-            stack.Push(start);
-            while (stack.Count > 0)
-            {
-                int i = stack.Pop();
-                int x = i % w, y = i / w;
-                area++;
-                top = Math.Min(top, y);
-                bottom = Math.Max(bottom, y);
-                left = Math.Min(left, x);
-                right = Math.Max(right, x);
-                for (int dy = -1; dy <= 1; dy++)
-                {
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int nx = x + dx, ny = y + dy;
-                        if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                        {
-                            continue;
-                        }
-
-                        int n = (ny * w) + nx;
-                        if (mask.Pixels[n] && labels[n] == 0)
-                        {
-                            labels[n] = label;
-                            stack.Push(n);
-                        }
-                    }
-                }
-            }
-
-            components.Add(new MaskComponent(label, area, top, left, bottom, right));
+            int label = labelOfRoot[root], y = runs.Row(run), first = runs.Start(run), last = runs.End(run);
+            var box = boxes[label - 1];
+            boxes[label - 1] = (box.Area + last - first + 1, Math.Min(box.Top, y), Math.Min(box.Left, first), Math.Max(box.Bottom, y), Math.Max(box.Right, last));
+            Array.Fill(labels, label, (y * w) + first, last - first + 1);
         }
 
+        var components = boxes.Select((b, i) => new MaskComponent(i + 1, b.Area, b.Top, b.Left, b.Bottom, b.Right));
         // Stable sort: equal areas keep their row-major discovery order.
         return (labels, components.OrderByDescending(c => c.Area).ToList());
     }
