@@ -12,9 +12,6 @@ public sealed record LungSegmentation(BinaryMask Mask, LungCheck Check)
 {
     public bool LungsFound => Check.Found;
 
-    /// <summary><see cref="LungPolarity.Doubt"/> of the segmentation (lower: surer); infinite when no lung pixel was found.</summary>
-    public double Doubt { get; init; }
-
     /// <summary>
     /// The film looks like a photographic negative: its inverted copy has a plausible pair of lungs, segmented with
     /// less doubt than the film as given (<see cref="LungSegmenter.Segment"/>). Null when the check was not asked for.
@@ -83,33 +80,29 @@ public sealed class LungSegmenter : IDisposable
         ArgumentNullException.ThrowIfNull(radiograph);
         float[] tensor = RadiographPipeline.ToTensor(radiograph, contract);
         var geometry = RadiographPipeline.InputGeometry(radiograph, contract);
-        var (mask, check, doubt) = SegmentTensor(tensor, geometry);
-        bool? inverted = null;
-        if (checkPolarity)
-        {
-            float[] negative = Probability(LungPolarity.Negative(tensor, contract.Size, geometry.Content, contract));
-            inverted = CheckAtModelSize(negative, geometry.Content).Found
-                && LungPolarity.Doubt(negative, metadata.Threshold, contract.Size, geometry.Content) < doubt;
-        }
-
-        return new LungSegmentation(mask, check) { Doubt = doubt, LooksInverted = inverted };
-    }
-
-    private (BinaryMask Mask, LungCheck Check, double Doubt) SegmentTensor(float[] tensor, InputGeometry geometry)
-    {
         float[] probability = Probability(tensor);
-        var mask = MaskResampler.ToSource(probability, geometry, metadata.Threshold);
-        mask = MaskComponents.KeepLargest(mask, metadata.KeepComponents);
-        if (metadata.FillHoles)
-        {
-            mask = MaskComponents.FillHoles(mask);
-        }
-
-        return (mask, Plausibility.Check(mask), LungPolarity.Doubt(probability, metadata.Threshold, contract.Size, geometry.Content));
+        var mask = PostProcess(MaskResampler.ToSource(probability, geometry, metadata.Threshold));
+        bool? inverted = checkPolarity ? LooksInverted(tensor, probability, geometry.Content) : null;
+        return new LungSegmentation(mask, Plausibility.Check(mask)) { LooksInverted = inverted };
     }
 
-    /// <summary>The plausibility check on the probability map's content block, post-processed like the full-size mask.</summary>
-    private LungCheck CheckAtModelSize(float[] probability, PixelRect content)
+    /// <summary>The polarity check: the negative's lungs, checked on its mask at the net's own size, against the film's doubt.</summary>
+    private bool LooksInverted(float[] tensor, float[] probability, PixelRect content)
+    {
+        float[] negative = Probability(LungPolarity.Negative(tensor, contract.Size, content, contract));
+        return Plausibility.Check(PostProcess(ContentMask(negative, content))).Found
+            && LungPolarity.Doubt(negative, metadata.Threshold, contract.Size, content) < LungPolarity.Doubt(probability, metadata.Threshold, contract.Size, content);
+    }
+
+    /// <summary>The bundle's post-processing: its largest components kept, their holes filled when it asks for that.</summary>
+    private BinaryMask PostProcess(BinaryMask mask)
+    {
+        mask = MaskComponents.KeepLargest(mask, metadata.KeepComponents);
+        return metadata.FillHoles ? MaskComponents.FillHoles(mask) : mask;
+    }
+
+    /// <summary>The thresholded probability map's content block (the letterbox padding left out), at the net's size.</summary>
+    private BinaryMask ContentMask(float[] probability, PixelRect content)
     {
         var pixels = new bool[content.Rows * content.Columns];
         for (int r = 0; r < content.Rows; r++)
@@ -120,8 +113,7 @@ public sealed class LungSegmenter : IDisposable
             }
         }
 
-        var mask = MaskComponents.KeepLargest(new BinaryMask(content.Columns, content.Rows, pixels), metadata.KeepComponents);
-        return Plausibility.Check(metadata.FillHoles ? MaskComponents.FillHoles(mask) : mask);
+        return new BinaryMask(content.Columns, content.Rows, pixels);
     }
 
     /// <summary>The per-pixel lung probability, Size x Size, for one model input tensor.</summary>

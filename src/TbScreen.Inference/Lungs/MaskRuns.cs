@@ -9,12 +9,15 @@ internal sealed class MaskRuns
 {
     private readonly int[] start, end, row, parent;
 
+    /// <summary>Index of each row's first run; entry Height is <see cref="Count"/>.</summary>
+    private readonly int[] rowFirst;
+
     private MaskRuns(List<int> start, List<int> end, List<int> row, int[] rowFirst)
     {
         this.start = [.. start];
         this.end = [.. end];
         this.row = [.. row];
-        RowFirst = rowFirst;
+        this.rowFirst = rowFirst;
         parent = new int[this.start.Length];
         for (int i = 0; i < parent.Length; i++)
         {
@@ -23,9 +26,6 @@ internal sealed class MaskRuns
     }
 
     public int Count => start.Length;
-
-    /// <summary>Index of each row's first run; entry Height is <see cref="Count"/>.</summary>
-    public int[] RowFirst { get; }
 
     public int Start(int run) => start[run];
 
@@ -91,7 +91,7 @@ internal sealed class MaskRuns
     {
         for (int y = 1; y < height; y++)
         {
-            int a = RowFirst[y - 1], aEnd = RowFirst[y], b = RowFirst[y], bEnd = RowFirst[y + 1];
+            int a = rowFirst[y - 1], aEnd = rowFirst[y], b = rowFirst[y], bEnd = rowFirst[y + 1];
             while (a < aEnd && b < bEnd)
             {
                 if (end[a] + reach < start[b])
