@@ -1,3 +1,5 @@
+using TbScreen.Inference.Datasets;
+
 namespace TbScreen.Audit;
 
 /// <summary>Data caveats the report must carry, derived from the cases themselves.</summary>

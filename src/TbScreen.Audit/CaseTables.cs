@@ -36,8 +36,17 @@ public static class CaseTables
             source >= 0 ? Text(r.Fields[source]) : null)).ToList();
     }
 
+    /// <summary>
+    /// The attribute table at <paramref name="path"/>: a CSV, or a dataset folder as distributed (NLM, TBX11K,
+    /// label folders; <see cref="ManifestReader"/>), whose rows are keyed by their path relative to the folder.
+    /// </summary>
     public static IReadOnlyList<AttributeRow> ReadAttributes(string path)
     {
+        if (Directory.Exists(path))
+        {
+            return ManifestReader.Read(path).Select(r => new AttributeRow(Normalise(r.File), r.IsTb, r.Sex, r.Age, r.Source, null)).ToList();
+        }
+
         var (header, rows) = Read(path);
         int key = header.IndexOf("file") is int f and >= 0 ? f : Column(header, path, "original_id");
         int label = header.IndexOf("label");

@@ -1,6 +1,6 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Evaluation;
 

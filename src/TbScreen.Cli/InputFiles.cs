@@ -1,4 +1,5 @@
 using TbScreen.Dicom;
+using TbScreen.Inference.Datasets;
 using TbScreen.Inference.Evaluation;
 
 namespace TbScreen.Cli;
@@ -21,12 +22,18 @@ internal static class InputFiles
         return path;
     }
 
-    /// <summary><see cref="Require"/> for each manifest of a comma-separated list (<see cref="ManifestSet"/>); returns the list.</summary>
-    public static string RequireManifests(string data)
+    /// <summary>
+    /// Checks each part of a data argument (<see cref="ManifestSet"/>): a manifest file or a dataset folder in a layout
+    /// <see cref="DatasetLoader"/> reads. Returns the argument.
+    /// </summary>
+    public static string RequireData(string data)
     {
         foreach (string part in ManifestSet.Parts(data))
         {
-            Require(part);
+            if (!Directory.Exists(part) && !File.Exists(part))
+            {
+                throw new DatasetException("no such manifest or dataset folder", part);
+            }
         }
 
         return data;

@@ -113,6 +113,42 @@ public sealed class AuditCliTests
     }
 
     [Fact]
+    public void Demographics_come_from_an_nlm_folder_as_distributed()
+    {
+        string dir = TempDir();
+        string set = Path.Combine(dir, "MontgomerySet");
+        Directory.CreateDirectory(Path.Combine(set, "CXR_png"));
+        Directory.CreateDirectory(Path.Combine(set, "ClinicalReadings"));
+        (string Stem, string Readings)[] cases =
+        [
+            ("MCUCXR_0001_1", "Patient's Sex: M\nPatient's Age: 045Y\n"),
+            ("MCUCXR_0002_0", "Patient's Sex: F\nPatient's Age: 014Y\n"),
+            ("MCUCXR_0003_1", "Patient's Sex: F\n"),
+            ("MCUCXR_0004_0", "Patient's Sex: M\nPatient's Age: 070Y\n"),
+        ];
+        foreach (var (stem, readings) in cases)
+        {
+            File.WriteAllBytes(Path.Combine(set, "CXR_png", stem + ".png"), []);
+            File.WriteAllText(Path.Combine(set, "ClinicalReadings", stem + ".txt"), readings);
+        }
+
+        var (code, stdout, stderr) = Run("audit", "--data", set, "--demographics-only", "--by", "sex,age", "--out", Path.Combine(dir, "out"));
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("composition of 4 cases", stdout, StringComparison.Ordinal);
+        string csv = File.ReadAllText(Path.Combine(dir, "out", "groups.csv"));
+        Assert.Contains("sex,F,2,1,0.5,true", csv, StringComparison.Ordinal);
+        Assert.Contains("age,unknown,1,1,1,true", csv, StringComparison.Ordinal);
+
+        // Scores from `evaluate --data MontgomerySet` name files relative to the folder; the folder's rows join them.
+        string predictions = Path.Combine(dir, "predictions.csv");
+        File.WriteAllLines(predictions, ["file,label,source,ensemble,decision", .. cases.Select((c, i) => $"CXR_png/{c.Stem}.png,{c.Stem[^1]},montgomery,{0.2 + 0.2 * i},1")]);
+        var joined = CaseTables.Join(CaseTables.ReadPredictions(predictions), CaseTables.ReadAttributes(set));
+        Assert.Equal(["M", "F", "F", "M"], joined.Select(c => c.Sex));
+        Assert.Equal([45.0, 14.0, null, 70.0], joined.Select(c => c.Age));
+    }
+
+    [Fact]
     public void Site_calibrate_writes_a_local_threshold_with_cis()
     {
         string dir = TempDir();

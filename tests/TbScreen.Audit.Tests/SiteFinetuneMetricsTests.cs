@@ -1,5 +1,5 @@
 using TbScreen.Training.Experiments;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Splits;
 
 namespace TbScreen.Audit.Tests;

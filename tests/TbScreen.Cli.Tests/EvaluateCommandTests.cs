@@ -169,6 +169,59 @@ public class EvaluateCommandTests
 
     private static double P(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A dataset folder as its owners distribute it (here the NLM Montgomery layout, as a hospital's set would come) is
+    /// evaluated exactly as a manifest naming the same files: the same per-image predictions and the same figures.
+    /// </summary>
+    [Fact]
+    public void An_nlm_folder_is_evaluated_as_the_manifest_of_the_same_files()
+    {
+        string models = TestBundles.WriteEnsemble();
+        string set = Path.Combine(TestBundles.TempDirectory(), "MontgomerySet");
+        Directory.CreateDirectory(Path.Combine(set, "CXR_png"));
+        Directory.CreateDirectory(Path.Combine(set, "ClinicalReadings"));
+        var lines = new List<string> { "file,label,sex,age,source" };
+        (int Label, double Brightness)[] phantoms = [(1, 1.7), (0, 0.5), (1, 1.3), (0, 1.2), (1, 0.9)];
+        for (int i = 0; i < phantoms.Length; i++)
+        {
+            string stem = $"MCUCXR_{i + 1:D4}_{phantoms[i].Label}";
+            File.WriteAllBytes(Path.Combine(set, "CXR_png", stem + ".png"), PhantomImages.PngBytes(phantoms[i].Brightness, seed: i + 1));
+            File.WriteAllText(Path.Combine(set, "ClinicalReadings", stem + ".txt"), $"Patient's Sex: F\nPatient's Age: 0{30 + i}Y\n");
+            lines.Add($"CXR_png/{stem}.png,{phantoms[i].Label},F,{30 + i},montgomery");
+        }
+
+        string manifest = Path.Combine(set, "manifest.csv");
+        File.WriteAllLines(manifest, lines);
+        string fromFolder = Path.Combine(TestBundles.TempDirectory(), "folder");
+        string fromManifest = Path.Combine(TestBundles.TempDirectory(), "manifest");
+
+        var folderRun = CliRunner.Run("evaluate", "--data", set, "--models", models, "--out", fromFolder);
+        var manifestRun = CliRunner.Run("evaluate", "--data", manifest, "--models", models, "--out", fromManifest);
+
+        Assert.True(folderRun.ExitCode == 0, folderRun.Stderr);
+        Assert.True(manifestRun.ExitCode == 0, manifestRun.Stderr);
+        Assert.Contains("evaluated 5 images (3 TB, 2 not TB, 0 failed)", folderRun.Stdout);
+        Assert.Contains("montgomery: n 5 (3 TB)", folderRun.Stdout);
+        Assert.Equal(File.ReadAllText(Path.Combine(fromManifest, "predictions.csv")), File.ReadAllText(Path.Combine(fromFolder, "predictions.csv")));
+        using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(fromFolder, "metrics.json")));
+        using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(fromManifest, "metrics.json")));
+        foreach (string figure in new[] { "auc", "sensitivity", "specificity" })
+        {
+            Assert.Equal(b.RootElement.GetProperty("ensemble").GetProperty(figure).GetDouble(), a.RootElement.GetProperty("ensemble").GetProperty(figure).GetDouble());
+        }
+    }
+
+    [Fact]
+    public void A_data_path_that_does_not_exist_is_named()
+    {
+        string missing = Path.Combine(TestBundles.TempDirectory(), "MontgomerySet");
+
+        var (code, _, stderr) = CliRunner.Run("evaluate", "--data", missing, "--models", TestBundles.WriteEnsemble(), "--out", Path.Combine(TestBundles.TempDirectory(), "out"));
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains($"{missing}: no such manifest or dataset folder", stderr);
+    }
+
     private static string WriteManifest(string dir, (string Source, int Label, double Brightness)[] rows)
     {
         var lines = new List<string> { "file,label,sex,age,source" };

@@ -2,6 +2,7 @@ using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Lungs;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 
 namespace TbScreen.Cli.Tests;

@@ -1,4 +1,4 @@
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Splits;
 
 namespace TbScreen.Training.Tests;

@@ -1,5 +1,5 @@
 using CsvReader = TbScreen.Inference.Evaluation.CsvReader;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Tests.Fixtures;
 
 namespace TbScreen.Training.Tests;
@@ -11,7 +11,7 @@ public sealed class DatasetReaderTests
     {
         using var temp = new TempFolder();
         string manifest = LayoutFixtures.Manifest(temp.Path, 8);
-        var records = ManifestReader.Read(manifest);
+        var records = ManifestCsvReader.Read(manifest);
         Assert.Equal(8, records.Count);
         Assert.All(records, r => Assert.True(File.Exists(r.Path), r.Path));
         var negative = records[0];
@@ -28,10 +28,10 @@ public sealed class DatasetReaderTests
     {
         using var temp = new TempFolder();
         File.WriteAllText(temp["m.csv"], "file,label\na.png,1\nb.png,yes\n");
-        var e = Assert.Throws<DatasetException>(() => ManifestReader.Read(temp["m.csv"]));
+        var e = Assert.Throws<DatasetException>(() => ManifestCsvReader.Read(temp["m.csv"]));
         Assert.Contains("m.csv:3", e.Message);
         File.WriteAllText(temp["n.csv"], "path,label\n");
-        Assert.Contains("'file'", Assert.Throws<DatasetException>(() => ManifestReader.Read(temp["n.csv"])).Message);
+        Assert.Contains("'file'", Assert.Throws<DatasetException>(() => ManifestCsvReader.Read(temp["n.csv"])).Message);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Sampling;
 using static TorchSharp.torch;
 

@@ -3,6 +3,8 @@ using TbScreen.Training.Splits;
 using TbScreen.Training.Tests.Fixtures;
 using TbScreen.Training.Training;
 
+using TbScreen.Inference.Datasets;
+
 namespace TbScreen.Training.Tests;
 
 /// <summary>A short seeded run learns a separable synthetic task (positives carry a bright blob).</summary>
@@ -60,7 +62,7 @@ public sealed class TrainingRunTests(ITestOutputHelper output)
         string manifest = LayoutFixtures.Manifest(temp["data"], 6, 32);
         var data = DatasetSplit.LoadOrCreate(manifest, null, new SplitOptions { Seed = 1 }, null);
         var onlyTrain = data.Records.ToDictionary(r => r, r => r.Label == 1 && r.Path.EndsWith("001.png", StringComparison.Ordinal) ? SplitName.Val : SplitName.Train);
-        var e = Assert.Throws<Data.DatasetException>(() => Trainer.Run(data.Records, onlyTrain, new TrainingOptions { Arch = "googlenet", Contract = new TrainingOptions().Contract with { Size = 32 } }, temp["out"]));
+        var e = Assert.Throws<DatasetException>(() => Trainer.Run(data.Records, onlyTrain, new TrainingOptions { Arch = "googlenet", Contract = new TrainingOptions().Contract with { Size = 32 } }, temp["out"]));
         Assert.Contains("validation", e.Message);
     }
 

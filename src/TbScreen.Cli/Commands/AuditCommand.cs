@@ -12,7 +12,7 @@ public static class AuditCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Option<string?>("--data") { Description = "Manifest (file,label,sex,age,source[,manufacturer]); screened with the ensemble unless --scores is given, else joined by file for the attributes." };
+        var data = new Option<string?>("--data") { Description = "Manifest (file,label,sex,age,source[,manufacturer]) or a dataset folder as distributed (NLM, TBX11K, <label>/*); screened with the ensemble unless --scores is given, else joined by file for the attributes." };
         var scores = new Option<string?>("--scores") { Description = "predictions.csv from `tbscreen evaluate`: audit these scores instead of re-screening." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for fairness.json, the CSV tables and report.html.", Required = true };
         var by = new Option<string>("--by") { Description = "Attributes to group by: sex, age, site, manufacturer.", DefaultValueFactory = _ => "sex,age,site,manufacturer" };
@@ -63,7 +63,7 @@ public static class AuditCommand
             }
 
             string outDir = result.GetValue(output)!;
-            string? manifest = result.GetValue(data) is string d ? InputFiles.Require(d) : null;
+            string? manifest = result.GetValue(data) is string d ? (Directory.Exists(d) ? d : InputFiles.Require(d)) : null;
             if (result.GetValue(demographicsOnly))
             {
                 var composition = FairnessAudit.Composition(CaseTables.Unscored(CaseTables.ReadAttributes(manifest!), manifest!), options);
@@ -101,7 +101,7 @@ public static class AuditCommand
             if (manifest is not null)
             {
                 cases = CaseTables.Join(cases, CaseTables.ReadAttributes(manifest));
-                var (enriched, dicomFiles) = DicomAttributes.Enrich(cases, Path.GetDirectoryName(Path.GetFullPath(manifest))!);
+                var (enriched, dicomFiles) = DicomAttributes.Enrich(cases, ManifestSet.PartRoot(manifest));
                 cases = enriched;
                 if (dicomFiles > 0)
                 {
@@ -134,6 +134,11 @@ public static class AuditCommand
     /// <summary>A demographics file (keyed by original_id, no images) cannot be screened: say what to do instead.</summary>
     private static void RequireImageColumn(string manifest)
     {
+        if (Directory.Exists(manifest))
+        {
+            return;
+        }
+
         string header = File.ReadLines(manifest).FirstOrDefault() ?? "";
         var columns = CsvReader.SplitLine(header.TrimStart('\uFEFF')).Select(c => c.Trim().ToLowerInvariant()).ToList();
         if (!columns.Contains("file"))

@@ -3,7 +3,6 @@ using System.Globalization;
 using TbScreen.Audit.Bias;
 using TbScreen.Training.Experiments;
 using TbScreen.Imaging;
-using TbScreen.Training.Data;
 using TbScreen.Training.Models;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Training;

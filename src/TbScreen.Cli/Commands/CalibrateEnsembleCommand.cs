@@ -94,7 +94,7 @@ public static class CalibrateEnsembleCommand
                 return ExitCodes.Usage;
             }
 
-            string manifest = InputFiles.RequireManifests(dataPath);
+            string manifest = InputFiles.RequireData(dataPath);
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), "val", splitPath, manifest);
             var classifiers = names.Select(n => new OnnxClassifier(ModelBundle.Load(Path.Combine(folder, n)))).ToList();
             // Members that crop to the lungs are scored on the crop the ensemble's lungs bundle finds, as in screening.

@@ -12,7 +12,7 @@ public static class EvaluateCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Option<string>("--data") { Description = "Manifest CSV: file,label[,sex,age,source,split,...], paths relative to it; several separated by commas are read as one set.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV (file,label[,sex,age,source,split,...], paths relative to it), or a dataset folder as distributed (NLM Shenzhen/Montgomery, TBX11K, <label>/*); several separated by commas are read as one set.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Folder for metrics.json, predictions.csv and the plots.", Required = true };
         var split = new Option<string?>("--split") { Description = "Evaluate only this split (e.g. test)." };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split assigning manifest files to splits; without it the manifest's split column is used." };
@@ -46,7 +46,7 @@ public static class EvaluateCommand
         });
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
-            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+            string manifest = InputFiles.RequireData(result.GetValue(data)!);
             var rows = ManifestReader.Read(manifest);
             if (result.GetValue(split) is string name)
             {

@@ -16,7 +16,7 @@ public static class FitOodCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Option<string>("--data") { Description = "Manifest CSV(s), comma-separated; split-file paths are relative to their common folder.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV(s) or dataset folders (as for train), comma-separated; split-file paths are relative to their common folder.", Required = true };
         var splitFile = new Option<string>("--split-file") { Description = "CSV file,split (train/val/test) as written by training.", Required = true };
         var components = new Option<int>("--components") { Description = "Principal directions kept (k).", DefaultValueFactory = _ => OodFitter.DefaultComponents };
         var quantile = new Option<double>("--quantile") { Description = "Validation quantile that becomes the threshold.", DefaultValueFactory = _ => OodFitter.DefaultQuantile };
@@ -36,7 +36,7 @@ public static class FitOodCommand
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--batch must be between 1 and 256."); });
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
-            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+            string manifest = InputFiles.RequireData(result.GetValue(data)!);
             string split = result.GetValue(splitFile)!;
             var rows = ManifestReader.Read(manifest);
             var train = ManifestReader.Filter(rows, "train", split, manifest).Select(r => r.Path).ToList();

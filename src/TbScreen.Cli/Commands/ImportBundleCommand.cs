@@ -17,7 +17,7 @@ public static class ImportBundleCommand
     {
         var bundle = new Argument<string>("bundle") { Description = "A float32 AlexNet or GoogLeNet bundle folder exported by tbscreen." };
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint to write (.pt; its .json sidecar goes beside it).", Required = true };
-        var data = new Option<string>("--data") { Description = "Manifest CSV whose first images prove the import by parity.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV or dataset folder (as for train) whose first images prove the import by parity.", Required = true };
         var split = new Option<string?>("--split") { Description = "Take the parity images from this split (e.g. test)." };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split (e.g. models/split.csv)." };
         var images = new Option<int>("--parity-images") { Description = "Real images the net must reproduce.", DefaultValueFactory = _ => 4 };
@@ -32,7 +32,7 @@ public static class ImportBundleCommand
             string dir = result.GetValue(bundle)!;
             int count = result.GetValue(images);
             if (count < 1 || !(result.GetValue(tolerance) > 0)) throw new UsageException("--parity-images must be at least 1 and --parity-tolerance positive");
-            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+            string manifest = InputFiles.RequireData(result.GetValue(data)!);
             var rows = ManifestReader.Read(manifest);
             if (result.GetValue(split) is string name) rows = ManifestReader.Filter(rows, name, result.GetValue(splitFile), manifest);
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using TbScreen.Audit.Probe;
 using TbScreen.Training.Experiments;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Cli.Commands;
 

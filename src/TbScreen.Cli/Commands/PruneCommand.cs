@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TbScreen.Onnx;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Export;
 using TbScreen.Training.Pruning;
 using TbScreen.Training.Splits;
@@ -69,7 +69,7 @@ public static class PruneCommand
                     result.GetValue(oof)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), result.GetValue(oofColumn));
                 export.Validate(options, methods.Count);
                 string checkpoint = InputFiles.Require(result.GetValue(model)!);
-                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+                string manifest = InputFiles.RequireData(result.GetValue(data)!);
                 string outDir = result.GetValue(output)!;
                 string split = result.GetValue(splitFile) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, DatasetSplit.DefaultFileName);
                 if (!File.Exists(split))

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TbScreen.Inference.Bundles;
 using TbScreen.Onnx.Quantization;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Quantization;
 using TbScreen.Training.Splits;
 
@@ -61,7 +61,7 @@ public static class QuantizeCommand
                 options.Validate();
                 var source = ModelBundle.Load(bundleDir);
                 if (source.Metadata.Quantization is not null) throw new ModelBundleException(bundleDir, "is already quantised; quantise its float32 source bundle");
-                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+                string manifest = InputFiles.RequireData(result.GetValue(data)!);
                 string split = result.GetValue(splitFile) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundleDir))!, DatasetSplit.DefaultFileName);
                 if (!File.Exists(split)) throw new DatasetException("split file not found; pass --split-file (the split the bundle was trained with)", split);
                 string outDir = result.GetValue(output)!;

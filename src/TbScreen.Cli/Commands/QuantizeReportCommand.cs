@@ -26,7 +26,7 @@ public static class QuantizeReportCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var models = new Option<string>("--models") { Description = "Folder holding the ensemble files and bundles.", DefaultValueFactory = _ => "models" };
-        var data = new Option<string>("--data") { Description = "Manifest CSV.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV or a dataset folder (as for train).", Required = true };
         var split = new Option<string>("--split") { Description = "The split to report (test).", DefaultValueFactory = _ => "test" };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split (e.g. models/split.csv); without it the manifest's split column." };
         var pairs = new Option<string>("--pairs") { Description = "FP32:INT8 ensemble file pairs, comma-separated.", DefaultValueFactory = _ => "ensemble.json:ensemble-int8.json,ensemble-pruned.json:ensemble-pruned-int8.json" };
@@ -72,7 +72,7 @@ public static class QuantizeReportCommand
                 }
             }
 
-            string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+            string manifest = InputFiles.RequireData(result.GetValue(data)!);
             var rows = ManifestReader.Filter(ManifestReader.Read(manifest), result.GetValue(split)!, result.GetValue(splitFile), manifest);
             if (result.GetValue(limit) is int n)
             {

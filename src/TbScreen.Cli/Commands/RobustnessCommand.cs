@@ -16,7 +16,7 @@ public static class RobustnessCommand
     {
         var defaults = new RobustnessOptions();
         var models = new Option<string>("--models") { Description = "models/ folder: bundles and ensemble*.json.", DefaultValueFactory = _ => "models" };
-        var data = new Option<string>("--data") { Description = "Manifest CSV (file,label,...), paths relative to it.", Required = true };
+        var data = new Option<string>("--data") { Description = "Manifest CSV (file,label,...), paths relative to it, or a dataset folder (as for train).", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: one <target>/robustness.json (+ SVG plots) per bundle and ensemble.", Required = true };
         var eps = new Option<string>("--eps") { Description = "Linf radii in [0,1] units, fractions allowed.", DefaultValueFactory = _ => "0.5/255,1/255,2/255,4/255" };
         var split = new Option<string?>("--split") { Description = "Use only this split (e.g. test)." };
@@ -85,7 +85,7 @@ public static class RobustnessCommand
                     ParityTolerance = result.GetValue(parity),
                 };
                 options.Validate();
-                string manifest = InputFiles.RequireManifests(result.GetValue(data)!);
+                string manifest = InputFiles.RequireData(result.GetValue(data)!);
                 string modelsDir = result.GetValue(models)!;
                 if (!Directory.Exists(modelsDir))
                 {

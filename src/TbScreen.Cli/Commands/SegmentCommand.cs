@@ -5,7 +5,7 @@ using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Lungs;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Segmentation;
 using TbScreen.Training.Splits;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using TbScreen.Training.Experiments;
-using TbScreen.Training.Data;
 using TbScreen.Training.Splits;
 
 namespace TbScreen.Cli.Commands;

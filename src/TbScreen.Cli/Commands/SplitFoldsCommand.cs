@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Splits;
 
 namespace TbScreen.Cli.Commands;
@@ -39,7 +39,7 @@ public static class SplitFoldsCommand
             }
 
             string dataPath = result.GetValue(data)!;
-            var split = DatasetSplit.LoadOrCreate(InputFiles.RequireManifests(dataPath), InputFiles.Require(result.GetValue(splitFile)!), new SplitOptions(), writeTo: null);
+            var split = DatasetSplit.LoadOrCreate(InputFiles.RequireData(dataPath), InputFiles.Require(result.GetValue(splitFile)!), new SplitOptions(), writeTo: null);
             IReadOnlyList<IReadOnlyDictionary<CxrRecord, SplitName>> assignments;
             try
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using TbScreen.Imaging;
 using TbScreen.Training.Augmentation;
-using TbScreen.Training.Data;
 using TbScreen.Training.Distillation;
 using TbScreen.Training.Models;
 using TbScreen.Training.Splits;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TbScreen.Training.Augmentation;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Segmentation;
 using TbScreen.Training.Splits;
 using TbScreen.Training.Training;

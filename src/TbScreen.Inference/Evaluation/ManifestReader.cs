@@ -1,15 +1,18 @@
 using System.Globalization;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Inference.Evaluation;
 
 /// <summary>
 /// Reads the evaluation manifest: a CSV with header `file,label[,sex,age,source,split,...]`, label 1 = TB, 0 = not,
-/// paths relative to the manifest. Deliberately minimal: the training branch owns the richer dataset readers.
+/// paths relative to the manifest; or a dataset folder as its owners distribute it (NLM Shenzhen/Montgomery, TBX11K,
+/// or `&lt;label&gt;/*`), read by the same <see cref="DatasetLoader"/> that training uses.
 /// </summary>
 public static class ManifestReader
 {
-    /// <param name="manifestPath">One manifest, or several separated by commas (<see cref="ManifestSet"/>): then each
-    /// row's <see cref="ManifestRow.File"/> is relative to the manifests' common folder.</param>
+    /// <param name="manifestPath">One manifest or dataset folder, or several separated by commas (<see cref="ManifestSet"/>):
+    /// then each row's <see cref="ManifestRow.File"/> is relative to their common folder. A folder's rows are named
+    /// relative to the folder (<c>CXR_png/MCUCXR_0001_0.png</c>) and have no line number (0) and no split.</param>
     public static IReadOnlyList<ManifestRow> Read(string manifestPath)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
@@ -17,13 +20,30 @@ public static class ManifestReader
         if (parts.Count > 1)
         {
             string root = ManifestSet.DataRoot(manifestPath);
-            return parts.SelectMany(part => ReadOne(part).Select(row => row with
+            return parts.SelectMany(part => ReadPart(part).Select(row => row with
             {
                 File = System.IO.Path.GetRelativePath(root, row.Path).Replace('\\', '/'),
             })).ToList();
         }
 
-        return ReadOne(manifestPath);
+        return ReadPart(manifestPath);
+    }
+
+    private static IReadOnlyList<ManifestRow> ReadPart(string part) => Directory.Exists(part) ? ReadFolder(part) : ReadOne(part);
+
+    private static IReadOnlyList<ManifestRow> ReadFolder(string folder)
+    {
+        string root = Path.GetFullPath(folder);
+        return DatasetLoader.Load(root).Select(record => new ManifestRow(
+            0,
+            Path.GetRelativePath(root, record.Path).Replace('\\', '/'),
+            record.Path,
+            record.Label == CxrRecord.Tb,
+            record.Source ?? "unknown",
+            record.Sex,
+            record.Age,
+            null,
+            record.Finding)).ToList();
     }
 
     private static IReadOnlyList<ManifestRow> ReadOne(string manifestPath)

@@ -1,6 +1,7 @@
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Lungs;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using TbScreen.Audit;
 using TbScreen.Audit.Bias;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Splits;

@@ -2,6 +2,7 @@ using TbScreen.Audit;
 using TbScreen.Audit.Probe;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Runtime;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Training;

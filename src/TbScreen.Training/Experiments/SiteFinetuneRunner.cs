@@ -1,5 +1,6 @@
 using TbScreen.Audit;
 using TbScreen.Inference.Metrics;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Splits;

@@ -5,6 +5,7 @@ using TbScreen.Inference.Metrics;
 using TbScreen.Inference.OutOfDistribution;
 using TbScreen.Inference.Runtime;
 using TbScreen.Onnx;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
 using TbScreen.Training.Splits;

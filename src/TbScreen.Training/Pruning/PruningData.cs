@@ -1,3 +1,4 @@
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Splits;
 

@@ -3,6 +3,7 @@ using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Runtime;
 using TbScreen.Onnx.Quantization;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Splits;
 

@@ -3,7 +3,7 @@ using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference.Bundles;
 using TbScreen.Inference.Lungs;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Training.Segmentation;
 

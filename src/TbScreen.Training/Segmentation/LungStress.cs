@@ -3,7 +3,7 @@ using TbScreen.Inference.Bundles;
 using TbScreen.Dicom;
 using TbScreen.Inference.Lungs;
 using TbScreen.Training.Augmentation;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Training.Segmentation;
 

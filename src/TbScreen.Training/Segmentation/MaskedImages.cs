@@ -1,4 +1,5 @@
 using TbScreen.Imaging;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using static TorchSharp.torch;
 

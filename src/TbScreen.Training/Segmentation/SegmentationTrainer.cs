@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TbScreen.Training.Augmentation;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;

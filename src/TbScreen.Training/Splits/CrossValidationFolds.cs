@@ -1,4 +1,4 @@
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Training.Splits;
 

@@ -1,6 +1,6 @@
 using TbScreen.Inference.Evaluation;
 using System.Globalization;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Training.Splits;
 

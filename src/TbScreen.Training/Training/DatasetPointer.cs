@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using TbScreen.Inference.Evaluation;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Splits;
 
 namespace TbScreen.Training.Training;

@@ -1,4 +1,5 @@
 using TbScreen.Training.Augmentation;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Distillation;
 using TbScreen.Training.Sampling;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Training.Training;
 

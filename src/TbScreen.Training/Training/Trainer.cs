@@ -2,6 +2,7 @@ using TbScreen.Inference.Lungs;
 using System.Diagnostics;
 using TbScreen.Inference.Metrics;
 using TbScreen.Training.Augmentation;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Distillation;
 using TbScreen.Training.Evaluation;

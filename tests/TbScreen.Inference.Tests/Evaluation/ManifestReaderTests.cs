@@ -1,3 +1,4 @@
+using TbScreen.Inference.Datasets;
 using TbScreen.Inference.Evaluation;
 using TbScreen.Inference.Tests.TestModels;
 
@@ -78,6 +79,61 @@ public class ManifestReaderTests
         Assert.Equal(["b.png", "c.png"], ManifestReader.Filter(rows, "test", null, manifest).Select(r => r.File));
         Assert.Equal(["a.png"], ManifestReader.Filter(rows, "test", splits, manifest).Select(r => r.File));
         Assert.Contains("no rows in split 'holdout'", Assert.Throws<ManifestException>(() => ManifestReader.Filter(rows, "holdout", null, manifest)).Message);
+    }
+
+    [Fact]
+    public void An_nlm_folder_as_distributed_reads_labels_from_names_and_demographics_from_the_readings()
+    {
+        string root = Path.Combine(TestBundles.TempDirectory(), "MontgomerySet");
+        WriteNlm(root, ("MCUCXR_0001_0", "Patient's Sex: F\nPatient's Age: 042Y\nnormal\n"), ("MCUCXR_0002_1", "Patient's Sex: M\nPatient's Age: 067Y\nright upper lobe TB\n"));
+
+        var rows = ManifestReader.Read(root);
+
+        Assert.Equal(["CXR_png/MCUCXR_0001_0.png", "CXR_png/MCUCXR_0002_1.png"], rows.Select(r => r.File));
+        Assert.Equal([false, true], rows.Select(r => r.IsTb));
+        Assert.Equal([("F", 42.0), ("M", 67.0)], rows.Select(r => (r.Sex!, r.Age!.Value)));
+        Assert.All(rows, r => Assert.Equal(("montgomery", 0, (string?)null), (r.Source, r.Line, r.Split)));
+        Assert.Equal(Path.Combine(root, "CXR_png", "MCUCXR_0002_1.png"), rows[1].Path);
+        Assert.Equal("right upper lobe TB", rows[1].Findings);
+    }
+
+    [Fact]
+    public void A_folder_and_a_manifest_read_as_one_set_and_a_split_file_names_the_folder_rows()
+    {
+        string root = TestBundles.TempDirectory();
+        WriteNlm(Path.Combine(root, "MontgomerySet"), ("MCUCXR_0001_0", "Patient's Sex: F\n"), ("MCUCXR_0002_1", "Patient's Sex: M\n"));
+        Directory.CreateDirectory(Path.Combine(root, "cxr"));
+        string manifest = Write(Path.Combine(root, "cxr"), "manifest.csv", "file,label,source\nx.png,1,tbx11k\n");
+        string data = $"{Path.Combine(root, "MontgomerySet")},{manifest}";
+
+        var rows = ManifestReader.Read(data);
+        Assert.Equal(["MontgomerySet/CXR_png/MCUCXR_0001_0.png", "MontgomerySet/CXR_png/MCUCXR_0002_1.png", "cxr/x.png"], rows.Select(r => r.File));
+
+        string splitFile = Write(root, "split.csv", "file,split\nMontgomerySet/CXR_png/MCUCXR_0002_1.png,test\ncxr/x.png,test\nMontgomerySet/CXR_png/MCUCXR_0001_0.png,train\n");
+        Assert.Equal(["MontgomerySet/CXR_png/MCUCXR_0002_1.png", "cxr/x.png"], ManifestReader.Filter(rows, "test", splitFile, data).Select(r => r.File));
+    }
+
+    [Fact]
+    public void A_folder_in_no_known_layout_is_an_error_naming_it()
+    {
+        string root = TestBundles.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(root, "scans"));
+
+        var e = Assert.Throws<DatasetException>(() => ManifestReader.Read(root));
+
+        Assert.Equal(Path.GetFullPath(root), e.FilePath);
+        Assert.Contains("sub-folder 'scans' is not a label", e.Message);
+    }
+
+    private static void WriteNlm(string root, params (string Stem, string Readings)[] cases)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "CXR_png"));
+        Directory.CreateDirectory(Path.Combine(root, "ClinicalReadings"));
+        foreach (var (stem, readings) in cases)
+        {
+            File.WriteAllBytes(Path.Combine(root, "CXR_png", stem + ".png"), []);
+            File.WriteAllText(Path.Combine(root, "ClinicalReadings", stem + ".txt"), readings);
+        }
     }
 
     private static string Write(string dir, string name, string text)

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using TbScreen.Inference.Datasets;
+
 namespace TbScreen.Training.Tests.Fixtures;
 
 /// <summary>Small folders that mimic each public layout, written by our own code.</summary>

@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TbScreen.Imaging;
 using TbScreen.Inference.Lungs;
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 using TbScreen.Training.Segmentation;
 
 namespace TbScreen.Training.Tests.Segmentation;

@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>A dataset (manifest, layout, split file) is malformed; the message names the file and, where known, the line.</summary>
 public sealed class DatasetException(string message, string? path = null, int? line = null, Exception? inner = null)

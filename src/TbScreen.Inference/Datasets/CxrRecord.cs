@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// One labelled radiograph, whatever layout it came from. <paramref name="Path"/> is absolute;

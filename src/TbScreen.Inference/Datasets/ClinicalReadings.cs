@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>Sex and age parsed from an NLM ClinicalReadings text file.</summary>
 public sealed record ClinicalReading(string? Sex, double? Age, string Findings);

@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// Plain <c>root/&lt;label&gt;/*</c>: the folder name is the label, "1"/"tb"/"tuberculosis" = TB and

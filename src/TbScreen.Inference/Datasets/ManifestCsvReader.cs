@@ -1,11 +1,11 @@
 using TbScreen.Inference.Evaluation;
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// Reads a manifest CSV: required columns <c>file,label</c>; optional <c>sex,age,source,original_id,patient_id,finding_labels</c>;
 /// other columns are ignored. File paths are relative to the manifest's folder (absolute paths are kept).
 /// </summary>
-public static class ManifestReader
+public static class ManifestCsvReader
 {
     public static IReadOnlyList<CxrRecord> Read(string manifestPath)
     {

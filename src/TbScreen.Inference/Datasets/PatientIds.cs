@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>Derives a patient id when a dataset does not state one, so follow-up images of one person stay together.</summary>
 public static class PatientIds

@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// The TBX11K layout (Liu et al., CVPR 2020): <c>imgs/{health,sick,tb}/*.png</c> plus <c>lists/*.txt</c>

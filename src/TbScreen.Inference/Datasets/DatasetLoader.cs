@@ -1,6 +1,6 @@
 using TbScreen.Inference.Evaluation;
 
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// Picks the reader for a path: a .csv file is a manifest; a folder is NLM, TBX11K or label folders. Several paths
@@ -26,7 +26,7 @@ public static class DatasetLoader
     {
         if (File.Exists(path))
         {
-            return ManifestReader.Read(path);
+            return ManifestCsvReader.Read(path);
         }
 
         if (!Directory.Exists(path))

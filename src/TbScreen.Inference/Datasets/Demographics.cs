@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>Normalises the sex and age spellings found across datasets.</summary>
 public static class Demographics

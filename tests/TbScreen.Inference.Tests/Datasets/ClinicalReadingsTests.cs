@@ -1,6 +1,6 @@
-using TbScreen.Training.Data;
+using TbScreen.Inference.Datasets;
 
-namespace TbScreen.Training.Tests;
+namespace TbScreen.Inference.Tests.Datasets;
 
 public sealed class ClinicalReadingsTests
 {

@@ -1,4 +1,4 @@
-namespace TbScreen.Training.Data;
+namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// The NLM Shenzhen and Montgomery sets as their owners distribute them: <c>CXR_png/*.png</c> named
