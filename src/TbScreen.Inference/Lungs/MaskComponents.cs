@@ -21,12 +21,21 @@ public static class MaskComponents
     public static BinaryMask KeepLargest(BinaryMask mask, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (labels, components) = Label(mask);
-        var kept = components.Take(count).Select(c => c.Label).ToHashSet();
-        var pixels = new bool[mask.Pixels.Length];
-        for (int i = 0; i < pixels.Length; i++)
+        var (runs, labelOfRoot, components) = Label(mask);
+        var kept = new bool[components.Count + 1];
+        foreach (var component in components.Take(count))
         {
-            pixels[i] = labels[i] > 0 && kept.Contains(labels[i]);
+            kept[component.Label] = true;
+        }
+
+        // Written run by run: a 20-megapixel film needs no per-pixel label array.
+        var pixels = new bool[mask.Pixels.Length];
+        for (int run = 0; run < runs.Count; run++)
+        {
+            if (kept[labelOfRoot[runs.Root(run)]])
+            {
+                Array.Fill(pixels, true, (runs.Row(run) * mask.Width) + runs.Start(run), runs.End(run) - runs.Start(run) + 1);
+            }
         }
 
         return new BinaryMask(mask.Width, mask.Height, pixels);
@@ -66,12 +75,11 @@ public static class MaskComponents
     /// <summary>Threshold-free clean-up the segmenter applies: <see cref="KeepLargest"/> (2), then <see cref="FillHoles"/>.</summary>
     public static BinaryMask PostProcess(BinaryMask mask, int keep = 2) => FillHoles(KeepLargest(mask, keep));
 
-    private static (int[] Labels, List<MaskComponent> Components) Label(BinaryMask mask)
+    /// <summary>The foreground's runs, the component label of each root run (1-based, in discovery order), and the components largest first.</summary>
+    private static (MaskRuns Runs, int[] LabelOfRoot, List<MaskComponent> Components) Label(BinaryMask mask)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        int w = mask.Width;
         var runs = MaskRuns.Of(mask, value: true, eightConnected: true);
-        var labels = new int[mask.Pixels.Length];
         var labelOfRoot = new int[runs.Count];
         var boxes = new List<(int Area, int Top, int Left, int Bottom, int Right)>();
         // Runs in row-major order: a component's first run holds its first pixel, so labels follow discovery order.
@@ -87,11 +95,10 @@ public static class MaskComponents
             int label = labelOfRoot[root], y = runs.Row(run), first = runs.Start(run), last = runs.End(run);
             var box = boxes[label - 1];
             boxes[label - 1] = (box.Area + last - first + 1, Math.Min(box.Top, y), Math.Min(box.Left, first), Math.Max(box.Bottom, y), Math.Max(box.Right, last));
-            Array.Fill(labels, label, (y * w) + first, last - first + 1);
         }
 
         var components = boxes.Select((b, i) => new MaskComponent(i + 1, b.Area, b.Top, b.Left, b.Bottom, b.Right));
         // Stable sort: equal areas keep their row-major discovery order.
-        return (labels, components.OrderByDescending(c => c.Area).ToList());
+        return (runs, labelOfRoot, components.OrderByDescending(c => c.Area).ToList());
     }
 }

@@ -23,16 +23,37 @@ public static class MaskResampler
         var content = geometry.Content;
         var (x0, x1, wx) = Taps(columns, c => geometry.ToSquare(c + 0.5, 0).X - 0.5, content.Left, content.Left + content.Columns - 1);
         var (y0, y1, wy) = Taps(rows, r => geometry.ToSquare(0, r + 0.5).Y - 0.5, content.Top, content.Top + content.Rows - 1);
+        // Each map row's horizontal interpolation is computed once (a film has ~40 source rows per map row); the
+        // vertical step then reads two of them, with the same arithmetic as interpolating per pixel.
+        var across = new double[size][];
+        double[] Across(int mapRow)
+        {
+            if (across[mapRow] is { } done)
+            {
+                return done;
+            }
+
+            var values = new double[columns];
+            int offset = mapRow * size;
+            for (int c = 0; c < columns; c++)
+            {
+                values[c] = probability[offset + x0[c]] + (wx[c] * (probability[offset + x1[c]] - probability[offset + x0[c]]));
+            }
+
+            return across[mapRow] = values;
+        }
+
         var pixels = new bool[rows * columns];
         for (int r = 0; r < rows; r++)
         {
-            int top = y0[r] * size, bottom = y1[r] * size;
+            ReadOnlySpan<double> upper = Across(y0[r]), lower = Across(y1[r]);
             double fy = wy[r];
-            for (int c = 0; c < columns; c++)
+            var line = pixels.AsSpan(r * columns, columns);
+            lower = lower[..line.Length];
+            upper = upper[..line.Length];
+            for (int c = 0; c < line.Length; c++)
             {
-                double upper = probability[top + x0[c]] + (wx[c] * (probability[top + x1[c]] - probability[top + x0[c]]));
-                double lower = probability[bottom + x0[c]] + (wx[c] * (probability[bottom + x1[c]] - probability[bottom + x0[c]]));
-                pixels[(r * columns) + c] = upper + (fy * (lower - upper)) >= threshold;
+                line[c] = upper[c] + (fy * (lower[c] - upper[c])) >= threshold;
             }
         }
 

@@ -48,21 +48,20 @@ internal sealed class MaskRuns
         for (int y = 0; y < h; y++)
         {
             rowFirst[y] = starts.Count;
-            int offset = y * w, x = 0;
+            // Vectorised searches for each run's edges: most of a film's rows are a few long runs.
+            ReadOnlySpan<bool> line = pixels.AsSpan(y * w, w);
+            int x = 0;
             while (x < w)
             {
-                if (pixels[offset + x] != value)
+                int first = line[x..].IndexOf(value);
+                if (first < 0)
                 {
-                    x++;
-                    continue;
+                    break;
                 }
 
-                int first = x;
-                while (x < w && pixels[offset + x] == value)
-                {
-                    x++;
-                }
-
+                first += x;
+                int length = line[first..].IndexOf(!value);
+                x = length < 0 ? w : first + length;
                 starts.Add(first);
                 ends.Add(x - 1);
                 rows.Add(y);
