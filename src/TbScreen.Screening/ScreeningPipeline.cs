@@ -235,6 +235,12 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         var file = new DicomReader(new DicomReaderOptions { MaxFileBytes = _options.MaxFileBytes }).Parse(bytes, source);
         // The rules run on the attributes before any pixel decoding: a CT volume is rejected without decoding it.
         var metadata = Deidentified(DicomMetadata.Extract(file.Dataset, file.Dataset.GetInt(DicomTag.NumberOfFrames) ?? 1));
+        // A CD's DICOMDIR or a report beside the images is not a broken file: it is named for what it is.
+        if (NonImageObjects.Describe(file) is { } kind)
+        {
+            return new Ingested(null, metadata, $"{kind}: not an image");
+        }
+
         if (ChestXrayRules.Reject(metadata) is { } rejection)
         {
             return new Ingested(null, metadata, rejection);

@@ -1,3 +1,5 @@
+using TbScreen.Dicom.Network.Tests.Support;
+using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Inference.Tests.TestModels;
 
 namespace TbScreen.Cli.Tests;
@@ -28,6 +30,37 @@ public class ScreenCommandTests
         Assert.All(lines, l => Assert.Matches(@"googlenet=0\.\d{4} ensemble=0\.\d{4} decision=(tb|not-tb) flag=(none|disagreement|uncertain|disagreement\+uncertain) reason="".+""$", l));
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("tbscreen: " + bad, stderr);
+    }
+
+    /// <summary>
+    /// A hospital CD as dcmtk's dcmmkdir writes one: DICOMDIR at the root, images in IMAGES/. Screened from its root the
+    /// run says that a sub-folder was left out; with --recursive the image is screened and the DICOMDIR is named for
+    /// what it is (not-chest-xray), not reported as broken DICOM.
+    /// </summary>
+    [Fact]
+    public void A_hospital_cd_is_screened_from_its_root_and_its_dicomdir_is_named()
+    {
+        Dcmtk.Require();
+        string models = TestBundles.WriteEnsemble();
+        string cd = TestBundles.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(cd, "IMAGES"));
+        File.Copy(Path.Combine(SharedDicomData.RepositoryRoot, "samples", "phantom-explicit-le-mono2.dcm"), Path.Combine(cd, "IMAGES", "IM0001"));
+        var (made, output) = Dcmtk.Run("dcmmkdir", "--recurse", "+I", "+id", cd, "+D", Path.Combine(cd, "DICOMDIR"), "IMAGES");
+        Assert.True(made == 0, output);
+
+        var flat = CliRunner.Run("screen", cd, "--models", models, "--out", Path.Combine(TestBundles.TempDirectory(), "flat.csv"));
+        Assert.Contains($"tbscreen: note: 1 sub-folder not screened (first: {Path.Combine(cd, "IMAGES")}); add --recursive to screen them too", flat.Stderr);
+
+        string results = Path.Combine(TestBundles.TempDirectory(), "cd.csv");
+        var (code, _, stderr) = CliRunner.Run("screen", cd, "--recursive", "--models", models, "--out", results);
+
+        Assert.True(code == 1, stderr); // the DICOMDIR is a row that is not ok
+        Assert.DoesNotContain("sub-folder", stderr);
+        var rows = File.ReadAllLines(results).Skip(1).Select(line => TbScreen.Inference.Evaluation.CsvReader.SplitLine(line)).ToDictionary(f => Path.GetFileName(f[0]), f => (Status: f[2], Error: f[3]));
+        Assert.Equal("ok", rows["IM0001"].Status);
+        Assert.Equal("not-chest-xray", rows["DICOMDIR"].Status);
+        Assert.Contains("a DICOMDIR", rows["DICOMDIR"].Error);
+        Assert.Contains("(SOP class 1.2.840.10008.1.3.10): not an image", rows["DICOMDIR"].Error);
     }
 
     [Fact]

@@ -39,7 +39,13 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         {
             Sites = settings.SiteProfile is { } profile ? Screening.Sites.SiteProfiles.Fixed(profile) : Screening.Sites.SiteProfiles.None,
         };
-        var inputs = new InputWalker(new InputWalkOptions { Recursive = settings.Recursive, Warn = warning => stderr.WriteLine($"tbscreen: warning: {warning}") }).Walk(settings.Paths);
+        var walker = new InputWalker(new InputWalkOptions { Recursive = settings.Recursive, Warn = warning => stderr.WriteLine($"tbscreen: warning: {warning}") });
+        var inputs = walker.Walk(settings.Paths);
+        if (walker.SkippedFolders > 0)
+        {
+            stderr.WriteLine($"tbscreen: note: {walker.SkippedFolders} sub-folder{(walker.SkippedFolders == 1 ? "" : "s")} not screened (first: {walker.FirstSkippedFolder}); add --recursive to screen them too");
+        }
+
         // The stability check changes the rows (flags), so it is part of the job's identity.
         string version = settings.StabilityCheck ? FormattableString.Invariant($"{pipeline.ModelVersion}+stability@{settings.StabilityEpsilon:R}") : pipeline.ModelVersion;
         string key = settings.JobId ?? JobIdentity.Compute(inputs, version);

@@ -63,7 +63,9 @@ public sealed class PixelDataDecoder : IDisposable
     private StoredFrame DecodeCore(DicomFile file, int frameIndex)
     {
         var dataset = file.Dataset;
-        var pixelData = dataset[DicomTag.PixelData] ?? throw new DicomException("no Pixel Data (7FE0,0010) element", tag: DicomTag.PixelData);
+        var pixelData = dataset[DicomTag.PixelData] ?? throw new DicomException(
+            NonImageObjects.Describe(file) is { } kind ? $"no Pixel Data (7FE0,0010) element: {kind}, not an image" : "no Pixel Data (7FE0,0010) element",
+            tag: DicomTag.PixelData);
         var pixels = PixelDescription.FromDataset(dataset);
         if (frameIndex < 0 || frameIndex >= pixels.NumberOfFrames)
         {

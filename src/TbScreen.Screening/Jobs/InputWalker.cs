@@ -31,6 +31,12 @@ public sealed class InputWalker(InputWalkOptions options)
     private readonly HashSet<string> _seenFiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> _walkedFolders = new(StringComparer.Ordinal);
 
+    /// <summary>Sub-folders left out because the walk is not recursive (a CD's IMAGES folder, say): a host says so.</summary>
+    public int SkippedFolders { get; private set; }
+
+    /// <summary>The first of <see cref="SkippedFolders"/>, as the caller named it, for a host that may show paths.</summary>
+    public string? FirstSkippedFolder { get; private set; }
+
     public IReadOnlyList<BatchInput> Walk(IEnumerable<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -90,6 +96,11 @@ public sealed class InputWalker(InputWalkOptions options)
                 if (options.Recursive)
                 {
                     WalkFolder(display, Real(entry.FullName));
+                }
+                else
+                {
+                    FirstSkippedFolder ??= display;
+                    SkippedFolders++;
                 }
             }
             else

@@ -107,13 +107,19 @@ internal sealed class FolderJobWorker(
 
         await Store.SetJobStateAsync(jobId, BatchJobStates.Running, cancellationToken);
         // An upload's items were added with the job; a folder is walked (again, on resume: only new files are added).
-        int added = request.IsStoredUpload ? 0 : await Store.AddItemsAsync(jobId, new InputWalker(new InputWalkOptions
+        var walker = new InputWalker(new InputWalkOptions
         {
             Recursive = request.Recursive,
             FollowLink = policy.IsUnderAllowedRoot,
             // No path in the log: folder names in archives can carry patient names.
             Warn = _ => logger.LogWarning("Job {JobId}: a folder could not be listed; its files are not screened", jobId),
-        }).Walk([request.Folder]).Select(input => input.FullPath), cancellationToken);
+        });
+        int added = request.IsStoredUpload ? 0 : await Store.AddItemsAsync(jobId, walker.Walk([request.Folder]).Select(input => input.FullPath), cancellationToken);
+        if (walker.SkippedFolders > 0)
+        {
+            logger.LogInformation("Job {JobId}: {Skipped} sub-folders not screened (the job is not recursive)", jobId, walker.SkippedFolders);
+        }
+
         var pending = await Store.PendingItemsAsync(jobId, cancellationToken: cancellationToken);
         logger.LogInformation("Job {JobId}: {Added} files found, {Pending} to screen", jobId, added, pending.Count);
 

@@ -10,7 +10,7 @@ namespace TbScreen.Dicom.Network.Tests.Support;
 /// </summary>
 public static class Dcmtk
 {
-    private static readonly string[] Tools = ["echoscu", "storescu", "storescp"];
+    private static readonly string[] Tools = ["echoscu", "storescu", "storescp", "dcmmkdir"];
 
     public static string? MissingReason { get; } = FindMissing();
 

@@ -36,9 +36,30 @@ public sealed class InputWalkerTests : IDisposable
         Touch("archive/a.dcm");
         Touch("archive/sub/b.dcm");
 
-        var inputs = new InputWalker(new InputWalkOptions { Recursive = false }).Walk([archive]);
+        var walker = new InputWalker(new InputWalkOptions { Recursive = false });
+        var inputs = walker.Walk([archive]);
 
         Assert.Equal(new[] { "a.dcm" }, inputs.Select(i => Path.GetFileName(i.FullPath)));
+        Assert.Equal((1, Path.Combine(archive, "sub")), (walker.SkippedFolders, walker.FirstSkippedFolder));
+    }
+
+    [Fact]
+    public void A_recursive_walk_skips_no_folder()
+    {
+        string archive = Folder("cd");
+        Touch("cd/DICOMDIR");
+        Touch("cd/IMAGES/IM0001");
+        Touch("cd/IMAGES/SUB/IM0002");
+        Touch("cd/REPORTS/R1");
+
+        var walker = new InputWalker(new InputWalkOptions());
+        var inputs = walker.Walk([archive]);
+
+        Assert.Equal(new[] { "DICOMDIR", "IM0001", "IM0002", "R1" }, inputs.Select(i => Path.GetFileName(i.FullPath)));
+        Assert.Equal((0, (string?)null), (walker.SkippedFolders, walker.FirstSkippedFolder));
+        var flat = new InputWalker(new InputWalkOptions { Recursive = false });
+        Assert.Equal(new[] { "DICOMDIR" }, flat.Walk([archive]).Select(i => Path.GetFileName(i.FullPath)));
+        Assert.Equal((2, Path.Combine(archive, "IMAGES")), (flat.SkippedFolders, flat.FirstSkippedFolder));
     }
 
     [Fact]

@@ -114,6 +114,42 @@ public sealed class ScreeningPipelineTests(PipelineFixture fixture) : IDisposabl
         Assert.Equal(RadiographFixtures.SopOf(1), outcome.SopInstanceUid);
     }
 
+    /// <summary>
+    /// Objects that never hold pixels sit beside the images in what hospitals send (a CD's DICOMDIR, reports, key
+    /// objects): named for what they are, as not-chest-xray, not as broken DICOM.
+    /// </summary>
+    [Theory]
+    [InlineData("1.2.840.10008.1.3.10", "", "a DICOMDIR")]
+    [InlineData("1.2.840.10008.5.1.4.1.1.88.33", "SR", "a structured report")]
+    [InlineData("1.2.840.10008.5.1.4.1.1.88.59", "KO", "a key object selection document")]
+    [InlineData("1.2.840.10008.5.1.4.1.1.104.1", "DOC", "an encapsulated document")]
+    public void Objects_without_pixels_are_named_not_an_image(string sopClass, string modality, string kind)
+    {
+        byte[] file = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, ds =>
+        {
+            ds.Remove(DicomTag.PixelData);
+            ds.AddString(DicomTag.SopClassUid, "UI", sopClass);
+            ds.AddString(DicomTag.Modality, "CS", modality);
+        });
+
+        var outcome = Pipeline.Screen(Write("object.dcm", file));
+
+        Assert.Equal(ScreeningStatus.NotChestXray, outcome.Status);
+        Assert.StartsWith($"{kind}", outcome.Error);
+        Assert.EndsWith($"(SOP class {sopClass}): not an image", outcome.Error);
+    }
+
+    [Fact]
+    public void A_radiograph_without_its_pixels_is_still_invalid_dicom()
+    {
+        byte[] file = RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, ds => ds.Remove(DicomTag.PixelData));
+
+        var outcome = Pipeline.Screen(Write("no-pixels.dcm", file));
+
+        Assert.Equal(ScreeningStatus.InvalidDicom, outcome.Status);
+        Assert.Contains("no Pixel Data (7FE0,0010) element", outcome.Error);
+    }
+
     [Theory]
     [InlineData("Modality", "DX")]
     [InlineData("BodyPart", "chest")]
