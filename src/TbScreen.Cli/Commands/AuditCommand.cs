@@ -24,7 +24,7 @@ public static class AuditCommand
         var demographicsOnly = new Option<bool>("--demographics-only") { Description = "--data is a labelled demographics file without images: report group composition (n, prevalence) only." };
         var split = new Option<string?>("--split") { Description = "Screen only this split of --data." };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split for --split." };
-        var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch (fewer when they hold over 32 megapixels together).", DefaultValueFactory = _ => 8 };
         var models = new EnsembleCliOptions();
         var command = new Command("audit", "Fairness audit across subgroups (sex, age band, site, scanner): per-group metrics, gaps with CIs and detectable differences, per-group thresholds. Research use only.")
         {

@@ -16,7 +16,7 @@ public static class EvaluateCommand
         var output = new Option<string>("--out", "-o") { Description = "Folder for metrics.json, predictions.csv and the plots.", Required = true };
         var split = new Option<string?>("--split") { Description = "Evaluate only this split (e.g. test)." };
         var splitFile = new Option<string?>("--split-file") { Description = "CSV file,split assigning manifest files to splits; without it the manifest's split column is used." };
-        var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime batch (fewer when they hold over 32 megapixels together).", DefaultValueFactory = _ => 8 };
         var models = new EnsembleCliOptions();
         var siteProfile = new SiteProfileCliOption();
         var command = new Command("evaluate", "Evaluate the ensemble on a labelled manifest: AUC with 95% CI, sensitivity/specificity at the shipped thresholds, disagreement analysis, per source.")

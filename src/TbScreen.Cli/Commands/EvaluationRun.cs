@@ -16,29 +16,45 @@ internal static class EvaluationRun
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>Pixels decoded at once: eight 3000x3000 films are screened in two batches, 20-megapixel films two at a time.</summary>
+    public const long BatchPixels = 32_000_000;
+
     public static (List<EvaluatedCase> Cases, List<CaseFailure> Failures) Screen(TbEnsemble ensemble, IReadOnlyList<ManifestRow> rows, int batchSize, TextWriter stderr)
     {
         var screener = new RadiographScreener(ensemble);
         var cases = new List<EvaluatedCase>(rows.Count);
         var failures = new List<CaseFailure>();
-        foreach (var chunk in rows.Chunk(batchSize))
+        var batch = new ImageBatch<(ManifestRow Row, Radiograph Radiograph)>(batchSize, BatchPixels);
+        void ScreenBatch()
         {
-            var loaded = new List<(ManifestRow Row, Radiograph Radiograph)>();
-            foreach (var row in chunk)
-            {
-                try
-                {
-                    loaded.Add((row, RadiographFiles.Load(row.Path)));
-                }
-                catch (Exception e) when (e is DicomException or ImageDecodeException)
-                {
-                    stderr.WriteLine($"tbscreen: {e.Message}");
-                    failures.Add(new CaseFailure(row.File, e.Message));
-                }
-            }
-
+            var loaded = batch.Take();
             var results = screener.ScreenBatch(loaded.Select(l => l.Radiograph).ToArray(), withHeatmap: false);
             cases.AddRange(loaded.Select((l, i) => new EvaluatedCase(l.Row.File, l.Row.IsTb, l.Row.Source, results[i].Decision, l.Row.Findings)));
+        }
+
+        foreach (var row in rows)
+        {
+            Radiograph radiograph;
+            try
+            {
+                radiograph = RadiographFiles.Load(row.Path);
+            }
+            catch (Exception e) when (e is DicomException or ImageDecodeException)
+            {
+                stderr.WriteLine($"tbscreen: {e.Message}");
+                failures.Add(new CaseFailure(row.File, e.Message));
+                continue;
+            }
+
+            if (batch.Add((row, radiograph), (long)radiograph.Layout.Rows * radiograph.Layout.Columns))
+            {
+                ScreenBatch();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            ScreenBatch();
         }
 
         return (cases, failures);
