@@ -56,6 +56,8 @@ internal static class DicomDictionary
         [DicomTag.BitsStored] = "US",
         [DicomTag.HighBit] = "US",
         [DicomTag.PixelRepresentation] = "US",
+        [DicomTag.PixelPaddingValue] = "US", // US or SS by Pixel Representation: reinterpreted where read
+        [DicomTag.PixelPaddingRangeLimit] = "US",
         [DicomTag.WindowCenter] = "DS",
         [DicomTag.WindowWidth] = "DS",
         [DicomTag.RescaleIntercept] = "DS",

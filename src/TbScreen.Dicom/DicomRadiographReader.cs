@@ -59,8 +59,27 @@ public sealed class DicomRadiographReader
         {
             ModalityLut = DicomLuts.ReadModalityLut(ds, pixels.IsSigned),
             Voi = DicomLuts.ReadVoi(ds),
+            Padding = pixels.SamplesPerPixel == 1 ? ReadPadding(ds, pixels.IsSigned) : null,
             Source = file.Source,
         };
+    }
+
+    /// <summary>
+    /// Pixel Padding Value (0028,0120), with Pixel Padding Range Limit (0028,0121) a range (PS3.3 C.7.5.1.1.2), as
+    /// stored values. Their VR (US or SS) follows Pixel Representation, so a value read as the other is reinterpreted,
+    /// as the LUT descriptor's first value is.
+    /// </summary>
+    private static PixelPadding? ReadPadding(DicomDataset ds, bool signed)
+    {
+        int Stored(int raw) => signed ? (short)(ushort)raw : (ushort)raw;
+        if (ds.GetInt(DicomTag.PixelPaddingValue) is not int value)
+        {
+            return null;
+        }
+
+        int first = Stored(value);
+        int limit = ds.GetInt(DicomTag.PixelPaddingRangeLimit) is int raw ? Stored(raw) : first;
+        return new PixelPadding(Math.Min(first, limit), Math.Max(first, limit));
     }
 }
 

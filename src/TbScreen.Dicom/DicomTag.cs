@@ -50,6 +50,8 @@ public static class DicomTag
     public const uint RescaleIntercept = 0x00281052;
     public const uint RescaleSlope = 0x00281053;
     public const uint VoiLutFunction = 0x00281056;
+    public const uint PixelPaddingValue = 0x00280120;
+    public const uint PixelPaddingRangeLimit = 0x00280121;
     public const uint ModalityLutSequence = 0x00283000;
     public const uint LutDescriptor = 0x00283002;
     public const uint ModalityLutType = 0x00283004;

@@ -44,8 +44,23 @@ public sealed class Radiograph
     /// </summary>
     public IReadOnlyList<VoiTransform> AlternativeVois { get; init; } = [];
 
+    /// <summary>
+    /// Stored values that are padding, not image (DICOM Pixel Padding Value and Range Limit): left out of the fallback
+    /// window and rendered black. Null when the file names none.
+    /// </summary>
+    public PixelPadding? Padding { get; init; }
+
     /// <summary>Where the image came from (a path or an upload name), for error messages only.</summary>
     public string Source { get; init; } = "(memory)";
+}
+
+/// <summary>
+/// Stored values from <paramref name="Low"/> to <paramref name="High"/> (inclusive) pad the image to a rectangle or mark
+/// background to suppress (PS3.3 C.7.5.1.1.2): no pixel of the image itself has them.
+/// </summary>
+public sealed record PixelPadding(int Low, int High)
+{
+    public bool Contains(int stored) => stored >= Low && stored <= High;
 }
 
 /// <summary>How the stored samples are laid out.</summary>

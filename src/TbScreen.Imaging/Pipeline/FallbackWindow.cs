@@ -3,7 +3,8 @@ namespace TbScreen.Imaging;
 /// <summary>
 /// The window used when a grayscale image carries no usable VOI: the 0.5th to 99.5th percentile of the
 /// modality values, ignoring a uniform frame around the image (collimator shutters, burnt-in padding)
-/// so that a large constant border does not drag the percentiles onto itself.
+/// so that a large constant border does not drag the percentiles onto itself, and ignoring the values the file
+/// declares as padding (PS3.3 C.7.5.1.1.2: named so that viewers leave them out of the dynamic range).
 /// </summary>
 internal static class FallbackWindow
 {
@@ -17,7 +18,12 @@ internal static class FallbackWindow
     {
         PixelLayout layout = radiograph.Layout;
         (int top, int bottom, int left, int right) = InteriorBounds(radiograph.StoredPixels, layout.Rows, layout.Columns);
-        List<(double Value, long Count)> histogram = ModalityHistogram(radiograph, top, bottom, left, right);
+        List<(double Value, long Count)> histogram = ModalityHistogram(radiograph, top, bottom, left, right, radiograph.Padding);
+        if (histogram.Count == 0)
+        {
+            // Nothing but padding: the window is that of the padding itself (the image renders black either way).
+            histogram = ModalityHistogram(radiograph, top, bottom, left, right, padding: null);
+        }
 
         long total = histogram.Sum(h => h.Count);
         double low = NearestRank(histogram, total, LowPercentile);
@@ -84,7 +90,7 @@ internal static class FallbackWindow
     /// Counts stored values, then maps each distinct value through the modality LUT and sorts by the result,
     /// so percentiles are exact and also correct for decreasing or non-monotonic modality LUTs.
     /// </summary>
-    private static List<(double Value, long Count)> ModalityHistogram(Radiograph radiograph, int top, int bottom, int left, int right)
+    private static List<(double Value, long Count)> ModalityHistogram(Radiograph radiograph, int top, int bottom, int left, int right, PixelPadding? padding)
     {
         int[] pixels = radiograph.StoredPixels;
         int columns = radiograph.Layout.Columns;
@@ -94,9 +100,17 @@ internal static class FallbackWindow
             for (int c = left; c < right; c++)
             {
                 int v = pixels[(r * columns) + c];
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
+                if (padding is null || !padding.Contains(v))
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
             }
+        }
+
+        if (min > max)
+        {
+            return [];
         }
 
         int shift = 0;
@@ -110,7 +124,11 @@ internal static class FallbackWindow
         {
             for (int c = left; c < right; c++)
             {
-                counts[(pixels[(r * columns) + c] - min) >> shift]++;
+                int v = pixels[(r * columns) + c];
+                if (padding is null || !padding.Contains(v))
+                {
+                    counts[(v - min) >> shift]++;
+                }
             }
         }
 

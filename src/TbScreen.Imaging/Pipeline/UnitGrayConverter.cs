@@ -37,10 +37,18 @@ internal static class UnitGrayConverter
         ModalityLut? modality = radiograph.ModalityLut;
         bool invert = radiograph.Layout.IsMonochrome1;
 
+        PixelPadding? padding = radiograph.Padding;
+
         // Inversion comes after VOI: the window is defined on modality values, and MONOCHROME1 only says how
-        // the windowed result is displayed (PS3.3 C.7.6.3.1.2).
+        // the windowed result is displayed (PS3.3 C.7.6.3.1.2). Padding is no part of the image: black, as a film's
+        // unexposed border reads, whatever the photometric interpretation.
         float Map(int stored)
         {
+            if (padding is not null && padding.Contains(stored))
+            {
+                return 0;
+            }
+
             double y = VoiMath.Apply(voi, ModalityStage.Apply(modality, stored));
             return (float)(invert ? 1 - y : y);
         }

@@ -236,6 +236,29 @@ public sealed class StructureTests
         Assert.EndsWith(".3", m.SopInstanceUid);
     }
 
+    /// <summary>
+    /// Pixel Padding Value and Range Limit are US or SS by Pixel Representation (PS3.3 C.7.5.1.1.2); an implicit VR
+    /// file gives no VR, so a signed value arrives as its unsigned 16-bit pattern and must be read back as signed.
+    /// </summary>
+    [Theory]
+    [InlineData(TransferSyntax.ExplicitVrLittleEndianUid)]
+    [InlineData(TransferSyntax.ImplicitVrLittleEndianUid)]
+    [InlineData(TransferSyntax.ExplicitVrBigEndianUid)]
+    public void PixelPaddingIsReadAsStoredValues(string syntax)
+    {
+        var (unsigned, _) = SampleDatasets.Create(new SampleSpec(8, 8));
+        unsigned.AddUInt16(DicomTag.PixelPaddingValue, 4095).AddUInt16(DicomTag.PixelPaddingRangeLimit, 4000);
+        var (signed, _) = SampleDatasets.Create(new SampleSpec(8, 8, Signed: true));
+        signed.AddBytes(DicomTag.PixelPaddingValue, "SS", [0x30, 0xF8]); // -2000 little endian
+        var (plain, _) = SampleDatasets.Create(new SampleSpec(8, 8));
+
+        Radiograph Read(DicomDataset ds) => new DicomRadiographReader().ToRadiograph(new DicomReader().Parse(DicomWriter.Write(ds, syntax), "p.dcm"));
+
+        Assert.Equal(new PixelPadding(4000, 4095), Read(unsigned).Padding);
+        Assert.Equal(new PixelPadding(-2000, -2000), Read(signed).Padding);
+        Assert.Null(Read(plain).Padding);
+    }
+
     [Fact]
     public void ModalityAndVoiLutSequencesAreRead()
     {
