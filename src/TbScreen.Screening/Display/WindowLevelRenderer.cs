@@ -13,6 +13,7 @@ public sealed record RenderedImage(byte[] Pixels, int Width, int Height, Display
 /// <summary>
 /// Window/level for the viewer: modality LUT, then DICOM's LINEAR window (PS3.3 C.11.2.1.2.1) to 0..255, inverted
 /// for MONOCHROME1. Default window: the file's first VOI window, else the full min..max of the modality values.
+/// Declared pixel padding is no part of the image (PS3.3 C.7.5.1.1.2): left out of min..max and drawn black.
 /// Why not the model's preprocessing: a radiologist adjusts the window; the models' input is fixed.
 /// </summary>
 public static class WindowLevelRenderer
@@ -43,7 +44,7 @@ public static class WindowLevelRenderer
         return new DisplayWindow(((min + max) / 2) + 0.5, Math.Max(1, max - min + 1));
     }
 
-    /// <summary>The smallest and largest modality value (the viewer's slider range).</summary>
+    /// <summary>The smallest and largest modality value of the image's own pixels (the viewer's slider range).</summary>
     public static (double Min, double Max) ValueRange(Radiograph radiograph)
     {
         ArgumentNullException.ThrowIfNull(radiograph);
@@ -51,12 +52,16 @@ public static class WindowLevelRenderer
         int samples = radiograph.Layout.SamplesPerPixel;
         for (int i = 0; i < radiograph.StoredPixels.Length / samples; i++)
         {
-            double v = Value(radiograph, i);
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            if (!IsPadding(radiograph, i))
+            {
+                double v = Value(radiograph, i);
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
         }
 
-        return (min, max);
+        // Nothing but padding: the range of what is there.
+        return min <= max ? (min, max) : ValueRange(WithoutPadding(radiograph));
     }
 
     /// <param name="window">Null for <see cref="DefaultWindow"/>.</param>
@@ -78,8 +83,9 @@ public static class WindowLevelRenderer
         {
             for (int c = 0; c < columns; c++)
             {
-                byte v = Apply(w, Value(radiograph, (r * step * layout.Columns) + (c * step)));
-                pixels[(r * columns) + c] = layout.IsMonochrome1 ? (byte)(255 - v) : v;
+                int index = (r * step * layout.Columns) + (c * step);
+                byte v = Apply(w, Value(radiograph, index));
+                pixels[(r * columns) + c] = IsPadding(radiograph, index) ? (byte)0 : layout.IsMonochrome1 ? (byte)(255 - v) : v;
             }
         }
 
@@ -103,6 +109,12 @@ public static class WindowLevelRenderer
         double y = ((x - (c - 0.5)) / (w - 1)) + 0.5;
         return (byte)Math.Clamp(Math.Round(y * 255, MidpointRounding.AwayFromZero), 0, 255);
     }
+
+    private static bool IsPadding(Radiograph radiograph, int index) =>
+        radiograph.Padding is { } padding && padding.Contains(radiograph.StoredPixels[index * radiograph.Layout.SamplesPerPixel]);
+
+    private static Radiograph WithoutPadding(Radiograph r) =>
+        new(r.Layout, r.StoredPixels, r.Metadata) { ModalityLut = r.ModalityLut, Voi = r.Voi, AlternativeVois = r.AlternativeVois, Source = r.Source };
 
     /// <summary>The modality value of pixel <paramref name="index"/>; colour samples are reduced to BT.601 luma.</summary>
     private static double Value(Radiograph radiograph, int index)
