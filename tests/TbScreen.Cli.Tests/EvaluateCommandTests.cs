@@ -202,6 +202,9 @@ public class EvaluateCommandTests
         Assert.True(manifestRun.ExitCode == 0, manifestRun.Stderr);
         Assert.Contains("evaluated 5 images (3 TB, 2 not TB, 0 failed)", folderRun.Stdout);
         Assert.Contains("montgomery: n 5 (3 TB)", folderRun.Stdout);
+        Assert.StartsWith("screening 5 files", folderRun.Stderr);
+        Assert.Matches(@"screened 5/5 \(\d+\.\d/s, eta 00:00\), 0 failed", folderRun.Stderr);
+        Assert.DoesNotContain("screened", folderRun.Stdout); // the report on stdout stays machine-readable
         Assert.Equal(File.ReadAllText(Path.Combine(fromManifest, "predictions.csv")), File.ReadAllText(Path.Combine(fromFolder, "predictions.csv")));
         using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(fromFolder, "metrics.json")));
         using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(fromManifest, "metrics.json")));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TbScreen.Cli.Batch;
 using TbScreen.Dicom;
 using TbScreen.Imaging;
 using TbScreen.Inference;
@@ -19,17 +20,26 @@ internal static class EvaluationRun
     /// <summary>Pixels decoded at once: eight 3000x3000 films are screened in two batches, 20-megapixel films two at a time.</summary>
     public const long BatchPixels = 32_000_000;
 
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
     public static (List<EvaluatedCase> Cases, List<CaseFailure> Failures) Screen(TbEnsemble ensemble, IReadOnlyList<ManifestRow> rows, int batchSize, TextWriter stderr)
     {
         var screener = new RadiographScreener(ensemble);
         var cases = new List<EvaluatedCase>(rows.Count);
         var failures = new List<CaseFailure>();
         var batch = new ImageBatch<(ManifestRow Row, Radiograph Radiograph)>(batchSize, BatchPixels);
+        // A hospital's set of large films takes minutes: a progress line every 10 s on stderr, as `screen` prints.
+        var progress = new PlainBatchProgress(stderr, ProgressInterval);
+        progress.Started(rows.Count, alreadyDone: 0);
         void ScreenBatch()
         {
             var loaded = batch.Take();
             var results = screener.ScreenBatch(loaded.Select(l => l.Radiograph).ToArray(), withHeatmap: false);
             cases.AddRange(loaded.Select((l, i) => new EvaluatedCase(l.Row.File, l.Row.IsTb, l.Row.Source, results[i].Decision, l.Row.Findings)));
+            foreach (var _ in loaded)
+            {
+                progress.ItemDone(ok: true);
+            }
         }
 
         foreach (var row in rows)
@@ -43,6 +53,7 @@ internal static class EvaluationRun
             {
                 stderr.WriteLine($"tbscreen: {e.Message}");
                 failures.Add(new CaseFailure(row.File, e.Message));
+                progress.ItemDone(ok: false);
                 continue;
             }
 
@@ -57,6 +68,7 @@ internal static class EvaluationRun
             ScreenBatch();
         }
 
+        progress.Finished();
         return (cases, failures);
     }
 
