@@ -37,11 +37,17 @@ public static class CaseTables
     }
 
     /// <summary>
-    /// The attribute table at <paramref name="path"/>: a CSV, or a dataset folder as distributed (NLM, TBX11K,
-    /// label folders; <see cref="ManifestReader"/>), whose rows are keyed by their path relative to the folder.
+    /// The attribute table at <paramref name="path"/>: a CSV, a folder's own manifest.csv, or a dataset folder as
+    /// distributed (NLM, TBX11K, label folders; <see cref="ManifestReader"/>), whose rows are keyed by their path
+    /// relative to the folder.
     /// </summary>
     public static IReadOnlyList<AttributeRow> ReadAttributes(string path)
     {
+        if (Directory.Exists(path) && Inference.Datasets.DatasetLoader.ManifestIn(path) is { } manifest)
+        {
+            return ReadAttributes(manifest);
+        }
+
         if (Directory.Exists(path))
         {
             return ManifestReader.Read(path).Select(r => new AttributeRow(Normalise(r.File), r.IsTb, r.Sex, r.Age, r.Source, null)).ToList();

@@ -3,7 +3,8 @@ using TbScreen.Inference.Evaluation;
 namespace TbScreen.Inference.Datasets;
 
 /// <summary>
-/// Picks the reader for a path: a .csv file is a manifest; a folder is NLM, TBX11K or label folders. Several paths
+/// Picks the reader for a path: a .csv file is a manifest; a folder is its own manifest.csv if it has one, else NLM,
+/// TBX11K or label folders. Several paths
 /// separated by commas are read as one dataset (<see cref="ManifestSet"/>): training on every source at once.
 /// </summary>
 public static class DatasetLoader
@@ -34,6 +35,11 @@ public static class DatasetLoader
             throw new DatasetException("no such manifest or folder", Path.GetFullPath(path));
         }
 
+        if (ManifestIn(path) is { } manifest)
+        {
+            return ManifestCsvReader.Read(manifest);
+        }
+
         if (NlmLayoutReader.Matches(path))
         {
             return NlmLayoutReader.Read(path);
@@ -41,4 +47,16 @@ public static class DatasetLoader
 
         return Tbx11kLayoutReader.Matches(path) ? Tbx11kLayoutReader.Read(path) : LabelFolderReader.Read(path);
     }
+
+    /// <summary>
+    /// The folder's own <c>manifest.csv</c>, if it has one: a folder named instead of its manifest reads as the
+    /// manifest (our data folders, `../shared/data/shenzhen`), before any layout is guessed.
+    /// </summary>
+    public static string? ManifestIn(string folder)
+    {
+        string manifest = Path.Combine(folder, ManifestFileName);
+        return File.Exists(manifest) ? manifest : null;
+    }
+
+    public const string ManifestFileName = "manifest.csv";
 }

@@ -5,8 +5,9 @@ namespace TbScreen.Inference.Evaluation;
 
 /// <summary>
 /// Reads the evaluation manifest: a CSV with header `file,label[,sex,age,source,split,...]`, label 1 = TB, 0 = not,
-/// paths relative to the manifest; or a dataset folder as its owners distribute it (NLM Shenzhen/Montgomery, TBX11K,
-/// or `&lt;label&gt;/*`), read by the same <see cref="DatasetLoader"/> that training uses.
+/// paths relative to the manifest; or a folder: its own manifest.csv if it has one, else a dataset as its owners
+/// distribute it (NLM Shenzhen/Montgomery, TBX11K, or `&lt;label&gt;/*`), read by the same <see cref="DatasetLoader"/>
+/// that training uses.
 /// </summary>
 public static class ManifestReader
 {
@@ -29,7 +30,10 @@ public static class ManifestReader
         return ReadPart(manifestPath);
     }
 
-    private static IReadOnlyList<ManifestRow> ReadPart(string part) => Directory.Exists(part) ? ReadFolder(part) : ReadOne(part);
+    private static IReadOnlyList<ManifestRow> ReadPart(string part) =>
+        !Directory.Exists(part) ? ReadOne(part)
+        : DatasetLoader.ManifestIn(part) is { } manifest ? ReadOne(manifest)
+        : ReadFolder(part);
 
     private static IReadOnlyList<ManifestRow> ReadFolder(string folder)
     {

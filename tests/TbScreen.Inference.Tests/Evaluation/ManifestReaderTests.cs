@@ -113,6 +113,26 @@ public class ManifestReaderTests
         Assert.Equal(["MontgomerySet/CXR_png/MCUCXR_0002_1.png", "cxr/x.png"], ManifestReader.Filter(rows, "test", splitFile, data).Select(r => r.File));
     }
 
+    /// <summary>
+    /// A folder named instead of its manifest (`--data ../shared/data/shenzhen`) reads as that manifest, before any
+    /// layout is guessed: its sub-folders (masks/) used to be taken for label folders.
+    /// </summary>
+    [Fact]
+    public void A_folder_with_its_own_manifest_reads_as_the_manifest()
+    {
+        string dir = TestBundles.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "masks"));
+        string manifest = Write(dir, "manifest.csv", "file,label,sex,age,source,split\na.png,1,M,40,shenzhen,test\nb.png,0,F,35,shenzhen,train\n");
+
+        var fromFolder = ManifestReader.Read(dir);
+
+        Assert.Equal(ManifestReader.Read(manifest), fromFolder);
+        Assert.Equal(["a.png"], ManifestReader.Filter(fromFolder, "test", null, dir).Select(r => r.File));
+        Assert.Equal(
+            DatasetLoader.Load(manifest).Select(r => (r.Path, r.Label, r.Sex, r.Age, r.PatientId)),
+            DatasetLoader.Load(dir).Select(r => (r.Path, r.Label, r.Sex, r.Age, r.PatientId)));
+    }
+
     [Fact]
     public void A_folder_in_no_known_layout_is_an_error_naming_it()
     {
