@@ -110,10 +110,13 @@ public sealed class TrainCommandTests
         Assert.Equal(new Dictionary<string, int> { ["kept"] = 8 }, training.CasesBySource); // train + validation
         Assert.Contains("left out of training and validation: leftout", training.Notes);
 
-        // prune retrains and reports on the same split: without the left-out source, and its bundle says so.
+        // prune retrains and reports on the same split: without the left-out source, and its bundle says so. The
+        // tolerance accepts any AUC: this test is about the split, and a 1-epoch net on 4 validation images can lose
+        // more than the default 0.01 (dropout draws from torch's global generator, shared with parallel tests), which
+        // left no bundle to read in one CI run.
         string pruned = Path.Combine(outDir, "prune");
         (code, stdout, stderr) = CliRunner.Run("prune", "--model", Path.Combine(outDir, "last.pt"), "--data", manifest, "--method", "finetune",
-            "--retrain-epochs", "1", "--rounds", "1", "--latency-runs", "1", "--threads", "1", "--out", pruned);
+            "--retrain-epochs", "1", "--rounds", "1", "--latency-runs", "1", "--threads", "1", "--accuracy-tolerance", "1", "--out", pruned);
         Assert.True(code == 0, stderr);
         Assert.Contains("preprocessing 12/12", stdout); // train, validation and test of the kept source
         var prunedTraining = TbScreen.Inference.Bundles.ModelBundle.Load(Path.Combine(pruned, "bundle")).Metadata.Training!;
