@@ -43,14 +43,11 @@ public static class CaseTables
     /// </summary>
     public static IReadOnlyList<AttributeRow> ReadAttributes(string path)
     {
-        if (Directory.Exists(path) && Inference.Datasets.DatasetLoader.ManifestIn(path) is { } manifest)
-        {
-            return ReadAttributes(manifest);
-        }
-
         if (Directory.Exists(path))
         {
-            return ManifestReader.Read(path).Select(r => new AttributeRow(Normalise(r.File), r.IsTb, r.Sex, r.Age, r.Source, null)).ToList();
+            return Inference.Datasets.DatasetLoader.ManifestIn(path) is { } manifest
+                ? ReadAttributes(manifest)
+                : ManifestReader.Read(path).Select(r => new AttributeRow(Normalise(r.File), r.IsTb, r.Sex, r.Age, r.Source, null)).ToList();
         }
 
         var (header, rows) = Read(path);

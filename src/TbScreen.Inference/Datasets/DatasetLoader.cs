@@ -4,8 +4,8 @@ namespace TbScreen.Inference.Datasets;
 
 /// <summary>
 /// Picks the reader for a path: a .csv file is a manifest; a folder is its own manifest.csv if it has one, else NLM,
-/// TBX11K or label folders. Several paths
-/// separated by commas are read as one dataset (<see cref="ManifestSet"/>): training on every source at once.
+/// TBX11K or label folders. Several paths separated by commas are read as one dataset (<see cref="ManifestSet"/>):
+/// training on every source at once.
 /// </summary>
 public static class DatasetLoader
 {

@@ -49,8 +49,6 @@ public static class MaskResampler
             ReadOnlySpan<double> upper = Across(y0[r]), lower = Across(y1[r]);
             double fy = wy[r];
             var line = pixels.AsSpan(r * columns, columns);
-            lower = lower[..line.Length];
-            upper = upper[..line.Length];
             for (int c = 0; c < line.Length; c++)
             {
                 line[c] = upper[c] + (fy * (lower[c] - upper[c])) >= threshold;

@@ -48,20 +48,22 @@ public static class WindowLevelRenderer
     public static (double Min, double Max) ValueRange(Radiograph radiograph)
     {
         ArgumentNullException.ThrowIfNull(radiograph);
-        double min = double.MaxValue, max = double.MinValue;
+        double min = double.MaxValue, max = double.MinValue, allMin = double.MaxValue, allMax = double.MinValue;
         int samples = radiograph.Layout.SamplesPerPixel;
         for (int i = 0; i < radiograph.StoredPixels.Length / samples; i++)
         {
+            double v = Value(radiograph, i);
+            allMin = Math.Min(allMin, v);
+            allMax = Math.Max(allMax, v);
             if (!IsPadding(radiograph, i))
             {
-                double v = Value(radiograph, i);
                 min = Math.Min(min, v);
                 max = Math.Max(max, v);
             }
         }
 
         // Nothing but padding: the range of what is there.
-        return min <= max ? (min, max) : ValueRange(WithoutPadding(radiograph));
+        return min <= max ? (min, max) : (allMin, allMax);
     }
 
     /// <param name="window">Null for <see cref="DefaultWindow"/>.</param>
@@ -112,9 +114,6 @@ public static class WindowLevelRenderer
 
     private static bool IsPadding(Radiograph radiograph, int index) =>
         radiograph.Padding is { } padding && padding.Contains(radiograph.StoredPixels[index * radiograph.Layout.SamplesPerPixel]);
-
-    private static Radiograph WithoutPadding(Radiograph r) =>
-        new(r.Layout, r.StoredPixels, r.Metadata) { ModalityLut = r.ModalityLut, Voi = r.Voi, AlternativeVois = r.AlternativeVois, Source = r.Source };
 
     /// <summary>The modality value of pixel <paramref name="index"/>; colour samples are reduced to BT.601 luma.</summary>
     private static double Value(Radiograph radiograph, int index)
