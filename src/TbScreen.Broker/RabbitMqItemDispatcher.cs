@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using TbScreen.Screening;
 using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Sites;
 
 namespace TbScreen.Broker;
 
@@ -19,6 +21,12 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
     /// <summary>How long a job may stand still with no worker on its queue before the warning (repeated as long as it lasts).</summary>
     public TimeSpan IdleWarning { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The profile that decides every item (the CLI's --site-profile), carried in each message; null lets the
+    /// workers decide by the site rules and the profiles active in the database.
+    /// </summary>
+    public SiteProfile? SiteProfile { get; init; }
+
     public string Describe => $"RabbitMQ queue {BrokerTopology.ItemsQueue(modelVersion)}";
 
     public async Task DispatchAsync(JobDispatch job, IReadOnlyList<BatchJobItemInfo> pending, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -34,8 +42,10 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
                 ItemPath = item.Path,
                 // An upload job's file waits in the content store: workers read it there (they need --store).
                 Location = StoredItems.TryGetSha256(item.Path, out string sha) ? QueuedItem.ContentPrefix + sha : item.Path,
-                ModelVersion = modelVersion,
-                Site = job.Site,
+                // Under a fixed profile the rows carry its mark, and a worker screens only what it can mark so.
+                ModelVersion = SiteProfile is null ? modelVersion : ScreeningPipeline.VersionUnder(modelVersion, SiteProfile),
+                Site = SiteProfile is null ? job.Site : null,
+                SiteProfile = SiteProfile,
                 Heatmap = job.Heatmap,
             }), cancellationToken);
             logger.LogInformation("Job {JobId}: {Count} items published to {Queue}", job.JobId, pending.Count, publisher.Queue);

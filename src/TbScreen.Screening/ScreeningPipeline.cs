@@ -43,9 +43,14 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     /// profile (the CLI's --site-profile) it ends in "+site@NAME vN:THRESHOLD": stored results are reused per image and
     /// model version, and a result decided at another threshold must not be reused as if it were this one.
     /// </summary>
-    public string ModelVersion => Sites.FixedProfile is { } p
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_modelVersion}+site@{p.Label}:{p.Threshold:R}")
-        : _modelVersion;
+    public string ModelVersion => Sites.FixedProfile is { } p ? VersionUnder(_modelVersion, p) : _modelVersion;
+
+    /// <summary>The version results carry when <paramref name="profile"/> decides them: "MODELS+site@NAME vN:THRESHOLD".</summary>
+    public static string VersionUnder(string modelVersion, SiteProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{modelVersion}+site@{profile.Label}:{profile.Threshold:R}");
+    }
 
     public TbEnsemble Ensemble => _screener.Ensemble;
 

@@ -110,7 +110,11 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         using var store = PersistentJobStore.Open(database);
         var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         using var connection = Broker.BrokerConnection.OpenAsync(broker, "tbscreen-screen", logger, giveUpAfter: TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        var dispatcher = new Broker.RabbitMqItemDispatcher(connection, store.Store, pipeline.ModelVersion, logger);
+        // Items go to the models' queue; a --site-profile travels in each message and marks the rows' model version there.
+        var dispatcher = new Broker.RabbitMqItemDispatcher(connection, store.Store, ScreeningPipeline.VersionOf(pipeline.Ensemble), logger)
+        {
+            SiteProfile = settings.SiteProfile,
+        };
         var runner = new DispatchedBatchRunner(store, dispatcher);
         stderr.WriteLine($"tbscreen: job {key}: {inputs.Count - finished.Count} of {inputs.Count} files to screen on the workers of {dispatcher.Describe}");
 

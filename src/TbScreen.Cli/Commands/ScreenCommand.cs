@@ -67,9 +67,9 @@ public static class ScreenCommand
             if (brokerUri is not null)
             {
                 database = BrokerCliOptions.PostgresDatabase(database);
-                if (result.GetValue(stability) || result.GetResult(siteProfile.Option) is not null)
+                if (result.GetValue(stability))
                 {
-                    throw new UsageException("--stability-check and --site-profile are not available with --broker yet: workers screen with the shipped threshold and no stability check.");
+                    throw new UsageException("--stability-check is not available with --broker yet: workers screen without the stability check.");
                 }
             }
 

@@ -86,7 +86,11 @@ public static class WorkerCommand
         var processor = new QueuedItemProcessor(
             new PersistentScreeningService(rows, store, content: null, sites: sites),
             new PersistentScreeningService(withHeatmaps, store, content: null, sites: sites),
-            content);
+            content,
+            // `screen --broker --site-profile`: that profile decides the job's rows, not the database's site rules.
+            profile => new PersistentScreeningService(
+                new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }) { Pseudonyms = pseudonyms, PixelDecoder = pixelDecoder, Sites = Screening.Sites.SiteProfiles.Fixed(profile) },
+                store, content: null));
 
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 
 namespace TbScreen.Screening.Jobs;
@@ -8,7 +9,8 @@ namespace TbScreen.Screening.Jobs;
 /// One batch item as it travels to a worker on another machine. It names the item (job id, item id and the item's
 /// key in the job store), where the file is on storage every worker can reach (an absolute path on a shared file
 /// system, or "sha256:HEX" in the content store), the model version the job expects, and the job's choices that
-/// change the result (site, heatmap). It never carries pixels or patient data beyond the path the job already holds.
+/// change the result (site or fixed site profile, heatmap). It never carries pixels or patient data beyond the path
+/// the job already holds.
 /// </summary>
 public sealed record QueuedItem
 {
@@ -17,6 +19,8 @@ public sealed record QueuedItem
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A site.json written before profiles has no target or CIs: those fields are NaN and must still travel.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public required long JobId { get; init; }
@@ -34,6 +38,13 @@ public sealed record QueuedItem
     /// <summary>The site the job's creator chose; null lets the site rules decide.</summary>
     public string? Site { get; init; }
 
+    /// <summary>
+    /// The profile that decides this item instead of the site rules (the CLI's `screen --broker --site-profile`).
+    /// <see cref="ModelVersion"/> is then the version it marks ("MODELS+site@NAME vN:T"), while the message goes
+    /// to the queue of the models themselves.
+    /// </summary>
+    public SiteProfile? SiteProfile { get; init; }
+
     /// <summary>Compute the class-activation heatmap (web jobs show it; batch rows do not).</summary>
     public bool Heatmap { get; init; }
 
@@ -48,6 +59,11 @@ public sealed record QueuedItem
             if (item is null || item.JobId <= 0 || string.IsNullOrEmpty(item.ItemPath) || string.IsNullOrEmpty(item.Location) || string.IsNullOrEmpty(item.ModelVersion))
             {
                 throw new FormatException("a queued item needs jobId, itemId, itemPath, location and modelVersion");
+            }
+
+            if (item.SiteProfile is { } profile && (string.IsNullOrWhiteSpace(profile.Site) || !(profile.Threshold is >= 0 and <= 1)))
+            {
+                throw new FormatException("a queued item's siteProfile needs a site and a threshold in [0, 1]");
             }
 
             return item;

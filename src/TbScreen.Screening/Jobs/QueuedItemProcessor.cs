@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 
 namespace TbScreen.Screening.Jobs;
@@ -32,14 +34,23 @@ public sealed class QueuedItemProcessor
     private readonly PersistentScreeningService _rows;
     private readonly PersistentScreeningService _withHeatmaps;
     private readonly ContentStore? _content;
+    private readonly Func<SiteProfile, PersistentScreeningService>? _underProfile;
+    private readonly ConcurrentDictionary<string, Lazy<PersistentScreeningService>> _profiled = new(StringComparer.Ordinal);
 
     /// <param name="rows">Screens without heatmaps (batch rows).</param>
     /// <param name="withHeatmaps">Screens with heatmaps (jobs whose results are viewed in the dashboard).</param>
-    public QueuedItemProcessor(PersistentScreeningService rows, PersistentScreeningService withHeatmaps, ContentStore? content)
+    /// <param name="underProfile">
+    /// Screens batch rows under one fixed profile (items that carry <see cref="QueuedItem.SiteProfile"/>): the same
+    /// models as <paramref name="rows"/>, and a pipeline whose fixed profile marks its model version, so a result
+    /// decided at another threshold is never reused for it. Null: such items cannot be screened here.
+    /// </param>
+    public QueuedItemProcessor(PersistentScreeningService rows, PersistentScreeningService withHeatmaps, ContentStore? content,
+        Func<SiteProfile, PersistentScreeningService>? underProfile = null)
     {
         _rows = rows ?? throw new ArgumentNullException(nameof(rows));
         _withHeatmaps = withHeatmaps ?? throw new ArgumentNullException(nameof(withHeatmaps));
         _content = content;
+        _underProfile = underProfile;
         if (rows.ModelVersion != withHeatmaps.ModelVersion)
         {
             throw new ArgumentException("both services must run the same models", nameof(withHeatmaps));
@@ -53,7 +64,10 @@ public sealed class QueuedItemProcessor
     public async Task<QueuedItemVerdict> ProcessAsync(QueuedItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (item.ModelVersion != ModelVersion)
+        // An item under a fixed profile expects the version that profile marks ("...+site@NAME vN:T"): a worker
+        // that cannot screen under profiles, or runs other models, hands it back for one that can.
+        var service = item.SiteProfile is { } profile ? UnderProfile(profile) : item.Heatmap ? _withHeatmaps : _rows;
+        if (service is null || item.ModelVersion != service.ModelVersion)
         {
             return QueuedItemVerdict.WrongModels;
         }
@@ -74,18 +88,37 @@ public sealed class QueuedItemProcessor
             return QueuedItemVerdict.JobCancelled;
         }
 
-        var service = item.Heatmap ? _withHeatmaps : _rows;
+        // A fixed profile decides by itself: no site is looked up for it.
+        string? site = item.SiteProfile is null ? item.Site : null;
         if (item.StoredSha256 is { } sha)
         {
             var store = _content ?? throw new InvalidOperationException($"item {item.ItemId} of job {item.JobId} is in the content store, and this worker has none (--store)");
-            await service.ScreenStoredItemAsync(item.JobId, item.ItemPath, store, sha, item.Site, cancellationToken);
+            await service.ScreenStoredItemAsync(item.JobId, item.ItemPath, store, sha, site, cancellationToken);
         }
         else
         {
-            await service.ScreenItemAsync(item.JobId, item.ItemPath, item.Location, item.Site, cancellationToken);
+            await service.ScreenItemAsync(item.JobId, item.ItemPath, item.Location, site, cancellationToken);
         }
 
         return QueuedItemVerdict.Completed;
+    }
+
+    /// <summary>One service per distinct profile (its version string names site, version and threshold), made on first use.</summary>
+    private PersistentScreeningService? UnderProfile(SiteProfile profile)
+    {
+        if (_underProfile is not { } make)
+        {
+            return null;
+        }
+
+        string version = ScreeningPipeline.VersionUnder(ModelVersion, profile);
+        var service = _profiled.GetOrAdd(version, _ => new Lazy<PersistentScreeningService>(() => make(profile))).Value;
+        if (service.ModelVersion != version)
+        {
+            throw new InvalidOperationException($"the service made for site profile {profile.Label} runs {service.ModelVersion}, not {version}");
+        }
+
+        return service;
     }
 
     /// <summary>

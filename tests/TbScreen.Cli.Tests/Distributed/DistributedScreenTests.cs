@@ -57,6 +57,42 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
     }
 
     [SkippableFact]
+    public async Task A_site_profile_travels_to_the_workers_and_decides_the_rows_as_it_does_locally()
+    {
+        Skip.If(services.SkipReason is not null, services.SkipReason);
+        var (broker, database) = services.NewEnvironment();
+        string models = TestBundles.WriteEnsemble();
+        var (folder, _) = BatchFolder.Mixed();
+        string site = Path.Combine(BatchFolder.Create(), "site.json");
+        File.WriteAllText(site, "{\"threshold\": 0.2, \"site\": \"clinic\", \"version\": 4}");
+        string local = Path.Combine(BatchFolder.Create(), "local.csv");
+        string shipped = Path.Combine(BatchFolder.Create(), "shipped.csv");
+        string distributed = Path.Combine(BatchFolder.Create(), "distributed.csv");
+        CliRunner.Run("screen", folder, "-r", "--out", local, "--models", models, "--site-profile", site);
+        using var worker = CliProcess.StartWorker(broker, database, models);
+        await worker.WaitUntilConsumingAsync();
+
+        // The same images first without the profile, so the database holds results decided at the shipped threshold.
+        await Task.Run(() => CliRunner.Run("screen", folder, "-r", "--out", shipped, "--models", models, "--broker", broker, "--db", database));
+        var (code, _, stderr) = await Task.Run(() => CliRunner.Run("screen", folder, "-r", "--out", distributed, "--models", models, "--broker", broker, "--db", database, "--site-profile", site));
+
+        Assert.True(code == 1, stderr);
+        var localRows = CsvTable.Records(local);
+        var rows = CsvTable.Records(distributed);
+        Assert.Equal(localRows.Count, rows.Count);
+        Assert.Contains(rows, r => r["decidedBy"] == "clinic v4");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            foreach (string column in localRows[i].Keys.Where(c => c != "seconds"))
+            {
+                Assert.True(localRows[i][column] == rows[i][column], $"row {i} {column}: local '{localRows[i][column]}', distributed '{rows[i][column]}'");
+            }
+        }
+
+        Assert.Contains(CsvTable.Records(shipped), r => r["decidedBy"] == "shipped threshold");
+    }
+
+    [SkippableFact]
     public async Task Killing_a_worker_again_and_again_midway_loses_and_duplicates_nothing()
     {
         Skip.If(services.SkipReason is not null, services.SkipReason);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using TbScreen.Dicom;
 using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 using TbScreen.Screening.Tests.Persistence;
 using TbScreen.Screening.Tests.Support;
@@ -149,6 +150,68 @@ public sealed class QueuedItemProcessorTests : IDisposable
     }
 
     [Fact]
+    public void A_fixed_site_profile_survives_the_wire_even_without_a_target_and_a_bad_one_is_refused()
+    {
+        // A site.json from before profiles has no target or CIs: NaN there must not stop the message.
+        var profile = Profile(0.25) with { TargetSensitivity = double.NaN, Sensitivity = double.NaN };
+        var message = new QueuedItem { JobId = 7, ItemId = 9, ItemPath = "/a/b.dcm", Location = "/a/b.dcm", ModelVersion = "m+site@clinic v3:0.25", SiteProfile = profile };
+
+        var back = QueuedItem.Parse(message.ToBytes()).SiteProfile!;
+
+        Assert.Equal((profile.Site, profile.Version, profile.Threshold, profile.SampleSha256), (back.Site, back.Version, back.Threshold, back.SampleSha256));
+        Assert.True(double.IsNaN(back.TargetSensitivity));
+        Assert.Throws<FormatException>(() => QueuedItem.Parse((message with { SiteProfile = Profile(1.5) }).ToBytes()));
+        Assert.Throws<FormatException>(() => QueuedItem.Parse((message with { SiteProfile = Profile(0.5) with { Site = " " } }).ToBytes()));
+    }
+
+    [Fact]
+    public async Task An_item_under_a_fixed_profile_is_decided_by_it_and_never_reuses_a_result_decided_otherwise()
+    {
+        string path = Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 26));
+        var made = new List<SiteProfile>();
+        var processor = new QueuedItemProcessor(_service, _service, content: null, profile =>
+        {
+            made.Add(profile);
+            return new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(profile) }, _store);
+        });
+
+        // First decided at the shipped threshold, then in another job under a profile at 0 (every film is tb there).
+        var (plainJob, plainItems) = await JobAsync(path);
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(Message(plainJob, plainItems[0]), CancellationToken.None));
+        var shipped = (await _store.GetResultAsync((await _store.ItemsAsync(plainJob))[0].ResultId!.Value))!.Outcome;
+        Assert.True(shipped.DecidedBy!.IsShipped);
+
+        var profile = Profile(0);
+        string version = _fixture.Pipeline.ModelVersion + "+site@clinic v3:0";
+        var (job, items) = await JobAsync(path);
+        var message = Message(job, items[0]) with { SiteProfile = profile, ModelVersion = version };
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(message, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.AlreadyDone, await processor.ProcessAsync(message, CancellationToken.None));
+
+        var outcome = (await _store.GetResultAsync((await _store.ItemsAsync(job))[0].ResultId!.Value))!.Outcome;
+        Assert.Equal((version, "clinic v3", 0.0, "--site-profile", "tb"), (outcome.ModelVersion, outcome.DecidedBy!.Label, outcome.DecidedBy.Threshold, outcome.DecidedBy.MatchedBy, outcome.Decision));
+        Assert.Equal(shipped.EnsembleProbability, outcome.EnsembleProbability);
+        Assert.Single(made); // one service per profile, made once
+    }
+
+    [Fact]
+    public async Task A_profiled_item_goes_back_to_the_queue_when_its_version_or_the_worker_does_not_fit()
+    {
+        var (job, items) = await JobAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 27)));
+        var profiled = Message(job, items[0]) with { SiteProfile = Profile(0.3), ModelVersion = _fixture.Pipeline.ModelVersion + "+site@clinic v3:0.3" };
+        var withProfiles = new QueuedItemProcessor(_service, _service, content: null,
+            profile => new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(profile) }, _store));
+
+        // A worker that cannot screen under profiles; an item that names the models but not the profile's mark.
+        Assert.Equal(QueuedItemVerdict.WrongModels, await new QueuedItemProcessor(_service, _service, content: null).ProcessAsync(profiled, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.WrongModels, await withProfiles.ProcessAsync(profiled with { ModelVersion = _fixture.Pipeline.ModelVersion }, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.WrongModels, await withProfiles.ProcessAsync(profiled with { SiteProfile = Profile(0.31) }, CancellationToken.None));
+
+        var item = (await _store.ItemsAsync(job))[0];
+        Assert.Equal((true, 0), (item.IsPending, item.Attempts));
+    }
+
+    [Fact]
     public async Task The_dispatched_engine_writes_the_rows_of_the_local_engine()
     {
         string folder = _dir.File("in");
@@ -197,6 +260,16 @@ public sealed class QueuedItemProcessorTests : IDisposable
         ItemPath = item.Path,
         Location = item.Path,
         ModelVersion = _fixture.Pipeline.ModelVersion,
+    };
+
+    private static SiteProfile Profile(double threshold) => new()
+    {
+        Site = "clinic",
+        Version = 3,
+        State = SiteProfileStates.Active,
+        Threshold = threshold,
+        TargetSensitivity = 0.9,
+        SampleSha256 = new string('c', 64),
     };
 
     private string Write(string name, byte[] bytes)
