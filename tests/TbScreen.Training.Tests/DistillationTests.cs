@@ -73,10 +73,18 @@ public sealed class DistillationTests(ITestOutputHelper output)
             Distillation = new DistillationOptions { Epochs = 2, TeacherCheckpoint = TeacherCheckpoint(temp["teacher"], new TrainingOptions().Contract with { Size = Size }) },
         };
 
-        Trainer.Run(data.Records, data.Assignment, options, temp["out"]);
+        var log = new StringWriter();
+        Trainer.Run(data.Records, data.Assignment, options, temp["out"], new PlainTrainingProgress(log));
 
         var history = TrainingJson.Read<DistillationHistory>(Path.Combine(temp["out"], FeatureDistillation.HistoryFile));
         Assert.Equal(2, history.Epochs.Count);
+        // Long distillation epochs show progress as fine-tuning's do: 8 training images in batches of 4.
+        string[] lines = log.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        int second = Array.IndexOf(lines, "distillation epoch 2/2: 2 batches");
+        Assert.True(Array.IndexOf(lines, "distillation epoch 1/2: 2 batches") is >= 0 and var first && first < second, log.ToString());
+        Assert.StartsWith("batch 1/2 loss ", lines[second + 1], StringComparison.Ordinal);
+        Assert.StartsWith("batch 2/2 loss ", lines[second + 2], StringComparison.Ordinal);
+        Assert.StartsWith("distillation epoch 2/2: loss ", lines[second + 3], StringComparison.Ordinal);
         Assert.EndsWith("best.pt", history.Teacher, StringComparison.Ordinal);
         // The rewind point is the distilled network, not a fresh one.
         Assert.Equal(File.ReadAllBytes(Path.Combine(temp["out"], "distilled.pt")), File.ReadAllBytes(Path.Combine(temp["out"], "epoch-0.pt")));

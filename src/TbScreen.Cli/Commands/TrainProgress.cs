@@ -22,6 +22,12 @@ public sealed class SpectreTrainingProgress(ProgressContext context) : ITraining
     public void EpochStarted(int epoch, int epochs, int batches) =>
         epochTask = context.AddTask($"epoch {epoch}/{epochs}", maxValue: batches);
 
+    public void DistillationEpochStarted(int epoch, int epochs, int batches)
+    {
+        epochTask?.StopTask(); // the previous distillation epoch ended with a message, not EpochDone
+        epochTask = context.AddTask($"distillation {epoch}/{epochs}", maxValue: batches);
+    }
+
     public void BatchDone(int epoch, int batch, int batches, double loss)
     {
         if (epochTask is not null)
@@ -37,7 +43,11 @@ public sealed class SpectreTrainingProgress(ProgressContext context) : ITraining
         AnsiConsole.MarkupLine(Markup.Escape($"epoch {record.Epoch}: train loss {record.TrainLoss:F4}, val AUC {record.ValAuc:F4}, lr {record.LearningRate:G3}, {record.Seconds:F1}s{(isBest ? " (best)" : "")}"));
     }
 
-    public void Message(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
+    public void Message(string text)
+    {
+        epochTask?.StopTask();
+        AnsiConsole.MarkupLine(Markup.Escape(text));
+    }
 
     /// <summary>Runs <paramref name="body"/> under a live progress display.</summary>
     public static T Run<T>(Func<ITrainingProgress, T> body) =>

@@ -25,6 +25,8 @@ public static class FeatureDistillation
 
     /// <param name="augment">The training augmentation of a batch of image indices (the same as fine-tuning's).</param>
     /// <param name="epochDone">Called after each epoch (progress lines).</param>
+    /// <param name="epochStarted">Called before each epoch with its number and its batch count.</param>
+    /// <param name="batchDone">Called after each batch with the epoch, the batch (from 1), the batch count and its loss.</param>
     public static DistillationHistory Run(
         nn.Module<Tensor, Tensor> student,
         string arch,
@@ -37,7 +39,9 @@ public static class FeatureDistillation
         int seed,
         Func<Tensor, int[], Random, Tensor> augment,
         Action<DistillationEpoch>? epochDone = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Action<int, int>? epochStarted = null,
+        Action<int, int, int, double>? batchDone = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
@@ -104,6 +108,7 @@ public static class FeatureDistillation
 
                 double lossSum = 0;
                 int seen = 0;
+                epochStarted?.Invoke(epoch, batchesPerEpoch);
                 for (int b = 0; b < batchesPerEpoch; b++)
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -127,8 +132,10 @@ public static class FeatureDistillation
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
-                    lossSum += loss.item<float>() * batch.Length;
+                    double batchLoss = loss.item<float>();
+                    lossSum += batchLoss * batch.Length;
                     seen += batch.Length;
+                    batchDone?.Invoke(epoch, b + 1, batchesPerEpoch, batchLoss);
                 }
 
                 double? valR2 = valIndices.Length == 0 ? null : 1 - ValidationLoss(student, projection, teacher, images, valIndices, batchSize, mean, std, tap);

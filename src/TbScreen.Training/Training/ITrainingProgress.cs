@@ -7,6 +7,11 @@ public interface ITrainingProgress
 
     void EpochStarted(int epoch, int epochs, int batches);
 
+    /// <summary>An epoch of feature-distillation pretraining begins; its batches report through <see cref="BatchDone"/>.</summary>
+    void DistillationEpochStarted(int epoch, int epochs, int batches)
+    {
+    }
+
     void BatchDone(int epoch, int batch, int batches, double loss);
 
     void EpochDone(EpochRecord record, bool isBest);

@@ -23,6 +23,13 @@ public sealed class PlainTrainingProgress(TextWriter output) : ITrainingProgress
         output.WriteLine($"epoch {epoch}/{epochs}: {batches} batches");
     }
 
+    public void DistillationEpochStarted(int epoch, int epochs, int batches)
+    {
+        epochClock.Restart();
+        lastDecile = -1;
+        output.WriteLine($"distillation epoch {epoch}/{epochs}: {batches} batches");
+    }
+
     public void BatchDone(int epoch, int batch, int batches, double loss)
     {
         int decile = batch * 10 / batches;

@@ -192,7 +192,9 @@ public static class Trainer
         progress.Message($"feature distillation from the {teacher.Description} ResNet-18: {options.Distillation.Epochs} epochs");
         var history = FeatureDistillation.Run(model, options.Arch, teacher, images, trainIndices, valIndices, options.Distillation, options.BatchSize, options.Seed,
             (gray, batch, random) => EpochLoop.Augment(augmenter, acquisition, gray, batch, random), e => progress.Message($"distillation epoch {e.Epoch}/{options.Distillation.Epochs}: loss {e.TrainLoss:F4}, validation R² {e.ValR2:F3} ({e.Seconds:F0} s)"),
-            cancellation);
+            cancellation,
+            (epoch, batches) => progress.DistillationEpochStarted(epoch, options.Distillation.Epochs, batches),
+            progress.BatchDone);
         TrainingJson.Write(Path.Combine(outputDirectory, FeatureDistillation.HistoryFile), history);
         new CheckpointWriter(outputDirectory, options).Save(model, "distilled", 0, options.Distillation.LearningRate, null);
     }
