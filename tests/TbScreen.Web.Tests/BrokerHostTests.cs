@@ -33,6 +33,22 @@ public sealed class BrokerHostTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_host_with_a_broker_refuses_a_sqlite_database_and_the_stability_check_the_workers_would_drop()
+    {
+        Skip.If(_postgres.SkipReason is not null, _postgres.SkipReason);
+        // Refused while the host starts, before any broker is reached: nothing listens on this port.
+        const string broker = "amqp://guest:guest@127.0.0.1:9/";
+        using var sqlite = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")), broker: broker);
+        var noSqlite = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => sqlite.Services.GetRequiredService<IItemDispatcher>());
+        Assert.Contains("TbScreen:Broker needs a PostgreSQL database", noSqlite.Message, StringComparison.Ordinal);
+
+        using var stability = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")),
+            postgres: _postgres.ConnectionString, broker: broker, settings: new Dictionary<string, string?> { ["Screening:StabilityCheck"] = "true" });
+        var noStability = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => stability.Services.GetRequiredService<IItemDispatcher>());
+        Assert.Contains("Screening:StabilityCheck is not available with TbScreen:Broker yet", noStability.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_folder_job_goes_to_the_queue_and_a_worker_finishes_it()
     {
         Skip.If(_postgres.SkipReason is not null, _postgres.SkipReason);

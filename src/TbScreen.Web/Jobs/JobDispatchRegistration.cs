@@ -28,6 +28,13 @@ public static class JobDispatchRegistration
                     ["TbScreen:Broker needs a PostgreSQL database (TbScreen:Database): the workers on other machines write their results to it, and a SQLite file cannot be shared."]);
             }
 
+            // Workers screen without the stability check: its 'unstable' flag would be missing from every job's results.
+            if (provider.GetRequiredService<IOptions<ScreeningOptions>>().Value.StabilityCheck)
+            {
+                throw new OptionsValidationException(nameof(ScreeningOptions.StabilityCheck), typeof(ScreeningOptions),
+                    ["Screening:StabilityCheck is not available with TbScreen:Broker yet: queue workers screen jobs without the stability check, so their results would lack the 'unstable' flag. Turn one of the two off."]);
+            }
+
             return new BrokerItemDispatcher(provider.GetRequiredService<BrokerClient>(), screening.Store, screening.ModelVersion,
                 provider.GetRequiredService<ILogger<BrokerItemDispatcher>>());
         });
