@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TbScreen.Training.Data;
 using TbScreen.Training.Evaluation;
+using TbScreen.Training.Optimizers;
 using TbScreen.Training.Pretrained;
 using TbScreen.Training.Training;
 using TorchSharp;
@@ -74,7 +75,7 @@ public static class FeatureDistillation
         }
 
         var parameters = student.parameters().Where(p => p.requires_grad).Concat(projection.parameters()).ToList();
-        using var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: 1e-4);
+        using var optimizer = new KeptScalarAdamW(parameters, options.LearningRate, weightDecay: 1e-4);
         int batchesPerEpoch = (trainIndices.Length + batchSize - 1) / batchSize;
         // The trainer's cosine schedule, without warm-up, over this phase's epochs.
         var schedule = new LearningRateSchedule(new TrainingOptions { Epochs = options.Epochs, LearningRate = options.LearningRate, WarmupEpochs = 0 }, batchesPerEpoch);

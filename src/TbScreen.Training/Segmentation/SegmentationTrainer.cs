@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TbScreen.Training.Augmentation;
+using TbScreen.Training.Optimizers;
 using TbScreen.Inference.Datasets;
 using TbScreen.Training.Training;
 using TorchSharp;
@@ -46,7 +47,7 @@ public static class SegmentationTrainer
         log.WriteLine($"preprocessed {train.Count} train and {val.Count} val images with masks in {clock.Elapsed.TotalSeconds:F0} s");
 
         using var model = new UNet(options.Net);
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new KeptScalarAdamW(model.parameters(), options.LearningRate, options.WeightDecay);
         var acquisition = options.Acquisition.Enabled
             ? new AcquisitionAugmenter(options.Acquisition, train.Select(r => r.Source ?? "unknown").ToList(), Enumerable.Range(0, train.Count).ToList(), trainData.Images.Plane)
             : null;

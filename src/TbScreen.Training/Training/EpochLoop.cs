@@ -2,6 +2,7 @@ using TbScreen.Training.Augmentation;
 using TbScreen.Inference.Datasets;
 using TbScreen.Training.Data;
 using TbScreen.Training.Distillation;
+using TbScreen.Training.Optimizers;
 using TbScreen.Training.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -137,9 +138,10 @@ public static class EpochLoop
         return tensor(new[] { (float)n / (2 * (n - positives)), (float)n / (2 * positives) });
     }
 
+    /// <summary>TorchSharp's AdamW or SGD, bit for bit, with the scalars of each step kept alive (Optimizers/KeptScalarAdamW).</summary>
     public static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, TrainingOptions options) => options.Optimizer switch
     {
-        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.PeakLearningRate, weight_decay: options.WeightDecay),
-        _ => optim.SGD(model.parameters(), options.PeakLearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+        OptimizerKind.AdamW => new KeptScalarAdamW(model.parameters(), options.PeakLearningRate, options.WeightDecay),
+        _ => new KeptScalarSgd(model.parameters(), options.PeakLearningRate, options.Momentum, options.WeightDecay),
     };
 }
