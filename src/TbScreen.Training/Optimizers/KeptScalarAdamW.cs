@@ -33,7 +33,8 @@ public sealed class KeptScalarAdamW(IEnumerable<TorchSharp.Modules.Parameter> pa
         using var one = 1.0.ToScalar();
         foreach (var param in group.Parameters)
         {
-            using var grad = param.grad;
+            using var scope = NewDisposeScope();
+            var grad = param.grad;
             if (grad is null)
             {
                 continue;
@@ -41,7 +42,6 @@ public sealed class KeptScalarAdamW(IEnumerable<TorchSharp.Modules.Parameter> pa
 
             var state = (State)_state[param.Handle];
             state.step += 1;
-            using var scope = NewDisposeScope();
             param.mul_(decay);
             double correction1 = 1 - Math.Pow(beta1, state.step);
             double correction2 = 1 - Math.Pow(beta2, state.step);
