@@ -16,6 +16,9 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
     public const string JpegLsNearLosslessUid = "1.2.840.10008.1.2.4.81";
     public const string Jpeg2000LosslessUid = "1.2.840.10008.1.2.4.90";
     public const string Jpeg2000Uid = "1.2.840.10008.1.2.4.91";
+    public const string HtJpeg2000LosslessUid = "1.2.840.10008.1.2.4.201";
+    public const string HtJpeg2000RpclLosslessUid = "1.2.840.10008.1.2.4.202";
+    public const string HtJpeg2000Uid = "1.2.840.10008.1.2.4.203";
 
     public static readonly TransferSyntax ImplicitVrLittleEndian = new(ImplicitVrLittleEndianUid, "Implicit VR Little Endian", false, false, false, false, false);
     public static readonly TransferSyntax ExplicitVrLittleEndian = new(ExplicitVrLittleEndianUid, "Explicit VR Little Endian", true, false, false, false, false);
@@ -37,6 +40,9 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         EncapsulatedSyntax(JpegLsNearLosslessUid, "JPEG-LS Near-Lossless", lossy: true),
         EncapsulatedSyntax(Jpeg2000LosslessUid, "JPEG 2000 (Lossless Only)", lossy: false),
         EncapsulatedSyntax(Jpeg2000Uid, "JPEG 2000", lossy: true),
+        EncapsulatedSyntax(HtJpeg2000LosslessUid, "High-Throughput JPEG 2000 (Lossless Only)", lossy: false),
+        EncapsulatedSyntax(HtJpeg2000RpclLosslessUid, "High-Throughput JPEG 2000 with RPCL Options (Lossless Only)", lossy: false),
+        EncapsulatedSyntax(HtJpeg2000Uid, "High-Throughput JPEG 2000", lossy: true),
     }.ToDictionary(t => t.Uid, StringComparer.Ordinal);
 
     /// <summary>Every transfer syntax the reader can parse (pixel decoding may still need a native library).</summary>

@@ -20,7 +20,8 @@ public static class BuiltInCodecs
 
     /// <summary>Codecs that hand back RGB for YBR photometric interpretations (the JPEG colour transform is part of the codec).</summary>
     public static bool DeliversRgb(string transferSyntaxUid) => transferSyntaxUid is
-        TransferSyntax.JpegBaselineUid or TransferSyntax.JpegExtendedUid or TransferSyntax.Jpeg2000LosslessUid or TransferSyntax.Jpeg2000Uid;
+        TransferSyntax.JpegBaselineUid or TransferSyntax.JpegExtendedUid or TransferSyntax.Jpeg2000LosslessUid or TransferSyntax.Jpeg2000Uid
+        or TransferSyntax.HtJpeg2000LosslessUid or TransferSyntax.HtJpeg2000RpclLosslessUid or TransferSyntax.HtJpeg2000Uid;
 
     private static IFrameDecoder Native(IFrameDecoder inProcess, string codecName, CodecHostClient? host) =>
         host is null ? inProcess : new IsolatedFrameDecoder(host, inProcess, codecName);

@@ -73,6 +73,23 @@ public sealed class AssociationNegotiatorTests
         }
     }
 
+    /// <summary>A modality that sends HTJ2K proposes it first; the reader decodes it, so it is taken over the fallback.</summary>
+    [Theory]
+    [InlineData(TransferSyntax.HtJpeg2000LosslessUid)]
+    [InlineData(TransferSyntax.HtJpeg2000RpclLosslessUid)]
+    [InlineData(TransferSyntax.HtJpeg2000Uid)]
+    public void High_throughput_JPEG_2000_is_accepted_when_proposed_first(string htj2k)
+    {
+        var request = Request("TBSCREEN", "MODALITY") with
+        {
+            PresentationContexts = [new PresentationContextProposal(1, DicomUids.DigitalXRayImageStorageForPresentation, [htj2k, TransferSyntax.ExplicitVrLittleEndianUid])],
+        };
+
+        var accept = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options, out _));
+
+        Assert.Equal((PresentationContextOutcome.Acceptance, htj2k), (accept.PresentationContexts[0].Outcome, accept.PresentationContexts[0].TransferSyntax));
+    }
+
     private static AssociateRequestPdu Request(string called, string calling, string context = DicomUids.ApplicationContext) =>
         new(called, calling, context, [new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ImplicitVrLittleEndianUid])],
             new UserInformation(16384, "1.2.3", null));

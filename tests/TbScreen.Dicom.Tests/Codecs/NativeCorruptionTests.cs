@@ -112,7 +112,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
     }
 
     /// <summary>True when decoded (and the result has the declared size); false on DicomException.</summary>
-    private static bool TryDecode(IFrameDecoder decoder, ReadOnlySpan<byte> data, FrameInfo info)
+    internal static bool TryDecode(IFrameDecoder decoder, ReadOnlySpan<byte> data, FrameInfo info)
     {
         try
         {
@@ -129,7 +129,7 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
     }
 
     /// <summary>One of: flipped bytes, marker-like 0xFF bytes, truncation, a zeroed run, a duplicated chunk.</summary>
-    private static byte[] Mutate(byte[] valid, Random random, int headerBias)
+    internal static byte[] Mutate(byte[] valid, Random random, int headerBias)
     {
         byte[] data = (byte[])valid.Clone();
         int Position() => random.Next(2) == 0 ? random.Next(Math.Min(headerBias, data.Length)) : random.Next(data.Length);

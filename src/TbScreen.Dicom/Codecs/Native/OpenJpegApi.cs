@@ -106,4 +106,13 @@ internal sealed unsafe class OpenJpegApi
 
     /// <summary>The library's version string, e.g. "2.5.0".</summary>
     public string VersionString => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Version()) ?? "?";
+
+    /// <summary>The version as numbers ("2.5.0" is 2.5.0); 0.0 when the string does not parse.</summary>
+    public Version ParsedVersion => ParseVersion(VersionString);
+
+    internal static Version ParseVersion(string text)
+    {
+        string numeric = new(text.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray());
+        return System.Version.TryParse(numeric.TrimEnd('.'), out var version) ? version : new Version(0, 0);
+    }
 }

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace TbScreen.Dicom.Codecs.Native;
 
 /// <summary>
-/// JPEG 2000 (lossless .90 and lossy .91) through libopenjp2. Accepts a raw J2K codestream or a
+/// JPEG 2000 (lossless .90 and lossy .91) and High-Throughput JPEG 2000 (.201, .202, .203; ISO 15444-15, whose
+/// codestreams differ only in their code-block coding) through libopenjp2. Accepts a raw J2K codestream or a
 /// JP2 file. OpenJPEG undoes the multiple-component transform itself, so samples come out as
 /// stored. Every size the codestream claims is checked against <see cref="FrameInfo"/> before
 /// the library allocates or we copy, because corrupt input must end in a DicomException.
@@ -26,7 +27,11 @@ public sealed unsafe class OpenJpegDecoder : IFrameDecoder
         _threads = threads;
     }
 
-    public IReadOnlyCollection<string> TransferSyntaxUids { get; } = [LosslessUid, LossyUid];
+    public IReadOnlyCollection<string> TransferSyntaxUids { get; } =
+        [LosslessUid, LossyUid, TransferSyntax.HtJpeg2000LosslessUid, TransferSyntax.HtJpeg2000RpclLosslessUid, TransferSyntax.HtJpeg2000Uid];
+
+    /// <summary>OpenJPEG decodes HTJ2K code-blocks from 2.5.0 on; older builds fail on them with no useful message.</summary>
+    public static readonly Version FirstHighThroughputVersion = new(2, 5, 0);
 
     /// <summary>True when libopenjp2 is installed; otherwise Decode throws UnsupportedTransferSyntaxException.</summary>
     public static bool IsAvailable => OpenJpegApi.IsAvailable;
@@ -39,6 +44,10 @@ public sealed unsafe class OpenJpegDecoder : IFrameDecoder
         if (format == OpenJpegApi.CodecJ2K)
         {
             CheckSiz(frame, info);
+            if (IsHighThroughput(frame))
+            {
+                CheckHighThroughputSupport(frame, api);
+            }
         }
 
         var messages = new OpjMessages();
@@ -159,6 +168,29 @@ public sealed unsafe class OpenJpegDecoder : IFrameDecoder
                 $"but the DICOM header says {info.Columns}x{info.Rows}x{info.SamplesPerPixel}");
         }
     }
+
+    private static void CheckHighThroughputSupport(ReadOnlySpan<byte> codestream, OpenJpegApi api)
+    {
+        if (api.ParsedVersion < FirstHighThroughputVersion)
+        {
+            throw new UnsupportedTransferSyntaxException(
+                TransferSyntax.HtJpeg2000Uid,
+                detail: $"High-Throughput JPEG 2000 needs OpenJPEG {FirstHighThroughputVersion} or later; libopenjp2 here is {api.VersionString}");
+        }
+
+        // Ssiz bit 7 of the first component: signed samples. OpenJPEG 2.5.0 decodes signed HT code-blocks with the
+        // sign of every negative sample lost (measured against OpenJPH's decoder), so refusing beats wrong pixels.
+        if (codestream.Length > 42 && (codestream[42] & 0x80) != 0)
+        {
+            throw new UnsupportedTransferSyntaxException(
+                TransferSyntax.HtJpeg2000Uid,
+                detail: $"signed High-Throughput JPEG 2000 samples: OpenJPEG {api.VersionString} decodes their negative values wrongly");
+        }
+    }
+
+    /// <summary>Rsiz bit 14 marks a codestream that uses Part 15 (HTJ2K) capabilities (ISO 15444-15, A.2).</summary>
+    internal static bool IsHighThroughput(ReadOnlySpan<byte> codestream) =>
+        (BinaryPrimitives.ReadUInt16BigEndian(codestream[6..]) & 0x4000) != 0;
 
     private static void CheckImage(OpjImage* image, FrameInfo info, bool decoded)
     {
