@@ -225,6 +225,21 @@ public class EvaluateCommandTests
         Assert.Contains($"{missing}: no such manifest or dataset folder", stderr);
     }
 
+    /// <summary>Regression: evaluate read a junk age as no age without a word, where train stopped on it.</summary>
+    [Fact]
+    public void A_manifest_row_that_train_refuses_is_refused_by_evaluate_naming_its_line()
+    {
+        string dir = TestBundles.TempDirectory();
+        string manifest = WriteManifest(dir, [("a", 1, 0.3), ("a", 0, 0.7)]);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("img1.png,0,,,a", "img1.png,0,F,45Y,a"));
+
+        var (code, _, stderr) = CliRunner.Run("evaluate", "--data", manifest, "--models", TestBundles.WriteEnsemble(), "--out", Path.Combine(dir, "out"));
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Equal($"tbscreen: {Path.GetFullPath(manifest)}:3: age '45Y' is not a number of years", stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "out")).Any());
+    }
+
     private static string WriteManifest(string dir, (string Source, int Label, double Brightness)[] rows)
     {
         var lines = new List<string> { "file,label,sex,age,source" };

@@ -8,6 +8,9 @@ public sealed class DatasetException(string message, string? path = null, int? l
 
     public int? Line { get; } = line;
 
+    /// <summary>The message without the file and line.</summary>
+    public string Reason { get; } = message;
+
     private static string Format(string message, string? path, int? line) =>
         path is null ? message : line is int n ? $"{path}:{n}: {message}" : $"{path}: {message}";
 }

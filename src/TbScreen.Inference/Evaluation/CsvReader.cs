@@ -5,16 +5,36 @@ namespace TbScreen.Inference.Evaluation;
 /// <summary>RFC 4180 CSV: quoted fields, doubled quotes, commas and line breaks inside quotes, CRLF or LF.</summary>
 public static class CsvReader
 {
-    public static IEnumerable<string[]> ReadRows(TextReader reader)
+    public static IEnumerable<string[]> ReadRows(TextReader reader) => ReadRecords(reader).Select(r => r.Fields);
+
+    /// <summary>The records with the line each begins on (1-based), so errors can name it; blank lines are skipped.</summary>
+    public static IEnumerable<CsvRecord> ReadRecords(TextReader reader)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
         bool quoted = false, any = false;
+        int line = 1, recordLine = 1, quoteLine = 1;
         int c;
         while ((c = reader.Read()) != -1)
         {
             char ch = (char)c;
+            if (!any)
+            {
+                recordLine = line;
+            }
+
             any = true;
+            if (ch == '\r' && reader.Peek() == '\n')
+            {
+                reader.Read(); // CRLF is one line break, inside quotes or out
+                ch = '\n';
+            }
+
+            if (ch is '\n' or '\r')
+            {
+                line++;
+            }
+
             if (quoted)
             {
                 if (ch != '"')
@@ -34,6 +54,7 @@ public static class CsvReader
             else if (ch == '"')
             {
                 quoted = true;
+                quoteLine = line;
             }
             else if (ch == ',')
             {
@@ -42,16 +63,11 @@ public static class CsvReader
             }
             else if (ch is '\n' or '\r')
             {
-                if (ch == '\r' && reader.Peek() == '\n')
-                {
-                    reader.Read();
-                }
-
                 fields.Add(field.ToString());
                 field.Clear();
                 if (fields.Count > 1 || fields[0].Length > 0)
                 {
-                    yield return fields.ToArray();
+                    yield return new CsvRecord(recordLine, fields.ToArray());
                 }
 
                 fields.Clear();
@@ -65,13 +81,13 @@ public static class CsvReader
 
         if (quoted)
         {
-            throw new InvalidDataException("CSV ends inside a quoted field.");
+            throw new InvalidDataException($"the quoted field that opens on line {quoteLine} never closes");
         }
 
         if (any)
         {
             fields.Add(field.ToString());
-            yield return fields.ToArray();
+            yield return new CsvRecord(recordLine, fields.ToArray());
         }
     }
 
@@ -82,3 +98,6 @@ public static class CsvReader
     /// <summary>The fields of one line (a record without embedded line breaks).</summary>
     public static List<string> SplitLine(string line) => ReadRows(new StringReader(line)).FirstOrDefault()?.ToList() ?? [string.Empty];
 }
+
+/// <summary>One CSV record and the line it begins on.</summary>
+public sealed record CsvRecord(int Line, string[] Fields);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TbScreen.Inference.Datasets;
 
 namespace TbScreen.Inference.Evaluation;
@@ -50,63 +49,20 @@ public static class ManifestReader
             record.Finding)).ToList();
     }
 
+    /// <summary>The manifest through the one parser training uses too (<see cref="ManifestTable"/>), its errors as <see cref="ManifestException"/>.</summary>
     private static IReadOnlyList<ManifestRow> ReadOne(string manifestPath)
     {
-        string[] lines = ReadLines(manifestPath);
-        if (lines.Length == 0)
+        IReadOnlyList<ManifestEntry> entries;
+        try
         {
-            throw new ManifestException(manifestPath, "empty: expected a header line file,label,...");
+            entries = ManifestTable.Read(manifestPath);
+        }
+        catch (DatasetException e)
+        {
+            throw new ManifestException(e.FilePath ?? manifestPath, e.Reason, e.Line);
         }
 
-        var header = CsvReader.SplitLine(lines[0].TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int file = Column(header, "file", manifestPath, required: true);
-        int label = Column(header, "label", manifestPath, required: true);
-        int source = Column(header, "source", manifestPath);
-        int sex = Column(header, "sex", manifestPath);
-        int age = Column(header, "age", manifestPath);
-        int split = Column(header, "split", manifestPath);
-        int findings = Column(header, "finding_labels", manifestPath);
-        string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var rows = new List<ManifestRow>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            var f = CsvReader.SplitLine(lines[i]);
-            if (f.Count < header.Count)
-            {
-                throw new ManifestException(manifestPath, $"{f.Count} fields but the header has {header.Count}", i + 1);
-            }
-
-            string name = f[file].Trim();
-            if (name.Length == 0)
-            {
-                throw new ManifestException(manifestPath, "empty file name", i + 1);
-            }
-
-            bool isTb = f[label].Trim() switch
-            {
-                "1" => true,
-                "0" => false,
-                var other => throw new ManifestException(manifestPath, $"label '{other}' must be 1 (TB) or 0 (not TB)", i + 1),
-            };
-            string path = Path.GetFullPath(Path.Combine(folder, name.Replace('\\', '/')));
-            rows.Add(new ManifestRow(
-                i + 1,
-                name,
-                path,
-                isTb,
-                source >= 0 && f[source].Trim().Length > 0 ? f[source].Trim() : "unknown",
-                sex >= 0 && f[sex].Trim().Length > 0 ? f[sex].Trim() : null,
-                age >= 0 && double.TryParse(f[age], NumberStyles.Float, CultureInfo.InvariantCulture, out double a) ? a : null,
-                split >= 0 && f[split].Trim().Length > 0 ? f[split].Trim() : null,
-                findings >= 0 && f[findings].Trim().Length > 0 ? f[findings].Trim() : null));
-        }
-
-        return rows;
+        return entries.Select(e => new ManifestRow(e.Line, e.File, e.Path, e.IsTb, e.Source ?? "unknown", e.Sex, e.Age, e.Split, e.Finding)).ToList();
     }
 
     /// <summary>

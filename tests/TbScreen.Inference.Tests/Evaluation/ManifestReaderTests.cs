@@ -61,6 +61,43 @@ public class ManifestReaderTests
         Assert.Equal($"{manifest}:3: label 'yes' must be 1 (TB) or 0 (not TB)", e.Message);
     }
 
+    /// <summary>
+    /// Regression: evaluation had its own manifest parser. It kept "male" as written while training read "M", split
+    /// lines before quotes (a quoted line break broke the row) and turned an unreadable age into no age without a word.
+    /// </summary>
+    [Fact]
+    public void Training_and_evaluation_read_a_manifest_alike()
+    {
+        string dir = TestBundles.TempDirectory();
+        string manifest = Write(dir, "manifest.csv",
+            "file,label,sex,age,source,finding_labels,split\n" +
+            "a.png,1,male,35.5,site_a,\"cavity,\nright apex\",test\n" +
+            "\n" +
+            "b.png,0,Femal,,site_a\n" +
+            "c\\d.png,0,F,7,,,train\n");
+
+        var rows = ManifestReader.Read(manifest);
+        var records = DatasetLoader.Load(manifest);
+
+        Assert.Equal([2, 5, 6], rows.Select(r => r.Line)); // the line each row begins on, past the quoted line break and the blank line
+        Assert.Equal(["M", "F", "F"], rows.Select(r => r.Sex));
+        Assert.Equal("cavity,\nright apex", rows[0].Findings);
+        Assert.Equal(["test", null, "train"], rows.Select(r => r.Split));
+        Assert.Equal(Path.Combine(dir, "c", "d.png"), rows[2].Path);
+        Assert.Equal(
+            records.Select(r => (r.Path, r.Label == CxrRecord.Tb, r.Sex, r.Age, r.Source ?? "unknown", r.Finding)),
+            rows.Select(r => (r.Path, r.IsTb, r.Sex, r.Age, r.Source, r.Findings)));
+    }
+
+    [Fact]
+    public void An_age_that_is_not_years_names_the_file_and_line()
+    {
+        string manifest = Write(TestBundles.TempDirectory(), "m.csv", "file,label,age\na.png,1,40\nb.png,0,45Y\n");
+
+        Assert.Equal($"{manifest}:3: age '45Y' is not a number of years", Assert.Throws<ManifestException>(() => ManifestReader.Read(manifest)).Message);
+        Assert.Equal($"{manifest}:3: age '45Y' is not a number of years", Assert.Throws<DatasetException>(() => DatasetLoader.Load(manifest)).Message);
+    }
+
     [Fact]
     public void A_missing_label_column_is_named()
     {
