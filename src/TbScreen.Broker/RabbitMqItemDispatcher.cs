@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using TbScreen.Inference.Stability;
 using TbScreen.Screening;
 using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
@@ -27,6 +28,9 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
     /// </summary>
     public SiteProfile? SiteProfile { get; init; }
 
+    /// <summary>The stability check every item gets (the CLI's --stability-check, the host's Screening:StabilityCheck); null or disabled: none.</summary>
+    public StabilityOptions? Stability { get; init; }
+
     public string Describe => $"RabbitMQ queue {BrokerTopology.ItemsQueue(modelVersion)}";
 
     public async Task DispatchAsync(JobDispatch job, IReadOnlyList<BatchJobItemInfo> pending, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
@@ -42,10 +46,12 @@ public sealed class RabbitMqItemDispatcher(IConnection connection, IScreeningSto
                 ItemPath = item.Path,
                 // An upload job's file waits in the content store: workers read it there (they need --store).
                 Location = StoredItems.TryGetSha256(item.Path, out string sha) ? QueuedItem.ContentPrefix + sha : item.Path,
-                // Under a fixed profile the rows carry its mark, and a worker screens only what it can mark so.
-                ModelVersion = SiteProfile is null ? modelVersion : ScreeningPipeline.VersionUnder(modelVersion, SiteProfile),
+                // Under a fixed profile or a stability check the rows carry their marks, and a worker screens only
+                // what it can mark so.
+                ModelVersion = ScreeningPipeline.VersionFor(modelVersion, SiteProfile, Stability),
                 Site = SiteProfile is null ? job.Site : null,
                 SiteProfile = SiteProfile,
+                Stability = Stability is { Enabled: true } ? Stability : null,
                 Heatmap = job.Heatmap,
             }), cancellationToken);
             logger.LogInformation("Job {JobId}: {Count} items published to {Queue}", job.JobId, pending.Count, publisher.Queue);

@@ -45,6 +45,9 @@ public sealed class ScreeningOptions
 
     public int StabilitySearchSteps { get; set; } = new StabilityOptions().SearchSteps;
 
+    /// <summary>Random directions per search step (each costs two queries of every member).</summary>
+    public int StabilityDirections { get; set; } = new StabilityOptions().Directions;
+
     public int StabilitySeed { get; set; } = 1;
 
     public StabilityOptions ToStabilityOptions() => new()
@@ -53,8 +56,25 @@ public sealed class ScreeningOptions
         Epsilon = StabilityEpsilon,
         RandomSamples = StabilityRandomSamples,
         SearchSteps = StabilitySearchSteps,
+        Directions = StabilityDirections,
         Seed = StabilitySeed,
     };
+
+    /// <summary>Sets every stability field from <paramref name="stability"/> (a queued item's check, on a worker); null turns the check off.</summary>
+    public ScreeningOptions WithStability(StabilityOptions? stability)
+    {
+        StabilityCheck = stability is { Enabled: true };
+        if (stability is { Enabled: true } check)
+        {
+            StabilityEpsilon = check.Epsilon;
+            StabilityRandomSamples = check.RandomSamples;
+            StabilitySearchSteps = check.SearchSteps;
+            StabilityDirections = check.Directions;
+            StabilitySeed = check.Seed;
+        }
+
+        return this;
+    }
 
     /// <summary>
     /// Decode JPEG 2000 and JPEG-LS in codec host processes (key Screening:IsolateNativeCodecs), so a crash or hang in

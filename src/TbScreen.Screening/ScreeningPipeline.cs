@@ -7,6 +7,7 @@ using TbScreen.Dicom.Pixels;
 using TbScreen.Imaging;
 using TbScreen.Inference;
 using TbScreen.Inference.Runtime;
+using TbScreen.Inference.Stability;
 using TbScreen.Screening.Sites;
 
 namespace TbScreen.Screening;
@@ -40,10 +41,19 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
 
     /// <summary>
     /// "alexnet@1.0.0+googlenet@1.0.0": every member's name and bundle version, in ensemble order. Under a fixed site
-    /// profile (the CLI's --site-profile) it ends in "+site@NAME vN:THRESHOLD": stored results are reused per image and
-    /// model version, and a result decided at another threshold must not be reused as if it were this one.
+    /// profile (the CLI's --site-profile) it goes on "+site@NAME vN:THRESHOLD", and with the stability check on
+    /// "+stability@EPS" (<see cref="StabilityOptions.Mark"/>): stored results are reused per image and model version,
+    /// and a result decided at another threshold, or without the check, must not be reused as if it were this one.
     /// </summary>
-    public string ModelVersion => Sites.FixedProfile is { } p ? VersionUnder(_modelVersion, p) : _modelVersion;
+    public string ModelVersion => VersionFor(_modelVersion, Sites.FixedProfile, _options.ToStabilityOptions());
+
+    /// <summary>The version of results screened by <paramref name="modelVersion"/>'s models under an optional fixed profile and stability check.</summary>
+    public static string VersionFor(string modelVersion, SiteProfile? profile, StabilityOptions? stability)
+    {
+        ArgumentNullException.ThrowIfNull(modelVersion);
+        string version = profile is null ? modelVersion : VersionUnder(modelVersion, profile);
+        return stability is { Enabled: true } ? $"{version}+{stability.Mark}" : version;
+    }
 
     /// <summary>The version results carry when <paramref name="profile"/> decides them: "MODELS+site@NAME vN:THRESHOLD".</summary>
     public static string VersionUnder(string modelVersion, SiteProfile profile)

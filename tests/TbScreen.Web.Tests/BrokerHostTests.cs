@@ -33,7 +33,7 @@ public sealed class BrokerHostTests : IDisposable
     }
 
     [SkippableFact]
-    public void A_host_with_a_broker_refuses_a_sqlite_database_and_the_stability_check_the_workers_would_drop()
+    public void A_host_with_a_broker_refuses_a_sqlite_database_and_sends_its_stability_check_to_the_workers()
     {
         Skip.If(_postgres.SkipReason is not null, _postgres.SkipReason);
         // Refused while the host starts, before any broker is reached: nothing listens on this port.
@@ -44,8 +44,12 @@ public sealed class BrokerHostTests : IDisposable
 
         using var stability = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")),
             postgres: _postgres.ConnectionString, broker: broker, settings: new Dictionary<string, string?> { ["Screening:StabilityCheck"] = "true" });
-        var noStability = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => stability.Services.GetRequiredService<IItemDispatcher>());
-        Assert.Contains("Screening:StabilityCheck is not available with TbScreen:Broker yet", noStability.Message, StringComparison.Ordinal);
+        // Items go to the models' own queue and carry the check; the host marks its own results as the workers will.
+        var dispatcher = Assert.IsType<BrokerItemDispatcher>(stability.Services.GetRequiredService<IItemDispatcher>());
+        string models = ScreeningPipeline.VersionOf(stability.Services.GetRequiredService<ScreeningPipeline>().Ensemble);
+        Assert.Equal(models, dispatcher.ModelVersion);
+        Assert.Equal(new Inference.Stability.StabilityOptions { Enabled = true }, dispatcher.Stability);
+        Assert.Equal(models + "+stability@0.00784313725490196", stability.Services.GetRequiredService<PersistentScreeningService>().ModelVersion);
     }
 
     [SkippableFact]

@@ -32,10 +32,13 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
             ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, DefaultDatabaseName)
             : null);
 
+    /// <summary>The check `--stability-check --stability-eps` asks for: the defaults but for the radius.</summary>
+    private static Inference.Stability.StabilityOptions StabilityOf(BatchSettings settings) => new() { Enabled = true, Epsilon = settings.StabilityEpsilon };
+
     public int Run(TbEnsemble ensemble, BatchSettings settings)
     {
         // Batch rows carry no heatmap, so the CAM work is skipped.
-        var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false, StabilityCheck = settings.StabilityCheck, StabilityEpsilon = settings.StabilityEpsilon })
+        var pipeline = new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }.WithStability(settings.StabilityCheck ? StabilityOf(settings) : null))
         {
             Sites = settings.SiteProfile is { } profile ? Screening.Sites.SiteProfiles.Fixed(profile) : Screening.Sites.SiteProfiles.None,
         };
@@ -46,9 +49,8 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
             stderr.WriteLine($"tbscreen: note: {walker.SkippedFolders} sub-folder{(walker.SkippedFolders == 1 ? "" : "s")} not screened (first: {walker.FirstSkippedFolder}); add --recursive to screen them too");
         }
 
-        // The stability check changes the rows (flags), so it is part of the job's identity.
-        string version = settings.StabilityCheck ? FormattableString.Invariant($"{pipeline.ModelVersion}+stability@{settings.StabilityEpsilon:R}") : pipeline.ModelVersion;
-        string key = settings.JobId ?? JobIdentity.Compute(inputs, version);
+        // The stability check changes the rows (flags), so its mark in the model version is part of the job's identity.
+        string key = settings.JobId ?? JobIdentity.Compute(inputs, pipeline.ModelVersion);
         string? database = DatabaseFor(settings);
         try
         {
@@ -110,10 +112,12 @@ public sealed class BatchScreening(TextWriter stdout, TextWriter stderr)
         using var store = PersistentJobStore.Open(database);
         var finished = store.OpenJob(key, settings.Paths.Select(Path.GetFullPath).ToList(), inputs, OptionsJson(settings, pipeline.ModelVersion));
         using var connection = Broker.BrokerConnection.OpenAsync(broker, "tbscreen-screen", logger, giveUpAfter: TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        // Items go to the models' queue; a --site-profile travels in each message and marks the rows' model version there.
+        // Items go to the models' queue; a --site-profile and a --stability-check travel in each message and mark the
+        // rows' model version there.
         var dispatcher = new Broker.RabbitMqItemDispatcher(connection, store.Store, ScreeningPipeline.VersionOf(pipeline.Ensemble), logger)
         {
             SiteProfile = settings.SiteProfile,
+            Stability = settings.StabilityCheck ? StabilityOf(settings) : null,
         };
         var runner = new DispatchedBatchRunner(store, dispatcher);
         stderr.WriteLine($"tbscreen: job {key}: {inputs.Count - finished.Count} of {inputs.Count} files to screen on the workers of {dispatcher.Describe}");

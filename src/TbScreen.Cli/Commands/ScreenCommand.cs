@@ -67,10 +67,6 @@ public static class ScreenCommand
             if (brokerUri is not null)
             {
                 database = BrokerCliOptions.PostgresDatabase(database);
-                if (result.GetValue(stability))
-                {
-                    throw new UsageException("--stability-check is not available with --broker yet: workers screen without the stability check.");
-                }
             }
 
             var profile = siteProfile.Load(result);

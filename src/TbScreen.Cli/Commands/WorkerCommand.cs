@@ -87,10 +87,18 @@ public static class WorkerCommand
             new PersistentScreeningService(rows, store, content: null, sites: sites),
             new PersistentScreeningService(withHeatmaps, store, content: null, sites: sites),
             content,
-            // `screen --broker --site-profile`: that profile decides the job's rows, not the database's site rules.
-            profile => new PersistentScreeningService(
-                new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = false }) { Pseudonyms = pseudonyms, PixelDecoder = pixelDecoder, Sites = Screening.Sites.SiteProfiles.Fixed(profile) },
-                store, content: null));
+            // `screen --broker --site-profile` and `--stability-check`, the host's Screening:StabilityCheck: the item's
+            // profile (not the database's site rules) decides, and its check runs, in a pipeline whose version marks both.
+            variant => new PersistentScreeningService(
+                new ScreeningPipeline(ensemble, new ScreeningOptions { Heatmap = variant.Heatmap }.WithStability(variant.Stability))
+                {
+                    Pseudonyms = pseudonyms,
+                    PixelDecoder = pixelDecoder,
+                    Sites = variant.Profile is { } profile ? Screening.Sites.SiteProfiles.Fixed(profile) : Screening.Sites.SiteProfiles.None,
+                },
+                store,
+                content: null,
+                sites: variant.Profile is null ? sites : null));
 
         try
         {

@@ -25,6 +25,23 @@ public sealed record StabilityOptions
     /// <summary>ONNX Runtime queries per member per image: random samples, then per step 2 x directions + the new iterate.</summary>
     public int QueriesPerImage => RandomSamples + SearchSteps * (2 * Directions + 1);
 
+    /// <summary>
+    /// What the check adds to a result's model version ("stability@EPS", then ":SAMPLES/STEPS/DIRECTIONS/seedN" when any
+    /// of those is not the default): results are stored and reused per image and model version, and a result screened
+    /// without the check, or with another one, must not stand in for this one.
+    /// </summary>
+    public string Mark
+    {
+        get
+        {
+            var defaults = new StabilityOptions();
+            string mark = FormattableString.Invariant($"stability@{Epsilon:R}");
+            return RandomSamples == defaults.RandomSamples && SearchSteps == defaults.SearchSteps && Directions == defaults.Directions && Seed == defaults.Seed
+                ? mark
+                : FormattableString.Invariant($"{mark}:{RandomSamples}/{SearchSteps}/{Directions}/seed{Seed}");
+        }
+    }
+
     public void Validate()
     {
         if (!(Epsilon > 0 && Epsilon < 1) || RandomSamples < 0 || SearchSteps < 0 || Directions < 1 || RandomSamples + SearchSteps == 0)

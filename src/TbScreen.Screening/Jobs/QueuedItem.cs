@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TbScreen.Inference.Stability;
 using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 
@@ -45,6 +46,12 @@ public sealed record QueuedItem
     /// </summary>
     public SiteProfile? SiteProfile { get; init; }
 
+    /// <summary>
+    /// The per-result stability check the job asked for (docs/robustness.md); null: none. <see cref="ModelVersion"/>
+    /// then ends in its mark ("+stability@EPS"), and only a worker that runs this very check screens the item.
+    /// </summary>
+    public StabilityOptions? Stability { get; init; }
+
     /// <summary>Compute the class-activation heatmap (web jobs show it; batch rows do not).</summary>
     public bool Heatmap { get; init; }
 
@@ -66,7 +73,21 @@ public sealed record QueuedItem
                 throw new FormatException("a queued item's siteProfile needs a site and a threshold in [0, 1]");
             }
 
+            if (item.Stability is { } stability)
+            {
+                if (!stability.Enabled)
+                {
+                    throw new FormatException("a queued item's stability check must be enabled when it is given");
+                }
+
+                stability.Validate();
+            }
+
             return item;
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"a queued item's stability check is invalid: {e.Message}", e);
         }
         catch (JsonException e)
         {

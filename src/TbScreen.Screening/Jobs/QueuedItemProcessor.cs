@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
+using TbScreen.Inference.Stability;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Sites;
 using TbScreen.Screening.Storage;
 
 namespace TbScreen.Screening.Jobs;
+
+/// <summary>How a queued item is screened beyond its models: a fixed site profile, a stability check, a heatmap.</summary>
+public sealed record ScreeningVariant(SiteProfile? Profile, StabilityOptions? Stability, bool Heatmap);
 
 /// <summary>What a worker did with a queued item, and so what it tells the broker.</summary>
 public enum QueuedItemVerdict
@@ -34,23 +38,24 @@ public sealed class QueuedItemProcessor
     private readonly PersistentScreeningService _rows;
     private readonly PersistentScreeningService _withHeatmaps;
     private readonly ContentStore? _content;
-    private readonly Func<SiteProfile, PersistentScreeningService>? _underProfile;
-    private readonly ConcurrentDictionary<string, Lazy<PersistentScreeningService>> _profiled = new(StringComparer.Ordinal);
+    private readonly Func<ScreeningVariant, PersistentScreeningService>? _variants;
+    private readonly ConcurrentDictionary<string, Lazy<PersistentScreeningService>> _variantServices = new(StringComparer.Ordinal);
 
     /// <param name="rows">Screens without heatmaps (batch rows).</param>
     /// <param name="withHeatmaps">Screens with heatmaps (jobs whose results are viewed in the dashboard).</param>
-    /// <param name="underProfile">
-    /// Screens batch rows under one fixed profile (items that carry <see cref="QueuedItem.SiteProfile"/>): the same
-    /// models as <paramref name="rows"/>, and a pipeline whose fixed profile marks its model version, so a result
-    /// decided at another threshold is never reused for it. Null: such items cannot be screened here.
+    /// <param name="variants">
+    /// Makes the service for items that carry a fixed profile (<see cref="QueuedItem.SiteProfile"/>) or a stability
+    /// check (<see cref="QueuedItem.Stability"/>): the same models as <paramref name="rows"/>, in a pipeline whose
+    /// profile and check mark its model version, so a result decided at another threshold or without the check is
+    /// never reused for it. Null: such items cannot be screened here.
     /// </param>
     public QueuedItemProcessor(PersistentScreeningService rows, PersistentScreeningService withHeatmaps, ContentStore? content,
-        Func<SiteProfile, PersistentScreeningService>? underProfile = null)
+        Func<ScreeningVariant, PersistentScreeningService>? variants = null)
     {
         _rows = rows ?? throw new ArgumentNullException(nameof(rows));
         _withHeatmaps = withHeatmaps ?? throw new ArgumentNullException(nameof(withHeatmaps));
         _content = content;
-        _underProfile = underProfile;
+        _variants = variants;
         if (rows.ModelVersion != withHeatmaps.ModelVersion)
         {
             throw new ArgumentException("both services must run the same models", nameof(withHeatmaps));
@@ -64,9 +69,11 @@ public sealed class QueuedItemProcessor
     public async Task<QueuedItemVerdict> ProcessAsync(QueuedItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        // An item under a fixed profile expects the version that profile marks ("...+site@NAME vN:T"): a worker
-        // that cannot screen under profiles, or runs other models, hands it back for one that can.
-        var service = item.SiteProfile is { } profile ? UnderProfile(profile) : item.Heatmap ? _withHeatmaps : _rows;
+        // An item under a fixed profile or a stability check expects the version they mark ("...+site@NAME vN:T",
+        // "...+stability@EPS"): a worker that cannot screen so, or runs other models, hands it back for one that can.
+        var service = item.SiteProfile is null && item.Stability is null
+            ? item.Heatmap ? _withHeatmaps : _rows
+            : Variant(new ScreeningVariant(item.SiteProfile, item.Stability, item.Heatmap));
         if (service is null || item.ModelVersion != service.ModelVersion)
         {
             return QueuedItemVerdict.WrongModels;
@@ -103,19 +110,20 @@ public sealed class QueuedItemProcessor
         return QueuedItemVerdict.Completed;
     }
 
-    /// <summary>One service per distinct profile (its version string names site, version and threshold), made on first use.</summary>
-    private PersistentScreeningService? UnderProfile(SiteProfile profile)
+    /// <summary>One service per distinct version (it names the profile's site, version and threshold, and the check) and heatmap choice, made on first use.</summary>
+    private PersistentScreeningService? Variant(ScreeningVariant variant)
     {
-        if (_underProfile is not { } make)
+        if (_variants is not { } make)
         {
             return null;
         }
 
-        string version = ScreeningPipeline.VersionUnder(ModelVersion, profile);
-        var service = _profiled.GetOrAdd(version, _ => new Lazy<PersistentScreeningService>(() => make(profile))).Value;
+        string version = ScreeningPipeline.VersionFor(ModelVersion, variant.Profile, variant.Stability);
+        string key = variant.Heatmap ? version + " with heatmaps" : version;
+        var service = _variantServices.GetOrAdd(key, _ => new Lazy<PersistentScreeningService>(() => make(variant))).Value;
         if (service.ModelVersion != version)
         {
-            throw new InvalidOperationException($"the service made for site profile {profile.Label} runs {service.ModelVersion}, not {version}");
+            throw new InvalidOperationException($"the service made for {key} runs {service.ModelVersion}");
         }
 
         return service;

@@ -28,14 +28,11 @@ public static class JobDispatchRegistration
                     ["TbScreen:Broker needs a PostgreSQL database (TbScreen:Database): the workers on other machines write their results to it, and a SQLite file cannot be shared."]);
             }
 
-            // Workers screen without the stability check: its 'unstable' flag would be missing from every job's results.
-            if (provider.GetRequiredService<IOptions<ScreeningOptions>>().Value.StabilityCheck)
-            {
-                throw new OptionsValidationException(nameof(ScreeningOptions.StabilityCheck), typeof(ScreeningOptions),
-                    ["Screening:StabilityCheck is not available with TbScreen:Broker yet: queue workers screen jobs without the stability check, so their results would lack the 'unstable' flag. Turn one of the two off."]);
-            }
-
-            return new BrokerItemDispatcher(provider.GetRequiredService<BrokerClient>(), screening.Store, screening.ModelVersion,
+            // Items go to the queue of the models themselves; the host's stability check travels in each message, and
+            // the workers run it and mark their results' version with it, as this host marks its own.
+            var stability = provider.GetRequiredService<IOptions<ScreeningOptions>>().Value.ToStabilityOptions();
+            return new BrokerItemDispatcher(provider.GetRequiredService<BrokerClient>(), screening.Store,
+                ScreeningPipeline.VersionOf(provider.GetRequiredService<ScreeningPipeline>().Ensemble), stability.Enabled ? stability : null,
                 provider.GetRequiredService<ILogger<BrokerItemDispatcher>>());
         });
         services.AddSingleton<JobEngineStatus>();

@@ -80,6 +80,36 @@ public sealed class DistributedScreenTests(DistributedServices services) : IClas
         Assert.Contains(CsvTable.Records(shipped), r => r["decidedBy"] == "shipped threshold");
     }
 
+    /// <summary>
+    /// The stability check travels in each message as a profile does: the workers run it, and their rows, flags
+    /// included, are those of the local run. A plain run of the same images first leaves unchecked results in the
+    /// database, which the checked run must not reuse.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_stability_check_travels_to_the_workers_and_flags_the_rows_as_it_does_locally()
+    {
+        Skip.If(services.SkipReason is not null, services.SkipReason);
+        var (broker, database) = services.NewEnvironment();
+        string models = TestBundles.WriteEnsemble();
+        var (folder, _) = BatchFolder.Mixed();
+        string local = Path.Combine(BatchFolder.Create(), "local.csv");
+        string plain = Path.Combine(BatchFolder.Create(), "plain.csv");
+        string distributed = Path.Combine(BatchFolder.Create(), "distributed.csv");
+        string[] check = ["--stability-check", "--stability-eps", "0.3"];
+        CliRunner.Run(["screen", folder, "-r", "--out", local, "--models", models, .. check]);
+        using var worker = CliProcess.StartWorker(broker, database, models);
+        await worker.WaitUntilConsumingAsync();
+
+        await Task.Run(() => CliRunner.Run("screen", folder, "-r", "--out", plain, "--models", models, "--broker", broker, "--db", database));
+        var (code, _, stderr) = await Task.Run(() => CliRunner.Run(["screen", folder, "-r", "--out", distributed, "--models", models, "--broker", broker, "--db", database, .. check]));
+
+        Assert.True(code == 1, stderr);
+        var localRows = CsvTable.Records(local);
+        Assert.Contains(localRows, r => r["flag"].Contains("unstable", StringComparison.Ordinal));
+        Assert.DoesNotContain(CsvTable.Records(plain), r => r["flag"].Contains("unstable", StringComparison.Ordinal));
+        AssertSameRows(localRows, CsvTable.Records(distributed));
+    }
+
     /// <summary>Every field but the time taken.</summary>
     private static void AssertSameRows(List<Dictionary<string, string>> localRows, List<Dictionary<string, string>> rows)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using TbScreen.Dicom;
+using TbScreen.Inference.Stability;
 using TbScreen.Screening.Jobs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Sites;
@@ -169,10 +170,10 @@ public sealed class QueuedItemProcessorTests : IDisposable
     {
         string path = Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 26));
         var made = new List<SiteProfile>();
-        var processor = new QueuedItemProcessor(_service, _service, content: null, profile =>
+        var processor = new QueuedItemProcessor(_service, _service, content: null, variant =>
         {
-            made.Add(profile);
-            return new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(profile) }, _store);
+            made.Add(variant.Profile!);
+            return new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(variant.Profile!) }, _store);
         });
 
         // First decided at the shipped threshold, then in another job under a profile at 0 (every film is tb there).
@@ -200,7 +201,7 @@ public sealed class QueuedItemProcessorTests : IDisposable
         var (job, items) = await JobAsync(Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 27)));
         var profiled = Message(job, items[0]) with { SiteProfile = Profile(0.3), ModelVersion = _fixture.Pipeline.ModelVersion + "+site@clinic v3:0.3" };
         var withProfiles = new QueuedItemProcessor(_service, _service, content: null,
-            profile => new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(profile) }, _store));
+            variant => new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble) { Sites = SiteProfiles.Fixed(variant.Profile!) }, _store));
 
         // A worker that cannot screen under profiles; an item that names the models but not the profile's mark.
         Assert.Equal(QueuedItemVerdict.WrongModels, await new QueuedItemProcessor(_service, _service, content: null).ProcessAsync(profiled, CancellationToken.None));
@@ -209,6 +210,68 @@ public sealed class QueuedItemProcessorTests : IDisposable
 
         var item = (await _store.ItemsAsync(job))[0];
         Assert.Equal((true, 0), (item.IsPending, item.Attempts));
+    }
+
+    /// <summary>
+    /// Regression for the web host too: with the check on, a result screened without it (same image, same models) was
+    /// reused, so the answer silently lacked the check. The check's mark in the model version keeps them apart.
+    /// </summary>
+    [Fact]
+    public async Task An_item_with_a_stability_check_runs_it_and_never_reuses_an_unchecked_result()
+    {
+        string path = Write("a.dcm", RadiographFixtures.Dicom(TransferSyntax.ExplicitVrLittleEndianUid, seed: 28));
+        var stability = new StabilityOptions { Enabled = true, Epsilon = 0.45 };
+        var made = new List<ScreeningVariant>();
+        var processor = new QueuedItemProcessor(_service, _service, content: null, variant =>
+        {
+            made.Add(variant);
+            return new PersistentScreeningService(new ScreeningPipeline(_fixture.Pipeline.Ensemble, new ScreeningOptions { Heatmap = variant.Heatmap }.WithStability(variant.Stability)), _store);
+        });
+        var (plainJob, plainItems) = await JobAsync(path);
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(Message(plainJob, plainItems[0]), CancellationToken.None));
+        var plain = (await _store.GetResultAsync((await _store.ItemsAsync(plainJob))[0].ResultId!.Value))!.Outcome;
+
+        string version = _fixture.Pipeline.ModelVersion + "+stability@0.45";
+        var (job, items) = await JobAsync(path);
+        var message = Message(job, items[0]) with { Stability = stability, ModelVersion = version };
+        Assert.Equal(QueuedItemVerdict.WrongModels, await new QueuedItemProcessor(_service, _service, content: null).ProcessAsync(message, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.WrongModels, await processor.ProcessAsync(message with { ModelVersion = _fixture.Pipeline.ModelVersion }, CancellationToken.None));
+        Assert.Equal(QueuedItemVerdict.Completed, await processor.ProcessAsync(message, CancellationToken.None));
+
+        var checkedOutcome = (await _store.GetResultAsync((await _store.ItemsAsync(job))[0].ResultId!.Value))!.Outcome;
+        // Screened anew by a pipeline made for that very check (the screener runs it whenever it is enabled:
+        // StabilityCheckTests), not the plain result reused.
+        Assert.Equal([new ScreeningVariant(null, stability, false)], made);
+        Assert.Equal(version, checkedOutcome.ModelVersion);
+        Assert.Equal(2, (await _store.RecentResultsAsync(10)).Count);
+        Assert.Equal(plain.EnsembleProbability, checkedOutcome.EnsembleProbability);
+    }
+
+    [Fact]
+    public void A_stability_check_survives_the_wire_and_a_bad_one_is_refused()
+    {
+        var stability = new StabilityOptions { Enabled = true, Epsilon = 3 / 255.0, Seed = 7 };
+        var message = new QueuedItem { JobId = 7, ItemId = 9, ItemPath = "/a/b.dcm", Location = "/a/b.dcm", ModelVersion = "m+" + stability.Mark, Stability = stability };
+
+        Assert.Equal(stability, QueuedItem.Parse(message.ToBytes()).Stability);
+        Assert.Null(QueuedItem.Parse((message with { Stability = null }).ToBytes()).Stability);
+        Assert.Throws<FormatException>(() => QueuedItem.Parse((message with { Stability = stability with { Enabled = false } }).ToBytes()));
+        Assert.Throws<FormatException>(() => QueuedItem.Parse((message with { Stability = stability with { Epsilon = 0 } }).ToBytes()));
+    }
+
+    [Fact]
+    public void The_model_version_marks_the_profile_and_the_stability_check()
+    {
+        var check = new StabilityOptions { Enabled = true };
+        Assert.Equal("stability@0.00784313725490196", check.Mark);
+        Assert.Equal("stability@0.01:4/3/4/seed2", (check with { Epsilon = 0.01, SearchSteps = 3, Seed = 2 }).Mark);
+        Assert.Equal("m", ScreeningPipeline.VersionFor("m", null, check with { Enabled = false }));
+        Assert.Equal("m+site@clinic v3:0.25+stability@0.00784313725490196", ScreeningPipeline.VersionFor("m", Profile(0.25), check));
+
+        var options = new ScreeningOptions { StabilityCheck = true, StabilitySeed = 2, StabilitySearchSteps = 3, StabilityEpsilon = 0.01 };
+        Assert.Equal(_fixture.Pipeline.ModelVersion + "+stability@0.01:4/3/4/seed2", new ScreeningPipeline(_fixture.Pipeline.Ensemble, options).ModelVersion);
+        Assert.Equal(options.ToStabilityOptions(), new ScreeningOptions().WithStability(options.ToStabilityOptions()).ToStabilityOptions());
+        Assert.False(new ScreeningOptions { StabilityCheck = true }.WithStability(null).StabilityCheck);
     }
 
     [Fact]
