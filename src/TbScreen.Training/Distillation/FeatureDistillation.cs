@@ -28,6 +28,7 @@ public static class FeatureDistillation
     /// <param name="epochDone">Called after each epoch (progress lines).</param>
     /// <param name="epochStarted">Called before each epoch with its number and its batch count.</param>
     /// <param name="batchDone">Called after each batch with the epoch, the batch (from 1), the batch count and its loss.</param>
+    /// <param name="checkpoints">Saves the state after each epoch and restores a stopped phase's; null: nothing is kept.</param>
     public static DistillationHistory Run(
         nn.Module<Tensor, Tensor> student,
         string arch,
@@ -42,7 +43,8 @@ public static class FeatureDistillation
         Action<DistillationEpoch>? epochDone = null,
         CancellationToken cancellation = default,
         Action<int, int>? epochStarted = null,
-        Action<int, int, int, double>? batchDone = null)
+        Action<int, int, int, double>? batchDone = null,
+        IDistillationCheckpoints? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
@@ -89,9 +91,19 @@ public static class FeatureDistillation
             return input;
         });
         var history = new List<DistillationEpoch>();
+        int done = 0;
+        if (checkpoints is not null)
+        {
+            // Every epoch draws its order and augmentation from its own seeded stream, so the state of the modules and
+            // the optimiser is all a stopped phase needs to continue exactly.
+            var (restored, earlier) = checkpoints.Restore(student, projection, optimizer);
+            done = restored;
+            history.AddRange(earlier);
+        }
+
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = done + 1; epoch <= options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 // Its own stream (negative epochs of the trainer's derivation), so fine-tuning's epochs stay as they were.
@@ -142,6 +154,7 @@ public static class FeatureDistillation
                 double? valR2 = valIndices.Length == 0 ? null : 1 - ValidationLoss(student, projection, teacher, images, valIndices, batchSize, mean, std, tap);
                 var record = new DistillationEpoch(epoch, lossSum / Math.Max(1, seen), valR2, clock.Elapsed.TotalSeconds);
                 history.Add(record);
+                checkpoints?.Save(epoch, options.Epochs, history, student, projection, optimizer);
                 epochDone?.Invoke(record);
             }
         }

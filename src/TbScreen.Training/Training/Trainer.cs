@@ -85,7 +85,21 @@ public static class Trainer
         var acquisition = options.Acquisition.Enabled ? new AcquisitionAugmenter(options.Acquisition, sourceOfImage, trainIndices, images.Plane) : null;
         if (options.Distillation.Enabled && resumeFrom is null)
         {
-            Distill(model, options, images, trainIndices, valIndices, augmenter, acquisition, outputDirectory, progress, cancellation);
+            var distillation = new DistillationCheckpoints(outputDirectory, options, fingerprint, resume);
+            if (distillation.PhaseFinished)
+            {
+                distillation.RestoreFinished(model);
+                progress.Message($"distillation finished before the stop: fine-tuning from {DistillationCheckpoints.DistilledCheckpoint}");
+            }
+            else
+            {
+                if (distillation.DoneEpochs is > 0 and var distilledEpochs)
+                {
+                    progress.Message($"resuming distillation after epoch {distilledEpochs} of {options.Distillation.Epochs}");
+                }
+
+                Distill(model, options, images, trainIndices, valIndices, augmenter, acquisition, outputDirectory, progress, distillation, cancellation);
+            }
         }
 
         using var teacher = options.SoftTargets.Enabled
@@ -184,7 +198,8 @@ public static class Trainer
     /// the distilled weights to distilled.pt, the start of fine-tuning (and epoch-0.pt, the rewind point, when kept).
     /// </summary>
     private static void Distill(nn.Module<Tensor, Tensor> model, TrainingOptions options, PreprocessedImages images, int[] trainIndices, int[] valIndices,
-        GrayAugmenter augmenter, AcquisitionAugmenter? acquisition, string outputDirectory, ITrainingProgress progress, CancellationToken cancellation)
+        GrayAugmenter augmenter, AcquisitionAugmenter? acquisition, string outputDirectory, ITrainingProgress progress, DistillationCheckpoints checkpoints,
+        CancellationToken cancellation)
     {
         using var teacher = options.Distillation.TeacherCheckpoint is string checkpoint
             ? ResNet18Teacher.FromCheckpoint(checkpoint, options.Contract)
@@ -194,9 +209,11 @@ public static class Trainer
             (gray, batch, random) => EpochLoop.Augment(augmenter, acquisition, gray, batch, random), e => progress.Message($"distillation epoch {e.Epoch}/{options.Distillation.Epochs}: loss {e.TrainLoss:F4}, validation R² {e.ValR2:F3} ({e.Seconds:F0} s)"),
             cancellation,
             (epoch, batches) => progress.DistillationEpochStarted(epoch, options.Distillation.Epochs, batches),
-            progress.BatchDone);
+            progress.BatchDone,
+            checkpoints);
         TrainingJson.Write(Path.Combine(outputDirectory, FeatureDistillation.HistoryFile), history);
         new CheckpointWriter(outputDirectory, options).Save(model, "distilled", 0, options.Distillation.LearningRate, null);
+        checkpoints.DiscardState();
     }
 
     /// <summary>
