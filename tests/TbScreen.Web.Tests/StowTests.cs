@@ -106,6 +106,73 @@ public sealed class StowTests
         Assert.Contains(trail, e => e.Action == "dicomweb.qido");
     }
 
+    /// <summary>
+    /// QIDO-RS study search by the keys a viewer or PACS sends (PS3.18 Table 10.6.1-5): patient, name with wildcards,
+    /// date ranges, accession, UID lists and modalities, with limit and offset; a malformed value is 400 naming it, an
+    /// unsupported key is ignored with a 299 warning, and the audit trail records the search without the patient's ID.
+    /// </summary>
+    [Fact]
+    public async Task Studies_are_searched_by_patient_name_date_accession_and_modality()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        var studies = new List<string>();
+        foreach (var (patient, name, date, accession) in new[] { ("QIDO-1", "Roe^Anna", "20261101", "A-1"), ("QIDO-2", "Roe^Ben", "20261115", "A-2"), ("QIDO-3", "Poe^Carl", "20261201", "A-3") })
+        {
+            var dataset = TbScreen.Dicom.Samples.SampleDatasets.Create(new TbScreen.Dicom.Samples.SampleSpec(Rows: 128, Columns: 112, Seed: TestRadiographs.NewSeed())).Dataset;
+            TbScreen.Dicom.Writing.DicomDatasetExtensions.AddString(dataset, TbScreen.Dicom.DicomTag.PatientId, "LO", patient);
+            TbScreen.Dicom.Writing.DicomDatasetExtensions.AddString(dataset, TbScreen.Dicom.DicomTag.PatientName, "PN", name);
+            TbScreen.Dicom.Writing.DicomDatasetExtensions.AddString(dataset, 0x00080020, "DA", date);
+            TbScreen.Dicom.Writing.DicomDatasetExtensions.AddString(dataset, 0x00080050, "SH", accession);
+            studies.Add(dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!);
+            byte[] bytes = TbScreen.Dicom.Writing.DicomWriter.Write(dataset, TbScreen.Dicom.TransferSyntax.ExplicitVrLittleEndianUid);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", Multipart(bytes))).StatusCode);
+        }
+
+        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 6)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no result objects were built");
+            await Task.Delay(100);
+        }
+
+        async Task<string[]> Patients(string query)
+        {
+            var response = await client.GetAsync("/dicomweb/studies?" + query);
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return [];
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return json.RootElement.EnumerateArray().Select(s => s.GetProperty("00100020").GetProperty("Value")[0].GetString()!).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.Equal(["QIDO-2"], await Patients("PatientID=QIDO-2"));
+        Assert.Equal(["QIDO-1", "QIDO-2"], await Patients("PatientName=roe*"));
+        Assert.Equal(["QIDO-2", "QIDO-3"], await Patients("StudyDate=20261110-20261231"));
+        Assert.Equal(["QIDO-1"], await Patients("StudyDate=-20261101&ModalitiesInStudy=SR"));
+        Assert.Equal(["QIDO-3"], await Patients("00080050=A-3"));
+        Assert.Equal(["QIDO-1", "QIDO-3"], await Patients($"StudyInstanceUID={studies[0]},{studies[2]}"));
+        Assert.Empty(await Patients("PatientName=Roe*&StudyDate=20261201"));
+        Assert.Empty(await Patients("ModalitiesInStudy=CT"));
+        Assert.Equal(2, (await Patients("PatientID=QIDO-*&limit=2")).Length);
+        Assert.Single(await Patients("PatientID=QIDO-*&limit=2&offset=2"));
+
+        var bad = await client.GetAsync("/dicomweb/studies?StudyDate=2026-11");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("StudyDate: '2026-11' is not a date (YYYYMMDD) or a range of them", await bad.Content.ReadAsStringAsync());
+        var unsupported = await client.GetAsync("/dicomweb/studies?PatientID=QIDO-1&PatientSex=F");
+        Assert.Equal(HttpStatusCode.OK, unsupported.StatusCode);
+        Assert.StartsWith("299 tbscreen \"The following query keys were not supported and were ignored: PatientSex\"", unsupported.Headers.GetValues("Warning").Single());
+
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(100);
+        var searches = trail.Where(e => e.Action == "dicomweb.qido").ToList();
+        Assert.Contains(searches, e => e.Target == "dicomweb/studies?PatientID=***");
+        Assert.DoesNotContain(searches, e => (e.Target + e.Detail).Contains("QIDO-2", StringComparison.Ordinal) || (e.Target + e.Detail).Contains("roe", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task All_stored_is_200_none_stored_is_409_and_other_media_types_are_415()
     {

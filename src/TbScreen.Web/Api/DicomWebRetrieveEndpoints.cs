@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Querying;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;
 using TbScreen.Web.Identity;
@@ -22,17 +23,35 @@ public static class DicomWebRetrieveEndpoints
         var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.Screen);
         group.MapGet("/studies", async (HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            string? study = http.Request.Query["StudyInstanceUID"].FirstOrDefault();
-            var rows = await objects.ObjectsAsync(MaxObjects, study: study, cancellationToken: ct);
-            var studies = rows.GroupBy(r => r.StudyInstanceUid).Select(g =>
+            StudyQuery query;
+            try
             {
-                var first = Header(content, g.First());
-                var json = Attributes(first, DicomTag.StudyInstanceUid, 0x00080020, 0x00080030, 0x00080050, DicomTag.PatientName, 0x00100020, 0x00200010);
-                json["00080061"] = Strings("CS", g.Select(r => r.Kind == "sr" ? "SR" : "OT").Distinct().Order(StringComparer.Ordinal));
-                json["00201208"] = Number("IS", g.Count());
+                query = StudyQuery.Parse(http.Request.Query.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? ""))));
+            }
+            catch (FormatException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid QIDO-RS query", detail: e.Message);
+            }
+
+            var rows = await objects.ObjectsAsync(MaxObjects, study: query.SingleStudy, cancellationToken: ct);
+            var studies = rows.GroupBy(r => r.StudyInstanceUid)
+                .Select(g => (Rows: g.ToList(), Header: Header(content, g.First()), Modalities: g.Select(r => r.Kind == "sr" ? "SR" : "OT").Distinct().Order(StringComparer.Ordinal).ToList()))
+                .Where(s => query.Matches(s.Header, s.Modalities))
+                .ToList();
+            var page = query.Page(studies).Select(s =>
+            {
+                var json = Attributes(s.Header, DicomTag.StudyInstanceUid, 0x00080020, 0x00080030, 0x00080050, DicomTag.PatientName, 0x00100020, 0x00200010);
+                json["00080061"] = Strings("CS", s.Modalities);
+                json["00201208"] = Number("IS", s.Rows.Count);
                 return (JsonNode)json;
             });
-            return await AnswerAsync(store, user, $"studies{(study is null ? "" : $"?StudyInstanceUID={study}")}", studies, ct);
+            if (query.Unsupported.Count > 0)
+            {
+                // PS3.18 8.3.4.1: unsupported keys are ignored, and the answer says so.
+                http.Response.Headers.Warning = $"299 tbscreen \"The following query keys were not supported and were ignored: {string.Join(", ", query.Unsupported)}\"";
+            }
+
+            return await AnswerAsync(store, user, "studies" + AuditedQuery(http.Request.Query), page, ct);
         }).WithSummary("QIDO-RS: studies that have TbScreen result objects");
 
         group.MapGet("/studies/{study}/series", async (string study, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
@@ -85,6 +104,14 @@ public static class DicomWebRetrieveEndpoints
         // PS3.18 10.6.3: 204 when nothing matches.
         return array.Count == 0 ? Results.NoContent() : Results.Text(array.ToJsonString(), DicomWebEndpoints.DicomJson);
     }
+
+    /// <summary>The search as the audit trail records it: every key, with the values of the patient's name and ID withheld.</summary>
+    private static string AuditedQuery(IQueryCollection query) =>
+        query.Count == 0 ? "" : "?" + string.Join("&", query.Select(p => p.Key + "=" + (IsPatientKey(p.Key) ? "***" : p.Value.ToString())));
+
+    private static bool IsPatientKey(string key) =>
+        key.Equals("PatientID", StringComparison.OrdinalIgnoreCase) || key.Equals("PatientName", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("00100020", StringComparison.OrdinalIgnoreCase) || key.Equals("00100010", StringComparison.OrdinalIgnoreCase);
 
     private static DicomDataset Header(ContentStore content, DicomDeliveryInfo row) =>
         content.Get(row.ContentSha256) is { } bytes ? new DicomReader().Parse(bytes, row.SopInstanceUid).Dataset : new DicomDataset();

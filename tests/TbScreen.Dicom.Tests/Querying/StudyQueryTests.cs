@@ -1,0 +1,77 @@
+using TbScreen.Dicom.Querying;
+using TbScreen.Dicom.Writing;
+
+namespace TbScreen.Dicom.Tests.Querying;
+
+/// <summary>QIDO-RS study matching (PS3.4 C.2.2.2 as PS3.18 10.6.1 uses it), against datasets with known attributes.</summary>
+public sealed class StudyQueryTests
+{
+    private static readonly DicomDataset Study = new DicomDataset()
+        .AddString(DicomTag.StudyInstanceUid, "UI", "1.2.3.4")
+        .AddString(DicomTag.PatientId, "LO", "PAT-0042")
+        .AddString(DicomTag.PatientName, "PN", "Doe^Jane^M")
+        .AddString(0x00080050, "SH", "ACC9")
+        .AddString(0x00080020, "DA", "20261203")
+        .AddString(0x00080030, "TM", "101530.25");
+
+    [Theory]
+    [InlineData("PatientID=PAT-0042", true)]
+    [InlineData("PatientID=PAT-004", false)]
+    [InlineData("PatientID=PAT-00*", true)]
+    [InlineData("PatientID=PAT-004?", true)]
+    [InlineData("PatientID=pat-0042", false)] // LO matches case-sensitively
+    [InlineData("PatientName=doe^jane*", true)] // PN does not
+    [InlineData("PatientName=Doe*", true)]
+    [InlineData("PatientName=*Jane*", true)]
+    [InlineData("PatientName=Roe*", false)]
+    [InlineData("00100020=PAT-0042", true)] // a key named by its tag
+    [InlineData("StudyInstanceUID=1.2.3.4", true)]
+    [InlineData("StudyInstanceUID=9.9,1.2.3.4", true)] // a list of UIDs
+    [InlineData("StudyInstanceUID=1.2.3", false)]
+    [InlineData("StudyDate=20261203", true)]
+    [InlineData("StudyDate=20261201-20261203", true)]
+    [InlineData("StudyDate=20261204-", false)]
+    [InlineData("StudyDate=-20261203", true)]
+    [InlineData("StudyTime=10-10", true)] // 10:15 lies in the hour 10
+    [InlineData("StudyTime=1016-", false)]
+    [InlineData("AccessionNumber=ACC9&StudyDate=20261203", true)] // every key must match
+    [InlineData("AccessionNumber=ACC9&StudyDate=20261202", false)]
+    [InlineData("AccessionNumber=", true)] // universal
+    [InlineData("StudyID=1", false)] // absent: only a universal key matches
+    [InlineData("ModalitiesInStudy=SR", true)]
+    [InlineData("ModalitiesInStudy=CT", false)]
+    public void Keys_match_by_their_rules(string query, bool matches)
+    {
+        Assert.Equal(matches, Parse(query).Matches(Study, ["OT", "SR"]));
+    }
+
+    [Fact]
+    public void Malformed_values_name_their_key_and_unknown_keys_are_listed_not_refused()
+    {
+        Assert.Equal("StudyDate: '2026-13-01' is not a date (YYYYMMDD) or a range of them", Assert.Throws<FormatException>(() => Parse("StudyDate=2026-13-01")).Message);
+        Assert.Equal("StudyDate: '20261340' is not a date (YYYYMMDD)", Assert.Throws<FormatException>(() => Parse("StudyDate=20261340")).Message);
+        Assert.Equal("StudyDate: '2026*' is not a date (YYYYMMDD)", Assert.Throws<FormatException>(() => Parse("StudyDate=2026*")).Message); // no wildcards on dates
+        Assert.Equal("limit: '0' is not a whole number of at least 1", Assert.Throws<FormatException>(() => Parse("limit=0")).Message);
+        Assert.Equal("offset: '-1' is not a whole number of at least 0", Assert.Throws<FormatException>(() => Parse("offset=-1")).Message);
+
+        var query = Parse("PatientSex=F&includefield=all&fuzzymatching=false&PatientID=PAT-0042");
+        Assert.Equal(["PatientSex"], query.Unsupported);
+        Assert.True(query.Matches(Study, []));
+    }
+
+    [Fact]
+    public void Limit_and_offset_select_a_page_and_one_named_study_is_singled_out()
+    {
+        var query = Parse("limit=2&offset=1&StudyInstanceUID=1.2.3.4");
+        Assert.Equal([2, 3], query.Page([1, 2, 3, 4]));
+        Assert.Equal("1.2.3.4", query.SingleStudy);
+        Assert.Null(Parse("StudyInstanceUID=1.2,1.3").SingleStudy);
+        Assert.Equal([3, 4], Parse("offset=2").Page([1, 2, 3, 4]));
+    }
+
+    private static StudyQuery Parse(string query) => StudyQuery.Parse(query.Split('&').Select(p =>
+    {
+        int equals = p.IndexOf('=', StringComparison.Ordinal);
+        return KeyValuePair.Create(p[..equals], p[(equals + 1)..]);
+    }));
+}
