@@ -13,6 +13,7 @@ using TbScreen.Dicom.Pixels;
 //            (starts the web app itself; or --url http://127.0.0.1:5080 --user U [--password P | env TBSCREEN_LOAD_PASSWORD])
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- quantization [--models models] [--threads 1] [--runs 30]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- htj2k [--images 3] [--rows 2500] [--columns 2048] [--runs 7]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- train-step [--archs resnet18+pretrained,googlenet,alexnet] [--batch 16] [--size 224] [--threads 1] [--steps 6]
 if (args.Length > 0 && args[0] == "load")
 {
@@ -87,6 +88,15 @@ if (args.Length > 0 && args[0] == "scale-out")
         int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--rows") ?? "2140", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--columns") ?? "1760", CultureInfo.InvariantCulture));
+}
+
+if (args.Length > 0 && args[0] == "htj2k")
+{
+    return HtJ2kBenchmark.Run(
+        int.Parse(ArgValue("--images") ?? "3", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--rows") ?? "2500", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--columns") ?? "2048", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "7", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "receive")
