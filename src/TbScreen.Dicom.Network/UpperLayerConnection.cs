@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using TbScreen.Dicom.Network.Pdus;
 
@@ -13,16 +15,52 @@ internal sealed class UpperLayerConnection : IAsyncDisposable
     private static readonly TimeSpan AbortSendTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PduReader _reader;
 
     public UpperLayerConnection(Socket socket)
+        : this(socket, new NetworkStream(socket, ownsSocket: false))
+    {
+    }
+
+    /// <param name="stream">What the PDUs travel on: the socket's own stream, or a TLS stream over it.</param>
+    public UpperLayerConnection(Socket socket, Stream stream)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream;
         _reader = new PduReader(_stream);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+    }
+
+    /// <summary>
+    /// Opens TLS over a connected socket within <paramref name="timeout"/>; a failed or late handshake closes the
+    /// socket and raises <see cref="DicomNetworkException"/> naming <paramref name="peer"/>.
+    /// </summary>
+    public static async Task<UpperLayerConnection> OverTlsAsync(Socket socket, string peer, Func<SslStream, CancellationToken, Task> handshake, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await handshake(tls, deadline.Token).ConfigureAwait(false);
+            return new UpperLayerConnection(socket, tls);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException or ArgumentException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            string reason = e is OperationCanceledException
+                ? $"no TLS handshake within {timeout.TotalSeconds:0.###} s"
+                : $"TLS handshake failed: {e.GetBaseException().Message}";
+            throw new DicomNetworkException(peer, reason, e);
+        }
     }
 
     public IPEndPoint? RemoteEndPoint { get; }

@@ -69,6 +69,47 @@ public sealed class PacsNodeTests
         Assert.Contains("Verifying Observers", verified);
     }
 
+    /// <summary>TbScreen:Dicom:Tls and ForwardTls: the modality and the PACS (dcmtk's TLS build) both over mutual TLS.</summary>
+    [SkippableFact]
+    public async Task Over_TLS_an_image_is_received_and_its_results_reach_a_TLS_pacs()
+    {
+        Dcmtk.Require();
+        using var pki = new TestCertificates();
+        string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+        using var pacs = await Dcmtk.StartStoreScpAsync("PACS", Path.Combine(root, "pacs"), "+xa", "+tls", pki.ServerKeyPath, pki.ServerCertificatePath, "+cf", pki.CaPath);
+        int port = FreePort();
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TbScreen:Dicom:ForwardResults"] = $"PACS@localhost:{pacs.Port}",
+            ["TbScreen:Dicom:Tls:Certificate"] = pki.ServerCertificatePath,
+            ["TbScreen:Dicom:Tls:PrivateKey"] = pki.ServerKeyPath,
+            ["TbScreen:Dicom:Tls:TrustedClientCertificates"] = pki.CaPath,
+            ["TbScreen:Dicom:ForwardTls:TrustedServerCertificates"] = pki.CaPath,
+            ["TbScreen:Dicom:ForwardTls:Certificate"] = pki.ClientCertificatePath,
+            ["TbScreen:Dicom:ForwardTls:PrivateKey"] = pki.ClientKeyPath,
+        });
+        using var admin = await host.ClientAsAsync(Roles.Admin);
+        await WaitForListenerAsync(port);
+
+        string file = Path.Combine(root, "cxr.dcm");
+        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "+tls", pki.ClientKeyPath, pki.ClientCertificatePath, "+cf", pki.CaPath,
+            "localhost", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        Assert.True(code == 0, output);
+
+        var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<DicomDeliveryInfo> sent;
+        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "pacs")).Length);
+    }
+
     [Fact]
     public async Task Without_a_port_there_is_no_node_and_the_page_says_how_to_turn_it_on()
     {

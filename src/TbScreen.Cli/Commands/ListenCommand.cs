@@ -12,7 +12,7 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen listen --port PORT --ae-title AE [--bind ADDRESS] [--allow-calling AE,AE] [--forward-results AE@HOST:PORT]
-/// [--db CONNECTION] [--store DIR] [--models DIR]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
+/// [--db CONNECTION] [--store DIR] [--models DIR] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--forward-tls ...]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
 /// stored (content store + database) before success is answered, then screened, and with --forward-results its SR
 /// and heatmap Secondary Capture go to that PACS through a persistent outbox. Runs until SIGINT or SIGTERM, then ends
 /// its associations and the image in progress. docs/pacs.md.
@@ -30,6 +30,7 @@ public static class ListenCommand
         var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
         var models = new EnsembleCliOptions();
         var contentOptions = new ContentStoreCliOptions();
+        var tls = new DicomTlsCliOptions();
         var retentionDays = new Option<int>("--retention-days") { Description = "Delete received source images after this many days (results stay; each purge is audited). 0 keeps them for ever.", DefaultValueFactory = _ => new RetentionOptions().SourceImageDays };
         var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
         {
@@ -37,9 +38,11 @@ public static class ListenCommand
         };
         models.AddTo(command);
         contentOptions.AddTo(command);
+        tls.AddTo(command);
         command.SetAction(result => ExitCodes.Guard(stderr, () =>
         {
-            var listener = ListenerOptions(result.GetValue(port), result.GetValue(aeTitle)!, result.GetValue(bind)!, result.GetValue(allow));
+            var listener = ListenerOptions(result.GetValue(port), result.GetValue(aeTitle)!, result.GetValue(bind)!, result.GetValue(allow)) with { Tls = tls.Server(result) };
+            var forwardTls = tls.Forward(result);
             DicomPeer? destination = null;
             if (result.GetValue(forward) is { } to)
             {
@@ -74,7 +77,7 @@ public static class ListenCommand
             };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
             var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,
-                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { Tls = forwardTls }, logger)), logger);
             int days = result.GetValue(retentionDays);
             var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),
                 new RetentionOptions { Enabled = days > 0, SourceImageDays = Math.Max(days, 1) }, logger, stopping.Token));

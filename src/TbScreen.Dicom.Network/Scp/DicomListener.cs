@@ -22,6 +22,7 @@ public sealed class DicomListener : IAsyncDisposable
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _abortAssociations = new();
     private readonly int _maxConnections;
+    private readonly System.Net.Security.SslServerAuthenticationOptions? _tls;
     private Socket? _socket;
     private Task? _acceptLoop;
     private long _nextNumber;
@@ -40,6 +41,8 @@ public sealed class DicomListener : IAsyncDisposable
         // Connections that have not associated yet (or are being rejected) are capped too, so a flood of idle
         // sockets costs at most this many tasks until ARTIM closes them.
         _maxConnections = options.MaxAssociations * 4 + 16;
+        // The certificate and trust bundle are read once, here: a missing or unreadable file stops the start, named.
+        _tls = options.Tls?.Build();
     }
 
     /// <summary>Where the listener is bound (the real port when <see cref="DicomListenerOptions.Port"/> is 0).</summary>
@@ -67,7 +70,8 @@ public sealed class DicomListener : IAsyncDisposable
         }
 
         _socket = socket;
-        _logger.LogInformation("DICOM listener {AeTitle} on {EndPoint}", _options.AeTitle, socket.LocalEndPoint);
+        _logger.LogInformation("DICOM listener {AeTitle} on {EndPoint}{Tls}", _options.AeTitle, socket.LocalEndPoint,
+            _tls is null ? "" : _tls.ClientCertificateRequired ? " (TLS, client certificates required)" : " (TLS)");
         _acceptLoop = AcceptLoopAsync(socket);
         return Task.CompletedTask;
     }
@@ -151,7 +155,28 @@ public sealed class DicomListener : IAsyncDisposable
         try
         {
             await Task.Yield();
-            await new ScpAssociation(client, number, _options, _storeHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
+            UpperLayerConnection connection;
+            if (_tls is { } tls)
+            {
+                string remote = client.RemoteEndPoint?.ToString() ?? "?";
+                try
+                {
+                    // The handshake shares the ARTIM budget: a peer that never completes it is closed as one that never associates.
+                    connection = await UpperLayerConnection.OverTlsAsync(client, remote, (stream, token) => stream.AuthenticateAsServerAsync(tls, token),
+                        _options.ArtimTimeout, _abortAssociations.Token).ConfigureAwait(false);
+                }
+                catch (DicomNetworkException e)
+                {
+                    _logger.LogWarning("DICOM listener: connection {Number} from {Remote} closed: {Reason}", number, remote, e.Reason);
+                    return;
+                }
+            }
+            else
+            {
+                connection = new UpperLayerConnection(client);
+            }
+
+            await new ScpAssociation(connection, number, _options, _storeHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

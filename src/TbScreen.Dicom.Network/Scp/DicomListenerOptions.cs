@@ -32,6 +32,9 @@ public sealed record DicomListenerOptions
     /// <summary>Largest data set held for one C-STORE; larger ones are refused with status A700 (out of resources).</summary>
     public int MaxDataSetBytes { get; init; } = 1 << 30;
 
+    /// <summary>DICOM over TLS (PS3.15 B.1): every connection must complete a TLS handshake first; null listens in plain TCP.</summary>
+    public DicomTlsServerOptions? Tls { get; init; }
+
     /// <summary>Storage SOP classes accepted; others are rejected per presentation context (abstract syntax not supported).</summary>
     public IReadOnlyCollection<string> StorageSopClasses { get; init; } = DicomUids.DefaultStorageSopClasses;
 

@@ -21,9 +21,9 @@ internal sealed class ScpAssociation
     private readonly string _label;
     private readonly DicomReader _reader = new();
 
-    public ScpAssociation(Socket socket, long number, DicomListenerOptions options, IStoreHandler handler, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
+    public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, IStoreHandler handler, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
     {
-        _connection = new UpperLayerConnection(socket);
+        _connection = connection;
         _options = options;
         _handler = handler;
         _slots = slots;

@@ -17,6 +17,9 @@ public sealed record DicomClientOptions
     /// <summary>How long a DIMSE request may take to send and be answered (the peer stores before it answers).</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>DICOM over TLS to the peer (PS3.15 B.1); null connects in plain TCP.</summary>
+    public DicomTlsClientOptions? Tls { get; init; }
+
     public void Validate()
     {
         AeTitles.Require(CallingAeTitle, "CallingAeTitle");

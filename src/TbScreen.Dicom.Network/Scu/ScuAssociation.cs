@@ -37,7 +37,10 @@ internal sealed class ScuAssociation : IAsyncDisposable
     {
         string name = peer.ToString();
         var socket = await ConnectAsync(peer, options, cancellationToken).ConfigureAwait(false);
-        var connection = new UpperLayerConnection(socket);
+        var connection = options.Tls is { } tls
+            ? await UpperLayerConnection.OverTlsAsync(socket, name, (stream, token) => stream.AuthenticateAsClientAsync(tls.Build(peer.Host), token),
+                options.AssociationTimeout, cancellationToken).ConfigureAwait(false)
+            : new UpperLayerConnection(socket);
         try
         {
             var request = new AssociateRequestPdu(peer.AeTitle, options.CallingAeTitle, DicomUids.ApplicationContext, proposals,

@@ -114,6 +114,39 @@ public sealed class DicomNodeSettings
 
     /// <summary>The Verifying Organization of the VERIFIED reports sent after a review.</summary>
     public string VerifyingOrganization { get; set; } = "TbScreen reviewers";
+
+    /// <summary>DICOM over TLS on the listener (PS3.15 B.1); unset listens in plain TCP.</summary>
+    public DicomTlsSettings? Tls { get; set; }
+
+    /// <summary>DICOM over TLS to <see cref="ForwardResults"/>; unset connects in plain TCP.</summary>
+    public DicomForwardTlsSettings? ForwardTls { get; set; }
+}
+
+/// <summary>The listener's TLS: PEM certificate and key; with TrustedClientCertificates, client certificates are required.</summary>
+public sealed class DicomTlsSettings
+{
+    public string Certificate { get; set; } = "";
+
+    public string PrivateKey { get; set; } = "";
+
+    /// <summary>PEM bundle of the CAs whose client certificates are admitted; unset admits any client over TLS.</summary>
+    public string? TrustedClientCertificates { get; set; }
+
+    public Dicom.Network.DicomTlsServerOptions ToOptions() =>
+        new() { CertificatePath = Certificate, PrivateKeyPath = PrivateKey, TrustedClientCertificatesPath = TrustedClientCertificates };
+}
+
+/// <summary>TLS to the PACS: whom to trust (else the system's CAs) and our client certificate when it requires one.</summary>
+public sealed class DicomForwardTlsSettings
+{
+    public string? TrustedServerCertificates { get; set; }
+
+    public string? Certificate { get; set; }
+
+    public string? PrivateKey { get; set; }
+
+    public Dicom.Network.DicomTlsClientOptions ToOptions() =>
+        new() { TrustedServerCertificatesPath = TrustedServerCertificates, CertificatePath = Certificate, PrivateKeyPath = PrivateKey };
 }
 
 public sealed class SecurityOptions

@@ -44,11 +44,12 @@ internal sealed class DicomNodeService(
                 BindAddress = IPAddress.Parse(settings.Bind),
                 Port = port,
                 AllowedCallingAeTitles = settings.AllowedCallingAeTitles,
+                Tls = settings.Tls?.ToOptions(),
             }
             : null;
         var forward = settings.ForwardResults is { } to ? DicomPeer.Parse(to) : null;
         _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward, Poll = TimeSpan.FromSeconds(2) }, screening, content,
-            new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(logger: logger)), logger);
+            new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { Tls = settings.ForwardTls?.ToOptions() }, logger)), logger);
         _node.Screened += stored => received.Publish(stored.ResultId);
         try
         {

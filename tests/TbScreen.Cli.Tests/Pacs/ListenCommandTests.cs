@@ -146,7 +146,41 @@ public sealed class ListenCommandTests
         Assert.Contains(TbScreen.Pacs.ResultReport.ResearchUseStatement, metadata);
     }
 
-    private static CliProcess Node(int port, string work, string? forward)
+    /// <summary>
+    /// The node and both of its peers over mutual TLS: dcmtk's storescu as the modality, storescp as the PACS. A plain
+    /// C-STORE to the TLS port stores nothing, and a missing certificate file stops the command before it listens.
+    /// </summary>
+    [SkippableFact]
+    public async Task Over_TLS_a_modality_sends_and_the_results_reach_a_TLS_pacs()
+    {
+        Dcmtk.Require();
+        using var pki = new TestCertificates();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen-tls").FullName;
+        using var pacs = await Dcmtk.StartStoreScpAsync("PACS", Path.Combine(work, "pacs"), "+xa", "+tls", pki.ServerKeyPath, pki.ServerCertificatePath, "+cf", pki.CaPath);
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var node = Node(port, work, $"PACS@localhost:{pacs.Port}",
+            "--tls-cert", pki.ServerCertificatePath, "--tls-key", pki.ServerKeyPath, "--tls-client-ca", pki.CaPath,
+            "--forward-tls-ca", pki.CaPath, "--forward-tls-cert", pki.ClientCertificatePath, "--forward-tls-key", pki.ClientKeyPath);
+        await node.WaitForAsync("listening on");
+        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+
+        var (plain, plainOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "localhost", portText, sample);
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "+tls", pki.ClientKeyPath, pki.ClientCertificatePath, "+cf", pki.CaPath, "localhost", portText, sample);
+
+        Assert.True(plain != 0, plainOutput);
+        Assert.True(code == 0, output);
+        var files = await WaitForFilesAsync(Path.Combine(work, "pacs"), 2, node);
+        Assert.Single(files, f => Path.GetFileName(f).StartsWith("SRc.", StringComparison.Ordinal));
+        Assert.Contains("(TLS, client certificates required)", node.Log);
+
+        string missing = Path.Combine(work, "missing.key");
+        var (refused, _, stderr) = CliRunner.Run("listen", "--port", "0", "--tls-cert", pki.ServerCertificatePath, "--tls-key", missing);
+        Assert.Equal(2, refused);
+        Assert.Contains(missing, stderr, StringComparison.Ordinal);
+    }
+
+    private static CliProcess Node(int port, string work, string? forward, params string[] extra)
     {
         var args = new List<string>
         {
@@ -159,6 +193,7 @@ public sealed class ListenCommandTests
             args.AddRange(["--forward-results", forward]);
         }
 
+        args.AddRange(extra);
         return CliProcess.Start(args);
     }
 
