@@ -199,7 +199,7 @@ public sealed class StowTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
     }
 
-    private static MultipartContent Multipart(params byte[][] parts)
+    internal static MultipartContent Multipart(params byte[][] parts)
     {
         var content = new MultipartContent("related", "stow-" + Guid.NewGuid().ToString("N"));
         content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));

@@ -20,7 +20,7 @@ public static class DicomWebRetrieveEndpoints
 
     public static IEndpointRouteBuilder MapDicomWebRetrieveEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.Screen);
+        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.ScreenDicomWeb);
         group.MapGet("/studies", async (HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
         {
             StudyQuery query;
@@ -73,28 +73,51 @@ public static class DicomWebRetrieveEndpoints
             return await AnswerAsync(store, user, $"studies/{study}/series/{series}/instances", instances, ct);
         }).WithSummary("QIDO-RS: the result objects of a series");
 
-        group.MapGet("/studies/{study}/series/{series}/instances/{instance}", async (string study, string series, string instance, HttpContext http,
+        group.MapGet("/studies/{study}/series/{series}/instances/{instance}", async (string study, string series, string instance,
             DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
-        {
-            var row = (await objects.ObjectsAsync(1, study, series, instance, ct)).FirstOrDefault();
-            if (row is null || content.Get(row.ContentSha256) is not { } bytes)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Instance not found", detail: "No TbScreen result object has these UIDs.");
-            }
+            await RetrieveAsync(await objects.ObjectsAsync(1, study, series, instance, ct), content, store, user, ct))
+            .WithSummary("WADO-RS: retrieve one result object (Part 10, in a multipart/related body)");
 
-            await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"{row.Kind} {instance}", ct);
-            string boundary = "tbscreen-" + Guid.NewGuid().ToString("N");
-            using var body = new MemoryStream();
-            void Line(string text) => body.Write(System.Text.Encoding.ASCII.GetBytes(text + "\r\n"));
+        // Study and series retrieve (PS3.18 10.4.1): what a PACS or Orthanc's DICOMweb client asks for when it pulls.
+        group.MapGet("/studies/{study}", async (string study, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+            await RetrieveAsync(await objects.ObjectsAsync(MaxObjects, study, cancellationToken: ct), content, store, user, ct))
+            .WithSummary("WADO-RS: retrieve the result objects of a study");
+
+        group.MapGet("/studies/{study}/series/{series}", async (string study, string series, DicomOutboxStore objects, ContentStore content, IScreeningStore store,
+            ClaimsPrincipal user, CancellationToken ct) =>
+            await RetrieveAsync(await objects.ObjectsAsync(MaxObjects, study, series, cancellationToken: ct), content, store, user, ct))
+            .WithSummary("WADO-RS: retrieve the result objects of a series");
+        return app;
+    }
+
+    /// <summary>The objects, Part 10, one per part of a multipart/related body; 404 when none is found. Each one retrieved is audited.</summary>
+    private static async Task<IResult> RetrieveAsync(IReadOnlyList<DicomDeliveryInfo> rows, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var found = rows.Select(r => (Row: r, Bytes: content.Get(r.ContentSha256))).Where(f => f.Bytes is not null).ToList();
+        if (found.Count == 0)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No TbScreen result object has these UIDs.");
+        }
+
+        foreach (var (row, _) in found)
+        {
+            await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"{row.Kind} {row.SopInstanceUid}", ct);
+        }
+
+        string boundary = "tbscreen-" + Guid.NewGuid().ToString("N");
+        using var body = new MemoryStream();
+        void Line(string text) => body.Write(System.Text.Encoding.ASCII.GetBytes(text + "\r\n"));
+        foreach (var (_, bytes) in found)
+        {
             Line($"--{boundary}");
             Line("Content-Type: application/dicom");
             Line("");
             body.Write(bytes);
             Line("");
-            Line($"--{boundary}--");
-            return Results.Bytes(body.ToArray(), $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
-        }).WithSummary("WADO-RS: retrieve one result object (Part 10, in a multipart/related body)");
-        return app;
+        }
+
+        Line($"--{boundary}--");
+        return Results.Bytes(body.ToArray(), $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
     }
 
     private static async Task<IResult> AnswerAsync(IScreeningStore store, ClaimsPrincipal user, string query, IEnumerable<JsonNode> matches, CancellationToken ct)

@@ -20,6 +20,8 @@ internal static class IdentityRegistration
         services.AddScoped<AccountsDbContext>(sp => AccountsDbContextFactory.Create(sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // DICOMweb clients (PACS, archives) send credentials with each request instead of keeping a cookie.
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, DicomWebBasicAuthentication>(DicomWebBasicAuthentication.SchemeName, null);
         services.AddIdentityCore<TbScreenUser>(options =>
             {
                 options.Password.RequiredLength = 12;
@@ -70,6 +72,7 @@ internal static class IdentityRegistration
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Screen, p => p.RequireRole(Policies.ScreenRoles))
+            .AddPolicy(Policies.ScreenDicomWeb, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, DicomWebBasicAuthentication.SchemeName).RequireRole(Policies.ScreenRoles))
             .AddPolicy(Policies.Review, p => p.RequireRole(Roles.Radiologist))
             .AddPolicy(Policies.Audit, p => p.RequireRole(Policies.AuditRoles))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))

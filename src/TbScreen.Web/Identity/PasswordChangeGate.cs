@@ -15,7 +15,7 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
             return next(context);
         }
 
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (IdentityRegistration.IsApi(context.Request))
         {
             return Hosting.MiddlewareProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Password change required",
                 $"Set a new password first: POST /api/account/password, or the page {AccountPasswords.ChangePath}.");

@@ -20,6 +20,9 @@ public static class Policies
     /// <summary>Upload radiographs, view results, the worklist and jobs: clinicians and the roles above them.</summary>
     public const string Screen = "screen";
 
+    /// <summary>The screen roles on the DICOMweb endpoints, signed in by cookie or by HTTP Basic (PACS and archives).</summary>
+    public const string ScreenDicomWeb = "screen-dicomweb";
+
     /// <summary>Confirm or override a result.</summary>
     public const string Review = "review";
 

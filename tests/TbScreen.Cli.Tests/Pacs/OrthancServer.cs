@@ -16,7 +16,8 @@ public sealed class OrthancServer : IDisposable
     private readonly Process? _process;
     private readonly string _root = "";
 
-    public OrthancServer(string modalityAe, int modalityPort)
+    /// <param name="dicomWebServers">DICOMweb servers Orthanc may call (its DicomWeb.Servers), by name.</param>
+    public OrthancServer(string modalityAe, int modalityPort, IReadOnlyDictionary<string, object>? dicomWebServers = null)
     {
         if (!File.Exists("/usr/sbin/Orthanc") || !File.Exists(Plugin))
         {
@@ -41,7 +42,7 @@ public sealed class OrthancServer : IDisposable
             ["AuthenticationEnabled"] = false,
             ["DicomCheckCalledAet"] = false,
             ["Plugins"] = new[] { Plugin },
-            ["DicomWeb"] = new Dictionary<string, object> { ["Enable"] = true, ["Root"] = "/dicom-web/" },
+            ["DicomWeb"] = new Dictionary<string, object> { ["Enable"] = true, ["Root"] = "/dicom-web/", ["Servers"] = dicomWebServers ?? new Dictionary<string, object>() },
             ["DicomModalities"] = new Dictionary<string, object> { ["tbscreen"] = new object[] { modalityAe, "127.0.0.1", modalityPort } },
         }));
         var info = new ProcessStartInfo("/usr/sbin/Orthanc") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = _root };
