@@ -82,6 +82,21 @@ public sealed class DicomWebBasicAuthTests
         Assert.Contains(trail, e => e.Action == "auth.signin.failed" && e.Target == "user/nobody");
     }
 
+    [Fact]
+    public async Task An_account_whose_password_must_change_is_refused_until_it_is_changed()
+    {
+        using var host = new TbScreenApiFactory();
+        string account = await host.CreateUserAsync(Roles.Clinician);
+        using (var scope = host.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<TbScreenUser>>();
+            var user = (await users.FindByNameAsync(account))!;
+            await users.AddClaimAsync(user, new System.Security.Claims.Claim(AccountPasswords.MustChangeClaim, "true"));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Basic(host, account, TbScreenApiFactory.UserPassword).GetAsync("/dicomweb/studies")).StatusCode);
+    }
+
     private static HttpClient Basic(TbScreenApiFactory host, string user, string password)
     {
         var client = host.AnonymousClient();
