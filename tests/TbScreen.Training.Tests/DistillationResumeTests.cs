@@ -25,23 +25,7 @@ public sealed class DistillationResumeTests
     public void A_run_stopped_in_or_after_distillation_resumes_to_the_uninterrupted_result(string stop)
     {
         using var temp = new TempFolder();
-        var data = DatasetSplit.LoadOrCreate(LayoutFixtures.Manifest(temp["data"], 16, Size), null,
-            new SplitOptions { Train = 0.5, Val = 0.5, Test = 0, Seed = 2 }, null);
-        var contract = new TrainingOptions().Contract with { Size = Size };
-        var options = new TrainingOptions
-        {
-            Arch = "alexnet",
-            Contract = contract,
-            Epochs = 1,
-            WarmupEpochs = 0,
-            BatchSize = 4,
-            Optimizer = OptimizerKind.AdamW,
-            LearningRate = 3e-4,
-            RewindEpochs = [0],
-            Threads = 1,
-            Seed = 5,
-            Distillation = new DistillationOptions { Epochs = 3, TeacherCheckpoint = TeacherCheckpoint(temp["teacher"], contract) },
-        };
+        var (data, options) = Run(temp, distillationEpochs: 3);
 
         var whole = Trainer.Run(data.Records, data.Assignment, options, temp["whole"]);
 
@@ -80,18 +64,7 @@ public sealed class DistillationResumeTests
     public void A_distillation_started_with_other_options_is_refused_by_name()
     {
         using var temp = new TempFolder();
-        var data = DatasetSplit.LoadOrCreate(LayoutFixtures.Manifest(temp["data"], 16, Size), null,
-            new SplitOptions { Train = 0.5, Val = 0.5, Test = 0, Seed = 2 }, null);
-        var contract = new TrainingOptions().Contract with { Size = Size };
-        var options = new TrainingOptions
-        {
-            Arch = "alexnet",
-            Contract = contract,
-            Epochs = 1,
-            BatchSize = 4,
-            Threads = 1,
-            Distillation = new DistillationOptions { Epochs = 2, TeacherCheckpoint = TeacherCheckpoint(temp["teacher"], contract) },
-        };
+        var (data, options) = Run(temp, distillationEpochs: 2);
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Run(data.Records, data.Assignment, options, temp["run"], new StopAt(2, cancel), cancel.Token));
 
@@ -99,6 +72,28 @@ public sealed class DistillationResumeTests
         var e = Assert.Throws<TrainingResumeException>(() => Trainer.Run(data.Records, data.Assignment, other, temp["run"], resume: true));
 
         Assert.Contains("its distillation was started with other options (distillation.learningRate: 0.0003 then, 0.0005 now)", e.Message);
+    }
+
+    /// <summary>16 tiny images split half and half, and an AlexNet run of one fine-tuning epoch after distillation from a seeded teacher.</summary>
+    private static (DatasetSplit Data, TrainingOptions Options) Run(TempFolder temp, int distillationEpochs)
+    {
+        var data = DatasetSplit.LoadOrCreate(LayoutFixtures.Manifest(temp["data"], 16, Size), null,
+            new SplitOptions { Train = 0.5, Val = 0.5, Test = 0, Seed = 2 }, null);
+        var contract = new TrainingOptions().Contract with { Size = Size };
+        return (data, new TrainingOptions
+        {
+            Arch = "alexnet",
+            Contract = contract,
+            Epochs = 1,
+            WarmupEpochs = 0,
+            BatchSize = 4,
+            Optimizer = OptimizerKind.AdamW,
+            LearningRate = 3e-4,
+            RewindEpochs = [0],
+            Threads = 1,
+            Seed = 5,
+            Distillation = new DistillationOptions { Epochs = distillationEpochs, TeacherCheckpoint = TeacherCheckpoint(temp["teacher"], contract) },
+        });
     }
 
     private static string TeacherCheckpoint(string directory, Imaging.InputContract contract)

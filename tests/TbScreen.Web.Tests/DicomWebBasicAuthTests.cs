@@ -26,13 +26,7 @@ public sealed class DicomWebBasicAuthTests
         string study = new TbScreen.Dicom.DicomReader().Parse(image, "x.dcm").Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
 
         Assert.Equal(HttpStatusCode.OK, (await pacs.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
-        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "no result objects were built");
-            await Task.Delay(100);
-        }
+        await StowTests.WaitForResultObjectsAsync(host, 2);
 
         Assert.Equal(HttpStatusCode.OK, (await pacs.GetAsync($"/dicomweb/studies?StudyInstanceUID={study}")).StatusCode);
         var retrieved = await pacs.GetAsync($"/dicomweb/studies/{study}");

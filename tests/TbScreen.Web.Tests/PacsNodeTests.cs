@@ -37,13 +37,7 @@ public sealed class PacsNodeTests
         Assert.True(code == 0, output);
 
         var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
-        var clock = Stopwatch.StartNew();
-        IReadOnlyList<DicomDeliveryInfo> sent;
-        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
-            await Task.Delay(100);
-        }
+        var sent = await WaitForSentAsync(outbox, 2, TimeSpan.FromMinutes(2));
 
         Assert.Equal(["sc", "sr"], sent.Select(d => d.Kind).Order(StringComparer.Ordinal));
         Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "pacs")).Length);
@@ -58,12 +52,7 @@ public sealed class PacsNodeTests
         using var radiologist = await host.ClientAsAsync(Roles.Radiologist);
         var review = await radiologist.PostAsJsonAsync($"/api/screenings/{result.ResultId}/reviews", new { finalLabel = result.Outcome.Decision });
         Assert.Equal(HttpStatusCode.Created, review.StatusCode);
-        clock.Restart();
-        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 3)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
-            await Task.Delay(100);
-        }
+        await WaitForSentAsync(outbox, 3, TimeSpan.FromMinutes(1));
 
         string verified = Directory.GetFiles(Path.Combine(root, "pacs"), "SR*").Select(f => Dcmtk.Run("dsrdump", f).Output).Single(t => t.Contains("VERIFIED") && !t.Contains("UNVERIFIED"));
         Assert.Contains("Verifying Observers", verified);
@@ -98,16 +87,22 @@ public sealed class PacsNodeTests
             "localhost", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
         Assert.True(code == 0, output);
 
-        var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
+        await WaitForSentAsync(host.Services.GetRequiredService<DicomOutboxStore>(), 2, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "pacs")).Length);
+    }
+
+    private static async Task<IReadOnlyList<DicomDeliveryInfo>> WaitForSentAsync(DicomOutboxStore outbox, int count, TimeSpan timeout)
+    {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<DicomDeliveryInfo> sent;
-        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < 2)
+        while ((sent = await outbox.RecentAsync(10)).Count(d => d.IsSent) < count)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
+            Assert.True(clock.Elapsed < timeout, $"deliveries: {string.Join(", ", sent.Select(d => $"{d.Kind} {d.Status} {d.LastError}"))}");
             await Task.Delay(100);
         }
 
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "pacs")).Length);
+        return sent;
     }
 
     [Fact]

@@ -66,13 +66,7 @@ public sealed class StowTests
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", Multipart(image))).StatusCode);
 
         // Without a PACS destination the SR and the capture are built and kept here.
-        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "no result objects were built");
-            await Task.Delay(100);
-        }
+        await WaitForResultObjectsAsync(host, 2);
 
         using var studies = JsonDocument.Parse(await client.GetStringAsync($"/dicomweb/studies?StudyInstanceUID={study}"));
         var found = Assert.Single(studies.RootElement.EnumerateArray());
@@ -129,13 +123,7 @@ public sealed class StowTests
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", Multipart(bytes))).StatusCode);
         }
 
-        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 6)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no result objects were built");
-            await Task.Delay(100);
-        }
+        await WaitForResultObjectsAsync(host, 6);
 
         async Task<string[]> Patients(string query)
         {
@@ -197,6 +185,18 @@ public sealed class StowTests
         Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
         using var anonymous = host.AnonymousClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/dicomweb/studies", Multipart(TestRadiographs.Phantom(TestRadiographs.NewSeed())))).StatusCode);
+    }
+
+    /// <summary>Waits until the stored images' SR and capture objects (two per image) are built.</summary>
+    internal static async Task WaitForResultObjectsAsync(TbScreenApiFactory host, int count)
+    {
+        var objects = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"fewer than {count} result objects were built");
+            await Task.Delay(100);
+        }
     }
 
     internal static MultipartContent Multipart(params byte[][] parts)
