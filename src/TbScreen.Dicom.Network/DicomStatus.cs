@@ -23,6 +23,15 @@ public readonly record struct DicomStatus(ushort Code, string? ErrorComment = nu
     /// <summary>"Unrecognized operation" (PS3.7 C.5.6) for DIMSE requests this node does not serve.</summary>
     public static DicomStatus UnrecognizedOperation(string comment) => new(0x0211, comment);
 
+    /// <summary>C-FIND "Pending": a match follows in this response (PS3.4 C.4.1.1.4).</summary>
+    public static DicomStatus Pending => new(0xFF00);
+
+    /// <summary>C-FIND "Failed: Identifier does not match SOP Class" (PS3.4 C.4.1.1.4).</summary>
+    public static DicomStatus IdentifierDoesNotMatchSopClass(string comment) => new(0xA900, comment);
+
+    /// <summary>C-FIND "Failed: Unable to process" (PS3.4 C.4.1.1.4).</summary>
+    public static DicomStatus UnableToProcess(string comment) => new(0xC000, comment);
+
     public bool IsSuccess => Code == 0x0000;
 
     /// <summary>Warnings (0001, Bxxx) mean the operation was performed (PS3.7 C.3).</summary>

@@ -41,7 +41,9 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger) : null;
+        // The node answers study-level C-FIND over its result objects too.
+        var finder = new ResultStudyFinder(new ResultStudies(outbox, content), screening.Store);
+        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder) : null;
         if (listener is not null)
         {
             await listener.StartAsync(stopping);

@@ -60,7 +60,8 @@ internal static class AssociationNegotiator
             return new PresentationContextResult(proposal.Id, PresentationContextOutcome.NoReason, echo);
         }
 
-        bool known = proposal.AbstractSyntax == DicomUids.Verification || options.StorageSopClasses.Contains(proposal.AbstractSyntax);
+        bool known = proposal.AbstractSyntax == DicomUids.Verification || options.StorageSopClasses.Contains(proposal.AbstractSyntax)
+            || options.QuerySopClasses.Contains(proposal.AbstractSyntax);
         if (!known)
         {
             return new PresentationContextResult(proposal.Id, PresentationContextOutcome.AbstractSyntaxNotSupported, echo);

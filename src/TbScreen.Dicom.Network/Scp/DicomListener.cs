@@ -16,6 +16,7 @@ public sealed class DicomListener : IAsyncDisposable
 {
     private readonly DicomListenerOptions _options;
     private readonly IStoreHandler _storeHandler;
+    private readonly IQueryHandler? _queryHandler;
     private readonly ILogger _logger;
     private readonly AssociationSlots _slots;
     private readonly ConcurrentDictionary<long, Task> _connections = new();
@@ -29,13 +30,15 @@ public sealed class DicomListener : IAsyncDisposable
     private int _connectionCount;
     private bool _disposed;
 
-    public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null)
+    /// <param name="queryHandler">Answers study-level C-FIND; with it the listener accepts Study Root FIND contexts.</param>
+    public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storeHandler);
         options.Validate();
-        _options = options;
+        _options = queryHandler is null ? options : options with { QuerySopClasses = [DicomUids.StudyRootQueryRetrieveFind] };
         _storeHandler = storeHandler;
+        _queryHandler = queryHandler;
         _logger = logger ?? NullLogger.Instance;
         _slots = new AssociationSlots(options.MaxAssociations);
         // Connections that have not associated yet (or are being rejected) are capped too, so a flood of idle
@@ -176,7 +179,7 @@ public sealed class DicomListener : IAsyncDisposable
                 connection = new UpperLayerConnection(client);
             }
 
-            await new ScpAssociation(connection, number, _options, _storeHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
+            await new ScpAssociation(connection, number, _options, _storeHandler, _queryHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

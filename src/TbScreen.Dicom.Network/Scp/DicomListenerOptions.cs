@@ -35,6 +35,9 @@ public sealed record DicomListenerOptions
     /// <summary>DICOM over TLS (PS3.15 B.1): every connection must complete a TLS handshake first; null listens in plain TCP.</summary>
     public DicomTlsServerOptions? Tls { get; init; }
 
+    /// <summary>Query SOP classes accepted; the listener sets Study Root FIND when it has a query handler.</summary>
+    public IReadOnlyCollection<string> QuerySopClasses { get; init; } = [];
+
     /// <summary>Storage SOP classes accepted; others are rejected per presentation context (abstract syntax not supported).</summary>
     public IReadOnlyCollection<string> StorageSopClasses { get; init; } = DicomUids.DefaultStorageSopClasses;
 

@@ -15,17 +15,20 @@ internal sealed class ScpAssociation
     private readonly UpperLayerConnection _connection;
     private readonly DicomListenerOptions _options;
     private readonly IStoreHandler _handler;
+    private readonly IQueryHandler? _queries;
     private readonly AssociationSlots _slots;
     private readonly ILogger _logger;
     private readonly CancellationToken _abortToken;
     private readonly string _label;
     private readonly DicomReader _reader = new();
 
-    public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, IStoreHandler handler, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
+    public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, IStoreHandler handler, IQueryHandler? queries,
+        AssociationSlots slots, ILogger logger, CancellationToken abortToken)
     {
         _connection = connection;
         _options = options;
         _handler = handler;
+        _queries = queries;
         _slots = slots;
         _logger = logger;
         _abortToken = abortToken;
@@ -232,8 +235,12 @@ internal sealed class ScpAssociation
                 var storeStatus = await StoreAsync(request, context, message).ConfigureAwait(false);
                 response = Response(CommandField.CStoreResponse, command, context, storeStatus) with { AffectedSopInstanceUid = command.AffectedSopInstanceUid };
                 break;
+            case CommandField.CFindRequest:
+                var findStatus = await FindAsync(request, context, message, peerMax).ConfigureAwait(false);
+                response = Response(CommandField.CFindResponse, command, context, findStatus);
+                break;
             case CommandField.CCancelRequest:
-                response = null; // C-CANCEL has no response, and we run nothing it could cancel.
+                response = null; // C-CANCEL has no response; a C-FIND here answers at once, so there is nothing left to cancel.
                 break;
             case var field when CommandField.IsResponse(field):
                 _logger.LogWarning("{Association}: ignoring an unsolicited response (command field 0x{Field:X4})", _label, field);
@@ -252,6 +259,66 @@ internal sealed class ScpAssociation
             deadline.CancelAfter(_options.IdleTimeout);
             await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, null, peerMax, deadline.Token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Study-level C-FIND: each match goes out as a Pending response carrying its identifier, then the final status
+    /// follows (PS3.4 C.4.1.3). Matching keys and return keys come from the request's identifier.
+    /// </summary>
+    private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    {
+        if (_queries is null || context.AbstractSyntax != DicomUids.StudyRootQueryRetrieveFind)
+        {
+            return DicomStatus.SopClassNotSupported($"C-FIND on a {context.AbstractSyntax} context");
+        }
+
+        if (message.DataSet is null)
+        {
+            return DicomStatus.IdentifierDoesNotMatchSopClass("C-FIND-RQ without an identifier");
+        }
+
+        DicomDataset identifier;
+        try
+        {
+            identifier = _reader.ParseDataset(message.DataSet, context.TransferSyntax, "C-FIND identifier").Dataset;
+        }
+        catch (DicomException e)
+        {
+            return DicomStatus.IdentifierDoesNotMatchSopClass(Truncate("identifier does not parse: " + e.Reason));
+        }
+
+        if (!string.Equals(identifier.GetString(0x00080052)?.Trim(), "STUDY", StringComparison.Ordinal))
+        {
+            return DicomStatus.IdentifierDoesNotMatchSopClass("only Query/Retrieve Level STUDY is answered");
+        }
+
+        IReadOnlyList<DicomDataset> matches;
+        try
+        {
+            matches = await _queries.FindStudiesAsync(identifier, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(e.Message));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abortToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "{Association}: the query handler failed", _label);
+            return DicomStatus.UnableToProcess("the query could not be answered");
+        }
+
+        var command = message.Command;
+        foreach (var match in matches)
+        {
+            byte[] bytes = Writing.DicomWriter.Write(match, context.TransferSyntax.Uid, new Writing.DicomWriterOptions { Preamble = false });
+            var pending = Response(CommandField.CFindResponse, command, context, DicomStatus.Pending) with { HasDataSet = true };
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
+            deadline.CancelAfter(_options.IdleTimeout);
+            await MessageWriter.WriteAsync(_connection.Stream, context.Id, pending, bytes, peerMax, deadline.Token).ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("{Association}: C-FIND at study level, {Count} matches", _label, matches.Count);
+        return DicomStatus.Success;
     }
 
     private async Task<DicomStatus> StoreAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)

@@ -87,6 +87,25 @@ public sealed class StudyQuery
         return new StudyQuery(matchers, limit, offset, unsupported) { SingleStudy = single };
     }
 
+    /// <summary>
+    /// The query a C-FIND identifier asks (PS3.4 C.2.2): its non-empty attributes among the supported keys match,
+    /// multiple values (a list of UIDs) joined as QIDO-RS lists them.
+    /// </summary>
+    public static StudyQuery FromIdentifier(DicomDataset identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (keyword, tag, _) in Keys)
+        {
+            if (identifier[tag] is { Items: null } && identifier.GetStrings(tag) is { Length: > 0 } values && values.Any(v => v.Trim().Length > 0))
+            {
+                pairs.Add(KeyValuePair.Create(keyword, string.Join('\\', values.Select(v => v.Trim()))));
+            }
+        }
+
+        return Parse(pairs);
+    }
+
     /// <summary>Whether a study matches every key: its attributes from one of its objects, and its modalities.</summary>
     public bool Matches(DicomDataset study, IEnumerable<string> modalities)
     {

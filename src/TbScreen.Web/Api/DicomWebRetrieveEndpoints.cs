@@ -16,7 +16,7 @@ namespace TbScreen.Web.Api;
 /// </summary>
 public static class DicomWebRetrieveEndpoints
 {
-    private const int MaxObjects = 5000;
+    private const int MaxObjects = TbScreen.Pacs.ResultStudies.MaxObjects;
 
     public static IEndpointRouteBuilder MapDicomWebRetrieveEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,16 +33,12 @@ public static class DicomWebRetrieveEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid QIDO-RS query", detail: e.Message);
             }
 
-            var rows = await objects.ObjectsAsync(MaxObjects, study: query.SingleStudy, cancellationToken: ct);
-            var studies = rows.GroupBy(r => r.StudyInstanceUid)
-                .Select(g => (Rows: g.ToList(), Header: Header(content, g.First()), Modalities: g.Select(r => r.Kind == "sr" ? "SR" : "OT").Distinct().Order(StringComparer.Ordinal).ToList()))
-                .Where(s => query.Matches(s.Header, s.Modalities))
-                .ToList();
+            var studies = await new TbScreen.Pacs.ResultStudies(objects, content).FindAsync(query, ct);
             var page = query.Page(studies).Select(s =>
             {
                 var json = Attributes(s.Header, DicomTag.StudyInstanceUid, 0x00080020, 0x00080030, 0x00080050, DicomTag.PatientName, 0x00100020, 0x00200010);
                 json["00080061"] = Strings("CS", s.Modalities);
-                json["00201208"] = Number("IS", s.Rows.Count);
+                json["00201208"] = Number("IS", s.Objects);
                 return (JsonNode)json;
             });
             if (query.Unsupported.Count > 0)
@@ -136,8 +132,7 @@ public static class DicomWebRetrieveEndpoints
         key.Equals("PatientID", StringComparison.OrdinalIgnoreCase) || key.Equals("PatientName", StringComparison.OrdinalIgnoreCase)
         || key.Equals("00100020", StringComparison.OrdinalIgnoreCase) || key.Equals("00100010", StringComparison.OrdinalIgnoreCase);
 
-    private static DicomDataset Header(ContentStore content, DicomDeliveryInfo row) =>
-        content.Get(row.ContentSha256) is { } bytes ? new DicomReader().Parse(bytes, row.SopInstanceUid).Dataset : new DicomDataset();
+    private static DicomDataset Header(ContentStore content, DicomDeliveryInfo row) => TbScreen.Pacs.ResultStudies.Header(content, row);
 
     /// <summary>The attributes in DICOM JSON (PS3.18 F.2), with their VRs from the dataset; absent ones as empty.</summary>
     private static JsonObject Attributes(DicomDataset dataset, params uint[] tags)

@@ -180,6 +180,60 @@ public sealed class ListenCommandTests
         Assert.Contains(missing, stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Study-level C-FIND with dcmtk's findscu as the PACS or RIS asking: a received radiograph's study is found by its
+    /// patient with the return keys asked for (its result objects' modalities and count), another patient finds
+    /// nothing, and a series-level query is refused as not matching the SOP class.
+    /// </summary>
+    [SkippableFact]
+    public async Task Findscu_finds_the_studies_that_have_results_by_patient_with_the_keys_it_asked_for()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen-find").FullName;
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var node = Node(port, work, forward: null);
+        await node.WaitForAsync("listening on");
+        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+        var original = new TbScreen.Dicom.DicomReader().Read(sample).Dataset;
+        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
+        Assert.True(stored == 0, storeOutput);
+        var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        string Find(string folder, params string[] keys)
+        {
+            Directory.CreateDirectory(folder);
+            string[] arguments = ["-v", "-S", "-aet", "RIS", "-aec", "TBSCREEN", "-X", "-od", folder, .. keys.SelectMany(k => new[] { "-k", k }), "127.0.0.1", portText];
+            var (code, output) = Dcmtk.Run("findscu", arguments);
+            Assert.True(code == 0, output);
+            return output;
+        }
+
+        string patient = original.GetString(TbScreen.Dicom.DicomTag.PatientId)!;
+        Find(Path.Combine(work, "found"), "QueryRetrieveLevel=STUDY", $"PatientID={patient}", "PatientName", "StudyInstanceUID", "ModalitiesInStudy", "NumberOfStudyRelatedInstances");
+        var answer = new TbScreen.Dicom.DicomReader().Read(Assert.Single(Directory.GetFiles(Path.Combine(work, "found")))).Dataset;
+        Assert.Equal(original.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid), answer.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid));
+        Assert.Equal(original.GetString(TbScreen.Dicom.DicomTag.PatientName), answer.GetString(TbScreen.Dicom.DicomTag.PatientName));
+        Assert.Equal(["OT", "SR"], answer.GetStrings(0x00080061));
+        Assert.Equal(2, answer.GetInt(0x00201208));
+        Assert.Equal("STUDY", answer.GetString(0x00080052));
+
+        Find(Path.Combine(work, "none"), "QueryRetrieveLevel=STUDY", "PatientID=SOMEONE-ELSE", "StudyInstanceUID");
+        Assert.Empty(Directory.GetFiles(Path.Combine(work, "none")));
+        string series = Find(Path.Combine(work, "series"), "QueryRetrieveLevel=SERIES", "SeriesInstanceUID");
+        Assert.Contains("Received Final Find Response (Error: DataSetDoesNotMatchSOPClass)", series, StringComparison.Ordinal); // dcmtk's name for A900
+        var trail = await store.AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Actor == "dicom:RIS" && e.Detail!.EndsWith("1 matches", StringComparison.Ordinal));
+        Assert.DoesNotContain(patient, node.Log); // the patient ID asked for never reaches the log
+    }
+
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)
     {
         var args = new List<string>

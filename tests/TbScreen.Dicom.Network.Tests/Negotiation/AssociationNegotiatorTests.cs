@@ -90,6 +90,22 @@ public sealed class AssociationNegotiatorTests
         Assert.Equal((PresentationContextOutcome.Acceptance, htj2k), (accept.PresentationContexts[0].Outcome, accept.PresentationContexts[0].TransferSyntax));
     }
 
+    /// <summary>Study Root FIND is accepted only by a listener that can answer it (it has a query handler).</summary>
+    [Fact]
+    public void Study_root_FIND_is_accepted_only_with_a_query_handler()
+    {
+        var request = Request("TBSCREEN", "MODALITY") with
+        {
+            PresentationContexts = [new PresentationContextProposal(1, DicomUids.StudyRootQueryRetrieveFind, [TransferSyntax.ExplicitVrLittleEndianUid])],
+        };
+
+        var without = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options, out _));
+        var with = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options with { QuerySopClasses = [DicomUids.StudyRootQueryRetrieveFind] }, out _));
+
+        Assert.Equal(PresentationContextOutcome.AbstractSyntaxNotSupported, without.PresentationContexts[0].Outcome);
+        Assert.Equal(PresentationContextOutcome.Acceptance, with.PresentationContexts[0].Outcome);
+    }
+
     private static AssociateRequestPdu Request(string called, string calling, string context = DicomUids.ApplicationContext) =>
         new(called, calling, context, [new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ImplicitVrLittleEndianUid])],
             new UserInformation(16384, "1.2.3", null));

@@ -69,6 +69,24 @@ public sealed class StudyQueryTests
         Assert.Equal([3, 4], Parse("offset=2").Page([1, 2, 3, 4]));
     }
 
+    /// <summary>A C-FIND identifier: its non-empty supported keys match (a UID list as several values); empty ones are return keys only.</summary>
+    [Fact]
+    public void A_C_FIND_identifier_matches_by_its_non_empty_keys()
+    {
+        var identifier = new DicomDataset()
+            .AddString(0x00080052, "CS", "STUDY")
+            .AddString(DicomTag.PatientId, "LO", "PAT-00*")
+            .AddString(DicomTag.StudyInstanceUid, "UI", "9.9\\1.2.3.4")
+            .AddString(DicomTag.PatientName, "PN", "")
+            .AddString(0x00100030, "DA", "19800101"); // Patient's Birth Date: no matching key here, a return key only
+
+        var query = StudyQuery.FromIdentifier(identifier);
+
+        Assert.Equal([DicomTag.PatientId, DicomTag.StudyInstanceUid], query.Matchers.Select(m => m.Tag).Order());
+        Assert.True(query.Matches(Study, []));
+        Assert.False(StudyQuery.FromIdentifier(identifier.AddString(DicomTag.PatientId, "LO", "OTHER")).Matches(Study, []));
+    }
+
     private static StudyQuery Parse(string query) => StudyQuery.Parse(query.Split('&').Select(p =>
     {
         int equals = p.IndexOf('=', StringComparison.Ordinal);
