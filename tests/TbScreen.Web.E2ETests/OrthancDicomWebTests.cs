@@ -11,13 +11,14 @@ namespace TbScreen.Web.E2ETests;
 /// TbScreen by STOW-RS, finds the study's result objects by QIDO-RS and pulls them back into its own archive by a
 /// study-level WADO-RS retrieve, where they sit beside the radiograph.
 /// </summary>
-[Collection(DashboardCollection.Name)]
-public sealed class OrthancDicomWebTests(DashboardApp dashboard)
+[Collection(DashboardCollection.Name)] // run beside the browser tests, not at the same time
+public sealed class OrthancDicomWebTests
 {
     [SkippableFact]
     public async Task Orthanc_stores_by_STOW_searches_by_QIDO_and_pulls_the_results_back_by_WADO()
     {
-        var (app, _) = await dashboard.StartAsync();
+        // Its own app: what Orthanc stores here must not become a row of the shared dashboard's worklist.
+        await using var app = await WebAppProcess.StartAsync();
         var servers = new Dictionary<string, object>
         {
             ["tbscreen"] = new Dictionary<string, object>
