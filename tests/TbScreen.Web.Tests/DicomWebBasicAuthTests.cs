@@ -91,6 +91,25 @@ public sealed class DicomWebBasicAuthTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await Basic(host, account, TbScreenApiFactory.UserPassword).GetAsync("/dicomweb/studies")).StatusCode);
     }
 
+    /// <summary>Failures per address are limited as sign-ins are: past the limit nothing is checked, not even a right password.</summary>
+    [Fact]
+    public async Task Failed_attempts_from_one_address_are_limited_as_sign_ins_are()
+    {
+        using var host = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")),
+            settings: new Dictionary<string, string?> { ["TbScreen:Security:RateLimits:SignInsPerMinute"] = "3" });
+        string account = await host.CreateUserAsync(Roles.Clinician);
+        Assert.Equal(HttpStatusCode.NoContent, (await Basic(host, account, TbScreenApiFactory.UserPassword).GetAsync("/dicomweb/studies")).StatusCode);
+
+        foreach (string stranger in new[] { "spray-1", "spray-2", "spray-3" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Basic(host, stranger, "guess").GetAsync("/dicomweb/studies")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Basic(host, account, TbScreenApiFactory.UserPassword).GetAsync("/dicomweb/studies")).StatusCode);
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(100);
+        Assert.Equal(3, trail.Count(e => e.Action == "auth.signin.failed"));
+    }
+
     private static HttpClient Basic(TbScreenApiFactory host, string user, string password)
     {
         var client = host.AnonymousClient();

@@ -23,7 +23,8 @@ public sealed class DicomWebBasicAuthentication(
     UrlEncoder encoder,
     SignInManager<TbScreenUser> signIn,
     UserManager<TbScreenUser> users,
-    IScreeningStore store) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IScreeningStore store,
+    BasicFailureLimiter failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "DicomWebBasic";
 
@@ -51,7 +52,18 @@ public sealed class DicomWebBasicAuthentication(
         }
 
         string userName = decoded[..colon].Trim(), password = decoded[(colon + 1)..];
+        string address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!failures.MayTry(address))
+        {
+            // Too many failures from this address this minute: not even checked, as the sign-in page's limit would refuse it.
+            return AuthenticateResult.Fail("too many failed sign-ins from this address; wait a minute");
+        }
+
         var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            SignInService.SpendAHashVerification(users.PasswordHasher, password); // no user enumeration by response time
+        }
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (result.Succeeded)
         {
@@ -62,6 +74,7 @@ public sealed class DicomWebBasicAuthentication(
                 : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
         }
 
+        failures.Failed(address);
         bool locked = result.IsLockedOut || (user is not null && await users.IsLockedOutAsync(user));
         string name = userName.Length <= 100 ? userName : userName[..100];
         await store.RecordAsync(name, locked ? AuditActions.SignInLockedOut : AuditActions.SignInFailed, $"user/{name}", "HTTP Basic, DICOMweb", Context.RequestAborted);

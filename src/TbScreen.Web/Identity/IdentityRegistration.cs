@@ -85,6 +85,7 @@ internal static class IdentityRegistration
 
         services.AddSingleton<FirstRunConsole>();
         services.AddScoped<SignInService>();
+        services.AddSingleton<BasicFailureLimiter>();
         services.AddScoped<AccountPasswords>();
         services.AddHostedService<AccountsBootstrap>();
         return services;

@@ -34,7 +34,7 @@ public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManage
         var user = await users.FindByNameAsync(userName.Trim());
         if (user is null)
         {
-            users.PasswordHasher.VerifyHashedPassword(UnknownUser, UnknownUserHash.Value, password);
+            SpendAHashVerification(users.PasswordHasher, password);
         }
 
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
@@ -54,6 +54,10 @@ public sealed class SignInService(SignInManager<TbScreenUser> signIn, UserManage
         await store.RecordAsync(Truncate(userName.Trim()), action, $"user/{Truncate(userName.Trim())}", cancellationToken: cancellationToken);
         return outcome;
     }
+
+    /// <summary>What checking a password costs, spent for a user that does not exist, so that timing does not tell the two apart.</summary>
+    internal static void SpendAHashVerification(IPasswordHasher<TbScreenUser> hasher, string password) =>
+        hasher.VerifyHashedPassword(UnknownUser, UnknownUserHash.Value, password);
 
     public async Task SignOutAsync(string userName, CancellationToken cancellationToken = default)
     {
