@@ -88,6 +88,23 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
         };
     }
 
+    /// <summary>
+    /// The models part of a result's version, without the "+site@" and "+stability@" marks of how it was decided: what
+    /// fixes the input geometry of its heatmap.
+    /// </summary>
+    public static string ModelsOf(string version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        int cut = version.Length;
+        foreach (string mark in new[] { "+site@", "+stability@" })
+        {
+            int at = version.IndexOf(mark, StringComparison.Ordinal);
+            cut = at >= 0 ? Math.Min(cut, at) : cut;
+        }
+
+        return version[..cut];
+    }
+
     public static string VersionOf(TbEnsemble ensemble) =>
         string.Join('+', ensemble.Members.Select(m => $"{m.Bundle.Name}@{m.Bundle.Metadata.Version}"));
 

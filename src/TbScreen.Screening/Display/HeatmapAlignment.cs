@@ -22,9 +22,11 @@ public static class HeatmapAlignment
             return (null, "the result has no heatmap (it was not computed, or the ensemble produces none)");
         }
 
-        if (outcome.ModelVersion != pipeline.ModelVersion || pipeline.Ensemble.HeatmapIndex is not int member)
+        // Only the models fix the geometry: a result decided under a site profile or with the stability check places as well.
+        string models = ScreeningPipeline.VersionOf(pipeline.Ensemble);
+        if (ScreeningPipeline.ModelsOf(outcome.ModelVersion) != models || pipeline.Ensemble.HeatmapIndex is not int member)
         {
-            return (null, $"the result was screened by {outcome.ModelVersion}, the loaded models are {pipeline.ModelVersion}: the model input geometry of that heatmap is unknown");
+            return (null, $"the result was screened by {outcome.ModelVersion}, the loaded models are {models}: the model input geometry of that heatmap is unknown");
         }
 
         var geometry = pipeline.Ensemble.InputGeometry(radiograph, member);
