@@ -56,29 +56,36 @@ public sealed record DicomTlsClientOptions
     public string? PrivateKeyPath { get; init; }
 
     /// <summary>Reads the files as a connection will; throws <see cref="ArgumentException"/> naming the one that cannot be used.</summary>
-    public void Validate() => Build("localhost");
+    public void Validate() => Load();
 
-    internal SslClientAuthenticationOptions Build(string host)
+    /// <summary>Reads the trust bundle and our certificate once; a client makes each association's options from them.</summary>
+    internal DicomTlsClientCredentials Load()
     {
         if ((CertificatePath is null) != (PrivateKeyPath is null))
         {
             throw new ArgumentException("A TLS client certificate needs both its certificate and its private key file.");
         }
 
-        var trusted = TrustedServerCertificatesPath is { } path ? DicomTls.LoadBundle(path) : null;
-        var own = CertificatePath is { } certificate ? DicomTls.LoadCertificate(certificate, PrivateKeyPath!) : null;
-        return new SslClientAuthenticationOptions
-        {
-            TargetHost = host,
-            EnabledSslProtocols = DicomTls.Protocols,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ClientCertificates = own is null ? null : new X509CertificateCollection { own },
-            RemoteCertificateValidationCallback = (_, presented, _, errors) =>
-                trusted is null
-                    ? errors == SslPolicyErrors.None
-                    : (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && presented is not null && DicomTls.ChainsTo(presented, trusted),
-        };
+        return new DicomTlsClientCredentials(
+            TrustedServerCertificatesPath is { } path ? DicomTls.LoadBundle(path) : null,
+            CertificatePath is { } certificate ? DicomTls.LoadCertificate(certificate, PrivateKeyPath!) : null);
     }
+}
+
+/// <summary>What <see cref="DicomTlsClientOptions"/> names, loaded: whom we trust (null: the system) and what we present.</summary>
+internal sealed class DicomTlsClientCredentials(X509Certificate2Collection? trusted, X509Certificate2? own)
+{
+    public SslClientAuthenticationOptions For(string host) => new()
+    {
+        TargetHost = host,
+        EnabledSslProtocols = DicomTls.Protocols,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        ClientCertificates = own is null ? null : new X509CertificateCollection { own },
+        RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+            trusted is null
+                ? errors == SslPolicyErrors.None
+                : (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && presented is not null && DicomTls.ChainsTo(presented, trusted),
+    };
 }
 
 internal static class DicomTls

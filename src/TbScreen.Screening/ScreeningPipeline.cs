@@ -23,6 +23,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     private readonly ScreeningOptions _options;
     private readonly bool _ownsEnsemble;
     private readonly string _modelVersion;
+    private readonly StabilityOptions _stability;
 
     /// <summary>Wraps an ensemble the caller owns (and disposes).</summary>
     public ScreeningPipeline(TbEnsemble ensemble, ScreeningOptions? options = null)
@@ -34,7 +35,8 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         _options = options ?? new ScreeningOptions();
-        _screener = new RadiographScreener(ensemble, _options.ToStabilityOptions());
+        _stability = _options.ToStabilityOptions();
+        _screener = new RadiographScreener(ensemble, _stability);
         _ownsEnsemble = ownsEnsemble;
         _modelVersion = VersionOf(ensemble);
     }
@@ -45,7 +47,7 @@ public sealed class ScreeningPipeline : IScreeningPipeline, IDisposable
     /// "+stability@EPS" (<see cref="StabilityOptions.Mark"/>): stored results are reused per image and model version,
     /// and a result decided at another threshold, or without the check, must not be reused as if it were this one.
     /// </summary>
-    public string ModelVersion => VersionFor(_modelVersion, Sites.FixedProfile, _options.ToStabilityOptions());
+    public string ModelVersion => VersionFor(_modelVersion, Sites.FixedProfile, _stability);
 
     /// <summary>The version of results screened by <paramref name="modelVersion"/>'s models under an optional fixed profile and stability check.</summary>
     public static string VersionFor(string modelVersion, SiteProfile? profile, StabilityOptions? stability)

@@ -17,6 +17,8 @@ public sealed class DicomClient
 
     private readonly DicomClientOptions _options;
     private readonly ILogger _logger;
+    // The PEM files are read once per client, not per association; a failed read is tried again on the next one.
+    private readonly Lazy<DicomTlsClientCredentials>? _tls;
     private int _messageId;
 
     public DicomClient(DicomClientOptions? options = null, ILogger? logger = null)
@@ -24,6 +26,7 @@ public sealed class DicomClient
         _options = options ?? new DicomClientOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
+        _tls = _options.Tls is { } tls ? new Lazy<DicomTlsClientCredentials>(tls.Load, LazyThreadSafetyMode.PublicationOnly) : null;
     }
 
     /// <summary>C-ECHO (PS3.7 9.1.5, PS3.4 Annex A): returns when the peer answers success.</summary>
@@ -31,7 +34,7 @@ public sealed class DicomClient
     {
         ArgumentNullException.ThrowIfNull(peer);
         var proposals = new[] { new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
-        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _logger, cancellationToken).ConfigureAwait(false);
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken).ConfigureAwait(false);
         var context = association.Contexts.FirstOrDefault(c => c.TransferSyntax is not null)
             ?? throw new DicomNetworkException(peer.ToString(), $"Verification was not accepted ({association.Contexts.FirstOrDefault()?.Outcome})");
         var request = new DimseCommand { CommandField = CommandField.CEchoRequest, AffectedSopClassUid = DicomUids.Verification, MessageId = NextMessageId() };
@@ -72,7 +75,7 @@ public sealed class DicomClient
         }
 
         var proposals = Propose(instances);
-        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _logger, cancellationToken).ConfigureAwait(false);
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken).ConfigureAwait(false);
         // Plan every file before sending any, so a syntax the peer refuses fails the call cleanly, not half-way.
         var plans = instances.Select(i => (Instance: i, Context: Choose(association, i))).ToList();
         var refused = plans.FirstOrDefault(p => p.Context is null);

@@ -33,12 +33,14 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
     public IReadOnlyList<NegotiatedContext> Contexts { get; }
 
-    public static async Task<ScuAssociation> OpenAsync(DicomPeer peer, IReadOnlyList<PresentationContextProposal> proposals, DicomClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="tls">The loaded credentials of <see cref="DicomClientOptions.Tls"/>; null connects in plain TCP.</param>
+    public static async Task<ScuAssociation> OpenAsync(DicomPeer peer, IReadOnlyList<PresentationContextProposal> proposals, DicomClientOptions options,
+        Lazy<DicomTlsClientCredentials>? tls, ILogger logger, CancellationToken cancellationToken)
     {
         string name = peer.ToString();
         var socket = await ConnectAsync(peer, options, cancellationToken).ConfigureAwait(false);
-        var connection = options.Tls is { } tls
-            ? await UpperLayerConnection.OverTlsAsync(socket, name, (stream, token) => stream.AuthenticateAsClientAsync(tls.Build(peer.Host), token),
+        var connection = tls is not null
+            ? await UpperLayerConnection.OverTlsAsync(socket, name, (stream, token) => stream.AuthenticateAsClientAsync(tls.Value.For(peer.Host), token),
                 options.AssociationTimeout, cancellationToken).ConfigureAwait(false)
             : new UpperLayerConnection(socket);
         try

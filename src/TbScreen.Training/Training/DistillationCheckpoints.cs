@@ -1,6 +1,5 @@
 using TbScreen.Training.Distillation;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace TbScreen.Training.Training;
@@ -27,7 +26,7 @@ public sealed class DistillationCheckpoints(string directory, TrainingOptions op
     {
         var point = Read() ?? throw new TrainingResumeException(directory, $"{FileName} is missing");
         model.load(Path.Combine(directory, DistilledCheckpoint));
-        torch.random.set_rng_state(Decode(point.TorchRandomState));
+        torch.random.set_rng_state(ResumableRun.Decode(point.TorchRandomState));
     }
 
     public (int Done, IReadOnlyList<DistillationEpoch> History) Restore(nn.Module student, nn.Module projection, optim.Optimizer optimizer)
@@ -47,8 +46,8 @@ public sealed class DistillationCheckpoints(string directory, TrainingOptions op
 
         student.load(Path.Combine(directory, point.Files[0]));
         projection.load(Path.Combine(directory, point.Files[1]));
-        Helper(optimizer).load_state_dict(Path.Combine(directory, point.Files[2]));
-        torch.random.set_rng_state(Decode(point.TorchRandomState));
+        ResumableRun.Helper(optimizer).load_state_dict(Path.Combine(directory, point.Files[2]));
+        torch.random.set_rng_state(ResumableRun.Decode(point.TorchRandomState));
         return (point.Epoch, point.History);
     }
 
@@ -58,9 +57,8 @@ public sealed class DistillationCheckpoints(string directory, TrainingOptions op
         string[] files = [$"distillation-{epoch}.student.pt", $"distillation-{epoch}.projection.pt", $"distillation-{epoch}.optimizer.pt"];
         Atomically(files[0], path => student.save(path));
         Atomically(files[1], path => projection.save(path));
-        Atomically(files[2], Helper(optimizer).save_state_dict);
-        using var state = torch.random.get_rng_state();
-        var point = new DistillationResumePoint(epoch, options, splitFingerprint, [.. history], Convert.ToBase64String(state.data<byte>().ToArray()), files);
+        Atomically(files[2], ResumableRun.Helper(optimizer).save_state_dict);
+        var point = new DistillationResumePoint(epoch, options, splitFingerprint, [.. history], ResumableRun.Encode(torch.random.get_rng_state()), files);
         Atomically(FileName, path => TrainingJson.Write(path, point));
         DeleteFiles(previous, keep: files);
     }
@@ -88,17 +86,7 @@ public sealed class DistillationCheckpoints(string directory, TrainingOptions op
 
         if (requireSameRun)
         {
-            var differences = ResumePoint.OptionDifferences(point.Options, options);
-            if (differences.Count > 0)
-            {
-                throw new TrainingResumeException(directory,
-                    $"its distillation was started with other options ({string.Join("; ", differences.Take(4))}); resume with the original options or train into a new folder");
-            }
-
-            if (!string.Equals(point.SplitFingerprint, splitFingerprint, StringComparison.Ordinal))
-            {
-                throw new TrainingResumeException(directory, "its distillation was started on other training or validation images; resume with the original --data and --split-file");
-            }
+            ResumePoint.RequireSame(directory, "its distillation", point.Options, point.SplitFingerprint, options, splitFingerprint);
         }
 
         return point;
@@ -112,17 +100,7 @@ public sealed class DistillationCheckpoints(string directory, TrainingOptions op
         }
     }
 
-    private void Atomically(string name, Action<string> write)
-    {
-        string path = Path.Combine(directory, name), temporary = path + ".tmp";
-        write(temporary);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static OptimizerHelper Helper(optim.Optimizer optimizer) =>
-        optimizer as OptimizerHelper ?? throw new NotSupportedException($"{optimizer.GetType().Name} cannot save its state for resuming");
-
-    private static Tensor Decode(string state) => torch.tensor(Convert.FromBase64String(state), dtype: ScalarType.Byte);
+    private void Atomically(string name, Action<string> write) => ResumableRun.Atomically(Path.Combine(directory, name), write);
 }
 
 /// <summary>What distillation-resume.json holds: the last finished distillation epoch and the files of its state.</summary>

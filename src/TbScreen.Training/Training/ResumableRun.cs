@@ -83,17 +83,18 @@ public static class ResumableRun
         withRandomState.Save(directory, path => Atomically(path, p => model.save(p)), path => Atomically(path, Helper(optimizer).save_state_dict));
     }
 
-    private static void Atomically(string path, Action<string> write)
+    /// <summary>Writes to PATH.tmp, then renames, so an interrupted save never leaves a truncated file.</summary>
+    internal static void Atomically(string path, Action<string> write)
     {
         string temporary = path + ".tmp";
         write(temporary);
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static OptimizerHelper Helper(optim.Optimizer optimizer) =>
+    internal static OptimizerHelper Helper(optim.Optimizer optimizer) =>
         optimizer as OptimizerHelper ?? throw new NotSupportedException($"{optimizer.GetType().Name} cannot save its state for resuming");
 
-    private static string Encode(Tensor state)
+    internal static string Encode(Tensor state)
     {
         using (state)
         {
@@ -101,5 +102,5 @@ public static class ResumableRun
         }
     }
 
-    private static Tensor Decode(string state) => torch.tensor(Convert.FromBase64String(state), dtype: ScalarType.Byte);
+    internal static Tensor Decode(string state) => torch.tensor(Convert.FromBase64String(state), dtype: ScalarType.Byte);
 }

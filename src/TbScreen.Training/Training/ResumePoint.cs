@@ -86,19 +86,26 @@ public sealed record ResumePoint(
     }
 
     /// <summary>Refuses a resume point written for other options or another split; names what differs.</summary>
-    public void RequireSameRun(string directory, TrainingOptions options, string splitFingerprint)
+    public void RequireSameRun(string directory, TrainingOptions options, string splitFingerprint) =>
+        RequireSame(directory, "the run", Options, SplitFingerprint, options, splitFingerprint);
+
+    /// <summary>
+    /// Refuses to continue <paramref name="what"/> ("the run", "its distillation") when it was started with other
+    /// options or on another split than requested now; names what differs.
+    /// </summary>
+    internal static void RequireSame(string directory, string what, TrainingOptions recorded, string recordedFingerprint, TrainingOptions requested, string requestedFingerprint)
     {
-        var differences = OptionDifferences(Options, options);
+        var differences = OptionDifferences(recorded, requested);
         if (differences.Count > 0)
         {
             throw new TrainingResumeException(directory,
-                $"the run was started with other options ({string.Join("; ", differences.Take(4))}); resume with the original options or train into a new folder");
+                $"{what} was started with other options ({string.Join("; ", differences.Take(4))}); resume with the original options or train into a new folder");
         }
 
-        if (!string.Equals(SplitFingerprint, splitFingerprint, StringComparison.Ordinal))
+        if (!string.Equals(recordedFingerprint, requestedFingerprint, StringComparison.Ordinal))
         {
             throw new TrainingResumeException(directory,
-                "the run was started on other training or validation images (the split differs); resume with the original --data and --split-file");
+                $"{what} was started on other training or validation images (the split differs); resume with the original --data and --split-file");
         }
     }
 

@@ -55,7 +55,7 @@ public static class DicomWebRetrieveEndpoints
             var rows = await objects.ObjectsAsync(MaxObjects, study: study, cancellationToken: ct);
             var series = rows.GroupBy(r => r.SeriesInstanceUid).Select(g =>
             {
-                var json = Attributes(Header(content, g.First()), DicomTag.StudyInstanceUid, DicomTag.SeriesInstanceUid, DicomTag.Modality, 0x00200011, 0x0008103E);
+                var json = Attributes(TbScreen.Pacs.ResultStudies.Header(content, g.First()), DicomTag.StudyInstanceUid, DicomTag.SeriesInstanceUid, DicomTag.Modality, 0x00200011, 0x0008103E);
                 json["00201209"] = Number("IS", g.Count());
                 return (JsonNode)json;
             });
@@ -65,7 +65,7 @@ public static class DicomWebRetrieveEndpoints
         group.MapGet("/studies/{study}/series/{series}/instances", async (string study, string series, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var rows = await objects.ObjectsAsync(MaxObjects, study: study, series: series, cancellationToken: ct);
-            var instances = rows.Select(r => (JsonNode)Attributes(Header(content, r), DicomTag.SopClassUid, DicomTag.SopInstanceUid, 0x00200013, DicomTag.SeriesInstanceUid, DicomTag.StudyInstanceUid));
+            var instances = rows.Select(r => (JsonNode)Attributes(TbScreen.Pacs.ResultStudies.Header(content, r), DicomTag.SopClassUid, DicomTag.SopInstanceUid, 0x00200013, DicomTag.SeriesInstanceUid, DicomTag.StudyInstanceUid));
             return await AnswerAsync(store, user, $"studies/{study}/series/{series}/instances", instances, ct);
         }).WithSummary("QIDO-RS: the result objects of a series");
 
@@ -132,7 +132,6 @@ public static class DicomWebRetrieveEndpoints
         key.Equals("PatientID", StringComparison.OrdinalIgnoreCase) || key.Equals("PatientName", StringComparison.OrdinalIgnoreCase)
         || key.Equals("00100020", StringComparison.OrdinalIgnoreCase) || key.Equals("00100010", StringComparison.OrdinalIgnoreCase);
 
-    private static DicomDataset Header(ContentStore content, DicomDeliveryInfo row) => TbScreen.Pacs.ResultStudies.Header(content, row);
 
     /// <summary>The attributes in DICOM JSON (PS3.18 F.2), with their VRs from the dataset; absent ones as empty.</summary>
     private static JsonObject Attributes(DicomDataset dataset, params uint[] tags)
