@@ -14,10 +14,12 @@ public sealed class BadInputTests : IAsyncLifetime
 {
     private RunningListener _node = null!;
 
+    // ARTIM also bounds the listener's reply to a good A-ASSOCIATE-RQ, so it must outlast a stalled thread pool: at
+    // 500 ms, a CI run with two test assemblies on 2 cores closed the checker's own association before it was answered.
     public async Task InitializeAsync() => _node = await RunningListener.StartAsync(o => o with
     {
         AllowedCallingAeTitles = ["RAWPEER", "CHECKER", "TBSCREEN"],
-        ArtimTimeout = TimeSpan.FromMilliseconds(500),
+        ArtimTimeout = TimeSpan.FromSeconds(2),
         IdleTimeout = TimeSpan.FromSeconds(3),
         MaxPduLength = 16384,
     });
@@ -209,7 +211,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         await using var peer = await RawPeer.ConnectAsync(_node.Port);
 
-        // ARTIM is 500 ms here; the generous bound only guards against a hang on a loaded machine.
+        // ARTIM is 2 s here; the generous bound only guards against a hang on a loaded machine.
         Assert.True(await peer.ClosedByListenerAsync(TimeSpan.FromSeconds(15)));
         Assert.Contains(_node.Logger.Entries, e => e.Message.Contains("ARTIM", StringComparison.Ordinal));
         await _node.AssertStillServesAsync();
