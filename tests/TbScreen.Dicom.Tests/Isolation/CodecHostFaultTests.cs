@@ -92,7 +92,7 @@ public sealed class CodecHostFaultTests : IDisposable
     [Fact]
     public void A_host_that_never_starts_is_stopped_by_the_watchdog()
     {
-        using var client = new CodecHostClient(new CodecHostOptions { HostPath = FakeCodecHosts.Stalling(_folder), Timeout = TimeSpan.FromSeconds(1) });
+        using var client = new CodecHostClient(new CodecHostOptions { HostPath = FakeCodecHosts.Stalling(_folder), StartTimeout = TimeSpan.FromSeconds(1) });
 
         var error = Assert.Throws<CodecFaultException>(() => Decode(client));
 

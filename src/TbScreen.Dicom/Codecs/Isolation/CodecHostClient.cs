@@ -20,6 +20,7 @@ public sealed class CodecHostClient : IDisposable
         _options = options ?? new CodecHostOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Processes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.Timeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.StartTimeout, TimeSpan.Zero);
         _slots = new SemaphoreSlim(_options.Processes, _options.Processes);
         // Located once; a missing host is reported on every decode that needs it, never as a crash of the caller.
         _command = new Lazy<CodecHostCommand>(() => CodecHostLocator.Locate(_options.HostPath), LazyThreadSafetyMode.PublicationOnly);
@@ -76,7 +77,7 @@ public sealed class CodecHostClient : IDisposable
         var host = CodecHostProcess.Start(_command.Value, _options.AllowTestFaults);
         try
         {
-            host.WaitUntilReady(_options.Timeout, codecName);
+            host.WaitUntilReady(_options.StartTimeout, codecName);
             return host;
         }
         catch

@@ -6,6 +6,12 @@ public sealed record CodecHostOptions
     /// <summary>Longest one frame may take before its host is killed: generous for a 4300 x 4300 JPEG 2000 on a busy CPU.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest a new host may take to greet. Kept apart from <see cref="Timeout"/>: starting a .NET process on a busy
+    /// CPU is not a decoder hang, and a short per-frame limit must not fail every file whose host had to start.
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Host processes decoding at once; more callers wait for a free one.</summary>
     public int Processes { get; init; } = 2;
 
