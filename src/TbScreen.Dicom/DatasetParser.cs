@@ -135,7 +135,7 @@ internal sealed class DatasetParser
         else
         {
             int bitsAllocated = owner.GetInt(DicomTag.BitsAllocated) ?? 16;
-            vr = DicomDictionary.VrOf(tag, bitsAllocated);
+            vr = DicomDictionary.VrOf(tag, bitsAllocated, owner.GetInt(DicomTag.PixelRepresentation) == 1);
             length = ReadUInt32(position + 4);
             valueStart = position + 8;
         }

@@ -1,8 +1,9 @@
 namespace TbScreen.Dicom;
 
 /// <summary>
-/// The subset of the data dictionary that implicit-VR files need: the VRs of the attributes we
-/// read, and which tags are sequences (so implicit datasets parse into items, not blobs).
+/// The subset of the data dictionary (PS3.6) that implicit-VR files need: the VRs of the attributes we read or that
+/// radiographs commonly carry (DICOM JSON shows them typed), and which tags are sequences (so implicit datasets parse
+/// into items, not blobs). Anything else reads as UN, its bytes kept.
 /// </summary>
 internal static class DicomDictionary
 {
@@ -56,8 +57,6 @@ internal static class DicomDictionary
         [DicomTag.BitsStored] = "US",
         [DicomTag.HighBit] = "US",
         [DicomTag.PixelRepresentation] = "US",
-        [DicomTag.PixelPaddingValue] = "US", // US or SS by Pixel Representation: reinterpreted where read
-        [DicomTag.PixelPaddingRangeLimit] = "US",
         [DicomTag.WindowCenter] = "DS",
         [DicomTag.WindowWidth] = "DS",
         [DicomTag.RescaleIntercept] = "DS",
@@ -87,6 +86,46 @@ internal static class DicomDictionary
         [0x00209222] = "SQ",
         [0x52009229] = "SQ",
         [0x52009230] = "SQ",
+        // Instance Creation Date
+        [0x00080012] = "DA",
+        [0x00080013] = "TM",
+        [0x00080014] = "UI",
+        // Series, Acquisition and Content Date and Time
+        [0x00080021] = "DA",
+        [0x00080022] = "DA",
+        [0x00080023] = "DA",
+        [0x0008002A] = "DT",
+        [0x00080031] = "TM",
+        [0x00080032] = "TM",
+        [0x00080033] = "TM",
+        // Conversion Type
+        [0x00080064] = "CS",
+        // Institutional Department Name
+        [0x00081040] = "LO",
+        // Physicians and operators
+        [0x00081060] = "PN",
+        [0x00081070] = "PN",
+        // Acquisition: KVP, device, plate and exposure
+        [0x00180060] = "DS",
+        [0x00181000] = "LO",
+        [0x00181020] = "LO",
+        [0x00181030] = "LO",
+        [0x00181050] = "DS",
+        [0x00181110] = "DS",
+        [0x00181150] = "IS",
+        [0x00181151] = "IS",
+        [0x00181152] = "IS",
+        [0x00181260] = "SH",
+        [0x00181261] = "LO",
+        [0x00181400] = "LO",
+        [0x00181401] = "LO",
+        [0x00181402] = "CS",
+        [0x00181403] = "CS",
+        [0x00186000] = "DS",
+        // Pixel Aspect Ratio
+        [0x00280034] = "IS",
+        // Border Density (film)
+        [0x20100100] = "CS",
         [0x00400555] = "SQ",
         [0x00880200] = "SQ",
         [0x00081032] = "SQ",
@@ -94,8 +133,22 @@ internal static class DicomDictionary
         [0x00400008] = "SQ",
     };
 
-    public static string VrOf(uint tag, int bitsAllocatedHint = 16)
+    /// <summary>Attributes whose VR is US or SS by Pixel Representation (PS3.6 "US or SS").</summary>
+    private static readonly HashSet<uint> PixelValued =
+    [
+        0x00280106, 0x00280107, 0x00280108, 0x00280109, DicomTag.PixelPaddingValue, DicomTag.PixelPaddingRangeLimit,
+    ];
+
+    /// <param name="tag">The attribute.</param>
+    /// <param name="bitsAllocatedHint">Bits Allocated of the dataset so far: Pixel Data is OB at 8 bits, else OW.</param>
+    /// <param name="signedPixels">Pixel Representation 1 so far: pixel-valued attributes are then SS (readers reinterpret anyway).</param>
+    public static string VrOf(uint tag, int bitsAllocatedHint = 16, bool signedPixels = false)
     {
+        if (PixelValued.Contains(tag))
+        {
+            return signedPixels ? "SS" : "US";
+        }
+
         if (tag == DicomTag.PixelData)
         {
             return bitsAllocatedHint <= 8 ? "OB" : "OW";

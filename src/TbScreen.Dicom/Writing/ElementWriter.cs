@@ -50,15 +50,16 @@ internal sealed class ElementWriter
         }
 
         byte[] value = element.Value.ToArray();
+        if (value.Length % 2 == 1 && _options.PadOddLengths)
+        {
+            // Padded before any swap, so that an odd OW (8-bit samples) keeps its last byte in its own word.
+            Array.Resize(ref value, value.Length + 1);
+            value[^1] = element.Vr is "UI" or "OB" or "OW" or "UN" ? (byte)0 : (byte)' ';
+        }
+
         if (_bigEndian)
         {
             SwapInPlace(value, DicomVr.SwapUnit(element.Vr));
-        }
-
-        if (value.Length % 2 == 1 && _options.PadOddLengths)
-        {
-            Array.Resize(ref value, value.Length + 1);
-            value[^1] = element.Vr is "UI" or "OB" or "UN" ? (byte)0 : (byte)' ';
         }
 
         WriteHeader(element.Tag, element.Vr, (uint)value.Length);

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Json;
+using TbScreen.Dicom.Writing;
 using TbScreen.Dicom.Network;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Configuration;
@@ -61,8 +63,8 @@ public static class DicomWebEndpoints
 
         string actor = ApiActors.Of(user);
         var received = node.Received;
-        var referenced = new JsonArray();
-        var failed = new JsonArray();
+        var referenced = new List<DicomDataset>();
+        var failed = new List<DicomDataset>();
         var reader = new MultipartReader(boundary, http.Request.Body);
         int parts = 0;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -99,7 +101,7 @@ public static class DicomWebEndpoints
             var status = await received.StoreAsync(bytes, actor, cancellationToken);
             if (status.IsSuccess)
             {
-                referenced.Add(new JsonObject { ["00081150"] = Ui(sopClass), ["00081155"] = Ui(sopInstance) });
+                referenced.Add(Reference(sopClass, sopInstance));
             }
             else
             {
@@ -113,28 +115,27 @@ public static class DicomWebEndpoints
         }
 
         await store.RecordAsync(actor, AuditActions.DicomWebStored, "dicomweb/studies", $"{referenced.Count} stored, {failed.Count} failed", cancellationToken);
-        var response = new JsonObject();
+        // The Store Instances Response Module (PS3.18 10.5.3), written by the one DICOM JSON writer.
+        var response = new DicomDataset();
         if (referenced.Count > 0)
         {
-            response["00081199"] = new JsonObject { ["vr"] = "SQ", ["Value"] = referenced };
+            response.AddSequence(0x00081199, [.. referenced]);
         }
 
         if (failed.Count > 0)
         {
-            response["00081198"] = new JsonObject { ["vr"] = "SQ", ["Value"] = failed };
+            response.AddSequence(0x00081198, [.. failed]);
         }
 
         int code = failed.Count == 0 ? StatusCodes.Status200OK : referenced.Count == 0 ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
-        return Results.Text(response.ToJsonString(), DicomJson, statusCode: code);
+        return Results.Text(DicomJsonWriter.Write(response).ToJsonString(), DicomJson, statusCode: code);
     }
 
-    private static JsonObject Ui(string? uid) => uid is null ? new JsonObject { ["vr"] = "UI" } : new JsonObject { ["vr"] = "UI", ["Value"] = new JsonArray(uid) };
+    /// <summary>A Referenced SOP Sequence item: the instance's class and UID, each empty when it could not be read.</summary>
+    private static DicomDataset Reference(string? sopClass, string? sopInstance) =>
+        new DicomDataset().AddString(0x00081150, "UI", sopClass ?? "").AddString(0x00081155, "UI", sopInstance ?? "");
 
     /// <summary>A Failed SOP Sequence item: the instance (when it could be read) and the Failure Reason (0008,1197).</summary>
-    private static JsonObject Failure(string? sopClass, string? sopInstance, ushort reason) => new()
-    {
-        ["00081150"] = Ui(sopClass),
-        ["00081155"] = Ui(sopInstance),
-        ["00081197"] = new JsonObject { ["vr"] = "US", ["Value"] = new JsonArray((int)reason) },
-    };
+    private static DicomDataset Failure(string? sopClass, string? sopInstance, ushort reason) =>
+        Reference(sopClass, sopInstance).AddUInt16(0x00081197, reason);
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using TbScreen.Dicom;
+using TbScreen.Dicom.Json;
 using TbScreen.Dicom.Querying;
 using TbScreen.Screening.Persistence;
 using TbScreen.Screening.Storage;
@@ -100,20 +101,7 @@ public static class DicomWebRetrieveEndpoints
             await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"{row.Kind} {row.SopInstanceUid}", ct);
         }
 
-        string boundary = "tbscreen-" + Guid.NewGuid().ToString("N");
-        using var body = new MemoryStream();
-        void Line(string text) => body.Write(System.Text.Encoding.ASCII.GetBytes(text + "\r\n"));
-        foreach (var (_, bytes) in found)
-        {
-            Line($"--{boundary}");
-            Line("Content-Type: application/dicom");
-            Line("");
-            body.Write(bytes);
-            Line("");
-        }
-
-        Line($"--{boundary}--");
-        return Results.Bytes(body.ToArray(), $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
+        return MultipartRelated.Of("application/dicom", found.Select(f => f.Bytes!));
     }
 
     private static async Task<IResult> AnswerAsync(IScreeningStore store, ClaimsPrincipal user, string query, IEnumerable<JsonNode> matches, CancellationToken ct)
@@ -133,20 +121,13 @@ public static class DicomWebRetrieveEndpoints
         || key.Equals("00100020", StringComparison.OrdinalIgnoreCase) || key.Equals("00100010", StringComparison.OrdinalIgnoreCase);
 
 
-    /// <summary>The attributes in DICOM JSON (PS3.18 F.2), with their VRs from the dataset; absent ones as empty.</summary>
+    /// <summary>The attributes in DICOM JSON (PS3.18 F.2) by the one writer; absent ones as empty, with their VR.</summary>
     private static JsonObject Attributes(DicomDataset dataset, params uint[] tags)
     {
         var json = new JsonObject();
         foreach (uint tag in tags)
         {
-            string key = tag.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
-            var element = dataset[tag];
-            string vr = element?.Vr ?? KnownVr(tag);
-            string? value = dataset.GetString(tag);
-            json[key] = value is null ? new JsonObject { ["vr"] = vr }
-                : vr == "PN" ? new JsonObject { ["vr"] = vr, ["Value"] = new JsonArray(new JsonObject { ["Alphabetic"] = value }) }
-                : vr is "IS" && int.TryParse(value, out int n) ? Number(vr, n)
-                : new JsonObject { ["vr"] = vr, ["Value"] = new JsonArray(value) };
+            json[DicomJsonWriter.Key(tag)] = DicomJsonWriter.WriteAttribute(dataset, tag) ?? new JsonObject { ["vr"] = KnownVr(tag) };
         }
 
         return json;

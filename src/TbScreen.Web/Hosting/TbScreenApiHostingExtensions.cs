@@ -179,6 +179,7 @@ public static class TbScreenApiHostingExtensions
         api.MapMonitoringEndpoints();
         app.MapDicomWebEndpoints();
         app.MapDicomWebRetrieveEndpoints();
+        app.MapDicomWebMetadataEndpoints();
         return app;
     }
 

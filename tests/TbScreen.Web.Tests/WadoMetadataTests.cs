@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using TbScreen.Dicom;
+using TbScreen.Dicom.Tests.Json;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>
+/// WADO-RS metadata, frames and bulk data (PS3.18 10.4) for the result objects, as a web viewer reads them: the
+/// metadata is what dcm2json makes of the retrieved object, except that Pixel Data is a link whose bytes are
+/// dcm2json's; frames come back uncompressed; bad frame lists are 400, missing frames 404, compressed asks 406.
+/// </summary>
+public sealed class WadoMetadataTests
+{
+    [SkippableFact]
+    public async Task Metadata_matches_dcm2json_and_its_links_and_frames_return_the_pixel_bytes()
+    {
+        Dcm2Json.Require();
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        string study = new DicomReader().Parse(image, "x.dcm").Dataset.GetString(DicomTag.StudyInstanceUid)!;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
+        await StowTests.WaitForResultObjectsAsync(host, 2);
+
+        var metadata = await client.GetAsync($"/dicomweb/studies/{study}/metadata");
+        Assert.Equal("application/dicom+json", metadata.Content.Headers.ContentType?.MediaType);
+        var objects = JsonNode.Parse(await metadata.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(2, objects.Count);
+        var capture = objects.Single(o => o!["00080060"]!["Value"]![0]!.GetValue<string>() == "OT")!.AsObject();
+        string series = capture["0020000E"]!["Value"]![0]!.GetValue<string>(), instance = capture["00080018"]!["Value"]![0]!.GetValue<string>();
+        string instancePath = $"/dicomweb/studies/{study}/series/{series}/instances/{instance}";
+        byte[] part10 = Assert.Single(await PartsAsync(await client.GetAsync(instancePath), "application/dicom"));
+
+        // Every attribute as dcm2json reads the retrieved object; Pixel Data linked instead of inline.
+        var reference = Dcm2Json.Convert(part10);
+        string pixelsInline = reference["7FE00010"]!["InlineBinary"]!.GetValue<string>();
+        Assert.Equal($"http://localhost{instancePath}/bulk/7FE00010", capture["7FE00010"]!["BulkDataURI"]!.GetValue<string>());
+        reference["7FE00010"] = new JsonObject { ["vr"] = reference["7FE00010"]!["vr"]!.GetValue<string>(), ["BulkDataURI"] = capture["7FE00010"]!["BulkDataURI"]!.GetValue<string>() };
+        Dcm2Json.AssertSameTree(reference, capture, "capture");
+
+        byte[] bulk = Assert.Single(await PartsAsync(await client.GetAsync($"{instancePath}/bulk/7FE00010"), "application/octet-stream"));
+        Assert.Equal(pixelsInline, Convert.ToBase64String(bulk));
+        var dataset = new DicomReader().Parse(part10, "capture.dcm").Dataset;
+        int frameBytes = dataset.GetInt(DicomTag.Rows)!.Value * dataset.GetInt(DicomTag.Columns)!.Value * dataset.GetInt(DicomTag.SamplesPerPixel)!.Value * dataset.GetInt(DicomTag.BitsAllocated)!.Value / 8;
+        byte[] frame = Assert.Single(await PartsAsync(await client.GetAsync($"{instancePath}/frames/1"), "application/octet-stream"));
+        Assert.Equal(Convert.FromBase64String(pixelsInline).AsSpan(0, frameBytes).ToArray(), frame);
+
+        // The same object alone, and by its series.
+        var single = JsonNode.Parse(await client.GetStringAsync($"{instancePath}/metadata"))!.AsArray();
+        Assert.Equal(capture.ToJsonString(), Assert.Single(single)!.ToJsonString());
+        Assert.Single(JsonNode.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/series/{series}/metadata"))!.AsArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{instancePath}/frames/1,x")).StatusCode);
+        var missingFrame = await client.GetAsync($"{instancePath}/frames/2");
+        Assert.Equal(HttpStatusCode.NotFound, missingFrame.StatusCode);
+        Assert.Contains("frame 2 does not exist: the object has 1", await missingFrame.Content.ReadAsStringAsync());
+        using var jpeg = new HttpRequestMessage(HttpMethod.Get, $"{instancePath}/frames/1");
+        jpeg.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("multipart/related; type=\"image/jpeg\""));
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await client.SendAsync(jpeg)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{instancePath}/bulk/00081140")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/dicomweb/studies/1.2.3/metadata")).StatusCode);
+
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail == $"metadata sc {instance}");
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail == $"frames 1 sc {instance}");
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail == $"bulk 7FE00010 sc {instance}");
+    }
+
+    private static async Task<List<byte[]>> PartsAsync(HttpResponseMessage response, string partType)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("multipart/related", response.Content.Headers.ContentType?.MediaType);
+        var reader = new MultipartReader(response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!, await response.Content.ReadAsStreamAsync());
+        var parts = new List<byte[]>();
+        while (await reader.ReadNextSectionAsync() is { } section)
+        {
+            Assert.Equal(partType, section.ContentType);
+            using var bytes = new MemoryStream();
+            await section.Body.CopyToAsync(bytes);
+            parts.Add(bytes.ToArray());
+        }
+
+        return parts;
+    }
+}
