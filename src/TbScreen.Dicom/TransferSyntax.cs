@@ -19,6 +19,10 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
     public const string HtJpeg2000LosslessUid = "1.2.840.10008.1.2.4.201";
     public const string HtJpeg2000RpclLosslessUid = "1.2.840.10008.1.2.4.202";
     public const string HtJpeg2000Uid = "1.2.840.10008.1.2.4.203";
+    public const string JpegXlLosslessUid = "1.2.840.10008.1.2.4.110";
+    public const string JpegXlJpegRecompressionUid = "1.2.840.10008.1.2.4.111";
+    public const string JpegXlUid = "1.2.840.10008.1.2.4.112";
+    public const string EncapsulatedUncompressedUid = "1.2.840.10008.1.2.1.98";
 
     public static readonly TransferSyntax ImplicitVrLittleEndian = new(ImplicitVrLittleEndianUid, "Implicit VR Little Endian", false, false, false, false, false);
     public static readonly TransferSyntax ExplicitVrLittleEndian = new(ExplicitVrLittleEndianUid, "Explicit VR Little Endian", true, false, false, false, false);
@@ -43,6 +47,10 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         EncapsulatedSyntax(HtJpeg2000LosslessUid, "High-Throughput JPEG 2000 (Lossless Only)", lossy: false),
         EncapsulatedSyntax(HtJpeg2000RpclLosslessUid, "High-Throughput JPEG 2000 with RPCL Options (Lossless Only)", lossy: false),
         EncapsulatedSyntax(HtJpeg2000Uid, "High-Throughput JPEG 2000", lossy: true),
+        EncapsulatedSyntax(JpegXlLosslessUid, "JPEG XL Lossless", lossy: false),
+        EncapsulatedSyntax(JpegXlJpegRecompressionUid, "JPEG XL JPEG Recompression", lossy: true),
+        EncapsulatedSyntax(JpegXlUid, "JPEG XL", lossy: true),
+        EncapsulatedSyntax(EncapsulatedUncompressedUid, "Encapsulated Uncompressed Explicit VR Little Endian", lossy: false),
     }.ToDictionary(t => t.Uid, StringComparer.Ordinal);
 
     /// <summary>Every transfer syntax the reader can parse (pixel decoding may still need a native library).</summary>

@@ -54,7 +54,7 @@ internal static partial class CodecHostServer
     private static Dictionary<string, IFrameDecoder> NativeDecoders()
     {
         var map = new Dictionary<string, IFrameDecoder>(StringComparer.Ordinal);
-        foreach (IFrameDecoder decoder in new IFrameDecoder[] { new OpenJpegDecoder(), new CharLsDecoder() })
+        foreach (IFrameDecoder decoder in new IFrameDecoder[] { new OpenJpegDecoder(), new CharLsDecoder(), new JpegXlDecoder() })
         {
             foreach (string uid in decoder.TransferSyntaxUids)
             {
