@@ -9,24 +9,58 @@ namespace TbScreen.Pacs;
 /// <param name="Header">The study-level attributes, read from one of its objects (they carry the source's study module).</param>
 public sealed record ResultStudy(string StudyInstanceUid, DicomDataset Header, IReadOnlyList<string> Modalities, int Series, int Objects);
 
+/// <summary>A series of result objects, as a search sees it: its attributes from one of its objects.</summary>
+public sealed record ResultSeries(string StudyInstanceUid, string SeriesInstanceUid, DicomDataset Header, int Objects);
+
+/// <summary>One result object, as a search sees it.</summary>
+public sealed record ResultInstance(DicomDeliveryInfo Row, DicomDataset Header);
+
 /// <summary>
 /// The one study search over our result objects, for QIDO-RS and C-FIND alike: the newest
-/// <see cref="MaxObjects"/> objects grouped by study, each study matched by a <see cref="StudyQuery"/>.
+/// <see cref="MaxObjects"/> objects grouped by study, each study matched by a <see cref="DicomQuery"/>.
 /// </summary>
 public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content)
 {
     public const int MaxObjects = 5000;
 
-    public async Task<IReadOnlyList<ResultStudy>> FindAsync(StudyQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ResultStudy>> FindAsync(DicomQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var rows = await objects.ObjectsAsync(MaxObjects, study: query.SingleStudy, cancellationToken: cancellationToken);
         return rows.GroupBy(r => r.StudyInstanceUid)
-            .Select(g => new ResultStudy(g.Key, Header(content, g.First()), g.Select(r => r.Kind == "sr" ? "SR" : "OT").Distinct().Order(StringComparer.Ordinal).ToList(),
+            .Select(g => new ResultStudy(g.Key, Header(content, g.First()), g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(),
                 g.Select(r => r.SeriesInstanceUid).Distinct().Count(), g.Count()))
             .Where(s => query.Matches(s.Header, s.Modalities))
             .ToList();
     }
+
+    /// <summary>The series of <paramref name="study"/> (null: of every study) that match a series-level query.</summary>
+    public async Task<IReadOnlyList<ResultSeries>> FindSeriesAsync(DicomQuery query, string? study, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = await objects.ObjectsAsync(MaxObjects, study: study ?? query.SingleStudy, cancellationToken: cancellationToken);
+        var modalities = StudyModalities(rows);
+        return rows.GroupBy(r => r.SeriesInstanceUid)
+            .Select(g => new ResultSeries(g.First().StudyInstanceUid, g.Key, Header(content, g.First()), g.Count()))
+            .Where(s => query.Matches(s.Header, modalities[s.StudyInstanceUid]))
+            .ToList();
+    }
+
+    /// <summary>The objects of a study or series (null: of all) that match an instance-level query.</summary>
+    public async Task<IReadOnlyList<ResultInstance>> FindInstancesAsync(DicomQuery query, string? study, string? series, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = await objects.ObjectsAsync(MaxObjects, study: study ?? query.SingleStudy, series: series, cancellationToken: cancellationToken);
+        var modalities = StudyModalities(rows);
+        return rows.Select(r => new ResultInstance(r, Header(content, r)))
+            .Where(i => query.Matches(i.Header, modalities[i.Row.StudyInstanceUid]))
+            .ToList();
+    }
+
+    private static Dictionary<string, List<string>> StudyModalities(IEnumerable<DicomDeliveryInfo> rows) =>
+        rows.GroupBy(r => r.StudyInstanceUid).ToDictionary(g => g.Key, g => g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+
+    private static string Modality(DicomDeliveryInfo row) => row.Kind == "sr" ? "SR" : "OT";
 
     /// <summary>The object's attributes from the content store; empty when its bytes are gone (purged).</summary>
     public static DicomDataset Header(ContentStore content, DicomDeliveryInfo row)

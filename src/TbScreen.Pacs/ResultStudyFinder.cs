@@ -8,7 +8,7 @@ namespace TbScreen.Pacs;
 
 /// <summary>
 /// Study-level C-FIND over our result objects (Study Root FIND), so a PACS, RIS or viewer can ask the node which of
-/// its studies have TbScreen results. The identifier's keys match as QIDO-RS's do (<see cref="StudyQuery"/>), and each
+/// its studies have TbScreen results. The identifier's keys match as QIDO-RS's do (<see cref="DicomQuery"/>), and each
 /// answer holds exactly the keys the identifier lists. Every search is audited: the answers carry patient names and IDs.
 /// </summary>
 public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore store) : IQueryHandler
@@ -22,7 +22,7 @@ public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore sto
     public async Task<IReadOnlyList<DicomDataset>> FindStudiesAsync(DicomDataset identifier, string callingAeTitle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        var query = StudyQuery.FromIdentifier(identifier);
+        var query = DicomQuery.FromIdentifier(identifier);
         var matches = await studies.FindAsync(query, cancellationToken);
         await store.RecordAsync($"dicom:{callingAeTitle}", AuditAction, "dicom/c-find",
             $"study level, keys {string.Join(",", query.Matchers.Select(m => m.Tag.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)))}: {matches.Count} matches", cancellationToken);
@@ -44,8 +44,8 @@ public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore sto
                 case QueryRetrieveLevel:
                     answer.AddString(QueryRetrieveLevel, "CS", "STUDY");
                     break;
-                case StudyQuery.ModalitiesInStudy:
-                    answer.AddString(StudyQuery.ModalitiesInStudy, "CS", string.Join('\\', study.Modalities));
+                case DicomQuery.ModalitiesInStudy:
+                    answer.AddString(DicomQuery.ModalitiesInStudy, "CS", string.Join('\\', study.Modalities));
                     break;
                 case NumberOfStudyRelatedSeries:
                     answer.AddString(NumberOfStudyRelatedSeries, "IS", study.Series.ToString(System.Globalization.CultureInfo.InvariantCulture));

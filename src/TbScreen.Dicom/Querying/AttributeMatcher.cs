@@ -51,6 +51,11 @@ public sealed class AttributeMatcher
             return new AttributeMatcher(tag, vr, value, [], (low, high));
         }
 
+        if (vr == "IS" && value.Length > 0 && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            throw new FormatException($"{keyword}: '{value}' is not a whole number");
+        }
+
         return new AttributeMatcher(tag, vr, value, [], null);
     }
 
@@ -76,6 +81,13 @@ public sealed class AttributeMatcher
         {
             string comparable = Normalise(_vr, actual.Trim());
             return (low is null || string.CompareOrdinal(comparable, low) >= 0) && (high is null || string.CompareOrdinal(Truncate(comparable, high.Length), high) <= 0);
+        }
+
+        if (_vr == "IS")
+        {
+            // Integer strings match by value: a series numbered "01" is series 1.
+            return int.TryParse(actual.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int number)
+                && number == int.Parse(_value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         }
 
         var comparison = _vr == "PN" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

@@ -60,6 +60,7 @@ public static class TbScreenApiHostingExtensions
         services.AddHostedService<FolderJobWorker>();
         services.AddJobDispatch();
         services.AddSingleton<TbScreen.Screening.Persistence.DicomOutboxStore>();
+        services.AddSingleton<TbScreen.Pacs.ResultStudies>();
         services.AddSingleton<Pacs.DicomNodeService>();
         services.AddSingleton<Pacs.ReviewedReports>();
         services.AddSingleton<Pacs.ReceivedResults>();
@@ -178,6 +179,7 @@ public static class TbScreenApiHostingExtensions
         api.MapSiteEndpoints();
         api.MapMonitoringEndpoints();
         app.MapDicomWebEndpoints();
+        app.MapQidoEndpoints();
         app.MapDicomWebRetrieveEndpoints();
         app.MapDicomWebMetadataEndpoints();
         return app;

@@ -3,8 +3,8 @@ using TbScreen.Dicom.Writing;
 
 namespace TbScreen.Dicom.Tests.Querying;
 
-/// <summary>QIDO-RS study matching (PS3.4 C.2.2.2 as PS3.18 10.6.1 uses it), against datasets with known attributes.</summary>
-public sealed class StudyQueryTests
+/// <summary>QIDO-RS matching (PS3.4 C.2.2.2 as PS3.18 10.6.1 uses it) at each level, against datasets with known attributes.</summary>
+public sealed class DicomQueryTests
 {
     private static readonly DicomDataset Study = new DicomDataset()
         .AddString(DicomTag.StudyInstanceUid, "UI", "1.2.3.4")
@@ -80,16 +80,56 @@ public sealed class StudyQueryTests
             .AddString(DicomTag.PatientName, "PN", "")
             .AddString(0x00100030, "DA", "19800101"); // Patient's Birth Date: no matching key here, a return key only
 
-        var query = StudyQuery.FromIdentifier(identifier);
+        var query = DicomQuery.FromIdentifier(identifier);
 
         Assert.Equal([DicomTag.PatientId, DicomTag.StudyInstanceUid], query.Matchers.Select(m => m.Tag).Order());
         Assert.True(query.Matches(Study, []));
-        Assert.False(StudyQuery.FromIdentifier(identifier.AddString(DicomTag.PatientId, "LO", "OTHER")).Matches(Study, []));
+        Assert.False(DicomQuery.FromIdentifier(identifier.AddString(DicomTag.PatientId, "LO", "OTHER")).Matches(Study, []));
     }
 
-    private static StudyQuery Parse(string query) => StudyQuery.Parse(query.Split('&').Select(p =>
+    private static readonly DicomDataset Instance = new DicomDataset()
+        .AddString(DicomTag.StudyInstanceUid, "UI", "1.2.3.4")
+        .AddString(DicomTag.PatientId, "LO", "PAT-0042")
+        .AddString(DicomTag.SeriesInstanceUid, "UI", "1.2.3.4.5")
+        .AddString(DicomTag.Modality, "CS", "SR")
+        .AddString(0x00200011, "IS", " 07")
+        .AddString(0x0008103E, "LO", "TB screening result")
+        .AddString(DicomTag.SopClassUid, "UI", "1.2.840.10008.5.1.4.1.1.88.33")
+        .AddString(DicomTag.SopInstanceUid, "UI", "1.2.3.4.5.6")
+        .AddString(0x00200013, "IS", "1");
+
+    [Theory]
+    [InlineData(QueryLevel.Series, "Modality=SR", true)]
+    [InlineData(QueryLevel.Series, "Modality=OT", false)]
+    [InlineData(QueryLevel.Series, "SeriesNumber=7", true)] // integer strings match by value
+    [InlineData(QueryLevel.Series, "SeriesNumber=70", false)]
+    [InlineData(QueryLevel.Series, "SeriesDescription=TB*", true)]
+    [InlineData(QueryLevel.Series, "SeriesInstanceUID=1.2.3.4.5", true)]
+    [InlineData(QueryLevel.Series, "PatientID=PAT-0042&Modality=SR", true)] // a series search takes the study keys too
+    [InlineData(QueryLevel.Series, "PatientID=OTHER&Modality=SR", false)]
+    [InlineData(QueryLevel.Instance, "SOPClassUID=1.2.840.10008.5.1.4.1.1.88.33", true)]
+    [InlineData(QueryLevel.Instance, "SOPInstanceUID=1.2.3.4.5.7", false)]
+    [InlineData(QueryLevel.Instance, "InstanceNumber=1&Modality=SR&StudyInstanceUID=1.2.3.4", true)]
+    [InlineData(QueryLevel.Instance, "InstanceNumber=2", false)]
+    public void Series_and_instance_keys_match_at_their_levels(QueryLevel level, string query, bool matches)
+    {
+        var parsed = Parse(query, level);
+
+        Assert.Empty(parsed.Unsupported);
+        Assert.Equal(matches, parsed.Matches(Instance, ["SR"]));
+    }
+
+    [Fact]
+    public void Lower_level_keys_are_unsupported_at_the_study_level_and_integers_must_be_integers()
+    {
+        Assert.Equal(["Modality", "SOPInstanceUID"], Parse("Modality=SR&SOPInstanceUID=1.2").Unsupported);
+        Assert.Equal(["SOPInstanceUID"], Parse("Modality=SR&SOPInstanceUID=1.2", QueryLevel.Series).Unsupported);
+        Assert.Equal("SeriesNumber: 'two' is not a whole number", Assert.Throws<FormatException>(() => Parse("SeriesNumber=two", QueryLevel.Series)).Message);
+    }
+
+    private static DicomQuery Parse(string query, QueryLevel level = QueryLevel.Study) => DicomQuery.Parse(query.Split('&').Select(p =>
     {
         int equals = p.IndexOf('=', StringComparison.Ordinal);
         return KeyValuePair.Create(p[..equals], p[(equals + 1)..]);
-    }));
+    }), level);
 }

@@ -2,16 +2,25 @@ using System.Globalization;
 
 namespace TbScreen.Dicom.Querying;
 
+/// <summary>What a search returns: studies, series or instances (PS3.18 10.6.1, PS3.4 C.6.2).</summary>
+public enum QueryLevel
+{
+    Study,
+    Series,
+    Instance,
+}
+
 /// <summary>
-/// A QIDO-RS study search (PS3.18 10.6.1): the study-level matching keys of PS3.18 Table 10.6.1-5, named by keyword
-/// or by tag ("PatientID" or "00100020"), and the limit and offset of the answer. Keys it does not support are listed
-/// in <see cref="Unsupported"/> (the answer then carries a 299 warning, as PS3.18 8.3.4.1 asks) rather than refused.
+/// A QIDO-RS search (PS3.18 10.6.1): the matching keys of PS3.18 Tables 10.6.1-5 to 10.6.1-7 for its level (a series
+/// search also takes the study keys, an instance search the study and series keys), named by keyword or by tag
+/// ("PatientID" or "00100020"), and the limit and offset of the answer. Keys it does not support are listed in
+/// <see cref="Unsupported"/> (the answer then carries a 299 warning, as PS3.18 8.3.4.1 asks) rather than refused.
 /// </summary>
-public sealed class StudyQuery
+public sealed class DicomQuery
 {
     public const uint ModalitiesInStudy = 0x00080061;
 
-    private static readonly (string Keyword, uint Tag, string Vr)[] Keys =
+    private static readonly (string Keyword, uint Tag, string Vr)[] StudyKeys =
     [
         ("StudyInstanceUID", DicomTag.StudyInstanceUid, "UI"),
         ("PatientID", DicomTag.PatientId, "LO"),
@@ -24,10 +33,27 @@ public sealed class StudyQuery
         ("ModalitiesInStudy", ModalitiesInStudy, "CS"),
     ];
 
+    private static readonly (string Keyword, uint Tag, string Vr)[] SeriesKeys =
+    [
+        ("SeriesInstanceUID", DicomTag.SeriesInstanceUid, "UI"),
+        ("Modality", DicomTag.Modality, "CS"),
+        ("SeriesNumber", 0x00200011, "IS"),
+        ("SeriesDescription", 0x0008103E, "LO"),
+        ("PerformedProcedureStepStartDate", 0x00400244, "DA"),
+        ("PerformedProcedureStepStartTime", 0x00400245, "TM"),
+    ];
+
+    private static readonly (string Keyword, uint Tag, string Vr)[] InstanceKeys =
+    [
+        ("SOPClassUID", DicomTag.SopClassUid, "UI"),
+        ("SOPInstanceUID", DicomTag.SopInstanceUid, "UI"),
+        ("InstanceNumber", 0x00200013, "IS"),
+    ];
+
     /// <summary>Query parameters that are not matching keys: accepted, and ignored where they change nothing here.</summary>
     private static readonly string[] Controls = ["limit", "offset", "includefield", "fuzzymatching"];
 
-    private StudyQuery(IReadOnlyList<AttributeMatcher> matchers, int? limit, int offset, IReadOnlyList<string> unsupported)
+    private DicomQuery(IReadOnlyList<AttributeMatcher> matchers, int? limit, int offset, IReadOnlyList<string> unsupported)
     {
         Matchers = matchers;
         Limit = limit;
@@ -47,9 +73,10 @@ public sealed class StudyQuery
     public string? SingleStudy { get; private init; }
 
     /// <summary>Throws <see cref="FormatException"/> naming the parameter when a value is malformed.</summary>
-    public static StudyQuery Parse(IEnumerable<KeyValuePair<string, string>> parameters)
+    public static DicomQuery Parse(IEnumerable<KeyValuePair<string, string>> parameters, QueryLevel level = QueryLevel.Study)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        var keys = KeysOf(level);
         var matchers = new List<AttributeMatcher>();
         var unsupported = new List<string>();
         int? limit = null;
@@ -69,7 +96,7 @@ public sealed class StudyQuery
             {
                 continue;
             }
-            else if (Find(name) is { } key)
+            else if (Find(keys, name) is { } key)
             {
                 var matcher = AttributeMatcher.Parse(key.Keyword, key.Tag, key.Vr, value);
                 matchers.Add(matcher);
@@ -84,18 +111,18 @@ public sealed class StudyQuery
             }
         }
 
-        return new StudyQuery(matchers, limit, offset, unsupported) { SingleStudy = single };
+        return new DicomQuery(matchers, limit, offset, unsupported) { SingleStudy = single };
     }
 
     /// <summary>
     /// The query a C-FIND identifier asks (PS3.4 C.2.2): its non-empty attributes among the supported keys match,
     /// multiple values (a list of UIDs) joined as QIDO-RS lists them.
     /// </summary>
-    public static StudyQuery FromIdentifier(DicomDataset identifier)
+    public static DicomQuery FromIdentifier(DicomDataset identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var (keyword, tag, _) in Keys)
+        foreach (var (keyword, tag, _) in StudyKeys)
         {
             if (identifier[tag] is { Items: null } && identifier.GetStrings(tag) is { Length: > 0 } values && values.Any(v => v.Trim().Length > 0))
             {
@@ -106,20 +133,30 @@ public sealed class StudyQuery
         return Parse(pairs);
     }
 
-    /// <summary>Whether a study matches every key: its attributes from one of its objects, and its modalities.</summary>
-    public bool Matches(DicomDataset study, IEnumerable<string> modalities)
+    /// <summary>
+    /// Whether a study, series or instance matches every key: its attributes (from one of its objects), and the
+    /// modalities of its study.
+    /// </summary>
+    public bool Matches(DicomDataset attributes, IEnumerable<string> studyModalities)
     {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(modalities);
-        return Matchers.All(m => m.Tag == ModalitiesInStudy ? m.MatchesAny(modalities) : m.Matches(study.GetString(m.Tag)));
+        ArgumentNullException.ThrowIfNull(attributes);
+        ArgumentNullException.ThrowIfNull(studyModalities);
+        return Matchers.All(m => m.Tag == ModalitiesInStudy ? m.MatchesAny(studyModalities) : m.Matches(attributes.GetString(m.Tag)));
     }
 
     /// <summary>The page the limit and offset select.</summary>
     public IEnumerable<T> Page<T>(IEnumerable<T> matches) => Limit is int n ? matches.Skip(Offset).Take(n) : matches.Skip(Offset);
 
-    private static (string Keyword, uint Tag, string Vr)? Find(string name)
+    private static IEnumerable<(string Keyword, uint Tag, string Vr)> KeysOf(QueryLevel level) => level switch
     {
-        foreach (var key in Keys)
+        QueryLevel.Study => StudyKeys,
+        QueryLevel.Series => [.. StudyKeys, .. SeriesKeys],
+        _ => [.. StudyKeys, .. SeriesKeys, .. InstanceKeys],
+    };
+
+    private static (string Keyword, uint Tag, string Vr)? Find(IEnumerable<(string Keyword, uint Tag, string Vr)> keys, string name)
+    {
+        foreach (var key in keys)
         {
             if (key.Keyword.Equals(name, StringComparison.OrdinalIgnoreCase)
                 || (name.Length == 8 && uint.TryParse(name, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint tag) && tag == key.Tag))
