@@ -63,6 +63,8 @@ public sealed class AuthorizationMatrixTests(TbScreenApiFactory factory)
         ["GET /dicomweb/studies/{study}/series/{series}/instances/{instance}"] = "screen-dicomweb",
         ["GET /dicomweb/studies/{study}/metadata"] = "screen-dicomweb",
         ["GET /dicomweb/series"] = "screen-dicomweb",
+        ["GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered"] = "screen-dicomweb",
+        ["GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered"] = "screen-dicomweb",
         ["GET /dicomweb/instances"] = "screen-dicomweb",
         ["GET /dicomweb/studies/{study}/instances"] = "screen-dicomweb",
         ["GET /dicomweb/studies/{study}/series/{series}/metadata"] = "screen-dicomweb",

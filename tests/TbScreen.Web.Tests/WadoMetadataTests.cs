@@ -73,6 +73,70 @@ public sealed class WadoMetadataTests
         Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail == $"bulk 7FE00010 sc {instance}");
     }
 
+    /// <summary>
+    /// Rendered resources (PS3.18 10.4.1.1.3): the capture as a PNG holding exactly its RGB pixels, bounded by a
+    /// viewport, as JPEG when asked; an SR has nothing to render; a bad viewport is 400 and an unknown type 406.
+    /// </summary>
+    [Fact]
+    public async Task A_capture_renders_as_its_own_pixels_and_an_SR_does_not()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        string study = new DicomReader().Parse(image, "x.dcm").Dataset.GetString(DicomTag.StudyInstanceUid)!;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
+        await StowTests.WaitForResultObjectsAsync(host, 2);
+        var objects = JsonNode.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/metadata"))!.AsArray();
+        string PathOf(string modality)
+        {
+            var o = objects.Single(x => x!["00080060"]!["Value"]![0]!.GetValue<string>() == modality)!;
+            return $"/dicomweb/studies/{study}/series/{o["0020000E"]!["Value"]![0]}/instances/{o["00080018"]!["Value"]![0]}";
+        }
+
+        string capturePath = PathOf("OT");
+        byte[] part10 = Assert.Single(await PartsAsync(await client.GetAsync(capturePath), "application/dicom"));
+        var stored = TbScreen.Dicom.Pixels.PixelDataDecoder.Default.DecodeStoredFrame(new DicomReader().Parse(part10, "capture.dcm"));
+
+        var png = await client.GetAsync($"{capturePath}/rendered");
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        using (var rendered = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(await png.Content.ReadAsByteArrayAsync()))
+        {
+            Assert.Equal((stored.Pixels.Columns, stored.Pixels.Rows), (rendered.Width, rendered.Height));
+            Assert.Equal(3, stored.Pixels.SamplesPerPixel);
+            for (int y = 0; y < rendered.Height; y += 7)
+            {
+                for (int x = 0; x < rendered.Width; x += 5)
+                {
+                    int at = 3 * ((y * rendered.Width) + x);
+                    Assert.Equal((stored.Values[at], stored.Values[at + 1], stored.Values[at + 2]), (rendered[x, y].R, rendered[x, y].G, rendered[x, y].B));
+                }
+            }
+        }
+
+        using (var small = SixLabors.ImageSharp.Image.Load(await client.GetByteArrayAsync($"{capturePath}/frames/1/rendered?viewport=64,64")))
+        {
+            Assert.Equal(64, Math.Max(small.Width, small.Height));
+            Assert.Equal((double)stored.Pixels.Columns / stored.Pixels.Rows, (double)small.Width / small.Height, 1);
+        }
+
+        using var jpeg = new HttpRequestMessage(HttpMethod.Get, $"{capturePath}/rendered");
+        jpeg.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/jpeg"));
+        var jpegResponse = await client.SendAsync(jpeg);
+        Assert.Equal("image/jpeg", jpegResponse.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([0xFF, 0xD8], (await jpegResponse.Content.ReadAsByteArrayAsync())[..2]);
+        using var gif = new HttpRequestMessage(HttpMethod.Get, $"{capturePath}/rendered");
+        gif.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/gif"));
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await client.SendAsync(gif)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{capturePath}/rendered?viewport=big")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{capturePath}/frames/2/rendered")).StatusCode);
+        var report = await client.GetAsync($"{PathOf("SR")}/rendered");
+        Assert.Equal(HttpStatusCode.NotFound, report.StatusCode);
+        Assert.Contains("structured report", await report.Content.ReadAsStringAsync());
+
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail!.StartsWith("rendered 1 sc ", StringComparison.Ordinal));
+    }
+
     private static async Task<List<byte[]>> PartsAsync(HttpResponseMessage response, string partType)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

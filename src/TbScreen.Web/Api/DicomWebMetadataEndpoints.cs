@@ -35,6 +35,14 @@ public static class DicomWebMetadataEndpoints
             .WithSummary("WADO-RS: the metadata of one result object (DICOM JSON)");
         group.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", FramesAsync)
             .WithSummary("WADO-RS: frames of a result object, uncompressed (multipart/related; type=\"application/octet-stream\")");
+        group.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", (string study, string series, string instance, HttpContext http,
+            DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+            RenderedAsync(study, series, instance, 1, http, objects, content, store, user, ct))
+            .WithSummary("WADO-RS: a result object rendered as PNG or JPEG (viewport=W,H bounds its size)");
+        group.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", (string study, string series, string instance, int frame,
+            HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
+            RenderedAsync(study, series, instance, frame, http, objects, content, store, user, ct))
+            .WithSummary("WADO-RS: one frame of a result object rendered as PNG or JPEG");
         group.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulk/{**path}", BulkAsync)
             .WithSummary("WADO-RS: a binary value that the metadata links (multipart/related; type=\"application/octet-stream\")");
         return app;
@@ -115,6 +123,60 @@ public static class DicomWebMetadataEndpoints
 
         await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"bulk {path} {row.Kind} {row.SopInstanceUid}", ct);
         return MultipartRelated.Of(OctetStream, [value]);
+    }
+
+    private static async Task<IResult> RenderedAsync(string study, string series, string instance, int frame, HttpContext http, DicomOutboxStore objects,
+        ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        string? mediaType = RenderedType(http.Request.Headers.Accept);
+        if (mediaType is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "Not acceptable", detail: "Rendered images are served as image/png or image/jpeg.");
+        }
+
+        (int, int)? viewport = null;
+        if (http.Request.Query["viewport"].ToString() is { Length: > 0 } text)
+        {
+            var parts = text.Split(',');
+            if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width is < 1 or > 8192
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) || height is < 1 or > 8192)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid viewport", detail: $"viewport '{text}' is not WIDTH,HEIGHT in pixels (1 to 8192).");
+            }
+
+            viewport = (width, height);
+        }
+
+        var rows = await objects.ObjectsAsync(1, study, series, instance, ct);
+        if (rows.Count != 1 || content.Get(rows[0].ContentSha256) is not { } bytes)
+        {
+            return NotFound();
+        }
+
+        byte[] image;
+        try
+        {
+            image = Viewing.RenderedFrame.Render(new DicomReader().Parse(bytes, rows[0].SopInstanceUid), frame, mediaType, viewport);
+        }
+        catch (DicomException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
+        }
+
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{rows[0].ResultId}", $"rendered {frame} {rows[0].Kind} {rows[0].SopInstanceUid}", ct);
+        return Results.Bytes(image, mediaType);
+    }
+
+    /// <summary>PNG unless the Accept header prefers JPEG (PS3.18 lists JPEG first; PNG is lossless, so it is ours); null when neither is acceptable.</summary>
+    private static string? RenderedType(Microsoft.Extensions.Primitives.StringValues accept)
+    {
+        if (accept.Count == 0 || accept.Any(a => a is null || a.Contains("*/*", StringComparison.Ordinal) || a.Contains("image/*", StringComparison.Ordinal)
+            || a.Contains(Viewing.RenderedFrame.Png, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Viewing.RenderedFrame.Png;
+        }
+
+        return accept.Any(a => a!.Contains(Viewing.RenderedFrame.Jpeg, StringComparison.OrdinalIgnoreCase)) ? Viewing.RenderedFrame.Jpeg : null;
     }
 
     private static async Task<(DicomDeliveryInfo Row, DicomDataset Dataset)?> ObjectAsync(DicomOutboxStore objects, ContentStore content, string study, string series,
