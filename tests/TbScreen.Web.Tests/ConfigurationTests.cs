@@ -67,6 +67,21 @@ public sealed class ConfigurationTests
         Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<TbScreenOptions>>().Value);
     }
 
+    [Theory]
+    [InlineData("viewer.example.org")]
+    [InlineData("https://viewer.example.org/ohif")]
+    [InlineData("ftp://viewer.example.org")]
+    public void A_DICOMweb_origin_that_is_not_an_origin_fails_validation_naming_the_setting(string origin)
+    {
+        var services = Services(new() { ["TbScreen:Security:DicomWebOrigins:0"] = origin });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<TbScreenOptions>>().Value);
+
+        Assert.Contains("TbScreen:Security:DicomWebOrigins", error.Message);
+        Assert.Equal(["https://viewer.example.org:8443"], Services(new() { ["TbScreen:Security:DicomWebOrigins:0"] = "https://viewer.example.org:8443" })
+            .GetRequiredService<IOptions<TbScreenOptions>>().Value.Security.DicomWebOrigins);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

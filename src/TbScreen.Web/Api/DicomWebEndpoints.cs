@@ -37,7 +37,7 @@ public static class DicomWebEndpoints
     public static IEndpointRouteBuilder MapDicomWebEndpoints(this IEndpointRouteBuilder app)
     {
         long maxBytes = app.ServiceProvider.GetRequiredService<IOptions<TbScreenOptions>>().Value.Uploads.MaxBytes;
-        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.ScreenDicomWeb)
+        var group = DicomWebRoutes.Group(app)
             // Scripts and PACS call this with a cookie or header credentials, as the REST API; SameSite=Strict cookies.
             .DisableAntiforgery();
         group.MapPost("/studies", (HttpContext http, Pacs.DicomNodeService node, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>

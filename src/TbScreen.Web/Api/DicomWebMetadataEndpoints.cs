@@ -22,7 +22,7 @@ public static class DicomWebMetadataEndpoints
 
     public static IEndpointRouteBuilder MapDicomWebMetadataEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.ScreenDicomWeb);
+        var group = DicomWebRoutes.Group(app);
         group.MapGet("/studies/{study}/metadata", (string study, HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store,
             ClaimsPrincipal user, CancellationToken ct) => MetadataAsync(http, objects, content, store, user, study, null, null, ct))
             .WithSummary("WADO-RS: the metadata of a study's result objects (DICOM JSON)");

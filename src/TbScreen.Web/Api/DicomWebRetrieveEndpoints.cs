@@ -16,7 +16,7 @@ public static class DicomWebRetrieveEndpoints
 
     public static IEndpointRouteBuilder MapDicomWebRetrieveEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.ScreenDicomWeb);
+        var group = DicomWebRoutes.Group(app);
         group.MapGet("/studies/{study}/series/{series}/instances/{instance}", async (string study, string series, string instance,
             DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
             await RetrieveAsync(await objects.ObjectsAsync(1, study, series, instance, ct), content, store, user, ct))

@@ -24,7 +24,7 @@ public static class QidoEndpoints
 
     public static IEndpointRouteBuilder MapQidoEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/dicomweb").WithTags("DICOMweb").RequireAuthorization(Policies.ScreenDicomWeb);
+        var group = DicomWebRoutes.Group(app);
         group.MapGet("/studies", (HttpContext http, ResultStudies results, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
             SearchAsync(http, store, user, QueryLevel.Study, "studies", async query => (await results.FindAsync(query, ct)).Select(s => StudyJson(http, s)), ct))
             .WithSummary("QIDO-RS: studies that have TbScreen result objects");

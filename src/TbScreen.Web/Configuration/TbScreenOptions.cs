@@ -27,7 +27,7 @@ public sealed class TbScreenOptions
     public bool EncryptContent { get; set; } = true;
 
     /// <summary>
-    /// TbScreen:IsolateNativeCodecs: decode JPEG 2000 and JPEG-LS in codec host processes (on by default), so a crash
+    /// TbScreen:IsolateNativeCodecs: decode JPEG 2000, JPEG-LS and JPEG XL in codec host processes (on by default), so a crash
     /// or hang in those native libraries fails one file, not the service. Screening:CodecTimeoutSeconds bounds a frame.
     /// </summary>
     public bool IsolateNativeCodecs { get; set; } = true;
@@ -167,6 +167,13 @@ public sealed class SecurityOptions
     /// ignores forwarded headers altogether, so no client can claim another address or scheme.
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>
+    /// Web origins (https://viewer.example.org) whose pages may call the DICOMweb endpoints from the browser, such as
+    /// an OHIF viewer served from another host (CORS; credentials go in the Authorization header, never cookies).
+    /// Empty (the default) allows none: same-origin pages and non-browser clients are unaffected.
+    /// </summary>
+    public List<string> DicomWebOrigins { get; set; } = [];
 
     /// <summary>How often a session's cookie and an open dashboard circuit are checked against the account (disabled, roles changed).</summary>
     public int RevalidateSeconds { get; set; } = 60;

@@ -34,6 +34,7 @@ public static class TbScreenApiHostingExtensions
             .Validate(o => o.Dicom.Port is null or (>= 0 and <= 65535), "TbScreen:Dicom:Port must be a TCP port.")
             .Validate(o => System.Net.IPAddress.TryParse(o.Dicom.Bind, out _), "TbScreen:Dicom:Bind must be an IP address.")
             .Validate(o => o.Dicom.ForwardResults is null || IsPeer(o.Dicom.ForwardResults), "TbScreen:Dicom:ForwardResults must be AE@host:port.")
+            .Validate(o => o.Security.DicomWebOrigins.All(IsOrigin), "TbScreen:Security:DicomWebOrigins must be \"*\" or origins such as https://viewer.example.org.")
             .Validate(o => o.Security.Lockout.MaxFailedAttempts > 0 && o.Security.Lockout.Minutes > 0,
                 "TbScreen:Security:Lockout:MaxFailedAttempts and Minutes must be positive.")
             .Validate(o => !o.Retention.Enabled || o.Retention.IsValid,
@@ -61,6 +62,9 @@ public static class TbScreenApiHostingExtensions
         services.AddJobDispatch();
         services.AddSingleton<TbScreen.Screening.Persistence.DicomOutboxStore>();
         services.AddSingleton<TbScreen.Pacs.ResultStudies>();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<TbScreenOptions>>((cors, tb) =>
+            cors.AddPolicy(DicomWebRoutes.CorsPolicy, policy => DicomWebRoutes.Configure(policy, tb.Value.Security)));
         services.AddSingleton<Pacs.DicomNodeService>();
         services.AddSingleton<Pacs.ReviewedReports>();
         services.AddSingleton<Pacs.ReceivedResults>();
@@ -155,6 +159,7 @@ public static class TbScreenApiHostingExtensions
         app.UseWhen(c => !IsPageRead(c), other => other.UseStatusCodePages());
         app.UseWhen(IsPageRead, pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRouting();
+        app.UseCors(); // before authentication: a browser's preflight carries no credentials
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: API limits are per user
         app.UseMiddleware<Identity.PasswordChangeGate>();
@@ -184,6 +189,9 @@ public static class TbScreenApiHostingExtensions
         app.MapDicomWebMetadataEndpoints();
         return app;
     }
+
+    private static bool IsOrigin(string origin) =>
+        origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && uri.Query.Length == 0);
 
     private static bool IsPageRead(HttpContext context) =>
         !IdentityRegistration.IsApi(context.Request) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
