@@ -24,10 +24,7 @@ public sealed class WadoMetadataTests
         Dcm2Json.Require();
         using var host = new TbScreenApiFactory();
         using var client = await host.ClientAsAsync(Roles.Radiologist);
-        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
-        string study = new DicomReader().Parse(image, "x.dcm").Dataset.GetString(DicomTag.StudyInstanceUid)!;
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
-        await StowTests.WaitForResultObjectsAsync(host, 2);
+        string study = await StoredStudyAsync(host, client);
 
         var metadata = await client.GetAsync($"/dicomweb/studies/{study}/metadata");
         Assert.Equal("application/dicom+json", metadata.Content.Headers.ContentType?.MediaType);
@@ -82,10 +79,7 @@ public sealed class WadoMetadataTests
     {
         using var host = new TbScreenApiFactory();
         using var client = await host.ClientAsAsync(Roles.Radiologist);
-        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
-        string study = new DicomReader().Parse(image, "x.dcm").Dataset.GetString(DicomTag.StudyInstanceUid)!;
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
-        await StowTests.WaitForResultObjectsAsync(host, 2);
+        string study = await StoredStudyAsync(host, client);
         var objects = JsonNode.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/metadata"))!.AsArray();
         string PathOf(string modality)
         {
@@ -135,6 +129,15 @@ public sealed class WadoMetadataTests
 
         var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
         Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail!.StartsWith("rendered 1 sc ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Stores one radiograph by STOW-RS and waits for its SR and capture; returns its Study Instance UID.</summary>
+    private static async Task<string> StoredStudyAsync(TbScreenApiFactory host, HttpClient client)
+    {
+        byte[] image = TestRadiographs.Phantom(TestRadiographs.NewSeed());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/dicomweb/studies", StowTests.Multipart(image))).StatusCode);
+        await StowTests.WaitForResultObjectsAsync(host, 2);
+        return new DicomReader().Parse(image, "x.dcm").Dataset.GetString(DicomTag.StudyInstanceUid)!;
     }
 
     private static async Task<List<byte[]>> PartsAsync(HttpResponseMessage response, string partType)

@@ -128,19 +128,8 @@ public sealed class HighThroughputJpeg2000Tests(ITestOutputHelper output) : IDis
         OpenJph.Require();
         var info = CodecSamples.Gray(80, 97, 12, signed: false);
         byte[] valid = OpenJph.Compress(CodecSamples.Synthetic(info, seed: 1), info);
-        var decoder = new OpenJpegDecoder();
-        var random = new Random(201);
-        int rejected = 0;
         const int mutations = 400;
-        for (int i = 0; i < mutations; i++)
-        {
-            rejected += NativeCorruptionTests.TryDecode(decoder, NativeCorruptionTests.Mutate(valid, random, headerBias: 200), info) ? 0 : 1;
-        }
-
-        for (int length = 0; length < valid.Length; length += Math.Max(1, valid.Length / 200))
-        {
-            rejected += NativeCorruptionTests.TryDecode(decoder, valid.AsSpan(0, length), info) ? 0 : 1;
-        }
+        int rejected = NativeCorruptionTests.RejectedDamage(new OpenJpegDecoder(), valid, info, seed: 201, mutations, headerBias: 200);
 
         output.WriteLine($"{valid.Length}-byte codestream: {rejected} of {mutations} mutations and the truncations rejected");
         Assert.True(rejected > 0);

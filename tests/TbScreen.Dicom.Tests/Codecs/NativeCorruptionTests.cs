@@ -111,6 +111,27 @@ public sealed class NativeCorruptionTests(ITestOutputHelper output)
         Assert.True(rejected > 0, "some mutations must be detected");
     }
 
+    /// <summary>
+    /// Decodes <paramref name="mutations"/> seeded mutations of a valid codestream and its truncations (200 lengths);
+    /// each must decode to the declared size or end in DicomException. Returns how many were rejected.
+    /// </summary>
+    internal static int RejectedDamage(IFrameDecoder decoder, byte[] valid, FrameInfo info, int seed, int mutations, int headerBias)
+    {
+        var random = new Random(seed);
+        int rejected = 0;
+        for (int i = 0; i < mutations; i++)
+        {
+            rejected += TryDecode(decoder, Mutate(valid, random, headerBias), info) ? 0 : 1;
+        }
+
+        for (int length = 0; length < valid.Length; length += Math.Max(1, valid.Length / 200))
+        {
+            rejected += TryDecode(decoder, valid.AsSpan(0, length), info) ? 0 : 1;
+        }
+
+        return rejected;
+    }
+
     /// <summary>True when decoded (and the result has the declared size); false on DicomException.</summary>
     internal static bool TryDecode(IFrameDecoder decoder, ReadOnlySpan<byte> data, FrameInfo info)
     {
