@@ -32,6 +32,15 @@ public readonly record struct DicomStatus(ushort Code, string? ErrorComment = nu
     /// <summary>C-FIND "Failed: Unable to process" (PS3.4 C.4.1.1.4).</summary>
     public static DicomStatus UnableToProcess(string comment) => new(0xC000, comment);
 
+    /// <summary>C-MOVE A801: the Move Destination is not an AE this node knows (PS3.4 C.4.2.1.4).</summary>
+    public static DicomStatus MoveDestinationUnknown(string comment) => new(0xA801, comment);
+
+    /// <summary>C-MOVE A702: the sub-operations could not be performed (the destination is unreachable).</summary>
+    public static DicomStatus UnableToPerformSuboperations(string comment) => new(0xA702, comment);
+
+    /// <summary>C-MOVE B000: the sub-operations are complete with one or more failures or warnings.</summary>
+    public static DicomStatus SuboperationsCompleteWithFailures(string comment) => new(0xB000, comment);
+
     public bool IsSuccess => Code == 0x0000;
 
     /// <summary>Warnings (0001, Bxxx) mean the operation was performed (PS3.7 C.3).</summary>

@@ -15,6 +15,12 @@ public sealed record DicomNodeOptions
     /// <summary>Where each result's SR and heatmap capture go (C-STORE); null keeps results here only.</summary>
     public DicomPeer? ForwardResults { get; init; }
 
+    /// <summary>
+    /// The AEs a C-MOVE may send result objects to, by AE title; empty (the default) refuses Study Root MOVE. Only
+    /// these addresses are ever used: the AE title in a request never decides where patient data goes.
+    /// </summary>
+    public IReadOnlyDictionary<string, DicomPeer> MoveDestinations { get; init; } = new Dictionary<string, DicomPeer>();
+
     /// <summary>How often the node looks for received images and due deliveries when idle.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
 }
@@ -41,9 +47,10 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        // The node answers study-level C-FIND over its result objects too.
+        // The node answers study-level C-FIND over its result objects too, and C-MOVE to the configured destinations.
         var finder = new ResultStudyFinder(new ResultStudies(outbox, content), screening.Store);
-        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder) : null;
+        var mover = options.MoveDestinations.Count > 0 ? new ResultMover(outbox, content, screening.Store, sender, options.MoveDestinations) : null;
+        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder, mover) : null;
         if (listener is not null)
         {
             await listener.StartAsync(stopping);

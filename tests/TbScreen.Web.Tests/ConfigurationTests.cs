@@ -82,6 +82,21 @@ public sealed class ConfigurationTests
             .GetRequiredService<IOptions<TbScreenOptions>>().Value.Security.DicomWebOrigins);
     }
 
+    [Fact]
+    public void Move_destinations_must_be_distinct_AE_addresses()
+    {
+        Assert.Throws<OptionsValidationException>(() => Services(new() { ["TbScreen:Dicom:MoveDestinations:0"] = "VIEWER" })
+            .GetRequiredService<IOptions<TbScreenOptions>>().Value);
+        var twice = Assert.Throws<OptionsValidationException>(() => Services(new()
+        {
+            ["TbScreen:Dicom:MoveDestinations:0"] = "VIEWER@10.0.0.5:104",
+            ["TbScreen:Dicom:MoveDestinations:1"] = "VIEWER@10.0.0.6:104",
+        }).GetRequiredService<IOptions<TbScreenOptions>>().Value);
+        Assert.Contains("TbScreen:Dicom:MoveDestinations", twice.Message);
+        Assert.Single(Services(new() { ["TbScreen:Dicom:MoveDestinations:0"] = "VIEWER@10.0.0.5:104" })
+            .GetRequiredService<IOptions<TbScreenOptions>>().Value.Dicom.MoveDestinations);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -12,9 +12,10 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen listen --port PORT --ae-title AE [--bind ADDRESS] [--allow-calling AE,AE] [--forward-results AE@HOST:PORT]
-/// [--db CONNECTION] [--store DIR] [--models DIR] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--forward-tls ...]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
+/// [--move-destination AE@HOST:PORT ...] [--db CONNECTION] [--store DIR] [--models DIR] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--forward-tls ...]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
 /// stored (content store + database) before success is answered, then screened, and with --forward-results its SR
-/// and heatmap Secondary Capture go to that PACS through a persistent outbox. Runs until SIGINT or SIGTERM, then ends
+/// and heatmap Secondary Capture go to that PACS through a persistent outbox. It answers study-level C-FIND over the
+/// results, and C-MOVE to the --move-destination AEs. Runs until SIGINT or SIGTERM, then ends
 /// its associations and the image in progress. docs/pacs.md.
 /// </summary>
 public static class ListenCommand
@@ -26,6 +27,7 @@ public static class ListenCommand
         var bind = new Option<string>("--bind") { Description = "Address to listen on (default: loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
         var allow = new Option<string?>("--allow-calling") { Description = "Calling AE titles allowed, comma-separated (default: any)." };
         var forward = new Option<string?>("--forward-results") { Description = "Send each result's SR and heatmap capture to AE@HOST:PORT." };
+        var moveTo = new Option<string[]>("--move-destination") { Description = "An AE that C-MOVE may send results to, as AE@HOST:PORT (repeat for more). None: C-MOVE is refused." };
         var db = new Option<string>("--db") { Description = "Database: a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
         var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
         var models = new EnsembleCliOptions();
@@ -34,7 +36,7 @@ public static class ListenCommand
         var retentionDays = new Option<int>("--retention-days") { Description = "Delete received source images after this many days (results stay; each purge is audited). 0 keeps them for ever.", DefaultValueFactory = _ => new RetentionOptions().SourceImageDays };
         var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
         {
-            port, aeTitle, bind, allow, forward, db, store, retentionDays,
+            port, aeTitle, bind, allow, forward, moveTo, db, store, retentionDays,
         };
         models.AddTo(command);
         contentOptions.AddTo(command);
@@ -56,6 +58,7 @@ public static class ListenCommand
                 }
             }
 
+            var moveDestinations = MoveDestinations(result.GetValue(moveTo) ?? []);
             var logger = new StderrLogger(stderr, LogLevel.Information, timestamps: true);
             using var ensemble = models.Load(result, stderr, threadsWhenUnset: 1);
             using var stopping = new CancellationTokenSource();
@@ -76,7 +79,7 @@ public static class ListenCommand
                 PixelDecoder = pixelDecoder,
             };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
-            var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination }, screening, content,
+            var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination, MoveDestinations = moveDestinations }, screening, content,
                 new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { Tls = forwardTls }, logger)), logger);
             int days = result.GetValue(retentionDays);
             var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),
@@ -88,6 +91,31 @@ public static class ListenCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The C-MOVE destinations by AE title; a malformed or repeated one is a usage error naming it.</summary>
+    private static Dictionary<string, DicomPeer> MoveDestinations(IEnumerable<string> values)
+    {
+        var destinations = new Dictionary<string, DicomPeer>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            DicomPeer peer;
+            try
+            {
+                peer = DicomPeer.Parse(value);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--move-destination: {e.Message}");
+            }
+
+            if (!destinations.TryAdd(peer.AeTitle, peer))
+            {
+                throw new UsageException($"--move-destination: {peer.AeTitle} is given twice");
+            }
+        }
+
+        return destinations;
     }
 
     private static DicomListenerOptions ListenerOptions(int port, string aeTitle, string bind, string? allow)

@@ -4,7 +4,7 @@ using System.Text;
 namespace TbScreen.Dicom.Network.Dimse;
 
 /// <summary>
-/// A DIMSE command set: the group 0000 elements of C-ECHO and C-STORE requests and responses. Command sets are
+/// A DIMSE command set: the group 0000 elements of C-ECHO, C-STORE, C-FIND and C-MOVE requests and responses. Command sets are
 /// always Implicit VR Little Endian whatever the presentation context says (PS3.7 6.3.1), so this codec is fixed.
 /// </summary>
 internal sealed record DimseCommand
@@ -27,6 +27,17 @@ internal sealed record DimseCommand
 
     public string? AffectedSopInstanceUid { get; init; }
 
+    /// <summary>Move Destination (0000,0600): the AE title a C-MOVE sends to.</summary>
+    public string? MoveDestination { get; init; }
+
+    public ushort? RemainingSuboperations { get; init; }
+
+    public ushort? CompletedSuboperations { get; init; }
+
+    public ushort? FailedSuboperations { get; init; }
+
+    public ushort? WarningSuboperations { get; init; }
+
     public string? MoveOriginatorAeTitle { get; init; }
 
     public ushort? MoveOriginatorMessageId { get; init; }
@@ -38,12 +49,17 @@ internal sealed record DimseCommand
         WriteUInt16(elements, CommandTags.CommandField, CommandField);
         WriteUInt16(elements, CommandTags.MessageId, MessageId);
         WriteUInt16(elements, CommandTags.MessageIdBeingRespondedTo, MessageIdBeingRespondedTo);
+        WriteString(elements, CommandTags.MoveDestination, MoveDestination, padding: (byte)' ');
         WriteUInt16(elements, CommandTags.Priority, Priority);
         // Any value but 0x0101 means a data set follows (PS3.7 E.1).
         WriteUInt16(elements, CommandTags.CommandDataSetType, HasDataSet ? (ushort)0x0000 : CommandTags.NoDataSet);
         WriteUInt16(elements, CommandTags.Status, Status);
         WriteString(elements, CommandTags.ErrorComment, ErrorComment, padding: (byte)' ');
         WriteString(elements, CommandTags.AffectedSopInstanceUid, AffectedSopInstanceUid, padding: 0);
+        WriteUInt16(elements, CommandTags.NumberOfRemainingSuboperations, RemainingSuboperations);
+        WriteUInt16(elements, CommandTags.NumberOfCompletedSuboperations, CompletedSuboperations);
+        WriteUInt16(elements, CommandTags.NumberOfFailedSuboperations, FailedSuboperations);
+        WriteUInt16(elements, CommandTags.NumberOfWarningSuboperations, WarningSuboperations);
         WriteString(elements, CommandTags.MoveOriginatorAeTitle, MoveOriginatorAeTitle, padding: (byte)' ');
         WriteUInt16(elements, CommandTags.MoveOriginatorMessageId, MoveOriginatorMessageId);
 
@@ -111,6 +127,21 @@ internal sealed record DimseCommand
                     break;
                 case CommandTags.AffectedSopInstanceUid:
                     command = command with { AffectedSopInstanceUid = String(value) };
+                    break;
+                case CommandTags.MoveDestination:
+                    command = command with { MoveDestination = String(value) };
+                    break;
+                case CommandTags.NumberOfRemainingSuboperations:
+                    command = command with { RemainingSuboperations = UInt16(value, tag) };
+                    break;
+                case CommandTags.NumberOfCompletedSuboperations:
+                    command = command with { CompletedSuboperations = UInt16(value, tag) };
+                    break;
+                case CommandTags.NumberOfFailedSuboperations:
+                    command = command with { FailedSuboperations = UInt16(value, tag) };
+                    break;
+                case CommandTags.NumberOfWarningSuboperations:
+                    command = command with { WarningSuboperations = UInt16(value, tag) };
                     break;
                 case CommandTags.MoveOriginatorAeTitle:
                     command = command with { MoveOriginatorAeTitle = String(value) };

@@ -17,6 +17,7 @@ public sealed class DicomListener : IAsyncDisposable
     private readonly DicomListenerOptions _options;
     private readonly IStoreHandler _storeHandler;
     private readonly IQueryHandler? _queryHandler;
+    private readonly IRetrieveHandler? _retrieveHandler;
     private readonly ILogger _logger;
     private readonly AssociationSlots _slots;
     private readonly ConcurrentDictionary<long, Task> _connections = new();
@@ -31,14 +32,18 @@ public sealed class DicomListener : IAsyncDisposable
     private bool _disposed;
 
     /// <param name="queryHandler">Answers study-level C-FIND; with it the listener accepts Study Root FIND contexts.</param>
-    public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null)
+    /// <param name="retrieveHandler">Carries out C-MOVE; with it the listener accepts Study Root MOVE contexts.</param>
+    public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null,
+        IRetrieveHandler? retrieveHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storeHandler);
         options.Validate();
-        _options = queryHandler is null ? options : options with { QuerySopClasses = [DicomUids.StudyRootQueryRetrieveFind] };
+        string[] queryClasses = [.. queryHandler is null ? [] : new[] { DicomUids.StudyRootQueryRetrieveFind }, .. retrieveHandler is null ? [] : new[] { DicomUids.StudyRootQueryRetrieveMove }];
+        _options = queryClasses.Length == 0 ? options : options with { QuerySopClasses = queryClasses };
         _storeHandler = storeHandler;
         _queryHandler = queryHandler;
+        _retrieveHandler = retrieveHandler;
         _logger = logger ?? NullLogger.Instance;
         _slots = new AssociationSlots(options.MaxAssociations);
         // Connections that have not associated yet (or are being rejected) are capped too, so a flood of idle
@@ -179,7 +184,7 @@ public sealed class DicomListener : IAsyncDisposable
                 connection = new UpperLayerConnection(client);
             }
 
-            await new ScpAssociation(connection, number, _options, _storeHandler, _queryHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
+            await new ScpAssociation(connection, number, _options, _storeHandler, _queryHandler, _retrieveHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using TbScreen.Dicom.Network.Dimse;
 using TbScreen.Dicom.Network.Pdus;
 
+using TbScreen.Dicom.Writing;
+
 namespace TbScreen.Dicom.Network.Scp;
 
 /// <summary>
@@ -16,6 +18,7 @@ internal sealed class ScpAssociation
     private readonly DicomListenerOptions _options;
     private readonly IStoreHandler _handler;
     private readonly IQueryHandler? _queries;
+    private readonly IRetrieveHandler? _retrieves;
     private readonly AssociationSlots _slots;
     private readonly ILogger _logger;
     private readonly CancellationToken _abortToken;
@@ -23,12 +26,13 @@ internal sealed class ScpAssociation
     private readonly DicomReader _reader = new();
 
     public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, IStoreHandler handler, IQueryHandler? queries,
-        AssociationSlots slots, ILogger logger, CancellationToken abortToken)
+        IRetrieveHandler? retrieves, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
     {
         _connection = connection;
         _options = options;
         _handler = handler;
         _queries = queries;
+        _retrieves = retrieves;
         _slots = slots;
         _logger = logger;
         _abortToken = abortToken;
@@ -239,8 +243,12 @@ internal sealed class ScpAssociation
                 var findStatus = await FindAsync(request, context, message, peerMax).ConfigureAwait(false);
                 response = Response(CommandField.CFindResponse, command, context, findStatus);
                 break;
+            case CommandField.CMoveRequest:
+                await MoveAsync(request, context, message, peerMax).ConfigureAwait(false);
+                response = null; // MoveAsync sends its own final response: it may carry the failed instances
+                break;
             case CommandField.CCancelRequest:
-                response = null; // C-CANCEL has no response; a C-FIND here answers at once, so there is nothing left to cancel.
+                response = null; // C-CANCEL has no response; C-FIND and C-MOVE here run to the end, so nothing is left to cancel.
                 break;
             case var field when CommandField.IsResponse(field):
                 _logger.LogWarning("{Association}: ignoring an unsolicited response (command field 0x{Field:X4})", _label, field);
@@ -320,6 +328,94 @@ internal sealed class ScpAssociation
         _logger.LogInformation("{Association}: C-FIND at study level, {Count} matches", _label, matches.Count);
         return DicomStatus.Success;
     }
+
+    /// <summary>
+    /// C-MOVE (PS3.4 C.4.2): the handler sends what the identifier names to the Move Destination by C-STORE
+    /// sub-operations, and the final response carries the counts and, when some failed, the Failed SOP Instance UID List
+    /// (0008,0058). No Pending responses: they are optional (PS3.4 C.4.2.3), and a result study holds two objects.
+    /// </summary>
+    private async Task MoveAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    {
+        var command = message.Command;
+        async Task AnswerAsync(DicomStatus status, MoveOutcome outcome)
+        {
+            var response = Response(CommandField.CMoveResponse, command, context, status) with
+            {
+                CompletedSuboperations = Count(outcome.Completed),
+                FailedSuboperations = Count(outcome.Failed),
+                WarningSuboperations = Count(outcome.Warning),
+                HasDataSet = outcome.FailedSopInstanceUids.Count > 0,
+            };
+            byte[]? identifier = outcome.FailedSopInstanceUids.Count > 0
+                ? Writing.DicomWriter.Write(new DicomDataset().AddString(0x00080058, "UI", string.Join('\\', outcome.FailedSopInstanceUids)), context.TransferSyntax.Uid,
+                    new Writing.DicomWriterOptions { Preamble = false })
+                : null;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
+            deadline.CancelAfter(_options.IdleTimeout);
+            await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, identifier, peerMax, deadline.Token).ConfigureAwait(false);
+        }
+
+        if (_retrieves is null || context.AbstractSyntax != DicomUids.StudyRootQueryRetrieveMove)
+        {
+            await AnswerAsync(DicomStatus.SopClassNotSupported($"C-MOVE on a {context.AbstractSyntax} context"), MoveOutcome.Nothing).ConfigureAwait(false);
+            return;
+        }
+
+        DicomDataset? identifier = null;
+        string refusal = message.DataSet is null ? "C-MOVE-RQ without an identifier" : "";
+        if (message.DataSet is not null)
+        {
+            try
+            {
+                identifier = _reader.ParseDataset(message.DataSet, context.TransferSyntax, "C-MOVE identifier").Dataset;
+            }
+            catch (DicomException e)
+            {
+                refusal = "identifier does not parse: " + e.Reason;
+            }
+        }
+
+        if (identifier is null)
+        {
+            await AnswerAsync(DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(refusal)), MoveOutcome.Nothing).ConfigureAwait(false);
+            return;
+        }
+
+        string destination = command.MoveDestination ?? "";
+        DicomStatus final;
+        var outcome = MoveOutcome.Nothing;
+        try
+        {
+            outcome = await _retrieves.MoveAsync(identifier, destination, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
+            final = outcome.Failed + outcome.Warning == 0
+                ? DicomStatus.Success
+                : DicomStatus.SuboperationsCompleteWithFailures($"{outcome.Failed} failed, {outcome.Warning} with warnings");
+        }
+        catch (MoveDestinationUnknownException e)
+        {
+            final = DicomStatus.MoveDestinationUnknown(Truncate(e.Message));
+        }
+        catch (FormatException e)
+        {
+            final = DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(e.Message));
+        }
+        catch (DicomNetworkException e)
+        {
+            _logger.LogWarning("{Association}: C-MOVE to {Destination} could not send: {Reason}", _label, destination, e.Message);
+            final = DicomStatus.UnableToPerformSuboperations(Truncate("the destination could not be reached"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abortToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "{Association}: the retrieve handler failed", _label);
+            final = DicomStatus.UnableToProcess("the move could not be carried out");
+        }
+
+        _logger.LogInformation("{Association}: C-MOVE to {Destination}: {Completed} sent, {Failed} failed, status 0x{Status:X4}", _label, destination,
+            outcome.Completed, outcome.Failed, final.Code);
+        await AnswerAsync(final, outcome).ConfigureAwait(false);
+    }
+
+    private static ushort Count(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);
 
     private async Task<DicomStatus> StoreAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
     {

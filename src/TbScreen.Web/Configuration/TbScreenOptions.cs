@@ -112,6 +112,12 @@ public sealed class DicomNodeSettings
     /// <summary>AE@host:port that receives each result's SR and heatmap capture; null keeps results here.</summary>
     public string? ForwardResults { get; set; }
 
+    /// <summary>
+    /// AE@host:port of each AE that C-MOVE may send result objects to (a PACS or viewer pulling a study it found by
+    /// C-FIND); empty (the default) refuses C-MOVE. A request's AE title alone never decides where data goes.
+    /// </summary>
+    public List<string> MoveDestinations { get; set; } = [];
+
     /// <summary>The Verifying Organization of the VERIFIED reports sent after a review.</summary>
     public string VerifyingOrganization { get; set; } = "TbScreen reviewers";
 

@@ -234,6 +234,60 @@ public sealed class ListenCommandTests
         Assert.DoesNotContain(patient, node.Log); // the patient ID asked for never reaches the log
     }
 
+    /// <summary>
+    /// C-MOVE with dcmtk's movescu as the PACS pulling a study it found: the SR and capture reach the configured
+    /// destination (dcmtk's storescp) by C-STORE, byte for byte; an AE title that is not configured is refused A801
+    /// and receives nothing; a series-level move without a Series Instance UID is A900; each move is audited.
+    /// </summary>
+    [SkippableFact]
+    public async Task Movescu_pulls_a_studys_results_to_a_configured_destination_and_no_other()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen-move").FullName;
+        using var viewer = await Dcmtk.StartStoreScpAsync("VIEWER", Path.Combine(work, "viewer"), "+xa");
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var node = Node(port, work, forward: null, "--move-destination", $"VIEWER@127.0.0.1:{viewer.Port}");
+        await node.WaitForAsync("listening on");
+        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
+        Assert.True(stored == 0, storeOutput);
+        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
+        var objects = new DicomOutboxStore(contexts);
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        string Move(string destination, params string[] keys)
+        {
+            string[] arguments = ["-d", "-S", "-aet", "PACS", "-aec", "TBSCREEN", "-aem", destination, .. keys.SelectMany(k => new[] { "-k", k }), "127.0.0.1", portText];
+            return Dcmtk.Run("movescu", arguments).Output;
+        }
+
+        string moved = Move("VIEWER", "QueryRetrieveLevel=STUDY", $"StudyInstanceUID={study}");
+        // dcmtk's own reading of our C-MOVE-RSP.
+        Assert.Matches(@"DIMSE Status +: 0x0000: Success", moved);
+        Assert.Matches(@"Completed Suboperations +: 2\n", moved);
+        Assert.Matches(@"Failed Suboperations +: 0\n", moved);
+        var received = await WaitForFilesAsync(Path.Combine(work, "viewer"), 2, node);
+        var rows = await objects.ObjectsAsync(10);
+        Assert.Equal(rows.Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal),
+            received.Select(f => new TbScreen.Dicom.DicomReader().Read(f).Dataset.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid)!).Order(StringComparer.Ordinal));
+
+        string refused = Move("ELSEWHERE", "QueryRetrieveLevel=STUDY", $"StudyInstanceUID={study}");
+        Assert.Matches(@"DIMSE Status +: 0xa801", refused); // Move Destination unknown
+        string noSeries = Move("VIEWER", "QueryRetrieveLevel=SERIES", $"StudyInstanceUID={study}");
+        Assert.Matches(@"DIMSE Status +: 0xa900", noSeries); // the identifier does not match the SOP class
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(work, "viewer")).Length);
+
+        var trail = await new EfScreeningStore(contexts).AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.cmove" && e.Actor == "dicom:PACS" && e.Detail == "STUDY level to VIEWER: 2 sent, 0 failed");
+    }
+
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)
     {
         var args = new List<string>

@@ -38,6 +38,32 @@ public sealed class DimseCommandTests
         Assert.Equal(response, DimseCommand.Decode(response.Encode()));
     }
 
+    /// <summary>C-MOVE-RQ's Move Destination sits between (0000,0120) and (0000,0700); the RSP counts after (0000,1000).</summary>
+    [Fact]
+    public void C_MOVE_request_and_response_elements_are_laid_out_in_tag_order_and_round_trip()
+    {
+        var request = new DimseCommand
+        {
+            CommandField = CommandField.CMoveRequest, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveMove, MessageId = 3, Priority = 0,
+            MoveDestination = "VIEWER", HasDataSet = true,
+        };
+        byte[] encoded = request.Encode();
+        byte[] destination = [0x00, 0x00, 0x00, 0x06, 0x06, 0x00, 0x00, 0x00, .. "VIEWER"u8];
+        byte[] priority = [0x00, 0x00, 0x00, 0x07, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00];
+        int at = encoded.AsSpan().IndexOf(destination);
+        Assert.True(at > 0 && encoded.AsSpan().IndexOf(priority) == at + destination.Length);
+        Assert.Equal(request, DimseCommand.Decode(encoded));
+
+        var response = new DimseCommand
+        {
+            CommandField = CommandField.CMoveResponse, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveMove, MessageIdBeingRespondedTo = 3,
+            Status = 0xB000, CompletedSuboperations = 1, FailedSuboperations = 1, WarningSuboperations = 0, HasDataSet = true,
+        };
+        byte[] counts = [0x00, 0x00, 0x21, 0x10, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x22, 0x10, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00];
+        Assert.True(response.Encode().AsSpan().IndexOf(counts) > 0);
+        Assert.Equal(response, DimseCommand.Decode(response.Encode()));
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x08, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00 })]                         // group 0008 in a command
     [InlineData(new byte[] { 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0xFF, 0x7F })]                         // length past the end

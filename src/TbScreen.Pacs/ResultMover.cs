@@ -1,0 +1,101 @@
+using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
+using TbScreen.Dicom.Network.Scp;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Pacs;
+
+/// <summary>
+/// C-MOVE over our result objects (Study Root MOVE): a PACS or viewer that found a study by C-FIND pulls its SR and
+/// heatmap capture to one of its AEs. Only AE titles configured with an address are destinations (anything else is
+/// A801: an AE title alone must never decide where patient data goes). Study, series and image level, with UID lists
+/// as PS3.4 C.4.2.2.1 allows. Every move is audited with its caller, destination and counts.
+/// </summary>
+public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, IScreeningStore store, IDicomSender sender,
+    IReadOnlyDictionary<string, DicomPeer> destinations) : IRetrieveHandler
+{
+    public const string AuditAction = "dicom.cmove";
+
+    private const uint QueryRetrieveLevel = 0x00080052;
+
+    public async Task<MoveOutcome> MoveAsync(DicomDataset identifier, string destinationAeTitle, string callingAeTitle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        if (!destinations.TryGetValue(destinationAeTitle.Trim(), out var destination))
+        {
+            throw new MoveDestinationUnknownException(destinationAeTitle);
+        }
+
+        string level = identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
+        var rows = await RowsAsync(identifier, level, cancellationToken);
+        int completed = 0;
+        var failed = new List<string>();
+        foreach (var row in rows)
+        {
+            if (content.Get(row.ContentSha256) is not { } part10)
+            {
+                failed.Add(row.SopInstanceUid); // purged: nothing left to send
+                continue;
+            }
+
+            try
+            {
+                await sender.SendAsync(destination, part10, cancellationToken);
+                completed++;
+            }
+            catch (DicomNetworkException) when (completed == 0 && failed.Count == 0)
+            {
+                throw; // the destination is unreachable: refuse the move rather than report every object failed
+            }
+            catch (Exception e) when (e is DicomNetworkException or IOException)
+            {
+                failed.Add(row.SopInstanceUid);
+            }
+        }
+
+        await store.RecordAsync($"dicom:{callingAeTitle}", AuditAction, "dicom/c-move",
+            $"{level} level to {destinationAeTitle}: {completed} sent, {failed.Count} failed", cancellationToken);
+        return new MoveOutcome(completed, failed.Count, 0, failed);
+    }
+
+    /// <summary>The result objects the identifier names at its level; a level or a missing UID it cannot serve is a FormatException.</summary>
+    private async Task<List<DicomDeliveryInfo>> RowsAsync(DicomDataset identifier, string level, CancellationToken cancellationToken)
+    {
+        string[] Uids(uint tag, string name) => identifier.GetStrings(tag) is { Length: > 0 } uids && uids.All(u => u.Length > 0)
+            ? uids
+            : throw new FormatException($"C-MOVE at {level} level needs {name}");
+
+        string[] studies = Uids(DicomTag.StudyInstanceUid, "Study Instance UID");
+        var rows = new List<DicomDeliveryInfo>();
+        switch (level)
+        {
+            case "STUDY":
+                foreach (string study in studies)
+                {
+                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, study, cancellationToken: cancellationToken));
+                }
+
+                break;
+            case "SERIES":
+                foreach (string series in Uids(DicomTag.SeriesInstanceUid, "Series Instance UID"))
+                {
+                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, studies[0], series, cancellationToken: cancellationToken));
+                }
+
+                break;
+            case "IMAGE":
+                string seriesUid = Uids(DicomTag.SeriesInstanceUid, "Series Instance UID")[0];
+                foreach (string instance in Uids(DicomTag.SopInstanceUid, "SOP Instance UID"))
+                {
+                    rows.AddRange(await objects.ObjectsAsync(1, studies[0], seriesUid, instance, cancellationToken));
+                }
+
+                break;
+            default:
+                throw new FormatException($"Query/Retrieve Level '{level}' is not STUDY, SERIES or IMAGE");
+        }
+
+        return rows.DistinctBy(r => r.SopInstanceUid).ToList();
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
+using TbScreen.Dicom.Network.Scp;
+using TbScreen.Dicom.Writing;
+using TbScreen.Screening;
+using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
+
+namespace TbScreen.Pacs.Tests;
+
+/// <summary>
+/// C-MOVE over the result objects: study, series and image level pick the right objects; only configured AE titles
+/// are destinations; a failed sub-operation is counted and named; an unreachable destination refuses the whole move.
+/// </summary>
+public sealed class ResultMoverTests(ResultReportTests.Screened screened) : IClassFixture<ResultReportTests.Screened>, IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "tbscreen-pacs-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Each_level_moves_what_it_names_to_a_configured_destination_only()
+    {
+        var (mover, sender, rows, store) = await SetUpAsync();
+        var sr = rows.Single(r => r.Kind == "sr");
+        var sc = rows.Single(r => r.Kind == "sc");
+
+        var study = await mover.MoveAsync(Identifier("STUDY", sr.StudyInstanceUid), "VIEWER", "PACS", default);
+        var series = await mover.MoveAsync(Identifier("SERIES", sr.StudyInstanceUid, sr.SeriesInstanceUid), "VIEWER", "PACS", default);
+        var image = await mover.MoveAsync(Identifier("IMAGE", sc.StudyInstanceUid, sc.SeriesInstanceUid, sc.SopInstanceUid), "VIEWER", "PACS", default);
+
+        Assert.Equal((2, 0), (study.Completed, study.Failed));
+        Assert.Equal((1, 0), (series.Completed, series.Failed));
+        Assert.Equal((1, 0), (image.Completed, image.Failed));
+        // Study: both objects; series: the SR's; image: the capture.
+        var sent = sender.Sent.Select(b => new DicomReader().Parse(b, "sent.dcm").Dataset.GetString(DicomTag.SopInstanceUid)!).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { sr, sr, sc, sc }.Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal), sent);
+        Assert.All(sender.Destinations, d => Assert.Equal("VIEWER@127.0.0.1:104", d.ToString()));
+        Assert.Throws<MoveDestinationUnknownException>(() => mover.MoveAsync(Identifier("STUDY", sr.StudyInstanceUid), "ELSEWHERE", "PACS", default).GetAwaiter().GetResult());
+        var trail = await store.AuditTrailAsync(20);
+        Assert.Contains(trail, e => e.Action == ResultMover.AuditAction && e.Actor == "dicom:PACS" && e.Detail == "SERIES level to VIEWER: 1 sent, 0 failed");
+    }
+
+    [Fact]
+    public async Task A_failed_sub_operation_is_counted_and_named_and_an_unreachable_destination_refuses_the_move()
+    {
+        var (mover, sender, rows, _) = await SetUpAsync();
+        string study = rows[0].StudyInstanceUid;
+
+        sender.FailOn = 2; // the second object is refused by the destination
+        var partly = await mover.MoveAsync(Identifier("STUDY", study), "VIEWER", "PACS", default);
+        Assert.Equal((1, 1), (partly.Completed, partly.Failed));
+        Assert.Single(partly.FailedSopInstanceUids, uid => rows.Any(r => r.SopInstanceUid == uid));
+
+        sender.FailOn = null;
+        sender.Unreachable = true;
+        await Assert.ThrowsAsync<DicomNetworkException>(() => mover.MoveAsync(Identifier("STUDY", study), "VIEWER", "PACS", default));
+    }
+
+    [Theory]
+    [InlineData("SERIES", "C-MOVE at SERIES level needs Series Instance UID")]
+    [InlineData("PATIENT", "Query/Retrieve Level 'PATIENT' is not STUDY, SERIES or IMAGE")]
+    public async Task An_identifier_that_names_nothing_retrievable_is_refused_naming_why(string level, string message)
+    {
+        var (mover, _, rows, _) = await SetUpAsync();
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => mover.MoveAsync(Identifier(level, rows[0].StudyInstanceUid), "VIEWER", "PACS", default));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private async Task<(ResultMover Mover, ScriptedSender Sender, IReadOnlyList<DicomDeliveryInfo> Rows, EfScreeningStore Store)> SetUpAsync()
+    {
+        Directory.CreateDirectory(_root);
+        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(_root, "db.sqlite") });
+        contexts.Migrate();
+        var store = new EfScreeningStore(contexts);
+        var content = new ContentStore(Path.Combine(_root, "store"));
+        var stored = await new PersistentScreeningService(screened.Pipeline, store, content).ScreenAsync(screened.SourcePath);
+        var outbox = new DicomOutboxStore(contexts);
+        await new ResultDelivery(outbox, store, content, NullLogger.Instance).EnqueueAsync(stored.ResultId, DicomPeer.Parse("PACS@127.0.0.1:11112"), screened.Pipeline);
+        var sender = new ScriptedSender();
+        var destinations = new Dictionary<string, DicomPeer> { ["VIEWER"] = DicomPeer.Parse("VIEWER@127.0.0.1:104") };
+        return (new ResultMover(outbox, content, store, sender, destinations), sender, await outbox.ForResultAsync(stored.ResultId), store);
+    }
+
+    private static DicomDataset Identifier(string level, string study, string? series = null, string? instance = null)
+    {
+        var identifier = new DicomDataset().AddString(0x00080052, "CS", level).AddString(DicomTag.StudyInstanceUid, "UI", study);
+        if (series is not null)
+        {
+            identifier.AddString(DicomTag.SeriesInstanceUid, "UI", series);
+        }
+
+        if (instance is not null)
+        {
+            identifier.AddString(DicomTag.SopInstanceUid, "UI", instance);
+        }
+
+        return identifier;
+    }
+
+    private sealed class ScriptedSender : IDicomSender
+    {
+        private int _calls;
+
+        public int? FailOn { get; set; }
+
+        public bool Unreachable { get; set; }
+
+        public List<byte[]> Sent { get; } = [];
+
+        public List<DicomPeer> Destinations { get; } = [];
+
+        public Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken)
+        {
+            if (Unreachable)
+            {
+                throw new DicomNetworkException(destination.ToString(), "connection refused");
+            }
+
+            if (++_calls == FailOn)
+            {
+                throw new IOException($"{destination} did not store the object: status A700");
+            }
+
+            Sent.Add(part10);
+            Destinations.Add(destination);
+            return Task.CompletedTask;
+        }
+    }
+}
