@@ -80,7 +80,7 @@ public static class ListenCommand
             };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
             var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination, MoveDestinations = moveDestinations }, screening, content,
-                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { Tls = forwardTls }, logger)), logger);
+                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = listener.AeTitle, Tls = forwardTls }, logger)), logger);
             int days = result.GetValue(retentionDays);
             var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),
                 new RetentionOptions { Enabled = days > 0, SourceImageDays = Math.Max(days, 1) }, logger, stopping.Token));

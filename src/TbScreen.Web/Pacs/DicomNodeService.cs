@@ -51,7 +51,7 @@ internal sealed class DicomNodeService(
         var moveDestinations = settings.MoveDestinations.Select(DicomPeer.Parse).ToDictionary(p => p.AeTitle, StringComparer.Ordinal);
         _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward, MoveDestinations = moveDestinations, Poll = TimeSpan.FromSeconds(2) },
             screening, content,
-            new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { Tls = settings.ForwardTls?.ToOptions() }, logger)), logger);
+            new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = settings.AeTitle, Tls = settings.ForwardTls?.ToOptions() }, logger)), logger);
         _node.Screened += stored => received.Publish(stored.ResultId);
         try
         {
