@@ -7,9 +7,10 @@ using TbScreen.Screening.Persistence;
 namespace TbScreen.Pacs;
 
 /// <summary>
-/// Study-level C-FIND over our result objects (Study Root FIND), so a PACS, RIS or viewer can ask the node which of
-/// its studies have TbScreen results. The identifier's keys match as QIDO-RS's do (<see cref="DicomQuery"/>), and each
-/// answer holds exactly the keys the identifier lists. Every search is audited: the answers carry patient names and IDs.
+/// C-FIND over our result objects (Study Root FIND) at study, series and image level, so a PACS, RIS or viewer can ask
+/// the node which of its studies have TbScreen results, and what series and objects they hold before a C-MOVE. The
+/// identifier's keys match as QIDO-RS's do (<see cref="DicomQuery"/>), and each answer holds exactly the keys the
+/// identifier lists. Every search is audited: the answers carry patient names and IDs.
 /// </summary>
 public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore store) : IQueryHandler
 {
@@ -19,45 +20,66 @@ public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore sto
     private const uint NumberOfStudyRelatedSeries = 0x00201206;
     private const uint NumberOfStudyRelatedInstances = 0x00201208;
 
-    public async Task<IReadOnlyList<DicomDataset>> FindStudiesAsync(DicomDataset identifier, string callingAeTitle, CancellationToken cancellationToken)
+    private const uint NumberOfSeriesRelatedInstances = 0x00201209;
+
+    public async Task<IReadOnlyList<DicomDataset>> FindAsync(DicomDataset identifier, string callingAeTitle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        var query = DicomQuery.FromIdentifier(identifier);
-        var matches = await studies.FindAsync(query, cancellationToken);
+        string levelName = identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
+        var level = levelName switch
+        {
+            "STUDY" => QueryLevel.Study,
+            "SERIES" => QueryLevel.Series,
+            "IMAGE" => QueryLevel.Instance,
+            _ => throw new FormatException($"Query/Retrieve Level '{levelName}' is not STUDY, SERIES or IMAGE"),
+        };
+        var query = DicomQuery.FromIdentifier(identifier, level);
+        IReadOnlyList<DicomDataset> answers = level switch
+        {
+            QueryLevel.Study => [.. (await studies.FindAsync(query, cancellationToken)).Select(m => Answer(identifier, m.Header, levelName, new()
+            {
+                [DicomQuery.ModalitiesInStudy] = ("CS", string.Join('\\', m.Modalities)),
+                [NumberOfStudyRelatedSeries] = ("IS", Number(m.Series)),
+                [NumberOfStudyRelatedInstances] = ("IS", Number(m.Objects)),
+            }))],
+            QueryLevel.Series => [.. (await studies.FindSeriesAsync(query, null, cancellationToken)).Select(m => Answer(identifier, m.Header, levelName, new()
+            {
+                [NumberOfSeriesRelatedInstances] = ("IS", Number(m.Objects)),
+            }))],
+            _ => [.. (await studies.FindInstancesAsync(query, null, null, cancellationToken)).Select(m => Answer(identifier, m.Header, levelName, new()))],
+        };
         await store.RecordAsync($"dicom:{callingAeTitle}", AuditAction, "dicom/c-find",
-            $"study level, keys {string.Join(",", query.Matchers.Select(m => m.Tag.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)))}: {matches.Count} matches", cancellationToken);
-        return matches.Select(m => Answer(identifier, m)).ToList();
+            $"{levelName.ToLowerInvariant()} level, keys {string.Join(",", query.Matchers.Select(m => m.Tag.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)))}: {answers.Count} matches",
+            cancellationToken);
+        return answers;
     }
 
-    private static DicomDataset Answer(DicomDataset identifier, ResultStudy study)
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The identifier's keys, valued from the object's attributes or the computed ones; absent ones empty.</summary>
+    private static DicomDataset Answer(DicomDataset identifier, DicomDataset header, string level, Dictionary<uint, (string Vr, string Value)> computed)
     {
         var answer = new DicomDataset();
-        if (study.Header[DicomTag.SpecificCharacterSet] is { } charset)
+        if (header[DicomTag.SpecificCharacterSet] is { } charset)
         {
             answer.Set(charset);
         }
 
         foreach (var key in identifier.Elements.Where(e => e.Tag != DicomTag.SpecificCharacterSet))
         {
-            switch (key.Tag)
+            if (key.Tag == QueryRetrieveLevel)
             {
-                case QueryRetrieveLevel:
-                    answer.AddString(QueryRetrieveLevel, "CS", "STUDY");
-                    break;
-                case DicomQuery.ModalitiesInStudy:
-                    answer.AddString(DicomQuery.ModalitiesInStudy, "CS", string.Join('\\', study.Modalities));
-                    break;
-                case NumberOfStudyRelatedSeries:
-                    answer.AddString(NumberOfStudyRelatedSeries, "IS", study.Series.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    break;
-                case NumberOfStudyRelatedInstances:
-                    answer.AddString(NumberOfStudyRelatedInstances, "IS", study.Objects.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    break;
-                default:
-                    answer.Set(study.Header[key.Tag] is { Items: null } value ? value
-                        : key.Items is not null ? new DicomElement(key.Tag, Array.Empty<DicomDataset>())
-                        : new DicomElement(key.Tag, key.Vr, ReadOnlyMemory<byte>.Empty));
-                    break;
+                answer.AddString(QueryRetrieveLevel, "CS", level);
+            }
+            else if (computed.TryGetValue(key.Tag, out var value))
+            {
+                answer.AddString(key.Tag, value.Vr, value.Value);
+            }
+            else
+            {
+                answer.Set(header[key.Tag] is { Items: null } found ? found
+                    : key.Items is not null ? new DicomElement(key.Tag, Array.Empty<DicomDataset>())
+                    : new DicomElement(key.Tag, key.Vr, ReadOnlyMemory<byte>.Empty));
             }
         }
 

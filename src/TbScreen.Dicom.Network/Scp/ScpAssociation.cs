@@ -270,7 +270,7 @@ internal sealed class ScpAssociation
     }
 
     /// <summary>
-    /// Study-level C-FIND: each match goes out as a Pending response carrying its identifier, then the final status
+    /// C-FIND: each match goes out as a Pending response carrying its identifier, then the final status
     /// follows (PS3.4 C.4.1.3). Matching keys and return keys come from the request's identifier.
     /// </summary>
     private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
@@ -295,15 +295,10 @@ internal sealed class ScpAssociation
             return DicomStatus.IdentifierDoesNotMatchSopClass(Truncate("identifier does not parse: " + e.Reason));
         }
 
-        if (!string.Equals(identifier.GetString(0x00080052)?.Trim(), "STUDY", StringComparison.Ordinal))
-        {
-            return DicomStatus.IdentifierDoesNotMatchSopClass("only Query/Retrieve Level STUDY is answered");
-        }
-
         IReadOnlyList<DicomDataset> matches;
         try
         {
-            matches = await _queries.FindStudiesAsync(identifier, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
+            matches = await _queries.FindAsync(identifier, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
         }
         catch (FormatException e)
         {
@@ -325,7 +320,7 @@ internal sealed class ScpAssociation
             await MessageWriter.WriteAsync(_connection.Stream, context.Id, pending, bytes, peerMax, deadline.Token).ConfigureAwait(false);
         }
 
-        _logger.LogInformation("{Association}: C-FIND at study level, {Count} matches", _label, matches.Count);
+        _logger.LogInformation("{Association}: C-FIND at {Level} level, {Count} matches", _label, identifier.GetString(0x00080052)?.Trim(), matches.Count);
         return DicomStatus.Success;
     }
 

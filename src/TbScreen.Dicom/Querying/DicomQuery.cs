@@ -118,11 +118,11 @@ public sealed class DicomQuery
     /// The query a C-FIND identifier asks (PS3.4 C.2.2): its non-empty attributes among the supported keys match,
     /// multiple values (a list of UIDs) joined as QIDO-RS lists them.
     /// </summary>
-    public static DicomQuery FromIdentifier(DicomDataset identifier)
+    public static DicomQuery FromIdentifier(DicomDataset identifier, QueryLevel level = QueryLevel.Study)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var (keyword, tag, _) in StudyKeys)
+        foreach (var (keyword, tag, _) in KeysOf(level))
         {
             if (identifier[tag] is { Items: null } && identifier.GetStrings(tag) is { Length: > 0 } values && values.Any(v => v.Trim().Length > 0))
             {
@@ -130,7 +130,7 @@ public sealed class DicomQuery
             }
         }
 
-        return Parse(pairs);
+        return Parse(pairs, level);
     }
 
     /// <summary>

@@ -181,9 +181,9 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>
-    /// Study-level C-FIND with dcmtk's findscu as the PACS or RIS asking: a received radiograph's study is found by its
-    /// patient with the return keys asked for (its result objects' modalities and count), another patient finds
-    /// nothing, and a series-level query is refused as not matching the SOP class.
+    /// C-FIND with dcmtk's findscu as the PACS or RIS asking: a received radiograph's study is found by its patient with
+    /// the return keys asked for (its result objects' modalities and count), another patient finds nothing, its SR series
+    /// and its objects are found at series and image level, and the patient level is refused as not matching.
     /// </summary>
     [SkippableFact]
     public async Task Findscu_finds_the_studies_that_have_results_by_patient_with_the_keys_it_asked_for()
@@ -227,10 +227,20 @@ public sealed class ListenCommandTests
 
         Find(Path.Combine(work, "none"), "QueryRetrieveLevel=STUDY", "PatientID=SOMEONE-ELSE", "StudyInstanceUID");
         Assert.Empty(Directory.GetFiles(Path.Combine(work, "none")));
-        string series = Find(Path.Combine(work, "series"), "QueryRetrieveLevel=SERIES", "SeriesInstanceUID");
-        Assert.Contains("Received Final Find Response (Error: DataSetDoesNotMatchSOPClass)", series, StringComparison.Ordinal); // dcmtk's name for A900
+        // Below the study: the SR series of that study, then its two objects.
+        string study = original.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        Find(Path.Combine(work, "series"), "QueryRetrieveLevel=SERIES", $"StudyInstanceUID={study}", "Modality=SR", "SeriesInstanceUID", "NumberOfSeriesRelatedInstances");
+        var series = new TbScreen.Dicom.DicomReader().Read(Assert.Single(Directory.GetFiles(Path.Combine(work, "series")))).Dataset;
+        Assert.Equal(("SERIES", "SR", 1), (series.GetString(0x00080052), series.GetString(TbScreen.Dicom.DicomTag.Modality), series.GetInt(0x00201209)));
+        Find(Path.Combine(work, "images"), "QueryRetrieveLevel=IMAGE", $"StudyInstanceUID={study}", "SOPInstanceUID", "SOPClassUID");
+        var images = Directory.GetFiles(Path.Combine(work, "images")).Select(f => new TbScreen.Dicom.DicomReader().Read(f).Dataset).ToList();
+        Assert.Equal((await objects.ObjectsAsync(10)).Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal),
+            images.Select(i => i.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid)!).Order(StringComparer.Ordinal));
+        string patientLevel = Find(Path.Combine(work, "patient"), "QueryRetrieveLevel=PATIENT", "PatientID");
+        Assert.Contains("Received Final Find Response (Error: DataSetDoesNotMatchSOPClass)", patientLevel, StringComparison.Ordinal); // dcmtk's name for A900
         var trail = await store.AuditTrailAsync(50);
-        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Actor == "dicom:RIS" && e.Detail!.EndsWith("1 matches", StringComparison.Ordinal));
+        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Actor == "dicom:RIS" && e.Detail!.StartsWith("study level", StringComparison.Ordinal) && e.Detail.EndsWith("1 matches", StringComparison.Ordinal));
+        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Detail!.StartsWith("image level", StringComparison.Ordinal) && e.Detail.EndsWith("2 matches", StringComparison.Ordinal));
         Assert.DoesNotContain(patient, node.Log); // the patient ID asked for never reaches the log
     }
 
