@@ -78,7 +78,9 @@ public sealed class WebAppProcess : IAsyncDisposable
     /// True: no TbScreen:Security:InitialAdminPassword, so the first run generates the admin's password into
     /// KEYS/initial-admin-password.txt, prints that path, and the admin must change the password at first sign-in.
     /// </param>
-    public static async Task<WebAppProcess> StartAsync(bool testEnsemble = true, TimeSpan? startupTimeout = null, bool generatedAdminPassword = false)
+    /// <param name="settings">Extra environment settings (TbScreen__...) for this host only.</param>
+    public static async Task<WebAppProcess> StartAsync(bool testEnsemble = true, TimeSpan? startupTimeout = null, bool generatedAdminPassword = false,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         string data = Directory.CreateTempSubdirectory("tbscreen-e2e-").FullName;
         string models = testEnsemble ? CreateTestModels(data) : RepositoryPaths.Models;
@@ -122,6 +124,11 @@ public sealed class WebAppProcess : IAsyncDisposable
         start.Environment["TbScreen__Security__RateLimits__SignInsPerMinute"] = "10000";
         start.Environment["TbScreen__Security__RateLimits__UploadsPerMinute"] = "10000";
         start.Environment["TbScreen__Security__RateLimits__ApiRequestsPerMinute"] = "100000";
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         var app = new WebAppProcess(process, baseUrl, data);
