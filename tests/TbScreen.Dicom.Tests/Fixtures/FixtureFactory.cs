@@ -30,6 +30,24 @@ public static class FixtureFactory
         return (bytes, stored);
     }
 
+    /// <summary>
+    /// A 12-bit MONOCHROME1 radiograph written with <paramref name="encoder"/> must read (layout and stored pixels) as its
+    /// Explicit VR Little Endian twin does: what every lossless codec owes the screening pipeline.
+    /// </summary>
+    public static void AssertReadsAsNativeTwin(string transferSyntaxUid, IFrameEncoder encoder)
+    {
+        var spec = new SampleSpec(120, 100, BitsStored: 12, Seed: 8, Photometric: "MONOCHROME1");
+        var (compressed, _) = Write(transferSyntaxUid, encoder, spec);
+        var (native, _) = Write(TransferSyntax.ExplicitVrLittleEndianUid, null, spec);
+        var reader = new DicomRadiographReader();
+
+        var fromCodec = reader.Read(new MemoryStream(compressed), "compressed.dcm");
+        var fromNative = reader.Read(new MemoryStream(native), "native.dcm");
+
+        Assert.Equal(fromNative.Layout, fromCodec.Layout);
+        Assert.Equal(fromNative.StoredPixels, fromCodec.StoredPixels);
+    }
+
     /// <summary>Lossy transfer syntaxes, their encoders, and the largest error allowed relative to full scale.</summary>
     public static IReadOnlyList<(string Name, string Uid, Func<IFrameEncoder> Encoder, double MaxRmseFraction, int MaxAbsError)> LossySyntaxes { get; } =
     [
