@@ -39,8 +39,18 @@ public sealed class DicomListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storeHandler);
         options.Validate();
-        string[] queryClasses = [.. queryHandler is null ? [] : new[] { DicomUids.StudyRootQueryRetrieveFind }, .. retrieveHandler is null ? [] : new[] { DicomUids.StudyRootQueryRetrieveMove }];
-        _options = queryClasses.Length == 0 ? options : options with { QuerySopClasses = queryClasses };
+        var queryClasses = new List<string>();
+        if (queryHandler is not null)
+        {
+            queryClasses.Add(DicomUids.StudyRootQueryRetrieveFind);
+        }
+
+        if (retrieveHandler is not null)
+        {
+            queryClasses.Add(DicomUids.StudyRootQueryRetrieveMove);
+        }
+
+        _options = queryClasses.Count == 0 ? options : options with { QuerySopClasses = queryClasses };
         _storeHandler = storeHandler;
         _queryHandler = queryHandler;
         _retrieveHandler = retrieveHandler;

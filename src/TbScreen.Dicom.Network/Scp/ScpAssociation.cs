@@ -280,19 +280,9 @@ internal sealed class ScpAssociation
             return DicomStatus.SopClassNotSupported($"C-FIND on a {context.AbstractSyntax} context");
         }
 
-        if (message.DataSet is null)
+        if (ParseIdentifier(message, context, "C-FIND", out var refusal) is not { } identifier)
         {
-            return DicomStatus.IdentifierDoesNotMatchSopClass("C-FIND-RQ without an identifier");
-        }
-
-        DicomDataset identifier;
-        try
-        {
-            identifier = _reader.ParseDataset(message.DataSet, context.TransferSyntax, "C-FIND identifier").Dataset;
-        }
-        catch (DicomException e)
-        {
-            return DicomStatus.IdentifierDoesNotMatchSopClass(Truncate("identifier does not parse: " + e.Reason));
+            return refusal;
         }
 
         IReadOnlyList<DicomDataset> matches;
@@ -356,23 +346,9 @@ internal sealed class ScpAssociation
             return;
         }
 
-        DicomDataset? identifier = null;
-        string refusal = message.DataSet is null ? "C-MOVE-RQ without an identifier" : "";
-        if (message.DataSet is not null)
+        if (ParseIdentifier(message, context, "C-MOVE", out var refusal) is not { } identifier)
         {
-            try
-            {
-                identifier = _reader.ParseDataset(message.DataSet, context.TransferSyntax, "C-MOVE identifier").Dataset;
-            }
-            catch (DicomException e)
-            {
-                refusal = "identifier does not parse: " + e.Reason;
-            }
-        }
-
-        if (identifier is null)
-        {
-            await AnswerAsync(DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(refusal)), MoveOutcome.Nothing).ConfigureAwait(false);
+            await AnswerAsync(refusal, MoveOutcome.Nothing).ConfigureAwait(false);
             return;
         }
 
@@ -408,6 +384,27 @@ internal sealed class ScpAssociation
         _logger.LogInformation("{Association}: C-MOVE to {Destination}: {Completed} sent, {Failed} failed, status 0x{Status:X4}", _label, destination,
             outcome.Completed, outcome.Failed, final.Code);
         await AnswerAsync(final, outcome).ConfigureAwait(false);
+    }
+
+    /// <summary>The request's identifier, or null with the A900 refusal: none sent, or one that does not parse.</summary>
+    private DicomDataset? ParseIdentifier(DimseMessage message, AcceptedContext context, string operation, out DicomStatus refusal)
+    {
+        refusal = DicomStatus.Success;
+        if (message.DataSet is null)
+        {
+            refusal = DicomStatus.IdentifierDoesNotMatchSopClass($"{operation}-RQ without an identifier");
+            return null;
+        }
+
+        try
+        {
+            return _reader.ParseDataset(message.DataSet, context.TransferSyntax, $"{operation} identifier").Dataset;
+        }
+        catch (DicomException e)
+        {
+            refusal = DicomStatus.IdentifierDoesNotMatchSopClass(Truncate("identifier does not parse: " + e.Reason));
+            return null;
+        }
     }
 
     private static ushort Count(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);

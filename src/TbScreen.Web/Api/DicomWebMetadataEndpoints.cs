@@ -93,7 +93,7 @@ public static class DicomWebMetadataEndpoints
         }
 
         var found = await ObjectAsync(objects, content, study, series, instance, ct);
-        if (found is not var (row, dataset))
+        if (found is not var (row, file))
         {
             return NotFound();
         }
@@ -101,7 +101,7 @@ public static class DicomWebMetadataEndpoints
         var parts = new List<byte[]>();
         try
         {
-            parts.AddRange(numbers.Select(n => NativeFrames.Frame(dataset, n)));
+            parts.AddRange(numbers.Select(n => NativeFrames.Frame(file.Dataset, n)));
         }
         catch (DicomException e)
         {
@@ -116,7 +116,7 @@ public static class DicomWebMetadataEndpoints
         ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct)
     {
         var found = await ObjectAsync(objects, content, study, series, instance, ct);
-        if (found is not var (row, dataset) || DicomJsonWriter.BulkData(dataset, path.ToUpperInvariant()) is not { } value)
+        if (found is not var (row, file) || DicomJsonWriter.BulkData(file.Dataset, path.ToUpperInvariant()) is not { } value)
         {
             return NotFound();
         }
@@ -147,8 +147,8 @@ public static class DicomWebMetadataEndpoints
             viewport = (width, height);
         }
 
-        var rows = await objects.ObjectsAsync(1, study, series, instance, ct);
-        if (rows.Count != 1 || content.Get(rows[0].ContentSha256) is not { } bytes)
+        var found = await ObjectAsync(objects, content, study, series, instance, ct);
+        if (found is not var (row, file))
         {
             return NotFound();
         }
@@ -156,14 +156,14 @@ public static class DicomWebMetadataEndpoints
         byte[] image;
         try
         {
-            image = Viewing.RenderedFrame.Render(new DicomReader().Parse(bytes, rows[0].SopInstanceUid), frame, mediaType, viewport);
+            image = Viewing.RenderedFrame.Render(file, frame, mediaType, viewport);
         }
         catch (DicomException e)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
         }
 
-        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{rows[0].ResultId}", $"rendered {frame} {rows[0].Kind} {rows[0].SopInstanceUid}", ct);
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"rendered {frame} {row.Kind} {row.SopInstanceUid}", ct);
         return Results.Bytes(image, mediaType);
     }
 
@@ -179,12 +179,13 @@ public static class DicomWebMetadataEndpoints
         return accept.Any(a => a!.Contains(Viewing.RenderedFrame.Jpeg, StringComparison.OrdinalIgnoreCase)) ? Viewing.RenderedFrame.Jpeg : null;
     }
 
-    private static async Task<(DicomDeliveryInfo Row, DicomDataset Dataset)?> ObjectAsync(DicomOutboxStore objects, ContentStore content, string study, string series,
+    /// <summary>One result object by its UIDs, parsed; null when there is none or its bytes were purged.</summary>
+    private static async Task<(DicomDeliveryInfo Row, DicomFile File)?> ObjectAsync(DicomOutboxStore objects, ContentStore content, string study, string series,
         string instance, CancellationToken ct)
     {
         var rows = await objects.ObjectsAsync(1, study, series, instance, ct);
         return rows.Count == 1 && content.Get(rows[0].ContentSha256) is { } bytes
-            ? (rows[0], new DicomReader().Parse(bytes, rows[0].SopInstanceUid).Dataset)
+            ? (rows[0], new DicomReader().Parse(bytes, rows[0].SopInstanceUid))
             : null;
     }
 

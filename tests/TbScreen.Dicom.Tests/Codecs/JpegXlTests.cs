@@ -16,19 +16,7 @@ public sealed class JpegXlTests(ITestOutputHelper output) : IDisposable
 {
     private readonly PixelDataDecoder _isolated = PixelDataDecoder.Isolated();
 
-    public static TheoryData<int> UnsignedVariants()
-    {
-        var data = new TheoryData<int>();
-        for (int variant = 0; variant < FixtureFactory.PixelVariants().Count(); variant++)
-        {
-            if (!FixtureFactory.PixelVariants().ElementAt(variant).Signed)
-            {
-                data.Add(variant);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<int> UnsignedVariants() => [.. FixtureFactory.UnsignedVariantIndices()];
 
     public void Dispose() => _isolated.Dispose();
 

@@ -65,4 +65,8 @@ public static class FixtureFactory
         yield return new SampleSpec(rows, columns, BitsAllocated: 16, BitsStored: 12, Signed: true, Seed: 14);
         yield return new SampleSpec(rows, columns, BitsAllocated: 16, BitsStored: 16, Signed: true, Seed: 15, Photometric: "MONOCHROME1");
     }
+
+    /// <summary>The indices of the unsigned <see cref="PixelVariants"/>: what codecs that code unsigned samples only get.</summary>
+    public static IEnumerable<int> UnsignedVariantIndices() =>
+        PixelVariants().Select((spec, index) => (spec, index)).Where(v => !v.spec.Signed).Select(v => v.index);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using TbScreen.Dicom.Tests.Codecs;
 
 namespace TbScreen.Dicom.Tests.Json;
 
@@ -10,19 +11,9 @@ namespace TbScreen.Dicom.Tests.Json;
 /// </summary>
 internal static class Dcm2Json
 {
-    public static string? MissingReason { get; } =
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "dcm2json")))
-            ? null
-            : "dcm2json not found: install the Debian package dcmtk (apt-get install dcmtk; .ci/run does)";
+    private static readonly ExternalTool Tool = new("dcmtk", "dcm2json");
 
-    public static void Require()
-    {
-        if (MissingReason is not null)
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", MissingReason);
-            Skip.If(true, MissingReason);
-        }
-    }
+    public static void Require() => Tool.Require();
 
     /// <summary>dcm2json's tree for Part 10 bytes (written to a temporary file, removed after).</summary>
     public static JsonObject Convert(byte[] part10)
