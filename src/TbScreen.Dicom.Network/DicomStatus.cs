@@ -41,6 +41,9 @@ public readonly record struct DicomStatus(ushort Code, string? ErrorComment = nu
     /// <summary>C-MOVE B000: the sub-operations are complete with one or more failures or warnings.</summary>
     public static DicomStatus SuboperationsCompleteWithFailures(string comment) => new(0xB000, comment);
 
+    /// <summary>FE00: the operation stopped on the requestor's C-CANCEL (PS3.4 C.4.3.1.4).</summary>
+    public static DicomStatus Cancelled(string comment) => new(0xFE00, comment);
+
     public bool IsSuccess => Code == 0x0000;
 
     /// <summary>Warnings (0001, Bxxx) mean the operation was performed (PS3.7 C.3).</summary>

@@ -16,6 +16,7 @@ public static class DicomUids
     public const string ComprehensiveSrStorage = "1.2.840.10008.5.1.4.1.1.88.33";
     public const string StudyRootQueryRetrieveFind = "1.2.840.10008.5.1.4.1.2.2.1";
     public const string StudyRootQueryRetrieveMove = "1.2.840.10008.5.1.4.1.2.2.2";
+    public const string StudyRootQueryRetrieveGet = "1.2.840.10008.5.1.4.1.2.2.3";
 
     /// <summary>Shared with the file writer so files and associations name the same implementation.</summary>
     public const string ImplementationClassUid = DicomWriter.ImplementationClassUid;

@@ -17,8 +17,6 @@ public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, 
 {
     public const string AuditAction = "dicom.cmove";
 
-    private const uint QueryRetrieveLevel = 0x00080052;
-
     public async Task<MoveOutcome> MoveAsync(DicomDataset identifier, string destinationAeTitle, string callingAeTitle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
@@ -27,8 +25,8 @@ public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, 
             throw new MoveDestinationUnknownException(destinationAeTitle);
         }
 
-        string level = identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
-        var rows = await RowsAsync(identifier, level, cancellationToken);
+        string level = RetrieveSelection.LevelOf(identifier);
+        var rows = await RetrieveSelection.RowsAsync(objects, identifier, "C-MOVE", cancellationToken);
         int completed = 0;
         var failed = new List<string>();
         foreach (var row in rows)
@@ -57,45 +55,5 @@ public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, 
         await store.RecordAsync($"dicom:{callingAeTitle}", AuditAction, "dicom/c-move",
             $"{level} level to {destinationAeTitle}: {completed} sent, {failed.Count} failed", cancellationToken);
         return new MoveOutcome(completed, failed.Count, 0, failed);
-    }
-
-    /// <summary>The result objects the identifier names at its level; a level or a missing UID it cannot serve is a FormatException.</summary>
-    private async Task<List<DicomDeliveryInfo>> RowsAsync(DicomDataset identifier, string level, CancellationToken cancellationToken)
-    {
-        string[] Uids(uint tag, string name) => identifier.GetStrings(tag) is { Length: > 0 } uids && uids.All(u => u.Length > 0)
-            ? uids
-            : throw new FormatException($"C-MOVE at {level} level needs {name}");
-
-        string[] studies = Uids(DicomTag.StudyInstanceUid, "Study Instance UID");
-        var rows = new List<DicomDeliveryInfo>();
-        switch (level)
-        {
-            case "STUDY":
-                foreach (string study in studies)
-                {
-                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, study, cancellationToken: cancellationToken));
-                }
-
-                break;
-            case "SERIES":
-                foreach (string series in Uids(DicomTag.SeriesInstanceUid, "Series Instance UID"))
-                {
-                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, studies[0], series, cancellationToken: cancellationToken));
-                }
-
-                break;
-            case "IMAGE":
-                string seriesUid = Uids(DicomTag.SeriesInstanceUid, "Series Instance UID")[0];
-                foreach (string instance in Uids(DicomTag.SopInstanceUid, "SOP Instance UID"))
-                {
-                    rows.AddRange(await objects.ObjectsAsync(1, studies[0], seriesUid, instance, cancellationToken));
-                }
-
-                break;
-            default:
-                throw new FormatException($"Query/Retrieve Level '{level}' is not STUDY, SERIES or IMAGE");
-        }
-
-        return rows.DistinctBy(r => r.SopInstanceUid).ToList();
     }
 }

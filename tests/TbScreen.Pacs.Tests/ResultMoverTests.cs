@@ -13,10 +13,13 @@ namespace TbScreen.Pacs.Tests;
 /// <summary>
 /// C-MOVE over the result objects: study, series and image level pick the right objects; only configured AE titles
 /// are destinations; a failed sub-operation is counted and named; an unreachable destination refuses the whole move.
+/// C-GET picks its objects the same way.
 /// </summary>
 public sealed class ResultMoverTests(ResultReportTests.Screened screened) : IClassFixture<ResultReportTests.Screened>, IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "tbscreen-pacs-tests", Guid.NewGuid().ToString("N"));
+    private DicomOutboxStore? _outbox;
+    private ContentStore? _content;
 
     [Fact]
     public async Task Each_level_moves_what_it_names_to_a_configured_destination_only()
@@ -78,15 +81,38 @@ public sealed class ResultMoverTests(ResultReportTests.Screened screened) : ICla
         }
     }
 
+    /// <summary>C-GET names the same objects at each level as C-MOVE, loads each only when sent, and audits its outcome.</summary>
+    [Fact]
+    public async Task A_get_resolves_each_level_like_a_move_and_records_what_was_sent()
+    {
+        var (_, _, rows, store) = await SetUpAsync();
+        var getter = new ResultGetter(_outbox!, _content!, store);
+        var sr = rows.Single(r => r.Kind == "sr");
+        var sc = rows.Single(r => r.Kind == "sc");
+
+        var study = await getter.ResolveAsync(Identifier("STUDY", sr.StudyInstanceUid), default);
+        var image = await getter.ResolveAsync(Identifier("IMAGE", sc.StudyInstanceUid, sc.SeriesInstanceUid, sc.SopInstanceUid), default);
+        var error = await Assert.ThrowsAsync<FormatException>(() => getter.ResolveAsync(Identifier("SERIES", sr.StudyInstanceUid), default));
+        await getter.RecordAsync("VIEWER", "STUDY", new GetOutcome(1, 0, 0, 1, true, []), default);
+
+        Assert.Equal(new[] { sr, sc }.Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal), study.Select(i => i.SopInstanceUid).Order(StringComparer.Ordinal));
+        var only = Assert.Single(image);
+        Assert.Equal(sc.SopInstanceUid, new DicomReader().Parse(only.Load()!, "sc.dcm").Dataset.GetString(DicomTag.SopInstanceUid));
+        Assert.Equal("C-GET at SERIES level needs Series Instance UID", error.Message);
+        Assert.Equal([HeatmapCapture.SecondaryCaptureClassUid, ResultReport.ComprehensiveSrClassUid], getter.RetrievableSopClasses.Order(StringComparer.Ordinal));
+        var trail = await store.AuditTrailAsync(20);
+        Assert.Contains(trail, e => e.Action == ResultGetter.AuditAction && e.Actor == "dicom:VIEWER" && e.Detail == "STUDY level: 1 sent, 0 failed, cancelled with 1 not sent");
+    }
+
     private async Task<(ResultMover Mover, ScriptedSender Sender, IReadOnlyList<DicomDeliveryInfo> Rows, EfScreeningStore Store)> SetUpAsync()
     {
         Directory.CreateDirectory(_root);
         var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(_root, "db.sqlite") });
         contexts.Migrate();
         var store = new EfScreeningStore(contexts);
-        var content = new ContentStore(Path.Combine(_root, "store"));
+        var content = _content = new ContentStore(Path.Combine(_root, "store"));
         var stored = await new PersistentScreeningService(screened.Pipeline, store, content).ScreenAsync(screened.SourcePath);
-        var outbox = new DicomOutboxStore(contexts);
+        var outbox = _outbox = new DicomOutboxStore(contexts);
         await new ResultDelivery(outbox, store, content, NullLogger.Instance).EnqueueAsync(stored.ResultId, DicomPeer.Parse("PACS@127.0.0.1:11112"), screened.Pipeline);
         var sender = new ScriptedSender();
         var destinations = new Dictionary<string, DicomPeer> { ["VIEWER"] = DicomPeer.Parse("VIEWER@127.0.0.1:104") };

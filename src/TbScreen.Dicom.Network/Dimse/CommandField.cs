@@ -5,6 +5,8 @@ internal static class CommandField
 {
     public const ushort CStoreRequest = 0x0001;
     public const ushort CStoreResponse = 0x8001;
+    public const ushort CGetRequest = 0x0010;
+    public const ushort CGetResponse = 0x8010;
     public const ushort CFindRequest = 0x0020;
     public const ushort CFindResponse = 0x8020;
     public const ushort CMoveRequest = 0x0021;

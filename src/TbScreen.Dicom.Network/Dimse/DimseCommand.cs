@@ -4,7 +4,7 @@ using System.Text;
 namespace TbScreen.Dicom.Network.Dimse;
 
 /// <summary>
-/// A DIMSE command set: the group 0000 elements of C-ECHO, C-STORE, C-FIND and C-MOVE requests and responses. Command sets are
+/// A DIMSE command set: the group 0000 elements of C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET requests and responses. Command sets are
 /// always Implicit VR Little Endian whatever the presentation context says (PS3.7 6.3.1), so this codec is fixed.
 /// </summary>
 internal sealed record DimseCommand

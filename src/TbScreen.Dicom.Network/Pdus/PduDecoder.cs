@@ -174,6 +174,7 @@ internal static class PduDecoder
         uint maxLength = 0;
         string? classUid = null;
         string? versionName = null;
+        var roles = new List<RoleSelection>();
         foreach (var (type, sub) in Items(value, "user information"))
         {
             switch (type)
@@ -192,14 +193,41 @@ internal static class PduDecoder
                 case PduItemType.ImplementationVersionName:
                     versionName = Text(sub, 16, "implementation version name");
                     break;
+                case PduItemType.RoleSelection:
+                    roles.Add(DecodeRoleSelection(sub));
+                    break;
                 default:
-                    // Role selection, asynchronous operations, extended negotiation, user identity, and whatever a later
+                    // Asynchronous operations, extended negotiation, user identity, and whatever a later
                     // edition adds: acceptors must ignore what they do not support (PS3.8 D.2, note 2).
                     break;
             }
         }
 
-        return new UserInformation(maxLength, classUid, versionName);
+        return new UserInformation(maxLength, classUid, versionName) { RoleSelections = roles.Count == 0 ? [] : roles };
+    }
+
+    /// <summary>UID-length (2), SOP class UID, SCU-role (1), SCP-role (1): PS3.7 D.3.3.4.</summary>
+    private static RoleSelection DecodeRoleSelection(ReadOnlySpan<byte> sub)
+    {
+        if (sub.Length < 4)
+        {
+            throw new PduException(AbortReason.InvalidPduParameterValue, $"role selection sub-item of {sub.Length} bytes, shorter than its fixed fields");
+        }
+
+        int uidLength = BinaryPrimitives.ReadUInt16BigEndian(sub);
+        if (uidLength != sub.Length - 4)
+        {
+            throw new PduException(AbortReason.InvalidPduParameterValue, $"role selection sub-item of {sub.Length} bytes with a UID length of {uidLength}");
+        }
+
+        byte scu = sub[2 + uidLength];
+        byte scp = sub[3 + uidLength];
+        if (scu > 1 || scp > 1)
+        {
+            throw new PduException(AbortReason.InvalidPduParameterValue, $"role selection values {scu} and {scp}; only 0 and 1 are defined");
+        }
+
+        return new RoleSelection(Uid(sub.Slice(2, uidLength), "role selection SOP class UID"), scu == 1, scp == 1);
     }
 
     private static DataTransferPdu DecodeDataTransfer(ReadOnlyMemory<byte> body)

@@ -112,6 +112,17 @@ internal static class PduEncoder
             WriteItem(item, PduItemType.ImplementationClassUid, Ascii(info.ImplementationClassUid));
         }
 
+        foreach (var role in info.RoleSelections)
+        {
+            byte[] uid = Ascii(role.SopClassUid);
+            var sub = new byte[uid.Length + 4];
+            BinaryPrimitives.WriteUInt16BigEndian(sub, (ushort)uid.Length);
+            uid.CopyTo(sub, 2);
+            sub[^2] = role.RequestorIsScu ? (byte)1 : (byte)0;
+            sub[^1] = role.RequestorIsScp ? (byte)1 : (byte)0;
+            WriteItem(item, PduItemType.RoleSelection, sub);
+        }
+
         if (info.ImplementationVersionName is not null)
         {
             WriteItem(item, PduItemType.ImplementationVersionName, Ascii(info.ImplementationVersionName));

@@ -11,5 +11,6 @@ internal static class PduItemType
     public const byte UserInformation = 0x50;
     public const byte MaximumLength = 0x51;
     public const byte ImplementationClassUid = 0x52;
+    public const byte RoleSelection = 0x54;
     public const byte ImplementationVersionName = 0x55;
 }

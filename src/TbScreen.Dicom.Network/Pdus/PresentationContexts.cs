@@ -9,5 +9,23 @@ internal sealed record PresentationContextProposal(byte Id, string AbstractSynta
 /// </summary>
 internal sealed record PresentationContextResult(byte Id, PresentationContextOutcome Outcome, string TransferSyntax);
 
-/// <summary>User information sub-items we use (PS3.8 D.1, PS3.7 D.3.3.2); the others are skipped when read.</summary>
-internal sealed record UserInformation(uint MaxPduLength, string? ImplementationClassUid, string? ImplementationVersionName);
+/// <summary>User information sub-items we use (PS3.8 D.1, PS3.7 D.3.3.2, D.3.3.4); the others are skipped when read.</summary>
+internal sealed record UserInformation(uint MaxPduLength, string? ImplementationClassUid, string? ImplementationVersionName)
+{
+    /// <summary>SCP/SCU Role Selection sub-items, one per SOP class (PS3.7 D.3.3.4); empty means the default roles.</summary>
+    public IReadOnlyList<RoleSelection> RoleSelections { get; init; } = [];
+
+    // Value equality over the sub-items too, not the list's reference.
+    public bool Equals(UserInformation? other) =>
+        other is not null && MaxPduLength == other.MaxPduLength && ImplementationClassUid == other.ImplementationClassUid
+        && ImplementationVersionName == other.ImplementationVersionName && RoleSelections.SequenceEqual(other.RoleSelections);
+
+    public override int GetHashCode() => HashCode.Combine(MaxPduLength, ImplementationClassUid, ImplementationVersionName, RoleSelections.Count);
+}
+
+/// <summary>
+/// One SCP/SCU Role Selection sub-item (PS3.7 D.3.3.4). The flags are the association requestor's roles: proposed by
+/// the requestor, and in the answer what the acceptor agrees to. A C-GET requestor proposes the SCP role for the
+/// storage classes it wants back, so that the acceptor may send C-STORE on those contexts.
+/// </summary>
+internal sealed record RoleSelection(string SopClassUid, bool RequestorIsScu, bool RequestorIsScp);

@@ -5,7 +5,8 @@ namespace TbScreen.Dicom.Network.Scp;
 /// <summary>
 /// Decides an A-ASSOCIATE-RQ (PS3.8 7.1.1, 9.3.3, 9.3.4): reject the association for a wrong protocol version,
 /// application context, called or calling AE title; otherwise accept it and answer each presentation context,
-/// rejecting unknown abstract syntaxes (3) and contexts without a transfer syntax our reader decodes (4).
+/// rejecting unknown abstract syntaxes (3) and contexts without a transfer syntax our reader decodes (4). SCP/SCU
+/// role selection (PS3.7 D.3.3.4) lets a C-GET requestor take the SCP role for the storage classes we may send back.
 /// </summary>
 internal static class AssociationNegotiator
 {
@@ -36,22 +37,48 @@ internal static class AssociationNegotiator
             return Reject(AssociationRejectSource.ServiceUser, AssociationRejectReason.CallingAeTitleNotRecognized);
         }
 
-        var results = request.PresentationContexts.Select(pc => Answer(pc, options)).ToList();
+        // The first sub-item per SOP class counts (PS3.7 D.3.3.4 allows one); without one the default roles apply.
+        var proposedRoles = request.UserInformation.RoleSelections.DistinctBy(r => r.SopClassUid).ToDictionary(r => r.SopClassUid);
+        var results = request.PresentationContexts.Select(pc => Answer(pc, proposedRoles.GetValueOrDefault(pc.AbstractSyntax), options)).ToList();
         int accepted = results.Count(r => r.Outcome == PresentationContextOutcome.Acceptance);
         outcome = $"accepted {accepted} of {results.Count} presentation contexts";
+        var acceptedClasses = request.PresentationContexts.Where(pc => results.Any(r => r.Id == pc.Id && r.Outcome == PresentationContextOutcome.Acceptance))
+            .Select(pc => pc.AbstractSyntax).ToHashSet(StringComparer.Ordinal);
+        // Answer each proposed role for a class we accepted with the roles we agree to; never a role that was not proposed.
+        var answeredRoles = proposedRoles.Values.Where(r => acceptedClasses.Contains(r.SopClassUid)).Select(r => AgreedRoles(r, options)).ToList();
         return new AssociateAcceptPdu(
             request.CalledAeTitle,
             request.CallingAeTitle,
             DicomUids.ApplicationContext,
             results,
-            new UserInformation(options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName));
+            new UserInformation(options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName)
+            {
+                RoleSelections = answeredRoles.Count == 0 ? [] : answeredRoles,
+            });
     }
+
+    /// <summary>
+    /// The requestor's roles on each context of the answer: the agreed sub-item's where one was answered, else the
+    /// default (requestor SCU only).
+    /// </summary>
+    public static (bool RequestorIsScu, bool RequestorIsScp) RolesOf(string abstractSyntax, AssociateAcceptPdu accept) =>
+        accept.UserInformation.RoleSelections.FirstOrDefault(r => r.SopClassUid == abstractSyntax) is { } agreed
+            ? (agreed.RequestorIsScu, agreed.RequestorIsScp)
+            : (true, false);
 
     /// <summary>Transient rejection for a node at its association limit (PS3.8 9.3.4, source 3, reason 2).</summary>
     public static AssociateRejectPdu LocalLimitExceeded() =>
         new(AssociationRejectResult.Transient, AssociationRejectSource.ServiceProviderPresentation, AssociationRejectReason.LocalLimitExceeded);
 
-    private static PresentationContextResult Answer(PresentationContextProposal proposal, DicomListenerOptions options)
+    private static RoleSelection AgreedRoles(RoleSelection proposed, DicomListenerOptions options) => new(
+        proposed.SopClassUid,
+        proposed.RequestorIsScu && IsServed(proposed.SopClassUid, options),
+        proposed.RequestorIsScp && options.RetrieveSopClasses.Contains(proposed.SopClassUid));
+
+    private static bool IsServed(string abstractSyntax, DicomListenerOptions options) =>
+        abstractSyntax == DicomUids.Verification || options.StorageSopClasses.Contains(abstractSyntax) || options.QuerySopClasses.Contains(abstractSyntax);
+
+    private static PresentationContextResult Answer(PresentationContextProposal proposal, RoleSelection? roles, DicomListenerOptions options)
     {
         string echo = proposal.TransferSyntaxes[0];
         if (proposal.Id % 2 == 0)
@@ -60,19 +87,25 @@ internal static class AssociationNegotiator
             return new PresentationContextResult(proposal.Id, PresentationContextOutcome.NoReason, echo);
         }
 
-        bool known = proposal.AbstractSyntax == DicomUids.Verification || options.StorageSopClasses.Contains(proposal.AbstractSyntax)
-            || options.QuerySopClasses.Contains(proposal.AbstractSyntax);
-        if (!known)
+        var agreed = roles is null ? null : AgreedRoles(roles, options);
+        bool weServe = agreed?.RequestorIsScu ?? IsServed(proposal.AbstractSyntax, options);
+        bool weSend = agreed?.RequestorIsScp ?? false;
+        if (!weServe && !weSend)
         {
             return new PresentationContextResult(proposal.Id, PresentationContextOutcome.AbstractSyntaxNotSupported, echo);
         }
 
-        // The requestor lists syntaxes in its order of preference; take the first our reader decodes.
-        string? chosen = proposal.TransferSyntaxes.FirstOrDefault(uid => TransferSyntax.TryLookup(uid, out _));
+        // The requestor lists syntaxes in its order of preference; take the first our reader decodes. A context we may
+        // send on (C-GET) prefers an uncompressed little endian syntax: any native object converts to it.
+        string? chosen = (weSend ? proposal.TransferSyntaxes.FirstOrDefault(IsNativeLittleEndian) : null)
+            ?? proposal.TransferSyntaxes.FirstOrDefault(uid => TransferSyntax.TryLookup(uid, out _));
         return chosen is null
             ? new PresentationContextResult(proposal.Id, PresentationContextOutcome.TransferSyntaxesNotSupported, echo)
             : new PresentationContextResult(proposal.Id, PresentationContextOutcome.Acceptance, chosen);
     }
+
+    private static bool IsNativeLittleEndian(string uid) =>
+        TransferSyntax.TryLookup(uid, out var syntax) && !syntax.Encapsulated && !syntax.Deflated && !syntax.BigEndian;
 
     private static AssociateRejectPdu Reject(AssociationRejectSource source, byte reason) => new(AssociationRejectResult.Permanent, source, reason);
 }

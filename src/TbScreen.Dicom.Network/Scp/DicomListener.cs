@@ -8,16 +8,14 @@ using TbScreen.Dicom.Network.Scp;
 namespace TbScreen.Dicom.Network;
 
 /// <summary>
-/// The SCP: a TCP listener serving Verification and Storage associations, each on its own task, so one peer's
+/// The SCP: a TCP listener serving Verification, Storage and (with their handlers) Query/Retrieve associations, each on its own task, so one peer's
 /// behaviour never affects another's or the process. <see cref="StopAsync"/> stops accepting and lets the
 /// associations in progress finish; cancelling its token aborts the ones still running.
 /// </summary>
 public sealed class DicomListener : IAsyncDisposable
 {
     private readonly DicomListenerOptions _options;
-    private readonly IStoreHandler _storeHandler;
-    private readonly IQueryHandler? _queryHandler;
-    private readonly IRetrieveHandler? _retrieveHandler;
+    private readonly ScpServices _services;
     private readonly ILogger _logger;
     private readonly AssociationSlots _slots;
     private readonly ConcurrentDictionary<long, Task> _connections = new();
@@ -33,8 +31,12 @@ public sealed class DicomListener : IAsyncDisposable
 
     /// <param name="queryHandler">Answers study-level C-FIND; with it the listener accepts Study Root FIND contexts.</param>
     /// <param name="retrieveHandler">Carries out C-MOVE; with it the listener accepts Study Root MOVE contexts.</param>
+    /// <param name="getHandler">
+    /// Names what a C-GET returns; with it the listener accepts Study Root GET contexts, and the SCP role for the
+    /// handler's storage classes.
+    /// </param>
     public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null,
-        IRetrieveHandler? retrieveHandler = null)
+        IRetrieveHandler? retrieveHandler = null, IGetHandler? getHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storeHandler);
@@ -50,10 +52,14 @@ public sealed class DicomListener : IAsyncDisposable
             queryClasses.Add(DicomUids.StudyRootQueryRetrieveMove);
         }
 
+        if (getHandler is not null)
+        {
+            queryClasses.Add(DicomUids.StudyRootQueryRetrieveGet);
+            options = options with { RetrieveSopClasses = getHandler.RetrievableSopClasses };
+        }
+
         _options = queryClasses.Count == 0 ? options : options with { QuerySopClasses = queryClasses };
-        _storeHandler = storeHandler;
-        _queryHandler = queryHandler;
-        _retrieveHandler = retrieveHandler;
+        _services = new ScpServices(storeHandler, queryHandler, retrieveHandler, getHandler);
         _logger = logger ?? NullLogger.Instance;
         _slots = new AssociationSlots(options.MaxAssociations);
         // Connections that have not associated yet (or are being rejected) are capped too, so a flood of idle
@@ -194,7 +200,7 @@ public sealed class DicomListener : IAsyncDisposable
                 connection = new UpperLayerConnection(client);
             }
 
-            await new ScpAssociation(connection, number, _options, _storeHandler, _queryHandler, _retrieveHandler, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
+            await new ScpAssociation(connection, number, _options, _services, _slots, _logger, _abortAssociations.Token).RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

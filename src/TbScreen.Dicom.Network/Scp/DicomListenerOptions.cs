@@ -38,6 +38,12 @@ public sealed record DicomListenerOptions
     /// <summary>Query SOP classes accepted; the listener sets Study Root FIND when it has a query handler.</summary>
     public IReadOnlyCollection<string> QuerySopClasses { get; init; } = [];
 
+    /// <summary>
+    /// Storage SOP classes a C-GET may send back, on contexts where the requestor takes the SCP role (PS3.7 D.3.3.4);
+    /// the listener sets its get handler's classes.
+    /// </summary>
+    public IReadOnlyCollection<string> RetrieveSopClasses { get; init; } = [];
+
     /// <summary>Storage SOP classes accepted; others are rejected per presentation context (abstract syntax not supported).</summary>
     public IReadOnlyCollection<string> StorageSopClasses { get; init; } = DicomUids.DefaultStorageSopClasses;
 

@@ -12,27 +12,31 @@ namespace TbScreen.Dicom.Network.Scp;
 /// A-ASSOCIATE-RQ under ARTIM, Sta6 serves DIMSE messages until release or abort, Sta13 waits for the peer to
 /// close. Whatever the peer does ends here: nothing escapes <see cref="RunAsync"/>.
 /// </summary>
-internal sealed class ScpAssociation
+internal sealed partial class ScpAssociation
 {
     private readonly UpperLayerConnection _connection;
     private readonly DicomListenerOptions _options;
     private readonly IStoreHandler _handler;
     private readonly IQueryHandler? _queries;
     private readonly IRetrieveHandler? _retrieves;
+    private readonly IGetHandler? _gets;
     private readonly AssociationSlots _slots;
     private readonly ILogger _logger;
     private readonly CancellationToken _abortToken;
     private readonly string _label;
     private readonly DicomReader _reader = new();
+    private MessageAssembler? _assembler;
+    private IReadOnlyDictionary<byte, AcceptedContext> _contexts = new Dictionary<byte, AcceptedContext>();
 
-    public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, IStoreHandler handler, IQueryHandler? queries,
-        IRetrieveHandler? retrieves, AssociationSlots slots, ILogger logger, CancellationToken abortToken)
+    public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, ScpServices services, AssociationSlots slots, ILogger logger,
+        CancellationToken abortToken)
     {
         _connection = connection;
         _options = options;
-        _handler = handler;
-        _queries = queries;
-        _retrieves = retrieves;
+        _handler = services.Store;
+        _queries = services.Queries;
+        _retrieves = services.Moves;
+        _gets = services.Gets;
         _slots = slots;
         _logger = logger;
         _abortToken = abortToken;
@@ -144,7 +148,11 @@ internal sealed class ScpAssociation
             await SendWithDeadlineAsync(accept).ConfigureAwait(false);
             var contexts = accept.PresentationContexts
                 .Where(c => c.Outcome == PresentationContextOutcome.Acceptance)
-                .ToDictionary(c => c.Id, c => new AcceptedContext(c.Id, request.PresentationContexts.First(p => p.Id == c.Id).AbstractSyntax, TransferSyntax.Lookup(c.TransferSyntax)));
+                .Select(c => (Result: c, AbstractSyntax: request.PresentationContexts.First(p => p.Id == c.Id).AbstractSyntax))
+                .Select(c => (c.Result, c.AbstractSyntax, Roles: AssociationNegotiator.RolesOf(c.AbstractSyntax, accept)))
+                .ToDictionary(c => c.Result.Id, c => new AcceptedContext(c.Result.Id, c.AbstractSyntax, TransferSyntax.Lookup(c.Result.TransferSyntax),
+                    c.Roles.RequestorIsScu, c.Roles.RequestorIsScp));
+            _contexts = contexts;
             await ServeAsync(request, contexts).ConfigureAwait(false);
         }
         finally
@@ -162,7 +170,7 @@ internal sealed class ScpAssociation
     /// <summary>Sta6: P-DATA until A-RELEASE-RQ, A-ABORT, a protocol error, the idle timeout, or the connection's end.</summary>
     private async Task ServeAsync(AssociateRequestPdu request, Dictionary<byte, AcceptedContext> contexts)
     {
-        var assembler = new MessageAssembler(_options.MaxDataSetBytes);
+        var assembler = _assembler = new MessageAssembler(_options.MaxDataSetBytes);
         uint peerMax = request.UserInformation.MaxPduLength;
         while (true)
         {
@@ -247,8 +255,14 @@ internal sealed class ScpAssociation
                 await MoveAsync(request, context, message, peerMax).ConfigureAwait(false);
                 response = null; // MoveAsync sends its own final response: it may carry the failed instances
                 break;
+            case CommandField.CGetRequest:
+                await GetAsync(request, context, message, peerMax).ConfigureAwait(false);
+                response = null; // GetAsync sends its pending and final responses
+                break;
             case CommandField.CCancelRequest:
-                response = null; // C-CANCEL has no response; C-FIND and C-MOVE here run to the end, so nothing is left to cancel.
+                // C-CANCEL has no response. A C-GET reads its own while it runs; C-FIND and C-MOVE here run to the end,
+                // so one arriving now has nothing left to cancel.
+                response = null;
                 break;
             case var field when CommandField.IsResponse(field):
                 _logger.LogWarning("{Association}: ignoring an unsolicited response (command field 0x{Field:X4})", _label, field);
@@ -331,10 +345,7 @@ internal sealed class ScpAssociation
                 WarningSuboperations = Count(outcome.Warning),
                 HasDataSet = outcome.FailedSopInstanceUids.Count > 0,
             };
-            byte[]? identifier = outcome.FailedSopInstanceUids.Count > 0
-                ? Writing.DicomWriter.Write(new DicomDataset().AddString(0x00080058, "UI", string.Join('\\', outcome.FailedSopInstanceUids)), context.TransferSyntax.Uid,
-                    new Writing.DicomWriterOptions { Preamble = false })
-                : null;
+            byte[]? identifier = outcome.FailedSopInstanceUids.Count > 0 ? FailedInstancesIdentifier(outcome.FailedSopInstanceUids, context) : null;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
             deadline.CancelAfter(_options.IdleTimeout);
             await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, identifier, peerMax, deadline.Token).ConfigureAwait(false);
@@ -407,6 +418,11 @@ internal sealed class ScpAssociation
         }
     }
 
+    /// <summary>The identifier of a final C-MOVE or C-GET response that names the failed objects: Failed SOP Instance UID List (0008,0058).</summary>
+    private static byte[] FailedInstancesIdentifier(IReadOnlyList<string> sopInstanceUids, AcceptedContext context) =>
+        Writing.DicomWriter.Write(new DicomDataset().AddString(0x00080058, "UI", string.Join('\\', sopInstanceUids)), context.TransferSyntax.Uid,
+            new Writing.DicomWriterOptions { Preamble = false });
+
     private static ushort Count(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);
 
     private async Task<DicomStatus> StoreAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
@@ -426,6 +442,10 @@ internal sealed class ScpAssociation
         else if (sopClass != context.AbstractSyntax)
         {
             status = DicomStatus.SopClassNotSupported("SOP class differs from the presentation context's");
+        }
+        else if (!context.RequestorIsScu)
+        {
+            status = DicomStatus.SopClassNotSupported("the requestor took only the SCP role on this context");
         }
         else
         {
@@ -500,5 +520,9 @@ internal sealed class ScpAssociation
         await _connection.SendAsync(pdu, deadline.Token).ConfigureAwait(false);
     }
 
-    private sealed record AcceptedContext(byte Id, string AbstractSyntax, TransferSyntax TransferSyntax);
+    /// <summary>
+    /// An accepted context and the requestor's roles on it: SCU to send us requests, SCP to take the C-STORE
+    /// sub-operations of a C-GET.
+    /// </summary>
+    private sealed record AcceptedContext(byte Id, string AbstractSyntax, TransferSyntax TransferSyntax, bool RequestorIsScu, bool RequestorIsScp);
 }

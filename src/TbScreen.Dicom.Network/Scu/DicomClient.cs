@@ -90,7 +90,7 @@ public sealed class DicomClient
         {
             var syntax = context!.TransferSyntax!;
             bool converted = syntax.Uid != instance.TransferSyntax.Uid;
-            ReadOnlyMemory<byte> dataSet = converted ? instance.EncodeAs(syntax) : instance.DataSetBytes;
+            var dataSet = instance.DataSetIn(syntax);
             var request = new DimseCommand
             {
                 CommandField = CommandField.CStoreRequest,
@@ -138,8 +138,7 @@ public sealed class DicomClient
     private static NegotiatedContext? Choose(ScuAssociation association, OutgoingInstance instance)
     {
         var accepted = association.Contexts.Where(c => c.AbstractSyntax == instance.SopClassUid && c.TransferSyntax is not null).ToList();
-        return accepted.FirstOrDefault(c => c.TransferSyntax!.Uid == instance.TransferSyntax.Uid)
-               ?? (instance.CanConvert ? accepted.FirstOrDefault(c => c.TransferSyntax is { Encapsulated: false, Deflated: false }) : null);
+        return instance.SendableAs(accepted.Select(c => c.TransferSyntax!).ToList()) is { } syntax ? accepted.First(c => c.TransferSyntax == syntax) : null;
     }
 
     private static string Refusal(ScuAssociation association, OutgoingInstance instance)

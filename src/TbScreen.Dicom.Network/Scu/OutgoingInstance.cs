@@ -41,6 +41,17 @@ internal sealed class OutgoingInstance
     /// <summary>Parses the file with our reader; a file it refuses raises its <see cref="DicomException"/>.</summary>
     public static OutgoingInstance FromPart10(byte[] file, string source) => new(source, file, new DicomReader().Parse(file, source));
 
+    /// <summary>
+    /// Which of the syntaxes a peer accepted for this SOP class to send in: the file's own when accepted, else an
+    /// uncompressed one it converts to; null when there is neither.
+    /// </summary>
+    public TransferSyntax? SendableAs(IReadOnlyCollection<TransferSyntax> accepted) =>
+        accepted.FirstOrDefault(s => s.Uid == TransferSyntax.Uid)
+        ?? (CanConvert ? accepted.FirstOrDefault(s => s is { Encapsulated: false, Deflated: false }) : null);
+
+    /// <summary>The data set as it goes out in <paramref name="syntax"/>: the file's own bytes, or converted.</summary>
+    public ReadOnlyMemory<byte> DataSetIn(TransferSyntax syntax) => syntax.Uid == TransferSyntax.Uid ? DataSetBytes : EncodeAs(syntax);
+
     /// <summary>The data set re-encoded in an uncompressed syntax; only for native (not encapsulated) sources.</summary>
     public byte[] EncodeAs(TransferSyntax target)
     {

@@ -7,6 +7,7 @@ using TbScreen.Dicom.Network.Tests.Support;
 using TbScreen.Dicom.Tests.TestData;
 using TbScreen.Cli.Tests.Distributed;
 using TbScreen.Screening.Persistence;
+using TbScreen.Screening.Storage;
 
 namespace TbScreen.Cli.Tests.Pacs;
 
@@ -296,6 +297,52 @@ public sealed class ListenCommandTests
 
         var trail = await new EfScreeningStore(contexts).AuditTrailAsync(50);
         Assert.Contains(trail, e => e.Action == "dicom.cmove" && e.Actor == "dicom:PACS" && e.Detail == "STUDY level to VIEWER: 2 sent, 0 failed");
+    }
+
+    /// <summary>
+    /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
+    /// own association, with no destination configured, with the content they were stored with; the get is audited.
+    /// </summary>
+    [SkippableFact]
+    public async Task Getscu_pulls_a_studys_results_over_its_own_association()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen-get").FullName;
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var node = Node(port, work, forward: null);
+        await node.WaitForAsync("listening on");
+        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
+        Assert.True(stored == 0, storeOutput);
+        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
+        var objects = new DicomOutboxStore(contexts);
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        string folder = Path.Combine(work, "viewer");
+        Directory.CreateDirectory(folder);
+        var (code, output) = Dcmtk.Run("getscu", "-v", "-S", "-aet", "VIEWER", "-aec", "TBSCREEN", "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={study}",
+            "-od", folder, "127.0.0.1", portText);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("Received C-GET Response (Success)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Release Failed", output, StringComparison.Ordinal);
+        var content = ContentStores.Open(Path.Combine(work, "store"), encrypt: true); // the node's own key file, next to the store
+        foreach (var row in await objects.ObjectsAsync(10))
+        {
+            string got = Assert.Single(Directory.GetFiles(folder), f => f.EndsWith(row.SopInstanceUid, StringComparison.Ordinal));
+            var expected = new TbScreen.Dicom.DicomReader().Parse(content.Get(row.ContentSha256)!, "stored").Dataset;
+            DataSetComparison.AssertSameContent(expected, new TbScreen.Dicom.DicomReader().Read(got).Dataset);
+        }
+
+        var trail = await new EfScreeningStore(contexts).AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.cget" && e.Actor == "dicom:VIEWER" && e.Detail == "STUDY level: 2 sent, 0 failed");
     }
 
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)

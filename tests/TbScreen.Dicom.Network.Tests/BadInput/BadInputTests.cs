@@ -243,15 +243,19 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         await using var peer = await RawPeer.ConnectAsync(_node.Port);
         await peer.AssociateAsync(Wire.Verification);
-        // C-GET-RQ (0x0010) on the Verification context, with no data set: not an operation this node serves.
-        await peer.SendAsync(Wire.Message(1, new DimseCommand { CommandField = 0x0010, AffectedSopClassUid = DicomUids.Verification, MessageId = 5 }, null));
+        // N-GET-RQ (0x0110) on the Verification context, with no data set: not an operation this node serves.
+        await peer.SendAsync(Wire.Message(1, new DimseCommand { CommandField = 0x0110, AffectedSopClassUid = DicomUids.Verification, MessageId = 5 }, null));
         var response = await Wire.ReadResponseAsync(peer);
-        // C-FIND-RQ (0x0020) is served, but not on a Verification context (nor by a listener without a query handler).
+        // C-FIND-RQ (0x0020) and C-GET-RQ (0x0010) are served, but not on a Verification context (nor by a listener
+        // without a query or get handler).
         await peer.SendAsync(Wire.Message(1, new DimseCommand { CommandField = 0x0020, AffectedSopClassUid = DicomUids.Verification, MessageId = 6 }, null));
         var find = await Wire.ReadResponseAsync(peer);
+        await peer.SendAsync(Wire.Message(1, new DimseCommand { CommandField = 0x0010, AffectedSopClassUid = DicomUids.Verification, MessageId = 7 }, null));
+        var get = await Wire.ReadResponseAsync(peer);
 
-        Assert.Equal(((ushort)0x8010, (ushort?)0x0211), (response.CommandField, response.Status));
+        Assert.Equal(((ushort)0x8110, (ushort?)0x0211), (response.CommandField, response.Status));
         Assert.Equal(((ushort)0x8020, (ushort?)0x0122), (find.CommandField, find.Status));
+        Assert.Equal(((ushort)0x8010, (ushort?)0x0122, (ushort?)7), (get.CommandField, get.Status, get.MessageIdBeingRespondedTo));
         await _node.AssertStillServesAsync();
     }
 

@@ -106,6 +106,78 @@ public sealed class AssociationNegotiatorTests
         Assert.Equal(PresentationContextOutcome.Acceptance, with.PresentationContexts[0].Outcome);
     }
 
+    /// <summary>
+    /// Role selection (PS3.7 D.3.3.4): the SCP role is granted only for classes a C-GET may return, such a context
+    /// prefers an uncompressed little endian syntax, each answered role never exceeds the proposal, and classes
+    /// without a sub-item keep the default roles.
+    /// </summary>
+    [Fact]
+    public void Requested_roles_are_granted_only_where_the_node_can_play_the_other_side()
+    {
+        var options = Options with
+        {
+            QuerySopClasses = [DicomUids.StudyRootQueryRetrieveGet],
+            RetrieveSopClasses = [DicomUids.SecondaryCaptureImageStorage],
+        };
+        const string ct = "1.2.840.10008.5.1.4.1.1.2";
+        var request = Request("TBSCREEN", "MODALITY") with
+        {
+            PresentationContexts =
+            [
+                new PresentationContextProposal(1, DicomUids.StudyRootQueryRetrieveGet, [TransferSyntax.ExplicitVrLittleEndianUid]),
+                new PresentationContextProposal(3, DicomUids.SecondaryCaptureImageStorage, [TransferSyntax.JpegLsLosslessUid, TransferSyntax.ImplicitVrLittleEndianUid]),
+                new PresentationContextProposal(5, ct, [TransferSyntax.ExplicitVrLittleEndianUid]),
+                new PresentationContextProposal(7, DicomUids.ComputedRadiographyImageStorage, [TransferSyntax.JpegLsLosslessUid]),
+                new PresentationContextProposal(9, DicomUids.ComprehensiveSrStorage, [TransferSyntax.ExplicitVrLittleEndianUid]),
+            ],
+            UserInformation = new UserInformation(16384, "1.2.3", null)
+            {
+                RoleSelections =
+                [
+                    new RoleSelection(DicomUids.SecondaryCaptureImageStorage, RequestorIsScu: false, RequestorIsScp: true),
+                    new RoleSelection(ct, RequestorIsScu: false, RequestorIsScp: true), // we store no CT and return none
+                    new RoleSelection(DicomUids.ComputedRadiographyImageStorage, RequestorIsScu: true, RequestorIsScp: true), // stored, never returned
+                    new RoleSelection(DicomUids.SecondaryCaptureImageStorage, RequestorIsScu: true, RequestorIsScp: false), // a second one: ignored
+                ],
+            },
+        };
+
+        var accept = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, options, out _));
+
+        Assert.Equal(
+            [
+                (1, PresentationContextOutcome.Acceptance, TransferSyntax.ExplicitVrLittleEndianUid),
+                (3, PresentationContextOutcome.Acceptance, TransferSyntax.ImplicitVrLittleEndianUid), // native beats the requestor's first
+                (5, PresentationContextOutcome.AbstractSyntaxNotSupported, TransferSyntax.ExplicitVrLittleEndianUid),
+                (7, PresentationContextOutcome.Acceptance, TransferSyntax.JpegLsLosslessUid),
+                (9, PresentationContextOutcome.Acceptance, TransferSyntax.ExplicitVrLittleEndianUid),
+            ],
+            accept.PresentationContexts.Select(c => ((int)c.Id, c.Outcome, c.TransferSyntax)).ToArray());
+        Assert.Equal(
+            [(DicomUids.SecondaryCaptureImageStorage, false, true), (DicomUids.ComputedRadiographyImageStorage, true, false)],
+            accept.UserInformation.RoleSelections.Select(r => (r.SopClassUid, r.RequestorIsScu, r.RequestorIsScp)).ToArray());
+        Assert.Equal((true, false), AssociationNegotiator.RolesOf(DicomUids.ComprehensiveSrStorage, accept)); // the default
+    }
+
+    [Fact]
+    public void Without_a_get_handler_the_SCP_role_and_GET_contexts_are_refused()
+    {
+        var request = Request("TBSCREEN", "MODALITY") with
+        {
+            PresentationContexts =
+            [
+                new PresentationContextProposal(1, DicomUids.StudyRootQueryRetrieveGet, [TransferSyntax.ExplicitVrLittleEndianUid]),
+                new PresentationContextProposal(3, DicomUids.SecondaryCaptureImageStorage, [TransferSyntax.ExplicitVrLittleEndianUid]),
+            ],
+            UserInformation = new UserInformation(16384, "1.2.3", null) { RoleSelections = [new RoleSelection(DicomUids.SecondaryCaptureImageStorage, false, true)] },
+        };
+
+        var accept = Assert.IsType<AssociateAcceptPdu>(AssociationNegotiator.Negotiate(request, Options, out _));
+
+        Assert.All(accept.PresentationContexts, c => Assert.Equal(PresentationContextOutcome.AbstractSyntaxNotSupported, c.Outcome));
+        Assert.Empty(accept.UserInformation.RoleSelections);
+    }
+
     private static AssociateRequestPdu Request(string called, string calling, string context = DicomUids.ApplicationContext) =>
         new(called, calling, context, [new PresentationContextProposal(1, DicomUids.Verification, [TransferSyntax.ImplicitVrLittleEndianUid])],
             new UserInformation(16384, "1.2.3", null));

@@ -168,6 +168,42 @@ public sealed class PduLayoutTests
         Assert.Equal(new UserInformation(65536, null, null), decoded.UserInformation);
     }
 
+    /// <summary>
+    /// SCP/SCU Role Selection (PS3.7 D.3.3.4): item type 54H, a reserved byte, the item length, the UID length, the SOP
+    /// class UID, then the SCU-role and SCP-role bytes. Written out by hand for CR with the requestor as SCP only.
+    /// </summary>
+    [Fact]
+    public void Role_selection_sub_items_have_the_standard_layout_both_ways()
+    {
+        byte[] userInformation = Bytes(
+            [0x50, 0x00, 0x00, 0x29],
+            [0x51, 0x00, 0x00, 0x04, 0x00, 0x00, 0x40, 0x00],
+            [0x54, 0x00, 0x00, 0x1D, 0x00, 0x19], Ascii("1.2.840.10008.5.1.4.1.1.1"), [0x00, 0x01]);
+        byte[] body = Bytes(RequestBytes.AsSpan(6, 68 + 25 + 50).ToArray(), userInformation);
+        var role = new RoleSelection(DicomUids.ComputedRadiographyImageStorage, RequestorIsScu: false, RequestorIsScp: true);
+        var expected = new UserInformation(16384, null, null) { RoleSelections = [role] };
+
+        var decoded = Assert.IsType<AssociateRequestPdu>(PduDecoder.Decode(PduType.AssociateRequest, body));
+
+        Assert.Equal(expected, decoded.UserInformation);
+        Assert.Equal(Bytes([0x01, 0x00, 0x00, 0x00, 0x00, (byte)body.Length], body), PduEncoder.Encode(decoded));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0x05, 0x31, 0x2E, 0x32, 0x00, 0x01 }, "UID length of 5")] // the UID length overruns the sub-item
+    [InlineData(new byte[] { 0x00, 0x03, 0x31, 0x2E, 0x32, 0x02, 0x01 }, "only 0 and 1")]
+    [InlineData(new byte[] { 0x00, 0x03 }, "shorter than its fixed fields")]
+    public void A_malformed_role_selection_is_refused_naming_why(byte[] sub, string reason)
+    {
+        byte[] userInformation = Bytes([0x50, 0x00, 0x00, (byte)(8 + 4 + sub.Length)], [0x51, 0x00, 0x00, 0x04, 0x00, 0x00, 0x40, 0x00], [0x54, 0x00, 0x00, (byte)sub.Length], sub);
+        byte[] body = Bytes(RequestBytes.AsSpan(6, 68 + 25 + 50).ToArray(), userInformation);
+
+        var error = Assert.Throws<PduException>(() => PduDecoder.Decode(PduType.AssociateRequest, body));
+
+        Assert.Equal(AbortReason.InvalidPduParameterValue, error.Reason);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
     private static Pdu Decode(byte[] bytes)
     {
         var reader = new PduReader(new MemoryStream(bytes));

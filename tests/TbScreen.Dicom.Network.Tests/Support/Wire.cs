@@ -13,8 +13,12 @@ internal static class Wire
     public static readonly PresentationContextProposal ComputedRadiography = new(3, DicomUids.ComputedRadiographyImageStorage, [TransferSyntax.ExplicitVrLittleEndianUid]);
 
     public static byte[] AssociateRequest(string called, string calling, params PresentationContextProposal[] contexts) =>
+        AssociateRequest(called, calling, [], contexts);
+
+    /// <summary>An A-ASSOCIATE-RQ that also proposes SCP/SCU roles (PS3.7 D.3.3.4), as a C-GET requestor does.</summary>
+    public static byte[] AssociateRequest(string called, string calling, IReadOnlyList<RoleSelection> roles, params PresentationContextProposal[] contexts) =>
         PduEncoder.Encode(new AssociateRequestPdu(called, calling, DicomUids.ApplicationContext, contexts,
-            new UserInformation(16384, "1.2.3.4.5", "RAWPEER")));
+            new UserInformation(16384, "1.2.3.4.5", "RAWPEER") { RoleSelections = roles }));
 
     public static byte[] Message(byte contextId, DimseCommand command, byte[]? dataSet, uint maxPduLength = 16384)
     {
@@ -47,9 +51,12 @@ internal static class Wire
     }
 
     /// <summary>Reads the DIMSE response in the PDUs the listener answered with.</summary>
-    public static async Task<DimseCommand> ReadResponseAsync(RawPeer peer)
+    public static async Task<DimseCommand> ReadResponseAsync(RawPeer peer) => (await ReadMessageAsync(peer, 1024)).Command;
+
+    /// <summary>Reads the next whole DIMSE message, command and data set, the listener sends.</summary>
+    public static async Task<DimseMessage> ReadMessageAsync(RawPeer peer, int maxDataSetBytes = 1 << 20)
     {
-        var assembler = new MessageAssembler(1024);
+        var assembler = new MessageAssembler(maxDataSetBytes);
         while (true)
         {
             var pdu = await peer.ReadAsync();
@@ -58,7 +65,7 @@ internal static class Wire
             {
                 if (assembler.Add(pdv) is { } message)
                 {
-                    return message.Command;
+                    return message;
                 }
             }
         }

@@ -1,0 +1,59 @@
+using TbScreen.Dicom;
+using TbScreen.Screening.Persistence;
+
+namespace TbScreen.Pacs;
+
+/// <summary>
+/// Which result objects a C-MOVE or C-GET identifier names: study, series and image level, with UID lists as PS3.4
+/// C.4.2.2.1 allows, in one place so both retrieve paths pick the same objects.
+/// </summary>
+internal static class RetrieveSelection
+{
+    private const uint QueryRetrieveLevel = 0x00080052;
+
+    public static string LevelOf(DicomDataset identifier) => identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
+
+    /// <summary>The objects the identifier names, each once; a level or a missing UID it cannot serve is a FormatException naming <paramref name="operation"/>.</summary>
+    public static async Task<List<DicomDeliveryInfo>> RowsAsync(DicomOutboxStore objects, DicomDataset identifier, string operation, CancellationToken cancellationToken)
+    {
+        string level = LevelOf(identifier);
+        string[] Uids(uint tag, string name) => identifier.GetStrings(tag) is { Length: > 0 } uids && uids.All(u => u.Length > 0)
+            ? uids
+            : throw new FormatException($"{operation} at {level} level needs {name}");
+
+        if (level is not ("STUDY" or "SERIES" or "IMAGE"))
+        {
+            throw new FormatException($"Query/Retrieve Level '{level}' is not STUDY, SERIES or IMAGE");
+        }
+
+        string[] studies = Uids(DicomTag.StudyInstanceUid, "Study Instance UID");
+        var rows = new List<DicomDeliveryInfo>();
+        switch (level)
+        {
+            case "STUDY":
+                foreach (string study in studies)
+                {
+                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, study, cancellationToken: cancellationToken));
+                }
+
+                break;
+            case "SERIES":
+                foreach (string series in Uids(DicomTag.SeriesInstanceUid, "Series Instance UID"))
+                {
+                    rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, studies[0], series, cancellationToken: cancellationToken));
+                }
+
+                break;
+            default:
+                string seriesUid = Uids(DicomTag.SeriesInstanceUid, "Series Instance UID")[0];
+                foreach (string instance in Uids(DicomTag.SopInstanceUid, "SOP Instance UID"))
+                {
+                    rows.AddRange(await objects.ObjectsAsync(1, studies[0], seriesUid, instance, cancellationToken));
+                }
+
+                break;
+        }
+
+        return rows.DistinctBy(r => r.SopInstanceUid).ToList();
+    }
+}
