@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Tests.Json;
 using TbScreen.Screening.Persistence;
+using TbScreen.Web.Api;
 using TbScreen.Web.Identity;
 using TbScreen.Web.Tests.Infrastructure;
 
@@ -129,6 +130,48 @@ public sealed class WadoMetadataTests
 
         var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
         Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail!.StartsWith("rendered 1 sc ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Thumbnails (Supplement 203): the study's and series' representative image is the heatmap capture, rendered exactly
+    /// as /rendered renders it at the same bound (128 x 128 by default); a report series has none (404 naming why).
+    /// </summary>
+    [Fact]
+    public async Task A_thumbnail_is_the_capture_rendered_small_and_a_report_has_none()
+    {
+        using var host = new TbScreenApiFactory();
+        using var client = await host.ClientAsAsync(Roles.Radiologist);
+        string study = await StoredStudyAsync(host, client);
+        var objects = JsonNode.Parse(await client.GetStringAsync($"/dicomweb/studies/{study}/metadata"))!.AsArray();
+        string SeriesOf(string modality) => objects.Single(x => x!["00080060"]!["Value"]![0]!.GetValue<string>() == modality)!["0020000E"]!["Value"]![0]!.GetValue<string>();
+        string InstanceOf(string modality) => objects.Single(x => x!["00080060"]!["Value"]![0]!.GetValue<string>() == modality)!["00080018"]!["Value"]![0]!.GetValue<string>();
+        string capture = $"/dicomweb/studies/{study}/series/{SeriesOf("OT")}/instances/{InstanceOf("OT")}";
+        byte[] expected = await client.GetByteArrayAsync($"{capture}/rendered?viewport=128,128");
+
+        var studyThumbnail = await client.GetAsync($"/dicomweb/studies/{study}/thumbnail");
+
+        Assert.Equal("image/png", studyThumbnail.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(expected, await studyThumbnail.Content.ReadAsByteArrayAsync());
+        using (var image = SixLabors.ImageSharp.Image.Load(expected))
+        {
+            Assert.Equal(DicomWebRenderedEndpoints.DefaultThumbnailSize, Math.Max(image.Width, image.Height));
+        }
+
+        Assert.Equal(expected, await client.GetByteArrayAsync($"/dicomweb/studies/{study}/series/{SeriesOf("OT")}/thumbnail"));
+        Assert.Equal(expected, await client.GetByteArrayAsync($"{capture}/frames/1/thumbnail"));
+        using (var small = SixLabors.ImageSharp.Image.Load(await client.GetByteArrayAsync($"{capture}/thumbnail?viewport=32,32")))
+        {
+            Assert.Equal(32, Math.Max(small.Width, small.Height));
+        }
+
+        var report = await client.GetAsync($"/dicomweb/studies/{study}/series/{SeriesOf("SR")}/thumbnail");
+        Assert.Equal(HttpStatusCode.NotFound, report.StatusCode);
+        Assert.Contains("reports, which have no image", await report.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{capture}/frames/2/thumbnail")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dicomweb/studies/1.2.3.4.5/thumbnail")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/dicomweb/studies/{study}/thumbnail?viewport=0,10")).StatusCode);
+        var trail = await host.Services.GetRequiredService<IScreeningStore>().AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicomweb.wado" && e.Detail == $"thumbnail 1 sc {InstanceOf("OT")}");
     }
 
     /// <summary>Stores one radiograph by STOW-RS and waits for its SR and capture; returns its Study Instance UID.</summary>

@@ -35,14 +35,6 @@ public static class DicomWebMetadataEndpoints
             .WithSummary("WADO-RS: the metadata of one result object (DICOM JSON)");
         group.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", FramesAsync)
             .WithSummary("WADO-RS: frames of a result object, uncompressed (multipart/related; type=\"application/octet-stream\")");
-        group.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", (string study, string series, string instance, HttpContext http,
-            DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
-            RenderedAsync(study, series, instance, 1, http, objects, content, store, user, ct))
-            .WithSummary("WADO-RS: a result object rendered as PNG or JPEG (viewport=W,H bounds its size)");
-        group.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", (string study, string series, string instance, int frame,
-            HttpContext http, DicomOutboxStore objects, ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct) =>
-            RenderedAsync(study, series, instance, frame, http, objects, content, store, user, ct))
-            .WithSummary("WADO-RS: one frame of a result object rendered as PNG or JPEG");
         group.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulk/{**path}", BulkAsync)
             .WithSummary("WADO-RS: a binary value that the metadata links (multipart/related; type=\"application/octet-stream\")");
         return app;
@@ -125,62 +117,8 @@ public static class DicomWebMetadataEndpoints
         return MultipartRelated.Of(OctetStream, [value]);
     }
 
-    private static async Task<IResult> RenderedAsync(string study, string series, string instance, int frame, HttpContext http, DicomOutboxStore objects,
-        ContentStore content, IScreeningStore store, ClaimsPrincipal user, CancellationToken ct)
-    {
-        string? mediaType = RenderedType(http.Request.Headers.Accept);
-        if (mediaType is null)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "Not acceptable", detail: "Rendered images are served as image/png or image/jpeg.");
-        }
-
-        (int, int)? viewport = null;
-        if (http.Request.Query["viewport"].ToString() is { Length: > 0 } text)
-        {
-            var parts = text.Split(',');
-            if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width is < 1 or > 8192
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) || height is < 1 or > 8192)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid viewport", detail: $"viewport '{text}' is not WIDTH,HEIGHT in pixels (1 to 8192).");
-            }
-
-            viewport = (width, height);
-        }
-
-        var found = await ObjectAsync(objects, content, study, series, instance, ct);
-        if (found is not var (row, file))
-        {
-            return NotFound();
-        }
-
-        byte[] image;
-        try
-        {
-            image = Viewing.RenderedFrame.Render(file, frame, mediaType, viewport);
-        }
-        catch (DicomException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
-        }
-
-        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"rendered {frame} {row.Kind} {row.SopInstanceUid}", ct);
-        return Results.Bytes(image, mediaType);
-    }
-
-    /// <summary>PNG unless the Accept header prefers JPEG (PS3.18 lists JPEG first; PNG is lossless, so it is ours); null when neither is acceptable.</summary>
-    private static string? RenderedType(Microsoft.Extensions.Primitives.StringValues accept)
-    {
-        if (accept.Count == 0 || accept.Any(a => a is null || a.Contains("*/*", StringComparison.Ordinal) || a.Contains("image/*", StringComparison.Ordinal)
-            || a.Contains(Viewing.RenderedFrame.Png, StringComparison.OrdinalIgnoreCase)))
-        {
-            return Viewing.RenderedFrame.Png;
-        }
-
-        return accept.Any(a => a!.Contains(Viewing.RenderedFrame.Jpeg, StringComparison.OrdinalIgnoreCase)) ? Viewing.RenderedFrame.Jpeg : null;
-    }
-
     /// <summary>One result object by its UIDs, parsed; null when there is none or its bytes were purged.</summary>
-    private static async Task<(DicomDeliveryInfo Row, DicomFile File)?> ObjectAsync(DicomOutboxStore objects, ContentStore content, string study, string series,
+    internal static async Task<(DicomDeliveryInfo Row, DicomFile File)?> ObjectAsync(DicomOutboxStore objects, ContentStore content, string study, string series,
         string instance, CancellationToken ct)
     {
         var rows = await objects.ObjectsAsync(1, study, series, instance, ct);
@@ -198,6 +136,6 @@ public static class DicomWebMetadataEndpoints
         accept.Count == 0 || accept.Any(a => a is null || a.Contains("*/*", StringComparison.Ordinal) || a.Contains(OctetStream, StringComparison.OrdinalIgnoreCase)
             || (a.Contains("multipart/related", StringComparison.OrdinalIgnoreCase) && !a.Contains("type=", StringComparison.OrdinalIgnoreCase)));
 
-    private static IResult NotFound() =>
+    internal static IResult NotFound() =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No TbScreen result object has these UIDs.");
 }

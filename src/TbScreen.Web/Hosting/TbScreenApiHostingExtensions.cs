@@ -189,6 +189,7 @@ public static class TbScreenApiHostingExtensions
         app.MapQidoEndpoints();
         app.MapDicomWebRetrieveEndpoints();
         app.MapDicomWebMetadataEndpoints();
+        app.MapDicomWebRenderedEndpoints();
         return app;
     }
 
