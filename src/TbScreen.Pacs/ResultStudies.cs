@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Querying;
 using TbScreen.Screening.Persistence;
@@ -17,18 +18,22 @@ public sealed record ResultInstance(DicomDeliveryInfo Row, DicomDataset Header);
 
 /// <summary>
 /// The one study search over our result objects, for QIDO-RS and C-FIND alike: the newest
-/// <see cref="MaxObjects"/> objects grouped by study, each study matched by a <see cref="DicomQuery"/>.
+/// <see cref="MaxObjects"/> objects grouped by study, each study matched by a <see cref="DicomQuery"/>. Each object's
+/// attributes are read (and decrypted) once and kept without their pixel data, keyed by content hash: stored content
+/// never changes under its hash, and a purged object's entry is dropped at its next lookup.
 /// </summary>
 public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content)
 {
     public const int MaxObjects = 5000;
+
+    private readonly ConcurrentDictionary<string, DicomDataset> _headers = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ResultStudy>> FindAsync(DicomQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var rows = await objects.ObjectsAsync(MaxObjects, study: query.SingleStudy, cancellationToken: cancellationToken);
         return rows.GroupBy(r => r.StudyInstanceUid)
-            .Select(g => new ResultStudy(g.Key, Header(content, g.First()), g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(),
+            .Select(g => new ResultStudy(g.Key, CachedHeader(g.First()), g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(),
                 g.Select(r => r.SeriesInstanceUid).Distinct().Count(), g.Count()))
             .Where(s => query.Matches(s.Header, s.Modalities))
             .ToList();
@@ -41,7 +46,7 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
         var rows = await objects.ObjectsAsync(MaxObjects, study: study ?? query.SingleStudy, cancellationToken: cancellationToken);
         var modalities = StudyModalities(rows);
         return rows.GroupBy(r => r.SeriesInstanceUid)
-            .Select(g => new ResultSeries(g.First().StudyInstanceUid, g.Key, Header(content, g.First()), g.Count()))
+            .Select(g => new ResultSeries(g.First().StudyInstanceUid, g.Key, CachedHeader(g.First()), g.Count()))
             .Where(s => query.Matches(s.Header, modalities[s.StudyInstanceUid]))
             .ToList();
     }
@@ -52,7 +57,7 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
         ArgumentNullException.ThrowIfNull(query);
         var rows = await objects.ObjectsAsync(MaxObjects, study: study ?? query.SingleStudy, series: series, cancellationToken: cancellationToken);
         var modalities = StudyModalities(rows);
-        return rows.Select(r => new ResultInstance(r, Header(content, r)))
+        return rows.Select(r => new ResultInstance(r, CachedHeader(r)))
             .Where(i => query.Matches(i.Header, modalities[i.Row.StudyInstanceUid]))
             .ToList();
     }
@@ -61,6 +66,39 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
         rows.GroupBy(r => r.StudyInstanceUid).ToDictionary(g => g.Key, g => g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
     private static string Modality(DicomDeliveryInfo row) => row.Kind == "sr" ? "SR" : "OT";
+
+    /// <summary>
+    /// <see cref="Header"/> without Pixel Data, from the cache when present; empty once purged, and then forgotten here
+    /// too, so that a patient's attributes never outlive the stored object. At most <see cref="MaxObjects"/> are kept.
+    /// </summary>
+    private DicomDataset CachedHeader(DicomDeliveryInfo row)
+    {
+        if (_headers.TryGetValue(row.ContentSha256, out var cached))
+        {
+            if (content.Contains(row.ContentSha256))
+            {
+                return cached;
+            }
+
+            _headers.TryRemove(row.ContentSha256, out _);
+            return new DicomDataset();
+        }
+
+        var header = Header(content, row);
+        if (!header.Contains(DicomTag.SopInstanceUid))
+        {
+            return header; // purged (empty): nothing to keep
+        }
+
+        header.Remove(DicomTag.PixelData);
+        if (_headers.Count >= MaxObjects)
+        {
+            _headers.Clear(); // bounded: a search touches at most MaxObjects, so the next one refills what it needs
+        }
+
+        _headers[row.ContentSha256] = header;
+        return header;
+    }
 
     /// <summary>The object's attributes from the content store; empty when its bytes are gone (purged).</summary>
     public static DicomDataset Header(ContentStore content, DicomDeliveryInfo row)

@@ -106,17 +106,11 @@ public sealed class ResultMoverTests(ResultReportTests.Screened screened) : ICla
 
     private async Task<(ResultMover Mover, ScriptedSender Sender, IReadOnlyList<DicomDeliveryInfo> Rows, EfScreeningStore Store)> SetUpAsync()
     {
-        Directory.CreateDirectory(_root);
-        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(_root, "db.sqlite") });
-        contexts.Migrate();
-        var store = new EfScreeningStore(contexts);
-        var content = _content = new ContentStore(Path.Combine(_root, "store"));
-        var stored = await new PersistentScreeningService(screened.Pipeline, store, content).ScreenAsync(screened.SourcePath);
-        var outbox = _outbox = new DicomOutboxStore(contexts);
-        await new ResultDelivery(outbox, store, content, NullLogger.Instance).EnqueueAsync(stored.ResultId, DicomPeer.Parse("PACS@127.0.0.1:11112"), screened.Pipeline);
+        var stored = await StoredResult.CreateAsync(_root, screened);
+        (_outbox, _content) = (stored.Outbox, stored.Content);
         var sender = new ScriptedSender();
         var destinations = new Dictionary<string, DicomPeer> { ["VIEWER"] = DicomPeer.Parse("VIEWER@127.0.0.1:104") };
-        return (new ResultMover(outbox, content, store, sender, destinations), sender, await outbox.ForResultAsync(stored.ResultId), store);
+        return (new ResultMover(stored.Outbox, stored.Content, stored.Store, sender, destinations), sender, stored.Rows, stored.Store);
     }
 
     private static DicomDataset Identifier(string level, string study, string? series = null, string? instance = null)
