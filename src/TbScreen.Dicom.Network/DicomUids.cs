@@ -14,9 +14,20 @@ public static class DicomUids
     public const string DigitalXRayImageStorageForProcessing = "1.2.840.10008.5.1.4.1.1.1.1.1";
     public const string SecondaryCaptureImageStorage = "1.2.840.10008.5.1.4.1.1.7";
     public const string ComprehensiveSrStorage = "1.2.840.10008.5.1.4.1.1.88.33";
+    public const string PatientRootQueryRetrieveFind = "1.2.840.10008.5.1.4.1.2.1.1";
+    public const string PatientRootQueryRetrieveMove = "1.2.840.10008.5.1.4.1.2.1.2";
+    public const string PatientRootQueryRetrieveGet = "1.2.840.10008.5.1.4.1.2.1.3";
     public const string StudyRootQueryRetrieveFind = "1.2.840.10008.5.1.4.1.2.2.1";
     public const string StudyRootQueryRetrieveMove = "1.2.840.10008.5.1.4.1.2.2.2";
     public const string StudyRootQueryRetrieveGet = "1.2.840.10008.5.1.4.1.2.2.3";
+
+    /// <summary>The information model of a Query/Retrieve SOP class (PS3.4 C.6.1, C.6.2); null for any other class.</summary>
+    public static QueryRetrieveModel? ModelOf(string sopClassUid) => sopClassUid switch
+    {
+        PatientRootQueryRetrieveFind or PatientRootQueryRetrieveMove or PatientRootQueryRetrieveGet => QueryRetrieveModel.PatientRoot,
+        StudyRootQueryRetrieveFind or StudyRootQueryRetrieveMove or StudyRootQueryRetrieveGet => QueryRetrieveModel.StudyRoot,
+        _ => null,
+    };
 
     /// <summary>Shared with the file writer so files and associations name the same implementation.</summary>
     public const string ImplementationClassUid = DicomWriter.ImplementationClassUid;

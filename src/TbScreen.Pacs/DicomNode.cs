@@ -48,9 +48,10 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
     public async Task RunAsync(CancellationToken stopping)
     {
         // The node answers C-FIND over its result objects too, C-GET to whoever asks, and C-MOVE to the configured destinations.
-        var finder = new ResultStudyFinder(new ResultStudies(outbox, content), screening.Store);
-        var mover = options.MoveDestinations.Count > 0 ? new ResultMover(outbox, content, screening.Store, sender, options.MoveDestinations) : null;
-        var getter = new ResultGetter(outbox, content, screening.Store);
+        var search = new ResultStudies(outbox, content);
+        var finder = new ResultStudyFinder(search, screening.Store);
+        var mover = options.MoveDestinations.Count > 0 ? new ResultMover(search, outbox, content, screening.Store, sender, options.MoveDestinations) : null;
+        var getter = new ResultGetter(search, outbox, content, screening.Store);
         await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder, mover, getter) : null;
         if (listener is not null)
         {

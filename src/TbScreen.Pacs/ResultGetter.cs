@@ -11,16 +11,16 @@ namespace TbScreen.Pacs;
 /// pulls a study's SR and heatmap capture over its own association. No destination is configured or needed: the
 /// objects go only to the AE that asked, on the association it opened. Every get is audited with its caller and counts.
 /// </summary>
-public sealed class ResultGetter(DicomOutboxStore objects, ContentStore content, IScreeningStore store) : IGetHandler
+public sealed class ResultGetter(ResultStudies search, DicomOutboxStore objects, ContentStore content, IScreeningStore store) : IGetHandler
 {
     public const string AuditAction = "dicom.cget";
 
     public IReadOnlyCollection<string> RetrievableSopClasses { get; } = [ResultReport.ComprehensiveSrClassUid, HeatmapCapture.SecondaryCaptureClassUid];
 
-    public async Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, QueryRetrieveModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        var rows = await RetrieveSelection.RowsAsync(objects, identifier, "C-GET", cancellationToken);
+        var rows = await RetrieveSelection.RowsAsync(search, objects, identifier, model, "C-GET", cancellationToken);
         return rows.Select(r => new RetrievableInstance(r.SopInstanceUid, () => content.Get(r.ContentSha256))).ToList();
     }
 

@@ -10,14 +10,15 @@ namespace TbScreen.Pacs;
 /// C-MOVE over our result objects (Study Root MOVE): a PACS or viewer that found a study by C-FIND pulls its SR and
 /// heatmap capture to one of its AEs. Only AE titles configured with an address are destinations (anything else is
 /// A801: an AE title alone must never decide where patient data goes). Study, series and image level, with UID lists
-/// as PS3.4 C.4.2.2.1 allows. Every move is audited with its caller, destination and counts.
+/// as PS3.4 C.4.2.2.1 allows, and in Patient Root the patient level. Every move is audited with its caller, destination and counts.
 /// </summary>
-public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, IScreeningStore store, IDicomSender sender,
+public sealed class ResultMover(ResultStudies search, DicomOutboxStore objects, ContentStore content, IScreeningStore store, IDicomSender sender,
     IReadOnlyDictionary<string, DicomPeer> destinations) : IRetrieveHandler
 {
     public const string AuditAction = "dicom.cmove";
 
-    public async Task<MoveOutcome> MoveAsync(DicomDataset identifier, string destinationAeTitle, string callingAeTitle, CancellationToken cancellationToken)
+    public async Task<MoveOutcome> MoveAsync(DicomDataset identifier, QueryRetrieveModel model, string destinationAeTitle, string callingAeTitle,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         if (!destinations.TryGetValue(destinationAeTitle.Trim(), out var destination))
@@ -26,7 +27,7 @@ public sealed class ResultMover(DicomOutboxStore objects, ContentStore content, 
         }
 
         string level = RetrieveSelection.LevelOf(identifier);
-        var rows = await RetrieveSelection.RowsAsync(objects, identifier, "C-MOVE", cancellationToken);
+        var rows = await RetrieveSelection.RowsAsync(search, objects, identifier, model, "C-MOVE", cancellationToken);
         int completed = 0;
         var failed = new List<string>();
         foreach (var row in rows)

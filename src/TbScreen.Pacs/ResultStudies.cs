@@ -6,6 +6,9 @@ using TbScreen.Screening.Storage;
 
 namespace TbScreen.Pacs;
 
+/// <summary>A patient with result objects, as a Patient Root search sees them: the patient's attributes from one of the objects.</summary>
+public sealed record ResultPatient(string PatientId, DicomDataset Header, int Studies, int Series, int Objects);
+
 /// <summary>A study that holds result objects (SRs and heatmap captures), as a search sees it.</summary>
 /// <param name="Header">The study-level attributes, read from one of its objects (they carry the source's study module).</param>
 public sealed record ResultStudy(string StudyInstanceUid, DicomDataset Header, IReadOnlyList<string> Modalities, int Series, int Objects);
@@ -36,6 +39,20 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
             .Select(g => new ResultStudy(g.Key, CachedHeader(g.First()), g.Select(Modality).Distinct().Order(StringComparer.Ordinal).ToList(),
                 g.Select(r => r.SeriesInstanceUid).Distinct().Count(), g.Count()))
             .Where(s => query.Matches(s.Header, s.Modalities))
+            .ToList();
+    }
+
+    /// <summary>The patients that match a patient-level query (Patient Root C-FIND), grouped by Patient ID.</summary>
+    public async Task<IReadOnlyList<ResultPatient>> FindPatientsAsync(DicomQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = await objects.ObjectsAsync(MaxObjects, cancellationToken: cancellationToken);
+        return rows.Select(r => (Row: r, Header: CachedHeader(r)))
+            .Where(o => o.Header.Contains(DicomTag.SopInstanceUid)) // a purged object has no patient left to show
+            .GroupBy(o => o.Header.GetString(DicomTag.PatientId)?.Trim() ?? "", StringComparer.Ordinal)
+            .Select(g => new ResultPatient(g.Key, g.First().Header, g.Select(o => o.Row.StudyInstanceUid).Distinct().Count(),
+                g.Select(o => o.Row.SeriesInstanceUid).Distinct().Count(), g.Count()))
+            .Where(p => query.Matches(p.Header, []))
             .ToList();
     }
 

@@ -1,4 +1,5 @@
 using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
 using TbScreen.Dicom.Network.Scp;
 using TbScreen.Dicom.Querying;
 using TbScreen.Dicom.Writing;
@@ -7,8 +8,9 @@ using TbScreen.Screening.Persistence;
 namespace TbScreen.Pacs;
 
 /// <summary>
-/// C-FIND over our result objects (Study Root FIND) at study, series and image level, so a PACS, RIS or viewer can ask
-/// the node which of its studies have TbScreen results, and what series and objects they hold before a C-MOVE. The
+/// C-FIND over our result objects at study, series and image level (Study Root and Patient Root FIND), and at patient
+/// level in Patient Root, so a PACS, RIS or viewer can ask the node which of its patients and studies have TbScreen
+/// results, and what series and objects they hold before a C-MOVE or C-GET. The
 /// identifier's keys match as QIDO-RS's do (<see cref="DicomQuery"/>), and each answer holds exactly the keys the
 /// identifier lists. Every search is audited: the answers carry patient names and IDs.
 /// </summary>
@@ -21,21 +23,32 @@ public sealed class ResultStudyFinder(ResultStudies studies, IScreeningStore sto
     private const uint NumberOfStudyRelatedInstances = 0x00201208;
 
     private const uint NumberOfSeriesRelatedInstances = 0x00201209;
+    private const uint NumberOfPatientRelatedStudies = 0x00201200;
+    private const uint NumberOfPatientRelatedSeries = 0x00201202;
+    private const uint NumberOfPatientRelatedInstances = 0x00201204;
 
-    public async Task<IReadOnlyList<DicomDataset>> FindAsync(DicomDataset identifier, string callingAeTitle, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DicomDataset>> FindAsync(DicomDataset identifier, QueryRetrieveModel model, string callingAeTitle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         string levelName = identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
+        bool patientRoot = model == QueryRetrieveModel.PatientRoot;
         var level = levelName switch
         {
+            "PATIENT" when patientRoot => QueryLevel.Patient,
             "STUDY" => QueryLevel.Study,
             "SERIES" => QueryLevel.Series,
             "IMAGE" => QueryLevel.Instance,
-            _ => throw new FormatException($"Query/Retrieve Level '{levelName}' is not STUDY, SERIES or IMAGE"),
+            _ => throw new FormatException($"Query/Retrieve Level '{levelName}' is not {(patientRoot ? "PATIENT, " : "")}STUDY, SERIES or IMAGE"),
         };
         var query = DicomQuery.FromIdentifier(identifier, level);
         IReadOnlyList<DicomDataset> answers = level switch
         {
+            QueryLevel.Patient => [.. (await studies.FindPatientsAsync(query, cancellationToken)).Select(m => Answer(identifier, m.Header, levelName, new()
+            {
+                [NumberOfPatientRelatedStudies] = ("IS", Number(m.Studies)),
+                [NumberOfPatientRelatedSeries] = ("IS", Number(m.Series)),
+                [NumberOfPatientRelatedInstances] = ("IS", Number(m.Objects)),
+            }))],
             QueryLevel.Study => [.. (await studies.FindAsync(query, cancellationToken)).Select(m => Answer(identifier, m.Header, levelName, new()
             {
                 [DicomQuery.ModalitiesInStudy] = ("CS", string.Join('\\', m.Modalities)),

@@ -1,11 +1,14 @@
 using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
+using TbScreen.Dicom.Querying;
 using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Pacs;
 
 /// <summary>
 /// Which result objects a C-MOVE or C-GET identifier names: study, series and image level, with UID lists as PS3.4
-/// C.4.2.2.1 allows, in one place so both retrieve paths pick the same objects.
+/// C.4.2.2.1 allows, and in Patient Root the patient level (one Patient ID, matched exactly), in one place so both
+/// retrieve paths pick the same objects.
 /// </summary>
 internal static class RetrieveSelection
 {
@@ -14,16 +17,24 @@ internal static class RetrieveSelection
     public static string LevelOf(DicomDataset identifier) => identifier.GetString(QueryRetrieveLevel)?.Trim() ?? "";
 
     /// <summary>The objects the identifier names, each once; a level or a missing UID it cannot serve is a FormatException naming <paramref name="operation"/>.</summary>
-    public static async Task<List<DicomDeliveryInfo>> RowsAsync(DicomOutboxStore objects, DicomDataset identifier, string operation, CancellationToken cancellationToken)
+    public static async Task<List<DicomDeliveryInfo>> RowsAsync(ResultStudies search, DicomOutboxStore objects, DicomDataset identifier, QueryRetrieveModel model,
+        string operation, CancellationToken cancellationToken)
     {
         string level = LevelOf(identifier);
         string[] Uids(uint tag, string name) => identifier.GetStrings(tag) is { Length: > 0 } uids && uids.All(u => u.Length > 0)
             ? uids
             : throw new FormatException($"{operation} at {level} level needs {name}");
 
+        if (level == "PATIENT" && model == QueryRetrieveModel.PatientRoot)
+        {
+            return await PatientRowsAsync(search, objects, identifier, operation, cancellationToken);
+        }
+
         if (level is not ("STUDY" or "SERIES" or "IMAGE"))
         {
-            throw new FormatException($"Query/Retrieve Level '{level}' is not STUDY, SERIES or IMAGE");
+            throw new FormatException(model == QueryRetrieveModel.PatientRoot
+                ? $"Query/Retrieve Level '{level}' is not PATIENT, STUDY, SERIES or IMAGE"
+                : $"Query/Retrieve Level '{level}' is not STUDY, SERIES or IMAGE");
         }
 
         string[] studies = Uids(DicomTag.StudyInstanceUid, "Study Instance UID");
@@ -52,6 +63,26 @@ internal static class RetrieveSelection
                 }
 
                 break;
+        }
+
+        return rows.DistinctBy(r => r.SopInstanceUid).ToList();
+    }
+
+    /// <summary>Every object of the one patient named: Patient ID is a unique key here (PS3.4 C.4.2.2.1), so a pattern is refused.</summary>
+    private static async Task<List<DicomDeliveryInfo>> PatientRowsAsync(ResultStudies search, DicomOutboxStore objects, DicomDataset identifier, string operation,
+        CancellationToken cancellationToken)
+    {
+        string patientId = identifier.GetString(DicomTag.PatientId)?.Trim() ?? "";
+        if (patientId.Length == 0 || patientId.IndexOfAny(['*', '?', '\\']) >= 0)
+        {
+            throw new FormatException($"{operation} at PATIENT level needs one Patient ID, matched exactly");
+        }
+
+        var studies = await search.FindAsync(DicomQuery.Parse([KeyValuePair.Create("PatientID", patientId)]), cancellationToken);
+        var rows = new List<DicomDeliveryInfo>();
+        foreach (var study in studies)
+        {
+            rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, study.StudyInstanceUid, cancellationToken: cancellationToken));
         }
 
         return rows.DistinctBy(r => r.SopInstanceUid).ToList();

@@ -29,11 +29,11 @@ public sealed class DicomListener : IAsyncDisposable
     private int _connectionCount;
     private bool _disposed;
 
-    /// <param name="queryHandler">Answers study-level C-FIND; with it the listener accepts Study Root FIND contexts.</param>
-    /// <param name="retrieveHandler">Carries out C-MOVE; with it the listener accepts Study Root MOVE contexts.</param>
+    /// <param name="queryHandler">Answers C-FIND; with it the listener accepts Patient Root and Study Root FIND contexts.</param>
+    /// <param name="retrieveHandler">Carries out C-MOVE; with it the listener accepts Patient Root and Study Root MOVE contexts.</param>
     /// <param name="getHandler">
-    /// Names what a C-GET returns; with it the listener accepts Study Root GET contexts, and the SCP role for the
-    /// handler's storage classes.
+    /// Names what a C-GET returns; with it the listener accepts Patient Root and Study Root GET contexts, and the SCP
+    /// role for the handler's storage classes.
     /// </param>
     public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null,
         IRetrieveHandler? retrieveHandler = null, IGetHandler? getHandler = null)
@@ -44,17 +44,17 @@ public sealed class DicomListener : IAsyncDisposable
         var queryClasses = new List<string>();
         if (queryHandler is not null)
         {
-            queryClasses.Add(DicomUids.StudyRootQueryRetrieveFind);
+            queryClasses.AddRange([DicomUids.PatientRootQueryRetrieveFind, DicomUids.StudyRootQueryRetrieveFind]);
         }
 
         if (retrieveHandler is not null)
         {
-            queryClasses.Add(DicomUids.StudyRootQueryRetrieveMove);
+            queryClasses.AddRange([DicomUids.PatientRootQueryRetrieveMove, DicomUids.StudyRootQueryRetrieveMove]);
         }
 
         if (getHandler is not null)
         {
-            queryClasses.Add(DicomUids.StudyRootQueryRetrieveGet);
+            queryClasses.AddRange([DicomUids.PatientRootQueryRetrieveGet, DicomUids.StudyRootQueryRetrieveGet]);
             options = options with { RetrieveSopClasses = getHandler.RetrievableSopClasses };
         }
 

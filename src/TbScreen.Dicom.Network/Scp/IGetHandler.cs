@@ -1,7 +1,7 @@
 namespace TbScreen.Dicom.Network.Scp;
 
 /// <summary>
-/// Serves C-GET requests (Study Root Query/Retrieve Information Model - GET, PS3.4 C.4.3): names the objects an
+/// Serves C-GET requests (Patient Root and Study Root Query/Retrieve Information Models - GET, PS3.4 C.4.3): names the objects an
 /// identifier asks for. The listener sends them back to the requestor over the same association, by C-STORE
 /// sub-operations on the storage contexts where the requestor took the SCP role, and reports how that went.
 /// </summary>
@@ -11,10 +11,10 @@ public interface IGetHandler
     IReadOnlyCollection<string> RetrievableSopClasses { get; }
 
     /// <summary>
-    /// What <paramref name="identifier"/> names at its Query/Retrieve Level. Throw <see cref="FormatException"/> for a
-    /// level or missing key it cannot serve (answered A900).
+    /// What <paramref name="identifier"/> names at its Query/Retrieve Level in <paramref name="model"/>. Throw
+    /// <see cref="FormatException"/> for a level or missing key it cannot serve (answered A900).
     /// </summary>
-    Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, QueryRetrieveModel model, CancellationToken cancellationToken);
 
     /// <summary>Called once a C-GET has ended, cancelled or not, with how its sub-operations went (for the audit trail).</summary>
     Task RecordAsync(string callingAeTitle, string level, GetOutcome outcome, CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace TbScreen.Dicom.Network.Scp;
 
 /// <summary>
-/// Carries out C-MOVE requests (Study Root Query/Retrieve Information Model - MOVE, PS3.4 C.4.2): finds the objects
+/// Carries out C-MOVE requests (Patient Root and Study Root Query/Retrieve Information Models - MOVE, PS3.4 C.4.2): finds the objects
 /// an identifier names at its Query/Retrieve Level and sends them to the Move Destination by C-STORE sub-operations.
 /// </summary>
 public interface IRetrieveHandler
@@ -12,7 +12,7 @@ public interface IRetrieveHandler
     /// for an identifier that names nothing it can retrieve, and <see cref="DicomNetworkException"/> when the destination
     /// cannot be reached at all.
     /// </summary>
-    Task<MoveOutcome> MoveAsync(DicomDataset identifier, string destinationAeTitle, string callingAeTitle, CancellationToken cancellationToken);
+    Task<MoveOutcome> MoveAsync(DicomDataset identifier, QueryRetrieveModel model, string destinationAeTitle, string callingAeTitle, CancellationToken cancellationToken);
 }
 
 /// <summary>How the C-STORE sub-operations of one C-MOVE ended.</summary>

@@ -20,7 +20,7 @@ internal sealed partial class ScpAssociation
     private async Task GetAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
     {
         var command = message.Command;
-        if (_gets is null || context.AbstractSyntax != DicomUids.StudyRootQueryRetrieveGet)
+        if (_gets is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveGet or DicomUids.StudyRootQueryRetrieveGet))
         {
             await AnswerGetAsync(command, context, DicomStatus.SopClassNotSupported($"C-GET on a {context.AbstractSyntax} context"), GetProgress.None, peerMax).ConfigureAwait(false);
             return;
@@ -35,7 +35,7 @@ internal sealed partial class ScpAssociation
         IReadOnlyList<RetrievableInstance> instances;
         try
         {
-            instances = await _gets.ResolveAsync(identifier, _abortToken).ConfigureAwait(false);
+            instances = await _gets.ResolveAsync(identifier, DicomUids.ModelOf(context.AbstractSyntax)!.Value, _abortToken).ConfigureAwait(false);
         }
         catch (FormatException e)
         {

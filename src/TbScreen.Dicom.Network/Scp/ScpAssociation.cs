@@ -289,7 +289,7 @@ internal sealed partial class ScpAssociation
     /// </summary>
     private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
     {
-        if (_queries is null || context.AbstractSyntax != DicomUids.StudyRootQueryRetrieveFind)
+        if (_queries is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveFind or DicomUids.StudyRootQueryRetrieveFind))
         {
             return DicomStatus.SopClassNotSupported($"C-FIND on a {context.AbstractSyntax} context");
         }
@@ -302,7 +302,7 @@ internal sealed partial class ScpAssociation
         IReadOnlyList<DicomDataset> matches;
         try
         {
-            matches = await _queries.FindAsync(identifier, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
+            matches = await _queries.FindAsync(identifier, DicomUids.ModelOf(context.AbstractSyntax)!.Value, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
         }
         catch (FormatException e)
         {
@@ -351,7 +351,7 @@ internal sealed partial class ScpAssociation
             await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, identifier, peerMax, deadline.Token).ConfigureAwait(false);
         }
 
-        if (_retrieves is null || context.AbstractSyntax != DicomUids.StudyRootQueryRetrieveMove)
+        if (_retrieves is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveMove or DicomUids.StudyRootQueryRetrieveMove))
         {
             await AnswerAsync(DicomStatus.SopClassNotSupported($"C-MOVE on a {context.AbstractSyntax} context"), MoveOutcome.Nothing).ConfigureAwait(false);
             return;
@@ -368,7 +368,7 @@ internal sealed partial class ScpAssociation
         var outcome = MoveOutcome.Nothing;
         try
         {
-            outcome = await _retrieves.MoveAsync(identifier, destination, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
+            outcome = await _retrieves.MoveAsync(identifier, DicomUids.ModelOf(context.AbstractSyntax)!.Value, destination, request.CallingAeTitle, _abortToken).ConfigureAwait(false);
             final = outcome.Failed + outcome.Warning == 0
                 ? DicomStatus.Success
                 : DicomStatus.SuboperationsCompleteWithFailures($"{outcome.Failed} failed, {outcome.Warning} with warnings");

@@ -2,9 +2,10 @@ using System.Globalization;
 
 namespace TbScreen.Dicom.Querying;
 
-/// <summary>What a search returns: studies, series or instances (PS3.18 10.6.1, PS3.4 C.6.2).</summary>
+/// <summary>What a search returns: patients (C-FIND in Patient Root only), studies, series or instances (PS3.18 10.6.1, PS3.4 C.6).</summary>
 public enum QueryLevel
 {
+    Patient,
     Study,
     Series,
     Instance,
@@ -19,6 +20,15 @@ public enum QueryLevel
 public sealed class DicomQuery
 {
     public const uint ModalitiesInStudy = 0x00080061;
+
+    /// <summary>Patient Root's PATIENT level (PS3.4 C.6.1.1.2): the patient module's keys.</summary>
+    private static readonly (string Keyword, uint Tag, string Vr)[] PatientKeys =
+    [
+        ("PatientID", DicomTag.PatientId, "LO"),
+        ("PatientName", DicomTag.PatientName, "PN"),
+        ("PatientBirthDate", 0x00100030, "DA"),
+        ("PatientSex", 0x00100040, "CS"),
+    ];
 
     private static readonly (string Keyword, uint Tag, string Vr)[] StudyKeys =
     [
@@ -149,6 +159,7 @@ public sealed class DicomQuery
 
     private static IEnumerable<(string Keyword, uint Tag, string Vr)> KeysOf(QueryLevel level) => level switch
     {
+        QueryLevel.Patient => PatientKeys,
         QueryLevel.Study => StudyKeys,
         QueryLevel.Series => [.. StudyKeys, .. SeriesKeys],
         _ => [.. StudyKeys, .. SeriesKeys, .. InstanceKeys],

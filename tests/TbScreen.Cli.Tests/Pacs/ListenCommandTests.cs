@@ -302,6 +302,7 @@ public sealed class ListenCommandTests
     /// <summary>
     /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
     /// own association, with no destination configured, with the content they were stored with; the get is audited.
+    /// Then Patient Root, dcmtk's default model: findscu finds the patient, getscu gets all their objects.
     /// </summary>
     [SkippableFact]
     public async Task Getscu_pulls_a_studys_results_over_its_own_association()
@@ -341,8 +342,27 @@ public sealed class ListenCommandTests
             DataSetComparison.AssertSameContent(expected, new TbScreen.Dicom.DicomReader().Read(got).Dataset);
         }
 
+        // Patient Root, dcmtk's default model: find the patient, then get everything of theirs.
+        string patient = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.PatientId)!;
+        string patients = Path.Combine(work, "patients");
+        Directory.CreateDirectory(patients);
+        var (found, findOutput) = Dcmtk.Run("findscu", "-v", "-P", "-aet", "VIEWER", "-aec", "TBSCREEN", "-X", "-od", patients, "-k", "QueryRetrieveLevel=PATIENT",
+            "-k", $"PatientID={patient}", "-k", "PatientName", "-k", "NumberOfPatientRelatedStudies", "-k", "NumberOfPatientRelatedInstances", "127.0.0.1", portText);
+        Assert.True(found == 0, findOutput);
+        var match = new TbScreen.Dicom.DicomReader().Read(Assert.Single(Directory.GetFiles(patients))).Dataset;
+        Assert.Equal((patient, "PATIENT", 1, 2), (match.GetString(TbScreen.Dicom.DicomTag.PatientId), match.GetString(0x00080052), match.GetInt(0x00201200), match.GetInt(0x00201204)));
+        string byPatient = Path.Combine(work, "by-patient");
+        Directory.CreateDirectory(byPatient);
+        var (gotPatient, patientOutput) = Dcmtk.Run("getscu", "-v", "-P", "-aet", "VIEWER", "-aec", "TBSCREEN", "-k", "QueryRetrieveLevel=PATIENT", "-k", $"PatientID={patient}",
+            "-od", byPatient, "127.0.0.1", portText);
+        Assert.True(gotPatient == 0, patientOutput);
+        Assert.Equal(2, Directory.GetFiles(byPatient).Length);
+
         var trail = await new EfScreeningStore(contexts).AuditTrailAsync(50);
         Assert.Contains(trail, e => e.Action == "dicom.cget" && e.Actor == "dicom:VIEWER" && e.Detail == "STUDY level: 2 sent, 0 failed");
+        Assert.Contains(trail, e => e.Action == "dicom.cget" && e.Detail == "PATIENT level: 2 sent, 0 failed");
+        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Detail!.StartsWith("patient level", StringComparison.Ordinal) && e.Detail.EndsWith("1 matches", StringComparison.Ordinal));
+        Assert.DoesNotContain(patient, node.Log);
     }
 
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)

@@ -87,7 +87,28 @@ public sealed class GetscuTests : IAsyncLifetime
         Assert.DoesNotContain("(Pending)", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Release Failed", output, StringComparison.Ordinal);
         DataSetComparison.AssertSameContent(original.Dataset, new DicomReader().Read(Assert.Single(Directory.GetFiles(folder))).Dataset);
-        Assert.Equal(Uid(original), Assert.Single(_gets.Identifiers).GetString(DicomTag.SopInstanceUid));
+        var (identifier, model) = Assert.Single(_gets.Requests);
+        Assert.Equal((Uid(original), QueryRetrieveModel.StudyRoot), (identifier.GetString(DicomTag.SopInstanceUid), model));
+    }
+
+    /// <summary>getscu's default, Patient Root: the listener accepts it and the handler learns the model and the patient asked for.</summary>
+    [SkippableFact]
+    public void Getscu_in_Patient_Root_gets_a_patients_objects()
+    {
+        Support.Dcmtk.Require();
+        string file = SampleFiles.Files.First(f => !new DicomReader().Read(f).TransferSyntax.Encapsulated);
+        _gets.Objects.Add((Uid(new DicomReader().Read(file)), File.ReadAllBytes(file)));
+        string folder = Path.Combine(_scratch, "patient");
+        Directory.CreateDirectory(folder);
+
+        var (code, output) = Support.Dcmtk.Run("getscu", "-v", "-P", "-aet", "VIEWER", "-aec", "TBSCREEN", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID=PAT-1",
+            "-od", folder, "127.0.0.1", _node.Port.ToString(CultureInfo.InvariantCulture));
+
+        Assert.True(code == 0, output);
+        Assert.Contains("Received C-GET Response (Success)", output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(folder));
+        var (identifier, model) = Assert.Single(_gets.Requests);
+        Assert.Equal(("PAT-1", QueryRetrieveModel.PatientRoot), (identifier.GetString(DicomTag.PatientId), model));
     }
 
     /// <summary>A level the handler does not serve: A900, and nothing is sent.</summary>

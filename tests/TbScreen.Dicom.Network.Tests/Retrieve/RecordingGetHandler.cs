@@ -11,16 +11,16 @@ internal sealed class RecordingGetHandler(IReadOnlyCollection<string> retrievabl
     /// <summary>What the next C-GET returns: a UID with its file, or with null for an object that is gone.</summary>
     public List<(string SopInstanceUid, byte[]? Part10)> Objects { get; } = [];
 
-    public ConcurrentQueue<DicomDataset> Identifiers { get; } = new();
+    public ConcurrentQueue<(DicomDataset Identifier, QueryRetrieveModel Model)> Requests { get; } = new();
 
     public ConcurrentQueue<(string CallingAeTitle, string Level, GetOutcome Outcome)> Recorded { get; } = new();
 
-    public Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RetrievableInstance>> ResolveAsync(DicomDataset identifier, QueryRetrieveModel model, CancellationToken cancellationToken)
     {
-        Identifiers.Enqueue(identifier);
-        if (identifier.GetString(0x00080052)?.Trim() == "PATIENT")
+        Requests.Enqueue((identifier, model));
+        if (identifier.GetString(0x00080052)?.Trim() == "PATIENT" && model == QueryRetrieveModel.StudyRoot)
         {
-            throw new FormatException("Query/Retrieve Level 'PATIENT' is not served");
+            throw new FormatException("Query/Retrieve Level 'PATIENT' is not in Study Root");
         }
 
         return Task.FromResult<IReadOnlyList<RetrievableInstance>>(Objects.Select(o => new RetrievableInstance(o.SopInstanceUid, () => o.Part10)).ToList());

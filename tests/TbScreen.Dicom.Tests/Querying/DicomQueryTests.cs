@@ -87,6 +87,24 @@ public sealed class DicomQueryTests
         Assert.False(DicomQuery.FromIdentifier(identifier.AddString(DicomTag.PatientId, "LO", "OTHER")).Matches(Study, []));
     }
 
+    /// <summary>Patient Root's PATIENT level matches the patient module only: birth date and sex become keys, study keys do not.</summary>
+    [Fact]
+    public void A_patient_level_identifier_matches_the_patient_keys_only()
+    {
+        var identifier = new DicomDataset()
+            .AddString(DicomTag.PatientId, "LO", "PAT-00*")
+            .AddString(0x00100030, "DA", "19700101-19851231")
+            .AddString(0x00100040, "CS", "F")
+            .AddString(DicomTag.StudyInstanceUid, "UI", "9.9.9"); // not a patient key: ignored at this level
+        var patient = new DicomDataset().AddString(DicomTag.PatientId, "LO", "PAT-0042").AddString(0x00100030, "DA", "19800101").AddString(0x00100040, "CS", "F");
+
+        var query = DicomQuery.FromIdentifier(identifier, QueryLevel.Patient);
+
+        Assert.Equal([DicomTag.PatientId, 0x00100030u, 0x00100040u], query.Matchers.Select(m => m.Tag).Order());
+        Assert.True(query.Matches(patient, []));
+        Assert.False(query.Matches(new DicomDataset().AddString(DicomTag.PatientId, "LO", "PAT-0042").AddString(0x00100030, "DA", "19900101").AddString(0x00100040, "CS", "F"), []));
+    }
+
     private static readonly DicomDataset Instance = new DicomDataset()
         .AddString(DicomTag.StudyInstanceUid, "UI", "1.2.3.4")
         .AddString(DicomTag.PatientId, "LO", "PAT-0042")
