@@ -61,18 +61,7 @@ public static class DicomWebRenderedEndpoints
             return DicomWebMetadataEndpoints.NotFound();
         }
 
-        byte[] image;
-        try
-        {
-            image = Viewing.RenderedFrame.Render(file, frame, mediaType!, viewport);
-        }
-        catch (DicomException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
-        }
-
-        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"rendered {frame} {row.Kind} {row.SopInstanceUid}", ct);
-        return Results.Bytes(image, mediaType);
+        return await RenderAsync(row, file, frame, mediaType!, viewport, "rendered", store, user, ct);
     }
 
     /// <summary>The first object in scope that has pixels, rendered small; 404 naming why when there is none.</summary>
@@ -106,21 +95,28 @@ public static class DicomWebRenderedEndpoints
                 continue;
             }
 
-            byte[] image;
-            try
-            {
-                image = Viewing.RenderedFrame.Render(file, frame, mediaType!, viewport);
-            }
-            catch (DicomException e)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
-            }
-
-            await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"thumbnail {frame} {row.Kind} {row.SopInstanceUid}", ct);
-            return Results.Bytes(image, mediaType);
+            return await RenderAsync(row, file, frame, mediaType!, viewport, "thumbnail", store, user, ct);
         }
 
         return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No thumbnail", detail: $"Nothing to show: {reason}.");
+    }
+
+    /// <summary>The frame as an image, audited as <paramref name="resource"/>; 404 naming why when there is nothing to render.</summary>
+    private static async Task<IResult> RenderAsync(DicomDeliveryInfo row, DicomFile file, int frame, string mediaType, (int, int)? viewport, string resource,
+        IScreeningStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        byte[] image;
+        try
+        {
+            image = Viewing.RenderedFrame.Render(file, frame, mediaType, viewport);
+        }
+        catch (DicomException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nothing to render", detail: e.Reason);
+        }
+
+        await store.RecordAsync(ApiActors.Of(user), AuditActions.DicomWebRetrieved, $"result/{row.ResultId}", $"{resource} {frame} {row.Kind} {row.SopInstanceUid}", ct);
+        return Results.Bytes(image, mediaType);
     }
 
     /// <summary>The media type and viewport a request asks for, or the problem (406, 400) that refuses it.</summary>

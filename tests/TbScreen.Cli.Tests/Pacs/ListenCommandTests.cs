@@ -191,22 +191,10 @@ public sealed class ListenCommandTests
     {
         Dcmtk.Require();
         string work = Directory.CreateTempSubdirectory("tbscreen-listen-find").FullName;
-        int port = FreePort();
-        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var node = Node(port, work, forward: null);
-        await node.WaitForAsync("listening on");
-        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
-        var original = new TbScreen.Dicom.DicomReader().Read(sample).Dataset;
-        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
-        Assert.True(stored == 0, storeOutput);
-        var store = new EfScreeningStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
-        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
-            await Task.Delay(200);
-        }
+        using var screened = await NodeWithResultsAsync(work);
+        var (node, portText, objects) = (screened.Node, screened.Port, screened.Objects);
+        var original = screened.Source;
+        var store = new EfScreeningStore(screened.Contexts);
 
         string Find(string folder, params string[] keys)
         {
@@ -256,22 +244,9 @@ public sealed class ListenCommandTests
         Dcmtk.Require();
         string work = Directory.CreateTempSubdirectory("tbscreen-listen-move").FullName;
         using var viewer = await Dcmtk.StartStoreScpAsync("VIEWER", Path.Combine(work, "viewer"), "+xa");
-        int port = FreePort();
-        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var node = Node(port, work, forward: null, "--move-destination", $"VIEWER@127.0.0.1:{viewer.Port}");
-        await node.WaitForAsync("listening on");
-        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
-        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
-        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
-        Assert.True(stored == 0, storeOutput);
-        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
-        var objects = new DicomOutboxStore(contexts);
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
-            await Task.Delay(200);
-        }
+        using var screened = await NodeWithResultsAsync(work, "--move-destination", $"VIEWER@127.0.0.1:{viewer.Port}");
+        var (node, portText, contexts, objects) = (screened.Node, screened.Port, screened.Contexts, screened.Objects);
+        string study = screened.Source.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
 
         string Move(string destination, params string[] keys)
         {
@@ -309,22 +284,9 @@ public sealed class ListenCommandTests
     {
         Dcmtk.Require();
         string work = Directory.CreateTempSubdirectory("tbscreen-listen-get").FullName;
-        int port = FreePort();
-        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var node = Node(port, work, forward: null);
-        await node.WaitForAsync("listening on");
-        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
-        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
-        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
-        Assert.True(stored == 0, storeOutput);
-        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
-        var objects = new DicomOutboxStore(contexts);
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
-            await Task.Delay(200);
-        }
+        using var screened = await NodeWithResultsAsync(work);
+        var (node, portText, contexts, objects) = (screened.Node, screened.Port, screened.Contexts, screened.Objects);
+        string study = screened.Source.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
 
         string folder = Path.Combine(work, "viewer");
         Directory.CreateDirectory(folder);
@@ -343,7 +305,7 @@ public sealed class ListenCommandTests
         }
 
         // Patient Root, dcmtk's default model: find the patient, then get everything of theirs.
-        string patient = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.PatientId)!;
+        string patient = screened.Source.GetString(TbScreen.Dicom.DicomTag.PatientId)!;
         string patients = Path.Combine(work, "patients");
         Directory.CreateDirectory(patients);
         var (found, findOutput) = Dcmtk.Run("findscu", "-v", "-P", "-aet", "VIEWER", "-aec", "TBSCREEN", "-X", "-od", patients, "-k", "QueryRetrieveLevel=PATIENT",
@@ -363,6 +325,36 @@ public sealed class ListenCommandTests
         Assert.Contains(trail, e => e.Action == "dicom.cget" && e.Detail == "PATIENT level: 2 sent, 0 failed");
         Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Detail!.StartsWith("patient level", StringComparison.Ordinal) && e.Detail.EndsWith("1 matches", StringComparison.Ordinal));
         Assert.DoesNotContain(patient, node.Log);
+    }
+
+    /// <summary>A node on a free port that has received the phantom from storescu and built its SR and capture.</summary>
+    private static async Task<NodeWithResults> NodeWithResultsAsync(string work, params string[] extra)
+    {
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var node = Node(port, work, forward: null, extra);
+        try
+        {
+            await node.WaitForAsync("listening on");
+            string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+            var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
+            Assert.True(stored == 0, storeOutput);
+            var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
+            var objects = new DicomOutboxStore(contexts);
+            var clock = Stopwatch.StartNew();
+            while ((await objects.ObjectsAsync(10)).Count < 2)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
+                await Task.Delay(200);
+            }
+
+            return new NodeWithResults(node, portText, new TbScreen.Dicom.DicomReader().Read(sample).Dataset, contexts, objects);
+        }
+        catch
+        {
+            node.Dispose();
+            throw;
+        }
     }
 
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)
@@ -407,5 +399,11 @@ public sealed class ListenCommandTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    private sealed record NodeWithResults(CliProcess Node, string Port, TbScreen.Dicom.DicomDataset Source, ScreeningDbContextFactory Contexts, DicomOutboxStore Objects)
+        : IDisposable
+    {
+        public void Dispose() => Node.Dispose();
     }
 }
