@@ -275,6 +275,48 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>
+    /// Orthanc as the PACS that queries and retrieves: its C-FIND at patient level (Patient Root) and at study level
+    /// find the node's results, and its retrieve (a C-MOVE to its own AE) brings the SR and capture into Orthanc.
+    /// </summary>
+    [SkippableFact]
+    public async Task Orthanc_queries_the_node_by_patient_and_study_and_retrieves_the_results()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-listen-orthanc-qr").FullName;
+        int port = FreePort();
+        using var orthanc = new OrthancServer("TBSCREEN", port);
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        using var screened = await NodeWithResultsAsync(work, port, "--move-destination", $"ORTHANC@127.0.0.1:{orthanc.DicomPort}");
+        string patient = screened.Source.GetString(TbScreen.Dicom.DicomTag.PatientId)!;
+        string study = screened.Source.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+
+        async Task<(string Id, JsonElement[] Answers)> QueryAsync(string level, Dictionary<string, string> keys)
+        {
+            var asked = await orthanc.Http.PostAsync("modalities/tbscreen/query", new StringContent(JsonSerializer.Serialize(new { Level = level, Query = keys })));
+            Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync() + screened.Node.Log);
+            string id = JsonDocument.Parse(await asked.Content.ReadAsStringAsync()).RootElement.GetProperty("ID").GetString()!;
+            var answers = JsonDocument.Parse(await orthanc.Http.GetStringAsync($"queries/{id}/answers?expand&simplify")).RootElement.EnumerateArray().Select(a => a.Clone()).ToArray();
+            return (id, answers);
+        }
+
+        var (_, patients) = await QueryAsync("Patient", new() { ["PatientID"] = patient, ["PatientName"] = "" });
+        var (studyQuery, studies) = await QueryAsync("Study", new() { ["PatientID"] = patient, ["StudyInstanceUID"] = "" });
+        var (_, nobody) = await QueryAsync("Study", new() { ["PatientID"] = "NO-SUCH-PATIENT" });
+
+        Assert.Equal(patient, Assert.Single(patients).GetProperty("PatientID").GetString());
+        Assert.Equal(study, Assert.Single(studies).GetProperty("StudyInstanceUID").GetString());
+        Assert.Empty(nobody);
+        var retrieve = await orthanc.Http.PostAsync($"queries/{studyQuery}/retrieve", new StringContent(JsonSerializer.Serialize(new { TargetAet = "ORTHANC", Synchronous = true })));
+        Assert.True(retrieve.IsSuccessStatusCode, await retrieve.Content.ReadAsStringAsync() + screened.Node.Log);
+        var stored = JsonDocument.Parse(await orthanc.Http.GetStringAsync("instances?expand")).RootElement.EnumerateArray()
+            .Select(i => i.GetProperty("MainDicomTags").GetProperty("SOPInstanceUID").GetString()!).Order(StringComparer.Ordinal);
+        Assert.Equal((await screened.Objects.ObjectsAsync(10)).Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal), stored);
+        var trail = await new EfScreeningStore(screened.Contexts).AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.cfind" && e.Actor == "dicom:ORTHANC" && e.Detail!.StartsWith("patient level", StringComparison.Ordinal));
+        Assert.Contains(trail, e => e.Action == "dicom.cmove" && e.Actor == "dicom:ORTHANC" && e.Detail == "STUDY level to ORTHANC: 2 sent, 0 failed");
+    }
+
+    /// <summary>
     /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
     /// own association, with no destination configured, with the content they were stored with; the get is audited.
     /// Then Patient Root, dcmtk's default model: findscu finds the patient, getscu gets all their objects.
@@ -328,9 +370,10 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>A node on a free port that has received the phantom from storescu and built its SR and capture.</summary>
-    private static async Task<NodeWithResults> NodeWithResultsAsync(string work, params string[] extra)
+    private static Task<NodeWithResults> NodeWithResultsAsync(string work, params string[] extra) => NodeWithResultsAsync(work, FreePort(), extra);
+
+    private static async Task<NodeWithResults> NodeWithResultsAsync(string work, int port, params string[] extra)
     {
-        int port = FreePort();
         string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var node = Node(port, work, forward: null, extra);
         try
