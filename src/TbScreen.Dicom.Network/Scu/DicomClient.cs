@@ -7,7 +7,7 @@ using TbScreen.Dicom.Network.Scu;
 namespace TbScreen.Dicom.Network;
 
 /// <summary>
-/// The SCU: C-ECHO and C-STORE to a peer, one association per call. Association and transport failures raise
+/// The SCU: C-ECHO, C-STORE, C-FIND and C-MOVE to a peer, one association per call. Association and transport failures raise
 /// <see cref="DicomNetworkException"/> (or a subtype) naming the peer; a C-STORE the peer refuses comes back as a
 /// failed <see cref="StoreResult"/>, so the caller decides about retries.
 /// </summary>
@@ -48,6 +48,91 @@ public sealed class DicomClient
 
         _logger.LogInformation("C-ECHO to {Peer}: success", peer);
     }
+
+    /// <summary>
+    /// C-FIND (PS3.4 C.4.1) in <paramref name="model"/>: the identifiers of the peer's matches, in the order sent. A
+    /// failure status raises <see cref="DicomNetworkException"/> naming the peer and the status.
+    /// </summary>
+    public async Task<IReadOnlyList<DicomDataset>> FindAsync(DicomPeer peer, DicomDataset identifier, QueryRetrieveModel model = QueryRetrieveModel.StudyRoot,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(identifier);
+        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveFind : DicomUids.StudyRootQueryRetrieveFind;
+        await using var association = await QueryAssociationAsync(peer, sopClass, model, "FIND", cancellationToken).ConfigureAwait(false);
+        var context = association.Contexts.Single(c => c.TransferSyntax is not null);
+        var matches = new List<DicomDataset>();
+        var reader = new DicomReader();
+        var final = await association.ExchangeAsync(context, QueryRequest(CommandField.CFindRequest, sopClass), Identifier(identifier, context),
+            pending => matches.Add(pending.DataSet is { } bytes ? reader.ParseDataset(bytes, context.TransferSyntax!, "C-FIND answer").Dataset : new DicomDataset()),
+            cancellationToken).ConfigureAwait(false);
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var status = new DicomStatus(final.Command.Status ?? 0xFFFF, final.Command.ErrorComment);
+        if (!status.IsSuccess)
+        {
+            throw new DicomNetworkException(peer.ToString(), $"C-FIND answered {status} after {matches.Count} matches");
+        }
+
+        _logger.LogInformation("C-FIND to {Peer}: {Count} matches", peer, matches.Count);
+        return matches;
+    }
+
+    /// <summary>
+    /// C-MOVE (PS3.4 C.4.2) in <paramref name="model"/>: asks the peer to send what the identifier names to
+    /// <paramref name="destinationAeTitle"/>, which the peer must know by address. Each Pending response's counts go to
+    /// <paramref name="progress"/>; the final status comes back, refused or not, for the caller to judge.
+    /// </summary>
+    public async Task<RetrieveResult> MoveAsync(DicomPeer peer, DicomDataset identifier, string destinationAeTitle, QueryRetrieveModel model = QueryRetrieveModel.StudyRoot,
+        IProgress<RetrieveResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(identifier);
+        AeTitles.Require(destinationAeTitle, "destination AE title");
+        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveMove : DicomUids.StudyRootQueryRetrieveMove;
+        await using var association = await QueryAssociationAsync(peer, sopClass, model, "MOVE", cancellationToken).ConfigureAwait(false);
+        var context = association.Contexts.Single(c => c.TransferSyntax is not null);
+        var request = QueryRequest(CommandField.CMoveRequest, sopClass) with { MoveDestination = destinationAeTitle };
+        var final = await association.ExchangeAsync(context, request, Identifier(identifier, context), pending => progress?.Report(ResultOf(pending.Command)), cancellationToken)
+            .ConfigureAwait(false);
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var result = ResultOf(final.Command);
+        _logger.LogInformation("C-MOVE on {Peer} to {Destination}: {Status}, {Completed} sent, {Failed} failed", peer, destinationAeTitle, result.Status,
+            result.Completed, result.Failed);
+        return result;
+    }
+
+    private async Task<ScuAssociation> QueryAssociationAsync(DicomPeer peer, string sopClass, QueryRetrieveModel model, string service, CancellationToken cancellationToken)
+    {
+        var proposals = new[] { new PresentationContextProposal(1, sopClass, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
+        var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken).ConfigureAwait(false);
+        if (association.Contexts.All(c => c.TransferSyntax is null))
+        {
+            var outcome = association.Contexts.FirstOrDefault()?.Outcome;
+            await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            await association.DisposeAsync().ConfigureAwait(false);
+            throw new DicomNetworkException(peer.ToString(), $"{(model == QueryRetrieveModel.PatientRoot ? "Patient" : "Study")} Root {service} was not accepted ({outcome})");
+        }
+
+        return association;
+    }
+
+    private DimseCommand QueryRequest(ushort field, string sopClass) => new()
+    {
+        CommandField = field,
+        AffectedSopClassUid = sopClass,
+        MessageId = NextMessageId(),
+        Priority = 0x0000,
+        HasDataSet = true,
+    };
+
+    private static byte[] Identifier(DicomDataset identifier, NegotiatedContext context) =>
+        Writing.DicomWriter.Write(identifier, context.TransferSyntax!.Uid, new Writing.DicomWriterOptions { Preamble = false });
+
+    private static RetrieveResult ResultOf(DimseCommand response) => new(
+        new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment),
+        response.CompletedSuboperations ?? 0,
+        response.FailedSuboperations ?? 0,
+        response.WarningSuboperations ?? 0);
 
     /// <summary>Sends one Part 10 file.</summary>
     public async Task<StoreResult> StoreFileAsync(DicomPeer peer, string path, CancellationToken cancellationToken = default)

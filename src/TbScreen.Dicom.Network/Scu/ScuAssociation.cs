@@ -17,6 +17,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
     private readonly string _peer;
     private readonly uint _peerMaxPduLength;
     private readonly MessageAssembler _assembler = new(MessageAssembler.MaxCommandBytes);
+    private readonly Queue<DimseMessage> _ready = new();
     private bool _open = true;
 
     private ScuAssociation(UpperLayerConnection connection, DicomClientOptions options, ILogger logger, string peer, AssociateAcceptPdu accept, IReadOnlyList<PresentationContextProposal> proposals)
@@ -86,7 +87,15 @@ internal sealed class ScuAssociation : IAsyncDisposable
     }
 
     /// <summary>Sends a request and returns the response command that answers it (PS3.7 9.3: responses carry the request's message ID).</summary>
-    public async Task<DimseCommand> RequestAsync(NegotiatedContext context, DimseCommand request, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken)
+    public async Task<DimseCommand> RequestAsync(NegotiatedContext context, DimseCommand request, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken) =>
+        (await ExchangeAsync(context, request, dataSet, onPending: null, cancellationToken).ConfigureAwait(false)).Command;
+
+    /// <summary>
+    /// Sends a request and reads its responses: with <paramref name="onPending"/>, each Pending one (FF00, FF01) goes to
+    /// it and the final one is returned (C-FIND, C-MOVE); without, the first answer is returned.
+    /// </summary>
+    public async Task<DimseMessage> ExchangeAsync(NegotiatedContext context, DimseCommand request, ReadOnlyMemory<byte>? dataSet, Action<DimseMessage>? onPending,
+        CancellationToken cancellationToken)
     {
         using (var deadline = Deadline(_options.ResponseTimeout, cancellationToken))
         {
@@ -108,6 +117,31 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
         while (true)
         {
+            var answer = await ReadAnswerAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
+            if (onPending is null || !new DicomStatus(answer.Command.Status ?? 0).IsPending)
+            {
+                return answer;
+            }
+
+            onPending(answer);
+        }
+    }
+
+    /// <summary>The next message that answers <paramref name="messageId"/>; others are logged and dropped.</summary>
+    private async Task<DimseMessage> ReadAnswerAsync(ushort? messageId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            while (_ready.TryDequeue(out var ready))
+            {
+                if (ready.Command.MessageIdBeingRespondedTo == messageId)
+                {
+                    return ready;
+                }
+
+                _logger.LogWarning("{Peer}: ignoring a message that answers no request of ours (command 0x{Field:X4})", _peer, ready.Command.CommandField);
+            }
+
             var pdu = await ReadAsync(_connection, _peer, _options.MaxPduLength, _options.ResponseTimeout, "DIMSE response", cancellationToken, this).ConfigureAwait(false);
             switch (pdu)
             {
@@ -126,14 +160,9 @@ internal sealed class ScuAssociation : IAsyncDisposable
                             throw new AssociationAbortedException(_peer, AbortSource.ServiceProvider, reason, $"protocol error in the response: {e.Message}");
                         }
 
-                        if (message is not null && message.Command.MessageIdBeingRespondedTo == request.MessageId)
-                        {
-                            return message.Command;
-                        }
-
                         if (message is not null)
                         {
-                            _logger.LogWarning("{Peer}: ignoring a message that answers no request of ours (command 0x{Field:X4})", _peer, message.Command.CommandField);
+                            _ready.Enqueue(message); // one PDU may carry several messages (C-FIND pendings)
                         }
                     }
 

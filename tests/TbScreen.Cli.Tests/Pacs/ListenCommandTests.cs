@@ -317,6 +317,54 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>
+    /// `tbscreen pull` screens a PACS archive: Orthanc holds a chest radiograph; pull finds it by C-FIND (a CT search
+    /// finds nothing) and has Orthanc C-MOVE it to the running node, which screens it and builds its SR and capture.
+    /// An unreachable PACS is exit 5 naming it; a move without a destination is a usage error.
+    /// </summary>
+    [SkippableFact]
+    public async Task Pull_has_a_PACS_send_its_chest_studies_to_the_node_which_screens_them()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-pull").FullName;
+        int port = FreePort();
+        using var orthanc = new OrthancServer("TBSCREEN", port);
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        using var node = Node(port, work, forward: null);
+        await node.WaitForAsync("listening on");
+        string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
+        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(File.ReadAllBytes(sample)));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        string pacs = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}";
+
+        var (listed, listing, listError) = CliRunner.Run("pull", "--from", pacs, "--dry-run");
+        var (_, computedTomography, _) = CliRunner.Run("pull", "--from", pacs, "--modality", "CT", "--dry-run");
+        var (pulled, pulling, pullError) = CliRunner.Run("pull", "--from", pacs, "--move-to", "TBSCREEN");
+
+        Assert.True(listed == 0, listError);
+        Assert.Contains("1 studies match (CR, DX)", listing, StringComparison.Ordinal);
+        Assert.Contains(study, listing, StringComparison.Ordinal);
+        Assert.Contains("0 studies match (CT)", computedTomography, StringComparison.Ordinal);
+        Assert.True(pulled == 0, pullError + pulling);
+        Assert.Contains($"study 1/1 {study}: 1 sent, 0 failed", pulling, StringComparison.Ordinal);
+        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the pulled study was not screened:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        Assert.All(await objects.ObjectsAsync(10), o => Assert.Equal(study, o.StudyInstanceUid));
+        var (unreachable, _, unreachableError) = CliRunner.Run("pull", "--from", $"NOBODY@127.0.0.1:{FreePort()}", "--dry-run");
+        Assert.Equal(5, unreachable);
+        Assert.Contains("NOBODY@127.0.0.1", unreachableError, StringComparison.Ordinal);
+        var (usage, _, usageError) = CliRunner.Run("pull", "--from", pacs);
+        Assert.Equal(2, usage);
+        Assert.Contains("--move-to is required", usageError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
     /// own association, with no destination configured, with the content they were stored with; the get is audited.
     /// Then Patient Root, dcmtk's default model: findscu finds the patient, getscu gets all their objects.

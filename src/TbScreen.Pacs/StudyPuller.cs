@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using TbScreen.Dicom;
+using TbScreen.Dicom.Network;
+using TbScreen.Dicom.Writing;
+
+namespace TbScreen.Pacs;
+
+/// <summary>Which studies to pull from a PACS: every criterion given must match (PS3.4 C.2.2 matching on the PACS).</summary>
+/// <param name="StudyDate">A DICOM date or range: "20260105", "20260101-20260131", "20260101-".</param>
+/// <param name="Modalities">Modalities in Study, any of which must be present (default: chest radiographs, CR and DX).</param>
+public sealed record PullCriteria(string? StudyDate = null, IReadOnlyList<string>? Modalities = null, string? PatientId = null, string? AccessionNumber = null,
+    int MaxStudies = 500)
+{
+    public IReadOnlyList<string> ModalitiesOrDefault => Modalities is { Count: > 0 } given ? given : ["CR", "DX"];
+}
+
+/// <summary>A study the PACS found, with what it said of it.</summary>
+public sealed record FoundStudy(string StudyInstanceUid, string? StudyDate, IReadOnlyList<string> Modalities, int? Instances);
+
+/// <summary>
+/// Screens a PACS archive: C-FIND (Study Root, study level) for the studies that match, then C-MOVE of each to an AE
+/// that the PACS knows, normally a running TbScreen node (`tbscreen listen`), which stores and screens what arrives.
+/// Studies whose returned modalities match none asked for are skipped, in case the PACS does not match that optional
+/// key itself.
+/// </summary>
+public sealed class StudyPuller(DicomClient client, ILogger logger)
+{
+    private const uint QueryRetrieveLevel = 0x00080052;
+    private const uint StudyDate = 0x00080020;
+    private const uint AccessionNumber = 0x00080050;
+    private const uint ModalitiesInStudy = 0x00080061;
+    private const uint NumberOfStudyRelatedInstances = 0x00201208;
+
+    public async Task<IReadOnlyList<FoundStudy>> FindAsync(DicomPeer pacs, PullCriteria criteria, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        var modalities = criteria.ModalitiesOrDefault;
+        var identifier = new DicomDataset()
+            .AddString(QueryRetrieveLevel, "CS", "STUDY")
+            .AddString(DicomTag.StudyInstanceUid, "UI", "")
+            .AddString(StudyDate, "DA", criteria.StudyDate ?? "")
+            .AddString(ModalitiesInStudy, "CS", string.Join('\\', modalities))
+            .AddString(AccessionNumber, "SH", criteria.AccessionNumber ?? "")
+            .AddString(DicomTag.PatientId, "LO", criteria.PatientId ?? "")
+            .AddString(NumberOfStudyRelatedInstances, "IS", "");
+        var answers = await client.FindAsync(pacs, identifier, QueryRetrieveModel.StudyRoot, cancellationToken);
+        var studies = new List<FoundStudy>();
+        foreach (var answer in answers)
+        {
+            if (answer.GetString(DicomTag.StudyInstanceUid)?.Trim() is not { Length: > 0 } uid)
+            {
+                logger.LogWarning("{Pacs}: a C-FIND answer without a Study Instance UID was skipped", pacs);
+                continue;
+            }
+
+            var found = answer.GetStrings(ModalitiesInStudy)?.Select(m => m.Trim()).Where(m => m.Length > 0).ToList() ?? [];
+            if (found.Count > 0 && !found.Intersect(modalities, StringComparer.OrdinalIgnoreCase).Any())
+            {
+                continue; // the PACS did not match Modalities in Study; we do
+            }
+
+            studies.Add(new FoundStudy(uid, answer.GetString(StudyDate)?.Trim(), found, answer.GetInt(NumberOfStudyRelatedInstances)));
+        }
+
+        var unique = studies.DistinctBy(s => s.StudyInstanceUid).ToList();
+        if (unique.Count > criteria.MaxStudies)
+        {
+            logger.LogWarning("{Pacs}: {Count} studies match; only the first {Max} are pulled (raise the limit or narrow the dates)", pacs, unique.Count, criteria.MaxStudies);
+        }
+
+        return unique.Take(criteria.MaxStudies).ToList();
+    }
+
+    /// <summary>C-MOVE of one study to <paramref name="destinationAeTitle"/>; the PACS's answer, refused or not.</summary>
+    public Task<RetrieveResult> MoveAsync(DicomPeer pacs, FoundStudy study, string destinationAeTitle, IProgress<RetrieveResult>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var identifier = new DicomDataset().AddString(QueryRetrieveLevel, "CS", "STUDY").AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid);
+        return client.MoveAsync(pacs, identifier, destinationAeTitle, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
+    }
+}
