@@ -46,6 +46,7 @@ public sealed class PacsNodeTests
 
         string page = await admin.GetStringAsync("/admin/pacs");
         Assert.Contains($"TBSCREEN on 127.0.0.1:{port}", page);
+        Assert.Contains("C-FIND and C-GET for those callers; C-MOVE refused (no destinations configured)", page);
         Assert.Equal(2, page.Split("sent 20").Length - 1);
 
         // A radiologist's review sends PACS a third object: the report again, VERIFIED, naming the reviewer.
