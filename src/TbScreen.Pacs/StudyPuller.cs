@@ -19,7 +19,8 @@ public sealed record FoundStudy(string StudyInstanceUid, string? StudyDate, IRea
 
 /// <summary>
 /// Screens a PACS archive: C-FIND (Study Root, study level) for the studies that match, then C-MOVE of each to an AE
-/// that the PACS knows, normally a running TbScreen node (`tbscreen listen`), which stores and screens what arrives.
+/// that the PACS knows, normally a running TbScreen node (`tbscreen listen`), which stores and screens what arrives;
+/// or C-GET of each over our own association, for a PACS that does not know our AE.
 /// Studies whose returned modalities match none asked for are skipped, in case the PACS does not match that optional
 /// key itself.
 /// </summary>
@@ -71,11 +72,28 @@ public sealed class StudyPuller(DicomClient client, ILogger logger)
         return unique.Take(criteria.MaxStudies).ToList();
     }
 
+    /// <summary>The storage classes a C-GET takes back: chest radiographs (CR, DX) and secondary captures.</summary>
+    public static IReadOnlyList<string> RetrievedSopClasses { get; } =
+        [DicomUids.ComputedRadiographyImageStorage, DicomUids.DigitalXRayImageStorageForPresentation, DicomUids.DigitalXRayImageStorageForProcessing, DicomUids.SecondaryCaptureImageStorage];
+
+    /// <summary>
+    /// C-GET of one study over our own association: each radiograph the PACS sends goes to <paramref name="onObject"/>
+    /// as a Part 10 file. Objects of other classes (reports, presentation states) are not taken; the PACS counts them failed.
+    /// </summary>
+    public Task<RetrieveResult> GetAsync(DicomPeer pacs, FoundStudy study, Func<byte[], CancellationToken, Task<DicomStatus>> onObject, IProgress<RetrieveResult>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return client.GetAsync(pacs, StudyIdentifier(study), RetrievedSopClasses, onObject, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
+    }
+
     /// <summary>C-MOVE of one study to <paramref name="destinationAeTitle"/>; the PACS's answer, refused or not.</summary>
     public Task<RetrieveResult> MoveAsync(DicomPeer pacs, FoundStudy study, string destinationAeTitle, IProgress<RetrieveResult>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(study);
-        var identifier = new DicomDataset().AddString(QueryRetrieveLevel, "CS", "STUDY").AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid);
-        return client.MoveAsync(pacs, identifier, destinationAeTitle, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
+        return client.MoveAsync(pacs, StudyIdentifier(study), destinationAeTitle, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
     }
+
+    private static DicomDataset StudyIdentifier(FoundStudy study) =>
+        new DicomDataset().AddString(QueryRetrieveLevel, "CS", "STUDY").AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid);
 }

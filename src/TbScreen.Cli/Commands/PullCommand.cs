@@ -7,17 +7,19 @@ using TbScreen.Pacs;
 namespace TbScreen.Cli.Commands;
 
 /// <summary>
-/// `tbscreen pull --from AE@HOST:PORT --move-to AE [--ae-title TBSCREEN] [--study-date RANGE] [--modality CR,DX]
-/// [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run]`: screens a PACS archive. It finds the
-/// matching studies by C-FIND and asks the PACS to C-MOVE each to --move-to, normally a running `tbscreen listen`
-/// node, which stores and screens what arrives. docs/pacs.md.
+/// `tbscreen pull --from AE@HOST:PORT (--move-to AE | --get-to DIR) [--ae-title TBSCREEN] [--study-date RANGE]
+/// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run]`: screens a PACS archive.
+/// It finds the matching studies by C-FIND and asks the PACS to C-MOVE each to --move-to, normally a running
+/// `tbscreen listen` node, which stores and screens what arrives; or it C-GETs each into --get-to, for `tbscreen
+/// screen DIR`. docs/pacs.md.
 /// </summary>
 public static class PullCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var from = new Option<string>("--from") { Description = "The PACS to query, as AE@HOST:PORT.", Required = true };
-        var moveTo = new Option<string?>("--move-to") { Description = "The AE the PACS sends the studies to (it must know its address): normally the node's `listen` AE. Required unless --dry-run." };
+        var moveTo = new Option<string?>("--move-to") { Description = "The AE the PACS sends the studies to by C-MOVE (it must know its address): normally the node's `listen` AE." };
+        var getTo = new Option<string?>("--get-to") { Description = "Instead: C-GET the radiographs over our own association into this folder, then run `tbscreen screen` on it." };
         var aeTitle = new Option<string>("--ae-title") { Description = "Our calling AE title, as the PACS knows it.", DefaultValueFactory = _ => "TBSCREEN" };
         var studyDate = new Option<string?>("--study-date") { Description = "Study date or range, DICOM style: 20260105, 20260101-20260131, 20260101-." };
         var modality = new Option<string>("--modality") { Description = "Modalities in study, any of them, comma-separated.", DefaultValueFactory = _ => "CR,DX" };
@@ -27,16 +29,22 @@ public static class PullCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "List the matching studies; move nothing." };
         var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND and have the PACS send them to a TbScreen node by C-MOVE. Research use only.")
         {
-            from, moveTo, aeTitle, studyDate, modality, patientId, accession, maxStudies, dryRun,
+            from, moveTo, getTo, aeTitle, studyDate, modality, patientId, accession, maxStudies, dryRun,
         };
         command.SetAction((result, cancellationToken) => Task.FromResult(ExitCodes.Guard(stderr, () =>
         {
             var pacs = Parse(result.GetValue(from)!, "--from");
             string? destination = result.GetValue(moveTo)?.Trim();
+            string? folder = result.GetValue(getTo);
             bool listOnly = result.GetValue(dryRun);
-            if (!listOnly && string.IsNullOrEmpty(destination))
+            if (destination is { Length: > 0 } && folder is not null)
             {
-                throw new UsageException("--move-to is required (the AE the PACS sends to), unless --dry-run");
+                throw new UsageException("--move-to and --get-to are two ways to retrieve: give one");
+            }
+
+            if (!listOnly && string.IsNullOrEmpty(destination) && folder is null)
+            {
+                throw new UsageException("--move-to (the AE the PACS sends to) or --get-to (a folder) is required, unless --dry-run");
             }
 
             if (result.GetValue(maxStudies) < 1)
@@ -64,8 +72,9 @@ public static class PullCommand
 
             try
             {
-                return RunAsync(new StudyPuller(new DicomClient(options, logger), logger), pacs, criteria, listOnly ? null : destination, stdout, cancellationToken)
-                    .GetAwaiter().GetResult();
+                var puller = new StudyPuller(new DicomClient(options, logger), logger);
+                var retrieve = listOnly ? null : folder is not null ? Retrieval.Into(folder) : Retrieval.To(destination!);
+                return RunAsync(puller, pacs, criteria, retrieve, stdout, cancellationToken).GetAwaiter().GetResult();
             }
             catch (DicomNetworkException e)
             {
@@ -76,12 +85,20 @@ public static class PullCommand
         return command;
     }
 
-    /// <summary>Finds, then moves each study in turn, one line each; 1 when any study was refused or had failures.</summary>
-    private static async Task<int> RunAsync(StudyPuller puller, DicomPeer pacs, PullCriteria criteria, string? destination, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>Where retrieved studies go: an AE the PACS moves them to, or a folder we get them into.</summary>
+    private sealed record Retrieval(string? MoveTo, string? Folder)
+    {
+        public static Retrieval To(string aeTitle) => new(aeTitle, null);
+
+        public static Retrieval Into(string folder) => new(null, Path.GetFullPath(folder));
+    }
+
+    /// <summary>Finds, then retrieves each study in turn, one line each; 1 when any study was refused or had failures.</summary>
+    private static async Task<int> RunAsync(StudyPuller puller, DicomPeer pacs, PullCriteria criteria, Retrieval? retrieval, TextWriter stdout, CancellationToken cancellationToken)
     {
         var studies = await puller.FindAsync(pacs, criteria, cancellationToken);
         stdout.WriteLine($"{pacs}: {studies.Count} studies match ({string.Join(", ", criteria.ModalitiesOrDefault)}{(criteria.StudyDate is { Length: > 0 } d ? $", {d}" : "")})");
-        if (destination is null)
+        if (retrieval is null)
         {
             foreach (var study in studies)
             {
@@ -91,6 +108,14 @@ public static class PullCommand
             return ExitCodes.Success;
         }
 
+        return retrieval.Folder is { } folder
+            ? await GetAllAsync(puller, pacs, studies, folder, stdout, cancellationToken)
+            : await MoveAllAsync(puller, pacs, studies, retrieval.MoveTo!, stdout, cancellationToken);
+    }
+
+    private static async Task<int> MoveAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string destination, TextWriter stdout,
+        CancellationToken cancellationToken)
+    {
         int sent = 0, failed = 0, refused = 0;
         for (int i = 0; i < studies.Count; i++)
         {
@@ -104,6 +129,57 @@ public static class PullCommand
 
         stdout.WriteLine($"moved to {destination}: {sent} instances sent, {failed} failed, {refused} studies refused; the node screens what it received");
         return failed + refused == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+    }
+
+    /// <summary>
+    /// C-GET of each study into <paramref name="folder"/>, one file per SOP Instance UID. What the PACS counts failed
+    /// includes objects we do not take (reports), so only refusals and our own write failures fail the run.
+    /// </summary>
+    private static async Task<int> GetAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string folder, TextWriter stdout,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"{folder}: cannot create the folder: {e.Message}");
+        }
+
+        int written = 0, unwritable = 0, refused = 0;
+        async Task<Dicom.Network.DicomStatus> WriteAsync(byte[] file, CancellationToken token)
+        {
+            string name = new Dicom.DicomReader().Parse(file, "retrieved object").FileMeta.GetString(Dicom.DicomTag.MediaStorageSopInstanceUid)?.Trim() ?? "";
+            if (name.Length == 0 || name.Any(c => c is not (>= '0' and <= '9' or '.')))
+            {
+                unwritable++;
+                return Dicom.Network.DicomStatus.CannotUnderstand("no usable SOP Instance UID");
+            }
+
+            try
+            {
+                await File.WriteAllBytesAsync(Path.Combine(folder, name + ".dcm"), file, token);
+                written++;
+                return Dicom.Network.DicomStatus.Success;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                unwritable++;
+                return Dicom.Network.DicomStatus.OutOfResources("cannot write the file");
+            }
+        }
+
+        for (int i = 0; i < studies.Count; i++)
+        {
+            var outcome = await puller.GetAsync(pacs, studies[i], WriteAsync, progress: null, cancellationToken);
+            refused += outcome.Performed ? 0 : 1;
+            stdout.WriteLine($"study {i + 1}/{studies.Count} {studies[i].StudyInstanceUid}: "
+                + (outcome.Performed ? $"{outcome.Completed} received, {outcome.Failed} not taken or failed" : $"refused, status {outcome.Status}"));
+        }
+
+        stdout.WriteLine($"{written} radiographs written to {folder}, {unwritable} could not be written, {refused} studies refused; screen them with: tbscreen screen {folder}");
+        return unwritable + refused == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
     }
 
     private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";

@@ -7,13 +7,24 @@ using TbScreen.Dicom.Network.Scu;
 namespace TbScreen.Dicom.Network;
 
 /// <summary>
-/// The SCU: C-ECHO, C-STORE, C-FIND and C-MOVE to a peer, one association per call. Association and transport failures raise
+/// The SCU: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET to a peer, one association per call. Association and transport failures raise
 /// <see cref="DicomNetworkException"/> (or a subtype) naming the peer; a C-STORE the peer refuses comes back as a
 /// failed <see cref="StoreResult"/>, so the caller decides about retries.
 /// </summary>
 public sealed class DicomClient
 {
     private const int MaxPresentationContexts = 128;
+
+    /// <summary>The largest object a C-GET takes: a large radiograph, uncompressed, with room to spare.</summary>
+    private const int MaxRetrievedObjectBytes = 512 * 1024 * 1024;
+
+    /// <summary>What a C-GET accepts on its storage contexts, in preference order: uncompressed, then the compressed syntaxes our reader decodes.</summary>
+    private static readonly string[] ReceivableSyntaxes =
+    [
+        TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid, TransferSyntax.JpegLosslessSv1Uid, TransferSyntax.JpegLosslessUid,
+        TransferSyntax.JpegLsLosslessUid, TransferSyntax.Jpeg2000LosslessUid, TransferSyntax.HtJpeg2000LosslessUid, TransferSyntax.RleLosslessUid,
+        TransferSyntax.JpegBaselineUid, TransferSyntax.JpegExtendedUid, TransferSyntax.Jpeg2000Uid, TransferSyntax.JpegLsNearLosslessUid,
+    ];
 
     private readonly DicomClientOptions _options;
     private readonly ILogger _logger;
@@ -98,6 +109,60 @@ public sealed class DicomClient
         var result = ResultOf(final.Command);
         _logger.LogInformation("C-MOVE on {Peer} to {Destination}: {Status}, {Completed} sent, {Failed} failed", peer, destinationAeTitle, result.Status,
             result.Completed, result.Failed);
+        return result;
+    }
+
+    /// <summary>
+    /// C-GET (PS3.4 C.4.3) in <paramref name="model"/>: the peer sends what the identifier names back over this
+    /// association, on storage contexts for <paramref name="storageSopClasses"/> where we take the SCP role. Each object
+    /// goes to <paramref name="onObject"/> as a Part 10 file, and its returned status answers the peer's C-STORE. The
+    /// final status and counts come back for the caller to judge.
+    /// </summary>
+    public async Task<RetrieveResult> GetAsync(DicomPeer peer, DicomDataset identifier, IReadOnlyCollection<string> storageSopClasses,
+        Func<byte[], CancellationToken, Task<DicomStatus>> onObject, QueryRetrieveModel model = QueryRetrieveModel.StudyRoot, IProgress<RetrieveResult>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(identifier);
+        ArgumentNullException.ThrowIfNull(storageSopClasses);
+        ArgumentNullException.ThrowIfNull(onObject);
+        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveGet : DicomUids.StudyRootQueryRetrieveGet;
+        var proposals = new List<PresentationContextProposal> { new(1, sopClass, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
+        foreach (string storage in storageSopClasses.Distinct())
+        {
+            // Uncompressed first; then what our reader decodes, so the peer need not transcode what it keeps compressed.
+            proposals.Add(new PresentationContextProposal((byte)(proposals.Count * 2 + 1), storage, ReceivableSyntaxes));
+        }
+
+        if (proposals.Count > MaxPresentationContexts)
+        {
+            throw new ArgumentException($"More than {MaxPresentationContexts - 1} storage SOP classes do not fit one association.", nameof(storageSopClasses));
+        }
+
+        var roles = storageSopClasses.Distinct().Select(c => new RoleSelection(c, RequestorIsScu: false, RequestorIsScp: true)).ToList();
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken, roles, MaxRetrievedObjectBytes)
+            .ConfigureAwait(false);
+        var context = association.Contexts.FirstOrDefault(c => c.Id == 1 && c.TransferSyntax is not null)
+            ?? throw new DicomNetworkException(peer.ToString(), $"{(model == QueryRetrieveModel.PatientRoot ? "Patient" : "Study")} Root GET was not accepted");
+        if (!association.AgreedRoles.Any(r => r.RequestorIsScp))
+        {
+            _logger.LogWarning("C-GET on {Peer}: the peer agreed to no SCP role for us, so it cannot send anything back", peer);
+        }
+
+        async Task<DicomStatus> Store(Dimse.DimseMessage message, NegotiatedContext on)
+        {
+            var command = message.Command;
+            byte[] file = Part10File.Compose(command.AffectedSopClassUid ?? on.AbstractSyntax, command.AffectedSopInstanceUid ?? "", on.TransferSyntax!.Uid, peer.AeTitle,
+                message.DataSet);
+            return await onObject(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        var request = QueryRequest(CommandField.CGetRequest, sopClass);
+        var final = await association.ExchangeAsync(context, request, Identifier(identifier, context), pending => progress?.Report(ResultOf(pending.Command)),
+            cancellationToken, Store).ConfigureAwait(false);
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var result = ResultOf(final.Command);
+        _logger.LogInformation("C-GET from {Peer}: {Status}, {Completed} received, {Failed} failed", peer, result.Status, result.Completed, result.Failed);
         return result;
     }
 

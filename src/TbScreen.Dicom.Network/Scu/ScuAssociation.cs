@@ -16,12 +16,14 @@ internal sealed class ScuAssociation : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _peer;
     private readonly uint _peerMaxPduLength;
-    private readonly MessageAssembler _assembler = new(MessageAssembler.MaxCommandBytes);
+    private readonly MessageAssembler _assembler;
     private readonly Queue<DimseMessage> _ready = new();
     private bool _open = true;
 
-    private ScuAssociation(UpperLayerConnection connection, DicomClientOptions options, ILogger logger, string peer, AssociateAcceptPdu accept, IReadOnlyList<PresentationContextProposal> proposals)
+    private ScuAssociation(UpperLayerConnection connection, DicomClientOptions options, ILogger logger, string peer, AssociateAcceptPdu accept,
+        IReadOnlyList<PresentationContextProposal> proposals, int maxDataSetBytes)
     {
+        _assembler = new MessageAssembler(maxDataSetBytes);
         _connection = connection;
         _options = options;
         _logger = logger;
@@ -34,9 +36,15 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
     public IReadOnlyList<NegotiatedContext> Contexts { get; }
 
+    /// <summary>The roles the acceptor agreed to (PS3.7 D.3.3.4); empty: the default roles on every context.</summary>
+    public IReadOnlyList<RoleSelection> AgreedRoles { get; private init; } = [];
+
     /// <param name="tls">The loaded credentials of <see cref="DicomClientOptions.Tls"/>; null connects in plain TCP.</param>
+    /// <param name="roles">SCP/SCU roles to propose (a C-GET takes the SCP role for the storage classes it receives).</param>
+    /// <param name="maxDataSetBytes">The largest data set taken from the peer: an identifier, or a whole object for a C-GET.</param>
     public static async Task<ScuAssociation> OpenAsync(DicomPeer peer, IReadOnlyList<PresentationContextProposal> proposals, DicomClientOptions options,
-        Lazy<DicomTlsClientCredentials>? tls, ILogger logger, CancellationToken cancellationToken)
+        Lazy<DicomTlsClientCredentials>? tls, ILogger logger, CancellationToken cancellationToken, IReadOnlyList<RoleSelection>? roles = null,
+        int maxDataSetBytes = MessageAssembler.MaxCommandBytes)
     {
         string name = peer.ToString();
         var socket = await ConnectAsync(peer, options, cancellationToken).ConfigureAwait(false);
@@ -47,7 +55,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
         try
         {
             var request = new AssociateRequestPdu(peer.AeTitle, options.CallingAeTitle, DicomUids.ApplicationContext, proposals,
-                new UserInformation(options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName));
+                new UserInformation(options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName) { RoleSelections = roles ?? [] });
             using (var deadline = Deadline(options.AssociationTimeout, cancellationToken))
             {
                 await connection.SendAsync(request, deadline.Token).ConfigureAwait(false);
@@ -69,7 +77,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
                     logger.LogDebug("Associated with {Peer}: {Accepted} of {Proposed} presentation contexts accepted", name,
                         accept.PresentationContexts.Count(c => c.Outcome == PresentationContextOutcome.Acceptance), proposals.Count);
-                    return new ScuAssociation(connection, options, logger, name, accept, proposals);
+                    return new ScuAssociation(connection, options, logger, name, accept, proposals, maxDataSetBytes) { AgreedRoles = accept.UserInformation.RoleSelections };
                 case AssociateRejectPdu reject:
                     throw new AssociationRejectedException(name, reject.Result, reject.Source, reject.Reason);
                 case AbortPdu abort:
@@ -92,10 +100,12 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
     /// <summary>
     /// Sends a request and reads its responses: with <paramref name="onPending"/>, each Pending one (FF00, FF01) goes to
-    /// it and the final one is returned (C-FIND, C-MOVE); without, the first answer is returned.
+    /// it and the final one is returned (C-FIND, C-MOVE, C-GET); without, the first answer is returned. With
+    /// <paramref name="onStore"/>, a C-STORE-RQ the peer sends meanwhile (a C-GET's sub-operation) is answered with the
+    /// status it returns.
     /// </summary>
     public async Task<DimseMessage> ExchangeAsync(NegotiatedContext context, DimseCommand request, ReadOnlyMemory<byte>? dataSet, Action<DimseMessage>? onPending,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<DimseMessage, NegotiatedContext, Task<DicomStatus>>? onStore = null)
     {
         using (var deadline = Deadline(_options.ResponseTimeout, cancellationToken))
         {
@@ -117,29 +127,57 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
         while (true)
         {
-            var answer = await ReadAnswerAsync(request.MessageId, cancellationToken).ConfigureAwait(false);
-            if (onPending is null || !new DicomStatus(answer.Command.Status ?? 0).IsPending)
+            var message = await ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+            var command = message.Command;
+            if (CommandField.IsResponse(command.CommandField) && command.MessageIdBeingRespondedTo == request.MessageId)
             {
-                return answer;
-            }
+                if (onPending is null || !new DicomStatus(command.Status ?? 0).IsPending)
+                {
+                    return message;
+                }
 
-            onPending(answer);
+                onPending(message);
+            }
+            else if (command.CommandField == CommandField.CStoreRequest && onStore is not null)
+            {
+                await AnswerStoreAsync(message, onStore, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _logger.LogWarning("{Peer}: ignoring a message that answers no request of ours (command 0x{Field:X4})", _peer, command.CommandField);
+            }
         }
     }
 
-    /// <summary>The next message that answers <paramref name="messageId"/>; others are logged and dropped.</summary>
-    private async Task<DimseMessage> ReadAnswerAsync(ushort? messageId, CancellationToken cancellationToken)
+    /// <summary>A C-STORE sub-operation of our C-GET: the handler's status goes back on the context it came on.</summary>
+    private async Task AnswerStoreAsync(DimseMessage message, Func<DimseMessage, NegotiatedContext, Task<DicomStatus>> onStore, CancellationToken cancellationToken)
+    {
+        var command = message.Command;
+        var context = Contexts.First(c => c.Id == message.PresentationContextId);
+        var status = message.DataSetTooLarge ? DicomStatus.OutOfResources("data set larger than this requestor takes")
+            : message.DataSet is null ? DicomStatus.CannotUnderstand("C-STORE-RQ without a data set")
+            : await onStore(message, context).ConfigureAwait(false);
+        var response = new DimseCommand
+        {
+            CommandField = CommandField.CStoreResponse,
+            AffectedSopClassUid = command.AffectedSopClassUid,
+            AffectedSopInstanceUid = command.AffectedSopInstanceUid,
+            MessageIdBeingRespondedTo = command.MessageId ?? 0,
+            Status = status.Code,
+            ErrorComment = status.ErrorComment is { Length: > 64 } comment ? comment[..64] : status.ErrorComment,
+        };
+        using var deadline = Deadline(_options.ResponseTimeout, cancellationToken);
+        await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, null, _peerMaxPduLength, deadline.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The next whole message the peer sends.</summary>
+    private async Task<DimseMessage> ReadMessageAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            while (_ready.TryDequeue(out var ready))
+            if (_ready.TryDequeue(out var ready))
             {
-                if (ready.Command.MessageIdBeingRespondedTo == messageId)
-                {
-                    return ready;
-                }
-
-                _logger.LogWarning("{Peer}: ignoring a message that answers no request of ours (command 0x{Field:X4})", _peer, ready.Command.CommandField);
+                return ready;
             }
 
             var pdu = await ReadAsync(_connection, _peer, _options.MaxPduLength, _options.ResponseTimeout, "DIMSE response", cancellationToken, this).ConfigureAwait(false);

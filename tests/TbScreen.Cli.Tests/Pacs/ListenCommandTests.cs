@@ -319,7 +319,8 @@ public sealed class ListenCommandTests
     /// <summary>
     /// `tbscreen pull` screens a PACS archive: Orthanc holds a chest radiograph; pull finds it by C-FIND (a CT search
     /// finds nothing) and has Orthanc C-MOVE it to the running node, which screens it and builds its SR and capture.
-    /// An unreachable PACS is exit 5 naming it; a move without a destination is a usage error.
+    /// Then without the node: C-GET into a folder (the radiograph's content intact) and `screen` the folder. An
+    /// unreachable PACS is exit 5 naming it; a pull without a destination is a usage error.
     /// </summary>
     [SkippableFact]
     public async Task Pull_has_a_PACS_send_its_chest_studies_to_the_node_which_screens_them()
@@ -356,12 +357,23 @@ public sealed class ListenCommandTests
         }
 
         Assert.All(await objects.ObjectsAsync(10), o => Assert.Equal(study, o.StudyInstanceUid));
+
+        // Without the node: C-GET into a folder, then screen the folder.
+        string folder = Path.Combine(work, "pulled");
+        var (got, getting, getError) = CliRunner.Run("pull", "--from", pacs, "--get-to", folder);
+        Assert.True(got == 0, getError + getting);
+        Assert.Contains($"study 1/1 {study}: 1 received, 0 not taken or failed", getting, StringComparison.Ordinal);
+        string retrieved = Assert.Single(Directory.GetFiles(folder));
+        DataSetComparison.AssertSameContent(new TbScreen.Dicom.DicomReader().Read(sample).Dataset, new TbScreen.Dicom.DicomReader().Read(retrieved).Dataset);
+        var (screenedCode, screenedOut, screenedError) = CliRunner.Run("screen", folder, "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models"));
+        Assert.True(screenedCode == 0, screenedError);
+        Assert.Contains(Path.GetFileName(retrieved), screenedOut, StringComparison.Ordinal);
         var (unreachable, _, unreachableError) = CliRunner.Run("pull", "--from", $"NOBODY@127.0.0.1:{FreePort()}", "--dry-run");
         Assert.Equal(5, unreachable);
         Assert.Contains("NOBODY@127.0.0.1", unreachableError, StringComparison.Ordinal);
         var (usage, _, usageError) = CliRunner.Run("pull", "--from", pacs);
         Assert.Equal(2, usage);
-        Assert.Contains("--move-to is required", usageError, StringComparison.Ordinal);
+        Assert.Contains("--move-to (the AE the PACS sends to) or --get-to (a folder) is required", usageError, StringComparison.Ordinal);
     }
 
     /// <summary>

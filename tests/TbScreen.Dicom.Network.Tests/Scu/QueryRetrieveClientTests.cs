@@ -51,6 +51,41 @@ public sealed class QueryRetrieveClientTests
         Assert.Equal(["VIEWER", "NOWHERE"], moves.Destinations);
     }
 
+    /// <summary>
+    /// Our C-GET SCU against our C-GET SCP: each object arrives as a Part 10 file with its content, the status the
+    /// caller returns is what the SCP counts, and a SOP class we did not take the SCP role for cannot come back.
+    /// </summary>
+    [Fact]
+    public async Task Get_receives_each_object_and_answers_with_the_callers_status()
+    {
+        var gets = new Retrieve.RecordingGetHandler([DicomUids.ComputedRadiographyImageStorage, DicomUids.SecondaryCaptureImageStorage]);
+        var files = Enumerable.Range(1, 3)
+            .Select(seed => DicomWriter.Write(Samples.SampleDatasets.Create(new Samples.SampleSpec(Rows: 16, Columns: 16, Seed: seed)).Dataset, TransferSyntax.ExplicitVrLittleEndianUid))
+            .ToList();
+        var originals = files.Select(f => new DicomReader().Parse(f, "original.dcm").Dataset).ToList();
+        gets.Objects.AddRange(files.Select((f, i) => (originals[i].GetString(DicomTag.SopInstanceUid)!, (byte[]?)f)));
+        await using var node = await RunningListener.StartAsync(gets: gets);
+        var received = new List<DicomFile>();
+
+        var result = await Client.GetAsync(node.Peer, Identifier("STUDY"), [DicomUids.ComputedRadiographyImageStorage], (file, _) =>
+        {
+            received.Add(new DicomReader().Parse(file, "got.dcm"));
+            return Task.FromResult(received.Count == 2 ? DicomStatus.OutOfResources("disk full") : DicomStatus.Success);
+        });
+        var withoutRole = await Client.GetAsync(node.Peer, Identifier("STUDY"), [DicomUids.SecondaryCaptureImageStorage], (_, _) => Task.FromResult(DicomStatus.Success));
+
+        Assert.Equal(((ushort)0xB000, 2, 1), (result.Status.Code, result.Completed, result.Failed));
+        Assert.Equal(3, received.Count);
+        for (int i = 0; i < 3; i++)
+        {
+            DataSetComparison.AssertSameContent(originals[i], received[i].Dataset);
+            Assert.Equal(originals[i].GetString(DicomTag.SopInstanceUid), received[i].FileMeta.GetString(DicomTag.MediaStorageSopInstanceUid));
+        }
+
+        Assert.Equal(((ushort)0xB000, 0, 3), (withoutRole.Status.Code, withoutRole.Completed, withoutRole.Failed)); // CR objects, no CR context
+        Assert.Equal(originals[1].GetString(DicomTag.SopInstanceUid), Assert.Single(gets.Recorded.First().Outcome.FailedSopInstanceUids));
+    }
+
     private static DicomDataset Identifier(string level) =>
         new DicomDataset().AddString(0x00080052, "CS", level).AddString(DicomTag.StudyInstanceUid, "UI", "");
 
