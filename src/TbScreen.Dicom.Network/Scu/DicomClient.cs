@@ -18,12 +18,12 @@ public sealed class DicomClient
     /// <summary>The largest object a C-GET takes: a large radiograph, uncompressed, with room to spare.</summary>
     private const int MaxRetrievedObjectBytes = 512 * 1024 * 1024;
 
-    /// <summary>What a C-GET accepts on its storage contexts, in preference order: uncompressed, then the compressed syntaxes our reader decodes.</summary>
-    private static readonly string[] ReceivableSyntaxes =
+    /// <summary>The compressed syntaxes a C-GET takes an object in, besides uncompressed ones: those radiographs come in that our reader decodes.</summary>
+    private static readonly string[] CompressedReceivableSyntaxes =
     [
-        TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid, TransferSyntax.JpegLosslessSv1Uid, TransferSyntax.JpegLosslessUid,
-        TransferSyntax.JpegLsLosslessUid, TransferSyntax.Jpeg2000LosslessUid, TransferSyntax.HtJpeg2000LosslessUid, TransferSyntax.RleLosslessUid,
-        TransferSyntax.JpegBaselineUid, TransferSyntax.JpegExtendedUid, TransferSyntax.Jpeg2000Uid, TransferSyntax.JpegLsNearLosslessUid,
+        TransferSyntax.JpegLosslessSv1Uid, TransferSyntax.JpegLosslessUid, TransferSyntax.JpegLsLosslessUid, TransferSyntax.Jpeg2000LosslessUid,
+        TransferSyntax.HtJpeg2000LosslessUid, TransferSyntax.RleLosslessUid, TransferSyntax.JpegBaselineUid, TransferSyntax.JpegExtendedUid,
+        TransferSyntax.Jpeg2000Uid, TransferSyntax.JpegLsNearLosslessUid,
     ];
 
     private readonly DicomClientOptions _options;
@@ -130,8 +130,10 @@ public sealed class DicomClient
         var proposals = new List<PresentationContextProposal> { new(1, sopClass, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
         foreach (string storage in storageSopClasses.Distinct())
         {
-            // Uncompressed first; then what our reader decodes, so the peer need not transcode what it keeps compressed.
-            proposals.Add(new PresentationContextProposal((byte)(proposals.Count * 2 + 1), storage, ReceivableSyntaxes));
+            // One uncompressed context, and one per compressed syntax our reader decodes: an acceptor picks one syntax
+            // per context, so this lets the peer send each object as it keeps it, without transcoding.
+            proposals.Add(new PresentationContextProposal((byte)(proposals.Count * 2 + 1), storage, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]));
+            proposals.AddRange(CompressedReceivableSyntaxes.Select(syntax => new PresentationContextProposal((byte)((proposals.Count * 2) + 1), storage, [syntax])));
         }
 
         if (proposals.Count > MaxPresentationContexts)

@@ -86,6 +86,37 @@ public sealed class QueryRetrieveClientTests
         Assert.Equal(originals[1].GetString(DicomTag.SopInstanceUid), Assert.Single(gets.Recorded.First().Outcome.FailedSopInstanceUids));
     }
 
+    /// <summary>
+    /// Every sample comes back, compressed ones in their own syntax: our SCU offers a context per compressed syntax it
+    /// decodes, so our SCP, which never transcodes compressed pixel data, has one to send each on.
+    /// </summary>
+    [Fact]
+    public async Task Get_takes_each_sample_in_the_syntax_it_is_kept_in()
+    {
+        var gets = new Retrieve.RecordingGetHandler([DicomUids.ComputedRadiographyImageStorage, DicomUids.DigitalXRayImageStorageForPresentation, DicomUids.SecondaryCaptureImageStorage]);
+        var samples = SampleFiles.Files.Select(f => (File: f, Parsed: new DicomReader().Read(f)))
+            .Where(s => s.Parsed.TransferSyntax is { BigEndian: false, Deflated: false }).ToList();
+        gets.Objects.AddRange(samples.Select(s => (s.Parsed.Dataset.GetString(DicomTag.SopInstanceUid)!, (byte[]?)File.ReadAllBytes(s.File))));
+        await using var node = await RunningListener.StartAsync(gets: gets);
+        var received = new List<DicomFile>();
+
+        var result = await Client.GetAsync(node.Peer, Identifier("STUDY"), gets.RetrievableSopClasses, (file, _) =>
+        {
+            received.Add(new DicomReader().Parse(file, "got.dcm"));
+            return Task.FromResult(DicomStatus.Success);
+        });
+
+        Assert.Equal(((ushort)0x0000, samples.Count, 0), (result.Status.Code, result.Completed, result.Failed));
+        Assert.Contains(samples, s => s.Parsed.TransferSyntax.Encapsulated);
+        foreach (var (file, parsed) in samples)
+        {
+            var copy = received.Single(r => r.Dataset.GetString(DicomTag.SopInstanceUid) == parsed.Dataset.GetString(DicomTag.SopInstanceUid));
+            // Compressed ones as kept; native ones in the one uncompressed syntax negotiated (the acceptor's pick: Explicit).
+            Assert.Equal(parsed.TransferSyntax.Encapsulated ? parsed.TransferSyntax.Uid : TransferSyntax.ExplicitVrLittleEndianUid, copy.TransferSyntax.Uid);
+            DataSetComparison.AssertSameContent(parsed.Dataset, copy.Dataset);
+        }
+    }
+
     private static DicomDataset Identifier(string level) =>
         new DicomDataset().AddString(0x00080052, "CS", level).AddString(DicomTag.StudyInstanceUid, "UI", "");
 
