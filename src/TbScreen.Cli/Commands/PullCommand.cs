@@ -8,7 +8,8 @@ namespace TbScreen.Cli.Commands;
 
 /// <summary>
 /// `tbscreen pull --from AE@HOST:PORT (--move-to AE | --get-to DIR) [--ae-title TBSCREEN] [--study-date RANGE]
-/// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run]`: screens a PACS archive.
+/// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run] [--tls] [--tls-ca FILE]
+/// [--tls-cert FILE --tls-key FILE]`: screens a PACS archive.
 /// It finds the matching studies by C-FIND and asks the PACS to C-MOVE each to --move-to, normally a running
 /// `tbscreen listen` node, which stores and screens what arrives; or it C-GETs each into --get-to, for `tbscreen
 /// screen DIR`. docs/pacs.md.
@@ -27,9 +28,13 @@ public static class PullCommand
         var accession = new Option<string?>("--accession") { Description = "Only the study with this accession number." };
         var maxStudies = new Option<int>("--max-studies") { Description = "Pull at most this many studies.", DefaultValueFactory = _ => 500 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the matching studies; move nothing." };
+        var tls = new Option<bool>("--tls") { Description = "Talk to the PACS over TLS (trusting the system's CAs unless --tls-ca)." };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "Trust the PACS's certificate only if it chains to these CA certificates (PEM bundle); implies --tls." };
+        var tlsCertificate = new Option<string?>("--tls-cert") { Description = "Our client certificate (PEM) for a PACS that requires one, with --tls-key; implies --tls." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
         var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND and have the PACS send them to a TbScreen node by C-MOVE. Research use only.")
         {
-            from, moveTo, getTo, aeTitle, studyDate, modality, patientId, accession, maxStudies, dryRun,
+            from, moveTo, getTo, aeTitle, studyDate, modality, patientId, accession, maxStudies, dryRun, tls, tlsCa, tlsCertificate, tlsKey,
         };
         command.SetAction((result, cancellationToken) => Task.FromResult(ExitCodes.Guard(stderr, () =>
         {
@@ -62,7 +67,12 @@ public static class PullCommand
             DicomClientOptions options;
             try
             {
-                options = new DicomClientOptions { CallingAeTitle = result.GetValue(aeTitle)! };
+                string? ca = result.GetValue(tlsCa), certificate = result.GetValue(tlsCertificate), key = result.GetValue(tlsKey);
+                var tlsOptions = result.GetValue(tls) || ca is not null || certificate is not null || key is not null
+                    ? new DicomTlsClientOptions { TrustedServerCertificatesPath = ca, CertificatePath = certificate, PrivateKeyPath = key }
+                    : null;
+                tlsOptions?.Validate();
+                options = new DicomClientOptions { CallingAeTitle = result.GetValue(aeTitle)!, Tls = tlsOptions };
                 options.Validate();
             }
             catch (ArgumentException e)

@@ -377,6 +377,44 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>
+    /// `pull` over TLS, against a node that requires client certificates: with ours it finds the node's study (by its
+    /// OT capture) and gets the capture into a folder (the SR is not a class pull takes); without TLS it is refused.
+    /// </summary>
+    [SkippableFact]
+    public async Task Pull_over_TLS_gets_from_a_TLS_node_and_a_plain_pull_is_refused()
+    {
+        Dcmtk.Require();
+        using var pki = new TestCertificates();
+        string work = Directory.CreateTempSubdirectory("tbscreen-pull-tls").FullName;
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var node = Node(port, work, forward: null, "--tls-cert", pki.ServerCertificatePath, "--tls-key", pki.ServerKeyPath, "--tls-client-ca", pki.CaPath);
+        await node.WaitForAsync("listening on");
+        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "+tls", pki.ClientKeyPath, pki.ClientCertificatePath, "+cf", pki.CaPath,
+            "localhost", portText, Path.Combine(Samples, "phantom-explicit-le-mono2.dcm"));
+        Assert.True(stored == 0, storeOutput);
+        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        string folder = Path.Combine(work, "pulled");
+        var (code, output, error) = CliRunner.Run("pull", "--from", $"TBSCREEN@localhost:{portText}", "--modality", "OT", "--get-to", folder,
+            "--tls-ca", pki.CaPath, "--tls-cert", pki.ClientCertificatePath, "--tls-key", pki.ClientKeyPath);
+        var (plain, _, plainError) = CliRunner.Run("pull", "--from", $"TBSCREEN@localhost:{portText}", "--modality", "OT", "--dry-run");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("1 received, 1 not taken or failed", output, StringComparison.Ordinal);
+        var capture = new TbScreen.Dicom.DicomReader().Read(Assert.Single(Directory.GetFiles(folder)));
+        Assert.Equal((await objects.ObjectsAsync(10)).Single(o => o.Kind == "sc").SopInstanceUid, capture.Dataset.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid));
+        Assert.Equal(5, plain);
+        Assert.Contains("TBSCREEN@localhost", plainError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
     /// own association, with no destination configured, with the content they were stored with; the get is audited.
     /// Then Patient Root, dcmtk's default model: findscu finds the patient, getscu gets all their objects.
