@@ -28,6 +28,7 @@ public static class TbScreenCli
         root.Subcommands.Add(WorkerCommand.Create(stdout, stderr));
         root.Subcommands.Add(ListenCommand.Create(stdout, stderr));
         root.Subcommands.Add(PullCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EchoCommand.Create(stdout, stderr));
         root.Subcommands.Add(ContentKeysCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditLogCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));

@@ -21,24 +21,21 @@ public static class PullCommand
         var from = new Option<string>("--from") { Description = "The PACS to query, as AE@HOST:PORT.", Required = true };
         var moveTo = new Option<string?>("--move-to") { Description = "The AE the PACS sends the studies to by C-MOVE (it must know its address): normally the node's `listen` AE." };
         var getTo = new Option<string?>("--get-to") { Description = "Instead: C-GET the radiographs over our own association into this folder, then run `tbscreen screen` on it." };
-        var aeTitle = new Option<string>("--ae-title") { Description = "Our calling AE title, as the PACS knows it.", DefaultValueFactory = _ => "TBSCREEN" };
         var studyDate = new Option<string?>("--study-date") { Description = "Study date or range, DICOM style: 20260105, 20260101-20260131, 20260101-." };
         var modality = new Option<string>("--modality") { Description = "Modalities in study, any of them, comma-separated.", DefaultValueFactory = _ => "CR,DX" };
         var patientId = new Option<string?>("--patient-id") { Description = "Only this patient's studies." };
         var accession = new Option<string?>("--accession") { Description = "Only the study with this accession number." };
         var maxStudies = new Option<int>("--max-studies") { Description = "Pull at most this many studies.", DefaultValueFactory = _ => 500 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the matching studies; move nothing." };
-        var tls = new Option<bool>("--tls") { Description = "Talk to the PACS over TLS (trusting the system's CAs unless --tls-ca)." };
-        var tlsCa = new Option<string?>("--tls-ca") { Description = "Trust the PACS's certificate only if it chains to these CA certificates (PEM bundle); implies --tls." };
-        var tlsCertificate = new Option<string?>("--tls-cert") { Description = "Our client certificate (PEM) for a PACS that requires one, with --tls-key; implies --tls." };
-        var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
+        var client = new DicomClientCliOptions();
         var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND and have the PACS send them to a TbScreen node by C-MOVE. Research use only.")
         {
-            from, moveTo, getTo, aeTitle, studyDate, modality, patientId, accession, maxStudies, dryRun, tls, tlsCa, tlsCertificate, tlsKey,
+            from, moveTo, getTo, studyDate, modality, patientId, accession, maxStudies, dryRun,
         };
+        client.AddTo(command);
         command.SetAction((result, cancellationToken) => Task.FromResult(ExitCodes.Guard(stderr, () =>
         {
-            var pacs = Parse(result.GetValue(from)!, "--from");
+            var pacs = DicomClientCliOptions.Peer(result.GetValue(from)!, "--from");
             string? destination = result.GetValue(moveTo)?.Trim();
             string? folder = result.GetValue(getTo);
             bool listOnly = result.GetValue(dryRun);
@@ -64,21 +61,7 @@ public static class PullCommand
                 result.GetValue(accession)?.Trim(),
                 result.GetValue(maxStudies));
             var logger = new StderrLogger(stderr, LogLevel.Warning, timestamps: true);
-            DicomClientOptions options;
-            try
-            {
-                string? ca = result.GetValue(tlsCa), certificate = result.GetValue(tlsCertificate), key = result.GetValue(tlsKey);
-                var tlsOptions = result.GetValue(tls) || ca is not null || certificate is not null || key is not null
-                    ? new DicomTlsClientOptions { TrustedServerCertificatesPath = ca, CertificatePath = certificate, PrivateKeyPath = key }
-                    : null;
-                tlsOptions?.Validate();
-                options = new DicomClientOptions { CallingAeTitle = result.GetValue(aeTitle)!, Tls = tlsOptions };
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            var options = client.Options(result);
 
             try
             {
@@ -193,16 +176,4 @@ public static class PullCommand
     }
 
     private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
-
-    private static DicomPeer Parse(string text, string option)
-    {
-        try
-        {
-            return DicomPeer.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"{option}: {e.Message}");
-        }
-    }
 }

@@ -415,6 +415,35 @@ public sealed class ListenCommandTests
     }
 
     /// <summary>
+    /// `tbscreen echo`, the first check when connecting a PACS: dcmtk's storescp answers; our node rejects a wrong
+    /// called AE title, and the message says so; nobody listening is exit 5 naming the peer.
+    /// </summary>
+    [SkippableFact]
+    public async Task Echo_checks_that_a_peer_answers_and_accepts_our_titles()
+    {
+        Dcmtk.Require();
+        string work = Directory.CreateTempSubdirectory("tbscreen-echo").FullName;
+        using var pacs = await Dcmtk.StartStoreScpAsync("PACS", Path.Combine(work, "pacs"), "+xa");
+        int port = FreePort();
+        using var node = Node(port, work, forward: null);
+        await node.WaitForAsync("listening on");
+
+        var (answered, output, error) = CliRunner.Run("echo", $"PACS@127.0.0.1:{pacs.Port}");
+        var (rejected, _, rejection) = CliRunner.Run("echo", $"SOMEONE@127.0.0.1:{port}");
+        var (nobody, _, unreachable) = CliRunner.Run("echo", $"NOBODY@127.0.0.1:{FreePort()}");
+        var (usage, _, _) = CliRunner.Run("echo", "not-a-peer");
+
+        Assert.True(answered == 0, error);
+        Assert.Contains($"PACS@127.0.0.1:{pacs.Port}: C-ECHO answered success", output, StringComparison.Ordinal);
+        Assert.Equal(5, rejected);
+        Assert.Contains("association rejected (permanent)", rejection, StringComparison.Ordinal);
+        Assert.Contains("alled AE", rejection, StringComparison.Ordinal);
+        Assert.Equal(5, nobody);
+        Assert.Contains("NOBODY@127.0.0.1", unreachable, StringComparison.Ordinal);
+        Assert.Equal(2, usage);
+    }
+
+    /// <summary>
     /// C-GET with dcmtk's getscu as a viewer that cannot be called back: the study's SR and capture come back over its
     /// own association, with no destination configured, with the content they were stored with; the get is audited.
     /// Then Patient Root, dcmtk's default model: findscu finds the patient, getscu gets all their objects.
