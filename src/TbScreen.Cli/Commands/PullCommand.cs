@@ -67,7 +67,7 @@ public static class PullCommand
             {
                 var puller = new StudyPuller(new DicomClient(options, logger), logger);
                 var retrieve = listOnly ? null : folder is not null ? Retrieval.Into(folder) : Retrieval.To(destination!);
-                return RunAsync(puller, pacs, criteria, retrieve, stdout, cancellationToken).GetAwaiter().GetResult();
+                return RunAsync(puller, pacs, criteria, retrieve, stdout, stderr, cancellationToken).GetAwaiter().GetResult();
             }
             catch (DicomNetworkException e)
             {
@@ -87,7 +87,8 @@ public static class PullCommand
     }
 
     /// <summary>Finds, then retrieves each study in turn, one line each; 1 when any study was refused or had failures.</summary>
-    private static async Task<int> RunAsync(StudyPuller puller, DicomPeer pacs, PullCriteria criteria, Retrieval? retrieval, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StudyPuller puller, DicomPeer pacs, PullCriteria criteria, Retrieval? retrieval, TextWriter stdout, TextWriter stderr,
+        CancellationToken cancellationToken)
     {
         var studies = await puller.FindAsync(pacs, criteria, cancellationToken);
         stdout.WriteLine($"{pacs}: {studies.Count} studies match ({string.Join(", ", criteria.ModalitiesOrDefault)}{(criteria.StudyDate is { Length: > 0 } d ? $", {d}" : "")})");
@@ -102,17 +103,17 @@ public static class PullCommand
         }
 
         return retrieval.Folder is { } folder
-            ? await GetAllAsync(puller, pacs, studies, folder, stdout, cancellationToken)
-            : await MoveAllAsync(puller, pacs, studies, retrieval.MoveTo!, stdout, cancellationToken);
+            ? await GetAllAsync(puller, pacs, studies, folder, stdout, stderr, cancellationToken)
+            : await MoveAllAsync(puller, pacs, studies, retrieval.MoveTo!, stdout, stderr, cancellationToken);
     }
 
     private static async Task<int> MoveAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string destination, TextWriter stdout,
-        CancellationToken cancellationToken)
+        TextWriter stderr, CancellationToken cancellationToken)
     {
         int sent = 0, failed = 0, refused = 0;
         for (int i = 0; i < studies.Count; i++)
         {
-            var outcome = await puller.MoveAsync(pacs, studies[i], destination, progress: null, cancellationToken);
+            var outcome = await puller.MoveAsync(pacs, studies[i], destination, new StudyProgress(stderr, i + 1, studies.Count, "sent"), cancellationToken);
             sent += outcome.Completed;
             failed += outcome.Failed;
             refused += outcome.Performed ? 0 : 1;
@@ -129,7 +130,7 @@ public static class PullCommand
     /// includes objects we do not take (reports), so only refusals and our own write failures fail the run.
     /// </summary>
     private static async Task<int> GetAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string folder, TextWriter stdout,
-        CancellationToken cancellationToken)
+        TextWriter stderr, CancellationToken cancellationToken)
     {
         try
         {
@@ -165,7 +166,7 @@ public static class PullCommand
 
         for (int i = 0; i < studies.Count; i++)
         {
-            var outcome = await puller.GetAsync(pacs, studies[i], WriteAsync, progress: null, cancellationToken);
+            var outcome = await puller.GetAsync(pacs, studies[i], WriteAsync, new StudyProgress(stderr, i + 1, studies.Count, "received"), cancellationToken);
             refused += outcome.Performed ? 0 : 1;
             stdout.WriteLine($"study {i + 1}/{studies.Count} {studies[i].StudyInstanceUid}: "
                 + (outcome.Performed ? $"{outcome.Completed} received, {outcome.Failed} not taken or failed" : $"refused, status {outcome.Status}"));
@@ -173,6 +174,13 @@ public static class PullCommand
 
         stdout.WriteLine($"{written} radiographs written to {folder}, {unwritable} could not be written, {refused} studies refused; screen them with: tbscreen screen {folder}");
         return unwritable + refused == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+    }
+
+    /// <summary>A study's progress on stderr as the PACS reports it (its Pending responses), so a long move shows it is alive.</summary>
+    private sealed class StudyProgress(TextWriter stderr, int study, int studies, string verb) : IProgress<RetrieveResult>
+    {
+        public void Report(RetrieveResult value) =>
+            stderr.WriteLine($"study {study}/{studies}: {value.Completed} {verb}, {value.Failed} failed, {value.Remaining} to go");
     }
 
     private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";

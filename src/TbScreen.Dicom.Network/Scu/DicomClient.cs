@@ -199,7 +199,8 @@ public sealed class DicomClient
         new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment),
         response.CompletedSuboperations ?? 0,
         response.FailedSuboperations ?? 0,
-        response.WarningSuboperations ?? 0);
+        response.WarningSuboperations ?? 0,
+        response.RemainingSuboperations ?? 0);
 
     /// <summary>Sends one Part 10 file.</summary>
     public async Task<StoreResult> StoreFileAsync(DicomPeer peer, string path, CancellationToken cancellationToken = default)

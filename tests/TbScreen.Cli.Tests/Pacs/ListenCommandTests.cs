@@ -333,9 +333,16 @@ public sealed class ListenCommandTests
         using var node = Node(port, work, forward: null);
         await node.WaitForAsync("listening on");
         string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
-        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(File.ReadAllBytes(sample)));
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
-        string study = new TbScreen.Dicom.DicomReader().Read(sample).Dataset.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
+        // The study holds two radiographs: the sample, and a second view of it with its own SOP Instance UID.
+        var secondView = new TbScreen.Dicom.DicomReader().Read(sample).Dataset;
+        TbScreen.Dicom.Writing.DicomDatasetExtensions.AddString(secondView, TbScreen.Dicom.DicomTag.SopInstanceUid, "UI", secondView.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid) + ".2");
+        foreach (byte[] image in new[] { File.ReadAllBytes(sample), TbScreen.Dicom.Writing.DicomWriter.Write(secondView, TbScreen.Dicom.TransferSyntax.ExplicitVrLittleEndianUid) })
+        {
+            var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(image));
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        }
+
+        string study = secondView.GetString(TbScreen.Dicom.DicomTag.StudyInstanceUid)!;
         string pacs = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}";
 
         var (listed, listing, listError) = CliRunner.Run("pull", "--from", pacs, "--dry-run");
@@ -347,10 +354,11 @@ public sealed class ListenCommandTests
         Assert.Contains(study, listing, StringComparison.Ordinal);
         Assert.Contains("0 studies match (CT)", computedTomography, StringComparison.Ordinal);
         Assert.True(pulled == 0, pullError + pulling);
-        Assert.Contains($"study 1/1 {study}: 1 sent, 0 failed", pulling, StringComparison.Ordinal);
+        Assert.Contains($"study 1/1 {study}: 2 sent, 0 failed", pulling, StringComparison.Ordinal);
+        Assert.Contains("study 1/1: 1 sent, 0 failed, 1 to go", pullError, StringComparison.Ordinal); // Orthanc's Pending response, as progress
         var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
         var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
+        while ((await objects.ObjectsAsync(10)).Count < 4)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the pulled study was not screened:\n" + node.Log);
             await Task.Delay(200);
@@ -362,9 +370,11 @@ public sealed class ListenCommandTests
         string folder = Path.Combine(work, "pulled");
         var (got, getting, getError) = CliRunner.Run("pull", "--from", pacs, "--get-to", folder);
         Assert.True(got == 0, getError + getting);
-        Assert.Contains($"study 1/1 {study}: 1 received, 0 not taken or failed", getting, StringComparison.Ordinal);
-        string retrieved = Assert.Single(Directory.GetFiles(folder));
-        DataSetComparison.AssertSameContent(new TbScreen.Dicom.DicomReader().Read(sample).Dataset, new TbScreen.Dicom.DicomReader().Read(retrieved).Dataset);
+        Assert.Contains($"study 1/1 {study}: 2 received, 0 not taken or failed", getting, StringComparison.Ordinal);
+        var original = new TbScreen.Dicom.DicomReader().Read(sample).Dataset;
+        string retrieved = Path.Combine(folder, original.GetString(TbScreen.Dicom.DicomTag.SopInstanceUid)!.Trim('\0') + ".dcm");
+        Assert.Equal(2, Directory.GetFiles(folder).Length);
+        DataSetComparison.AssertSameContent(original, new TbScreen.Dicom.DicomReader().Read(retrieved).Dataset);
         var (screenedCode, screenedOut, screenedError) = CliRunner.Run("screen", folder, "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models"));
         Assert.True(screenedCode == 0, screenedError);
         Assert.Contains(Path.GetFileName(retrieved), screenedOut, StringComparison.Ordinal);
