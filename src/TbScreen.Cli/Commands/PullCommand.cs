@@ -144,7 +144,17 @@ public static class PullCommand
         int written = 0, unwritable = 0, refused = 0;
         async Task<Dicom.Network.DicomStatus> WriteAsync(byte[] file, CancellationToken token)
         {
-            string name = new Dicom.DicomReader().Parse(file, "retrieved object").FileMeta.GetString(Dicom.DicomTag.MediaStorageSopInstanceUid)?.Trim() ?? "";
+            string name;
+            try
+            {
+                name = new Dicom.DicomReader().Parse(file, "retrieved object").FileMeta.GetString(Dicom.DicomTag.MediaStorageSopInstanceUid)?.Trim() ?? "";
+            }
+            catch (Dicom.DicomException)
+            {
+                unwritable++;
+                return Dicom.Network.DicomStatus.CannotUnderstand("the data set does not parse");
+            }
+
             if (name.Length == 0 || name.Any(c => c is not (>= '0' and <= '9' or '.')))
             {
                 unwritable++;

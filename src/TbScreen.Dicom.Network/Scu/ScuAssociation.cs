@@ -153,8 +153,17 @@ internal sealed class ScuAssociation : IAsyncDisposable
     private async Task AnswerStoreAsync(DimseMessage message, Func<DimseMessage, NegotiatedContext, Task<DicomStatus>> onStore, CancellationToken cancellationToken)
     {
         var command = message.Command;
-        var context = Contexts.First(c => c.Id == message.PresentationContextId);
+        if (Contexts.FirstOrDefault(c => c.Id == message.PresentationContextId && c.TransferSyntax is not null) is not { } context)
+        {
+            await AbortAsync(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue).ConfigureAwait(false);
+            throw new AssociationAbortedException(_peer, AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue,
+                $"C-STORE-RQ on presentation context {message.PresentationContextId}, which was not accepted");
+        }
+
         var status = message.DataSetTooLarge ? DicomStatus.OutOfResources("data set larger than this requestor takes")
+            // An acceptor that answered no role at all gets the benefit of the doubt: we asked for these objects.
+            : AgreedRoles.Count > 0 && !AgreedRoles.Any(r => r.SopClassUid == context.AbstractSyntax && r.RequestorIsScp)
+                ? DicomStatus.SopClassNotSupported("we took no SCP role on this context")
             : message.DataSet is null ? DicomStatus.CannotUnderstand("C-STORE-RQ without a data set")
             : await onStore(message, context).ConfigureAwait(false);
         var response = new DimseCommand

@@ -1,3 +1,4 @@
+using TbScreen.Dicom.Network.Pdus;
 using TbScreen.Dicom.Network.Scp;
 using TbScreen.Dicom.Network.Tests.Support;
 using TbScreen.Dicom.Writing;
@@ -115,6 +116,39 @@ public sealed class QueryRetrieveClientTests
             Assert.Equal(parsed.TransferSyntax.Encapsulated ? parsed.TransferSyntax.Uid : TransferSyntax.ExplicitVrLittleEndianUid, copy.TransferSyntax.Uid);
             DataSetComparison.AssertSameContent(parsed.Dataset, copy.Dataset);
         }
+    }
+
+    /// <summary>
+    /// A hostile or broken SCP that sends a C-STORE-RQ on a context it never accepted gets an A-ABORT, and the caller a
+    /// typed error naming the context, not a crash.
+    /// </summary>
+    [Fact]
+    public async Task A_C_STORE_on_a_context_that_was_never_accepted_aborts_the_get()
+    {
+        using var server = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        server.Start();
+        int port = ((System.Net.IPEndPoint)server.LocalEndpoint).Port;
+        var scp = Task.Run(async () =>
+        {
+            using var socket = await server.AcceptSocketAsync();
+            await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+            var reader = new TbScreen.Dicom.Network.Pdus.PduReader(stream);
+            var request = Assert.IsType<TbScreen.Dicom.Network.Pdus.AssociateRequestPdu>(await reader.ReadAsync(1 << 20, CancellationToken.None));
+            var results = request.PresentationContexts.Select(p => new TbScreen.Dicom.Network.Pdus.PresentationContextResult(p.Id, PresentationContextOutcome.Acceptance, p.TransferSyntaxes[0])).ToList();
+            await stream.WriteAsync(TbScreen.Dicom.Network.Pdus.PduEncoder.Encode(new TbScreen.Dicom.Network.Pdus.AssociateAcceptPdu(request.CalledAeTitle, request.CallingAeTitle, DicomUids.ApplicationContext, results,
+                new TbScreen.Dicom.Network.Pdus.UserInformation(16384, "1.2.3", null) { RoleSelections = request.UserInformation.RoleSelections })));
+            await reader.ReadAsync(1 << 20, CancellationToken.None); // the C-GET-RQ: its command,
+            await reader.ReadAsync(1 << 20, CancellationToken.None); // and its identifier
+            var (dataSet, uid) = Wire.SmallRadiograph();
+            await stream.WriteAsync(Wire.Store(99, DicomUids.ComputedRadiographyImageStorage, uid, dataSet));
+            return await reader.ReadAsync(1 << 20, CancellationToken.None);
+        });
+
+        var error = await Assert.ThrowsAsync<AssociationAbortedException>(() =>
+            Client.GetAsync(new DicomPeer("BROKEN", "127.0.0.1", port), Identifier("STUDY"), [DicomUids.ComputedRadiographyImageStorage], (_, _) => Task.FromResult(DicomStatus.Success)));
+
+        Assert.Contains("presentation context 99", error.Message, StringComparison.Ordinal);
+        Assert.IsType<TbScreen.Dicom.Network.Pdus.AbortPdu>(await scp);
     }
 
     private static DicomDataset Identifier(string level) =>
