@@ -67,6 +67,9 @@ internal sealed class UpperLayerConnection : IAsyncDisposable
 
     public Stream Stream => _stream;
 
+    /// <summary>Whether the peer has sent bytes not read yet (a C-CANCEL while we answer); TLS bytes count before decryption.</summary>
+    public bool HasIncomingData => _socket.Available > 0;
+
     /// <summary>Reads one PDU within <paramref name="timeout"/>; a missed deadline raises <see cref="TimeoutException"/>.</summary>
     public async Task<Pdu?> ReadAsync(uint maxDataPduLength, TimeSpan timeout, CancellationToken cancellationToken)
     {

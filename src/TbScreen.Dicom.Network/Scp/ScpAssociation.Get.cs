@@ -8,6 +8,7 @@ namespace TbScreen.Dicom.Network.Scp;
 /// <summary>C-GET (PS3.4 C.4.3): the objects go back over the requestor's own association.</summary>
 internal sealed partial class ScpAssociation
 {
+    private readonly Queue<DimseMessage> _inbox = new();
     private ushort _lastSubOperationId;
 
     /// <summary>
@@ -131,18 +132,48 @@ internal sealed partial class ScpAssociation
     /// </summary>
     private async Task<DimseCommand> AwaitStoreResponseAsync(ushort storeMessageId, ushort getMessageId, GetProgress progress)
     {
+        while (true)
+        {
+            var received = (await ReadMessageWhileBusyAsync("a C-GET sub-operation was outstanding").ConfigureAwait(false)).Command;
+            if (received.CommandField == CommandField.CStoreResponse && received.MessageIdBeingRespondedTo == storeMessageId)
+            {
+                return received;
+            }
+
+            if (!IsCancelOf(received, getMessageId))
+            {
+                throw new DimseFormatException($"command 0x{received.CommandField:X4} while a C-GET sub-operation was outstanding");
+            }
+
+            progress.Cancel();
+        }
+    }
+
+    private static bool IsCancelOf(DimseCommand received, ushort messageId) =>
+        received.CommandField == CommandField.CCancelRequest && received.MessageIdBeingRespondedTo == messageId;
+
+    /// <summary>
+    /// The next whole message while an operation of ours runs (<paramref name="busy"/> says which, for the error). The
+    /// peer closing or aborting ends the association; another PDU than P-DATA is a protocol error.
+    /// </summary>
+    private async Task<DimseMessage> ReadMessageWhileBusyAsync(string busy)
+    {
         var assembler = _assembler ?? throw new InvalidOperationException("No association is being served.");
         while (true)
         {
+            if (_inbox.TryDequeue(out var waiting))
+            {
+                return waiting;
+            }
+
             var pdu = await _connection.ReadAsync(_options.MaxPduLength, _options.IdleTimeout, _abortToken).ConfigureAwait(false);
             switch (pdu)
             {
                 case null:
-                    throw new EndOfStreamException("the peer closed the connection during a C-GET");
+                    throw new EndOfStreamException($"the peer closed the connection while {busy}");
                 case AbortPdu abort:
-                    throw new EndOfStreamException($"the peer aborted during a C-GET (source {abort.Source}, reason {abort.Reason})");
+                    throw new EndOfStreamException($"the peer aborted while {busy} (source {abort.Source}, reason {abort.Reason})");
                 case DataTransferPdu data:
-                    DimseCommand? answer = null;
                     foreach (var pdv in data.Values)
                     {
                         if (!_contexts.ContainsKey(pdv.PresentationContextId))
@@ -150,34 +181,15 @@ internal sealed partial class ScpAssociation
                             throw new PduException(AbortReason.InvalidPduParameterValue, $"PDV on presentation context {pdv.PresentationContextId}, which was not accepted");
                         }
 
-                        if (assembler.Add(pdv) is not { } message)
+                        if (assembler.Add(pdv) is { } message)
                         {
-                            continue;
+                            _inbox.Enqueue(message);
                         }
-
-                        var received = message.Command;
-                        if (received.CommandField == CommandField.CStoreResponse && received.MessageIdBeingRespondedTo == storeMessageId)
-                        {
-                            answer = received;
-                        }
-                        else if (received.CommandField == CommandField.CCancelRequest && received.MessageIdBeingRespondedTo == getMessageId)
-                        {
-                            progress.Cancel();
-                        }
-                        else
-                        {
-                            throw new DimseFormatException($"command 0x{received.CommandField:X4} while a C-GET sub-operation was outstanding");
-                        }
-                    }
-
-                    if (answer is not null)
-                    {
-                        return answer;
                     }
 
                     break;
                 default:
-                    throw new PduException(AbortReason.UnexpectedPdu, $"{pdu.Type} PDU while a C-GET sub-operation was outstanding");
+                    throw new PduException(AbortReason.UnexpectedPdu, $"{pdu.Type} PDU while {busy}");
             }
         }
     }

@@ -285,7 +285,8 @@ internal sealed partial class ScpAssociation
 
     /// <summary>
     /// C-FIND: each match goes out as a Pending response carrying its identifier, then the final status
-    /// follows (PS3.4 C.4.1.3). Matching keys and return keys come from the request's identifier.
+    /// follows (PS3.4 C.4.1.3). Matching keys and return keys come from the request's identifier. A C-CANCEL that
+    /// arrives while the matches go out stops them: the final status is then FE00 (PS3.4 C.4.1.3.2).
     /// </summary>
     private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
     {
@@ -315,13 +316,29 @@ internal sealed partial class ScpAssociation
         }
 
         var command = message.Command;
+        int sent = 0;
         foreach (var match in matches)
         {
             byte[] bytes = Writing.DicomWriter.Write(match, context.TransferSyntax.Uid, new Writing.DicomWriterOptions { Preamble = false });
             var pending = Response(CommandField.CFindResponse, command, context, DicomStatus.Pending) with { HasDataSet = true };
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
-            deadline.CancelAfter(_options.IdleTimeout);
-            await MessageWriter.WriteAsync(_connection.Stream, context.Id, pending, bytes, peerMax, deadline.Token).ConfigureAwait(false);
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken))
+            {
+                deadline.CancelAfter(_options.IdleTimeout);
+                await MessageWriter.WriteAsync(_connection.Stream, context.Id, pending, bytes, peerMax, deadline.Token).ConfigureAwait(false);
+            }
+
+            sent++;
+            if (sent < matches.Count && _connection.HasIncomingData)
+            {
+                var received = (await ReadMessageWhileBusyAsync("C-FIND matches were going out").ConfigureAwait(false)).Command;
+                if (!IsCancelOf(received, command.MessageId ?? 0))
+                {
+                    throw new DimseFormatException($"command 0x{received.CommandField:X4} while C-FIND matches were going out");
+                }
+
+                _logger.LogInformation("{Association}: C-FIND cancelled after {Sent} of {Count} matches", _label, sent, matches.Count);
+                return DicomStatus.Cancelled("cancelled by the requestor");
+            }
         }
 
         _logger.LogInformation("{Association}: C-FIND at {Level} level, {Count} matches", _label, identifier.GetString(0x00080052)?.Trim(), matches.Count);
