@@ -28,7 +28,7 @@ public static class PullCommand
         var maxStudies = new Option<int>("--max-studies") { Description = "Pull at most this many studies.", DefaultValueFactory = _ => 500 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the matching studies; move nothing." };
         var client = new DicomClientCliOptions();
-        var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND and have the PACS send them to a TbScreen node by C-MOVE. Research use only.")
+        var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND, and have the PACS send them to a TbScreen node by C-MOVE or get them by C-GET into a folder. Research use only.")
         {
             from, moveTo, getTo, studyDate, modality, patientId, accession, maxStudies, dryRun,
         };
@@ -47,6 +47,11 @@ public static class PullCommand
             if (!listOnly && string.IsNullOrEmpty(destination) && folder is null)
             {
                 throw new UsageException("--move-to (the AE the PACS sends to) or --get-to (a folder) is required, unless --dry-run");
+            }
+
+            if (result.GetValue(studyDate)?.Trim() is { Length: > 0 } date && !System.Text.RegularExpressions.Regex.IsMatch(date, @"^(\d{8}(-(\d{8})?)?|-\d{8})$"))
+            {
+                throw new UsageException($"--study-date '{date}' is not a DICOM date or range (20260105, 20260101-20260131, 20260101-, -20260131)");
             }
 
             if (result.GetValue(maxStudies) < 1)

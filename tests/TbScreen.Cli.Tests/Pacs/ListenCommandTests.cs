@@ -384,6 +384,9 @@ public sealed class ListenCommandTests
         var (usage, _, usageError) = CliRunner.Run("pull", "--from", pacs);
         Assert.Equal(2, usage);
         Assert.Contains("--move-to (the AE the PACS sends to) or --get-to (a folder) is required", usageError, StringComparison.Ordinal);
+        var (badDate, _, badDateError) = CliRunner.Run("pull", "--from", pacs, "--study-date", "2026-01-01", "--dry-run");
+        Assert.Equal(2, badDate);
+        Assert.Contains("--study-date '2026-01-01' is not a DICOM date or range", badDateError, StringComparison.Ordinal);
     }
 
     /// <summary>
