@@ -356,13 +356,7 @@ public sealed class ListenCommandTests
         Assert.True(pulled == 0, pullError + pulling);
         Assert.Contains($"study 1/1 {study}: 2 sent, 0 failed", pulling, StringComparison.Ordinal);
         Assert.Contains("study 1/1: 1 sent, 0 failed, 1 to go", pullError, StringComparison.Ordinal); // Orthanc's Pending response, as progress
-        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 4)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the pulled study was not screened:\n" + node.Log);
-            await Task.Delay(200);
-        }
+        var objects = await ResultObjectsAsync(work, 4, node);
 
         Assert.All(await objects.ObjectsAsync(10), o => Assert.Equal(study, o.StudyInstanceUid));
 
@@ -406,13 +400,7 @@ public sealed class ListenCommandTests
         var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "+tls", pki.ClientKeyPath, pki.ClientCertificatePath, "+cf", pki.CaPath,
             "localhost", portText, Path.Combine(Samples, "phantom-explicit-le-mono2.dcm"));
         Assert.True(stored == 0, storeOutput);
-        var objects = new DicomOutboxStore(new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") }));
-        var clock = Stopwatch.StartNew();
-        while ((await objects.ObjectsAsync(10)).Count < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
-            await Task.Delay(200);
-        }
+        var objects = await ResultObjectsAsync(work, 2, node);
 
         string folder = Path.Combine(work, "pulled");
         var (code, output, error) = CliRunner.Run("pull", "--from", $"TBSCREEN@localhost:{portText}", "--modality", "OT", "--get-to", folder,
@@ -522,22 +510,30 @@ public sealed class ListenCommandTests
             string sample = Path.Combine(Samples, "phantom-explicit-le-mono2.dcm");
             var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", portText, sample);
             Assert.True(stored == 0, storeOutput);
-            var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
-            var objects = new DicomOutboxStore(contexts);
-            var clock = Stopwatch.StartNew();
-            while ((await objects.ObjectsAsync(10)).Count < 2)
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the result objects were not built:\n" + node.Log);
-                await Task.Delay(200);
-            }
-
-            return new NodeWithResults(node, portText, new TbScreen.Dicom.DicomReader().Read(sample).Dataset, contexts, objects);
+            var objects = await ResultObjectsAsync(work, 2, node);
+            return new NodeWithResults(node, portText, new TbScreen.Dicom.DicomReader().Read(sample).Dataset, NodeDatabase(work), objects);
         }
         catch
         {
             node.Dispose();
             throw;
         }
+    }
+
+    private static ScreeningDbContextFactory NodeDatabase(string work) => new(new PersistenceOptions { ConnectionString = Path.Combine(work, "node.db") });
+
+    /// <summary>The node's result objects once there are <paramref name="count"/> of them (its screening is asynchronous).</summary>
+    private static async Task<DicomOutboxStore> ResultObjectsAsync(string work, int count, CliProcess node)
+    {
+        var objects = new DicomOutboxStore(NodeDatabase(work));
+        var clock = Stopwatch.StartNew();
+        while ((await objects.ObjectsAsync(10)).Count < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{count} result objects were not built:\n" + node.Log);
+            await Task.Delay(200);
+        }
+
+        return objects;
     }
 
     private static CliProcess Node(int port, string work, string? forward, params string[] extra)
