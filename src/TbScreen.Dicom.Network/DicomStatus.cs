@@ -44,6 +44,9 @@ public readonly record struct DicomStatus(ushort Code, string? ErrorComment = nu
     /// <summary>FE00: the operation stopped on the requestor's C-CANCEL (PS3.4 C.4.3.1.4).</summary>
     public static DicomStatus Cancelled(string comment) => new(0xFE00, comment);
 
+    /// <summary>The Error Comment as it travels: LO, 64 characters at most (PS3.7 C.4.1, PS3.5 6.2).</summary>
+    internal string? CommentForWire => ErrorComment is { Length: > 64 } comment ? comment[..64] : ErrorComment;
+
     public bool IsSuccess => Code == 0x0000;
 
     /// <summary>Warnings (0001, Bxxx) mean the operation was performed (PS3.7 C.3).</summary>

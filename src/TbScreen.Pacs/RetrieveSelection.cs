@@ -27,7 +27,7 @@ internal static class RetrieveSelection
 
         if (level == "PATIENT" && model == QueryRetrieveModel.PatientRoot)
         {
-            return await PatientRowsAsync(search, objects, identifier, operation, cancellationToken);
+            return await PatientRowsAsync(search, identifier, operation, cancellationToken);
         }
 
         if (level is not ("STUDY" or "SERIES" or "IMAGE"))
@@ -69,8 +69,7 @@ internal static class RetrieveSelection
     }
 
     /// <summary>Every object of the one patient named: Patient ID is a unique key here (PS3.4 C.4.2.2.1), so a pattern is refused.</summary>
-    private static async Task<List<DicomDeliveryInfo>> PatientRowsAsync(ResultStudies search, DicomOutboxStore objects, DicomDataset identifier, string operation,
-        CancellationToken cancellationToken)
+    private static async Task<List<DicomDeliveryInfo>> PatientRowsAsync(ResultStudies search, DicomDataset identifier, string operation, CancellationToken cancellationToken)
     {
         string patientId = identifier.GetString(DicomTag.PatientId)?.Trim() ?? "";
         if (patientId.Length == 0 || patientId.IndexOfAny(['*', '?', '\\']) >= 0)
@@ -78,13 +77,8 @@ internal static class RetrieveSelection
             throw new FormatException($"{operation} at PATIENT level needs one Patient ID, matched exactly");
         }
 
-        var studies = await search.FindAsync(DicomQuery.Parse([KeyValuePair.Create("PatientID", patientId)]), cancellationToken);
-        var rows = new List<DicomDeliveryInfo>();
-        foreach (var study in studies)
-        {
-            rows.AddRange(await objects.ObjectsAsync(ResultStudies.MaxObjects, study.StudyInstanceUid, cancellationToken: cancellationToken));
-        }
-
-        return rows.DistinctBy(r => r.SopInstanceUid).ToList();
+        // One search over the (cached) object headers, not a study search and then a lookup per study.
+        var objects = await search.FindInstancesAsync(DicomQuery.Parse([KeyValuePair.Create("PatientID", patientId)], QueryLevel.Instance), null, null, cancellationToken);
+        return objects.Select(o => o.Row).DistinctBy(r => r.SopInstanceUid).ToList();
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using TbScreen.Dicom;
 using TbScreen.Dicom.Network;
 using TbScreen.Pacs;
 
@@ -147,35 +148,35 @@ public static class PullCommand
         }
 
         int written = 0, unwritable = 0, refused = 0;
-        async Task<Dicom.Network.DicomStatus> WriteAsync(byte[] file, CancellationToken token)
+        async Task<DicomStatus> WriteAsync(byte[] file, CancellationToken token)
         {
             string name;
             try
             {
-                name = new Dicom.DicomReader().Parse(file, "retrieved object").FileMeta.GetString(Dicom.DicomTag.MediaStorageSopInstanceUid)?.Trim() ?? "";
+                name = new DicomReader().Parse(file, "retrieved object").FileMeta.GetString(DicomTag.MediaStorageSopInstanceUid)?.Trim() ?? "";
             }
-            catch (Dicom.DicomException)
+            catch (DicomException)
             {
                 unwritable++;
-                return Dicom.Network.DicomStatus.CannotUnderstand("the data set does not parse");
+                return DicomStatus.CannotUnderstand("the data set does not parse");
             }
 
             if (name.Length == 0 || name.Any(c => c is not (>= '0' and <= '9' or '.')))
             {
                 unwritable++;
-                return Dicom.Network.DicomStatus.CannotUnderstand("no usable SOP Instance UID");
+                return DicomStatus.CannotUnderstand("no usable SOP Instance UID");
             }
 
             try
             {
                 await File.WriteAllBytesAsync(Path.Combine(folder, name + ".dcm"), file, token);
                 written++;
-                return Dicom.Network.DicomStatus.Success;
+                return DicomStatus.Success;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 unwritable++;
-                return Dicom.Network.DicomStatus.OutOfResources("cannot write the file");
+                return DicomStatus.OutOfResources("cannot write the file");
             }
         }
 

@@ -203,7 +203,7 @@ internal static class PduDecoder
             }
         }
 
-        return new UserInformation(maxLength, classUid, versionName) { RoleSelections = roles.Count == 0 ? [] : roles };
+        return new UserInformation(maxLength, classUid, versionName) { RoleSelections = roles };
     }
 
     /// <summary>UID-length (2), SOP class UID, SCU-role (1), SCP-role (1): PS3.7 D.3.3.4.</summary>

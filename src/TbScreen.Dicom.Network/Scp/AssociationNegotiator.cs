@@ -53,7 +53,7 @@ internal static class AssociationNegotiator
             results,
             new UserInformation(options.MaxPduLength, DicomUids.ImplementationClassUid, DicomUids.ImplementationVersionName)
             {
-                RoleSelections = answeredRoles.Count == 0 ? [] : answeredRoles,
+                RoleSelections = answeredRoles,
             });
     }
 

@@ -18,18 +18,18 @@ internal sealed partial class ScpAssociation
     /// after the sub-operation in flight (FE00). The final response carries the counts and, when any failed, the
     /// Failed SOP Instance UID List. The handler records the outcome even when the peer goes away half-way.
     /// </summary>
-    private async Task GetAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    private async Task GetAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
     {
         var command = message.Command;
         if (_gets is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveGet or DicomUids.StudyRootQueryRetrieveGet))
         {
-            await AnswerGetAsync(command, context, DicomStatus.SopClassNotSupported($"C-GET on a {context.AbstractSyntax} context"), GetProgress.None, peerMax).ConfigureAwait(false);
+            await AnswerGetAsync(command, context, DicomStatus.SopClassNotSupported($"C-GET on a {context.AbstractSyntax} context"), GetProgress.None).ConfigureAwait(false);
             return;
         }
 
         if (ParseIdentifier(message, context, "C-GET", out var refusal) is not { } identifier)
         {
-            await AnswerGetAsync(command, context, refusal, GetProgress.None, peerMax).ConfigureAwait(false);
+            await AnswerGetAsync(command, context, refusal, GetProgress.None).ConfigureAwait(false);
             return;
         }
 
@@ -40,13 +40,13 @@ internal sealed partial class ScpAssociation
         }
         catch (FormatException e)
         {
-            await AnswerGetAsync(command, context, DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(e.Message)), GetProgress.None, peerMax).ConfigureAwait(false);
+            await AnswerGetAsync(command, context, DicomStatus.IdentifierDoesNotMatchSopClass(Truncate(e.Message)), GetProgress.None).ConfigureAwait(false);
             return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !_abortToken.IsCancellationRequested)
         {
             _logger.LogError(e, "{Association}: the get handler failed", _label);
-            await AnswerGetAsync(command, context, DicomStatus.UnableToProcess("the get could not be carried out"), GetProgress.None, peerMax).ConfigureAwait(false);
+            await AnswerGetAsync(command, context, DicomStatus.UnableToProcess("the get could not be carried out"), GetProgress.None).ConfigureAwait(false);
             return;
         }
 
@@ -56,13 +56,13 @@ internal sealed partial class ScpAssociation
         {
             foreach (var instance in instances)
             {
-                progress.Record(instance.SopInstanceUid, await SendSubOperationAsync(instance, command.MessageId ?? 0, progress, peerMax).ConfigureAwait(false));
+                progress.Record(instance.SopInstanceUid, await SendSubOperationAsync(instance, command.MessageId ?? 0, progress).ConfigureAwait(false));
                 if (progress.Cancelled || progress.Remaining == 0)
                 {
                     break;
                 }
 
-                await AnswerGetAsync(command, context, DicomStatus.Pending, progress, peerMax).ConfigureAwait(false);
+                await AnswerGetAsync(command, context, DicomStatus.Pending, progress).ConfigureAwait(false);
             }
         }
         finally
@@ -75,11 +75,11 @@ internal sealed partial class ScpAssociation
             : DicomStatus.SuboperationsCompleteWithFailures($"{progress.Failed} failed, {progress.Warning} with warnings");
         _logger.LogInformation("{Association}: C-GET at {Level} level: {Completed} sent, {Failed} failed, {Remaining} not attempted, status 0x{Status:X4}", _label, level,
             progress.Completed, progress.Failed, progress.Remaining, final.Code);
-        await AnswerGetAsync(command, context, final, progress, peerMax).ConfigureAwait(false);
+        await AnswerGetAsync(command, context, final, progress).ConfigureAwait(false);
     }
 
     /// <summary>One C-STORE sub-operation; a failure of this object (gone, unreadable, no context to send it on) is its status, not an exception.</summary>
-    private async Task<DicomStatus> SendSubOperationAsync(RetrievableInstance instance, ushort getMessageId, GetProgress progress, uint peerMax)
+    private async Task<DicomStatus> SendSubOperationAsync(RetrievableInstance instance, ushort getMessageId, GetProgress progress)
     {
         OutgoingInstance outgoing;
         try
@@ -116,11 +116,7 @@ internal sealed partial class ScpAssociation
             Priority = 0x0000,
             HasDataSet = true,
         };
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken))
-        {
-            deadline.CancelAfter(_options.IdleTimeout);
-            await MessageWriter.WriteAsync(_connection.Stream, storeContext.Id, store, outgoing.DataSetIn(syntax), peerMax, deadline.Token).ConfigureAwait(false);
-        }
+        await WriteMessageAsync(storeContext.Id, store, outgoing.DataSetIn(syntax)).ConfigureAwait(false);
 
         var response = await AwaitStoreResponseAsync(id, getMessageId, progress).ConfigureAwait(false);
         return response.Status is { } code ? new DicomStatus(code, response.ErrorComment) : DicomStatus.CannotUnderstand("C-STORE-RSP without a status");
@@ -194,7 +190,7 @@ internal sealed partial class ScpAssociation
         }
     }
 
-    private async Task AnswerGetAsync(DimseCommand request, AcceptedContext context, DicomStatus status, GetProgress progress, uint peerMax)
+    private async Task AnswerGetAsync(DimseCommand request, AcceptedContext context, DicomStatus status, GetProgress progress)
     {
         bool final = !status.IsPending;
         var response = Response(CommandField.CGetResponse, request, context, status) with
@@ -207,9 +203,7 @@ internal sealed partial class ScpAssociation
             HasDataSet = final && progress.FailedSopInstanceUids.Count > 0,
         };
         byte[]? identifier = response.HasDataSet ? FailedInstancesIdentifier(progress.FailedSopInstanceUids, context) : null;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
-        deadline.CancelAfter(_options.IdleTimeout);
-        await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, identifier, peerMax, deadline.Token).ConfigureAwait(false);
+        await WriteMessageAsync(context.Id, response, identifier).ConfigureAwait(false);
     }
 
     /// <summary>The outcome goes to the handler's audit whatever happened; a failing audit is logged, never the peer's problem.</summary>

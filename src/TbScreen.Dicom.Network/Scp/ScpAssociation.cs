@@ -27,6 +27,7 @@ internal sealed partial class ScpAssociation
     private readonly DicomReader _reader = new();
     private MessageAssembler? _assembler;
     private IReadOnlyDictionary<byte, AcceptedContext> _contexts = new Dictionary<byte, AcceptedContext>();
+    private uint _peerMaxPduLength;
 
     public ScpAssociation(UpperLayerConnection connection, long number, DicomListenerOptions options, ScpServices services, AssociationSlots slots, ILogger logger,
         CancellationToken abortToken)
@@ -146,14 +147,12 @@ internal sealed partial class ScpAssociation
             var accept = (AssociateAcceptPdu)answer;
             _logger.LogInformation("{Association}: {Peer} accepted: {Outcome}", _label, peer, outcome);
             await SendWithDeadlineAsync(accept).ConfigureAwait(false);
-            var contexts = accept.PresentationContexts
+            _contexts = accept.PresentationContexts
                 .Where(c => c.Outcome == PresentationContextOutcome.Acceptance)
-                .Select(c => (Result: c, AbstractSyntax: request.PresentationContexts.First(p => p.Id == c.Id).AbstractSyntax))
-                .Select(c => (c.Result, c.AbstractSyntax, Roles: AssociationNegotiator.RolesOf(c.AbstractSyntax, accept)))
-                .ToDictionary(c => c.Result.Id, c => new AcceptedContext(c.Result.Id, c.AbstractSyntax, TransferSyntax.Lookup(c.Result.TransferSyntax),
-                    c.Roles.RequestorIsScu, c.Roles.RequestorIsScp));
-            _contexts = contexts;
-            await ServeAsync(request, contexts).ConfigureAwait(false);
+                .Select(c => Accepted(c, request.PresentationContexts.First(p => p.Id == c.Id).AbstractSyntax, accept))
+                .ToDictionary(c => c.Id);
+            _peerMaxPduLength = request.UserInformation.MaxPduLength;
+            await ServeAsync(request).ConfigureAwait(false);
         }
         finally
         {
@@ -168,10 +167,9 @@ internal sealed partial class ScpAssociation
     }
 
     /// <summary>Sta6: P-DATA until A-RELEASE-RQ, A-ABORT, a protocol error, the idle timeout, or the connection's end.</summary>
-    private async Task ServeAsync(AssociateRequestPdu request, Dictionary<byte, AcceptedContext> contexts)
+    private async Task ServeAsync(AssociateRequestPdu request)
     {
         var assembler = _assembler = new MessageAssembler(_options.MaxDataSetBytes);
-        uint peerMax = request.UserInformation.MaxPduLength;
         while (true)
         {
             Pdu? pdu;
@@ -186,14 +184,14 @@ internal sealed partial class ScpAssociation
                     case DataTransferPdu data:
                         foreach (var pdv in data.Values)
                         {
-                            if (!contexts.TryGetValue(pdv.PresentationContextId, out var context))
+                            if (!_contexts.TryGetValue(pdv.PresentationContextId, out var context))
                             {
                                 throw new PduException(AbortReason.InvalidPduParameterValue, $"PDV on presentation context {pdv.PresentationContextId}, which was not accepted");
                             }
 
                             if (assembler.Add(pdv) is { } message)
                             {
-                                await HandleAsync(request, context, message, peerMax).ConfigureAwait(false);
+                                await HandleAsync(request, context, message).ConfigureAwait(false);
                             }
                         }
 
@@ -230,7 +228,7 @@ internal sealed partial class ScpAssociation
         }
     }
 
-    private async Task HandleAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    private async Task HandleAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
     {
         var command = message.Command;
         DimseCommand? response;
@@ -248,20 +246,20 @@ internal sealed partial class ScpAssociation
                 response = Response(CommandField.CStoreResponse, command, context, storeStatus) with { AffectedSopInstanceUid = command.AffectedSopInstanceUid };
                 break;
             case CommandField.CFindRequest:
-                var findStatus = await FindAsync(request, context, message, peerMax).ConfigureAwait(false);
+                var findStatus = await FindAsync(request, context, message).ConfigureAwait(false);
                 response = Response(CommandField.CFindResponse, command, context, findStatus);
                 break;
             case CommandField.CMoveRequest:
-                await MoveAsync(request, context, message, peerMax).ConfigureAwait(false);
+                await MoveAsync(request, context, message).ConfigureAwait(false);
                 response = null; // MoveAsync sends its own final response: it may carry the failed instances
                 break;
             case CommandField.CGetRequest:
-                await GetAsync(request, context, message, peerMax).ConfigureAwait(false);
+                await GetAsync(request, context, message).ConfigureAwait(false);
                 response = null; // GetAsync sends its pending and final responses
                 break;
             case CommandField.CCancelRequest:
-                // C-CANCEL has no response. A C-GET reads its own while it runs; C-FIND and C-MOVE here run to the end,
-                // so one arriving now has nothing left to cancel.
+                // C-CANCEL has no response. C-FIND and C-GET read theirs while they run; one arriving now comes after its
+                // operation ended (or for a C-MOVE, which runs to the end), so nothing is left to cancel.
                 response = null;
                 break;
             case var field when CommandField.IsResponse(field):
@@ -277,9 +275,7 @@ internal sealed partial class ScpAssociation
 
         if (response is not null)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
-            deadline.CancelAfter(_options.IdleTimeout);
-            await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, null, peerMax, deadline.Token).ConfigureAwait(false);
+            await WriteMessageAsync(context.Id, response, null).ConfigureAwait(false);
         }
     }
 
@@ -288,7 +284,7 @@ internal sealed partial class ScpAssociation
     /// follows (PS3.4 C.4.1.3). Matching keys and return keys come from the request's identifier. A C-CANCEL that
     /// arrives while the matches go out stops them: the final status is then FE00 (PS3.4 C.4.1.3.2).
     /// </summary>
-    private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    private async Task<DicomStatus> FindAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
     {
         if (_queries is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveFind or DicomUids.StudyRootQueryRetrieveFind))
         {
@@ -319,14 +315,9 @@ internal sealed partial class ScpAssociation
         int sent = 0;
         foreach (var match in matches)
         {
-            byte[] bytes = Writing.DicomWriter.Write(match, context.TransferSyntax.Uid, new Writing.DicomWriterOptions { Preamble = false });
+            byte[] bytes = DicomWriter.Write(match, context.TransferSyntax.Uid, new DicomWriterOptions { Preamble = false });
             var pending = Response(CommandField.CFindResponse, command, context, DicomStatus.Pending) with { HasDataSet = true };
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken))
-            {
-                deadline.CancelAfter(_options.IdleTimeout);
-                await MessageWriter.WriteAsync(_connection.Stream, context.Id, pending, bytes, peerMax, deadline.Token).ConfigureAwait(false);
-            }
-
+            await WriteMessageAsync(context.Id, pending, bytes).ConfigureAwait(false);
             sent++;
             if (sent < matches.Count && _connection.HasIncomingData)
             {
@@ -350,7 +341,7 @@ internal sealed partial class ScpAssociation
     /// sub-operations, and the final response carries the counts and, when some failed, the Failed SOP Instance UID List
     /// (0008,0058). No Pending responses: they are optional (PS3.4 C.4.2.3), and a result study holds two objects.
     /// </summary>
-    private async Task MoveAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message, uint peerMax)
+    private async Task MoveAsync(AssociateRequestPdu request, AcceptedContext context, DimseMessage message)
     {
         var command = message.Command;
         async Task AnswerAsync(DicomStatus status, MoveOutcome outcome)
@@ -363,9 +354,7 @@ internal sealed partial class ScpAssociation
                 HasDataSet = outcome.FailedSopInstanceUids.Count > 0,
             };
             byte[]? identifier = outcome.FailedSopInstanceUids.Count > 0 ? FailedInstancesIdentifier(outcome.FailedSopInstanceUids, context) : null;
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
-            deadline.CancelAfter(_options.IdleTimeout);
-            await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, identifier, peerMax, deadline.Token).ConfigureAwait(false);
+            await WriteMessageAsync(context.Id, response, identifier).ConfigureAwait(false);
         }
 
         if (_retrieves is null || context.AbstractSyntax is not (DicomUids.PatientRootQueryRetrieveMove or DicomUids.StudyRootQueryRetrieveMove))
@@ -437,8 +426,8 @@ internal sealed partial class ScpAssociation
 
     /// <summary>The identifier of a final C-MOVE or C-GET response that names the failed objects: Failed SOP Instance UID List (0008,0058).</summary>
     private static byte[] FailedInstancesIdentifier(IReadOnlyList<string> sopInstanceUids, AcceptedContext context) =>
-        Writing.DicomWriter.Write(new DicomDataset().AddString(0x00080058, "UI", string.Join('\\', sopInstanceUids)), context.TransferSyntax.Uid,
-            new Writing.DicomWriterOptions { Preamble = false });
+        DicomWriter.Write(new DicomDataset().AddString(0x00080058, "UI", string.Join('\\', sopInstanceUids)), context.TransferSyntax.Uid,
+            new DicomWriterOptions { Preamble = false });
 
     private static ushort Count(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);
 
@@ -524,11 +513,25 @@ internal sealed partial class ScpAssociation
         MessageIdBeingRespondedTo = request.MessageId ?? 0,
         HasDataSet = false,
         Status = status.Code,
-        ErrorComment = status.ErrorComment is null ? null : Truncate(status.ErrorComment),
+        ErrorComment = status.CommentForWire,
     };
 
     /// <summary>Error Comment is LO: 64 characters at most (PS3.7 C.4.1, PS3.5 6.2).</summary>
     private static string Truncate(string comment) => comment.Length <= 64 ? comment : comment[..64];
+
+    /// <summary>One DIMSE message to the peer, within the idle timeout and the peer's maximum PDU length.</summary>
+    private async Task WriteMessageAsync(byte contextId, DimseCommand command, ReadOnlyMemory<byte>? dataSet)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abortToken);
+        deadline.CancelAfter(_options.IdleTimeout);
+        await MessageWriter.WriteAsync(_connection.Stream, contextId, command, dataSet, _peerMaxPduLength, deadline.Token).ConfigureAwait(false);
+    }
+
+    private static AcceptedContext Accepted(PresentationContextResult result, string abstractSyntax, AssociateAcceptPdu accept)
+    {
+        var (requestorIsScu, requestorIsScp) = AssociationNegotiator.RolesOf(abstractSyntax, accept);
+        return new AcceptedContext(result.Id, abstractSyntax, TransferSyntax.Lookup(result.TransferSyntax), requestorIsScu, requestorIsScp);
+    }
 
     private async Task SendWithDeadlineAsync(Pdu pdu)
     {

@@ -69,7 +69,7 @@ public sealed class DicomClient
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(identifier);
-        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveFind : DicomUids.StudyRootQueryRetrieveFind;
+        string sopClass = ClassIn(model, DicomUids.PatientRootQueryRetrieveFind, DicomUids.StudyRootQueryRetrieveFind);
         await using var association = await QueryAssociationAsync(peer, sopClass, model, "FIND", cancellationToken).ConfigureAwait(false);
         var context = association.Contexts.Single(c => c.TransferSyntax is not null);
         var matches = new List<DicomDataset>();
@@ -99,7 +99,7 @@ public sealed class DicomClient
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(identifier);
         AeTitles.Require(destinationAeTitle, "destination AE title");
-        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveMove : DicomUids.StudyRootQueryRetrieveMove;
+        string sopClass = ClassIn(model, DicomUids.PatientRootQueryRetrieveMove, DicomUids.StudyRootQueryRetrieveMove);
         await using var association = await QueryAssociationAsync(peer, sopClass, model, "MOVE", cancellationToken).ConfigureAwait(false);
         var context = association.Contexts.Single(c => c.TransferSyntax is not null);
         var request = QueryRequest(CommandField.CMoveRequest, sopClass) with { MoveDestination = destinationAeTitle };
@@ -126,7 +126,7 @@ public sealed class DicomClient
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentNullException.ThrowIfNull(storageSopClasses);
         ArgumentNullException.ThrowIfNull(onObject);
-        string sopClass = model == QueryRetrieveModel.PatientRoot ? DicomUids.PatientRootQueryRetrieveGet : DicomUids.StudyRootQueryRetrieveGet;
+        string sopClass = ClassIn(model, DicomUids.PatientRootQueryRetrieveGet, DicomUids.StudyRootQueryRetrieveGet);
         var proposals = new List<PresentationContextProposal> { new(1, sopClass, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
         foreach (string storage in storageSopClasses.Distinct())
         {
@@ -145,7 +145,7 @@ public sealed class DicomClient
         await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken, roles, MaxRetrievedObjectBytes)
             .ConfigureAwait(false);
         var context = association.Contexts.FirstOrDefault(c => c.Id == 1 && c.TransferSyntax is not null)
-            ?? throw new DicomNetworkException(peer.ToString(), $"{(model == QueryRetrieveModel.PatientRoot ? "Patient" : "Study")} Root GET was not accepted");
+            ?? throw new DicomNetworkException(peer.ToString(), $"{NameOf(model)} GET was not accepted");
         if (!association.AgreedRoles.Any(r => r.RequestorIsScp))
         {
             _logger.LogWarning("C-GET on {Peer}: the peer agreed to no SCP role for us, so it cannot send anything back", peer);
@@ -177,11 +177,15 @@ public sealed class DicomClient
             var outcome = association.Contexts.FirstOrDefault()?.Outcome;
             await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             await association.DisposeAsync().ConfigureAwait(false);
-            throw new DicomNetworkException(peer.ToString(), $"{(model == QueryRetrieveModel.PatientRoot ? "Patient" : "Study")} Root {service} was not accepted ({outcome})");
+            throw new DicomNetworkException(peer.ToString(), $"{NameOf(model)} {service} was not accepted ({outcome})");
         }
 
         return association;
     }
+
+    private static string ClassIn(QueryRetrieveModel model, string patientRoot, string studyRoot) => model == QueryRetrieveModel.PatientRoot ? patientRoot : studyRoot;
+
+    private static string NameOf(QueryRetrieveModel model) => model == QueryRetrieveModel.PatientRoot ? "Patient Root" : "Study Root";
 
     private DimseCommand QueryRequest(ushort field, string sopClass) => new()
     {

@@ -107,24 +107,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
     public async Task<DimseMessage> ExchangeAsync(NegotiatedContext context, DimseCommand request, ReadOnlyMemory<byte>? dataSet, Action<DimseMessage>? onPending,
         CancellationToken cancellationToken, Func<DimseMessage, NegotiatedContext, Task<DicomStatus>>? onStore = null)
     {
-        using (var deadline = Deadline(_options.ResponseTimeout, cancellationToken))
-        {
-            try
-            {
-                await MessageWriter.WriteAsync(_connection.Stream, context.Id, request, dataSet, _peerMaxPduLength, deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                await AbortAsync().ConfigureAwait(false);
-                throw new DicomTimeoutException(_peer, $"could not send the request within {_options.ResponseTimeout.TotalSeconds:0.###} s", e);
-            }
-            catch (Exception e) when (e is IOException or SocketException)
-            {
-                _open = false;
-                throw new DicomNetworkException(_peer, $"connection lost while sending: {e.Message}", e);
-            }
-        }
-
+        await SendMessageAsync(context.Id, request, dataSet, "the request", cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var message = await ReadMessageAsync(cancellationToken).ConfigureAwait(false);
@@ -173,10 +156,29 @@ internal sealed class ScuAssociation : IAsyncDisposable
             AffectedSopInstanceUid = command.AffectedSopInstanceUid,
             MessageIdBeingRespondedTo = command.MessageId ?? 0,
             Status = status.Code,
-            ErrorComment = status.ErrorComment is { Length: > 64 } comment ? comment[..64] : status.ErrorComment,
+            ErrorComment = status.CommentForWire,
         };
+        await SendMessageAsync(context.Id, response, null, "a C-STORE response", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One DIMSE message to the peer within the response timeout; a late or lost send becomes a typed error naming the peer.</summary>
+    private async Task SendMessageAsync(byte contextId, DimseCommand command, ReadOnlyMemory<byte>? dataSet, string what, CancellationToken cancellationToken)
+    {
         using var deadline = Deadline(_options.ResponseTimeout, cancellationToken);
-        await MessageWriter.WriteAsync(_connection.Stream, context.Id, response, null, _peerMaxPduLength, deadline.Token).ConfigureAwait(false);
+        try
+        {
+            await MessageWriter.WriteAsync(_connection.Stream, contextId, command, dataSet, _peerMaxPduLength, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await AbortAsync().ConfigureAwait(false);
+            throw new DicomTimeoutException(_peer, $"could not send {what} within {_options.ResponseTimeout.TotalSeconds:0.###} s", e);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            _open = false;
+            throw new DicomNetworkException(_peer, $"connection lost while sending: {e.Message}", e);
+        }
     }
 
     /// <summary>The next whole message the peer sends.</summary>

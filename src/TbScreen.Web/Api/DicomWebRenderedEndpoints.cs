@@ -81,7 +81,7 @@ public static class DicomWebRenderedEndpoints
         }
 
         string reason = "its objects are reports, which have no image";
-        foreach (var row in rows)
+        foreach (var row in rows.OrderBy(r => r.Kind == "sc" ? 0 : 1)) // a capture first: a report is read for nothing
         {
             if (content.Get(row.ContentSha256) is not { } bytes)
             {
