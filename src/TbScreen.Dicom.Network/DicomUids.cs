@@ -9,6 +9,11 @@ public static class DicomUids
     public const string ApplicationContext = "1.2.840.10008.3.1.1.1";
 
     public const string Verification = "1.2.840.10008.1.1";
+
+    /// <summary>Storage Commitment Push Model SOP Class (PS3.4 J.3) and its well-known instance (PS3.4 J.3.5).</summary>
+    public const string StorageCommitmentPushModel = "1.2.840.10008.1.20.1";
+
+    public const string StorageCommitmentPushModelInstance = "1.2.840.10008.1.20.1.1";
     public const string ComputedRadiographyImageStorage = "1.2.840.10008.5.1.4.1.1.1";
     public const string DigitalXRayImageStorageForPresentation = "1.2.840.10008.5.1.4.1.1.1.1";
     public const string DigitalXRayImageStorageForProcessing = "1.2.840.10008.5.1.4.1.1.1.1.1";

@@ -71,6 +71,13 @@ internal static class DicomDictionary
         [DicomTag.PresentationLutShape] = "CS",
         [DicomTag.ExtendedOffsetTable] = "OV",
         [DicomTag.ExtendedOffsetTableLengths] = "OV",
+        // Storage Commitment (PS3.4 J.3): Transaction UID, Failure Reason, Failed and Referenced SOP Sequences, their UIDs
+        [0x00081195] = "UI",
+        [0x00081197] = "US",
+        [0x00081198] = "SQ",
+        [0x00081199] = "SQ",
+        [0x00081150] = "UI",
+        [0x00081155] = "UI",
         [0x00081110] = "SQ",
         [0x00081111] = "SQ",
         [0x00081115] = "SQ",

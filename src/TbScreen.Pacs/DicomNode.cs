@@ -21,6 +21,13 @@ public sealed record DicomNodeOptions
     /// </summary>
     public IReadOnlyDictionary<string, DicomPeer> MoveDestinations { get; init; } = new Dictionary<string, DicomPeer>();
 
+    /// <summary>
+    /// Ask <see cref="ForwardResults"/> to commit to keeping what it was sent (Storage Commitment, PS3.4 J), and take its
+    /// reports on the listener; null (the default) takes a successful C-STORE as delivered. Needs a listener the archive
+    /// can call back, and a sender that is also an <see cref="ICommitmentRequester"/>.
+    /// </summary>
+    public DicomCommitmentOptions? StorageCommitment { get; init; }
+
     /// <summary>How often the node looks for received images and due deliveries when idle.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
 }
@@ -38,6 +45,7 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
     /// <summary>The receiving end, for other ways in (STOW-RS) that must store exactly as C-STORE does.</summary>
     public ReceivedInstances Received => _received;
     private readonly ResultDelivery _delivery = new(outbox, screening.Store, content, logger);
+    private readonly ResultCommitments? _commitments = options.StorageCommitment is { } commitment ? new(outbox, commitment, logger) : null;
 
     /// <summary>Raised after each received image is screened (the web host refreshes its worklist).</summary>
     public event Action<StoredOutcome>? Screened;
@@ -52,7 +60,8 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
         var finder = new ResultStudyFinder(search, screening.Store);
         var mover = options.MoveDestinations.Count > 0 ? new ResultMover(search, outbox, content, screening.Store, sender, options.MoveDestinations) : null;
         var getter = new ResultGetter(search, outbox, content, screening.Store);
-        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder, mover, getter) : null;
+        var requester = CommitmentRequester();
+        await using var listener = options.Listener is { } listen ? new DicomListener(listen, _received, logger, finder, mover, getter, _commitments) : null;
         if (listener is not null)
         {
             await listener.StartAsync(stopping);
@@ -75,6 +84,10 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
                 if (options.ForwardResults is not null)
                 {
                     await _delivery.DeliverDueAsync(sender, DateTime.UtcNow, cancellationToken: stopping);
+                    if (requester is not null)
+                    {
+                        await _commitments!.RequestDueAsync(requester, DateTime.UtcNow, stopping);
+                    }
                 }
 
                 if (screened == 0)
@@ -93,6 +106,22 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
             logger.LogInformation("DICOM node stopping: finishing open associations");
             await listener.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The sender as commitment requester when Storage Commitment is on; a configuration that cannot work fails the start, named.</summary>
+    private ICommitmentRequester? CommitmentRequester()
+    {
+        if (_commitments is null)
+        {
+            return null;
+        }
+
+        if (options.Listener is null || options.ForwardResults is null)
+        {
+            throw new InvalidOperationException("Storage Commitment needs a destination for results and a listener the archive can send its reports to.");
+        }
+
+        return sender as ICommitmentRequester ?? throw new InvalidOperationException($"Storage Commitment needs a sender that can request it ({sender.GetType().Name} cannot).");
     }
 
     /// <summary>Screens the received images not yet screened (a batch at a time); returns how many.</summary>

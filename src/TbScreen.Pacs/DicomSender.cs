@@ -8,9 +8,18 @@ public interface IDicomSender
     Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken);
 }
 
-/// <summary>The real sender: our DICOM client, one association per object (PACS outboxes are small and bursty).</summary>
-public sealed class DicomClientSender(DicomClient client) : IDicomSender
+/// <summary>Asks a destination to commit to keeping objects it was sent (Storage Commitment, PS3.4 J); throws when it refuses.</summary>
+public interface ICommitmentRequester
 {
+    Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken);
+}
+
+/// <summary>The real sender: our DICOM client, one association per object (PACS outboxes are small and bursty).</summary>
+public sealed class DicomClientSender(DicomClient client) : IDicomSender, ICommitmentRequester
+{
+    public Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken) =>
+        client.RequestCommitmentAsync(destination, transactionUid, instances, cancellationToken);
+
     public async Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken)
     {
         var results = await client.StoreAsync(destination, [("result", part10)], cancellationToken);

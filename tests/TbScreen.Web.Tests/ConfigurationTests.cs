@@ -82,6 +82,27 @@ public sealed class ConfigurationTests
             .GetRequiredService<IOptions<TbScreenOptions>>().Value.Security.DicomWebOrigins);
     }
 
+    [Theory]
+    [InlineData(null, "11112")]
+    [InlineData("PACS@10.0.0.5:104", null)]
+    public void Storage_commitment_needs_an_archive_and_a_listener_for_its_reports(string? forward, string? port)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Services(new()
+        {
+            ["TbScreen:Dicom:StorageCommitment"] = "true",
+            ["TbScreen:Dicom:ForwardResults"] = forward,
+            ["TbScreen:Dicom:Port"] = port,
+        }).GetRequiredService<IOptions<TbScreenOptions>>().Value);
+
+        Assert.Contains("TbScreen:Dicom:StorageCommitment", error.Message);
+        Assert.True(Services(new()
+        {
+            ["TbScreen:Dicom:StorageCommitment"] = "true",
+            ["TbScreen:Dicom:ForwardResults"] = "PACS@10.0.0.5:104",
+            ["TbScreen:Dicom:Port"] = "11112",
+        }).GetRequiredService<IOptions<TbScreenOptions>>().Value.Dicom.StorageCommitment);
+    }
+
     [Fact]
     public void Move_destinations_must_be_distinct_AE_addresses()
     {

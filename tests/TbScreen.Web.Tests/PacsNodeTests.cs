@@ -59,6 +59,46 @@ public sealed class PacsNodeTests
         Assert.Contains("Verifying Observers", verified);
     }
 
+    /// <summary>
+    /// TbScreen:Dicom:StorageCommitment with Orthanc as the archive: the host asks Orthanc to commit to the SR and
+    /// capture it sent, Orthanc reports back to the host's listener, and the PACS page shows both committed.
+    /// </summary>
+    [SkippableFact]
+    public async Task With_storage_commitment_orthanc_commits_to_the_results_and_the_page_says_so()
+    {
+        Dcmtk.Require();
+        string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+        int port = FreePort();
+        using var orthanc = new TbScreen.Cli.Tests.Pacs.OrthancServer("TBSCREEN", port);
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TbScreen:Dicom:ForwardResults"] = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}",
+            ["TbScreen:Dicom:StorageCommitment"] = "true",
+        });
+        using var admin = await host.ClientAsAsync(Roles.Admin);
+        await WaitForListenerAsync(port);
+
+        string file = Path.Combine(root, "cxr.dcm");
+        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        Assert.True(code == 0, output);
+
+        var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<DicomDeliveryInfo> rows;
+        while ((rows = await outbox.RecentAsync(10)).Count < 2 || !rows.All(r => r.IsCommitted))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "not committed: " + string.Join(", ", rows.Select(r => $"{r.Kind} {r.Status} {r.LastError}")));
+            await Task.Delay(200);
+        }
+
+        string page = await admin.GetStringAsync("/admin/pacs");
+        Assert.Contains("with Storage Commitment", page);
+        Assert.Equal(2, page.Split(", committed 20").Length - 1);
+    }
+
     /// <summary>TbScreen:Dicom:Tls and ForwardTls: the modality and the PACS (dcmtk's TLS build) both over mutual TLS.</summary>
     [SkippableFact]
     public async Task Over_TLS_an_image_is_received_and_its_results_reach_a_TLS_pacs()

@@ -11,7 +11,7 @@ using TbScreen.Screening.Storage;
 namespace TbScreen.Cli.Commands;
 
 /// <summary>
-/// `tbscreen listen --port PORT --ae-title AE [--bind ADDRESS] [--allow-calling AE,AE] [--forward-results AE@HOST:PORT]
+/// `tbscreen listen --port PORT --ae-title AE [--bind ADDRESS] [--allow-calling AE,AE] [--forward-results AE@HOST:PORT [--storage-commitment]]
 /// [--move-destination AE@HOST:PORT ...] [--db CONNECTION] [--store DIR] [--models DIR] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]] [--forward-tls ...]`: a DICOM node. It answers C-ECHO and C-STORE; each received image is
 /// stored (content store + database) before success is answered, then screened, and with --forward-results its SR
 /// and heatmap Secondary Capture go to that PACS through a persistent outbox. It answers study-level C-FIND over the
@@ -27,6 +27,7 @@ public static class ListenCommand
         var bind = new Option<string>("--bind") { Description = "Address to listen on (default: loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
         var allow = new Option<string?>("--allow-calling") { Description = "Calling AE titles allowed, comma-separated (default: any)." };
         var forward = new Option<string?>("--forward-results") { Description = "Send each result's SR and heatmap capture to AE@HOST:PORT." };
+        var commit = new Option<bool>("--storage-commitment") { Description = "Ask the --forward-results archive to commit to keeping each result (Storage Commitment); its reports come back to this listener, and what it does not commit to is sent again." };
         var moveTo = new Option<string[]>("--move-destination") { Description = "An AE that C-MOVE may send results to, as AE@HOST:PORT (repeat for more). None: C-MOVE is refused." };
         var db = new Option<string>("--db") { Description = "Database: a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
         var store = new Option<string>("--store") { Description = "Content store for received images and built results.", DefaultValueFactory = _ => "store" };
@@ -36,7 +37,7 @@ public static class ListenCommand
         var retentionDays = new Option<int>("--retention-days") { Description = "Delete received source images after this many days (results stay; each purge is audited). 0 keeps them for ever.", DefaultValueFactory = _ => new RetentionOptions().SourceImageDays };
         var command = new Command("listen", "Run a DICOM node: receive radiographs over the network, screen them, send results to PACS. Research use only.")
         {
-            port, aeTitle, bind, allow, forward, moveTo, db, store, retentionDays,
+            port, aeTitle, bind, allow, forward, commit, moveTo, db, store, retentionDays,
         };
         models.AddTo(command);
         contentOptions.AddTo(command);
@@ -56,6 +57,11 @@ public static class ListenCommand
                 {
                     throw new UsageException($"--forward-results: {e.Message}");
                 }
+            }
+
+            if (result.GetValue(commit) && destination is null)
+            {
+                throw new UsageException("--storage-commitment needs --forward-results: it asks that archive to commit to what it was sent.");
             }
 
             var moveDestinations = MoveDestinations(result.GetValue(moveTo) ?? []);
@@ -79,7 +85,14 @@ public static class ListenCommand
                 PixelDecoder = pixelDecoder,
             };
             var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
-            var node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = destination, MoveDestinations = moveDestinations }, screening, content,
+            var nodeOptions = new DicomNodeOptions
+            {
+                Listener = listener,
+                ForwardResults = destination,
+                MoveDestinations = moveDestinations,
+                StorageCommitment = result.GetValue(commit) ? new DicomCommitmentOptions() : null,
+            };
+            var node = new DicomNode(nodeOptions, screening, content,
                 new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = listener.AeTitle, Tls = forwardTls }, logger)), logger);
             int days = result.GetValue(retentionDays);
             var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),

@@ -14,6 +14,10 @@ internal static class CommandField
     public const ushort CEchoRequest = 0x0030;
     public const ushort CEchoResponse = 0x8030;
     public const ushort CCancelRequest = 0x0FFF;
+    public const ushort NEventReportRequest = 0x0100;
+    public const ushort NEventReportResponse = 0x8100;
+    public const ushort NActionRequest = 0x0130;
+    public const ushort NActionResponse = 0x8130;
     public const ushort ResponseBit = 0x8000;
 
     public static bool IsResponse(ushort field) => (field & ResponseBit) != 0;

@@ -5,6 +5,7 @@ internal static class CommandTags
 {
     public const uint CommandGroupLength = 0x00000000;
     public const uint AffectedSopClassUid = 0x00000002;
+    public const uint RequestedSopClassUid = 0x00000003;
     public const uint CommandField = 0x00000100;
     public const uint MessageId = 0x00000110;
     public const uint MessageIdBeingRespondedTo = 0x00000120;
@@ -14,6 +15,9 @@ internal static class CommandTags
     public const uint Status = 0x00000900;
     public const uint ErrorComment = 0x00000902;
     public const uint AffectedSopInstanceUid = 0x00001000;
+    public const uint RequestedSopInstanceUid = 0x00001001;
+    public const uint EventTypeId = 0x00001002;
+    public const uint ActionTypeId = 0x00001008;
     public const uint NumberOfRemainingSuboperations = 0x00001020;
     public const uint NumberOfCompletedSuboperations = 0x00001021;
     public const uint NumberOfFailedSuboperations = 0x00001022;

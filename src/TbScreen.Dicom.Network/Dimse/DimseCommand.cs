@@ -4,7 +4,7 @@ using System.Text;
 namespace TbScreen.Dicom.Network.Dimse;
 
 /// <summary>
-/// A DIMSE command set: the group 0000 elements of C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET requests and responses. Command sets are
+/// A DIMSE command set: the group 0000 elements of C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET, N-ACTION and N-EVENT-REPORT requests and responses. Command sets are
 /// always Implicit VR Little Endian whatever the presentation context says (PS3.7 6.3.1), so this codec is fixed.
 /// </summary>
 internal sealed record DimseCommand
@@ -27,6 +27,18 @@ internal sealed record DimseCommand
 
     public string? AffectedSopInstanceUid { get; init; }
 
+    /// <summary>Requested SOP Class UID (0000,0003): the class an N-ACTION acts on.</summary>
+    public string? RequestedSopClassUid { get; init; }
+
+    /// <summary>Requested SOP Instance UID (0000,1001): the instance an N-ACTION acts on.</summary>
+    public string? RequestedSopInstanceUid { get; init; }
+
+    /// <summary>Event Type ID (0000,1002) of an N-EVENT-REPORT request and its response.</summary>
+    public ushort? EventTypeId { get; init; }
+
+    /// <summary>Action Type ID (0000,1008) of an N-ACTION request and its response.</summary>
+    public ushort? ActionTypeId { get; init; }
+
     /// <summary>Move Destination (0000,0600): the AE title a C-MOVE sends to.</summary>
     public string? MoveDestination { get; init; }
 
@@ -46,6 +58,7 @@ internal sealed record DimseCommand
     {
         var elements = new MemoryStream();
         WriteString(elements, CommandTags.AffectedSopClassUid, AffectedSopClassUid, padding: 0);
+        WriteString(elements, CommandTags.RequestedSopClassUid, RequestedSopClassUid, padding: 0);
         WriteUInt16(elements, CommandTags.CommandField, CommandField);
         WriteUInt16(elements, CommandTags.MessageId, MessageId);
         WriteUInt16(elements, CommandTags.MessageIdBeingRespondedTo, MessageIdBeingRespondedTo);
@@ -56,6 +69,9 @@ internal sealed record DimseCommand
         WriteUInt16(elements, CommandTags.Status, Status);
         WriteString(elements, CommandTags.ErrorComment, ErrorComment, padding: (byte)' ');
         WriteString(elements, CommandTags.AffectedSopInstanceUid, AffectedSopInstanceUid, padding: 0);
+        WriteString(elements, CommandTags.RequestedSopInstanceUid, RequestedSopInstanceUid, padding: 0);
+        WriteUInt16(elements, CommandTags.EventTypeId, EventTypeId);
+        WriteUInt16(elements, CommandTags.ActionTypeId, ActionTypeId);
         WriteUInt16(elements, CommandTags.NumberOfRemainingSuboperations, RemainingSuboperations);
         WriteUInt16(elements, CommandTags.NumberOfCompletedSuboperations, CompletedSuboperations);
         WriteUInt16(elements, CommandTags.NumberOfFailedSuboperations, FailedSuboperations);
@@ -127,6 +143,18 @@ internal sealed record DimseCommand
                     break;
                 case CommandTags.AffectedSopInstanceUid:
                     command = command with { AffectedSopInstanceUid = String(value) };
+                    break;
+                case CommandTags.RequestedSopClassUid:
+                    command = command with { RequestedSopClassUid = String(value) };
+                    break;
+                case CommandTags.RequestedSopInstanceUid:
+                    command = command with { RequestedSopInstanceUid = String(value) };
+                    break;
+                case CommandTags.EventTypeId:
+                    command = command with { EventTypeId = UInt16(value, tag) };
+                    break;
+                case CommandTags.ActionTypeId:
+                    command = command with { ActionTypeId = UInt16(value, tag) };
                     break;
                 case CommandTags.MoveDestination:
                     command = command with { MoveDestination = String(value) };

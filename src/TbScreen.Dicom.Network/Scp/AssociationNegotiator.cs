@@ -6,7 +6,8 @@ namespace TbScreen.Dicom.Network.Scp;
 /// Decides an A-ASSOCIATE-RQ (PS3.8 7.1.1, 9.3.3, 9.3.4): reject the association for a wrong protocol version,
 /// application context, called or calling AE title; otherwise accept it and answer each presentation context,
 /// rejecting unknown abstract syntaxes (3) and contexts without a transfer syntax our reader decodes (4). SCP/SCU
-/// role selection (PS3.7 D.3.3.4) lets a C-GET requestor take the SCP role for the storage classes we may send back.
+/// role selection (PS3.7 D.3.3.4) lets a C-GET requestor take the SCP role for the storage classes we may send back,
+/// and an archive take the SCP role of Storage Commitment to report on the commitments we asked for (PS3.4 J.3.3).
 /// </summary>
 internal static class AssociationNegotiator
 {
@@ -73,7 +74,11 @@ internal static class AssociationNegotiator
     private static RoleSelection AgreedRoles(RoleSelection proposed, DicomListenerOptions options) => new(
         proposed.SopClassUid,
         proposed.RequestorIsScu && IsServed(proposed.SopClassUid, options),
-        proposed.RequestorIsScp && options.RetrieveSopClasses.Contains(proposed.SopClassUid));
+        proposed.RequestorIsScp && (options.RetrieveSopClasses.Contains(proposed.SopClassUid) || IsCommitmentReportClass(proposed.SopClassUid, options)));
+
+    /// <summary>Storage Commitment when we take reports: the requestor only ever reports on it, as its SCP.</summary>
+    private static bool IsCommitmentReportClass(string abstractSyntax, DicomListenerOptions options) =>
+        abstractSyntax == DicomUids.StorageCommitmentPushModel && options.AcceptsCommitmentReports;
 
     private static bool IsServed(string abstractSyntax, DicomListenerOptions options) =>
         abstractSyntax == DicomUids.Verification || options.StorageSopClasses.Contains(abstractSyntax) || options.QuerySopClasses.Contains(abstractSyntax);
@@ -90,7 +95,10 @@ internal static class AssociationNegotiator
         var agreed = roles is null ? null : AgreedRoles(roles, options);
         bool weServe = agreed?.RequestorIsScu ?? IsServed(proposal.AbstractSyntax, options);
         bool weSend = agreed?.RequestorIsScp ?? false;
-        if (!weServe && !weSend)
+        // An archive that reports without proposing roles is taken at its word: PS3.4 J.3.3 wants the SCP role
+        // negotiated, but some archives leave it out, and refusing would only lose the report.
+        bool reportsWithDefaultRoles = roles is null && IsCommitmentReportClass(proposal.AbstractSyntax, options);
+        if (!weServe && !weSend && !reportsWithDefaultRoles)
         {
             return new PresentationContextResult(proposal.Id, PresentationContextOutcome.AbstractSyntaxNotSupported, echo);
         }

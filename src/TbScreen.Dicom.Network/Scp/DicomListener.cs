@@ -8,7 +8,7 @@ using TbScreen.Dicom.Network.Scp;
 namespace TbScreen.Dicom.Network;
 
 /// <summary>
-/// The SCP: a TCP listener serving Verification, Storage and (with their handlers) Query/Retrieve associations, each on its own task, so one peer's
+/// The SCP: a TCP listener serving Verification, Storage and (with their handlers) Query/Retrieve and Storage Commitment report associations, each on its own task, so one peer's
 /// behaviour never affects another's or the process. <see cref="StopAsync"/> stops accepting and lets the
 /// associations in progress finish; cancelling its token aborts the ones still running.
 /// </summary>
@@ -35,8 +35,12 @@ public sealed class DicomListener : IAsyncDisposable
     /// Names what a C-GET returns; with it the listener accepts Patient Root and Study Root GET contexts, and the SCP
     /// role for the handler's storage classes.
     /// </param>
+    /// <param name="commitmentReportHandler">
+    /// Takes Storage Commitment results; with it the listener accepts the Storage Commitment Push Model with the
+    /// requestor in the SCP role, which is how an archive reports on a commitment we asked for.
+    /// </param>
     public DicomListener(DicomListenerOptions options, IStoreHandler storeHandler, ILogger? logger = null, IQueryHandler? queryHandler = null,
-        IRetrieveHandler? retrieveHandler = null, IGetHandler? getHandler = null)
+        IRetrieveHandler? retrieveHandler = null, IGetHandler? getHandler = null, ICommitmentReportHandler? commitmentReportHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storeHandler);
@@ -58,8 +62,9 @@ public sealed class DicomListener : IAsyncDisposable
             options = options with { RetrieveSopClasses = getHandler.RetrievableSopClasses };
         }
 
+        options = options with { AcceptsCommitmentReports = commitmentReportHandler is not null };
         _options = queryClasses.Count == 0 ? options : options with { QuerySopClasses = queryClasses };
-        _services = new ScpServices(storeHandler, queryHandler, retrieveHandler, getHandler);
+        _services = new ScpServices(storeHandler, queryHandler, retrieveHandler, getHandler, commitmentReportHandler);
         _logger = logger ?? NullLogger.Instance;
         _slots = new AssociationSlots(options.MaxAssociations);
         // Connections that have not associated yet (or are being rejected) are capped too, so a flood of idle

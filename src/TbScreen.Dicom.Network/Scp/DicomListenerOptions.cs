@@ -44,6 +44,9 @@ public sealed record DicomListenerOptions
     /// </summary>
     public IReadOnlyCollection<string> RetrieveSopClasses { get; init; } = [];
 
+    /// <summary>Set by the listener when it has a Storage Commitment report handler.</summary>
+    internal bool AcceptsCommitmentReports { get; init; }
+
     /// <summary>Storage SOP classes accepted; others are rejected per presentation context (abstract syntax not supported).</summary>
     public IReadOnlyCollection<string> StorageSopClasses { get; init; } = DicomUids.DefaultStorageSopClasses;
 

@@ -20,6 +20,7 @@ internal sealed partial class ScpAssociation
     private readonly IQueryHandler? _queries;
     private readonly IRetrieveHandler? _retrieves;
     private readonly IGetHandler? _gets;
+    private readonly ICommitmentReportHandler? _commitmentReports;
     private readonly AssociationSlots _slots;
     private readonly ILogger _logger;
     private readonly CancellationToken _abortToken;
@@ -38,6 +39,7 @@ internal sealed partial class ScpAssociation
         _queries = services.Queries;
         _retrieves = services.Moves;
         _gets = services.Gets;
+        _commitmentReports = services.CommitmentReports;
         _slots = slots;
         _logger = logger;
         _abortToken = abortToken;
@@ -256,6 +258,9 @@ internal sealed partial class ScpAssociation
             case CommandField.CGetRequest:
                 await GetAsync(request, context, message).ConfigureAwait(false);
                 response = null; // GetAsync sends its pending and final responses
+                break;
+            case CommandField.NEventReportRequest:
+                response = await CommitmentReportAsync(request, context, message).ConfigureAwait(false);
                 break;
             case CommandField.CCancelRequest:
                 // C-CANCEL has no response. C-FIND and C-GET read theirs while they run; one arriving now comes after its

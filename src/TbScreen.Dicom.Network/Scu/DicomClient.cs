@@ -7,7 +7,7 @@ using TbScreen.Dicom.Network.Scu;
 namespace TbScreen.Dicom.Network;
 
 /// <summary>
-/// The SCU: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET to a peer, one association per call. Association and transport failures raise
+/// The SCU: C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET and Storage Commitment requests to a peer, one association per call. Association and transport failures raise
 /// <see cref="DicomNetworkException"/> (or a subtype) naming the peer; a C-STORE the peer refuses comes back as a
 /// failed <see cref="StoreResult"/>, so the caller decides about retries.
 /// </summary>
@@ -166,6 +166,40 @@ public sealed class DicomClient
         var result = ResultOf(final.Command);
         _logger.LogInformation("C-GET from {Peer}: {Status}, {Completed} received, {Failed} failed", peer, result.Status, result.Completed, result.Failed);
         return result;
+    }
+
+    /// <summary>
+    /// Storage Commitment request (PS3.4 J.3.2, N-ACTION): asks the peer to commit to the safekeeping of
+    /// <paramref name="instances"/> under <paramref name="transactionUid"/>. Returns when the peer has accepted the
+    /// request; its result comes later as an N-EVENT-REPORT, usually on an association the peer opens to our listener.
+    /// A refusal raises <see cref="DicomNetworkException"/> naming the peer and the status.
+    /// </summary>
+    public async Task RequestCommitmentAsync(DicomPeer peer, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var dataSet = StorageCommitment.Request(transactionUid, instances);
+        var proposals = new[] { new PresentationContextProposal(1, DicomUids.StorageCommitmentPushModel, [TransferSyntax.ExplicitVrLittleEndianUid, TransferSyntax.ImplicitVrLittleEndianUid]) };
+        await using var association = await ScuAssociation.OpenAsync(peer, proposals, _options, _tls, _logger, cancellationToken).ConfigureAwait(false);
+        var context = association.Contexts.FirstOrDefault(c => c.TransferSyntax is not null)
+            ?? throw new DicomNetworkException(peer.ToString(), $"Storage Commitment was not accepted ({association.Contexts.FirstOrDefault()?.Outcome})");
+        var request = new DimseCommand
+        {
+            CommandField = CommandField.NActionRequest,
+            MessageId = NextMessageId(),
+            RequestedSopClassUid = DicomUids.StorageCommitmentPushModel,
+            RequestedSopInstanceUid = DicomUids.StorageCommitmentPushModelInstance,
+            ActionTypeId = StorageCommitment.RequestAction,
+            HasDataSet = true,
+        };
+        var response = await association.RequestAsync(context, request, Identifier(dataSet, context), cancellationToken).ConfigureAwait(false);
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var status = new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment);
+        if (response.CommandField != CommandField.NActionResponse || !status.IsSuccess)
+        {
+            throw new DicomNetworkException(peer.ToString(), $"the Storage Commitment request was answered {status}");
+        }
+
+        _logger.LogInformation("Storage Commitment requested from {Peer} for {Count} instances (transaction {Transaction})", peer, instances.Count, transactionUid);
     }
 
     private async Task<ScuAssociation> QueryAssociationAsync(DicomPeer peer, string sopClass, QueryRetrieveModel model, string service, CancellationToken cancellationToken)

@@ -7,7 +7,16 @@ namespace TbScreen.Screening.Persistence;
 public sealed record DicomDeliveryInfo(long Id, long ResultId, string Kind, string Destination, string SopInstanceUid, string ContentSha256,
     string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime NextAttemptAt, DateTime? SentAt, string StudyInstanceUid = "", string SeriesInstanceUid = "")
 {
-    public bool IsSent => Status == DicomDelivery.Sent;
+    /// <summary>Sent (and perhaps committed since).</summary>
+    public bool IsSent => Status is DicomDelivery.Sent or DicomDelivery.Committed;
+
+    /// <summary>The destination committed to keeping it (Storage Commitment).</summary>
+    public bool IsCommitted => Status == DicomDelivery.Committed;
+
+    /// <summary>When a Storage Commitment request last named it; null when never asked.</summary>
+    public DateTime? CommitmentRequestedAt { get; init; }
+
+    public DateTime? CommittedAt { get; init; }
 
     public bool IsKept => Status == DicomDelivery.Kept;
 }
@@ -84,6 +93,72 @@ public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> conte
             .SetProperty(d => d.NextAttemptAt, next), cancellationToken);
     }
 
+    /// <summary>
+    /// Sent rows the destination has not committed to: never asked about, or asked before <paramref name="askedBefore"/>
+    /// without an answer. Oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<DicomDeliveryInfo>> AwaitingCommitmentAsync(DateTime askedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var before = DateTime.SpecifyKind(askedBefore, DateTimeKind.Utc);
+        var rows = await ctx.DicomDeliveries.AsNoTracking()
+            .Where(d => d.Status == DicomDelivery.Sent && (d.CommitmentRequestedAt == null || d.CommitmentRequestedAt <= before))
+            .OrderBy(d => d.Id)
+            .Take(max)
+            .ToListAsync(cancellationToken);
+        return rows.Select(ToInfo).ToList();
+    }
+
+    /// <summary>Records that a Storage Commitment request under <paramref name="transactionUid"/> named these rows.</summary>
+    public async Task MarkCommitmentRequestedAsync(IReadOnlyCollection<long> ids, string transactionUid, DateTime at, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var when = DateTime.SpecifyKind(at, DateTimeKind.Utc);
+        await ctx.DicomDeliveries.Where(d => ids.Contains(d.Id) && d.Status == DicomDelivery.Sent).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.CommitmentTransactionUid, transactionUid)
+            .SetProperty(d => d.CommitmentRequestedAt, when), cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a Storage Commitment report to the rows its transaction named: committed ones become committed; each one
+    /// the destination did not commit to goes back to pending with <paramref name="failures"/>' reason, due at the
+    /// time <paramref name="nextAttempt"/> gives for its attempts so far, so it is sent again. Rows of other
+    /// transactions are untouched (a late report of a superseded request changes nothing). Returns how many rows of
+    /// each kind changed.
+    /// </summary>
+    public async Task<(int Committed, int Failed)> ApplyCommitmentReportAsync(string transactionUid, IReadOnlyCollection<string> committed,
+        IReadOnlyDictionary<string, string> failures, DateTime now, Func<int, DateTime> nextAttempt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        ArgumentNullException.ThrowIfNull(failures);
+        ArgumentNullException.ThrowIfNull(nextAttempt);
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        var at = DateTime.SpecifyKind(now, DateTimeKind.Utc);
+        var rows = await ctx.DicomDeliveries.Where(d => d.Status == DicomDelivery.Sent && d.CommitmentTransactionUid == transactionUid).ToListAsync(cancellationToken);
+        int done = 0, failed = 0;
+        foreach (var row in rows)
+        {
+            if (committed.Contains(row.SopInstanceUid))
+            {
+                row.Status = DicomDelivery.Committed;
+                row.CommittedAt = at;
+                done++;
+            }
+            else if (failures.TryGetValue(row.SopInstanceUid, out string? reason))
+            {
+                row.Status = DicomDelivery.Pending;
+                row.LastError = reason;
+                row.NextAttemptAt = DateTime.SpecifyKind(nextAttempt(row.Attempts), DateTimeKind.Utc);
+                row.CommitmentTransactionUid = null;
+                row.CommitmentRequestedAt = null;
+                failed++;
+            }
+        }
+
+        await ctx.SaveChangesAsync(cancellationToken);
+        return (done, failed);
+    }
+
     /// <summary>An administrator's "retry now": a pending row becomes due at once. False when there is no such pending row.</summary>
     public async Task<bool> RetryNowAsync(long id, CancellationToken cancellationToken = default)
     {
@@ -136,5 +211,9 @@ public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> conte
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     private static DicomDeliveryInfo ToInfo(DicomDelivery d) => new(d.Id, d.ResultId, d.Kind, d.Destination, d.SopInstanceUid, d.ContentSha256,
-        d.Status, d.Attempts, d.LastError, Utc(d.CreatedAt), Utc(d.NextAttemptAt), d.SentAt is { } sent ? Utc(sent) : null, d.StudyInstanceUid, d.SeriesInstanceUid);
+        d.Status, d.Attempts, d.LastError, Utc(d.CreatedAt), Utc(d.NextAttemptAt), d.SentAt is { } sent ? Utc(sent) : null, d.StudyInstanceUid, d.SeriesInstanceUid)
+    {
+        CommitmentRequestedAt = d.CommitmentRequestedAt is { } asked ? Utc(asked) : null,
+        CommittedAt = d.CommittedAt is { } committed ? Utc(committed) : null,
+    };
 }

@@ -108,6 +108,8 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(d => d.ResultId);
             e.HasIndex(d => d.SopInstanceUid).IsUnique();
             e.HasIndex(d => new { d.StudyInstanceUid, d.SeriesInstanceUid });
+            // A Storage Commitment report finds the rows its transaction named.
+            e.HasIndex(d => d.CommitmentTransactionUid);
             e.HasOne(d => d.Result).WithMany().HasForeignKey(d => d.ResultId).OnDelete(DeleteBehavior.Cascade);
         });
     }

@@ -113,6 +113,12 @@ public sealed class DicomNodeSettings
     public string? ForwardResults { get; set; }
 
     /// <summary>
+    /// Ask <see cref="ForwardResults"/> to commit to keeping each result (Storage Commitment, PS3.4 J). Its reports come
+    /// back to this node's listener, so <see cref="Port"/> must be set and the archive must know this AE's address.
+    /// </summary>
+    public bool StorageCommitment { get; set; }
+
+    /// <summary>
     /// AE@host:port of each AE that C-MOVE may send result objects to (a PACS or viewer pulling a study it found by
     /// C-FIND); empty (the default) refuses C-MOVE. A request's AE title alone never decides where data goes.
     /// </summary>

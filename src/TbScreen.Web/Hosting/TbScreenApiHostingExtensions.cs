@@ -34,6 +34,8 @@ public static class TbScreenApiHostingExtensions
             .Validate(o => o.Dicom.Port is null or (>= 0 and <= 65535), "TbScreen:Dicom:Port must be a TCP port.")
             .Validate(o => System.Net.IPAddress.TryParse(o.Dicom.Bind, out _), "TbScreen:Dicom:Bind must be an IP address.")
             .Validate(o => o.Dicom.ForwardResults is null || IsPeer(o.Dicom.ForwardResults), "TbScreen:Dicom:ForwardResults must be AE@host:port.")
+            .Validate(o => !o.Dicom.StorageCommitment || (o.Dicom.ForwardResults is not null && o.Dicom.Port is not null),
+                "TbScreen:Dicom:StorageCommitment needs ForwardResults (the archive asked) and Port (where its reports arrive).")
             .Validate(o => o.Dicom.MoveDestinations.All(IsPeer) && o.Dicom.MoveDestinations.Select(d => d.Split('@')[0]).Distinct(StringComparer.Ordinal).Count() == o.Dicom.MoveDestinations.Count,
                 "TbScreen:Dicom:MoveDestinations must be distinct AE@host:port entries.")
             .Validate(o => o.Security.DicomWebOrigins.All(IsOrigin), "TbScreen:Security:DicomWebOrigins must be \"*\" or origins such as https://viewer.example.org.")

@@ -49,7 +49,15 @@ internal sealed class DicomNodeService(
             : null;
         var forward = settings.ForwardResults is { } to ? DicomPeer.Parse(to) : null;
         var moveDestinations = settings.MoveDestinations.Select(DicomPeer.Parse).ToDictionary(p => p.AeTitle, StringComparer.Ordinal);
-        _node = new DicomNode(new DicomNodeOptions { Listener = listener, ForwardResults = forward, MoveDestinations = moveDestinations, Poll = TimeSpan.FromSeconds(2) },
+        var nodeOptions = new DicomNodeOptions
+        {
+            Listener = listener,
+            ForwardResults = forward,
+            MoveDestinations = moveDestinations,
+            StorageCommitment = settings.StorageCommitment ? new DicomCommitmentOptions() : null,
+            Poll = TimeSpan.FromSeconds(2),
+        };
+        _node = new DicomNode(nodeOptions,
             screening, content,
             new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = settings.AeTitle, Tls = settings.ForwardTls?.ToOptions() }, logger)), logger);
         _node.Screened += stored => received.Publish(stored.ResultId);

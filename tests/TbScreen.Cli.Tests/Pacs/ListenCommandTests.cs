@@ -16,7 +16,7 @@ namespace TbScreen.Cli.Tests.Pacs;
 /// are screened and their SR and heatmap capture arrive at the PACS; a node killed right after answering C-STORE
 /// success loses nothing, because every image is stored before the answer and screened on the next start.
 /// </summary>
-public sealed class ListenCommandTests
+public sealed partial class ListenCommandTests
 {
     private static readonly string Samples = Path.Combine(SharedDicomData.RepositoryRoot, "samples");
 

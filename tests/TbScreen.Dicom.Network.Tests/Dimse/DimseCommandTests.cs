@@ -23,6 +23,49 @@ public sealed class DimseCommandTests
     }
 
     [Fact]
+    public void N_ACTION_RQ_of_a_Storage_Commitment_encodes_its_requested_class_instance_and_action_type()
+    {
+        byte[] expected =
+        [
+            0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x62, 0x00, 0x00, 0x00,                    // (0000,0000) UL 98
+            0x00, 0x00, 0x03, 0x00, 0x14, 0x00, 0x00, 0x00, .. "1.2.840.10008.1.20.1"u8,               // (0000,0003) UI, even: no padding
+            0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x30, 0x01,                                // (0000,0100) US 0x0130
+            0x00, 0x00, 0x10, 0x01, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00,                                // (0000,0110) US 3
+            0x00, 0x00, 0x00, 0x08, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,                                // (0000,0800) US 0: a data set follows
+            0x00, 0x00, 0x01, 0x10, 0x16, 0x00, 0x00, 0x00, .. "1.2.840.10008.1.20.1.1"u8,             // (0000,1001) UI
+            0x00, 0x00, 0x08, 0x10, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00,                                // (0000,1008) US 1
+        ];
+        var command = new DimseCommand
+        {
+            CommandField = CommandField.NActionRequest,
+            MessageId = 3,
+            RequestedSopClassUid = DicomUids.StorageCommitmentPushModel,
+            RequestedSopInstanceUid = DicomUids.StorageCommitmentPushModelInstance,
+            ActionTypeId = 1,
+            HasDataSet = true,
+        };
+
+        Assert.Equal(expected, command.Encode());
+        Assert.Equal(command, DimseCommand.Decode(expected));
+    }
+
+    [Fact]
+    public void N_EVENT_REPORT_RSP_round_trips_with_its_event_type()
+    {
+        var response = new DimseCommand
+        {
+            CommandField = CommandField.NEventReportResponse,
+            AffectedSopClassUid = DicomUids.StorageCommitmentPushModel,
+            AffectedSopInstanceUid = DicomUids.StorageCommitmentPushModelInstance,
+            MessageIdBeingRespondedTo = 4,
+            Status = 0,
+            EventTypeId = 2,
+        };
+
+        Assert.Equal(response, DimseCommand.Decode(response.Encode()));
+    }
+
+    [Fact]
     public void C_STORE_RSP_round_trips_with_status_and_error_comment()
     {
         var response = new DimseCommand

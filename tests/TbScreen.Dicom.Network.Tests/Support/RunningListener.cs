@@ -26,13 +26,13 @@ public sealed class RunningListener : IAsyncDisposable
     public DicomPeer Peer => new(Options.AeTitle, "127.0.0.1", Port);
 
     public static async Task<RunningListener> StartAsync(Func<DicomListenerOptions, DicomListenerOptions>? configure = null, Scp.IGetHandler? gets = null,
-        Scp.IQueryHandler? queries = null, Scp.IRetrieveHandler? moves = null)
+        Scp.IQueryHandler? queries = null, Scp.IRetrieveHandler? moves = null, ICommitmentReportHandler? commitmentReports = null)
     {
         var options = new DicomListenerOptions { AeTitle = "TBSCREEN", Port = 0, BindAddress = IPAddress.Loopback };
         options = configure?.Invoke(options) ?? options;
         var handler = new RecordingStoreHandler();
         var logger = new CapturingLogger();
-        var listener = new DicomListener(options, handler, logger, queries, moves, gets);
+        var listener = new DicomListener(options, handler, logger, queries, moves, gets, commitmentReports);
         await listener.StartAsync();
         return new RunningListener(listener, options, handler, logger);
     }

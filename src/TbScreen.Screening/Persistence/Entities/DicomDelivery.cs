@@ -13,6 +13,9 @@ public sealed class DicomDelivery
     /// <summary>Built for retrieval here (DICOMweb) only: no destination, never sent.</summary>
     public const string Kept = "kept";
 
+    /// <summary>Sent, and the destination has committed to keeping it (Storage Commitment, PS3.4 J).</summary>
+    public const string Committed = "committed";
+
     public long Id { get; set; }
 
     public long ResultId { get; set; }
@@ -34,7 +37,7 @@ public sealed class DicomDelivery
 
     public required string ContentSha256 { get; set; }
 
-    /// <summary>pending, sent or kept.</summary>
+    /// <summary>pending, sent, committed or kept.</summary>
     public required string Status { get; set; }
 
     public int Attempts { get; set; }
@@ -46,4 +49,12 @@ public sealed class DicomDelivery
     public DateTime NextAttemptAt { get; set; }
 
     public DateTime? SentAt { get; set; }
+
+    /// <summary>The Storage Commitment transaction that last asked the destination about this object; null until asked.</summary>
+    public string? CommitmentTransactionUid { get; set; }
+
+    public DateTime? CommitmentRequestedAt { get; set; }
+
+    /// <summary>When the destination reported it committed.</summary>
+    public DateTime? CommittedAt { get; set; }
 }

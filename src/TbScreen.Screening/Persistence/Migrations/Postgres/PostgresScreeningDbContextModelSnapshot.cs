@@ -168,6 +168,15 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("CommitmentRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CommitmentTransactionUid")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("CommittedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasColumnType("text");
@@ -212,6 +221,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CommitmentTransactionUid");
 
                     b.HasIndex("ResultId");
 

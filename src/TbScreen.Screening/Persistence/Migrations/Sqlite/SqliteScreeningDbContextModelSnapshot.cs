@@ -155,6 +155,15 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("CommitmentRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommitmentTransactionUid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CommittedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -199,6 +208,8 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CommitmentTransactionUid");
 
                     b.HasIndex("ResultId");
 
