@@ -7,6 +7,8 @@ internal static class AuditActions
     public const string DicomWebStored = "dicomweb.stow";
     public const string DicomWebSearched = "dicomweb.qido";
     public const string DicomWebRetrieved = "dicomweb.wado";
+    public const string DicomPullFound = "dicom.pull.find";
+    public const string DicomPullStarted = "dicom.pull";
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string ImageViewed = "screening.image.view";

@@ -124,6 +124,12 @@ public sealed class DicomNodeSettings
     /// </summary>
     public List<string> MoveDestinations { get; set; } = [];
 
+    /// <summary>
+    /// AE@host:port of each archive an admin may screen studies from on the PACS page (C-FIND, then C-GET into this
+    /// node); empty (the default) offers none. Only these addresses are ever called.
+    /// </summary>
+    public List<string> Archives { get; set; } = [];
+
     /// <summary>The Verifying Organization of the VERIFIED reports sent after a review.</summary>
     public string VerifyingOrganization { get; set; } = "TbScreen reviewers";
 

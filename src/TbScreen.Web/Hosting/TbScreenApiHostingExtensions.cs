@@ -34,6 +34,8 @@ public static class TbScreenApiHostingExtensions
             .Validate(o => o.Dicom.Port is null or (>= 0 and <= 65535), "TbScreen:Dicom:Port must be a TCP port.")
             .Validate(o => System.Net.IPAddress.TryParse(o.Dicom.Bind, out _), "TbScreen:Dicom:Bind must be an IP address.")
             .Validate(o => o.Dicom.ForwardResults is null || IsPeer(o.Dicom.ForwardResults), "TbScreen:Dicom:ForwardResults must be AE@host:port.")
+            .Validate(o => o.Dicom.Archives.All(IsPeer) && o.Dicom.Archives.Select(d => d.Split('@')[0]).Distinct(StringComparer.Ordinal).Count() == o.Dicom.Archives.Count,
+                "TbScreen:Dicom:Archives must be distinct AE titles, each AE@host:port.")
             .Validate(o => !o.Dicom.StorageCommitment || (o.Dicom.ForwardResults is not null && o.Dicom.Port is not null),
                 "TbScreen:Dicom:StorageCommitment needs ForwardResults (the archive asked) and Port (where its reports arrive).")
             .Validate(o => o.Dicom.MoveDestinations.All(IsPeer) && o.Dicom.MoveDestinations.Select(d => d.Split('@')[0]).Distinct(StringComparer.Ordinal).Count() == o.Dicom.MoveDestinations.Count,
@@ -70,6 +72,7 @@ public static class TbScreenApiHostingExtensions
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<TbScreenOptions>>((cors, tb) =>
             cors.AddPolicy(DicomWebRoutes.CorsPolicy, policy => DicomWebRoutes.Configure(policy, tb.Value.Security)));
         services.AddSingleton<Pacs.DicomNodeService>();
+        services.AddSingleton<Pacs.ArchivePulls>();
         services.AddSingleton<Pacs.ReviewedReports>();
         services.AddSingleton<Pacs.ReceivedResults>();
         services.AddHostedService(sp => sp.GetRequiredService<Pacs.DicomNodeService>());

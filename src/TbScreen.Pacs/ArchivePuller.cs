@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using TbScreen.Dicom.Network;
+
+namespace TbScreen.Pacs;
+
+/// <summary>Where a pull from an archive stands: studies done of those found, and what became of their objects.</summary>
+/// <param name="Received">Radiographs stored here for screening.</param>
+/// <param name="NotTaken">Objects the archive counted failed: classes we do not take (reports) or ones we could not store.</param>
+/// <param name="Refused">Studies whose C-GET the archive refused.</param>
+/// <param name="Error">Why the pull stopped early (the archive could not be reached), or null.</param>
+public sealed record ArchivePullProgress(int Studies, int StudiesDone = 0, int Received = 0, int NotTaken = 0, int Refused = 0, string? Error = null, bool Finished = false);
+
+/// <summary>
+/// Screens studies of an archive in the node: each study found by <see cref="StudyPuller.FindAsync"/> is fetched by
+/// C-GET over our own association (the archive need not know our address), and each radiograph goes through
+/// <see cref="ReceivedInstances"/> exactly as a C-STORE would: stored before the archive hears success, then screened by
+/// the node's loop into the worklist. One study at a time; progress after each.
+/// </summary>
+public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received, ILogger logger)
+{
+    public async Task<ArchivePullProgress> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, IProgress<ArchivePullProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(studies);
+        var state = new ArchivePullProgress(studies.Count);
+        int stored = 0;
+        async Task<DicomStatus> StoreAsync(byte[] part10, CancellationToken token)
+        {
+            var status = await received.StoreAsync(part10, $"C-GET from {archive.AeTitle}", token);
+            if (status.IsSuccess)
+            {
+                Interlocked.Increment(ref stored);
+            }
+
+            return status;
+        }
+
+        foreach (var study in studies)
+        {
+            RetrieveResult outcome;
+            try
+            {
+                outcome = await puller.GetAsync(archive, study, StoreAsync, progress: null, cancellationToken);
+            }
+            catch (DicomNetworkException e)
+            {
+                logger.LogWarning("Pull from {Archive} stopped after {Done} of {Count} studies: {Reason}", archive, state.StudiesDone, studies.Count, e.Message);
+                state = state with { Received = stored, Error = e.Message, Finished = true };
+                progress?.Report(state);
+                return state;
+            }
+
+            state = state with
+            {
+                StudiesDone = state.StudiesDone + 1,
+                Received = stored,
+                NotTaken = state.NotTaken + outcome.Failed,
+                Refused = state.Refused + (outcome.Performed ? 0 : 1),
+            };
+            progress?.Report(state);
+        }
+
+        logger.LogInformation("Pull from {Archive}: {Studies} studies, {Received} radiographs received, {NotTaken} objects not taken, {Refused} studies refused",
+            archive, studies.Count, state.Received, state.NotTaken, state.Refused);
+        state = state with { Finished = true };
+        progress?.Report(state);
+        return state;
+    }
+}

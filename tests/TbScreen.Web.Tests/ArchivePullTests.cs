@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TbScreen.Cli.Tests.Pacs;
+using TbScreen.Pacs;
+using TbScreen.Screening.Persistence;
+using TbScreen.Web.Identity;
+using TbScreen.Web.Pacs;
+using TbScreen.Web.Tests.Infrastructure;
+
+namespace TbScreen.Web.Tests;
+
+/// <summary>
+/// Screening an archive from the dashboard: Orthanc holds a chest radiograph and a CT-free study list; the host finds
+/// the radiograph's study by C-FIND, pulls it by C-GET into its receiving end, and screens it into the worklist.
+/// Orthanc never needs to know the host's address (no port is set here). Finds and pulls are audited.
+/// </summary>
+public sealed class ArchivePullTests
+{
+    [SkippableFact]
+    public async Task A_study_found_on_the_archive_is_pulled_and_screened_into_the_worklist()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
+        using var orthanc = new OrthancServer("TBSCREEN", 104);
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        Directory.CreateDirectory(root);
+        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Archives:0"] = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}",
+        });
+        using var admin = await host.ClientAsAsync(Roles.Admin);
+        var pulls = host.Services.GetRequiredService<ArchivePulls>();
+
+        var nothing = await pulls.FindAsync("ORTHANC", new PullCriteria(Modalities: ["CT"]), "admin", CancellationToken.None);
+        Assert.Empty(nothing);
+        var criteria = new PullCriteria(Modalities: ["CR", "DX"]);
+        var studies = await pulls.FindAsync("ORTHANC", criteria, "admin", CancellationToken.None);
+        var study = Assert.Single(studies);
+        Assert.Equal(1, study.Instances);
+
+        var run = await pulls.StartAsync("ORTHANC", criteria, studies, "admin");
+        var clock = Stopwatch.StartNew();
+        ArchivePullRun current;
+        while (!(current = pulls.Runs.Single(r => r.Id == run.Id)).Progress.Finished)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the pull did not finish");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(new ArchivePullProgress(1, StudiesDone: 1, Received: 1, Finished: true), current.Progress);
+        var store = host.Services.GetRequiredService<IScreeningStore>();
+        while ((await store.RecentResultsAsync(10)).Count == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the pulled radiograph was not screened");
+            await Task.Delay(200);
+        }
+
+        var result = Assert.Single(await store.RecentResultsAsync(10));
+        Assert.Equal(TbScreen.Screening.ScreeningStatus.Ok, result.Outcome.Status);
+        var trail = await store.AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.pull.find" && e.Target == "archive/ORTHANC" && e.Detail == "CT: 0 studies");
+        Assert.Contains(trail, e => e.Action == "dicom.pull" && e.Actor == "admin" && e.Detail == "CR,DX: 1 studies");
+
+        string page = await admin.GetStringAsync("/admin/pacs");
+        Assert.Contains("Screen studies from an archive", page);
+        Assert.Contains($"ORTHANC (127.0.0.1:{orthanc.DicomPort})", page);
+        Assert.Contains("done: 1/1 studies, 1 radiographs received, 0 objects not taken, 0 studies refused", page);
+        Assert.Throws<ArgumentException>(() => pulls.FindAsync("ELSEWHERE", criteria, "admin", CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public async Task An_archive_that_cannot_be_reached_stops_the_pull_with_the_reason()
+    {
+        using var host = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")),
+            settings: new Dictionary<string, string?> { ["TbScreen:Dicom:Archives:0"] = "GONE@127.0.0.1:9" });
+        var pulls = host.Services.GetRequiredService<ArchivePulls>();
+
+        await Assert.ThrowsAsync<TbScreen.Dicom.Network.DicomNetworkException>(() => pulls.FindAsync("GONE", new PullCriteria(), "admin", CancellationToken.None));
+        var run = await pulls.StartAsync("GONE", new PullCriteria(), [new FoundStudy("1.2.3", "20260101", ["CR"], 1)], "admin");
+        var clock = Stopwatch.StartNew();
+        while (!pulls.Runs.Single(r => r.Id == run.Id).Progress.Finished)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the pull did not stop");
+            await Task.Delay(100);
+        }
+
+        var progress = pulls.Runs.Single(r => r.Id == run.Id).Progress;
+        Assert.Equal((0, 0), (progress.StudiesDone, progress.Received));
+        Assert.Contains("GONE@127.0.0.1:9", progress.Error, StringComparison.Ordinal);
+    }
+}
