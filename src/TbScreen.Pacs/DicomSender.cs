@@ -8,17 +8,22 @@ public interface IDicomSender
     Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken);
 }
 
-/// <summary>Asks a destination to commit to keeping objects it was sent (Storage Commitment, PS3.4 J); throws when it refuses.</summary>
+/// <summary>
+/// Asks a destination to commit to keeping objects it was sent (Storage Commitment, PS3.4 J); throws when it refuses.
+/// A report the destination sends at once on the same association goes to <c>reports</c>.
+/// </summary>
 public interface ICommitmentRequester
 {
-    Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken);
+    Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, ICommitmentReportHandler reports,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>The real sender: our DICOM client, one association per object (PACS outboxes are small and bursty).</summary>
 public sealed class DicomClientSender(DicomClient client) : IDicomSender, ICommitmentRequester
 {
-    public Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken) =>
-        client.RequestCommitmentAsync(destination, transactionUid, instances, cancellationToken);
+    public Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, ICommitmentReportHandler reports,
+        CancellationToken cancellationToken) =>
+        client.RequestCommitmentAsync(destination, transactionUid, instances, reports, cancellationToken);
 
     public async Task SendAsync(DicomPeer destination, byte[] part10, CancellationToken cancellationToken)
     {

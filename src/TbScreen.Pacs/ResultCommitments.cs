@@ -35,16 +35,18 @@ public sealed class ResultCommitments(DicomOutboxStore outbox, DicomCommitmentOp
         {
             string transaction = UidGenerator.New();
             var rows = group.ToList();
+            // Recorded before asking: an archive may report on the request's own association, before the request returns.
+            await outbox.MarkCommitmentRequestedAsync(rows.Select(r => r.Id).ToList(), transaction, now, cancellationToken);
             try
             {
-                await requester.RequestAsync(DicomPeer.Parse(group.Key), transaction, rows.Select(Reference).ToList(), cancellationToken);
-                await outbox.MarkCommitmentRequestedAsync(rows.Select(r => r.Id).ToList(), transaction, now, cancellationToken);
+                await requester.RequestAsync(DicomPeer.Parse(group.Key), transaction, rows.Select(Reference).ToList(), this, cancellationToken);
                 requested += rows.Count;
                 _failuresInARow = 0;
                 logger.LogInformation("Storage Commitment of {Count} objects requested from {Destination} (transaction {Transaction})", rows.Count, group.Key, transaction);
             }
             catch (Exception e) when (e is DicomNetworkException or IOException or TimeoutException)
             {
+                await outbox.ForgetCommitmentRequestAsync(transaction, cancellationToken);
                 _nextRequest = now + ResultDelivery.Backoff(_failuresInARow++);
                 logger.LogWarning("Storage Commitment request to {Destination} failed: {Reason}; next try at {Next:u}", group.Key, e.Message, _nextRequest);
             }

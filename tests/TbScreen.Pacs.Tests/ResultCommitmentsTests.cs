@@ -76,6 +76,17 @@ public sealed class ResultCommitmentsTests(ResultReportTests.Screened screened) 
     }
 
     [Fact]
+    public async Task A_report_on_the_request_s_own_association_is_applied()
+    {
+        var (outbox, rows) = await SentResultAsync();
+        var archive = new RecordingRequester { ReportsAtOnce = true };
+
+        Assert.Equal(2, await new ResultCommitments(outbox, new DicomCommitmentOptions(), NullLogger.Instance).RequestDueAsync(archive, DateTime.UtcNow));
+
+        Assert.All(await outbox.ForResultAsync(rows[0].ResultId), r => Assert.True(r.IsCommitted));
+    }
+
+    [Fact]
     public async Task An_archive_that_cannot_be_reached_is_asked_again_only_after_the_back_off()
     {
         var (outbox, _) = await SentResultAsync();
@@ -122,12 +133,24 @@ public sealed class ResultCommitmentsTests(ResultReportTests.Screened screened) 
     {
         public bool Down { get; set; }
 
+        /// <summary>Reports before the request returns, as an archive that answers on the request's own association.</summary>
+        public bool ReportsAtOnce { get; set; }
+
         public List<(DicomPeer Destination, string Transaction, IReadOnlyList<CommitmentReference> Instances)> Requests { get; } = [];
 
-        public Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken)
+        public async Task RequestAsync(DicomPeer destination, string transactionUid, IReadOnlyList<CommitmentReference> instances, ICommitmentReportHandler reports,
+            CancellationToken cancellationToken)
         {
             Requests.Add((destination, transactionUid, instances));
-            return Down ? Task.FromException(new DicomNetworkException(destination.ToString(), "connection refused")) : Task.CompletedTask;
+            if (Down)
+            {
+                throw new DicomNetworkException(destination.ToString(), "connection refused");
+            }
+
+            if (ReportsAtOnce)
+            {
+                await reports.ReportAsync(new CommitmentReport(destination.AeTitle, transactionUid, instances, []), cancellationToken);
+            }
         }
     }
 }

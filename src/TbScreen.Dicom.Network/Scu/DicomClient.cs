@@ -172,9 +172,12 @@ public sealed class DicomClient
     /// Storage Commitment request (PS3.4 J.3.2, N-ACTION): asks the peer to commit to the safekeeping of
     /// <paramref name="instances"/> under <paramref name="transactionUid"/>. Returns when the peer has accepted the
     /// request; its result comes later as an N-EVENT-REPORT, usually on an association the peer opens to our listener.
-    /// A refusal raises <see cref="DicomNetworkException"/> naming the peer and the status.
+    /// Some archives report at once on this association instead (PS3.4 J.3.3 lets them): with <paramref name="reports"/>,
+    /// such a report is taken and answered while we release. A refusal raises <see cref="DicomNetworkException"/>
+    /// naming the peer and the status.
     /// </summary>
-    public async Task RequestCommitmentAsync(DicomPeer peer, string transactionUid, IReadOnlyList<CommitmentReference> instances, CancellationToken cancellationToken = default)
+    public async Task RequestCommitmentAsync(DicomPeer peer, string transactionUid, IReadOnlyList<CommitmentReference> instances,
+        ICommitmentReportHandler? reports = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var dataSet = StorageCommitment.Request(transactionUid, instances);
@@ -192,7 +195,16 @@ public sealed class DicomClient
             HasDataSet = true,
         };
         var response = await association.RequestAsync(context, request, Identifier(dataSet, context), cancellationToken).ConfigureAwait(false);
-        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new DicomReader();
+        await association.ReleaseAsync(cancellationToken, reports is null ? null : (message, on) => message.Command.CommandField == CommandField.NEventReportRequest
+            ? CommitmentReportReceiver.AnswerAsync(message, on.AbstractSyntax, on.TransferSyntax!, peer.AeTitle, reports, reader, _logger, peer.ToString(), cancellationToken)
+            : Task.FromResult(new DimseCommand
+            {
+                CommandField = (ushort)(message.Command.CommandField | CommandField.ResponseBit),
+                AffectedSopClassUid = message.Command.AffectedSopClassUid,
+                MessageIdBeingRespondedTo = message.Command.MessageId ?? 0,
+                Status = 0x0211, // unrecognized operation
+            })).ConfigureAwait(false);
         var status = new DicomStatus(response.Status ?? 0xFFFF, response.ErrorComment);
         if (response.CommandField != CommandField.NActionResponse || !status.IsSuccess)
         {

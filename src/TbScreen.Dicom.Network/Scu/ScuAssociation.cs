@@ -226,32 +226,71 @@ internal sealed class ScuAssociation : IAsyncDisposable
         }
     }
 
-    /// <summary>A-RELEASE (PS3.8 7.2): a peer that does not answer in time is simply disconnected; the work is done.</summary>
-    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A-RELEASE (PS3.8 7.2): a peer that does not answer in time is simply disconnected; the work is done. With
+    /// <paramref name="onRequest"/>, a request the peer sends before it answers the release (in Sta7 P-DATA still flows
+    /// both ways: an archive's Storage Commitment report on the association we opened) is answered with the response
+    /// it returns; without, such messages are dropped with a warning.
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken, Func<DimseMessage, NegotiatedContext, Task<DimseCommand>>? onRequest = null)
     {
         if (!_open)
         {
             return;
         }
 
-        _open = false;
         try
         {
+            while (onRequest is not null && _ready.TryDequeue(out var early))
+            {
+                await AnswerDuringReleaseAsync(early, onRequest, cancellationToken).ConfigureAwait(false);
+            }
+
+            _open = false;
             using (var deadline = Deadline(_options.AssociationTimeout, cancellationToken))
             {
                 await _connection.SendAsync(new ReleaseRequestPdu(), deadline.Token).ConfigureAwait(false);
             }
 
             var answer = await _connection.ReadAsync(_options.MaxPduLength, _options.AssociationTimeout, cancellationToken).ConfigureAwait(false);
+            while (answer is DataTransferPdu data && onRequest is not null)
+            {
+                foreach (var pdv in data.Values)
+                {
+                    if (_assembler.Add(pdv) is { } message)
+                    {
+                        await AnswerDuringReleaseAsync(message, onRequest, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                answer = await _connection.ReadAsync(_options.MaxPduLength, _options.AssociationTimeout, cancellationToken).ConfigureAwait(false);
+            }
+
             if (answer is not ReleaseResponsePdu)
             {
                 _logger.LogWarning("{Peer}: answered A-RELEASE-RQ with {Answer}", _peer, answer?.Type.ToString() ?? "a closed connection");
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or PduException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or PduException or DimseFormatException or OperationCanceledException
+            or DicomNetworkException)
         {
+            _open = false;
             _logger.LogWarning("{Peer}: release did not complete cleanly: {Reason}", _peer, e.Message);
         }
+    }
+
+    /// <summary>A request that arrived while we released: answered on its own context, if that context was accepted.</summary>
+    private async Task AnswerDuringReleaseAsync(DimseMessage message, Func<DimseMessage, NegotiatedContext, Task<DimseCommand>> onRequest, CancellationToken cancellationToken)
+    {
+        if (CommandField.IsResponse(message.Command.CommandField)
+            || Contexts.FirstOrDefault(c => c.Id == message.PresentationContextId && c.TransferSyntax is not null) is not { } context)
+        {
+            _logger.LogWarning("{Peer}: ignoring a message during release (command 0x{Field:X4})", _peer, message.Command.CommandField);
+            return;
+        }
+
+        var response = await onRequest(message, context).ConfigureAwait(false);
+        await SendMessageAsync(context.Id, response, null, "an answer during release", cancellationToken).ConfigureAwait(false);
     }
 
     public async Task AbortAsync(AbortSource source = AbortSource.ServiceUser, AbortReason reason = AbortReason.NotSpecified)

@@ -119,6 +119,15 @@ public sealed class DicomOutboxStore(IDbContextFactory<ScreeningDbContext> conte
             .SetProperty(d => d.CommitmentRequestedAt, when), cancellationToken);
     }
 
+    /// <summary>A request that did not reach the archive: its rows are awaiting commitment again, as if never asked.</summary>
+    public async Task ForgetCommitmentRequestAsync(string transactionUid, CancellationToken cancellationToken = default)
+    {
+        await using var ctx = await contexts.CreateDbContextAsync(cancellationToken);
+        await ctx.DicomDeliveries.Where(d => d.CommitmentTransactionUid == transactionUid && d.Status == DicomDelivery.Sent).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.CommitmentTransactionUid, (string?)null)
+            .SetProperty(d => d.CommitmentRequestedAt, (DateTime?)null), cancellationToken);
+    }
+
     /// <summary>
     /// Applies a Storage Commitment report to the rows its transaction named: committed ones become committed; each one
     /// the destination did not commit to goes back to pending with <paramref name="failures"/>' reason, due at the

@@ -25,6 +25,15 @@ internal sealed class RawPeer : IAsyncDisposable
         return new RawPeer(socket);
     }
 
+    /// <summary>The acceptor end: a peer that our SCU connects to, driven by hand.</summary>
+    public static async Task<RawPeer> AcceptAsync(TcpListener listener, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var socket = await listener.AcceptSocketAsync(deadline.Token);
+        socket.NoDelay = true;
+        return new RawPeer(socket);
+    }
+
     public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>Tells the listener we will send nothing more (TCP half-close), as a peer that gives up would.</summary>
