@@ -59,7 +59,8 @@ public sealed class ResultCommitments(DicomOutboxStore outbox, DicomCommitmentOp
     {
         ArgumentNullException.ThrowIfNull(report);
         var now = DateTime.UtcNow;
-        var failures = report.Failed.ToDictionary(f => f.SopInstanceUid, f => $"{report.CallingAeTitle} did not commit to keeping it (failure reason 0x{f.FailureReason:X4}); sending it again");
+        // An archive that names an instance twice is not worth a failed report: the first reason counts.
+        var failures = report.Failed.DistinctBy(f => f.SopInstanceUid).ToDictionary(f => f.SopInstanceUid, f => $"{report.CallingAeTitle} did not commit to keeping it (failure reason 0x{f.FailureReason:X4}); sending it again");
         var (committed, failed) = await outbox.ApplyCommitmentReportAsync(report.TransactionUid, report.Committed.Select(c => c.SopInstanceUid).ToHashSet(StringComparer.Ordinal),
             failures, now, attempts => now + ResultDelivery.Backoff(Math.Max(0, attempts - 1)), cancellationToken);
         if (committed + failed == 0)

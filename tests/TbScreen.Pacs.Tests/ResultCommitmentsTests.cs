@@ -34,8 +34,9 @@ public sealed class ResultCommitmentsTests(ResultReportTests.Screened screened) 
 
         var sr = rows.Single(r => r.Kind == "sr");
         var sc = rows.Single(r => r.Kind == "sc");
+        var failure = new CommitmentFailure(HeatmapCapture.SecondaryCaptureClassUid, sc.SopInstanceUid, StorageCommitment.NoSuchObjectInstance);
         var report = new CommitmentReport("PACS", transaction, [new CommitmentReference(ResultReport.ComprehensiveSrClassUid, sr.SopInstanceUid)],
-            [new CommitmentFailure(HeatmapCapture.SecondaryCaptureClassUid, sc.SopInstanceUid, StorageCommitment.NoSuchObjectInstance)]);
+            [failure, failure with { FailureReason = StorageCommitment.ProcessingFailure }]); // named twice: the first reason counts
         Assert.Equal(DicomStatus.Success, await commitments.ReportAsync(report, CancellationToken.None));
 
         var after = (await outbox.ForResultAsync(sr.ResultId)).ToDictionary(r => r.Kind);
