@@ -1,9 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using TbScreen.Dicom.Network;
-using TbScreen.Screening;
 using TbScreen.Screening.Persistence;
-using TbScreen.Screening.Storage;
 
 namespace TbScreen.Pacs.Tests;
 
@@ -114,20 +112,14 @@ public sealed class ResultCommitmentsTests(ResultReportTests.Screened screened) 
     /// <summary>A screened result whose SR and capture were sent to <see cref="Archive"/>.</summary>
     private async Task<(DicomOutboxStore Outbox, IReadOnlyList<DicomDeliveryInfo> Rows)> SentResultAsync()
     {
-        Directory.CreateDirectory(_root);
-        var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = Path.Combine(_root, "db.sqlite") });
-        contexts.Migrate();
-        var store = new EfScreeningStore(contexts);
-        var content = new ContentStore(Path.Combine(_root, "store"));
-        var stored = await new PersistentScreeningService(screened.Pipeline, store, content).ScreenAsync(screened.SourcePath);
-        var outbox = new DicomOutboxStore(contexts);
-        await new ResultDelivery(outbox, store, content, NullLogger.Instance).EnqueueAsync(stored.ResultId, Archive, screened.Pipeline);
-        foreach (var row in await outbox.ForResultAsync(stored.ResultId))
+        var result = await StoredResult.CreateAsync(_root, screened);
+        Assert.All(result.Rows, r => Assert.Equal(Archive.ToString(), r.Destination));
+        foreach (var row in result.Rows)
         {
-            await outbox.MarkSentAsync(row.Id);
+            await result.Outbox.MarkSentAsync(row.Id);
         }
 
-        return (outbox, await outbox.ForResultAsync(stored.ResultId));
+        return (result.Outbox, await result.Outbox.ForResultAsync(result.Rows[0].ResultId));
     }
 
     private sealed class RecordingRequester : ICommitmentRequester

@@ -31,10 +31,7 @@ public sealed class PacsNodeTests
         using var admin = await host.ClientAsAsync(Roles.Admin);
         await WaitForListenerAsync(port);
 
-        string file = Path.Combine(root, "cxr.dcm");
-        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
-        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
-        Assert.True(code == 0, output);
+        await SendPhantomAsync(root, port);
 
         var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
         var sent = await WaitForSentAsync(outbox, 2, TimeSpan.FromMinutes(2));
@@ -80,10 +77,7 @@ public sealed class PacsNodeTests
         using var admin = await host.ClientAsAsync(Roles.Admin);
         await WaitForListenerAsync(port);
 
-        string file = Path.Combine(root, "cxr.dcm");
-        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
-        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
-        Assert.True(code == 0, output);
+        await SendPhantomAsync(root, port);
 
         var outbox = host.Services.GetRequiredService<DicomOutboxStore>();
         var clock = Stopwatch.StartNew();
@@ -156,6 +150,15 @@ public sealed class PacsNodeTests
         using var radiologist = await host.ClientAsAsync(Roles.Radiologist);
         var denied = await radiologist.GetAsync("/admin/pacs");
         Assert.DoesNotContain("deliveries to PACS", await denied.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A fresh phantom radiograph from storescu, as a CR room would send it.</summary>
+    private static async Task SendPhantomAsync(string root, int port)
+    {
+        string file = Path.Combine(root, "cxr.dcm");
+        await File.WriteAllBytesAsync(file, TestRadiographs.Phantom(TestRadiographs.NewSeed()));
+        var (code, output) = Dcmtk.Run("storescu", "-aet", "CR_ROOM", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        Assert.True(code == 0, output);
     }
 
     private static async Task WaitForListenerAsync(int port)
