@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TbScreen.Cli.Tests.Pacs;
+using TbScreen.Dicom.Network.Tests.Support;
 using TbScreen.Pacs;
 using TbScreen.Screening.Persistence;
 using TbScreen.Web.Identity;
@@ -68,6 +69,54 @@ public sealed class ArchivePullTests
         Assert.Contains($"ORTHANC (127.0.0.1:{orthanc.DicomPort})", page);
         Assert.Contains("done: 1/1 studies, 1 radiographs received, 0 objects not taken, 0 studies refused", page);
         Assert.Throws<ArgumentException>(() => pulls.FindAsync("ELSEWHERE", criteria, "admin", CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// TbScreen:Dicom:ArchiveTls with Orthanc's DICOM TLS (mutual authentication): the study is found and pulled over
+    /// TLS; a host without the setting cannot even ask.
+    /// </summary>
+    [SkippableFact]
+    public async Task Over_TLS_a_study_is_found_and_pulled_and_a_plain_host_is_refused()
+    {
+        using var pki = new TestCertificates();
+        using var orthanc = new OrthancServer("TBSCREEN", 104, settings: new Dictionary<string, object>
+        {
+            ["DicomTlsEnabled"] = true,
+            ["DicomTlsCertificate"] = pki.ServerCertificatePath,
+            ["DicomTlsPrivateKey"] = pki.ServerKeyPath,
+            ["DicomTlsTrustedCertificates"] = pki.CaPath,
+            ["DicomTlsRemoteCertificateRequired"] = true,
+        });
+        Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
+        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        string archive = $"ORTHANC@localhost:{orthanc.DicomPort}";
+        using var host = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")), settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Archives:0"] = archive,
+            ["TbScreen:Dicom:ArchiveTls:TrustedServerCertificates"] = pki.CaPath,
+            ["TbScreen:Dicom:ArchiveTls:Certificate"] = pki.ClientCertificatePath,
+            ["TbScreen:Dicom:ArchiveTls:PrivateKey"] = pki.ClientKeyPath,
+        });
+        using var plain = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")), settings: new Dictionary<string, string?>
+        {
+            ["TbScreen:Dicom:Archives:0"] = archive,
+        });
+        var pulls = host.Services.GetRequiredService<ArchivePulls>();
+
+        var criteria = new PullCriteria();
+        var studies = await pulls.FindAsync("ORTHANC", criteria, "admin", CancellationToken.None);
+        var run = await pulls.StartAsync("ORTHANC", criteria, studies, "admin");
+        var clock = Stopwatch.StartNew();
+        while (!pulls.Runs.Single(r => r.Id == run.Id).Progress.Finished)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the pull did not finish");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(new ArchivePullProgress(1, StudiesDone: 1, Received: 1, Finished: true), pulls.Runs.Single(r => r.Id == run.Id).Progress);
+        await Assert.ThrowsAnyAsync<TbScreen.Dicom.Network.DicomNetworkException>(() =>
+            plain.Services.GetRequiredService<ArchivePulls>().FindAsync("ORTHANC", criteria, "admin", CancellationToken.None));
     }
 
     [Fact]

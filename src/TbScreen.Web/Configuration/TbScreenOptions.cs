@@ -130,6 +130,9 @@ public sealed class DicomNodeSettings
     /// </summary>
     public List<string> Archives { get; set; } = [];
 
+    /// <summary>DICOM over TLS to the <see cref="Archives"/>; unset connects in plain TCP.</summary>
+    public DicomForwardTlsSettings? ArchiveTls { get; set; }
+
     /// <summary>The Verifying Organization of the VERIFIED reports sent after a review.</summary>
     public string VerifyingOrganization { get; set; } = "TbScreen reviewers";
 

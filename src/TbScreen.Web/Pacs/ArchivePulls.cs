@@ -93,7 +93,7 @@ internal sealed class ArchivePulls(IOptions<TbScreenOptions> options, DicomNodeS
         Archives.FirstOrDefault(a => a.AeTitle == aeTitle) ?? throw new ArgumentException($"'{aeTitle}' is not an archive of TbScreen:Dicom:Archives.", nameof(aeTitle));
 
     private StudyPuller Puller() =>
-        new(new DicomClient(new DicomClientOptions { CallingAeTitle = options.Value.Dicom.AeTitle }, logger), logger);
+        new(new DicomClient(new DicomClientOptions { CallingAeTitle = options.Value.Dicom.AeTitle, Tls = options.Value.Dicom.ArchiveTls?.ToOptions() }, logger), logger);
 
     private static string Describe(PullCriteria criteria) =>
         $"{string.Join(",", criteria.ModalitiesOrDefault)}{(criteria.StudyDate is { Length: > 0 } dates ? " " + dates : "")}";

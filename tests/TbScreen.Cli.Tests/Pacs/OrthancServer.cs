@@ -17,7 +17,8 @@ public sealed class OrthancServer : IDisposable
     private readonly string _root = "";
 
     /// <param name="dicomWebServers">DICOMweb servers Orthanc may call (its DicomWeb.Servers), by name.</param>
-    public OrthancServer(string modalityAe, int modalityPort, IReadOnlyDictionary<string, object>? dicomWebServers = null)
+    /// <param name="settings">More configuration entries (e.g. DICOM TLS), added to or replacing the defaults.</param>
+    public OrthancServer(string modalityAe, int modalityPort, IReadOnlyDictionary<string, object>? dicomWebServers = null, IReadOnlyDictionary<string, object>? settings = null)
     {
         if (!File.Exists("/usr/sbin/Orthanc") || !File.Exists(Plugin))
         {
@@ -30,7 +31,7 @@ public sealed class OrthancServer : IDisposable
         HttpPort = FreePort();
         DicomPort = FreePort();
         string config = Path.Combine(_root, "orthanc.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        var configuration = new Dictionary<string, object>
         {
             ["Name"] = "tbscreen-test",
             ["StorageDirectory"] = Path.Combine(_root, "storage"),
@@ -44,7 +45,13 @@ public sealed class OrthancServer : IDisposable
             ["Plugins"] = new[] { Plugin },
             ["DicomWeb"] = new Dictionary<string, object> { ["Enable"] = true, ["Root"] = "/dicom-web/", ["Servers"] = dicomWebServers ?? new Dictionary<string, object>() },
             ["DicomModalities"] = new Dictionary<string, object> { ["tbscreen"] = new object[] { modalityAe, "127.0.0.1", modalityPort } },
-        }));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, object>())
+        {
+            configuration[key] = value;
+        }
+
+        File.WriteAllText(config, JsonSerializer.Serialize(configuration));
         var info = new ProcessStartInfo("/usr/sbin/Orthanc") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = _root };
         info.ArgumentList.Add(config);
         _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start Orthanc");
