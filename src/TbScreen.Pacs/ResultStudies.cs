@@ -25,11 +25,13 @@ public sealed record ResultInstance(DicomDeliveryInfo Row, DicomDataset Header);
 /// attributes are read (and decrypted) once and kept without their pixel data, keyed by content hash: stored content
 /// never changes under its hash, and a purged object's entry is dropped at its next lookup.
 /// </summary>
-public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content)
+/// <param name="capacity">Headers kept at most; beyond it the oldest objects' go first (the search window is the newest).</param>
+public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content, int capacity = ResultStudies.MaxObjects)
 {
     public const int MaxObjects = 5000;
 
-    private readonly ConcurrentDictionary<string, DicomDataset> _headers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DicomDataset Header, long RowId)> _headers = new(StringComparer.Ordinal);
+    private readonly object _evicting = new();
 
     public async Task<IReadOnlyList<ResultStudy>> FindAsync(DicomQuery query, CancellationToken cancellationToken)
     {
@@ -86,7 +88,7 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
 
     /// <summary>
     /// <see cref="Header"/> without Pixel Data, from the cache when present; empty once purged, and then forgotten here
-    /// too, so that a patient's attributes never outlive the stored object. At most <see cref="MaxObjects"/> are kept.
+    /// too, so that a patient's attributes never outlive the stored object.
     /// </summary>
     private DicomDataset CachedHeader(DicomDeliveryInfo row)
     {
@@ -94,7 +96,7 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
         {
             if (content.Contains(row.ContentSha256))
             {
-                return cached;
+                return cached.Header;
             }
 
             _headers.TryRemove(row.ContentSha256, out _);
@@ -108,13 +110,29 @@ public sealed class ResultStudies(DicomOutboxStore objects, ContentStore content
         }
 
         header.Remove(DicomTag.PixelData);
-        if (_headers.Count >= MaxObjects)
+        _headers[row.ContentSha256] = (header, row.Id);
+        if (_headers.Count > capacity)
         {
-            _headers.Clear(); // bounded: a search touches at most MaxObjects, so the next one refills what it needs
+            EvictOldest();
         }
 
-        _headers[row.ContentSha256] = header;
         return header;
+    }
+
+    /// <summary>
+    /// Back to capacity by dropping the oldest objects' headers. Searches cover the newest objects, so each new object
+    /// pushes out the one that just left the window, and nothing that a search still needs is read again.
+    /// </summary>
+    private void EvictOldest()
+    {
+        lock (_evicting)
+        {
+            int excess = _headers.Count - capacity;
+            foreach (var key in _headers.OrderBy(e => e.Value.RowId).Take(Math.Max(0, excess)).Select(e => e.Key).ToList())
+            {
+                _headers.TryRemove(key, out _);
+            }
+        }
     }
 
     /// <summary>The object's attributes from the content store; empty when its bytes are gone (purged).</summary>

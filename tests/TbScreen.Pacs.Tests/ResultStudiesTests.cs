@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Querying;
+using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Pacs.Tests;
 
@@ -36,6 +37,32 @@ public sealed class ResultStudiesTests(ResultReportTests.Screened screened) : IC
         var afterPurge = await studies.FindInstancesAsync(everything, null, null, default);
 
         Assert.Null(afterPurge.Single(i => i.Row.Kind == "sc").Header.GetString(DicomTag.PatientId));
+    }
+
+    /// <summary>
+    /// Over capacity the oldest object's header goes, not the whole cache: with room for one, the capture (the newer
+    /// row) stays cached, shown by damaging its bytes, and the report (the older) is read again, shown by damaging its.
+    /// </summary>
+    [Fact]
+    public async Task Over_capacity_the_oldest_objects_header_is_dropped_and_the_newest_kept()
+    {
+        var stored = await StoredResult.CreateAsync(_root, screened);
+        var studies = new ResultStudies(stored.Outbox, stored.Content, capacity: 1);
+        var everything = DicomQuery.FromIdentifier(new DicomDataset(), QueryLevel.Instance);
+        var sr = stored.Rows.Single(r => r.Kind == "sr");
+        var sc = stored.Rows.Single(r => r.Kind == "sc");
+        Assert.True(sc.Id > sr.Id);
+        string Path(DicomDeliveryInfo row) => Directory.GetFiles(stored.Content.Root, row.ContentSha256, SearchOption.AllDirectories).Single();
+        await studies.FindInstancesAsync(everything, null, null, default);
+        byte[] captureBytes = File.ReadAllBytes(Path(sc));
+
+        File.WriteAllBytes(Path(sc), [1, 2, 3]);
+        var kept = await studies.FindInstancesAsync(everything, null, null, default);
+        Assert.Equal(sc.SopInstanceUid, kept.Single(i => i.Row.Kind == "sc").Header.GetString(DicomTag.SopInstanceUid));
+
+        File.WriteAllBytes(Path(sc), captureBytes);
+        File.WriteAllBytes(Path(sr), [1, 2, 3]);
+        await Assert.ThrowsAnyAsync<Exception>(() => studies.FindInstancesAsync(everything, null, null, default));
     }
 
     public void Dispose()
