@@ -18,13 +18,15 @@ public sealed record ArchivePullProgress(int Studies, int StudiesDone = 0, int R
 /// </summary>
 public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received, ILogger logger)
 {
-    public async Task<ArchivePullProgress> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, IProgress<ArchivePullProgress>? progress,
-        CancellationToken cancellationToken)
+    /// <param name="onProgress">Told where the pull stands after each study, and at its end.</param>
+    /// <param name="resumeFrom">Where an interrupted pull stood: its first <c>StudiesDone</c> studies are not pulled again.</param>
+    public async Task<ArchivePullProgress> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, Func<ArchivePullProgress, Task>? onProgress,
+        CancellationToken cancellationToken, ArchivePullProgress? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(studies);
-        var state = new ArchivePullProgress(studies.Count);
-        int stored = 0;
+        var state = (resumeFrom ?? new ArchivePullProgress(studies.Count)) with { Studies = studies.Count, Error = null, Finished = false };
+        int stored = state.Received;
         async Task<DicomStatus> StoreAsync(byte[] part10, CancellationToken token)
         {
             var status = await received.StoreAsync(part10, $"C-GET from {archive.AeTitle}", token);
@@ -36,7 +38,7 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
             return status;
         }
 
-        foreach (var study in studies)
+        foreach (var study in studies.Skip(state.StudiesDone))
         {
             RetrieveResult outcome;
             try
@@ -47,7 +49,7 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
             {
                 logger.LogWarning("Pull from {Archive} stopped after {Done} of {Count} studies: {Reason}", archive, state.StudiesDone, studies.Count, e.Message);
                 state = state with { Received = stored, Error = e.Message, Finished = true };
-                progress?.Report(state);
+                await ReportAsync(onProgress, state);
                 return state;
             }
 
@@ -58,13 +60,15 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
                 NotTaken = state.NotTaken + outcome.Failed,
                 Refused = state.Refused + (outcome.Performed ? 0 : 1),
             };
-            progress?.Report(state);
+            await ReportAsync(onProgress, state);
         }
 
         logger.LogInformation("Pull from {Archive}: {Studies} studies, {Received} radiographs received, {NotTaken} objects not taken, {Refused} studies refused",
             archive, studies.Count, state.Received, state.NotTaken, state.Refused);
         state = state with { Finished = true };
-        progress?.Report(state);
+        await ReportAsync(onProgress, state);
         return state;
     }
+
+    private static Task ReportAsync(Func<ArchivePullProgress, Task>? onProgress, ArchivePullProgress state) => onProgress?.Invoke(state) ?? Task.CompletedTask;
 }

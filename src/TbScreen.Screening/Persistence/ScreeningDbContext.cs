@@ -30,6 +30,8 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<DicomDelivery> DicomDeliveries => Set<DicomDelivery>();
 
+    public DbSet<ArchivePull> ArchivePulls => Set<ArchivePull>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Study>(e =>
@@ -111,6 +113,13 @@ public abstract class ScreeningDbContext(DbContextOptions options) : DbContext(o
             // A Storage Commitment report finds the rows its transaction named.
             e.HasIndex(d => d.CommitmentTransactionUid);
             e.HasOne(d => d.Result).WithMany().HasForeignKey(d => d.ResultId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ArchivePull>(e =>
+        {
+            e.ToTable("ArchivePulls");
+            // The start-up query: pulls that have not finished.
+            e.HasIndex(p => p.FinishedAt);
         });
     }
 

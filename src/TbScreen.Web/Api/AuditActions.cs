@@ -9,6 +9,7 @@ internal static class AuditActions
     public const string DicomWebRetrieved = "dicomweb.wado";
     public const string DicomPullFound = "dicom.pull.find";
     public const string DicomPullStarted = "dicom.pull";
+    public const string DicomPullResumed = "dicom.pull.resume";
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string ImageViewed = "screening.image.view";

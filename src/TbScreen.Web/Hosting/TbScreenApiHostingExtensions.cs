@@ -72,7 +72,9 @@ public static class TbScreenApiHostingExtensions
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<TbScreenOptions>>((cors, tb) =>
             cors.AddPolicy(DicomWebRoutes.CorsPolicy, policy => DicomWebRoutes.Configure(policy, tb.Value.Security)));
         services.AddSingleton<Pacs.DicomNodeService>();
+        services.AddSingleton<TbScreen.Screening.Persistence.ArchivePullStore>();
         services.AddSingleton<Pacs.ArchivePulls>();
+        services.AddHostedService<Pacs.ArchivePullResumer>();
         services.AddSingleton<Pacs.ReviewedReports>();
         services.AddSingleton<Pacs.ReceivedResults>();
         services.AddHostedService(sp => sp.GetRequiredService<Pacs.DicomNodeService>());
