@@ -265,6 +265,54 @@ public abstract class StoreContractTests
         Assert.Contains(await Store.AuditTrailAsync(50), e => e.Target == target && e.Action == "review");
     }
 
+    [SkippableFact]
+    public async Task StorageCommitmentMarksCommitsAndSendsBackWhatTheArchiveLacks()
+    {
+        var saved = await Store.SaveOutcomeAsync(Outcomes.Ok(Outcomes.NewUid()));
+        var outbox = new DicomOutboxStore(Contexts);
+        string sr = Outcomes.NewUid(), sc = Outcomes.NewUid(), transaction = Outcomes.NewUid();
+        await outbox.AddAsync([new NewDicomDelivery(saved.ResultId, "sr", "PACS@h:104", sr, Outcomes.NewSha()), new NewDicomDelivery(saved.ResultId, "sc", "PACS@h:104", sc, Outcomes.NewSha())]);
+        var rows = await outbox.ForResultAsync(saved.ResultId);
+        foreach (var row in rows)
+        {
+            await outbox.MarkSentAsync(row.Id);
+        }
+
+        var t0 = DateTime.UtcNow;
+        Assert.Equal(rows.Select(r => r.Id).Order(), (await outbox.AwaitingCommitmentAsync(t0.AddHours(-1), 1000)).Where(r => r.ResultId == saved.ResultId).Select(r => r.Id).Order());
+        await outbox.MarkCommitmentRequestedAsync(rows.Select(r => r.Id).ToList(), transaction, t0);
+        Assert.DoesNotContain(await outbox.AwaitingCommitmentAsync(t0.AddHours(-1), 1000), r => r.ResultId == saved.ResultId);
+        await outbox.ForgetCommitmentRequestAsync(transaction);
+        Assert.Equal(2, (await outbox.AwaitingCommitmentAsync(t0.AddHours(-1), 1000)).Count(r => r.ResultId == saved.ResultId));
+        await outbox.MarkCommitmentRequestedAsync(rows.Select(r => r.Id).ToList(), transaction, t0);
+
+        var next = t0.AddMinutes(5);
+        Assert.Equal((1, 1), await outbox.ApplyCommitmentReportAsync(transaction, [sr], new Dictionary<string, string> { [sc] = "not kept" }, t0, _ => next));
+
+        var after = (await outbox.ForResultAsync(saved.ResultId)).ToDictionary(r => r.Kind);
+        Assert.Equal(("committed", true), (after["sr"].Status, after["sr"].CommittedAt is not null));
+        Assert.Equal(("pending", "not kept", (DateTime?)null), (after["sc"].Status, after["sc"].LastError, after["sc"].CommitmentRequestedAt));
+        Assert.Equal(next, after["sc"].NextAttemptAt, TimeSpan.FromMilliseconds(1));
+        Assert.Equal((0, 0), await outbox.ApplyCommitmentReportAsync(transaction, [sr, sc], new Dictionary<string, string>(), t0, _ => next)); // nothing left of it
+    }
+
+    [SkippableFact]
+    public async Task ArchivePullsRecordTheirProgressAndListTheUnfinished()
+    {
+        var pulls = new ArchivePullStore(Contexts);
+        var pull = await pulls.CreateAsync("PACS", "CR,DX", "admin", "[]", 3);
+        Assert.Contains(await pulls.UnfinishedAsync(), p => p.Id == pull.Id);
+
+        await pulls.UpdateAsync(pull.Id, new ArchivePullState(2, 7, 1, 0, null, Finished: false));
+        var halfway = (await pulls.RecentAsync(50)).Single(p => p.Id == pull.Id);
+        Assert.Equal((3, 2, 7, 1, 0, false), (halfway.Studies, halfway.StudiesDone, halfway.Received, halfway.NotTaken, halfway.Refused, halfway.Finished));
+
+        await pulls.UpdateAsync(pull.Id, new ArchivePullState(2, 7, 1, 0, "PACS@h:104: cannot connect", Finished: true));
+        var stopped = (await pulls.RecentAsync(50)).Single(p => p.Id == pull.Id);
+        Assert.Equal(("PACS@h:104: cannot connect", DateTimeKind.Utc), (stopped.Error, stopped.FinishedAt!.Value.Kind));
+        Assert.DoesNotContain(await pulls.UnfinishedAsync(), p => p.Id == pull.Id);
+    }
+
     private async Task<int> CountResults(string sop)
     {
         await using var ctx = Contexts.CreateDbContext();
