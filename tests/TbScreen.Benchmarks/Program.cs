@@ -14,6 +14,7 @@ using TbScreen.Dicom.Pixels;
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- pruning [--bundles models/alexnet,models/alexnet-pruned,...] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- quantization [--models models] [--threads 1] [--runs 30]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- htj2k [--images 3] [--rows 2500] [--columns 2048] [--runs 7]
+//        dotnet run -c Release --project tests/TbScreen.Benchmarks -- result-search [--rows 256] [--columns 256] [--runs 3]
 //        dotnet run -c Release --project tests/TbScreen.Benchmarks -- train-step [--archs resnet18+pretrained,googlenet,alexnet] [--batch 16] [--size 224] [--threads 1] [--steps 6]
 if (args.Length > 0 && args[0] == "load")
 {
@@ -97,6 +98,14 @@ if (args.Length > 0 && args[0] == "htj2k")
         int.Parse(ArgValue("--rows") ?? "2500", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--columns") ?? "2048", CultureInfo.InvariantCulture),
         int.Parse(ArgValue("--runs") ?? "7", CultureInfo.InvariantCulture));
+}
+
+if (args.Length > 0 && args[0] == "result-search")
+{
+    return await ResultSearchBenchmark.RunAsync(
+        int.Parse(ArgValue("--rows") ?? "256", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--columns") ?? "256", CultureInfo.InvariantCulture),
+        int.Parse(ArgValue("--runs") ?? "3", CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "receive")
