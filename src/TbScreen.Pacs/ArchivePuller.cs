@@ -1,38 +1,34 @@
 using Microsoft.Extensions.Logging;
 using TbScreen.Dicom.Network;
+using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Pacs;
-
-/// <summary>Where a pull from an archive stands: studies done of those found, and what became of their objects.</summary>
-/// <param name="Received">Radiographs stored here for screening.</param>
-/// <param name="NotTaken">Objects the archive counted failed: classes we do not take (reports) or ones we could not store.</param>
-/// <param name="Refused">Studies whose C-GET the archive refused.</param>
-/// <param name="Error">Why the pull stopped early (the archive could not be reached), or null.</param>
-public sealed record ArchivePullProgress(int Studies, int StudiesDone = 0, int Received = 0, int NotTaken = 0, int Refused = 0, string? Error = null, bool Finished = false);
 
 /// <summary>
 /// Screens studies of an archive in the node: each study found by <see cref="StudyPuller.FindAsync"/> is fetched by
 /// C-GET over our own association (the archive need not know our address), and each radiograph goes through
 /// <see cref="ReceivedInstances"/> exactly as a C-STORE would: stored before the archive hears success, then screened by
-/// the node's loop into the worklist. One study at a time; progress after each.
+/// the node's loop into the worklist. One study at a time; its <see cref="ArchivePullState"/> after each: Received counts
+/// radiographs stored here, NotTaken the objects the archive counted failed (classes we do not take, such as reports, or
+/// ones we could not store), Refused the studies whose C-GET was refused, Error why the pull stopped early.
 /// </summary>
 public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received, ILogger logger)
 {
     /// <param name="onProgress">Told where the pull stands after each study, and at its end.</param>
     /// <param name="resumeFrom">Where an interrupted pull stood: its first <c>StudiesDone</c> studies are not pulled again.</param>
-    public async Task<ArchivePullProgress> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, Func<ArchivePullProgress, Task>? onProgress,
-        CancellationToken cancellationToken, ArchivePullProgress? resumeFrom = null)
+    public async Task<ArchivePullState> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, Func<ArchivePullState, Task>? onProgress,
+        CancellationToken cancellationToken, ArchivePullState? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(studies);
-        var state = (resumeFrom ?? new ArchivePullProgress(studies.Count)) with { Studies = studies.Count, Error = null, Finished = false };
+        var state = (resumeFrom ?? new ArchivePullState(0, 0, 0, 0, null, false)) with { Error = null, Finished = false };
         int stored = state.Received;
         async Task<DicomStatus> StoreAsync(byte[] part10, CancellationToken token)
         {
             var status = await received.StoreAsync(part10, $"C-GET from {archive.AeTitle}", token);
             if (status.IsSuccess)
             {
-                Interlocked.Increment(ref stored);
+                stored++; // sub-operations come one at a time
             }
 
             return status;
@@ -70,5 +66,5 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
         return state;
     }
 
-    private static Task ReportAsync(Func<ArchivePullProgress, Task>? onProgress, ArchivePullProgress state) => onProgress?.Invoke(state) ?? Task.CompletedTask;
+    private static Task ReportAsync(Func<ArchivePullState, Task>? onProgress, ArchivePullState state) => onProgress?.Invoke(state) ?? Task.CompletedTask;
 }

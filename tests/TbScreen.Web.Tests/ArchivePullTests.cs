@@ -25,8 +25,7 @@ public sealed class ArchivePullTests
         using var orthanc = new OrthancServer("TBSCREEN", 104);
         Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
         Directory.CreateDirectory(root);
-        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await StorePhantomAsync(orthanc);
         using var host = new TbScreenApiFactory(root, settings: new Dictionary<string, string?>
         {
             ["TbScreen:Dicom:Archives:0"] = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}",
@@ -45,13 +44,8 @@ public sealed class ArchivePullTests
         var current = await FinishedAsync(pulls, run.Id);
 
         Assert.Equal((1, 1, 1, 0, 0, (string?)null), (current.Studies, current.StudiesDone, current.Received, current.NotTaken, current.Refused, current.Error));
-        var clock = Stopwatch.StartNew();
         var store = host.Services.GetRequiredService<IScreeningStore>();
-        while ((await store.RecentResultsAsync(10)).Count == 0)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the pulled radiograph was not screened");
-            await Task.Delay(200);
-        }
+        await WaitForAResultAsync(store, "the pulled radiograph was not screened");
 
         var result = Assert.Single(await store.RecentResultsAsync(10));
         Assert.Equal(TbScreen.Screening.ScreeningStatus.Ok, result.Outcome.Status);
@@ -83,8 +77,7 @@ public sealed class ArchivePullTests
             ["DicomTlsRemoteCertificateRequired"] = true,
         });
         Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
-        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await StorePhantomAsync(orthanc);
         string archive = $"ORTHANC@localhost:{orthanc.DicomPort}";
         using var host = new TbScreenApiFactory(Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N")), settings: new Dictionary<string, string?>
         {
@@ -134,8 +127,7 @@ public sealed class ArchivePullTests
         string root = Path.Combine(Path.GetTempPath(), "tbscreen-web-tests", Guid.NewGuid().ToString("N"));
         using var orthanc = new OrthancServer("TBSCREEN", 104);
         Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
-        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await StorePhantomAsync(orthanc);
         var settings = new Dictionary<string, string?> { ["TbScreen:Dicom:Archives:0"] = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}" };
         long id, doneId;
         using (var before = new TbScreenApiFactory(root, deleteOnDispose: false, settings: settings))
@@ -156,14 +148,26 @@ public sealed class ArchivePullTests
         var alreadyDone = await FinishedAsync(pulls, doneId);
         Assert.Equal((1, 5), (alreadyDone.StudiesDone, alreadyDone.Received));
         var store = after.Services.GetRequiredService<IScreeningStore>();
+        await WaitForAResultAsync(store, "the resumed pull's radiograph was not screened");
+
+        Assert.Contains(await store.AuditTrailAsync(50), e => e.Action == "dicom.pull.resume" && e.Detail == $"pull {id} at study 1 of 1");
+    }
+
+    /// <summary>The archive receives a fresh phantom chest radiograph (Orthanc's REST upload).</summary>
+    private static async Task StorePhantomAsync(OrthancServer orthanc)
+    {
+        var upload = await orthanc.Http.PostAsync("instances", new ByteArrayContent(TestRadiographs.Phantom(TestRadiographs.NewSeed())));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitForAResultAsync(IScreeningStore store, string failure)
+    {
         var clock = Stopwatch.StartNew();
         while ((await store.RecentResultsAsync(10)).Count == 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the resumed pull's radiograph was not screened");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), failure);
             await Task.Delay(200);
         }
-
-        Assert.Contains(await store.AuditTrailAsync(50), e => e.Action == "dicom.pull.resume" && e.Detail == $"pull {id} at study 1 of 1");
     }
 
     private static async Task<ArchivePullInfo> FinishedAsync(ArchivePulls pulls, long id)

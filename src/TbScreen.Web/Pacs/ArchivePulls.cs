@@ -22,8 +22,8 @@ internal sealed class ArchivePulls(IOptions<TbScreenOptions> options, DicomNodeS
     /// <summary>Raised when a pull starts, makes progress or ends (the page re-renders).</summary>
     public event Action? Changed;
 
-    /// <summary>The archives a user may pull from, by AE title.</summary>
-    public IReadOnlyList<DicomPeer> Archives => options.Value.Dicom.Archives.Select(DicomPeer.Parse).ToList();
+    /// <summary>The archives a user may pull from, by AE title (validated at start-up, parsed once).</summary>
+    public IReadOnlyList<DicomPeer> Archives { get; } = options.Value.Dicom.Archives.Select(DicomPeer.Parse).ToList();
 
     /// <summary>The newest pulls, newest first.</summary>
     public Task<IReadOnlyList<ArchivePullInfo>> RecentAsync(CancellationToken cancellationToken = default) => pulls.RecentAsync(20, cancellationToken);
@@ -71,17 +71,15 @@ internal sealed class ArchivePulls(IOptions<TbScreenOptions> options, DicomNodeS
     {
         Changed?.Invoke();
         var puller = new ArchivePuller(Puller(), node.Received, logger);
-        var from = new ArchivePullProgress(studies.Count, pull.StudiesDone, pull.Received, pull.NotTaken, pull.Refused);
         _ = Task.Run(async () =>
         {
             try
             {
-                await puller.PullAsync(archive, studies, async progress =>
+                await puller.PullAsync(archive, studies, async state =>
                 {
-                    await pulls.UpdateAsync(pull.Id, new ArchivePullState(progress.StudiesDone, progress.Received, progress.NotTaken, progress.Refused, progress.Error,
-                        progress.Finished), CancellationToken.None);
+                    await pulls.UpdateAsync(pull.Id, state, CancellationToken.None);
                     Changed?.Invoke();
-                }, lifetime.ApplicationStopping, from);
+                }, lifetime.ApplicationStopping, State(pull));
             }
             catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {

@@ -49,14 +49,9 @@ public sealed partial class ListenCommandTests
         int port = FreePort();
         using var orthanc = new OrthancServer("TBSCREEN", port);
         Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
-        using var node = Node(port, work, $"ORTHANC@127.0.0.1:{orthanc.DicomPort}", "--storage-commitment");
-        await node.WaitForAsync("listening on");
+        using var screened = await NodeWithResultsAsync(work, port, "--forward-results", $"ORTHANC@127.0.0.1:{orthanc.DicomPort}", "--storage-commitment");
+        var (node, objects) = (screened.Node, screened.Objects);
 
-        var (stored, storeOutput) = Dcmtk.Run("storescu", "-aet", "MODALITY", "-aec", "TBSCREEN", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Path.Combine(Samples, "phantom-explicit-le-mono2.dcm"));
-        Assert.True(stored == 0, storeOutput);
-
-        var objects = await ResultObjectsAsync(work, 2, node);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<DicomDeliveryInfo> rows;
         while (!(rows = await objects.ObjectsAsync(10)).All(r => r.IsCommitted))
