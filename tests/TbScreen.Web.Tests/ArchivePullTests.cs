@@ -120,6 +120,7 @@ public sealed class ArchivePullTests
     /// <summary>
     /// A pull that a restart interrupted goes on at the next start: the host that found the study stops before pulling
     /// it (the pull is left as a shutdown leaves it), and a new host over the same database resumes and screens it.
+    /// An unfinished pull of `tbscreen pull --screen` in the same database is left to `pull --resume`.
     /// </summary>
     [SkippableFact]
     public async Task A_pull_interrupted_by_a_restart_resumes_at_the_next_start()
@@ -129,14 +130,16 @@ public sealed class ArchivePullTests
         Skip.If(orthanc.SkipReason is not null, orthanc.SkipReason);
         await StorePhantomAsync(orthanc);
         var settings = new Dictionary<string, string?> { ["TbScreen:Dicom:Archives:0"] = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}" };
-        long id, doneId;
+        long id, doneId, cliId;
         using (var before = new TbScreenApiFactory(root, deleteOnDispose: false, settings: settings))
         {
             var studies = await before.Services.GetRequiredService<ArchivePulls>().FindAsync("ORTHANC", new PullCriteria(), "admin", CancellationToken.None);
             var saved = before.Services.GetRequiredService<ArchivePullStore>();
-            id = (await saved.CreateAsync("ORTHANC", "CR,DX", "admin", JsonSerializer.Serialize(studies), studies.Count)).Id;
+            id = (await saved.CreateAsync("ORTHANC", "CR,DX", "admin", JsonSerializer.Serialize(studies), studies.Count, ArchivePullStore.WebHost)).Id;
             // Another, interrupted after its last study was pulled (5 radiographs, say): it must not pull that study again.
-            doneId = (await saved.CreateAsync("ORTHANC", "CR,DX", "admin", JsonSerializer.Serialize(studies), studies.Count)).Id;
+            doneId = (await saved.CreateAsync("ORTHANC", "CR,DX", "admin", JsonSerializer.Serialize(studies), studies.Count, ArchivePullStore.WebHost)).Id;
+            // And one of `tbscreen pull --screen`, perhaps running now: only `pull --resume` goes on with it.
+            cliId = (await saved.CreateAsync("ORTHANC", "CR,DX", "cli:staff", JsonSerializer.Serialize(studies), studies.Count, ArchivePullStore.CliHost)).Id;
             await saved.UpdateAsync(doneId, new ArchivePullState(StudiesDone: 1, Received: 5, NotTaken: 0, Refused: 0, Error: null, Finished: false));
         }
 
@@ -150,7 +153,11 @@ public sealed class ArchivePullTests
         var store = after.Services.GetRequiredService<IScreeningStore>();
         await WaitForAResultAsync(store, "the resumed pull's radiograph was not screened");
 
-        Assert.Contains(await store.AuditTrailAsync(50), e => e.Action == "dicom.pull.resume" && e.Detail == $"pull {id} at study 1 of 1");
+        var trail = await store.AuditTrailAsync(50);
+        Assert.Contains(trail, e => e.Action == "dicom.pull.resume" && e.Detail == $"pull {id} at study 1 of 1");
+        Assert.DoesNotContain(trail, e => e.Action == "dicom.pull.resume" && e.Detail!.StartsWith($"pull {cliId} ", StringComparison.Ordinal));
+        var commandLine = (await pulls.RecentAsync()).Single(p => p.Id == cliId);
+        Assert.Equal((0, false), (commandLine.StudiesDone, commandLine.Finished));
     }
 
     /// <summary>The archive receives a fresh phantom chest radiograph (Orthanc's REST upload).</summary>

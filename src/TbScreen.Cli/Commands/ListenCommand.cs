@@ -71,20 +71,7 @@ public static class ListenCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
 
-            var contexts = new ScreeningDbContextFactory(new PersistenceOptions { ConnectionString = result.GetValue(db)! });
-            contexts.Migrate();
-            var screeningStore = new EfScreeningStore(contexts);
-            var content = contentOptions.Open(result, result.GetValue(store)!, logger);
-            // The node's results are shown with heatmaps and sent as captures: screen with them. A native codec that
-            // crashes or hangs on a received file fails that file in its codec host, not the node.
-            var screeningOptions = new ScreeningOptions { Heatmap = true, IsolateNativeCodecs = true };
-            using var pixelDecoder = screeningOptions.CreatePixelDecoder();
-            var pipeline = new ScreeningPipeline(ensemble, screeningOptions)
-            {
-                Pseudonyms = contentOptions.Pseudonyms(result, result.GetValue(store)!),
-                PixelDecoder = pixelDecoder,
-            };
-            var screening = new PersistentScreeningService(pipeline, screeningStore, content, sites: new EfSiteProfileStore(contexts));
+            using var host = NodeScreeningHost.Open(result, result.GetValue(db)!, result.GetValue(store)!, ensemble, contentOptions, logger);
             var nodeOptions = new DicomNodeOptions
             {
                 Listener = listener,
@@ -92,10 +79,10 @@ public static class ListenCommand
                 MoveDestinations = moveDestinations,
                 StorageCommitment = result.GetValue(commit) ? new DicomCommitmentOptions() : null,
             };
-            var node = new DicomNode(nodeOptions, screening, content,
-                new DicomOutboxStore(contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = listener.AeTitle, Tls = forwardTls }, logger)), logger);
+            var node = new DicomNode(nodeOptions, host.Screening, host.Content,
+                new DicomOutboxStore(host.Contexts), new DicomClientSender(new DicomClient(new DicomClientOptions { CallingAeTitle = listener.AeTitle, Tls = forwardTls }, logger)), logger);
             int days = result.GetValue(retentionDays);
-            var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(contexts, content, logger),
+            var retention = Task.Run(() => RetentionLoop.RunAsync(new RetentionPurger(host.Contexts, host.Content, logger),
                 new RetentionOptions { Enabled = days > 0, SourceImageDays = Math.Max(days, 1) }, logger, stopping.Token));
             node.RunAsync(stopping.Token).GetAwaiter().GetResult();
             stopping.Cancel();

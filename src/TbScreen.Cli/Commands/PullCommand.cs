@@ -4,16 +4,17 @@ using Microsoft.Extensions.Logging;
 using TbScreen.Dicom;
 using TbScreen.Dicom.Network;
 using TbScreen.Pacs;
+using TbScreen.Screening.Persistence;
 
 namespace TbScreen.Cli.Commands;
 
 /// <summary>
-/// `tbscreen pull --from AE@HOST:PORT (--move-to AE | --get-to DIR) [--ae-title TBSCREEN] [--study-date RANGE]
-/// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run] [--tls] [--tls-ca FILE]
-/// [--tls-cert FILE --tls-key FILE]`: screens a PACS archive.
-/// It finds the matching studies by C-FIND and asks the PACS to C-MOVE each to --move-to, normally a running
-/// `tbscreen listen` node, which stores and screens what arrives; or it C-GETs each into --get-to, for `tbscreen
-/// screen DIR`. docs/pacs.md.
+/// `tbscreen pull --from AE@HOST:PORT (--screen [--resume] | --move-to AE | --get-to DIR) [--ae-title TBSCREEN] [--study-date RANGE]
+/// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run] [--db CONNECTION] [--store DIR]
+/// [--models DIR] [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]`: screens a PACS archive.
+/// It finds the matching studies by C-FIND, then either C-GETs each into the node's database and screens it there
+/// (--screen, <see cref="PullScreening"/>), asks the PACS to C-MOVE each to --move-to, normally a running
+/// `tbscreen listen` node, or C-GETs each into --get-to, for `tbscreen screen DIR`. docs/pacs.md.
 /// </summary>
 public static class PullCommand
 {
@@ -28,26 +29,40 @@ public static class PullCommand
         var accession = new Option<string?>("--accession") { Description = "Only the study with this accession number." };
         var maxStudies = new Option<int>("--max-studies") { Description = "Pull at most this many studies.", DefaultValueFactory = _ => 500 };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the matching studies; move nothing." };
+        var screen = new Option<bool>("--screen") { Description = "C-GET each study into the node's database and content store and screen it there, recorded so that --resume can go on after an interruption." };
+        var resume = new Option<bool>("--resume") { Description = "With --screen: go on with this archive's unfinished pulls instead of finding new studies." };
+        var db = new Option<string>("--db") { Description = "With --screen: the node's database, a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
+        var store = new Option<string>("--store") { Description = "With --screen: the node's content store.", DefaultValueFactory = _ => "store" };
         var client = new DicomClientCliOptions();
-        var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND, and have the PACS send them to a TbScreen node by C-MOVE or get them by C-GET into a folder. Research use only.")
+        var models = new EnsembleCliOptions();
+        var contentOptions = new ContentStoreCliOptions();
+        var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND, then get and screen them into the node's database, have the PACS send them to a TbScreen node by C-MOVE, or get them by C-GET into a folder. Research use only.")
         {
-            from, moveTo, getTo, studyDate, modality, patientId, accession, maxStudies, dryRun,
+            from, moveTo, getTo, screen, resume, studyDate, modality, patientId, accession, maxStudies, dryRun, db, store,
         };
         client.AddTo(command);
+        models.AddTo(command);
+        contentOptions.AddTo(command);
         command.SetAction((result, cancellationToken) => Task.FromResult(ExitCodes.Guard(stderr, () =>
         {
             var pacs = DicomClientCliOptions.Peer(result.GetValue(from)!, "--from");
             string? destination = result.GetValue(moveTo)?.Trim();
             string? folder = result.GetValue(getTo);
             bool listOnly = result.GetValue(dryRun);
-            if (destination is { Length: > 0 } && folder is not null)
+            bool screening = result.GetValue(screen);
+            if ((destination is { Length: > 0 } ? 1 : 0) + (folder is not null ? 1 : 0) + (screening ? 1 : 0) > 1)
             {
-                throw new UsageException("--move-to and --get-to are two ways to retrieve: give one");
+                throw new UsageException("--screen, --move-to and --get-to are three ways to retrieve: give one");
             }
 
-            if (!listOnly && string.IsNullOrEmpty(destination) && folder is null)
+            if (!listOnly && string.IsNullOrEmpty(destination) && folder is null && !screening)
             {
-                throw new UsageException("--move-to (the AE the PACS sends to) or --get-to (a folder) is required, unless --dry-run");
+                throw new UsageException("--screen (into the node's database), --move-to (the AE the PACS sends to) or --get-to (a folder) is required, unless --dry-run");
+            }
+
+            if (result.GetValue(resume) && (!screening || listOnly))
+            {
+                throw new UsageException("--resume goes on with an unfinished --screen pull: give --screen, without --dry-run");
             }
 
             if (result.GetValue(studyDate)?.Trim() is { Length: > 0 } date && !System.Text.RegularExpressions.Regex.IsMatch(date, @"^(\d{8}(-(\d{8})?)?|-\d{8})$"))
@@ -72,6 +87,12 @@ public static class PullCommand
             try
             {
                 var puller = new StudyPuller(new DicomClient(options, logger), logger);
+                if (screening && !listOnly)
+                {
+                    return ScreenAsync(result, puller, pacs, criteria, result.GetValue(resume), new ScreenTarget(result.GetValue(db)!, result.GetValue(store)!, models, contentOptions),
+                        options, stdout, stderr, cancellationToken).GetAwaiter().GetResult();
+                }
+
                 var retrieve = listOnly ? null : folder is not null ? Retrieval.Into(folder) : Retrieval.To(destination!);
                 return RunAsync(puller, pacs, criteria, retrieve, stdout, stderr, cancellationToken).GetAwaiter().GetResult();
             }
@@ -82,6 +103,23 @@ public static class PullCommand
             }
         })));
         return command;
+    }
+
+    /// <summary>The node that --screen pulls into: its database, content store, models and store key.</summary>
+    private sealed record ScreenTarget(string Connection, string StoreRoot, EnsembleCliOptions Models, ContentStoreCliOptions Content);
+
+    private static async Task<int> ScreenAsync(ParseResult result, StudyPuller puller, DicomPeer pacs, PullCriteria criteria, bool resume, ScreenTarget target,
+        DicomClientOptions clientOptions, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var logger = new StderrLogger(stderr, LogLevel.Warning, timestamps: true);
+        using var ensemble = target.Models.Load(result, stderr);
+        using var host = NodeScreeningHost.Open(result, target.Connection, target.StoreRoot, ensemble, target.Content, logger);
+        // No listener and no destination: the node only receives what the pull gets and screens it.
+        var node = new DicomNode(new DicomNodeOptions(), host.Screening, host.Content, new DicomOutboxStore(host.Contexts),
+            new DicomClientSender(new DicomClient(clientOptions, logger)), logger);
+        var archiveScreening = new ArchiveScreening(puller, node.Received, new ArchivePullStore(host.Contexts), host.Screening.Store, ArchivePullStore.CliHost, logger);
+        var run = new PullScreening(archiveScreening, node, stdout, stderr);
+        return resume ? await run.ResumeAsync(pacs, cancellationToken) : await run.StartAsync(pacs, criteria, cancellationToken);
     }
 
     /// <summary>Where retrieved studies go: an AE the PACS moves them to, or a folder we get them into.</summary>

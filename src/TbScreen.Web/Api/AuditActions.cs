@@ -7,9 +7,9 @@ internal static class AuditActions
     public const string DicomWebStored = "dicomweb.stow";
     public const string DicomWebSearched = "dicomweb.qido";
     public const string DicomWebRetrieved = "dicomweb.wado";
-    public const string DicomPullFound = "dicom.pull.find";
-    public const string DicomPullStarted = "dicom.pull";
-    public const string DicomPullResumed = "dicom.pull.resume";
+    public const string DicomPullFound = TbScreen.Pacs.ArchivePullAudit.Found;
+    public const string DicomPullStarted = TbScreen.Pacs.ArchivePullAudit.Started;
+    public const string DicomPullResumed = TbScreen.Pacs.ArchivePullAudit.Resumed;
     public const string ResultViewed = "screening.view";
     public const string HeatmapViewed = "screening.heatmap.view";
     public const string ImageViewed = "screening.image.view";

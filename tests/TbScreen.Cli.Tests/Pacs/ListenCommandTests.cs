@@ -377,7 +377,7 @@ public sealed partial class ListenCommandTests
         Assert.Contains("NOBODY@127.0.0.1", unreachableError, StringComparison.Ordinal);
         var (usage, _, usageError) = CliRunner.Run("pull", "--from", pacs);
         Assert.Equal(2, usage);
-        Assert.Contains("--move-to (the AE the PACS sends to) or --get-to (a folder) is required", usageError, StringComparison.Ordinal);
+        Assert.Contains("--screen (into the node's database), --move-to (the AE the PACS sends to) or --get-to (a folder) is required", usageError, StringComparison.Ordinal);
         var (badDate, _, badDateError) = CliRunner.Run("pull", "--from", pacs, "--study-date", "2026-01-01", "--dry-run");
         Assert.Equal(2, badDate);
         Assert.Contains("--study-date '2026-01-01' is not a DICOM date or range", badDateError, StringComparison.Ordinal);

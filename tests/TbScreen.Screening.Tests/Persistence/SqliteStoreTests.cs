@@ -35,7 +35,7 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
         using var ctx = Contexts.CreateDbContext();
         Assert.IsType<SqliteScreeningDbContext>(ctx);
         Assert.Empty(ctx.Database.GetPendingMigrations());
-        Assert.Equal(["InitialCreate", "SiteProfiles", "DicomOutbox", "ContentKeysAndRetention", "AuditChain", "PatientPseudonym", "StorageCommitment", "ArchivePulls"], ctx.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]));
+        Assert.Equal(["InitialCreate", "SiteProfiles", "DicomOutbox", "ContentKeysAndRetention", "AuditChain", "PatientPseudonym", "StorageCommitment", "ArchivePulls", "ArchivePullHost"], ctx.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]));
     }
 
     /// <summary>A database from before issue 17: UID-keyed images and results are re-keyed by content, ages over 89 folded.</summary>

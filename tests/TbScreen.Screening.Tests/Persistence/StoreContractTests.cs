@@ -300,8 +300,13 @@ public abstract class StoreContractTests
     public async Task ArchivePullsRecordTheirProgressAndListTheUnfinished()
     {
         var pulls = new ArchivePullStore(Contexts);
-        var pull = await pulls.CreateAsync("PACS", "CR,DX", "admin", "[]", 3);
-        Assert.Contains(await pulls.UnfinishedAsync(), p => p.Id == pull.Id);
+        var pull = await pulls.CreateAsync("PACS", "CR,DX", "admin", "[]", 3, ArchivePullStore.WebHost);
+        var fromCommandLine = await pulls.CreateAsync("PACS", "CR,DX", "cli:staff", "[]", 1, ArchivePullStore.CliHost);
+        // Each host resumes only its own pulls.
+        Assert.Contains(await pulls.UnfinishedAsync(ArchivePullStore.WebHost), p => p.Id == pull.Id);
+        Assert.DoesNotContain(await pulls.UnfinishedAsync(ArchivePullStore.WebHost), p => p.Id == fromCommandLine.Id);
+        Assert.Equal(ArchivePullStore.CliHost, (await pulls.UnfinishedAsync(ArchivePullStore.CliHost)).Single(p => p.Id == fromCommandLine.Id).Host);
+        Assert.DoesNotContain(await pulls.UnfinishedAsync(ArchivePullStore.CliHost), p => p.Id == pull.Id);
 
         await pulls.UpdateAsync(pull.Id, new ArchivePullState(2, 7, 1, 0, null, Finished: false));
         var halfway = (await pulls.RecentAsync(50)).Single(p => p.Id == pull.Id);
@@ -310,7 +315,7 @@ public abstract class StoreContractTests
         await pulls.UpdateAsync(pull.Id, new ArchivePullState(2, 7, 1, 0, "PACS@h:104: cannot connect", Finished: true));
         var stopped = (await pulls.RecentAsync(50)).Single(p => p.Id == pull.Id);
         Assert.Equal(("PACS@h:104: cannot connect", DateTimeKind.Utc), (stopped.Error, stopped.FinishedAt!.Value.Kind));
-        Assert.DoesNotContain(await pulls.UnfinishedAsync(), p => p.Id == pull.Id);
+        Assert.DoesNotContain(await pulls.UnfinishedAsync(ArchivePullStore.WebHost), p => p.Id == pull.Id);
     }
 
     private async Task<int> CountResults(string sop)

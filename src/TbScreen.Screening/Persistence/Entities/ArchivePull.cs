@@ -16,6 +16,9 @@ public sealed class ArchivePull
 
     public required string StartedBy { get; set; }
 
+    /// <summary>Which host runs it (<see cref="ArchivePullStore.WebHost"/> or <see cref="ArchivePullStore.CliHost"/>): each resumes only its own.</summary>
+    public required string Host { get; set; }
+
     public DateTime StartedAt { get; set; }
 
     /// <summary>The studies found when it started, in pull order (JSON written by the host).</summary>

@@ -44,6 +44,10 @@ namespace TbScreen.Screening.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<int>("NotTaken")
                         .HasColumnType("integer");
 

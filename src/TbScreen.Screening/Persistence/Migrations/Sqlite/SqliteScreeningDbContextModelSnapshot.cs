@@ -37,6 +37,10 @@ namespace TbScreen.Screening.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("NotTaken")
                         .HasColumnType("INTEGER");
 
