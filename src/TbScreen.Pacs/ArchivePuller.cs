@@ -16,7 +16,8 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
 {
     /// <param name="onProgress">Told where the pull stands after each study, and at its end.</param>
     /// <param name="resumeFrom">Where an interrupted pull stood: its first <c>StudiesDone</c> studies are not pulled again.</param>
-    public async Task<ArchivePullState> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, Func<ArchivePullState, Task>? onProgress,
+    /// <param name="modalities">The series taken from each study: those of these modalities.</param>
+    public async Task<ArchivePullState> PullAsync(DicomPeer archive, IReadOnlyList<FoundStudy> studies, IReadOnlyList<string> modalities, Func<ArchivePullState, Task>? onProgress,
         CancellationToken cancellationToken, ArchivePullState? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
@@ -39,7 +40,7 @@ public sealed class ArchivePuller(StudyPuller puller, ReceivedInstances received
             RetrieveResult outcome;
             try
             {
-                outcome = await puller.GetAsync(archive, study, StoreAsync, progress: null, cancellationToken);
+                outcome = await puller.GetAsync(archive, study, modalities, StoreAsync, progress: null, cancellationToken);
             }
             catch (DicomNetworkException e)
             {

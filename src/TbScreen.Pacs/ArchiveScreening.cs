@@ -73,7 +73,7 @@ public sealed class ArchiveScreening(StudyPuller puller, ReceivedInstances recei
             throw new ArgumentException($"pull {pull.Id} is from {pull.Archive}, not {archive.AeTitle}", nameof(archive));
         }
 
-        return new ArchivePuller(puller, received, logger).PullAsync(archive, StudiesOf(pull), async state =>
+        return new ArchivePuller(puller, received, logger).PullAsync(archive, StudiesOf(pull), ModalitiesOf(pull), async state =>
         {
             await pulls.UpdateAsync(pull.Id, state, CancellationToken.None);
             if (onProgress is not null)
@@ -97,7 +97,15 @@ public sealed class ArchiveScreening(StudyPuller puller, ReceivedInstances recei
         return new(pull.StudiesDone, pull.Received, pull.NotTaken, pull.Refused, pull.Error, pull.Finished);
     }
 
-    /// <summary>The criteria as recorded and audited: modalities and dates, never a patient.</summary>
+    /// <summary>The modalities a recorded pull asked for: the first word of its <see cref="Describe"/>d criteria.</summary>
+    public static IReadOnlyList<string> ModalitiesOf(ArchivePullInfo pull)
+    {
+        ArgumentNullException.ThrowIfNull(pull);
+        var modalities = pull.Criteria.Split(' ', 2)[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new PullCriteria(Modalities: modalities).ModalitiesOrDefault;
+    }
+
+    /// <summary>The criteria as recorded and audited: modalities, then dates, never a patient.</summary>
     public static string Describe(PullCriteria criteria)
     {
         ArgumentNullException.ThrowIfNull(criteria);

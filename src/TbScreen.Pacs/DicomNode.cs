@@ -83,7 +83,7 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
                 int screened = await _received.ExistingJobIdAsync(stopping) is long job ? await ScreenReceivedAsync(job, stopping) : 0;
                 if (options.ForwardResults is not null)
                 {
-                    await _delivery.DeliverDueAsync(sender, DateTime.UtcNow, cancellationToken: stopping);
+                    await DeliverDueAsync(stopping);
                     if (requester is not null)
                     {
                         await _commitments!.RequestDueAsync(requester, DateTime.UtcNow, stopping);
@@ -107,6 +107,14 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
             await listener.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// One round of the outbox: sends the result objects that are due (to the destination each was queued for) and
+    /// reschedules the ones that fail. The loop of <see cref="RunAsync"/> calls it; a host without that loop
+    /// (`tbscreen pull --screen`) calls it itself.
+    /// </summary>
+    public Task<(int Sent, int Failed)> DeliverDueAsync(CancellationToken cancellationToken) =>
+        _delivery.DeliverDueAsync(sender, DateTime.UtcNow, cancellationToken: cancellationToken);
 
     /// <summary>The sender as commitment requester when Storage Commitment is on; a configuration that cannot work fails the start, named.</summary>
     private ICommitmentRequester? CommitmentRequester()

@@ -18,9 +18,9 @@ public sealed record PullCriteria(string? StudyDate = null, IReadOnlyList<string
 public sealed record FoundStudy(string StudyInstanceUid, string? StudyDate, IReadOnlyList<string> Modalities, int? Instances);
 
 /// <summary>
-/// Screens a PACS archive: C-FIND (Study Root, study level) for the studies that match, then C-MOVE of each to an AE
-/// that the PACS knows, normally a running TbScreen node (`tbscreen listen`), which stores and screens what arrives;
-/// or C-GET of each over our own association, for a PACS that does not know our AE.
+/// Screens a PACS archive: C-FIND (Study Root, study level) for the studies that match, then C-MOVE of each study's
+/// series of the asked modalities to an AE that the PACS knows, normally a running TbScreen node (`tbscreen listen`),
+/// which stores and screens what arrives; or C-GET of them over our own association, for a PACS that does not know our AE.
 /// Studies whose returned modalities match none asked for are skipped, in case the PACS does not match that optional
 /// key itself.
 /// </summary>
@@ -78,22 +78,69 @@ public sealed class StudyPuller(DicomClient client, ILogger logger)
 
     /// <summary>
     /// C-GET of one study over our own association: each radiograph the PACS sends goes to <paramref name="onObject"/>
-    /// as a Part 10 file. Objects of other classes (reports, presentation states) are not taken; the PACS counts them failed.
+    /// as a Part 10 file. Only the study's series of <paramref name="modalities"/> are asked for (<see cref="SeriesAsync"/>),
+    /// one at a time at series level. Objects of other classes in them are not taken; the PACS counts them failed.
     /// </summary>
-    public Task<RetrieveResult> GetAsync(DicomPeer pacs, FoundStudy study, Func<byte[], CancellationToken, Task<DicomStatus>> onObject, IProgress<RetrieveResult>? progress,
+    public async Task<RetrieveResult> GetAsync(DicomPeer pacs, FoundStudy study, IReadOnlyList<string> modalities, Func<byte[], CancellationToken, Task<DicomStatus>> onObject,
+        IProgress<RetrieveResult>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onObject);
+        return await EachSeriesAsync(pacs, study, modalities, series =>
+            client.GetAsync(pacs, series, RetrievedSopClasses, onObject, QueryRetrieveModel.StudyRoot, progress, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>C-MOVE of one study's series of <paramref name="modalities"/> to <paramref name="destinationAeTitle"/>; the PACS's answers, refused or not.</summary>
+    public async Task<RetrieveResult> MoveAsync(DicomPeer pacs, FoundStudy study, IReadOnlyList<string> modalities, string destinationAeTitle, IProgress<RetrieveResult>? progress,
+        CancellationToken cancellationToken) =>
+        await EachSeriesAsync(pacs, study, modalities, series =>
+            client.MoveAsync(pacs, series, destinationAeTitle, QueryRetrieveModel.StudyRoot, progress, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The study's series whose Modality is one of <paramref name="modalities"/> (C-FIND, Study Root, series level).
+    /// A retrieve asks for these alone, not the whole study: it takes no reports, and some archives stop a study-level
+    /// C-GET at the first object the requestor cannot take (Orthanc 1.10 ends it with C000 at a report and never sends
+    /// the radiographs after it).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SeriesAsync(DicomPeer pacs, FoundStudy study, IReadOnlyList<string> modalities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(modalities);
+        var identifier = new DicomDataset()
+            .AddString(QueryRetrieveLevel, "CS", "SERIES")
+            .AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid)
+            .AddString(DicomTag.SeriesInstanceUid, "UI", "")
+            .AddString(DicomTag.Modality, "CS", "");
+        var answers = await client.FindAsync(pacs, identifier, QueryRetrieveModel.StudyRoot, cancellationToken);
+        return answers
+            .Where(a => modalities.Contains(a.GetString(DicomTag.Modality)?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+            .Select(a => a.GetString(DicomTag.SeriesInstanceUid)?.Trim())
+            .OfType<string>()
+            .Where(uid => uid.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Runs <paramref name="retrieve"/> on each series of the study and adds up the answers; a refused series makes the study's status a refusal.</summary>
+    private async Task<RetrieveResult> EachSeriesAsync(DicomPeer pacs, FoundStudy study, IReadOnlyList<string> modalities, Func<DicomDataset, Task<RetrieveResult>> retrieve,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(study);
-        return client.GetAsync(pacs, StudyIdentifier(study), RetrievedSopClasses, onObject, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
-    }
+        var series = await SeriesAsync(pacs, study, modalities, cancellationToken);
+        if (series.Count == 0)
+        {
+            logger.LogWarning("{Pacs}: study {Study} has no {Modalities} series; nothing retrieved", pacs, study.StudyInstanceUid, string.Join(",", modalities));
+        }
 
-    /// <summary>C-MOVE of one study to <paramref name="destinationAeTitle"/>; the PACS's answer, refused or not.</summary>
-    public Task<RetrieveResult> MoveAsync(DicomPeer pacs, FoundStudy study, string destinationAeTitle, IProgress<RetrieveResult>? progress, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        return client.MoveAsync(pacs, StudyIdentifier(study), destinationAeTitle, QueryRetrieveModel.StudyRoot, progress, cancellationToken);
-    }
+        var total = new RetrieveResult(DicomStatus.Success, 0, 0, 0);
+        foreach (string uid in series)
+        {
+            var answer = await retrieve(new DicomDataset()
+                .AddString(QueryRetrieveLevel, "CS", "SERIES")
+                .AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid)
+                .AddString(DicomTag.SeriesInstanceUid, "UI", uid));
+            var status = !total.Performed ? total.Status : !answer.Performed || (total.Status.IsSuccess && answer.Status.IsWarning) ? answer.Status : total.Status;
+            total = new RetrieveResult(status, total.Completed + answer.Completed, total.Failed + answer.Failed, total.Warning + answer.Warning);
+        }
 
-    private static DicomDataset StudyIdentifier(FoundStudy study) =>
-        new DicomDataset().AddString(QueryRetrieveLevel, "CS", "STUDY").AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid);
+        return total;
+    }
 }

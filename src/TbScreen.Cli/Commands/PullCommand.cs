@@ -11,7 +11,7 @@ namespace TbScreen.Cli.Commands;
 /// <summary>
 /// `tbscreen pull --from AE@HOST:PORT (--screen [--resume] | --move-to AE | --get-to DIR) [--ae-title TBSCREEN] [--study-date RANGE]
 /// [--modality CR,DX] [--patient-id ID] [--accession NUMBER] [--max-studies 500] [--dry-run] [--db CONNECTION] [--store DIR]
-/// [--models DIR] [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]`: screens a PACS archive.
+/// [--models DIR] [--forward-results AE@HOST:PORT] [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]`: screens a PACS archive.
 /// It finds the matching studies by C-FIND, then either C-GETs each into the node's database and screens it there
 /// (--screen, <see cref="PullScreening"/>), asks the PACS to C-MOVE each to --move-to, normally a running
 /// `tbscreen listen` node, or C-GETs each into --get-to, for `tbscreen screen DIR`. docs/pacs.md.
@@ -33,12 +33,13 @@ public static class PullCommand
         var resume = new Option<bool>("--resume") { Description = "With --screen: go on with this archive's unfinished pulls instead of finding new studies." };
         var db = new Option<string>("--db") { Description = "With --screen: the node's database, a SQLite path or a PostgreSQL connection string.", DefaultValueFactory = _ => "tbscreen.db" };
         var store = new Option<string>("--store") { Description = "With --screen: the node's content store.", DefaultValueFactory = _ => "store" };
+        var forward = new Option<string?>("--forward-results") { Description = "With --screen: send each result's SR and heatmap capture to AE@HOST:PORT (with the pull's TLS settings); what cannot be sent stays in the outbox." };
         var client = new DicomClientCliOptions();
         var models = new EnsembleCliOptions();
         var contentOptions = new ContentStoreCliOptions();
         var command = new Command("pull", "Screen a PACS archive: find studies by C-FIND, then get and screen them into the node's database, have the PACS send them to a TbScreen node by C-MOVE, or get them by C-GET into a folder. Research use only.")
         {
-            from, moveTo, getTo, screen, resume, studyDate, modality, patientId, accession, maxStudies, dryRun, db, store,
+            from, moveTo, getTo, screen, resume, studyDate, modality, patientId, accession, maxStudies, dryRun, db, store, forward,
         };
         client.AddTo(command);
         models.AddTo(command);
@@ -65,6 +66,12 @@ public static class PullCommand
                 throw new UsageException("--resume goes on with an unfinished --screen pull: give --screen, without --dry-run");
             }
 
+            DicomPeer? resultsTo = result.GetValue(forward) is { } to ? DicomClientCliOptions.Peer(to, "--forward-results") : null;
+            if (resultsTo is not null && !screening)
+            {
+                throw new UsageException("--forward-results sends what --screen screened: give --screen");
+            }
+
             if (result.GetValue(studyDate)?.Trim() is { Length: > 0 } date && !System.Text.RegularExpressions.Regex.IsMatch(date, @"^(\d{8}(-(\d{8})?)?|-\d{8})$"))
             {
                 throw new UsageException($"--study-date '{date}' is not a DICOM date or range (20260105, 20260101-20260131, 20260101-, -20260131)");
@@ -89,7 +96,7 @@ public static class PullCommand
                 var puller = new StudyPuller(new DicomClient(options, logger), logger);
                 if (screening && !listOnly)
                 {
-                    return ScreenAsync(result, puller, pacs, criteria, result.GetValue(resume), new ScreenTarget(result.GetValue(db)!, result.GetValue(store)!, models, contentOptions),
+                    return ScreenAsync(result, puller, pacs, criteria, result.GetValue(resume), new ScreenTarget(result.GetValue(db)!, result.GetValue(store)!, models, contentOptions, resultsTo),
                         options, stdout, stderr, cancellationToken).GetAwaiter().GetResult();
                 }
 
@@ -105,8 +112,8 @@ public static class PullCommand
         return command;
     }
 
-    /// <summary>The node that --screen pulls into: its database, content store, models and store key.</summary>
-    private sealed record ScreenTarget(string Connection, string StoreRoot, EnsembleCliOptions Models, ContentStoreCliOptions Content);
+    /// <summary>The node that --screen pulls into: its database, content store, models, store key and where results go.</summary>
+    private sealed record ScreenTarget(string Connection, string StoreRoot, EnsembleCliOptions Models, ContentStoreCliOptions Content, DicomPeer? ForwardResults);
 
     private static async Task<int> ScreenAsync(ParseResult result, StudyPuller puller, DicomPeer pacs, PullCriteria criteria, bool resume, ScreenTarget target,
         DicomClientOptions clientOptions, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -114,11 +121,12 @@ public static class PullCommand
         var logger = new StderrLogger(stderr, LogLevel.Warning, timestamps: true);
         using var ensemble = target.Models.Load(result, stderr);
         using var host = NodeScreeningHost.Open(result, target.Connection, target.StoreRoot, ensemble, target.Content, logger);
-        // No listener and no destination: the node only receives what the pull gets and screens it.
-        var node = new DicomNode(new DicomNodeOptions(), host.Screening, host.Content, new DicomOutboxStore(host.Contexts),
+        // No listener: the node only receives what the pull gets, screens it and, with --forward-results, sends its results.
+        var outbox = new DicomOutboxStore(host.Contexts);
+        var node = new DicomNode(new DicomNodeOptions { ForwardResults = target.ForwardResults }, host.Screening, host.Content, outbox,
             new DicomClientSender(new DicomClient(clientOptions, logger)), logger);
         var archiveScreening = new ArchiveScreening(puller, node.Received, new ArchivePullStore(host.Contexts), host.Screening.Store, ArchivePullStore.CliHost, logger);
-        var run = new PullScreening(archiveScreening, node, stdout, stderr);
+        var run = new PullScreening(archiveScreening, node, outbox, target.ForwardResults, stdout, stderr);
         return resume ? await run.ResumeAsync(pacs, cancellationToken) : await run.StartAsync(pacs, criteria, cancellationToken);
     }
 
@@ -147,17 +155,17 @@ public static class PullCommand
         }
 
         return retrieval.Folder is { } folder
-            ? await GetAllAsync(puller, pacs, studies, folder, stdout, stderr, cancellationToken)
-            : await MoveAllAsync(puller, pacs, studies, retrieval.MoveTo!, stdout, stderr, cancellationToken);
+            ? await GetAllAsync(puller, pacs, studies, criteria.ModalitiesOrDefault, folder, stdout, stderr, cancellationToken)
+            : await MoveAllAsync(puller, pacs, studies, criteria.ModalitiesOrDefault, retrieval.MoveTo!, stdout, stderr, cancellationToken);
     }
 
-    private static async Task<int> MoveAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string destination, TextWriter stdout,
+    private static async Task<int> MoveAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, IReadOnlyList<string> modalities, string destination, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         int sent = 0, failed = 0, refused = 0;
         for (int i = 0; i < studies.Count; i++)
         {
-            var outcome = await puller.MoveAsync(pacs, studies[i], destination, new StudyProgress(stderr, i + 1, studies.Count, "sent"), cancellationToken);
+            var outcome = await puller.MoveAsync(pacs, studies[i], modalities, destination, new StudyProgress(stderr, i + 1, studies.Count, "sent"), cancellationToken);
             sent += outcome.Completed;
             failed += outcome.Failed;
             refused += outcome.Performed ? 0 : 1;
@@ -173,7 +181,7 @@ public static class PullCommand
     /// C-GET of each study into <paramref name="folder"/>, one file per SOP Instance UID. What the PACS counts failed
     /// includes objects we do not take (reports), so only refusals and our own write failures fail the run.
     /// </summary>
-    private static async Task<int> GetAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, string folder, TextWriter stdout,
+    private static async Task<int> GetAllAsync(StudyPuller puller, DicomPeer pacs, IReadOnlyList<FoundStudy> studies, IReadOnlyList<string> modalities, string folder, TextWriter stdout,
         TextWriter stderr, CancellationToken cancellationToken)
     {
         try
@@ -220,7 +228,7 @@ public static class PullCommand
 
         for (int i = 0; i < studies.Count; i++)
         {
-            var outcome = await puller.GetAsync(pacs, studies[i], WriteAsync, new StudyProgress(stderr, i + 1, studies.Count, "received"), cancellationToken);
+            var outcome = await puller.GetAsync(pacs, studies[i], modalities, WriteAsync, new StudyProgress(stderr, i + 1, studies.Count, "received"), cancellationToken);
             refused += outcome.Performed ? 0 : 1;
             stdout.WriteLine($"study {i + 1}/{studies.Count} {studies[i].StudyInstanceUid}: "
                 + (outcome.Performed ? $"{outcome.Completed} received, {outcome.Failed} not taken or failed" : $"refused, status {outcome.Status}"));

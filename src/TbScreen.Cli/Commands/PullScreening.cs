@@ -11,10 +11,13 @@ namespace TbScreen.Cli.Commands;
 /// Each study is got by C-GET over our own association into the node's receiving end (content store and database,
 /// encrypted like everything a node receives; no folder of patient images), and its radiographs are screened before
 /// the next study is asked for. The pull is recorded in the database, so the dashboard lists it and an interrupted one
-/// goes on with `--resume` at the study it stood at.
+/// goes on with `--resume` at the study it stood at. With a destination, each study's results (SR and heatmap capture)
+/// are sent before the next study; what cannot be sent stays in the node's outbox for `tbscreen listen` to send.
 /// </summary>
-internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode node, TextWriter stdout, TextWriter stderr)
+internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode node, DicomOutboxStore outbox, DicomPeer? forwardResults, TextWriter stdout,
+    TextWriter stderr)
 {
+    private readonly List<long> _results = [];
     private int _screened, _positive, _flagged, _notScreened;
 
     /// <summary>The actor of the audit trail: the operating-system account that ran the command.</summary>
@@ -59,6 +62,7 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
     {
         var studies = ArchiveScreening.StudiesOf(pull);
         (_screened, _positive, _flagged, _notScreened) = (0, 0, 0, 0);
+        _results.Clear();
         node.Screened += Count;
         ArchivePullState state;
         try
@@ -69,6 +73,7 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
                 // Screen what this study brought before asking for the next: the database holds results, not a backlog.
                 // A radiograph received before (same bytes) is the same item and is not screened again.
                 await ScreenReceivedAsync(cancellationToken);
+                await DeliverAsync(cancellationToken);
                 if (!progress.Finished)
                 {
                     var study = studies[progress.StudiesDone - 1];
@@ -93,13 +98,28 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
             $"pull {pull.Id}: {state.StudiesDone} of {studies.Count} studies, {state.Received} radiographs received, {_screened} newly screened ({_positive} TB, "
             + $"{_flagged} flagged for a radiologist), {_notScreened} could not be screened, {state.NotTaken} objects not taken, {state.Refused} studies refused; "
             + "the results are in the worklist");
+        int unsent = 0;
+        if (forwardResults is not null)
+        {
+            var deliveries = new List<DicomDeliveryInfo>();
+            foreach (long result in _results)
+            {
+                deliveries.AddRange(await outbox.ForResultAsync(result, CancellationToken.None));
+            }
+
+            unsent = deliveries.Count(d => !d.IsSent);
+            stdout.WriteLine($"{deliveries.Count - unsent} result objects sent to {forwardResults}" + (unsent > 0
+                ? $"; {unsent} could not be sent and wait in the outbox: `tbscreen listen --forward-results {forwardResults}` on this database sends them"
+                : ""));
+        }
+
         if (state.Error is { } error)
         {
             stderr.WriteLine($"tbscreen: pull {pull.Id} stopped: {error}. Go on with: tbscreen pull --from {archive} --screen --resume");
             return ExitCodes.ServiceUnavailable;
         }
 
-        return state.Refused + _notScreened == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+        return state.Refused + _notScreened + unsent == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
     }
 
     /// <summary>Screens every received image still pending (this pull's, and any a node sharing the database left).</summary>
@@ -115,6 +135,19 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
         }
     }
 
+    /// <summary>Sends the results that are due, a hundred at a time; a failed object waits for the outbox's next try.</summary>
+    private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        if (forwardResults is null)
+        {
+            return;
+        }
+
+        while ((await node.DeliverDueAsync(cancellationToken)).Sent > 0)
+        {
+        }
+    }
+
     private void Count(StoredOutcome stored)
     {
         var outcome = stored.Outcome;
@@ -126,6 +159,7 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
         }
 
         _screened++;
+        _results.Add(stored.ResultId);
         _positive += outcome.Decision == DecisionText.Tb ? 1 : 0;
         _flagged += outcome.Flag is null or DecisionText.NoFlag ? 0 : 1;
     }

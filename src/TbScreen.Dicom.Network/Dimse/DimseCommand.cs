@@ -87,13 +87,19 @@ internal sealed record DimseCommand
         return output;
     }
 
-    /// <summary>Parses a command set; elements we do not use are skipped, a malformed one raises <see cref="DimseFormatException"/>.</summary>
+    /// <summary>
+    /// Parses a command set; elements we do not use are skipped, a malformed one raises <see cref="DimseFormatException"/>.
+    /// The command ends where its Command Group Length (0000,0000) says: bytes after it are ignored. Orthanc 1.10's C-GET
+    /// SCP appends the identifier of a failed retrieve (Failed SOP Instance UID List) to the command set of its final
+    /// response instead of sending it as a data set; its group length still counts group 0000 alone.
+    /// </summary>
     public static DimseCommand Decode(ReadOnlySpan<byte> bytes)
     {
         var command = new DimseCommand();
         bool hasField = false;
         int position = 0;
-        while (position < bytes.Length)
+        int end = bytes.Length;
+        while (position < end)
         {
             if (bytes.Length - position < 8)
             {
@@ -116,6 +122,9 @@ internal sealed record DimseCommand
             position += 8 + (int)length;
             switch (tag)
             {
+                case CommandTags.CommandGroupLength when length == 4:
+                    end = (int)Math.Min(bytes.Length, position + (long)BinaryPrimitives.ReadUInt32LittleEndian(value));
+                    break;
                 case CommandTags.AffectedSopClassUid:
                     command = command with { AffectedSopClassUid = String(value) };
                     break;

@@ -9,11 +9,11 @@ namespace TbScreen.Cli.Tests.Pacs;
 public sealed partial class ListenCommandTests
 {
     /// <summary>
-    /// Orthanc holds a chest radiograph. `pull --screen` finds it, gets it into the node's encrypted store and database
-    /// and screens it: one item, status ok, with its SR and capture built for viewers. The pull is recorded as the
+    /// Orthanc holds a chest radiograph. `pull --screen --forward-results` finds it, gets it into the node's encrypted
+    /// store and database and screens it: one item, status ok, whose SR and capture reach Orthanc. The pull is recorded as the
     /// command line's (host cli, actor cli:USER) and audited. `--resume` goes on with an unfinished command-line pull
-    /// at the study it stood at (the same radiograph is one item, screened once) and leaves the dashboard's pulls to the
-    /// dashboard. Neither output names the patient.
+    /// at the study it stood at (the same radiograph is one item, screened once; the study's SR and capture, now in
+    /// Orthanc too, are not asked for) and leaves the dashboard's pulls to the dashboard. Neither output names the patient.
     /// </summary>
     [SkippableFact]
     public async Task Pull_screen_gets_an_archive_study_into_the_node_database_and_screens_it_and_resume_goes_on()
@@ -28,7 +28,8 @@ public sealed partial class ListenCommandTests
         string pacs = $"ORTHANC@127.0.0.1:{orthanc.DicomPort}";
         string[] node = ["--db", Path.Combine(work, "node.db"), "--store", Path.Combine(work, "store"), "--models", Path.Combine(SharedDicomData.RepositoryRoot, "models")];
 
-        var (code, output, error) = CliRunner.Run(["pull", "--from", pacs, "--screen", .. node]);
+        // The results go back to the archive the study came from.
+        var (code, output, error) = CliRunner.Run(["pull", "--from", pacs, "--screen", "--forward-results", pacs, .. node]);
 
         Assert.True(code == 0, error + output);
         Assert.Contains("1 studies match (CR, DX)", output, StringComparison.Ordinal);
@@ -38,7 +39,12 @@ public sealed partial class ListenCommandTests
         var store = new EfScreeningStore(contexts);
         var job = (await store.FindJobByKeyAsync(ReceivedInstances.JobKey))!;
         Assert.Equal("ok", Assert.Single(await store.ItemsAsync(job.Id)).Status);
-        Assert.Equal(2, (await new DicomOutboxStore(contexts).ObjectsAsync(10)).Count); // the SR and the heatmap capture
+        var results = await new DicomOutboxStore(contexts).ObjectsAsync(10);
+        Assert.Equal(2, results.Count); // the SR and the heatmap capture
+        Assert.Contains($"2 result objects sent to {pacs}", output, StringComparison.Ordinal);
+        var archived = System.Text.Json.JsonDocument.Parse(await orthanc.Http.GetStringAsync("instances?expand")).RootElement.EnumerateArray()
+            .Select(i => i.GetProperty("MainDicomTags").GetProperty("SOPInstanceUID").GetString()!).ToList();
+        Assert.All(results, r => Assert.Contains(r.SopInstanceUid, archived));
         var pulls = new ArchivePullStore(contexts);
         var recorded = Assert.Single(await pulls.RecentAsync(10));
         string actor = "cli:" + Environment.UserName;
@@ -58,6 +64,9 @@ public sealed partial class ListenCommandTests
 
         Assert.True(resumed == 0, resumedError + resumedOutput);
         Assert.Contains($"resuming pull {interrupted.Id} at study 1 of 1", resumedOutput, StringComparison.Ordinal);
+        // The study now also holds our SR and capture: only its CR series is asked for, so the radiograph still comes
+        // (a study-level C-GET made Orthanc stop at the SR with C000 and never send it).
+        Assert.Contains($"study 1/1 {study}: 1 radiographs received, 0 objects not taken", resumedOutput, StringComparison.Ordinal);
         Assert.Contains($"pull {interrupted.Id}: 1 of 1 studies, 1 radiographs received, 0 newly screened", resumedOutput, StringComparison.Ordinal);
         Assert.DoesNotContain($"pull {dashboards.Id}", resumedOutput, StringComparison.Ordinal);
         var after = await pulls.RecentAsync(10);
@@ -73,6 +82,9 @@ public sealed partial class ListenCommandTests
         var (twoWays, _, twoWaysError) = CliRunner.Run("pull", "--from", pacs, "--screen", "--get-to", Path.Combine(work, "folder"));
         Assert.Equal(2, twoWays);
         Assert.Contains("--screen, --move-to and --get-to are three ways to retrieve: give one", twoWaysError, StringComparison.Ordinal);
+        var (forwardAlone, _, forwardAloneError) = CliRunner.Run("pull", "--from", pacs, "--forward-results", pacs, "--get-to", Path.Combine(work, "folder"));
+        Assert.Equal(2, forwardAlone);
+        Assert.Contains("--forward-results sends what --screen screened: give --screen", forwardAloneError, StringComparison.Ordinal);
         var (resumeAlone, _, resumeAloneError) = CliRunner.Run("pull", "--from", pacs, "--resume", "--get-to", Path.Combine(work, "folder"));
         Assert.Equal(2, resumeAlone);
         Assert.Contains("--resume goes on with an unfinished --screen pull", resumeAloneError, StringComparison.Ordinal);

@@ -107,6 +107,34 @@ public sealed class DimseCommandTests
         Assert.Equal(response, DimseCommand.Decode(response.Encode()));
     }
 
+    /// <summary>
+    /// Regression (found against Orthanc 1.10.1): its C-GET SCP's final response to a retrieve with a failed
+    /// sub-operation carries the Failed SOP Instance UID List (0008,0058) after group 0000 in the command set, with a
+    /// Command Group Length that covers group 0000 alone. The command set exactly as Orthanc sent it (182 bytes; the failed
+    /// instance is one of our own result objects): the command is read to its group length and the rest is ignored.
+    /// </summary>
+    [Fact]
+    public void A_command_ends_at_its_group_length_even_when_a_peer_appends_other_groups()
+    {
+        byte[] orthanc = Convert.FromHexString(
+            "00000000040000006A000000000002001C000000312E322E3834302E31303030382E352E312E342E312E322E322E33000000000102000000108000002001020000000200"
+            + "00000008020000000101000000090200000000C0000021100200000001000000221002000000010000002310020000000000080000000400000034000000080058002C00"
+            + "0000322E32352E333331373039303930353530313631343735323739363733353532303438373136373433363732");
+
+        var response = DimseCommand.Decode(orthanc);
+
+        Assert.Equal(
+            new DimseCommand
+            {
+                CommandField = CommandField.CGetResponse, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveGet, MessageIdBeingRespondedTo = 2, Status = 0xC000,
+                CompletedSuboperations = 1, FailedSuboperations = 1, WarningSuboperations = 0,
+            },
+            response);
+        // Inside the group's declared length another group is still malformed.
+        byte[] inside = [0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00];
+        Assert.Throws<DimseFormatException>(() => DimseCommand.Decode(inside));
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x08, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00 })]                         // group 0008 in a command
     [InlineData(new byte[] { 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0xFF, 0x7F })]                         // length past the end
