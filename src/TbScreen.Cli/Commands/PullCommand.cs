@@ -24,7 +24,7 @@ public static class PullCommand
         var moveTo = new Option<string?>("--move-to") { Description = "The AE the PACS sends the studies to by C-MOVE (it must know its address): normally the node's `listen` AE." };
         var getTo = new Option<string?>("--get-to") { Description = "Instead: C-GET the radiographs over our own association into this folder, then run `tbscreen screen` on it." };
         var studyDate = new Option<string?>("--study-date") { Description = "Study date or range, DICOM style: 20260105, 20260101-20260131, 20260101-." };
-        var modality = new Option<string>("--modality") { Description = "Modalities in study, any of them, comma-separated.", DefaultValueFactory = _ => "CR,DX" };
+        var modality = new Option<string>("--modality") { Description = "Modalities in study, any of them, comma-separated; only the series of these modalities are retrieved.", DefaultValueFactory = _ => "CR,DX" };
         var patientId = new Option<string?>("--patient-id") { Description = "Only this patient's studies." };
         var accession = new Option<string?>("--accession") { Description = "Only the study with this accession number." };
         var maxStudies = new Option<int>("--max-studies") { Description = "Pull at most this many studies.", DefaultValueFactory = _ => 500 };
