@@ -127,7 +127,8 @@ public sealed class StudyPuller(DicomClient client, ILogger logger)
         var series = await SeriesAsync(pacs, study, modalities, cancellationToken);
         if (series.Count == 0)
         {
-            logger.LogWarning("{Pacs}: study {Study} has no {Modalities} series; nothing retrieved", pacs, study.StudyInstanceUid, string.Join(",", modalities));
+            // No UID in the log: it would tie the log to a patient's study.
+            logger.LogWarning("{Pacs}: a study has no {Modalities} series; nothing retrieved from it", pacs, string.Join(",", modalities));
         }
 
         var total = new RetrieveResult(DicomStatus.Success, 0, 0, 0);
