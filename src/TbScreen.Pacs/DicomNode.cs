@@ -79,8 +79,7 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
         {
             while (!stopping.IsCancellationRequested)
             {
-                // Looked up each round: STOW-RS or another process may create the job while this node runs.
-                int screened = await _received.ExistingJobIdAsync(stopping) is long job ? await ScreenReceivedAsync(job, stopping) : 0;
+                int screened = await ScreenPendingAsync(stopping);
                 if (options.ForwardResults is not null)
                 {
                     await DeliverDueAsync(stopping);
@@ -131,6 +130,14 @@ public sealed class DicomNode(DicomNodeOptions options, PersistentScreeningServi
 
         return sender as ICommitmentRequester ?? throw new InvalidOperationException($"Storage Commitment needs a sender that can request it ({sender.GetType().Name} cannot).");
     }
+
+    /// <summary>
+    /// One batch of the received images not yet screened; returns how many (0: none pending). The loop of
+    /// <see cref="RunAsync"/> calls it; a host without that loop (`tbscreen pull --screen`) calls it itself.
+    /// </summary>
+    public async Task<int> ScreenPendingAsync(CancellationToken stopping) =>
+        // Looked up each time: STOW-RS or another process may create the job while this node runs.
+        await _received.ExistingJobIdAsync(stopping) is long job ? await ScreenReceivedAsync(job, stopping) : 0;
 
     /// <summary>Screens the received images not yet screened (a batch at a time); returns how many.</summary>
     public async Task<int> ScreenReceivedAsync(long job, CancellationToken stopping)

@@ -138,10 +138,21 @@ public sealed class StudyPuller(DicomClient client, ILogger logger)
                 .AddString(QueryRetrieveLevel, "CS", "SERIES")
                 .AddString(DicomTag.StudyInstanceUid, "UI", study.StudyInstanceUid)
                 .AddString(DicomTag.SeriesInstanceUid, "UI", uid));
-            var status = !total.Performed ? total.Status : !answer.Performed || (total.Status.IsSuccess && answer.Status.IsWarning) ? answer.Status : total.Status;
-            total = new RetrieveResult(status, total.Completed + answer.Completed, total.Failed + answer.Failed, total.Warning + answer.Warning);
+            total = new RetrieveResult(Worse(total.Status, answer.Status), total.Completed + answer.Completed, total.Failed + answer.Failed, total.Warning + answer.Warning);
         }
 
         return total;
+    }
+
+    /// <summary>The study's status so far and a series' status: the first refusal stays, else a warning beats success.</summary>
+    private static DicomStatus Worse(DicomStatus soFar, DicomStatus series)
+    {
+        static bool Refused(DicomStatus s) => !(s.IsSuccess || s.IsWarning);
+        if (Refused(soFar))
+        {
+            return soFar;
+        }
+
+        return Refused(series) || (soFar.IsSuccess && series.IsWarning) ? series : soFar;
     }
 }

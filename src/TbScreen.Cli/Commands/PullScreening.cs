@@ -125,12 +125,7 @@ internal sealed class PullScreening(ArchiveScreening archiveScreening, DicomNode
     /// <summary>Screens every received image still pending (this pull's, and any a node sharing the database left).</summary>
     private async Task ScreenReceivedAsync(CancellationToken cancellationToken)
     {
-        if (await node.Received.ExistingJobIdAsync(cancellationToken) is not long job)
-        {
-            return;
-        }
-
-        while (await node.ScreenReceivedAsync(job, cancellationToken) > 0)
+        while (await node.ScreenPendingAsync(cancellationToken) > 0)
         {
         }
     }
