@@ -21,8 +21,10 @@ public sealed class JobComponentsTests : BunitContext
 
         Assert.Contains("Running", cut.Find(".tb-job-progress__state").TextContent);
         Assert.Contains("30 of 120 files, 2 failed", cut.Find(".tb-job-progress__counts").TextContent);
-        Assert.Equal("width:25%", cut.Find(".tb-job-progress__fill").GetAttribute("style"));
-        Assert.Equal("30", cut.Find("[role=progressbar]").GetAttribute("aria-valuenow"));
+        var bar = cut.Find("progress.tb-job-progress__bar");
+        Assert.Equal(("120", "30"), (bar.GetAttribute("max"), bar.GetAttribute("value")));
+        Assert.Equal("Files screened", bar.GetAttribute("aria-label"));
+        Assert.Empty(cut.FindAll("[style]"));
         Assert.Contains("invalid-dicom: 2", cut.Find(".tb-job-progress__failures").TextContent);
     }
 

@@ -40,14 +40,51 @@ public sealed class RadiographViewerTests : BunitContext
     }
 
     [Fact]
-    public void Opacity_slider_changes_the_overlay_style()
+    public void Opacity_slider_changes_the_overlay_class_and_no_style_attribute_is_rendered()
     {
         var cut = RenderViewer();
-        Assert.Equal("opacity:0.45", cut.Find("img.tb-viewer__heatmap").GetAttribute("style"));
+        var heatmap = cut.Find("img.tb-viewer__heatmap");
+        Assert.Contains("tb-viewer__heatmap--o45", heatmap.ClassList);
+        Assert.Null(heatmap.GetAttribute("style"));
 
         cut.Find("input[type=range][max='100']").Change("80");
+        Assert.Contains("tb-viewer__heatmap--o80", cut.Find("img.tb-viewer__heatmap").ClassList);
 
-        Assert.Equal("opacity:0.80", cut.Find("img.tb-viewer__heatmap").GetAttribute("style"));
+        // Off-step, out-of-range and unreadable values land on a step the stylesheet has.
+        cut.Find("input[type=range][max='100']").Change("83");
+        Assert.Contains("tb-viewer__heatmap--o85", cut.Find("img.tb-viewer__heatmap").ClassList);
+        cut.Find("input[type=range][max='100']").Change("140");
+        Assert.Contains("tb-viewer__heatmap--o100", cut.Find("img.tb-viewer__heatmap").ClassList);
+        cut.Find("input[type=range][max='100']").Change("NaN");
+        Assert.Contains("tb-viewer__heatmap--o100", cut.Find("img.tb-viewer__heatmap").ClassList);
+        Assert.Empty(cut.FindAll("[style]"));
+    }
+
+    [Theory]
+    [InlineData(0.42, 40)]
+    [InlineData(0.425, 45)]
+    [InlineData(-1, 0)]
+    [InlineData(double.NaN, 0)]
+    public void Initial_opacity_is_rounded_to_a_step(double initial, int step)
+    {
+        var cut = Render<RadiographViewer>(p => p
+            .Add(c => c.ImageUrl, Url)
+            .Add(c => c.HeatmapUrl, "/img/1/heatmap.png")
+            .Add(c => c.InitialOpacity, initial));
+        Assert.Contains($"tb-viewer__heatmap--o{step}", cut.Find("img.tb-viewer__heatmap").ClassList);
+        Assert.Equal(step.ToString(CultureInfo.InvariantCulture), cut.Find("input[type=range][max='100']").GetAttribute("value"));
+    }
+
+    /// <summary>Every class the viewer can set is styled: the stylesheet has one opacity rule per step, each its value.</summary>
+    [Fact]
+    public void The_stylesheet_styles_every_opacity_step()
+    {
+        string css = File.ReadAllText(Path.Combine(ComponentSources.Directory, "RadiographViewer.razor.css"));
+        for (int percent = 0; percent <= 100; percent += RadiographViewer.OpacityStep)
+        {
+            string rule = $".tb-viewer__heatmap--o{percent} {{ opacity: {(percent / 100.0).ToString("0.00", CultureInfo.InvariantCulture)}; }}";
+            Assert.Contains(rule, css, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

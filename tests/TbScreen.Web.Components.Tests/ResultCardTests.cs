@@ -49,6 +49,20 @@ public sealed class ResultCardTests : BunitContext
     }
 
     [Fact]
+    public void Score_bars_are_svg_geometry_with_the_threshold_mark_and_no_style_attribute()
+    {
+        var cut = Render<ResultCard>(p => p.Add(c => c.Result, FlaggedPositive()));
+
+        // Each bar's fill ends at the score and the mark stands at the threshold, on a 0..100 axis.
+        Assert.Equal("81.2", cut.Find("[data-score=alexnet] svg.tb-bar rect.tb-bar__fill").GetAttribute("width"));
+        Assert.Equal("57.9", cut.Find("[data-score=ensemble] svg.tb-bar rect.tb-bar__fill").GetAttribute("width"));
+        var mark = cut.Find("[data-score=ensemble] svg.tb-bar line.tb-bar__threshold");
+        Assert.Equal(("52", "52"), (mark.GetAttribute("x1"), mark.GetAttribute("x2")));
+        Assert.Empty(cut.FindAll("[style]"));
+        Assert.Empty(cut.FindAll("style, script"));
+    }
+
+    [Fact]
     public void A_third_members_score_gets_its_own_row_between_the_pair_and_the_ensemble()
     {
         var cut = Render<ResultCard>(p => p.Add(c => c.Result, FlaggedPositive() with { OtherMembers = [new("resnet18", 0.9201)] }));

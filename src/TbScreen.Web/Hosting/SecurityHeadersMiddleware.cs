@@ -1,13 +1,16 @@
 namespace TbScreen.Web.Hosting;
 
 /// <summary>
-/// Headers on every response: no MIME sniffing, no referrer (addresses carry result ids), and a policy that forbids
-/// framing (clickjacking), plugins, foreign base URLs and foreign form targets. Script and style sources are not yet
-/// restricted by the policy: Blazor's import map is an inline script (docs/dashboard.md, Security).
+/// Headers on every response: no MIME sniffing, no referrer (addresses carry result ids), and a policy that loads
+/// nothing from another origin and runs no inline script or style (an injected tag or handler is inert), and forbids
+/// framing (clickjacking), plugins, foreign base URLs and foreign form targets. The dashboard has no inline script
+/// (no import map: it has no JavaScript modules) and no inline style (docs/dashboard.md, Security).
 /// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
-    public const string ContentSecurityPolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
     public Task InvokeAsync(HttpContext context)
     {

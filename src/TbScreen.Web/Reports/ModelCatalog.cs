@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Microsoft.Extensions.Options;
@@ -291,7 +293,38 @@ public sealed class ModelCatalog(IOptions<TbScreenOptions> options)
             }
         }
 
+        AlignTableCellsByClass(document);
         return document.ToHtml(Markdown);
+    }
+
+    /// <summary>
+    /// Pipe-table column alignment (|--:|) as a class on each cell (tb-align-left/center/right, styled by app.css)
+    /// instead of Markdig's style attribute, which the dashboard's Content-Security-Policy (style-src 'self') refuses.
+    /// </summary>
+    private static void AlignTableCellsByClass(MarkdownDocument document)
+    {
+        foreach (var table in document.Descendants<Table>())
+        {
+            var columns = table.ColumnDefinitions;
+            foreach (var row in table.OfType<TableRow>())
+            {
+                // A cell's column as Markdig's renderer finds it: its ColumnIndex when set, else its place in the row.
+                var cells = row.OfType<TableCell>().ToList();
+                for (int i = 0; i < cells.Count && columns.Count > 0; i++)
+                {
+                    int column = cells[i].ColumnIndex >= 0 && cells[i].ColumnIndex < columns.Count ? cells[i].ColumnIndex : Math.Min(i, columns.Count - 1);
+                    if (columns[column].Alignment is { } alignment)
+                    {
+                        cells[i].GetAttributes().AddClass("tb-align-" + alignment.ToString().ToLowerInvariant());
+                    }
+                }
+            }
+
+            foreach (var column in columns)
+            {
+                column.Alignment = null;
+            }
+        }
     }
 
     /// <summary>

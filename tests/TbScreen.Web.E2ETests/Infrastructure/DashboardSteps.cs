@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -6,6 +8,9 @@ namespace TbScreen.Web.E2ETests.Infrastructure;
 /// <summary>What a user does on the dashboard, as the tests and the screenshot walk share it.</summary>
 internal static class DashboardSteps
 {
+    /// <summary>Where Chromium reports the 404 of its own favicon request: "http://host:port/favicon.ico:0:0".</summary>
+    private static readonly Regex BrowsersFavicon = new(@"^https?://[^/]+/favicon\.ico(:\d+:\d+)?$");
+
     /// <summary>
     /// Signs in through the form. On a loaded CI machine the first sign-in (password hashing, the first render of the
     /// landing page) can take longer than Playwright's 30 s default; a try that times out is repeated from the form,
@@ -116,4 +121,24 @@ internal static class DashboardSteps
         image.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0");
 
     public static string Sample(string name) => Path.Combine(RepositoryPaths.Samples, name);
+
+    /// <summary>
+    /// Collects console errors, uncaught exceptions and CSP violations (each also reported as a console error by the
+    /// page's own listener) from now on, across navigations.
+    /// </summary>
+    public static async Task<ConcurrentQueue<string>> WatchConsoleAsync(IPage page)
+    {
+        var seen = new ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            // Chromium asks for /favicon.ico on its own (no page links one); its 404 says nothing about the policy.
+            if (message.Type == "error" && !BrowsersFavicon.IsMatch(message.Location))
+            {
+                seen.Enqueue($"{message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => seen.Enqueue("uncaught: " + error);
+        await page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI}`));");
+        return seen;
+    }
 }
