@@ -53,6 +53,9 @@ public sealed class SecurityFlowTests(DashboardApp dashboard)
         Assert.Contains(sockets, url => new Uri(url).AbsolutePath.StartsWith("/_blazor", StringComparison.Ordinal));
 
         await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        // The browser took the permissions policy: no page may ask for the camera, the microphone or the location.
+        Assert.Equal(new[] { false, false, false, true },
+            await page.EvaluateAsync<bool[]>("() => ['camera', 'microphone', 'geolocation', 'fullscreen'].map(f => document.featurePolicy.allowsFeature(f))"));
         Assert.True(problems.IsEmpty, "console errors: " + string.Join("\n", problems));
 
         // The policy is enforced, and the watch above would have seen a refusal: the app cannot be framed, not even by
@@ -183,6 +186,8 @@ public sealed class SecurityFlowTests(DashboardApp dashboard)
         Assert.Equal(new[] { "nosniff" }, await response.HeaderValuesAsync("x-content-type-options"));
         Assert.Equal(new[] { "no-referrer" }, await response.HeaderValuesAsync("referrer-policy"));
         Assert.Equal(new[] { "DENY" }, await response.HeaderValuesAsync("x-frame-options"));
+        Assert.Equal(new[] { "camera=(), microphone=(), geolocation=(), payment=(), usb=()" }, await response.HeaderValuesAsync("permissions-policy"));
+        Assert.Equal(new[] { "same-origin" }, await response.HeaderValuesAsync("cross-origin-opener-policy"));
     }
 
     /// <summary>

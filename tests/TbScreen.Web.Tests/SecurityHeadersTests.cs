@@ -19,6 +19,8 @@ public sealed class SecurityHeadersTests
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("camera=(), microphone=(), geolocation=(), payment=(), usb=()", Assert.Single(response.Headers.GetValues("Permissions-Policy")));
+        Assert.Equal("same-origin", Assert.Single(response.Headers.GetValues("Cross-Origin-Opener-Policy")));
         Assert.Equal(
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
