@@ -49,7 +49,17 @@ public sealed class AccessibilityFlowTests(DashboardApp dashboard)
         await Expect(page.Locator("section.tb-job-progress[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 120_000 });
         await CheckAsync(page, "job", report);
 
-        foreach (string path in new[] { "", "worklist", "jobs", "models", "reports", "monitoring", "audit", "admin/sites", "admin/pacs", "admin/users", "account/password", "not-found" })
+        // The sites page with a site in its table and that site open (calibration form and versions).
+        string site = "a11y-site-" + Guid.NewGuid().ToString("N")[..8];
+        var createdSite = await page.APIRequest.PostAsync("api/sites", new() { DataObject = new { name = site, rules = Array.Empty<string>() } });
+        Assert.True(createdSite.Status == 201, $"create {site}: {createdSite.Status} {await createdSite.TextAsync()}");
+        await GotoInteractiveAsync(page, "admin/sites");
+        await CheckAsync(page, "/admin/sites (with a site)", report);
+        await UntilAsync(() => ClickIfVisibleAsync(page.GetByRole(AriaRole.Button, new() { Name = site, Exact = true })),
+            async () => await page.GetByTestId("site-detail").CountAsync() == 1, "open the site");
+        await CheckAsync(page, "/admin/sites (a site open)", report);
+
+        foreach (string path in new[] { "", "worklist", "jobs", "models", "reports", "monitoring", "audit", "admin/pacs", "admin/users", "account/password", "not-found" })
         {
             await GotoInteractiveAsync(page, path);
             await CheckAsync(page, "/" + path, report);
