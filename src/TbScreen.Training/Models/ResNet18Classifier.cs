@@ -63,7 +63,7 @@ public sealed class ResNet18Classifier : Module<Tensor, Tensor>
     public Tensor Features(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input * get_buffer("input_scale")! + get_buffer("input_shift")!;
+        var x = (input * get_buffer("input_scale")!).add(get_buffer("input_shift")!, HeldScalars.One);
         x = maxpool.forward(functional.relu(bn1.forward(conv1.forward(x))));
         x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
         return x.mean([2, 3]).MoveToOuterDisposeScope(); // AdaptiveAvgPool2d(1) + flatten

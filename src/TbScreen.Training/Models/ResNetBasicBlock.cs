@@ -38,6 +38,7 @@ public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
         var x = functional.relu(bn1.forward(conv1.forward(input)));
         x = bn2.forward(conv2.forward(x));
         var shortcut = downsample is null ? input : downsample.forward(input);
-        return functional.relu(x + shortcut).MoveToOuterDisposeScope();
+        // Not x + shortcut: TorchSharp's operator makes an alpha scalar that a collection can free mid-call (HeldScalars).
+        return functional.relu(x.add(shortcut, HeldScalars.One)).MoveToOuterDisposeScope();
     }
 }
