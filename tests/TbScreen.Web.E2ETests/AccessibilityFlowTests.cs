@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -42,11 +41,7 @@ public sealed class AccessibilityFlowTests(DashboardApp dashboard)
         await CheckAsync(page, "result", report);
         string resultPath = new Uri(page.Url).AbsolutePath;
 
-        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = app.CreateArchive(), recursive = false } });
-        Assert.True(job.Status is 201 or 202, $"start a folder job: {job.Status} {await job.TextAsync()}");
-        using var jobJson = JsonDocument.Parse(await job.TextAsync());
-        await GotoInteractiveAsync(page, $"jobs/{jobJson.RootElement.GetProperty("id").GetString()}");
-        await Expect(page.Locator("section.tb-job-progress[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await OpenFinishedFolderJobAsync(page, app);
         await CheckAsync(page, "job", report);
 
         // The sites page with a site in its table and that site open (calibration form and versions).

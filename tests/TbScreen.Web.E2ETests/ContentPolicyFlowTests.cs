@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 using TbScreen.Web.E2ETests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -41,12 +40,8 @@ public sealed class ContentPolicyFlowTests(DashboardApp dashboard)
             + " return score > 0 && Math.abs(drawn - score) < 0.02; }");
 
         // A finished batch job: the progress bar is full.
-        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = app.CreateArchive(), recursive = false } });
-        Assert.True(job.Status == 202 || job.Status == 201, $"start a folder job: {job.Status} {await job.TextAsync()}");
-        using var jobJson = JsonDocument.Parse(await job.TextAsync());
-        await GotoInteractiveAsync(page, $"jobs/{jobJson.RootElement.GetProperty("id").GetString()}");
+        await OpenFinishedFolderJobAsync(page, app);
         var progress = page.Locator("progress.tb-job-progress__bar");
-        await Expect(page.Locator("section.tb-job-progress[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 120_000 });
         await page.WaitForFunctionAsync("() => { const p = document.querySelector('progress.tb-job-progress__bar'); return p !== null && p.max > 0 && p.value === p.max; }");
         await Expect(progress).ToBeVisibleAsync();
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 using TbScreen.Web.E2ETests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -68,12 +67,7 @@ internal static class Screenshots
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=radiograph],[data-testid=heatmap]')].every(i => i.complete && i.naturalWidth > 0)");
         await SaveAsync(page, folder, "result", log);
 
-        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = app.CreateArchive(), recursive = false } });
-        Check(job, "start a folder job");
-        using var jobJson = JsonDocument.Parse(await job.TextAsync());
-        string jobId = jobJson.RootElement.GetProperty("id").GetString()!;
-        await GotoInteractiveAsync(page, $"jobs/{jobId}");
-        await Expect(page.GetByText("Completed").First).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await OpenFinishedFolderJobAsync(page, app);
         await page.WaitForTimeoutAsync(500); // the progress bar's width transition
         await SaveAsync(page, folder, "jobs", log);
         await page.Context.CloseAsync();

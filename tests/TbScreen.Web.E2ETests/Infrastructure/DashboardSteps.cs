@@ -123,6 +123,23 @@ internal static class DashboardSteps
     public static string Sample(string name) => Path.Combine(RepositoryPaths.Samples, name);
 
     /// <summary>
+    /// Starts a job over a fresh copy of the samples (a folder job: the page must be an admin's), opens its page and
+    /// waits until it has finished.
+    /// </summary>
+    public static async Task OpenFinishedFolderJobAsync(IPage page, WebAppProcess app)
+    {
+        var job = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = new { folder = app.CreateArchive(), recursive = false } });
+        if (job.Status is not (201 or 202))
+        {
+            throw new InvalidOperationException($"start a folder job: {job.Status} {await job.TextAsync()}");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(await job.TextAsync());
+        await GotoInteractiveAsync(page, $"jobs/{json.RootElement.GetProperty("id").GetString()}");
+        await Expect(page.Locator("section.tb-job-progress[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+    }
+
+    /// <summary>
     /// Collects console errors, uncaught exceptions and CSP violations (each also reported as a console error by the
     /// page's own listener) from now on, across navigations.
     /// </summary>
