@@ -4,9 +4,6 @@ namespace TbScreen.Web.Components.Models;
 public sealed record JobProgressView(string State, int Done, int Total, int Failed, IReadOnlyDictionary<string, int>? FailedByCode = null)
 {
     public bool Finished => State is "completed" or "cancelled";
-
-    /// <summary>0..1; 0 while the total is not known yet.</summary>
-    public double Fraction => Total > 0 ? Math.Clamp((double)Done / Total, 0, 1) : 0;
 }
 
 /// <summary>
